@@ -1,0 +1,72 @@
+// Outcome kinds and the error that carries one. Every failure of an attempt is classified into
+// exactly one kind; health/outcome-policy.ts says what each kind means for retry, failover and health.
+
+export type FailureKind =
+  | 'connect'
+  | 'timeout'
+  | 'first-token-timeout'
+  | 'rate-limited'
+  | 'overloaded'
+  | 'server'
+  | 'stream-interrupted'
+  | 'auth'
+  | 'invalid-request'
+  | 'context-length'
+  | 'content-filter'
+  /** The upstream does not have the model / endpoint (404): a configuration problem of that deployment. */
+  | 'not-found'
+  /** The client went away: local origin, never counts against the upstream. */
+  | 'client-aborted'
+  /** Our own bug or an unparseable answer we could not attribute: local origin. */
+  | 'local';
+
+export type OutcomeKind = 'success' | FailureKind;
+
+/** Stable error codes that appear in logs, metrics and client error bodies. */
+export type SwitchyardErrorCode =
+  | 'SWITCHYARD_UPSTREAM_ERROR'
+  | 'SWITCHYARD_ALL_DEPLOYMENTS_FAILED'
+  | 'SWITCHYARD_DEADLINE_EXCEEDED'
+  | 'SWITCHYARD_UNKNOWN_MODEL'
+  | 'SWITCHYARD_INVALID_REQUEST'
+  | 'SWITCHYARD_BODY_TOO_LARGE'
+  | 'SWITCHYARD_STREAM_INTERRUPTED'
+  | 'SWITCHYARD_UNAUTHENTICATED'
+  | 'SWITCHYARD_NOT_FOUND'
+  | 'SWITCHYARD_INTERNAL';
+
+const upstreamErrorBrand = Symbol.for('switchyard.UpstreamError');
+
+export interface UpstreamErrorInit {
+  kind: FailureKind;
+  message: string;
+  /** HTTP status the upstream answered with, when there was an answer. */
+  status?: number;
+  /** The provider's own error type / code (`overloaded_error`, `rate_limit_exceeded`, `ThrottlingException`). */
+  providerCode?: string;
+  /** How long the upstream asked us to wait, from retry-after / retry-after-ms / RetryInfo. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** A classified failure of one attempt. Messages never contain credentials. */
+export class UpstreamError extends Error {
+  readonly [upstreamErrorBrand] = true;
+  readonly kind: FailureKind;
+  readonly status?: number;
+  readonly providerCode?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(init: UpstreamErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'UpstreamError';
+    this.kind = init.kind;
+    this.status = init.status;
+    this.providerCode = init.providerCode;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+
+  static isInstance(value: unknown): value is UpstreamError {
+    return typeof value === 'object' && value !== null && upstreamErrorBrand in value;
+  }
+}

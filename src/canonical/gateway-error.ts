@@ -1,0 +1,56 @@
+// An error Switchyard answers a client with. Ingress writers turn it into the client's own
+// error shape (Anthropic or OpenAI) with the same status, retry-after and x-should-retry.
+import type { SwitchyardErrorCode } from './errors.js';
+
+export interface AttemptSummary {
+  deployment: string;
+  /** Outcome kind of that attempt. */
+  kind: string;
+  status?: number;
+  /** A short message, credential-free. */
+  message?: string;
+}
+
+export interface GatewayErrorInit {
+  status: number;
+  code: SwitchyardErrorCode;
+  message: string;
+  /** Set when a retry can help and we know when. */
+  retryAfterMs?: number;
+  /** False when retrying the same request cannot help (sent as x-should-retry: false). */
+  shouldRetry?: boolean;
+  /** The request field at fault, for invalid requests (`messages[0].content`). */
+  param?: string;
+  /** The provider's own error type, when an upstream error is passed through (e.g. `overloaded_error`). */
+  upstreamType?: string;
+  attempts?: AttemptSummary[];
+}
+
+const gatewayErrorBrand = Symbol.for('switchyard.GatewayError');
+
+export class GatewayError extends Error {
+  readonly [gatewayErrorBrand] = true;
+  readonly status: number;
+  readonly code: SwitchyardErrorCode;
+  readonly retryAfterMs?: number;
+  readonly shouldRetry?: boolean;
+  readonly param?: string;
+  readonly upstreamType?: string;
+  readonly attempts?: AttemptSummary[];
+
+  constructor(init: GatewayErrorInit) {
+    super(init.message);
+    this.name = 'GatewayError';
+    this.status = init.status;
+    this.code = init.code;
+    this.retryAfterMs = init.retryAfterMs;
+    this.shouldRetry = init.shouldRetry;
+    this.param = init.param;
+    this.upstreamType = init.upstreamType;
+    this.attempts = init.attempts;
+  }
+
+  static isInstance(value: unknown): value is GatewayError {
+    return typeof value === 'object' && value !== null && gatewayErrorBrand in value;
+  }
+}

@@ -1,0 +1,11 @@
+export type * from './request.js';
+export type * from './response.js';
+export type * from './stream-event.js';
+export type * from './usage.js';
+export type * from './finish-reason.js';
+export { UpstreamError } from './errors.js';
+export { GatewayError } from './gateway-error.js';
+export type { GatewayErrorInit, AttemptSummary } from './gateway-error.js';
+export type { FailureKind, OutcomeKind, SwitchyardErrorCode, UpstreamErrorInit } from './errors.js';
+export { isContentEvent } from './stream-event.js';
+export { emptyUsage, totalInputTokens } from './usage.js';

@@ -1,0 +1,89 @@
+// The shape of switchyard.yaml, validated with zod. Cross-references (routes naming deployments)
+// are checked in validate-references.ts so that messages can name the exact path.
+import { z } from 'zod';
+
+export const providerKinds = ['anthropic', 'openai', 'azure', 'openai-compatible'] as const;
+export type ProviderKind = (typeof providerKinds)[number];
+
+export const defaultBaseUrls: Record<ProviderKind, string | undefined> = {
+  anthropic: 'https://api.anthropic.com',
+  openai: 'https://api.openai.com/v1',
+  azure: undefined,
+  'openai-compatible': undefined,
+};
+
+const positiveMs = z.number().int().positive();
+
+export const deploymentSchema = z
+  .object({
+    id: z.string().min(1).regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits, ".", "_", ":" or "-"'),
+    provider: z.enum(providerKinds),
+    model: z.string().min(1),
+    baseUrl: z.string().url().optional(),
+    apiKey: z.string().optional(),
+    /** Azure: the dated api-version; omit for the v1 API. */
+    apiVersion: z.string().optional(),
+    domains: z.array(z.string().min(1)).default([]),
+    /** The model's context window, used to decide whether a context-length error may fail over here. */
+    contextWindow: z.number().int().positive().optional(),
+    /** Extra headers sent upstream (never the client's). */
+    headers: z.record(z.string(), z.string()).default({}),
+    timeouts: z
+      .object({ requestMs: positiveMs, connectMs: positiveMs, firstTokenMs: positiveMs })
+      .partial()
+      .optional(),
+  })
+  .strict();
+
+export const routeSchema = z
+  .object({
+    name: z.string().min(1),
+    aliases: z.array(z.string().min(1)).default([]),
+    deployments: z.array(z.string().min(1)).min(1),
+    strategy: z.enum(['priority']).default('priority'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(7300),
+        /** Largest request body accepted, in bytes (Anthropic allows 32 MB). */
+        bodyLimitBytes: z.number().int().positive().default(32 * 1024 * 1024),
+        /** Idle SSE streams get a `ping` this often. */
+        pingIntervalMs: positiveMs.default(10_000),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 7300, bodyLimitBytes: 32 * 1024 * 1024, pingIntervalMs: 10_000 }),
+    deployments: z.array(deploymentSchema).min(1),
+    routes: z.array(routeSchema).default([]),
+    timeouts: z
+      .object({
+        requestMs: positiveMs.default(120_000),
+        connectMs: positiveMs.default(5_000),
+        firstTokenMs: positiveMs.default(30_000),
+      })
+      .strict()
+      .default({ requestMs: 120_000, connectMs: 5_000, firstTokenMs: 30_000 }),
+    retry: z
+      .object({
+        maxAttemptsPerDeployment: z.number().int().min(1).max(10).default(2),
+        baseDelayMs: z.number().int().min(0).default(200),
+        maxDelayMs: z.number().int().min(0).default(5_000),
+      })
+      .strict()
+      .default({ maxAttemptsPerDeployment: 2, baseDelayMs: 200, maxDelayMs: 5_000 }),
+    logging: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict();
+
+export type SwitchyardConfig = z.infer<typeof configSchema>;
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type TimeoutsConfig = SwitchyardConfig['timeouts'];
+export type RetryConfig = SwitchyardConfig['retry'];

@@ -1,0 +1,37 @@
+// Checks that the schema alone cannot: unique ids, routes naming known deployments, provider needs.
+import { defaultBaseUrls, type SwitchyardConfig } from './schema.js';
+
+export function validateReferences(config: SwitchyardConfig): string[] {
+  const problems: string[] = [];
+  const deploymentIds = new Set<string>();
+  config.deployments.forEach((deployment, index) => {
+    if (deploymentIds.has(deployment.id)) {
+      problems.push(`deployments[${index}].id: duplicate deployment id "${deployment.id}"`);
+    }
+    deploymentIds.add(deployment.id);
+    if (!deployment.baseUrl && defaultBaseUrls[deployment.provider] === undefined) {
+      problems.push(`deployments[${index}].baseUrl: required for provider "${deployment.provider}"`);
+    }
+  });
+
+  const routeNames = new Map<string, string>();
+  config.routes.forEach((route, routeIndex) => {
+    for (const [offset, name] of [route.name, ...route.aliases].entries()) {
+      const where = offset === 0 ? `routes[${routeIndex}].name` : `routes[${routeIndex}].aliases[${offset - 1}]`;
+      const previous = routeNames.get(name);
+      if (previous) problems.push(`${where}: "${name}" is already used by ${previous}`);
+      else routeNames.set(name, where);
+    }
+    route.deployments.forEach((id, deploymentIndex) => {
+      if (!deploymentIds.has(id)) {
+        problems.push(`routes[${routeIndex}].deployments[${deploymentIndex}]: unknown deployment "${id}"`);
+      }
+    });
+    const seen = new Set<string>();
+    route.deployments.forEach((id, deploymentIndex) => {
+      if (seen.has(id)) problems.push(`routes[${routeIndex}].deployments[${deploymentIndex}]: "${id}" is listed twice`);
+      seen.add(id);
+    });
+  });
+  return problems;
+}

@@ -1,0 +1,54 @@
+// The provider adapter interface: canonical ↔ one provider's wire format. Adapters are pure
+// translation plus error classification; the HTTP call itself is in call-deployment.ts, so nothing
+// here knows about HTTP frameworks, routing or health.
+import type { CanonicalRequest } from '../canonical/request.js';
+import type { CanonicalResponse } from '../canonical/response.js';
+import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
+import type { UpstreamError } from '../canonical/errors.js';
+import type { ProviderKind } from '../config/schema.js';
+
+/** What an adapter knows of the deployment it calls. */
+export interface DeploymentTarget {
+  id: string;
+  provider: ProviderKind;
+  /** The upstream's own model id. */
+  model: string;
+  /** Base URL without a trailing slash (Anthropic: no /v1; OpenAI: with /v1). */
+  baseUrl: string;
+  apiKey?: string;
+  apiVersion?: string;
+  /** Extra headers from config. */
+  headers: Record<string, string>;
+}
+
+export type WireHeaders = Record<string, string | string[] | undefined>;
+
+/** One upstream HTTP request, ready to send. */
+export interface WireRequest {
+  method: 'POST' | 'GET';
+  /** Absolute URL. */
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ProviderAdapter {
+  readonly provider: ProviderKind;
+  /** Builds the upstream request (async so that adapters may sign or fetch tokens). */
+  buildRequest(request: CanonicalRequest, target: DeploymentTarget): WireRequest | Promise<WireRequest>;
+  /** Converts a 2xx JSON body (already parsed). Throws UpstreamError on a body it cannot read. */
+  parseResponse(body: unknown, request: CanonicalRequest): CanonicalResponse;
+  /**
+   * Converts a 2xx streaming body into canonical events. In-band upstream errors become
+   * `{type: 'error'}` events; malformed data throws UpstreamError. A body that ends before a
+   * `finish` event simply ends: the caller turns that into a stream-interrupted failure.
+   */
+  parseStream(body: AsyncIterable<Uint8Array>, request: CanonicalRequest): AsyncIterable<CanonicalStreamEvent>;
+  /** Classifies a non-2xx answer into an UpstreamError with the right kind and retry-after. */
+  parseError(status: number, headers: WireHeaders, bodyText: string): UpstreamError;
+}
+
+export function headerValue(headers: WireHeaders, name: string): string | undefined {
+  const value = headers[name] ?? headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}

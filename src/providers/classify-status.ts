@@ -1,0 +1,40 @@
+// The default HTTP status → failure kind mapping and retry-after parsing that every adapter starts
+// from; adapters refine it with their provider's error codes (e.g. OpenAI's insufficient_quota).
+import type { FailureKind } from '../canonical/errors.js';
+import { headerValue, type WireHeaders } from './adapter.js';
+
+export function kindForStatus(status: number): FailureKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  if (status === 408) return 'timeout';
+  if (status === 409) return 'server';
+  if (status === 429) return 'rate-limited';
+  if (status === 503 || status === 529) return 'overloaded';
+  if (status >= 500) return 'server';
+  return 'invalid-request';
+}
+
+const contextLengthPattern =
+  /(context[ _-]?(length|window)|too many tokens|prompt is too long|maximum context|input is too long|exceeds the (model's )?(maximum|context))/i;
+
+/** True when an error message says the prompt does not fit the model's context window. */
+export function looksLikeContextLength(message: string, code?: string): boolean {
+  if (code && /context_length_exceeded|model_context_window_exceeded/i.test(code)) return true;
+  return contextLengthPattern.test(message);
+}
+
+/** Reads retry-after-ms, then retry-after (seconds or an HTTP date), as the official SDKs do. */
+export function retryAfterMs(headers: WireHeaders, now: number = Date.now()): number | undefined {
+  const milliseconds = headerValue(headers, 'retry-after-ms');
+  if (milliseconds !== undefined) {
+    const parsed = Number.parseFloat(milliseconds);
+    if (Number.isFinite(parsed) && parsed >= 0) return Math.round(parsed);
+  }
+  const value = headerValue(headers, 'retry-after');
+  if (value === undefined) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(value);
+  if (Number.isFinite(date)) return Math.max(0, date - now);
+  return undefined;
+}

@@ -1,0 +1,16 @@
+// Provider kind → adapter. Adding a provider means adding its folder and one line here.
+import type { ProviderKind } from '../config/schema.js';
+import type { ProviderAdapter } from './adapter.js';
+import { anthropicAdapter } from './anthropic/adapter.js';
+import { openaiAdapter, azureAdapter, openaiCompatibleAdapter } from './openai/adapter.js';
+
+const adapters: Record<ProviderKind, ProviderAdapter> = {
+  anthropic: anthropicAdapter,
+  openai: openaiAdapter,
+  azure: azureAdapter,
+  'openai-compatible': openaiCompatibleAdapter,
+};
+
+export function adapterFor(provider: ProviderKind): ProviderAdapter {
+  return adapters[provider];
+}

@@ -1,0 +1,160 @@
+// One attempt: build the wire request with the deployment's adapter, send it through the
+// deployment's undici pool, and hand back either a canonical response or a canonical event stream.
+// Every failure leaves here as an UpstreamError with its outcome kind.
+import type { Dispatcher } from 'undici';
+import type { CanonicalRequest } from '../canonical/request.js';
+import type { CanonicalResponse } from '../canonical/response.js';
+import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
+import { UpstreamError, type FailureKind } from '../canonical/errors.js';
+import type { UpstreamPools } from '../transport/upstream-pools.js';
+import { AbortReason } from '../transport/abort-reasons.js';
+import type { DeploymentTarget, ProviderAdapter } from './adapter.js';
+
+export type AttemptAnswer =
+  | { type: 'response'; response: CanonicalResponse }
+  | { type: 'stream'; events: AsyncIterable<CanonicalStreamEvent> };
+
+export interface CallDeploymentOptions {
+  adapter: ProviderAdapter;
+  target: DeploymentTarget;
+  request: CanonicalRequest;
+  pools: UpstreamPools;
+  /** Aborted with an AbortReason on timeout or client disconnect. */
+  signal: AbortSignal;
+}
+
+export type CallDeployment = (options: CallDeploymentOptions) => Promise<AttemptAnswer>;
+
+const connectCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** Turns whatever undici or a parser threw into a classified UpstreamError. */
+export function classifyTransportError(error: unknown, signal: AbortSignal, phase: 'connect' | 'body'): UpstreamError {
+  if (UpstreamError.isInstance(error)) return error;
+  if (signal.aborted && AbortReason.isInstance(signal.reason)) {
+    return new UpstreamError({ kind: signal.reason.kind, message: signal.reason.message, cause: error });
+  }
+  const code = (error as { code?: string } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  let kind: FailureKind = phase === 'body' ? 'stream-interrupted' : 'connect';
+  if (phase === 'connect' && code !== undefined && !connectCodes.has(code)) kind = 'local';
+  return new UpstreamError({
+    kind,
+    message: `${phase === 'connect' ? 'connection failed' : 'upstream body failed'}: ${code ?? ''} ${message}`.trim(),
+    providerCode: code,
+    cause: error,
+  });
+}
+
+async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
+  return body.text();
+}
+
+/** Reads what is left of a finished stream off the request path, so the connection can be reused. */
+function drainInBackground(iterator: AsyncIterator<CanonicalStreamEvent>, body: Dispatcher.ResponseData['body']): void {
+  void (async () => {
+    try {
+      for (;;) if ((await iterator.next()).done) return;
+    } catch {
+      body.destroy();
+    }
+  })();
+}
+
+/** Ends the event stream with a failure when the upstream stopped without a finish or error. */
+async function* guardStream(
+  events: AsyncIterable<CanonicalStreamEvent>,
+  body: Dispatcher.ResponseData['body'],
+  signal: AbortSignal,
+): AsyncGenerator<CanonicalStreamEvent> {
+  const iterator = events[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      let step: IteratorResult<CanonicalStreamEvent>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        throw classifyTransportError(error, signal, 'body');
+      }
+      if (step.done) break;
+      if (step.value.type === 'finish') {
+        finished = true;
+        drainInBackground(iterator, body);
+        yield step.value;
+        return;
+      }
+      yield step.value;
+      if (step.value.type === 'error') return;
+    }
+  } finally {
+    // Stopped early (error, abort, consumer gone): release the socket rather than read on.
+    if (!finished) body.destroy();
+  }
+  if (signal.aborted && AbortReason.isInstance(signal.reason)) {
+    throw new UpstreamError({ kind: signal.reason.kind, message: signal.reason.message });
+  }
+  throw new UpstreamError({ kind: 'stream-interrupted', message: 'upstream stream ended before it finished' });
+}
+
+export const callDeployment: CallDeployment = async ({ adapter, target, request, pools, signal }) => {
+  const wire = await adapter.buildRequest(request, target);
+  const url = new URL(wire.url);
+  let answer: Dispatcher.ResponseData;
+  try {
+    answer = await pools.get(url.origin).request({
+      method: wire.method,
+      path: `${url.pathname}${url.search}`,
+      headers: wire.headers,
+      body: wire.body,
+      signal,
+    });
+  } catch (error) {
+    throw classifyTransportError(error, signal, 'connect');
+  }
+
+  const { statusCode, headers, body } = answer;
+  if (statusCode < 200 || statusCode >= 300) {
+    let text = '';
+    try {
+      text = await readText(body);
+    } catch (error) {
+      throw classifyTransportError(error, signal, 'body');
+    }
+    throw adapter.parseError(statusCode, headers, text);
+  }
+
+  if (request.stream) {
+    return { type: 'stream', events: guardStream(adapter.parseStream(body, request), body, signal) };
+  }
+
+  let text: string;
+  try {
+    text = await readText(body);
+  } catch (error) {
+    throw classifyTransportError(error, signal, 'body');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UpstreamError({
+      kind: 'server',
+      message: `${target.provider} answered ${statusCode} with a body that is not JSON`,
+      providerCode: 'malformed_response',
+      cause: error,
+    });
+  }
+  return { type: 'response', response: adapter.parseResponse(parsed, request) };
+};

@@ -1,0 +1,119 @@
+// A stream is held back until its first content event: until then the attempt loop may still fail
+// over, and nothing has reached the client. After commit, the rest of the stream is passed on with
+// an idle watchdog, and its end (finish, error or interruption) is reported exactly once.
+import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
+import { isContentEvent } from '../canonical/stream-event.js';
+import { UpstreamError } from '../canonical/errors.js';
+import type { Clock } from '../util/clock.js';
+import { AbortReason } from '../transport/abort-reasons.js';
+
+export interface StreamHead {
+  /** Events up to and including the first content event. */
+  head: CanonicalStreamEvent[];
+  iterator: AsyncIterator<CanonicalStreamEvent>;
+}
+
+/** Reads until the first content event. Throws the upstream's failure if one comes first. */
+export async function readStreamHead(events: AsyncIterable<CanonicalStreamEvent>): Promise<StreamHead> {
+  const iterator = events[Symbol.asyncIterator]();
+  const head: CanonicalStreamEvent[] = [];
+  for (;;) {
+    const step = await iterator.next();
+    if (step.done) throw new UpstreamError({ kind: 'stream-interrupted', message: 'upstream stream ended before any content' });
+    const event = step.value;
+    if (event.type === 'error') throw event.error;
+    head.push(event);
+    if (isContentEvent(event)) return { head, iterator };
+  }
+}
+
+export interface CommittedStreamOptions {
+  clock: Clock;
+  /** Longest silence tolerated between upstream events once committed. */
+  idleTimeoutMs: number;
+  /** Aborts the upstream call (the attempt's controller). */
+  abort: (reason: AbortReason) => void;
+  signal: AbortSignal;
+  /** Called once with the stream's end: undefined for a finished stream, else the failure. */
+  onEnd: (failure: UpstreamError | undefined) => void;
+}
+
+/**
+ * Yields the head, then the rest. Upstream failures after commit become one `error` event (the
+ * client gets a well-formed error in its format), never a silent end.
+ */
+export async function* committedStream(stream: StreamHead, options: CommittedStreamOptions): AsyncGenerator<CanonicalStreamEvent> {
+  let lastEventAt = options.clock.now();
+  let ended = false;
+  const watchdogStop = new AbortController();
+  void (async () => {
+    try {
+      for (;;) {
+        const waitMs = lastEventAt + options.idleTimeoutMs - options.clock.now();
+        if (waitMs > 0) await options.clock.sleep(waitMs, watchdogStop.signal);
+        else {
+          options.abort(new AbortReason('timeout', `no upstream event for ${options.idleTimeoutMs} ms`));
+          return;
+        }
+      }
+    } catch {
+      // stopped: the stream ended
+    }
+  })();
+
+  const finish = (failure: UpstreamError | undefined) => {
+    if (ended) return;
+    ended = true;
+    watchdogStop.abort();
+    options.onEnd(failure);
+  };
+
+  try {
+    for (const event of stream.head) {
+      yield event;
+      if (event.type === 'finish') {
+        finish(undefined);
+        return;
+      }
+    }
+    for (;;) {
+      let step: IteratorResult<CanonicalStreamEvent>;
+      try {
+        step = await stream.iterator.next();
+      } catch (error) {
+        const failure = UpstreamError.isInstance(error)
+          ? error
+          : new UpstreamError({ kind: 'stream-interrupted', message: String(error), cause: error });
+        finish(failure);
+        yield { type: 'error', error: failure };
+        return;
+      }
+      if (step.done) {
+        const failure = new UpstreamError({ kind: 'stream-interrupted', message: 'upstream stream ended before it finished' });
+        finish(failure);
+        yield { type: 'error', error: failure };
+        return;
+      }
+      lastEventAt = options.clock.now();
+      const event = step.value;
+      if (event.type === 'error') {
+        finish(event.error);
+        yield event;
+        return;
+      }
+      yield event;
+      if (event.type === 'finish') {
+        finish(undefined);
+        return;
+      }
+    }
+  } finally {
+    if (!ended) {
+      // The consumer stopped reading (client gone): abort the upstream at once.
+      const reason = new AbortReason('client-aborted', 'the client stopped reading the stream');
+      options.abort(reason);
+      finish(new UpstreamError({ kind: 'client-aborted', message: reason.message }));
+      void stream.iterator.return?.().catch(() => {});
+    }
+  }
+}

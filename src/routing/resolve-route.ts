@@ -1,0 +1,51 @@
+// Model name → the route that serves it: a route name or alias, else a deployment whose upstream
+// model id is exactly the name asked for (served by that deployment alone).
+import type { DeploymentConfig, RouteConfig, SwitchyardConfig } from '../config/schema.js';
+import { GatewayError } from '../canonical/gateway-error.js';
+
+export interface ResolvedRoute {
+  name: string;
+  deployments: DeploymentConfig[];
+  strategy: RouteConfig['strategy'];
+}
+
+export class RouteTable {
+  private readonly byName = new Map<string, ResolvedRoute>();
+
+  constructor(config: SwitchyardConfig) {
+    const deployments = new Map(config.deployments.map((deployment) => [deployment.id, deployment]));
+    // Exact upstream model ids first, so that route names and aliases win on a clash.
+    for (const deployment of config.deployments) {
+      if (!this.byName.has(deployment.model)) {
+        this.byName.set(deployment.model, { name: deployment.model, deployments: [deployment], strategy: 'priority' });
+      }
+    }
+    for (const route of config.routes) {
+      const resolved: ResolvedRoute = {
+        name: route.name,
+        deployments: route.deployments.map((id) => deployments.get(id)).filter((item): item is DeploymentConfig => !!item),
+        strategy: route.strategy,
+      };
+      for (const name of [route.name, ...route.aliases]) this.byName.set(name, resolved);
+    }
+  }
+
+  resolve(model: string): ResolvedRoute {
+    const route = this.byName.get(model);
+    if (!route) {
+      throw new GatewayError({
+        status: 404,
+        code: 'SWITCHYARD_UNKNOWN_MODEL',
+        message: `model "${model}" is not served by this gateway (no route, alias or deployment model has that name)`,
+        shouldRetry: false,
+        param: 'model',
+      });
+    }
+    return route;
+  }
+
+  /** Every name a client may send, for GET /v1/models. */
+  names(): Array<{ id: string; route: ResolvedRoute }> {
+    return [...this.byName.entries()].map(([id, route]) => ({ id, route }));
+  }
+}

@@ -1,0 +1,215 @@
+// The attempt loop: for a route, try its deployments in order under ONE deadline, classify every
+// failure, retry the same deployment only when its outcome kind allows and the backoff fits the
+// deadline, otherwise fail over; report every outcome to health. See shared/DESIGN.md.
+import type { CanonicalRequest } from '../canonical/request.js';
+import type { CanonicalResponse } from '../canonical/response.js';
+import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
+import { UpstreamError, type OutcomeKind } from '../canonical/errors.js';
+import { GatewayError } from '../canonical/gateway-error.js';
+import type { DeploymentConfig, SwitchyardConfig, ProviderKind } from '../config/schema.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import { callDeployment, type CallDeployment } from '../providers/call-deployment.js';
+import { toDeploymentTarget } from '../providers/deployment-target.js';
+import type { UpstreamPools } from '../transport/upstream-pools.js';
+import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
+import type { HealthGate } from '../health/health-gate.js';
+import { outcomePolicies } from '../health/outcome-policy.js';
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
+import { backoffDelay } from './backoff.js';
+import { Deadline } from './deadline.js';
+import { orderByPriority } from './policies/priority.js';
+import type { RouteTable, ResolvedRoute } from './resolve-route.js';
+import { committedStream, readStreamHead } from './commit-stream.js';
+import { allFailedError, clientFacingError } from './route-errors.js';
+
+export interface AttemptRecord {
+  deployment: string;
+  kind: OutcomeKind;
+  status?: number;
+  latencyMs: number;
+  message?: string;
+}
+
+interface RoutedBase {
+  route: ResolvedRoute;
+  deployment: DeploymentConfig;
+  attempts: AttemptRecord[];
+}
+export interface RoutedResponse extends RoutedBase {
+  type: 'response';
+  response: CanonicalResponse;
+}
+export interface RoutedStream extends RoutedBase {
+  type: 'stream';
+  events: AsyncIterable<CanonicalStreamEvent>;
+}
+
+export interface RouterObserver {
+  /** Every attempt, as it ends (for streams: when the stream ends). */
+  onAttempt?(route: string, record: AttemptRecord): void;
+}
+
+export interface RouterOptions {
+  config: SwitchyardConfig;
+  routes: RouteTable;
+  pools: UpstreamPools;
+  health: HealthGate;
+  clock: Clock;
+  random: Random;
+  adapterFor: (provider: ProviderKind) => ProviderAdapter;
+  call?: CallDeployment;
+  observer?: RouterObserver;
+}
+
+type AttemptResult =
+  | { ok: true; routed: RoutedResponse | RoutedStream }
+  | { ok: false; error: UpstreamError; record: AttemptRecord };
+
+export class Router {
+  private readonly call: CallDeployment;
+
+  constructor(private readonly options: RouterOptions) {
+    this.call = options.call ?? callDeployment;
+  }
+
+  /** Serves a request from the first deployment that can; throws GatewayError when none can. */
+  async route(request: CanonicalRequest, clientSignal: AbortSignal): Promise<RoutedResponse | RoutedStream> {
+    const { config, clock, health } = this.options;
+    const route = this.options.routes.resolve(request.model);
+    const deadline = new Deadline(clock, config.timeouts.requestMs);
+    const attempts: AttemptRecord[] = [];
+    const candidates = orderByPriority(route.deployments);
+    let contextLimit: number | undefined;
+
+    for (const deployment of candidates) {
+      if (contextLimit !== undefined && !((deployment.contextWindow ?? 0) > contextLimit)) continue;
+      if (!health.admit(deployment.id)) continue;
+      for (let attemptNumber = 1; attemptNumber <= config.retry.maxAttemptsPerDeployment; attemptNumber += 1) {
+        if (clientSignal.aborted) throw clientAborted();
+        if (deadline.expired()) throw allFailedError(route, attempts, 'deadline');
+        const result = await this.attempt(route, deployment, request, clientSignal, deadline, attempts);
+        if (result.ok) return result.routed;
+        const { error } = result;
+        const policy = outcomePolicies[error.kind];
+        if (error.kind === 'client-aborted') throw clientAborted();
+        if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error);
+        if (error.kind === 'context-length') {
+          // Only a deployment with a larger window can help; without a known window, none can.
+          if (deployment.contextWindow === undefined) throw clientFacingError(error);
+          contextLimit = deployment.contextWindow;
+          break;
+        }
+        if (!policy.retrySameDeployment || attemptNumber === config.retry.maxAttemptsPerDeployment) break;
+        const delay = error.retryAfterMs ?? backoffDelay(attemptNumber, config.retry, this.options.random);
+        if (!deadline.fits(delay)) break;
+        try {
+          await clock.sleep(delay, clientSignal);
+        } catch {
+          throw clientAborted();
+        }
+      }
+    }
+    const lastContextError = [...attempts].reverse().find((record) => record.kind === 'context-length');
+    if (lastContextError && attempts.every((record) => record.kind === 'context-length')) {
+      throw new GatewayError({
+        status: 400,
+        code: 'SWITCHYARD_UPSTREAM_ERROR',
+        message: lastContextError.message ?? 'the prompt is too long for every deployment of this route',
+        shouldRetry: false,
+        upstreamType: 'invalid_request_error',
+      });
+    }
+    throw allFailedError(route, attempts, deadline.expired() ? 'deadline' : 'exhausted');
+  }
+
+  private async attempt(
+    route: ResolvedRoute,
+    deployment: DeploymentConfig,
+    request: CanonicalRequest,
+    clientSignal: AbortSignal,
+    deadline: Deadline,
+    attempts: AttemptRecord[],
+  ): Promise<AttemptResult> {
+    const { clock, config } = this.options;
+    const startedAt = clock.now();
+    const controller = new AbortController();
+    const onClientAbort = () => controller.abort(clientAborted());
+    clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    const firstTokenMs = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
+    const budget = Math.min(firstTokenMs, deadline.remainingMs());
+    const timerStop = new AbortController();
+    clock.sleep(budget, timerStop.signal).then(
+      () =>
+        controller.abort(
+          budget < firstTokenMs
+            ? new AbortReason('timeout', `request deadline reached after ${clock.now() - startedAt} ms`)
+            : new AbortReason('first-token-timeout', `no first token within ${firstTokenMs} ms`),
+        ),
+      () => {},
+    );
+    const finishRecord = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): AttemptRecord => {
+      const record: AttemptRecord = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt };
+      if (error?.status !== undefined) record.status = error.status;
+      if (error) record.message = error.message;
+      this.options.health.record(deployment.id, {
+        kind,
+        latencyMs: record.latencyMs,
+        timeToFirstTokenMs,
+        status: error?.status,
+        retryAfterMs: error?.retryAfterMs,
+      });
+      this.options.observer?.onAttempt?.(route.name, record);
+      return record;
+    };
+    const release = () => {
+      timerStop.abort();
+      clientSignal.removeEventListener('abort', onClientAbort);
+    };
+
+    try {
+      const adapter = this.options.adapterFor(deployment.provider);
+      const answer = await this.call({
+        adapter,
+        target: toDeploymentTarget(deployment),
+        request,
+        pools: this.options.pools,
+        signal: controller.signal,
+      });
+      if (answer.type === 'response') {
+        release();
+        const record = finishRecord('success', undefined, clock.now() - startedAt);
+        attempts.push(record);
+        return { ok: true, routed: { type: 'response', response: answer.response, route, deployment, attempts } };
+      }
+      const head = await readStreamHead(answer.events);
+      timerStop.abort();
+      const timeToFirstTokenMs = clock.now() - startedAt;
+      const pending: AttemptRecord = { deployment: deployment.id, kind: 'success', latencyMs: timeToFirstTokenMs };
+      attempts.push(pending);
+      const events = committedStream(head, {
+        clock,
+        idleTimeoutMs: firstTokenMs,
+        abort: (reason) => controller.abort(reason),
+        signal: controller.signal,
+        onEnd: (failure) => {
+          clientSignal.removeEventListener('abort', onClientAbort);
+          const record = finishRecord(failure?.kind ?? 'success', failure, timeToFirstTokenMs);
+          Object.assign(pending, record);
+        },
+      });
+      return { ok: true, routed: { type: 'stream', events, route, deployment, attempts } };
+    } catch (thrown) {
+      release();
+      if (!controller.signal.aborted) controller.abort(new AbortReason('client-aborted', 'attempt abandoned'));
+      const error = UpstreamError.isInstance(thrown)
+        ? thrown
+        : AbortReason.isInstance(thrown)
+          ? new UpstreamError({ kind: thrown.kind, message: thrown.message })
+          : new UpstreamError({ kind: 'local', message: thrown instanceof Error ? thrown.message : String(thrown), cause: thrown });
+      const record = finishRecord(error.kind, error);
+      attempts.push(record);
+      return { ok: false, error, record };
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// The HTTP app: mounts the two ingresses and the small endpoints clients probe. No business logic.
+import Fastify, { type FastifyError } from 'fastify';
+import { GatewayError } from '../canonical/gateway-error.js';
+import { parseAnthropicRequest } from '../ingress/anthropic-messages/parse-request.js';
+import type { Router } from '../routing/router.js';
+import type { RouteTable } from '../routing/resolve-route.js';
+import type { UpstreamPools } from '../transport/upstream-pools.js';
+import type { Clock } from '../util/clock.js';
+import { anthropicDialect, dialectForUrl, openaiDialect } from './dialects.js';
+import { newRequestId, sendError, serveRequest, toGatewayError, type PipelineContext } from './serve-request.js';
+import { modelList } from './models-endpoint.js';
+import { countTokens } from './count-tokens.js';
+import type { Logger } from './logger.js';
+
+export interface AppOptions {
+  router: Router;
+  routes: RouteTable;
+  pools: UpstreamPools;
+  clock: Clock;
+  logger: Logger;
+  bodyLimitBytes: number;
+  pingIntervalMs: number;
+}
+
+function frameworkError(error: FastifyError): GatewayError {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new GatewayError({ status: 413, code: 'SWITCHYARD_BODY_TOO_LARGE', message: 'request body is too large', shouldRetry: false });
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new GatewayError({
+      status: 415,
+      code: 'SWITCHYARD_INVALID_REQUEST',
+      message: 'content-type must be application/json',
+      shouldRetry: false,
+    });
+  }
+  if (error.statusCode === 400 || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+    return new GatewayError({
+      status: 400,
+      code: 'SWITCHYARD_INVALID_REQUEST',
+      message: `request body is not valid JSON: ${error.message}`,
+      shouldRetry: false,
+    });
+  }
+  return toGatewayError(error);
+}
+
+export function createApp(options: AppOptions) {
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes,
+    disableRequestLogging: true,
+    loggerInstance: options.logger,
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+  const context: PipelineContext = {
+    router: options.router,
+    clock: options.clock,
+    pingIntervalMs: options.pingIntervalMs,
+    logger: options.logger,
+  };
+  const startedAt = options.clock.now();
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const gatewayError = frameworkError(error);
+    if (gatewayError.status >= 500) options.logger.error({ err: error, url: request.url }, 'unhandled error');
+    sendError(reply, dialectForUrl(request.url), gatewayError, newRequestId());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    sendError(
+      reply,
+      dialectForUrl(request.url),
+      new GatewayError({
+        status: 404,
+        code: 'SWITCHYARD_NOT_FOUND',
+        message: `${request.method} ${request.url.split('?')[0]} is not an endpoint of this gateway`,
+        shouldRetry: false,
+      }),
+      newRequestId(),
+    );
+  });
+
+  app.post('/v1/messages', (request, reply) => serveRequest(anthropicDialect, request, reply, context));
+  app.post('/v1/chat/completions', (request, reply) => serveRequest(openaiDialect, request, reply, context));
+  app.post('/chat/completions', (request, reply) => serveRequest(openaiDialect, request, reply, context));
+
+  app.post('/v1/messages/count_tokens', async (request, reply) => {
+    const requestId = newRequestId();
+    try {
+      const canonical = parseAnthropicRequest(request.body, request.headers, { countTokens: true });
+      const route = options.routes.resolve(canonical.model);
+      const controller = new AbortController();
+      reply.raw.on('close', () => controller.abort());
+      const counted = await countTokens(canonical, route, options.pools, controller.signal);
+      return reply.header('x-request-id', requestId).send({ input_tokens: counted.input_tokens });
+    } catch (error) {
+      sendError(reply, anthropicDialect, toGatewayError(error), requestId);
+      return reply;
+    }
+  });
+
+  const models = () => modelList(options.routes, startedAt);
+  app.get('/v1/models', async () => models());
+  app.get('/models', async () => models());
+  app.get<{ Params: { id: string } }>('/v1/models/:id', async (request, reply) => {
+    const found = (models().data as Array<{ id: string }>).find((model) => model.id === request.params.id);
+    if (found) return found;
+    sendError(
+      reply,
+      anthropicDialect,
+      new GatewayError({ status: 404, code: 'SWITCHYARD_UNKNOWN_MODEL', message: `model "${request.params.id}" is not served here`, shouldRetry: false }),
+      newRequestId(),
+    );
+    return reply;
+  });
+
+  // Claude Code probes the base URL and posts telemetry to it: answer fast.
+  app.head('/', async (_request, reply) => reply.code(200).send());
+  app.get('/', async () => ({ name: 'switchyard', ok: true }));
+  app.post('/api/event_logging/batch', async () => ({}));
+  app.get('/healthz', async () => ({ ok: true }));
+  return app;
+}

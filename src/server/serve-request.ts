@@ -1,0 +1,130 @@
+// The request pipeline shared by both client dialects: parse → route → write the answer (JSON or
+// SSE) in the client's own format, with the headers that say who served it.
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../canonical/gateway-error.js';
+import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
+import type { Router, RoutedStream } from '../routing/router.js';
+import type { Clock } from '../util/clock.js';
+import type { ClientDialect } from './dialects.js';
+import { keepAlive, trackWrites } from './keep-alive.js';
+import type { Logger } from './logger.js';
+
+export interface PipelineContext {
+  router: Router;
+  clock: Clock;
+  pingIntervalMs: number;
+  logger: Logger;
+}
+
+export function newRequestId(): string {
+  return `req_${randomUUID().replaceAll('-', '')}`;
+}
+
+export function toGatewayError(error: unknown): GatewayError {
+  if (GatewayError.isInstance(error)) return error;
+  return new GatewayError({
+    status: 500,
+    code: 'SWITCHYARD_INTERNAL',
+    message: 'internal gateway error',
+    shouldRetry: true,
+  });
+}
+
+export function sendError(reply: FastifyReply, dialect: ClientDialect, error: GatewayError, requestId: string): void {
+  const answer = dialect.errorAnswer(error, requestId);
+  void reply
+    .code(answer.status)
+    .headers({ ...answer.headers, 'x-request-id': requestId, 'x-switchyard-attempts': String(error.attempts?.length ?? 0) })
+    .send(answer.body);
+}
+
+export async function serveRequest(
+  dialect: ClientDialect,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: PipelineContext,
+): Promise<void> {
+  const requestId = newRequestId();
+  const controller = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(clientAborted());
+  });
+
+  try {
+    const canonical = dialect.parse(request.body, request.headers);
+    const routed = await context.router.route(canonical, controller.signal);
+    const headers = {
+      'x-request-id': requestId,
+      'request-id': requestId,
+      'x-switchyard-deployment': routed.deployment.id,
+      'x-switchyard-attempts': String(routed.attempts.length),
+    };
+    if (routed.type === 'response') {
+      await reply.code(200).headers(headers).send(dialect.toResponse(routed.response, canonical.model, context.clock.now()));
+      return;
+    }
+    await writeStream(dialect, routed, canonical, headers, reply, controller, context);
+  } catch (error) {
+    if (controller.signal.aborted || (AbortReason.isInstance(error) && error.kind === 'client-aborted')) {
+      if (!reply.sent) reply.hijack();
+      reply.raw.destroy();
+      return;
+    }
+    const gatewayError = toGatewayError(error);
+    if (gatewayError.status >= 500) {
+      context.logger.warn({ requestId, code: gatewayError.code, err: GatewayError.isInstance(error) ? undefined : error }, gatewayError.message);
+    }
+    sendError(reply, dialect, gatewayError, requestId);
+  }
+}
+
+async function writeStream(
+  dialect: ClientDialect,
+  routed: RoutedStream,
+  canonical: Parameters<ClientDialect['createStreamWriter']>[1],
+  headers: Record<string, string>,
+  reply: FastifyReply,
+  controller: AbortController,
+  context: PipelineContext,
+): Promise<void> {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    ...headers,
+  });
+  raw.flushHeaders();
+  const sink = trackWrites(
+    {
+      write: (chunk) => {
+        if (!raw.destroyed) raw.write(chunk);
+      },
+      end: () => raw.end(),
+    },
+    context.clock,
+  );
+  const writer = dialect.createStreamWriter(sink, canonical, context.clock.now());
+  const keepAliveStop = new AbortController();
+  void keepAlive(writer, sink, context.pingIntervalMs, context.clock, keepAliveStop.signal);
+  try {
+    for await (const event of routed.events) {
+      if (controller.signal.aborted) break;
+      writer.write(event);
+      if (writer.done) break;
+    }
+    if (!writer.done && !controller.signal.aborted) {
+      writer.fail(
+        new GatewayError({ status: 500, code: 'SWITCHYARD_STREAM_INTERRUPTED', message: 'the upstream stream ended early' }),
+      );
+    }
+  } catch (error) {
+    if (!writer.done) writer.fail(toGatewayError(error));
+  } finally {
+    keepAliveStop.abort();
+    if (!raw.writableEnded) raw.end();
+  }
+}

@@ -1,0 +1,84 @@
+// `switchyard <command>`: thin wrappers over the rooms below (serve, validate, sim, demo).
+// Commands are imported when used, so `validate` starts fast and loads no server code.
+import { parseArgs } from 'node:util';
+import { loadConfigFile, ConfigError } from '../config/load-config.js';
+
+const usage = `usage: switchyard <command> [options]
+
+commands:
+  serve     --config F [--port N]        run the gateway
+  validate  --config F                   check a config file; exits 1 with every problem
+  sim       [--port N] [--scenario F]    run the provider simulator
+  demo      [--duration S]               simulator + gateway + a scripted outage, with a summary
+`;
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      config: { type: 'string', short: 'c' },
+      port: { type: 'string', short: 'p' },
+      scenario: { type: 'string' },
+      duration: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+  });
+  if (!command || values.help || command === 'help') {
+    process.stdout.write(usage);
+    return command ? 0 : 1;
+  }
+  const port = values.port === undefined ? undefined : Number.parseInt(values.port, 10);
+  try {
+    switch (command) {
+      case 'validate': {
+        if (!values.config) throw new ConfigError(['--config: required']);
+        const config = loadConfigFile(values.config);
+        process.stdout.write(`${values.config}: ok (${config.deployments.length} deployments, ${config.routes.length} routes)\n`);
+        return 0;
+      }
+      case 'serve': {
+        if (!values.config) throw new ConfigError(['--config: required']);
+        const config = loadConfigFile(values.config);
+        const { startGateway } = await import('../server/gateway.js');
+        const gateway = await startGateway({ config, port });
+        process.stdout.write(`switchyard listening on ${gateway.url}\n`);
+        await waitForSignal();
+        await gateway.close();
+        return 0;
+      }
+      case 'sim': {
+        const { startSimulator } = await import('../simulator/simulator.js');
+        const { loadScenarioFile } = await import('../simulator/scenario.js');
+        const scenario = values.scenario ? loadScenarioFile(values.scenario) : undefined;
+        const simulator = await startSimulator({ port: port ?? 7400, scenario });
+        process.stdout.write(`switchyard simulator on ${simulator.url} (Anthropic: ${simulator.url}/u/<name>, OpenAI: ${simulator.url}/u/<name>/v1)\n`);
+        await waitForSignal();
+        await simulator.close();
+        return 0;
+      }
+      case 'demo': {
+        const durationSeconds = values.duration === undefined ? 60 : Number.parseFloat(values.duration);
+        const { runDemo } = await import('../demo/run-demo.js');
+        return await runDemo({ durationMs: durationSeconds * 1000 });
+      }
+      default:
+        process.stderr.write(`unknown command "${command}"\n${usage}`);
+        return 1;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

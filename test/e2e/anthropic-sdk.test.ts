@@ -1,0 +1,128 @@
+// The official Anthropic SDK as the client, against gateway + simulator.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import Anthropic from '@anthropic-ai/sdk';
+import { startHarness, providerKey, type Harness } from './harness.js';
+
+let harness: Harness;
+let client: Anthropic;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  client = new Anthropic({ baseURL: harness.gateway.url, apiKey: 'client-secret-key', maxRetries: 0 });
+});
+afterAll(async () => harness.close());
+beforeEach(async () => harness.clearFaults());
+
+const weatherTool = {
+  name: 'get_weather',
+  description: 'Current weather for a city',
+  input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+describe('Anthropic SDK through Switchyard', () => {
+  it('answers a non-streaming request and says who served it', async () => {
+    const { data, response } = await client.messages
+      .create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'Say hello.' }] })
+      .withResponse();
+    expect(data.type).toBe('message');
+    expect(data.model).toBe('sonnet');
+    expect(data.content[0]?.type).toBe('text');
+    expect(data.stop_reason).toBe('end_turn');
+    expect(data.usage.output_tokens).toBeGreaterThan(0);
+    expect(response.headers.get('x-switchyard-deployment')).toBe('claude-a');
+    expect(response.headers.get('x-switchyard-attempts')).toBe('1');
+    expect(response.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('streams through the SDK helper to a final message', async () => {
+    const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Stream please.' }] });
+    const texts: string[] = [];
+    stream.on('text', (text) => texts.push(text));
+    const message = await stream.finalMessage();
+    expect(message.content[0]?.type).toBe('text');
+    expect(texts.join('')).toBe((message.content[0] as Anthropic.TextBlock).text);
+    expect(texts.length).toBeGreaterThan(1);
+    expect(message.stop_reason).toBe('end_turn');
+  });
+
+  it('forwards anthropic-beta and the version, never the client key', async () => {
+    await client.messages.create(
+      { model: 'only-claude', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] },
+      { headers: { 'anthropic-beta': 'context-1m-2025-08-07,interleaved-thinking-2025-05-14' } },
+    );
+    const seen = await harness.lastRequest('claude-a');
+    expect(seen.headers['anthropic-beta']).toBe('context-1m-2025-08-07,interleaved-thinking-2025-05-14');
+    expect(seen.headers['anthropic-version']).toBeTruthy();
+    expect(seen.headers['x-api-key']).toBe(providerKey);
+    expect(JSON.stringify(seen.headers)).not.toContain('client-secret-key');
+    expect(seen.body.model).toBe('claude-sonnet-4-5');
+  });
+
+  it('accepts the Claude Code request shape (?beta=true, role system in messages, adaptive thinking)', async () => {
+    const response = await fetch(`${harness.gateway.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': 'client-secret-key',
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'claude-code-20250219,context-management-2025-06-27',
+      },
+      body: JSON.stringify({
+        model: 'sonnet',
+        max_tokens: 32000,
+        stream: true,
+        thinking: { type: 'adaptive' },
+        context_management: { edits: [] },
+        output_config: { effort: 'high' },
+        metadata: { user_id: JSON.stringify({ device_id: 'd', session_id: 's' }) },
+        system: [
+          { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197; cc_entrypoint=sdk-cli;' },
+          { type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } },
+        ],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'List files.' }] },
+          { role: 'system', content: 'Mid-conversation reminder.' },
+          { role: 'user', content: 'Go.' },
+        ],
+        tools: [{ ...weatherTool, cache_control: { type: 'ephemeral' } }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.startsWith('event: message_start')).toBe(true);
+    expect(text.trimEnd().endsWith('data: {"type":"message_stop"}')).toBe(true);
+    const seen = await harness.lastRequest('claude-a');
+    expect(seen.body.context_management).toEqual({ edits: [] });
+    expect(seen.body.thinking).toEqual({ type: 'adaptive' });
+  });
+
+  it('completes a tool round trip, streaming', async () => {
+    const first = await client.messages
+      .stream({ model: 'sonnet', max_tokens: 200, tools: [weatherTool], messages: [{ role: 'user', content: 'Weather in Paris?' }] })
+      .finalMessage();
+    expect(first.stop_reason).toBe('tool_use');
+    const call = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
+    expect(call?.name).toBe('get_weather');
+    expect(typeof (call?.input as { city?: unknown }).city).toBe('string');
+    const second = await client.messages.create({
+      model: 'sonnet',
+      max_tokens: 200,
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call!.id, content: '18C and sunny' }] },
+      ],
+    });
+    expect(second.stop_reason).toBe('end_turn');
+    expect(second.content[0]?.type).toBe('text');
+  });
+
+  it('lists models and counts tokens', async () => {
+    const models = await client.models.list();
+    const ids = models.data.map((model) => model.id);
+    expect(ids).toEqual(expect.arrayContaining(['claude-sonnet-4-5', 'sonnet']));
+    const counted = await client.messages.countTokens({ model: 'sonnet', messages: [{ role: 'user', content: 'Count these words please.' }] });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,44 @@
+// The Anthropic provider adapter: POST {baseUrl}/v1/messages with the deployment's x-api-key.
+// It only assembles the pieces; each concern lives in its own file beside this one.
+import type { CanonicalRequest } from '../../canonical/request.js';
+import type { DeploymentTarget, ProviderAdapter, WireRequest } from '../adapter.js';
+import { anthropicDefaultVersion } from './anthropic-api.js';
+import { parseAnthropicError } from './anthropic-error.js';
+import { buildAnthropicBody } from './convert-request.js';
+import { convertAnthropicResponse } from './convert-response.js';
+import { convertAnthropicStream } from './convert-stream.js';
+
+/**
+ * Headers for the upstream. Nothing comes from the client's headers except the two Claude upstreams
+ * must receive unchanged (anthropic-version, anthropic-beta), which ingress copied into the request.
+ * Config headers may override ours; the deployment's key is set last so nothing can replace it.
+ */
+export function buildAnthropicHeaders(request: CanonicalRequest, target: DeploymentTarget): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'anthropic-version': request.anthropicVersion ?? anthropicDefaultVersion,
+  };
+  const betas = (request.anthropicBeta ?? []).map((beta) => beta.trim()).filter((beta) => beta.length > 0);
+  if (betas.length > 0) headers['anthropic-beta'] = betas.join(',');
+  if (request.stream) headers.accept = 'text/event-stream';
+  for (const [name, value] of Object.entries(target.headers)) headers[name.toLowerCase()] = value;
+  if (target.apiKey !== undefined) headers['x-api-key'] = target.apiKey;
+  return headers;
+}
+
+export function buildAnthropicRequest(request: CanonicalRequest, target: DeploymentTarget): WireRequest {
+  return {
+    method: 'POST',
+    url: `${target.baseUrl.replace(/\/+$/, '')}/v1/messages`,
+    headers: buildAnthropicHeaders(request, target),
+    body: JSON.stringify(buildAnthropicBody(request, target.model)),
+  };
+}
+
+export const anthropicAdapter: ProviderAdapter = {
+  provider: 'anthropic',
+  buildRequest: buildAnthropicRequest,
+  parseResponse: (body) => convertAnthropicResponse(body),
+  parseStream: (body) => convertAnthropicStream(body),
+  parseError: parseAnthropicError,
+};

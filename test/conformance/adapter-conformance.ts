@@ -116,7 +116,7 @@ export function runAdapterConformance(name: string, options: AdapterConformanceO
 
   describe(`adapter conformance: ${name}`, () => {
     it('builds a request to the deployment with its own credential', async () => {
-      // Converted from the canonical model (a client of the other format), so every field goes through the adapter.
+      // No original body to forward, so every field goes through the adapter's canonical conversion.
       const request = toolRoundTripRequest({ original: { format: 'openai-chat', body: {} } });
       const wire = await adapter.buildRequest(request, target);
       expect(wire.method).toBe('POST');

@@ -1,5 +1,5 @@
 // The HTTP app: mounts the two ingresses and the small endpoints clients probe. No business logic.
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyError } from 'fastify';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { parseAnthropicRequest } from '../ingress/anthropic-messages/parse-request.js';
 import type { Router } from '../routing/router.js';
@@ -48,7 +48,8 @@ function frameworkError(error: FastifyError): GatewayError {
 export function createApp(options: AppOptions) {
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes,
-    disableRequestLogging: true,
+    // Per-request logs would cost more than the gateway's own work on the hot path.
+    logController: new LogController({ disableRequestLogging: true }),
     loggerInstance: options.logger,
     requestIdHeader: false,
     return503OnClosing: true,

@@ -1,0 +1,159 @@
+// The simulator's control API, under /_sim/. Tests, benchmarks and the demo drive faults and
+// read counters through it; nothing here is on the simulated providers' own paths.
+//
+// Simulated upstreams (any <name>; each is independent, created on first use):
+//   POST /u/<name>/v1/messages                 Anthropic Messages, JSON or SSE (stream: true)
+//   POST /u/<name>/v1/messages/count_tokens    Anthropic → {"input_tokens": n}
+//   POST /u/<name>/v1/chat/completions         OpenAI Chat Completions, JSON or SSE
+//   GET  /u/<name>/v1/models[/<id>]            Anthropic list when anthropic-version or x-api-key is sent, else OpenAI
+//   Query strings are ignored (`?beta=true`). Anthropic SDK base URL: <url>/u/<name>; OpenAI SDK: <url>/u/<name>/v1.
+//
+// Faults:
+//   POST   /_sim/faults        body: a fault → 200 {"id": "f1"}; 400 {"error", "problems"} when invalid
+//       {"target": "claude-a", "kind": "error", "status": 529, "probability": 1.0}
+//       {"target": "claude-*", "kind": "hang"}
+//       {"target": "label:anthropic-model-layer", "kind": "error", "status": 529, "durationMs": 30000}
+//     target       an upstream name, a glob over names (* and ?), or "label:<label>" (the label may be a glob too):
+//                  a label target hits every upstream carrying that label, so a whole failure domain goes down at once
+//     kind         error      answers `status` with the provider's own error body (529 overloaded_error,
+//                             429 rate_limit_error / rate_limit_exceeded with retry-after, 500, 503, …);
+//                             optional retryAfterSeconds (429 default 1) and message; with `afterEvents` a
+//                             stream instead answers 200, sends that many events, then the provider's in-band
+//                             error (Anthropic `event: error`, OpenAI `data: {"error": …}`) and ends
+//                  latency    adds `ms` before the answer (latency faults add up and combine with another fault)
+//                  hang       accepts the request and never answers (until the client aborts or the simulator closes)
+//                  cut        streams: sends `afterEvents` SSE events (default 3, always fewer than the whole
+//                             stream) then drops the connection; JSON: sends half the body then drops it
+//                  malformed  answers 200 with JSON that does not parse (JSON), or a stream with a data line that does not
+//                  reset      destroys the connection with a TCP reset, without answering
+//     probability  0..1 (default 1), drawn per request from the simulator's seeded random (reproducible runs)
+//     durationMs   the fault removes itself this long after it was added (by the simulator's clock)
+//     id           optional; reusing an id replaces that fault
+//     When several faults match, latency faults add up and the most recently added other fault answers.
+//   GET    /_sim/faults        → {"faults": [{id, target, kind, …, createdAt, expiresAt?}]}
+//   DELETE /_sim/faults        → {"removed": n}  (all)
+//   DELETE /_sim/faults/<id>   → {"removed": 1}, or 404
+//
+// Upstreams:
+//   POST   /_sim/upstreams/<name>   {"labels": ["anthropic-model-layer"], "timeToFirstTokenMs": 200, "tokensPerSecond": 50}
+//                                   every field optional; labels replace the old ones; null returns a timing to the global value
+//                                   → the upstream's settings {name, labels, timeToFirstTokenMs, tokensPerSecond}
+//   GET    /_sim/upstreams          → {"upstreams": {"claude-a": {name, labels, …}}}
+//   GET    /_sim/upstreams/<name>   → that upstream's settings
+//
+// Counters and recorded requests:
+//   GET    /_sim/stats              → {"upstreams": {"claude-a": {"requests": 12, "succeeded": 8, "failed": 3,
+//                                      "rejected": 0, "aborted": 1, "inFlight": 0}}}
+//   DELETE /_sim/stats              zeroes the counters and forgets recorded requests
+//   GET    /_sim/requests/<name>    → the last request that upstream received: {method, url, headers, body, receivedAt}
+//                                      (headers as received, credentials included: a test double, never give it real keys);
+//                                      404 when none; `?all=true` → {"requests": [...]} (the last 20, oldest first)
+//   GET    /_sim/health             → {"ok": true}
+//
+// Room for later: provider status pages (Statuspage v2 JSON) will be served under their own prefix
+// by a sibling module, dispatched from simulator.ts beside /u/ and /_sim/.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultSpecError, type FaultSpec } from './fault-spec.js';
+import type { FaultRegistry } from './fault-registry.js';
+import { upstreamSettingsSchema, type UpstreamRegistry } from './upstream-registry.js';
+import { describeIssues } from './fault-spec.js';
+import { parseJson, readBody, sendJson } from './http-io.js';
+
+export interface ControlService {
+  faults: FaultRegistry;
+  upstreams: UpstreamRegistry;
+}
+
+const controlBodyLimit = 1024 * 1024;
+
+async function readJson(request: IncomingMessage): Promise<{ value: unknown } | { error: string }> {
+  const body = await readBody(request, controlBodyLimit);
+  if ('tooLarge' in body) return { error: 'body too large' };
+  const parsed = parseJson(body.text);
+  if (parsed.invalid) return { error: 'body is not valid JSON' };
+  return { value: parsed.value };
+}
+
+function notFound(response: ServerResponse, what: string): void {
+  sendJson(response, 404, { error: `${what} not found` });
+}
+
+async function handleFaults(service: ControlService, request: IncomingMessage, response: ServerResponse, id: string | undefined): Promise<void> {
+  const method = request.method;
+  if (id === undefined && method === 'POST') {
+    const body = await readJson(request);
+    if ('error' in body) return sendJson(response, 400, { error: body.error });
+    try {
+      const fault = service.faults.add(body.value as FaultSpec);
+      return sendJson(response, 200, { id: fault.id, fault });
+    } catch (error) {
+      if (error instanceof FaultSpecError) return sendJson(response, 400, { error: error.message, problems: error.problems });
+      throw error;
+    }
+  }
+  if (id === undefined && method === 'GET') return sendJson(response, 200, { faults: service.faults.list() });
+  if (id === undefined && method === 'DELETE') return sendJson(response, 200, { removed: service.faults.clear() });
+  if (id !== undefined && method === 'DELETE') {
+    return service.faults.remove(id) ? sendJson(response, 200, { removed: 1 }) : notFound(response, `fault ${id}`);
+  }
+  sendJson(response, 405, { error: `${method} not allowed here` });
+}
+
+async function handleUpstreams(service: ControlService, request: IncomingMessage, response: ServerResponse, name: string | undefined): Promise<void> {
+  const method = request.method;
+  if (name === undefined && method === 'GET') {
+    const upstreams: Record<string, unknown> = {};
+    for (const upstream of service.upstreams.all()) upstreams[upstream.name] = upstream.describe();
+    return sendJson(response, 200, { upstreams });
+  }
+  if (name !== undefined && method === 'GET') {
+    const upstream = service.upstreams.find(name);
+    return upstream ? sendJson(response, 200, upstream.describe()) : notFound(response, `upstream ${name}`);
+  }
+  if (name !== undefined && method === 'POST') {
+    const body = await readJson(request);
+    if ('error' in body) return sendJson(response, 400, { error: body.error });
+    const parsed = upstreamSettingsSchema.safeParse(body.value ?? {});
+    if (!parsed.success) {
+      const problems = describeIssues(parsed.error.issues);
+      return sendJson(response, 400, { error: `invalid upstream settings: ${problems.join('; ')}`, problems });
+    }
+    return sendJson(response, 200, service.upstreams.configure(name, parsed.data).describe());
+  }
+  sendJson(response, 405, { error: `${method} not allowed here` });
+}
+
+function handleRequests(service: ControlService, request: IncomingMessage, response: ServerResponse, name: string, query: string): void {
+  const recorded = service.upstreams.recordedRequests(name);
+  if (new URLSearchParams(query).get('all') === 'true') return sendJson(response, 200, { requests: recorded });
+  const last = recorded[recorded.length - 1];
+  return last ? sendJson(response, 200, last) : notFound(response, `recorded request for ${name}`);
+}
+
+/** Handles `/_sim/<rest>`; `rest` has no leading slash and no query string. */
+export async function serveControl(service: ControlService, request: IncomingMessage, response: ServerResponse, rest: string, query: string): Promise<void> {
+  const slash = rest.indexOf('/');
+  const section = slash === -1 ? rest : rest.slice(0, slash);
+  const argument = slash === -1 ? undefined : decodeURIComponent(rest.slice(slash + 1)) || undefined;
+  const method = request.method;
+  switch (section) {
+    case 'faults':
+      return handleFaults(service, request, response, argument);
+    case 'upstreams':
+      return handleUpstreams(service, request, response, argument);
+    case 'stats':
+      if (method === 'GET') return sendJson(response, 200, { upstreams: service.upstreams.stats() });
+      if (method === 'DELETE') {
+        service.upstreams.resetStats();
+        return sendJson(response, 200, { reset: true });
+      }
+      return sendJson(response, 405, { error: `${method} not allowed here` });
+    case 'requests':
+      if (argument !== undefined && method === 'GET') return handleRequests(service, request, response, argument, query);
+      return notFound(response, 'route');
+    case 'health':
+      return sendJson(response, 200, { ok: true });
+    default:
+      return notFound(response, 'route');
+  }
+}

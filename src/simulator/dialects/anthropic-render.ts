@@ -1,0 +1,141 @@
+// Renders a neutral reply as Anthropic Messages: the JSON message and the exact SSE sequence the
+// official SDK's MessageStream accepts (shared/PROTOCOLS.md §1.3, §1.4, §9): message_start,
+// content_block_start / ping / deltas / content_block_stop per block, message_delta with cumulative
+// usage, message_stop. Every event has its `event:` line and repeats its name in `type`.
+import type { SimulatedReply, SimulatedStopReason } from '../reply-generator.js';
+import { streamHeaders, type StreamFrame, type WireAnswer } from './dialect.js';
+
+const stopReasons: Record<SimulatedStopReason, string> = {
+  'end-turn': 'end_turn',
+  'tool-use': 'tool_use',
+  'max-tokens': 'max_tokens',
+  'stop-sequence': 'stop_sequence',
+};
+
+export function anthropicMessageId(sequence: number): string {
+  return `msg_sim_${sequence.toString().padStart(8, '0')}`;
+}
+
+export function anthropicRequestId(sequence: number): string {
+  return `req_sim_${sequence.toString().padStart(8, '0')}`;
+}
+
+function toolUseId(callKey: string): string {
+  return `toolu_sim_${callKey}`;
+}
+
+function usage(reply: SimulatedReply, outputTokens: number) {
+  return {
+    input_tokens: reply.inputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: outputTokens,
+  };
+}
+
+function frame(event: string, data: unknown, tokens = 0): StreamFrame {
+  return { text: `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, tokens };
+}
+
+export function renderAnthropicMessage(reply: SimulatedReply, model: string, sequence: number): WireAnswer {
+  const content = reply.blocks.map((block) =>
+    block.type === 'text'
+      ? { type: 'text', text: block.text }
+      : { type: 'tool_use', id: toolUseId(block.callKey), name: block.name, input: block.input },
+  );
+  const message = {
+    id: anthropicMessageId(sequence),
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: stopReasons[reply.stopReason],
+    stop_sequence: reply.stopSequence,
+    usage: usage(reply, reply.outputTokens),
+  };
+  return {
+    type: 'json',
+    status: 200,
+    headers: { 'content-type': 'application/json', 'request-id': anthropicRequestId(sequence) },
+    body: JSON.stringify(message),
+    outputTokens: reply.outputTokens,
+  };
+}
+
+export function renderAnthropicStream(reply: SimulatedReply, model: string, sequence: number): WireAnswer {
+  const frames: StreamFrame[] = [
+    frame('message_start', {
+      type: 'message_start',
+      message: {
+        id: anthropicMessageId(sequence),
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        // As the real API does: input counts up front, a token or so of output so far.
+        usage: usage(reply, 1),
+      },
+    }),
+  ];
+  reply.blocks.forEach((block, index) => {
+    if (block.type === 'text') {
+      frames.push(frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
+      // The real API sends a ping early in the stream; clients must ignore it.
+      if (index === 0) frames.push(frame('ping', { type: 'ping' }));
+      for (const piece of block.pieces) {
+        frames.push(frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 1));
+      }
+    } else {
+      frames.push(
+        frame('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: toolUseId(block.callKey), name: block.name, input: {} },
+        }),
+      );
+      if (index === 0) frames.push(frame('ping', { type: 'ping' }));
+      // The first fragment of tool input is empty on the real API; parsers must cope with it.
+      frames.push(frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } }));
+      for (const piece of block.pieces) {
+        frames.push(
+          frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }, 1),
+        );
+      }
+    }
+    frames.push(frame('content_block_stop', { type: 'content_block_stop', index }));
+  });
+  frames.push(
+    frame('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: stopReasons[reply.stopReason], stop_sequence: reply.stopSequence },
+      usage: usage(reply, reply.outputTokens),
+    }),
+    frame('message_stop', { type: 'message_stop' }),
+  );
+  return {
+    type: 'stream',
+    headers: { ...streamHeaders, 'request-id': anthropicRequestId(sequence) },
+    frames,
+  };
+}
+
+/** A stream that starts well and then carries a data line that is not JSON. */
+export function renderAnthropicMalformedStream(model: string, sequence: number): WireAnswer {
+  const start = frame('message_start', {
+    type: 'message_start',
+    message: {
+      id: anthropicMessageId(sequence),
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 1, output_tokens: 1 },
+    },
+  });
+  const broken = { text: 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"te\n\n', tokens: 0 };
+  return { type: 'stream', headers: { ...streamHeaders, 'request-id': anthropicRequestId(sequence) }, frames: [start, broken] };
+}

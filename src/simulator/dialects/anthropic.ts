@@ -1,0 +1,268 @@
+// The Anthropic Messages dialect (shared/PROTOCOLS.md §1): POST /v1/messages (JSON and SSE),
+// POST /v1/messages/count_tokens and GET /v1/models[/<id>], with the API's own checks (a key in
+// x-api-key or Authorization: Bearer, an anthropic-version header, model / max_tokens / messages)
+// and its error body `{"type":"error","error":{type,message},"request_id"}`.
+import type { IncomingHttpHeaders } from 'node:http';
+import { estimateTokens, generateReply, type LastTurn, type SimulatedRequest, type SimulatedTool, type SimulatedToolChoice } from '../reply-generator.js';
+import {
+  bearerToken,
+  isRecord,
+  jsonAnswer,
+  type Acceptance,
+  type Dialect,
+  type DialectOperation,
+  type ErrorAnswerOptions,
+  type ExchangeContext,
+  type OperationInput,
+  type JsonAnswer,
+  type StreamFrame,
+  type WireAnswer,
+} from './dialect.js';
+import {
+  anthropicMessageId,
+  anthropicRequestId,
+  renderAnthropicMalformedStream,
+  renderAnthropicMessage,
+  renderAnthropicStream,
+} from './anthropic-render.js';
+
+const errorTypes: Record<number, { type: string; message: string }> = {
+  400: { type: 'invalid_request_error', message: 'Invalid request' },
+  401: { type: 'authentication_error', message: 'invalid x-api-key' },
+  402: { type: 'billing_error', message: 'Your credit balance is too low to access the Anthropic API.' },
+  403: { type: 'permission_error', message: 'Your API key does not have permission to use the specified resource.' },
+  404: { type: 'not_found_error', message: 'Not found' },
+  413: { type: 'request_too_large', message: 'Request exceeds the maximum allowed number of bytes.' },
+  429: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit.' },
+  500: { type: 'api_error', message: 'Internal server error' },
+  503: { type: 'api_error', message: 'Service unavailable' },
+  504: { type: 'timeout_error', message: 'Request timed out' },
+  529: { type: 'overloaded_error', message: 'Overloaded' },
+};
+
+const defaultRetryAfterSeconds = 1;
+
+export function anthropicError(status: number, message: string | undefined, sequence: number, extraHeaders: Record<string, string> = {}): JsonAnswer {
+  const known = errorTypes[status] ?? (status >= 500 ? errorTypes[500]! : errorTypes[400]!);
+  const requestId = anthropicRequestId(sequence);
+  return jsonAnswer(status, { 'request-id': requestId, ...extraHeaders }, {
+    type: 'error',
+    error: { type: known.type, message: message ?? known.message },
+    request_id: requestId,
+  });
+}
+
+/** Refuses requests the real API would refuse before looking at the body. */
+function checkHeaders(headers: IncomingHttpHeaders, sequence: number): JsonAnswer | undefined {
+  const apiKey = headers['x-api-key'];
+  if ((typeof apiKey !== 'string' || apiKey.length === 0) && bearerToken(headers) === undefined) {
+    return anthropicError(401, 'x-api-key header is required', sequence);
+  }
+  if (typeof headers['anthropic-version'] !== 'string' || headers['anthropic-version'].length === 0) {
+    return anthropicError(400, 'anthropic-version: header is required', sequence);
+  }
+  return undefined;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const texts: string[] = [];
+  for (const block of content) {
+    if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+  }
+  return texts.join('\n');
+}
+
+/** Characters of everything that costs input tokens: system, message content, tool definitions. */
+function inputCharacters(body: Record<string, unknown>, messages: unknown[]): number {
+  let characters = textOf(body.system).length;
+  for (const message of messages) {
+    if (!isRecord(message)) continue;
+    const content = message.content;
+    if (typeof content === 'string') {
+      characters += content.length;
+      continue;
+    }
+    if (!Array.isArray(content)) continue;
+    for (const block of content) {
+      if (!isRecord(block)) continue;
+      if (typeof block.text === 'string') characters += block.text.length;
+      else if (block.type === 'tool_result') characters += textOf(block.content).length;
+      else if (block.type === 'tool_use') characters += JSON.stringify(block.input ?? {}).length;
+      else if (typeof block.thinking === 'string') characters += block.thinking.length;
+    }
+  }
+  if (Array.isArray(body.tools) && body.tools.length > 0) characters += JSON.stringify(body.tools).length;
+  return characters;
+}
+
+function toolNameFor(messages: unknown[], before: number, toolUseId: unknown): string | undefined {
+  for (let index = before - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    if (!isRecord(message) || !Array.isArray(message.content)) continue;
+    for (const block of message.content) {
+      if (isRecord(block) && block.type === 'tool_use' && block.id === toolUseId && typeof block.name === 'string') return block.name;
+    }
+  }
+  return undefined;
+}
+
+function lastTurnOf(messages: unknown[]): LastTurn {
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    if (!isRecord(message) || message.role === 'system') continue;
+    if (message.role !== 'user') return { kind: 'other' };
+    const content = message.content;
+    if (Array.isArray(content)) {
+      const result = content.find((block) => isRecord(block) && block.type === 'tool_result');
+      if (isRecord(result)) {
+        return { kind: 'tool-result', toolName: toolNameFor(messages, index, result.tool_use_id), text: textOf(result.content) };
+      }
+    }
+    return { kind: 'user-text', text: textOf(content) };
+  }
+  return { kind: 'other' };
+}
+
+function toolsOf(body: Record<string, unknown>): SimulatedTool[] {
+  if (!Array.isArray(body.tools)) return [];
+  const tools: SimulatedTool[] = [];
+  for (const tool of body.tools) {
+    // Server tools (web_search_…, bash_…) carry a versioned type and are run by the provider, not the client.
+    if (isRecord(tool) && typeof tool.name === 'string' && (tool.type === undefined || tool.type === 'custom')) {
+      tools.push({ name: tool.name, inputSchema: tool.input_schema });
+    }
+  }
+  return tools;
+}
+
+function toolChoiceOf(body: Record<string, unknown>): SimulatedToolChoice {
+  const choice = body.tool_choice;
+  if (!isRecord(choice)) return { type: 'auto' };
+  if (choice.type === 'none' || choice.type === 'any') return { type: choice.type };
+  if (choice.type === 'tool' && typeof choice.name === 'string') return { type: 'tool', name: choice.name };
+  return { type: 'auto' };
+}
+
+/** Checks the fields both messages and count_tokens require; answers the API's own 400 otherwise. */
+function checkBody(input: OperationInput, requireMaxTokens: boolean): { body: Record<string, unknown>; messages: unknown[] } | JsonAnswer {
+  const sequence = input.context.sequence;
+  const refusal = checkHeaders(input.headers, sequence);
+  if (refusal) return refusal;
+  if (input.bodyInvalid || !isRecord(input.body)) {
+    return anthropicError(400, 'There was an error parsing the body of your request. Please send a valid JSON object.', sequence);
+  }
+  const body = input.body;
+  if (typeof body.model !== 'string' || body.model.length === 0) return anthropicError(400, 'model: Field required', sequence);
+  if (requireMaxTokens) {
+    if (body.max_tokens === undefined) return anthropicError(400, 'max_tokens: Field required', sequence);
+    if (typeof body.max_tokens !== 'number' || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) {
+      return anthropicError(400, 'max_tokens: Input should be a valid integer greater than or equal to 1', sequence);
+    }
+  }
+  if (body.messages === undefined) return anthropicError(400, 'messages: Field required', sequence);
+  if (!Array.isArray(body.messages)) return anthropicError(400, 'messages: Input should be a valid list', sequence);
+  if (body.messages.length === 0) return anthropicError(400, 'messages: at least one message is required', sequence);
+  return { body, messages: body.messages };
+}
+
+const messagesOperation: DialectOperation = {
+  accept(input): Acceptance {
+    const checked = checkBody(input, true);
+    if ('type' in checked) return { accepted: false, answer: checked };
+    const { body, messages } = checked;
+    const request: SimulatedRequest = {
+      model: body.model as string,
+      stream: body.stream === true,
+      maxTokens: body.max_tokens as number,
+      stopSequences: Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((entry): entry is string => typeof entry === 'string') : [],
+      tools: toolsOf(body),
+      toolChoice: toolChoiceOf(body),
+      lastTurn: lastTurnOf(messages),
+      inputTokens: estimateTokens(inputCharacters(body, messages)),
+    };
+    const sequence = input.context.sequence;
+    return {
+      accepted: true,
+      stream: request.stream,
+      model: request.model,
+      answer: () => {
+        const reply = generateReply(request);
+        return request.stream ? renderAnthropicStream(reply, request.model, sequence) : renderAnthropicMessage(reply, request.model, sequence);
+      },
+    };
+  },
+};
+
+const countTokensOperation: DialectOperation = {
+  accept(input): Acceptance {
+    const checked = checkBody(input, false);
+    if ('type' in checked) return { accepted: false, answer: checked };
+    const inputTokens = estimateTokens(inputCharacters(checked.body, checked.messages));
+    const requestId = anthropicRequestId(input.context.sequence);
+    return {
+      accepted: true,
+      stream: false,
+      model: checked.body.model as string,
+      answer: () => jsonAnswer(200, { 'request-id': requestId }, { input_tokens: inputTokens }),
+    };
+  },
+};
+
+const listedModels = ['claude-opus-4-1-20250805', 'claude-sonnet-4-6', 'claude-haiku-4-5-20251001'];
+
+function modelEntry(id: string) {
+  return { type: 'model', id, display_name: id, created_at: '2025-09-29T00:00:00Z' };
+}
+
+const modelsOperation: DialectOperation = {
+  accept(input): Acceptance {
+    const refusal = checkHeaders(input.headers, input.context.sequence);
+    if (refusal) return { accepted: false, answer: refusal };
+    const headers = { 'request-id': anthropicRequestId(input.context.sequence) };
+    // Every model id exists on a simulated upstream, so `GET /v1/models/<id>` always answers.
+    const model = decodeURIComponent(input.pathRest);
+    const body =
+      model.length > 0
+        ? modelEntry(model)
+        : { data: listedModels.map(modelEntry), has_more: false, first_id: listedModels[0], last_id: listedModels[listedModels.length - 1] };
+    return { accepted: true, stream: false, model, answer: () => jsonAnswer(200, headers, body) };
+  },
+};
+
+function looksAnthropic(headers: IncomingHttpHeaders): boolean {
+  return headers['anthropic-version'] !== undefined || headers['x-api-key'] !== undefined;
+}
+
+export const anthropicDialect: Dialect = {
+  name: 'anthropic',
+
+  operation(method, path, headers) {
+    if (method === 'POST' && path === '/v1/messages') return { operation: messagesOperation, pathRest: '' };
+    if (method === 'POST' && path === '/v1/messages/count_tokens') return { operation: countTokensOperation, pathRest: '' };
+    // OpenAI shares the models path; an Anthropic client is recognised by its headers.
+    if (method === 'GET' && looksAnthropic(headers)) {
+      if (path === '/v1/models') return { operation: modelsOperation, pathRest: '' };
+      if (path.startsWith('/v1/models/')) return { operation: modelsOperation, pathRest: path.slice('/v1/models/'.length) };
+    }
+    return undefined;
+  },
+
+  errorAnswer(options: ErrorAnswerOptions, context: ExchangeContext): JsonAnswer {
+    const retryAfter = options.retryAfterSeconds ?? (options.status === 429 ? defaultRetryAfterSeconds : undefined);
+    const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
+    return anthropicError(options.status, options.message, context.sequence, headers);
+  },
+
+  streamErrorFrame(options: ErrorAnswerOptions, context: ExchangeContext): StreamFrame {
+    // The same body as the HTTP error, as the API sends it after a 200 (e.g. overloaded mid-stream).
+    return { text: `event: error\ndata: ${anthropicError(options.status, options.message, context.sequence).body}\n\n`, tokens: 0 };
+  },
+
+  malformedAnswer(stream: boolean, model: string, context: ExchangeContext): WireAnswer {
+    if (stream) return renderAnthropicMalformedStream(model, context.sequence);
+    const body = `{"id":"${anthropicMessageId(context.sequence)}","type":"message","role":"assistant","content":[{"type":"text","text":"cut sh`;
+    return { type: 'json', status: 200, headers: { 'content-type': 'application/json', 'request-id': anthropicRequestId(context.sequence) }, body };
+  },
+};

@@ -1,0 +1,215 @@
+// The dialect-neutral reply of a simulated model. The reply depends only on the request, so the
+// same request always gets the same answer: a tool call when tools are offered and the last turn
+// is the user's text, text mentioning the result after a tool result, and otherwise a short text
+// that echoes the start of the user's words followed by words picked by a hash of them. Dialects
+// (dialects/*.ts) only render this reply in their wire format.
+import { seededRandom } from '../util/random.js';
+import { sampleToolInput } from './tool-input.js';
+
+export interface SimulatedTool {
+  name: string;
+  inputSchema: unknown;
+}
+
+export type SimulatedToolChoice = { type: 'auto' } | { type: 'any' } | { type: 'tool'; name: string } | { type: 'none' };
+
+/** The turn the model answers (system turns are skipped when finding it). */
+export type LastTurn =
+  | { kind: 'user-text'; text: string }
+  | { kind: 'tool-result'; toolName?: string; text: string }
+  | { kind: 'other' };
+
+/** What every dialect extracts from its request before a reply is generated. */
+export interface SimulatedRequest {
+  model: string;
+  stream: boolean;
+  /** Output cap; undefined means unlimited. */
+  maxTokens?: number;
+  stopSequences: string[];
+  tools: SimulatedTool[];
+  toolChoice: SimulatedToolChoice;
+  lastTurn: LastTurn;
+  inputTokens: number;
+}
+
+/** Each piece is one output token, so pacing and usage agree with what is on the wire. */
+export type ReplyBlock =
+  | { type: 'text'; text: string; pieces: string[] }
+  | {
+      type: 'tool-call';
+      /** A stable hex key; each dialect prefixes it (`toolu_`, `call_`). */
+      callKey: string;
+      name: string;
+      input: Record<string, unknown>;
+      argumentsJson: string;
+      pieces: string[];
+    };
+
+export type SimulatedStopReason = 'end-turn' | 'tool-use' | 'max-tokens' | 'stop-sequence';
+
+export interface SimulatedReply {
+  blocks: ReplyBlock[];
+  stopReason: SimulatedStopReason;
+  stopSequence: string | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+const vocabulary = [
+  'simulated', 'upstream', 'answer', 'gateway', 'request', 'model', 'token', 'stream', 'route', 'health',
+  'steady', 'signal', 'harbor', 'lantern', 'meadow', 'copper', 'river', 'granite', 'violet', 'orbit',
+  'canvas', 'thunder', 'maple', 'silver', 'comet', 'ember', 'prairie', 'falcon', 'willow', 'cobalt',
+  'summit', 'breeze', 'quartz', 'island', 'puzzle', 'anchor', 'beacon', 'cedar', 'delta', 'echo',
+  'fable', 'glacier', 'horizon', 'ivory', 'jasmine', 'kernel', 'ledger', 'mosaic', 'nectar', 'oasis',
+  'pepper', 'quiver', 'ripple', 'saffron', 'timber', 'umber', 'velvet', 'wander', 'yonder', 'zephyr',
+  'and', 'the', 'with', 'for',
+];
+
+const echoWordLimit = 8;
+const toolResultWordLimit = 12;
+const argumentPieceLength = 8;
+
+/** FNV-1a, 32 bits: cheap and stable across runs and platforms. */
+export function hashText(text: string, seed = 0x811c9dc5): number {
+  let hash = seed >>> 0;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** Input tokens as providers roughly count them: about four characters a token. */
+export function estimateTokens(characters: number): number {
+  return Math.max(1, Math.ceil(characters / 4));
+}
+
+function firstWords(text: string, limit: number): string[] {
+  const words: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    if (word.length === 0) continue;
+    words.push(word);
+    if (words.length >= limit) break;
+  }
+  return words;
+}
+
+function pickWords(basis: string, minimum: number, spread: number): string[] {
+  const random = seededRandom(hashText(basis));
+  const count = minimum + Math.floor(random.next() * spread);
+  const words: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    words.push(vocabulary[Math.floor(random.next() * vocabulary.length)] ?? 'token');
+  }
+  return words;
+}
+
+function toPieces(words: string[]): string[] {
+  return words.map((word, index) => (index === 0 ? word : ` ${word}`));
+}
+
+function replyWords(lastTurn: LastTurn): string[] {
+  if (lastTurn.kind === 'tool-result') {
+    const result = firstWords(lastTurn.text, toolResultWordLimit);
+    const name = lastTurn.toolName ? ` ${lastTurn.toolName}` : '';
+    return [...`The tool${name} returned:`.split(' '), ...result, ...pickWords(lastTurn.text, 4, 8)];
+  }
+  const text = lastTurn.kind === 'user-text' ? lastTurn.text : '';
+  const echo = firstWords(text, echoWordLimit);
+  const opening = echo.length > 0 ? ['You', 'said:', ...echo, '—'] : [];
+  return [...opening, ...pickWords(text, 12, 20)];
+}
+
+function splitArguments(json: string): string[] {
+  const pieces: string[] = [];
+  for (let start = 0; start < json.length; start += argumentPieceLength) {
+    pieces.push(json.slice(start, start + argumentPieceLength));
+  }
+  return pieces;
+}
+
+function chooseTool(request: SimulatedRequest): SimulatedTool | undefined {
+  if (request.tools.length === 0) return undefined;
+  const choice = request.toolChoice;
+  if (choice.type === 'none') return undefined;
+  if (choice.type === 'tool') return request.tools.find((tool) => tool.name === choice.name);
+  // A forced choice always calls; `auto` calls only in answer to the user's own words.
+  if (choice.type === 'any' || request.lastTurn.kind === 'user-text') return request.tools[0];
+  return undefined;
+}
+
+function toolCallReply(request: SimulatedRequest, tool: SimulatedTool): SimulatedReply | undefined {
+  const input = sampleToolInput(tool.inputSchema);
+  const argumentsJson = JSON.stringify(input);
+  const pieces = splitArguments(argumentsJson);
+  // A call that does not fit the output cap is answered as truncated text instead.
+  if (request.maxTokens !== undefined && pieces.length > request.maxTokens) return undefined;
+  const basis = `${request.lastTurn.kind === 'other' ? '' : request.lastTurn.text}\u0000${tool.name}`;
+  const callKey = hashText(basis).toString(16).padStart(8, '0') + hashText(basis, 0x2545f491).toString(16).padStart(8, '0');
+  return {
+    blocks: [{ type: 'tool-call', callKey, name: tool.name, input, argumentsJson, pieces }],
+    stopReason: 'tool-use',
+    stopSequence: null,
+    inputTokens: request.inputTokens,
+    outputTokens: pieces.length,
+  };
+}
+
+/** Keeps the pieces whose text lies before `cut` (the last one possibly shortened). */
+function piecesBefore(pieces: string[], cut: number): string[] {
+  const kept: string[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    if (offset >= cut) break;
+    kept.push(offset + piece.length <= cut ? piece : piece.slice(0, cut - offset));
+    offset += piece.length;
+  }
+  return kept;
+}
+
+function textReply(request: SimulatedRequest): SimulatedReply {
+  let pieces = toPieces(replyWords(request.lastTurn));
+  const fullText = pieces.join('');
+  let stopReason: SimulatedStopReason = 'end-turn';
+  let stopSequence: string | null = null;
+
+  let stopAt = -1;
+  for (const sequence of request.stopSequences) {
+    if (sequence.length === 0) continue;
+    const position = fullText.indexOf(sequence);
+    if (position !== -1 && (stopAt === -1 || position < stopAt)) {
+      stopAt = position;
+      stopSequence = sequence;
+    }
+  }
+  let tokenCut = Number.POSITIVE_INFINITY;
+  if (request.maxTokens !== undefined && pieces.length > request.maxTokens) {
+    tokenCut = pieces.slice(0, request.maxTokens).join('').length;
+  }
+  if (stopAt !== -1 && stopAt < tokenCut) {
+    pieces = piecesBefore(pieces, stopAt);
+    stopReason = 'stop-sequence';
+  } else if (tokenCut !== Number.POSITIVE_INFINITY) {
+    pieces = pieces.slice(0, request.maxTokens);
+    stopReason = 'max-tokens';
+    stopSequence = null;
+  } else {
+    stopSequence = null;
+  }
+  return {
+    blocks: [{ type: 'text', text: pieces.join(''), pieces }],
+    stopReason,
+    stopSequence,
+    inputTokens: request.inputTokens,
+    outputTokens: pieces.length,
+  };
+}
+
+export function generateReply(request: SimulatedRequest): SimulatedReply {
+  const tool = chooseTool(request);
+  if (tool) {
+    const reply = toolCallReply(request, tool);
+    if (reply) return reply;
+  }
+  return textReply(request);
+}

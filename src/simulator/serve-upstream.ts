@@ -1,0 +1,223 @@
+// Serves one request to a simulated upstream (`/u/<name>/...`): finds the dialect operation,
+// lets the dialect accept or refuse it, applies the matching faults, then writes the answer
+// paced by time to first token and tokens per second. With no delays configured the whole answer
+// goes out in one write, which keeps the benchmark path short.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../util/clock.js';
+import type { FaultRegistry } from './fault-registry.js';
+import type { Fault } from './fault-spec.js';
+import { defaultCutAfterEvents } from './fault-spec.js';
+import type { UpstreamRegistry, SimulatedUpstream } from './upstream-registry.js';
+import type { Acceptance, Dialect, ExchangeContext, JsonAnswer, StreamFrame, WireAnswer } from './dialects/dialect.js';
+import { findDialectOperation } from './dialects/dialect-registry.js';
+import { Exchange } from './exchange.js';
+import { parseJson, readBody, sendJson } from './http-io.js';
+
+export interface UpstreamService {
+  upstreams: UpstreamRegistry;
+  faults: FaultRegistry;
+  clock: Clock;
+  /** Simulator-wide timing; each upstream may override it. */
+  timing: { timeToFirstTokenMs: number; tokensPerSecond: number };
+  nextSequence(): number;
+}
+
+interface Pacing {
+  timeToFirstTokenMs: number;
+  /** Milliseconds per output token; 0 means instant. */
+  tokenIntervalMs: number;
+}
+
+function pacingFor(service: UpstreamService, upstream: SimulatedUpstream): Pacing {
+  const tokensPerSecond = upstream.tokensPerSecond ?? service.timing.tokensPerSecond;
+  return {
+    timeToFirstTokenMs: upstream.timeToFirstTokenMs ?? service.timing.timeToFirstTokenMs,
+    tokenIntervalMs: tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0,
+  };
+}
+
+function writeJson(response: ServerResponse, answer: JsonAnswer): void {
+  response.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
+  response.end(answer.body);
+}
+
+/** Ends the connection once what was written has gone out, without finishing the HTTP message. */
+function cutConnection(response: ServerResponse): void {
+  const socket = response.socket;
+  if (!socket) return;
+  socket.once('finish', () => socket.destroy());
+  socket.end();
+}
+
+/** Writes frames [0, limit) with pacing; false when the client left on the way. */
+async function writeFrames(exchange: Exchange, response: ServerResponse, frames: StreamFrame[], limit: number, pacing: Pacing): Promise<boolean> {
+  let tokensSent = 0;
+  for (let index = 0; index < limit; index += 1) {
+    const frame = frames[index]!;
+    if (frame.tokens > 0) {
+      // The first token lands at time-to-first-token; each later one a token interval after the previous.
+      const delay = (tokensSent === 0 ? pacing.timeToFirstTokenMs + (frame.tokens - 1) * pacing.tokenIntervalMs : frame.tokens * pacing.tokenIntervalMs);
+      tokensSent += frame.tokens;
+      if (delay > 0 && !(await exchange.sleep(delay))) return false;
+    }
+    response.write(frame.text);
+  }
+  return true;
+}
+
+function isPaced(pacing: Pacing): boolean {
+  return pacing.timeToFirstTokenMs > 0 || pacing.tokenIntervalMs > 0;
+}
+
+async function writeAnswer(exchange: Exchange, response: ServerResponse, answer: WireAnswer, pacing: Pacing): Promise<void> {
+  if (answer.type === 'json') {
+    if (answer.outputTokens !== undefined) {
+      const delay = pacing.timeToFirstTokenMs + Math.max(0, answer.outputTokens - 1) * pacing.tokenIntervalMs;
+      if (!(await exchange.sleep(delay))) return;
+    }
+    exchange.settle('succeeded');
+    writeJson(response, answer);
+    return;
+  }
+  response.writeHead(200, answer.headers);
+  if (!isPaced(pacing)) {
+    exchange.settle('succeeded');
+    response.end(answer.frames.map((frame) => frame.text).join(''));
+    return;
+  }
+  response.flushHeaders();
+  if (!(await writeFrames(exchange, response, answer.frames, answer.frames.length, pacing))) return;
+  exchange.settle('succeeded');
+  response.end();
+}
+
+async function applyFault(
+  fault: Fault,
+  exchange: Exchange,
+  request: IncomingMessage,
+  response: ServerResponse,
+  dialect: Dialect,
+  acceptance: Extract<Acceptance, { accepted: true }>,
+  context: ExchangeContext,
+  pacing: Pacing,
+): Promise<void> {
+  switch (fault.kind) {
+    case 'hang':
+      // Never answered: the exchange ends when the client gives up (counted as aborted) or the simulator closes.
+      return;
+    case 'reset':
+      exchange.settle('failed');
+      if (!request.socket.destroyed) request.socket.resetAndDestroy();
+      return;
+    case 'error': {
+      const options = { status: fault.status ?? 500, retryAfterSeconds: fault.retryAfterSeconds, message: fault.message };
+      const answer = fault.afterEvents !== undefined && acceptance.stream ? acceptance.answer() : undefined;
+      if (answer?.type !== 'stream') {
+        exchange.settle('failed');
+        writeJson(response, dialect.errorAnswer(options, context));
+        return;
+      }
+      // A stream that fails after it started: 200, some events, then the provider's in-band error.
+      const limit = Math.min(fault.afterEvents ?? 0, answer.frames.length - 1);
+      response.writeHead(200, answer.headers);
+      response.flushHeaders();
+      if (!(await writeFrames(exchange, response, answer.frames, limit, pacing))) return;
+      exchange.settle('failed');
+      response.end(dialect.streamErrorFrame(options, context).text);
+      return;
+    }
+    case 'malformed': {
+      exchange.settle('failed');
+      const answer = dialect.malformedAnswer(acceptance.stream, acceptance.model, context);
+      if (answer.type === 'json') writeJson(response, answer);
+      else {
+        response.writeHead(200, answer.headers);
+        response.end(answer.frames.map((frame) => frame.text).join(''));
+      }
+      return;
+    }
+    case 'cut': {
+      const answer = acceptance.answer();
+      if (answer.type === 'json') {
+        exchange.settle('failed');
+        response.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
+        response.write(answer.body.slice(0, Math.floor(answer.body.length / 2)));
+        cutConnection(response);
+        return;
+      }
+      // Always cut before the last event, so a cut stream can never pass for a complete one.
+      const limit = Math.min(fault.afterEvents ?? defaultCutAfterEvents, answer.frames.length - 1);
+      response.writeHead(200, answer.headers);
+      response.flushHeaders();
+      if (!(await writeFrames(exchange, response, answer.frames, limit, pacing))) return;
+      exchange.settle('failed');
+      cutConnection(response);
+      return;
+    }
+    case 'latency':
+      // Latency is summed by the plan and never chosen as the answering fault.
+      return;
+  }
+}
+
+/** Handles `/u/<name><path>`; `path` has no query string. */
+export async function serveUpstream(service: UpstreamService, request: IncomingMessage, response: ServerResponse, name: string, path: string): Promise<void> {
+  const method = request.method ?? 'GET';
+  let bodyText = '';
+  let tooLarge = false;
+  if (method !== 'GET' && method !== 'HEAD') {
+    let body;
+    try {
+      body = await readBody(request);
+    } catch {
+      return; // The client left before sending its request: there is nothing to count.
+    }
+    if ('tooLarge' in body) tooLarge = true;
+    else bodyText = body.text;
+  }
+
+  const upstream = service.upstreams.get(name);
+  const exchange = new Exchange(upstream, response, service.clock);
+  const context: ExchangeContext = { sequence: service.nextSequence(), nowMs: service.clock.now() };
+  const parsed = parseJson(bodyText);
+  upstream.record({
+    method,
+    url: request.url ?? path,
+    headers: request.headers,
+    body: parsed.invalid ? bodyText : (parsed.value ?? null),
+    receivedAt: context.nowMs,
+  });
+
+  const found = findDialectOperation(method, path, request.headers);
+  if (!found) {
+    exchange.settle('rejected');
+    sendJson(response, 404, { type: 'error', error: { type: 'not_found_error', message: `Not found: ${method} ${path}` } });
+    return;
+  }
+  if (tooLarge) {
+    exchange.settle('rejected');
+    writeJson(response, found.dialect.errorAnswer({ status: 413 }, context));
+    return;
+  }
+  const acceptance = found.operation.accept({
+    headers: request.headers,
+    body: parsed.value,
+    bodyInvalid: parsed.invalid,
+    pathRest: found.pathRest,
+    context,
+  });
+  if (!acceptance.accepted) {
+    exchange.settle('rejected');
+    writeJson(response, acceptance.answer);
+    return;
+  }
+
+  const plan = service.faults.plan(name, upstream.labels);
+  if (plan.latencyMs > 0 && !(await exchange.sleep(plan.latencyMs))) return;
+  const pacing = pacingFor(service, upstream);
+  if (plan.fault) {
+    await applyFault(plan.fault, exchange, request, response, found.dialect, acceptance, context, pacing);
+    return;
+  }
+  await writeAnswer(exchange, response, acceptance.answer(), pacing);
+}

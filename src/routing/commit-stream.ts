@@ -45,36 +45,34 @@ export interface CommittedStreamOptions {
 export async function* committedStream(stream: StreamHead, options: CommittedStreamOptions): AsyncGenerator<CanonicalStreamEvent> {
   let lastEventAt = options.clock.now();
   let ended = false;
-  const watchdogStop = new AbortController();
-  void (async () => {
-    try {
-      for (;;) {
-        const waitMs = lastEventAt + options.idleTimeoutMs - options.clock.now();
-        if (waitMs > 0) await options.clock.sleep(waitMs, watchdogStop.signal);
-        else {
-          options.abort(new AbortReason('timeout', `no upstream event for ${options.idleTimeoutMs} ms`));
-          return;
-        }
-      }
-    } catch {
-      // stopped: the stream ended
-    }
-  })();
+  let cancelWatchdog: () => void = () => {};
+  const watch = (waitMs: number) => {
+    cancelWatchdog = options.clock.schedule(waitMs, () => {
+      if (ended) return;
+      const remaining = lastEventAt + options.idleTimeoutMs - options.clock.now();
+      if (remaining > 0) watch(remaining);
+      else options.abort(new AbortReason('timeout', `no upstream event for ${options.idleTimeoutMs} ms`));
+    });
+  };
+  watch(options.idleTimeoutMs);
 
   const finish = (failure: UpstreamError | undefined) => {
     if (ended) return;
     ended = true;
-    watchdogStop.abort();
+    cancelWatchdog();
     options.onEnd(failure);
   };
 
   try {
+    // Terminal events are reported before they are yielded: a consumer that stops reading right
+    // after the finish event must not look like a client that went away.
     for (const event of stream.head) {
-      yield event;
       if (event.type === 'finish') {
         finish(undefined);
+        yield event;
         return;
       }
+      yield event;
     }
     for (;;) {
       let step: IteratorResult<CanonicalStreamEvent>;
@@ -101,11 +99,12 @@ export async function* committedStream(stream: StreamHead, options: CommittedStr
         yield event;
         return;
       }
-      yield event;
       if (event.type === 'finish') {
         finish(undefined);
+        yield event;
         return;
       }
+      yield event;
     }
   } finally {
     if (!ended) {

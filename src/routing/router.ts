@@ -62,6 +62,9 @@ export interface RouterOptions {
   observer?: RouterObserver;
 }
 
+/** Preallocated: aborting with a reason avoids building a DOMException with a stack on every failure. */
+const attemptAbandoned = new AbortReason('client-aborted', 'attempt abandoned');
+
 type AttemptResult =
   | { ok: true; routed: RoutedResponse | RoutedStream }
   | { ok: false; error: UpstreamError; record: AttemptRecord };
@@ -138,15 +141,12 @@ export class Router {
     clientSignal.addEventListener('abort', onClientAbort, { once: true });
     const firstTokenMs = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
     const budget = Math.min(firstTokenMs, deadline.remainingMs());
-    const timerStop = new AbortController();
-    clock.sleep(budget, timerStop.signal).then(
-      () =>
-        controller.abort(
-          budget < firstTokenMs
-            ? new AbortReason('timeout', `request deadline reached after ${clock.now() - startedAt} ms`)
-            : new AbortReason('first-token-timeout', `no first token within ${firstTokenMs} ms`),
-        ),
-      () => {},
+    const cancelTimer = clock.schedule(budget, () =>
+      controller.abort(
+        budget < firstTokenMs
+          ? new AbortReason('timeout', `request deadline reached after ${clock.now() - startedAt} ms`)
+          : new AbortReason('first-token-timeout', `no first token within ${firstTokenMs} ms`),
+      ),
     );
     const finishRecord = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): AttemptRecord => {
       const record: AttemptRecord = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt };
@@ -163,7 +163,7 @@ export class Router {
       return record;
     };
     const release = () => {
-      timerStop.abort();
+      cancelTimer();
       clientSignal.removeEventListener('abort', onClientAbort);
     };
 
@@ -183,7 +183,7 @@ export class Router {
         return { ok: true, routed: { type: 'response', response: answer.response, route, deployment, attempts } };
       }
       const head = await readStreamHead(answer.events);
-      timerStop.abort();
+      cancelTimer();
       const timeToFirstTokenMs = clock.now() - startedAt;
       const pending: AttemptRecord = { deployment: deployment.id, kind: 'success', latencyMs: timeToFirstTokenMs };
       attempts.push(pending);
@@ -201,7 +201,7 @@ export class Router {
       return { ok: true, routed: { type: 'stream', events, route, deployment, attempts } };
     } catch (thrown) {
       release();
-      if (!controller.signal.aborted) controller.abort(new AbortReason('client-aborted', 'attempt abandoned'));
+      if (!controller.signal.aborted) controller.abort(attemptAbandoned);
       const error = UpstreamError.isInstance(thrown)
         ? thrown
         : AbortReason.isInstance(thrown)

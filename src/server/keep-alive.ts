@@ -22,24 +22,19 @@ export function trackWrites(sink: StreamSink, clock: Clock): TrackedSink {
   };
 }
 
-/** Runs until `signal` aborts or the writer is done. */
-export async function keepAlive(
-  writer: ClientStreamWriter,
-  sink: TrackedSink,
-  intervalMs: number,
-  clock: Clock,
-  signal: AbortSignal,
-): Promise<void> {
-  try {
-    while (!writer.done && !signal.aborted) {
-      const idleFor = clock.now() - sink.lastWriteAt;
-      if (idleFor >= intervalMs) {
-        writer.ping();
-        continue;
-      }
-      await clock.sleep(intervalMs - idleFor, signal);
+/** Pings whenever the stream has been silent for `intervalMs`; returns the function that stops it. */
+export function startKeepAlive(writer: ClientStreamWriter, sink: TrackedSink, intervalMs: number, clock: Clock): () => void {
+  let cancel: () => void = () => {};
+  const check = () => {
+    if (writer.done) return;
+    const idleFor = clock.now() - sink.lastWriteAt;
+    if (idleFor >= intervalMs) {
+      writer.ping();
+      cancel = clock.schedule(intervalMs, check);
+    } else {
+      cancel = clock.schedule(intervalMs - idleFor, check);
     }
-  } catch {
-    // stopped
-  }
+  };
+  cancel = clock.schedule(intervalMs, check);
+  return () => cancel();
 }

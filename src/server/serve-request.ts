@@ -7,7 +7,7 @@ import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
 import type { Router, RoutedStream } from '../routing/router.js';
 import type { Clock } from '../util/clock.js';
 import type { ClientDialect } from './dialects.js';
-import { keepAlive, trackWrites } from './keep-alive.js';
+import { startKeepAlive, trackWrites } from './keep-alive.js';
 import type { Logger } from './logger.js';
 
 export interface PipelineContext {
@@ -98,18 +98,30 @@ async function writeStream(
     ...headers,
   });
   raw.flushHeaders();
+  // Events that arrive together (one upstream chunk) leave together: cork on the first write and
+  // uncork once this turn of the event loop is done, so a burst costs one syscall, not one per event.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    raw.uncork();
+  };
   const sink = trackWrites(
     {
       write: (chunk) => {
-        if (!raw.destroyed) raw.write(chunk);
+        if (raw.destroyed) return;
+        if (!corked) {
+          corked = true;
+          raw.cork();
+          setImmediate(uncork);
+        }
+        raw.write(chunk);
       },
       end: () => raw.end(),
     },
     context.clock,
   );
   const writer = dialect.createStreamWriter(sink, canonical, context.clock.now());
-  const keepAliveStop = new AbortController();
-  void keepAlive(writer, sink, context.pingIntervalMs, context.clock, keepAliveStop.signal);
+  const stopKeepAlive = startKeepAlive(writer, sink, context.pingIntervalMs, context.clock);
   try {
     for await (const event of routed.events) {
       if (controller.signal.aborted) break;
@@ -124,7 +136,7 @@ async function writeStream(
   } catch (error) {
     if (!writer.done) writer.fail(toGatewayError(error));
   } finally {
-    keepAliveStop.abort();
+    stopKeepAlive();
     if (!raw.writableEnded) raw.end();
   }
 }

@@ -278,3 +278,19 @@ describe('attempt loop', () => {
     expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['stream-interrupted']);
   });
 });
+
+describe('stream outcome reporting', () => {
+  it('records success when the consumer stops right after the finish event', async () => {
+    const { router, recorded } = setup({ scripts: { a: [{ type: 'stream', events: textStream }] } });
+    const routed = (await router.route(simpleTextRequest({ stream: true }), new AbortController().signal)) as RoutedStream;
+    for await (const event of routed.events) if (event.type === 'finish') break;
+    expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['success']);
+  });
+
+  it('records client-aborted and stops the upstream when the consumer leaves mid-stream', async () => {
+    const { router, recorded } = setup({ scripts: { a: [{ type: 'stream', events: textStream }] } });
+    const routed = (await router.route(simpleTextRequest({ stream: true }), new AbortController().signal)) as RoutedStream;
+    for await (const event of routed.events) if (event.type === 'text-delta') break;
+    expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['client-aborted']);
+  });
+});

@@ -37,6 +37,21 @@ export class ManualClock implements Clock {
     });
   }
 
+  schedule(ms: number, callback: () => void): () => void {
+    let cancelled = false;
+    const sleeper: Sleeper = {
+      wakeAt: this.current + Math.max(0, ms),
+      resolve: () => {
+        if (!cancelled) callback();
+      },
+    };
+    this.sleepers.push(sleeper);
+    return () => {
+      cancelled = true;
+      this.sleepers = this.sleepers.filter((entry) => entry !== sleeper);
+    };
+  }
+
   /** Number of pending sleepers, so a test can wait until the code under test has gone to sleep. */
   get pendingSleepers(): number {
     return this.sleepers.length;

@@ -97,7 +97,8 @@ async function writeStream(
     'x-accel-buffering': 'no',
     ...headers,
   });
-  raw.flushHeaders();
+  // No flushHeaders(): the first event follows at once (the stream is held until its first
+  // content), and headers and first events then leave in one write.
   // Events that arrive together (one upstream chunk) leave together: cork on the first write and
   // uncork once this turn of the event loop is done, so a burst costs one syscall, not one per event.
   let corked = false;

@@ -1,12 +1,12 @@
 // The errors a client sees when the attempt loop cannot serve it: an upstream client error passed
 // through with its status, or one 503 that summarises every attempt (no secrets, with retry-after).
-import { GatewayError } from '../canonical/gateway-error.js';
+import { GatewayError, type AttemptSummary } from '../canonical/gateway-error.js';
 import type { UpstreamError } from '../canonical/errors.js';
 import type { AttemptRecord } from './router.js';
 import type { ResolvedRoute } from './resolve-route.js';
 
 /** An upstream answer that no other deployment would change (400 invalid request, content filter). */
-export function clientFacingError(error: UpstreamError): GatewayError {
+export function clientFacingError(error: UpstreamError, attempts: AttemptRecord[]): GatewayError {
   const status = error.status !== undefined && error.status >= 400 && error.status < 500 ? error.status : 400;
   return new GatewayError({
     status,
@@ -14,7 +14,17 @@ export function clientFacingError(error: UpstreamError): GatewayError {
     message: error.message,
     shouldRetry: false,
     upstreamType: status === 413 ? 'request_too_large' : 'invalid_request_error',
+    attempts: summarise(attempts),
   });
+}
+
+function summarise(attempts: AttemptRecord[]): AttemptSummary[] {
+  return attempts.map((attempt) => ({
+    deployment: attempt.deployment,
+    kind: attempt.kind,
+    ...(attempt.status !== undefined ? { status: attempt.status } : {}),
+    ...(attempt.message !== undefined ? { message: attempt.message.slice(0, 300) } : {}),
+  }));
 }
 
 export function allFailedError(route: ResolvedRoute, attempts: AttemptRecord[], why: 'deadline' | 'exhausted'): GatewayError {
@@ -34,11 +44,6 @@ export function allFailedError(route: ResolvedRoute, attempts: AttemptRecord[], 
     retryAfterMs: 1_000,
     shouldRetry: true,
     upstreamType: 'overloaded_error',
-    attempts: attempts.map((attempt) => ({
-      deployment: attempt.deployment,
-      kind: attempt.kind,
-      ...(attempt.status !== undefined ? { status: attempt.status } : {}),
-      ...(attempt.message !== undefined ? { message: attempt.message.slice(0, 300) } : {}),
-    })),
+    attempts: summarise(attempts),
   });
 }

@@ -96,10 +96,10 @@ export class Router {
         const { error } = result;
         const policy = outcomePolicies[error.kind];
         if (error.kind === 'client-aborted') throw clientAborted();
-        if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error);
+        if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error, attempts);
         if (error.kind === 'context-length') {
           // Only a deployment with a larger window can help; without a known window, none can.
-          if (deployment.contextWindow === undefined) throw clientFacingError(error);
+          if (deployment.contextWindow === undefined) throw clientFacingError(error, attempts);
           contextLimit = deployment.contextWindow;
           break;
         }

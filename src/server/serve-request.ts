@@ -33,9 +33,15 @@ export function toGatewayError(error: unknown): GatewayError {
 
 export function sendError(reply: FastifyReply, dialect: ClientDialect, error: GatewayError, requestId: string): void {
   const answer = dialect.errorAnswer(error, requestId);
+  const lastAttempt = error.attempts?.at(-1);
   void reply
     .code(answer.status)
-    .headers({ ...answer.headers, 'x-request-id': requestId, 'x-switchyard-attempts': String(error.attempts?.length ?? 0) })
+    .headers({
+      ...answer.headers,
+      'x-request-id': requestId,
+      'x-switchyard-attempts': String(error.attempts?.length ?? 0),
+      ...(lastAttempt ? { 'x-switchyard-deployment': lastAttempt.deployment } : {}),
+    })
     .send(answer.body);
 }
 

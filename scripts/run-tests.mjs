@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, then the whole vitest suite, then one plain closing line
+// ("N passed, N failed, N skipped") that CI and humans can read at a glance.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const extra = process.argv.slice(2);
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  return result.status ?? 1;
+}
+
+const typecheck = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+if (typecheck !== 0) {
+  console.error('typecheck failed');
+  process.exit(typecheck);
+}
+
+const resultsDir = join(root, '.tmp');
+const resultsFile = join(resultsDir, 'test-results.json');
+mkdirSync(resultsDir, { recursive: true });
+rmSync(resultsFile, { force: true });
+const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...extra]);
+
+try {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  const skipped = (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
+  console.log(`\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped`);
+} catch {
+  console.log('\n0 passed, 1 failed (no test results were written)');
+}
+process.exit(status);

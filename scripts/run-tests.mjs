@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, then the whole vitest suite, then one plain closing line
+// `npm test`: install missing test services, typecheck, then the whole vitest suite, then one plain closing line
 // ("N passed, N failed, N skipped") that CI and humans can read at a glance.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +12,10 @@ function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
   return result.status ?? 1;
 }
+
+// Real servers the suite starts for itself (redis-server, …) are installed here when missing.
+const services = run('bash', [join(root, 'scripts', 'ensure-services.sh')]);
+if (services !== 0) process.exit(services);
 
 const typecheck = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (typecheck !== 0) {

@@ -35,7 +35,7 @@ describe('Anthropic SDK through Switchyard', () => {
   });
 
   it('streams through the SDK helper to a final message', async () => {
-    const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'Stream please.' }] });
+    const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'Stream please.' }] });
     const texts: string[] = [];
     stream.on('text', (text) => texts.push(text));
     const message = await stream.finalMessage();
@@ -55,7 +55,7 @@ describe('Anthropic SDK through Switchyard', () => {
     expect(seen.headers['anthropic-version']).toBeTruthy();
     expect(seen.headers['x-api-key']).toBe(providerKey);
     expect(JSON.stringify(seen.headers)).not.toContain('client-secret-key');
-    expect(seen.body.model).toBe('claude-sonnet-4-5');
+    expect(seen.body.model).toBe('claude-sonnet-4-6');
   });
 
   it('accepts the Claude Code request shape (?beta=true, role system in messages, adaptive thinking)', async () => {
@@ -121,7 +121,7 @@ describe('Anthropic SDK through Switchyard', () => {
   it('lists models and counts tokens', async () => {
     const models = await client.models.list();
     const ids = models.data.map((model) => model.id);
-    expect(ids).toEqual(expect.arrayContaining(['claude-sonnet-4-5', 'sonnet']));
+    expect(ids).toEqual(expect.arrayContaining(['claude-sonnet-4-6', 'sonnet']));
     const counted = await client.messages.countTokens({ model: 'sonnet', messages: [{ role: 'user', content: 'Count these words please.' }] });
     expect(counted.input_tokens).toBeGreaterThan(0);
   });

@@ -51,6 +51,8 @@ export function openaiError(
 
 function checkAuth(headers: IncomingHttpHeaders, sequence: number): JsonAnswer | undefined {
   if (bearerToken(headers) !== undefined) return undefined;
+  // Azure OpenAI takes its key in `api-key` (or an Entra bearer token).
+  if (typeof headers['api-key'] === 'string' && headers['api-key'].length > 0) return undefined;
   return openaiError(
     401,
     {
@@ -157,6 +159,8 @@ const chatCompletionsOperation: DialectOperation = {
       return { accepted: false, answer: openaiError(400, { message }, sequence) };
     }
     const body = input.body;
+    // Azure's dated API names the deployment in the path, not in the body.
+    if (input.pathRest.length > 0 && typeof body.model !== 'string') body.model = decodeURIComponent(input.pathRest);
     if (typeof body.model !== 'string' || body.model.length === 0) {
       return { accepted: false, answer: openaiError(400, { message: 'you must provide a model parameter' }, sequence) };
     }
@@ -216,6 +220,10 @@ export const openaiDialect: Dialect = {
 
   operation(method, path) {
     if (method === 'POST' && path === '/v1/chat/completions') return { operation: chatCompletionsOperation, pathRest: '' };
+    // Azure OpenAI: the v1 API, and the dated API with the deployment in the path (api-version in the query).
+    if (method === 'POST' && path === '/openai/v1/chat/completions') return { operation: chatCompletionsOperation, pathRest: '' };
+    const azureDeployment = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path);
+    if (method === 'POST' && azureDeployment) return { operation: chatCompletionsOperation, pathRest: azureDeployment[1]! };
     if (method === 'GET' && path === '/v1/models') return { operation: modelsOperation, pathRest: '' };
     if (method === 'GET' && path.startsWith('/v1/models/')) return { operation: modelsOperation, pathRest: path.slice('/v1/models/'.length) };
     return undefined;

@@ -1,0 +1,33 @@
+// Decides whether a deployment that is in service should be marked degraded (kept, but tried after
+// healthy ones): its failure rate is elevated but below ejection, or its latency / TTFT p95 is over the
+// deployment's threshold (latency thresholds are off unless configured).
+import { formatPercent } from './breaker-strategy.js';
+import type { HealthSettings } from './health-settings.js';
+import type { WindowView } from './outcome-window.js';
+
+export type DegradationSettings = Pick<
+  HealthSettings,
+  'degradedFailureRate' | 'degradedMinimumRequests' | 'latencyP95ThresholdMs' | 'timeToFirstTokenP95ThresholdMs'
+>;
+
+/** The reason the deployment is degraded, or undefined when it is not. */
+export function degradationReason(view: WindowView, settings: DegradationSettings): string | undefined {
+  const minimum = settings.degradedMinimumRequests;
+  if (view.requests >= minimum && view.failures > 0 && view.failureRate >= settings.degradedFailureRate) {
+    return `failure rate ${formatPercent(view.failureRate)} over ${view.requests} requests`;
+  }
+  const latencyLimit = settings.latencyP95ThresholdMs;
+  if (latencyLimit !== undefined && view.latency && view.latencySamples >= minimum && view.latency.p95 > latencyLimit) {
+    return `latency p95 ${view.latency.p95} ms over ${latencyLimit} ms`;
+  }
+  const firstTokenLimit = settings.timeToFirstTokenP95ThresholdMs;
+  if (
+    firstTokenLimit !== undefined &&
+    view.timeToFirstToken &&
+    view.timeToFirstTokenSamples >= minimum &&
+    view.timeToFirstToken.p95 > firstTokenLimit
+  ) {
+    return `time to first token p95 ${view.timeToFirstToken.p95} ms over ${firstTokenLimit} ms`;
+  }
+  return undefined;
+}

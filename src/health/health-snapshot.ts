@@ -1,0 +1,43 @@
+// What health shows about itself (GET /admin/health): one entry per deployment and per failure domain.
+// Absent times and figures are null rather than missing, so the JSON shape is stable.
+import type { FailureKind } from '../canonical/errors.js';
+import type { DeploymentState, DomainState } from './deployment-state.js';
+
+export interface DeploymentHealthSnapshot {
+  id: string;
+  state: DeploymentState;
+  reason: string;
+  since: number;
+  domains: string[];
+  /** Window figures (over all replicas once counts are shared). */
+  attempts: number;
+  requests: number;
+  failureRate: number;
+  failuresByKind: Partial<Record<FailureKind, number>>;
+  consecutiveFailures: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  timeToFirstTokenP50Ms: number | null;
+  timeToFirstTokenP95Ms: number | null;
+  ejectionCount: number;
+  ejectedUntil: number | null;
+  /** When probing starts (ejected), so when the next trial request may go. */
+  nextProbeAt: number | null;
+  probesInFlight: number;
+  /** A rate-limit cool-down in force: not an outage, but nothing is sent until then. */
+  coolDownUntil: number | null;
+}
+
+export interface DomainSnapshot {
+  name: string;
+  state: DomainState;
+  members: string[];
+  /** Members currently ejected, probing or degraded. */
+  affected: string[];
+  since: number;
+}
+
+export interface HealthSnapshot {
+  deployments: DeploymentHealthSnapshot[];
+  domains: DomainSnapshot[];
+}

@@ -1,0 +1,192 @@
+// The health of every deployment, behind the two calls the request path makes (admit, record), plus
+// the candidate order, operator isolation, a snapshot for the admin API, state-change events for
+// incidents, and the hooks a shared store uses to spread counts and decisions across replicas. Pure and
+// deterministic: no timers, no I/O; time comes from the injected clock.
+import type { HealthClock } from './outcome-window.js';
+import type { BreakerStrategy } from './breaker-strategy.js';
+import type { BucketCounts } from './bucket-counts.js';
+import { orderCandidates, type CandidateStatus } from './candidate-order.js';
+import { DeploymentHealth } from './deployment-health.js';
+import type { RemoteStateChange, StateChange, StateChangeListener } from './deployment-state.js';
+import { FailureDomains } from './failure-domains.js';
+import type { AttemptOutcome, HealthGate } from './health-gate.js';
+import { resolveHealthSettings, type HealthSettings } from './health-settings.js';
+import type { HealthSnapshot } from './health-snapshot.js';
+
+export interface TrackedDeployment {
+  id: string;
+  domains: readonly string[];
+  settings?: Partial<HealthSettings>;
+}
+
+export interface HealthTrackerOptions {
+  deployments: readonly TrackedDeployment[];
+  clock: HealthClock;
+  /** Settings every deployment starts from (over the built-in defaults); each may override them. */
+  defaults?: Partial<HealthSettings>;
+  /** Affected members that degrade a failure domain (default 2, or all members when fewer). */
+  domainThreshold?: number;
+  /** The breaker strategies of one deployment; default: defaultBreakerStrategies(settings). */
+  strategies?: (settings: HealthSettings, deploymentId: string) => BreakerStrategy[];
+  /** Called when a state-change listener throws: health never fails because of a subscriber. */
+  onListenerError?: (error: unknown, change: StateChange) => void;
+}
+
+export interface LocalCountsDelta {
+  id: string;
+  bucketStartMs: number;
+  counts: BucketCounts;
+}
+
+export class HealthTracker implements HealthGate {
+  private readonly deployments = new Map<string, DeploymentHealth>();
+  private readonly domains: FailureDomains;
+  private readonly listeners = new Set<StateChangeListener>();
+
+  constructor(private readonly options: HealthTrackerOptions) {
+    this.domains = new FailureDomains(options.clock, options.domainThreshold, (change) => this.emit(change));
+    for (const deployment of options.deployments) {
+      if (this.deployments.has(deployment.id)) throw new Error(`deployment ${deployment.id} is listed twice`);
+      this.register(deployment.id, deployment.domains, deployment.settings);
+    }
+  }
+
+  has(id: string): boolean {
+    return this.deployments.has(id);
+  }
+
+  admit(id: string): boolean {
+    return this.deployment(id).admit();
+  }
+
+  record(id: string, outcome: AttemptOutcome): void {
+    this.deployment(id).record(outcome);
+  }
+
+  /**
+   * Candidate order for one request: healthy → degraded → probing; ejected, isolated and cooling-down
+   * ones left out; members of a degraded domain after every deployment outside it; the given order kept
+   * within each group. Panic: when every candidate would be left out, the one most likely to have
+   * healed (earliest end of ejection or cool-down; isolated never) is returned, and its next admit
+   * (within a second) is let through, so the request is tried rather than failed outright.
+   */
+  order(ids: readonly string[]): string[] {
+    const candidates = ids.map((id) => this.deployment(id));
+    for (const deployment of candidates) {
+      deployment.evaluate();
+      // Co-members decide whether a domain is degraded: bring their time-based transitions up to date.
+      for (const name of deployment.domains) {
+        for (const member of this.domains.membersOf(name)) this.deployments.get(member)?.evaluate();
+      }
+    }
+    const statuses: CandidateStatus[] = candidates.map((deployment) => {
+      const status = deployment.orderStatus();
+      return {
+        id: deployment.id,
+        group: status.group,
+        availableAt: status.availableAt,
+        inDegradedDomain: deployment.domains.some((name) => this.domains.isDegraded(name)),
+      };
+    });
+    const result = orderCandidates(statuses);
+    if (result.panic !== undefined) this.deployments.get(result.panic)?.grantPanicPass();
+    return result.ids;
+  }
+
+  isolate(id: string, reason?: string): void {
+    this.known(id).isolate(reason);
+  }
+
+  /** Ends an operator isolation (→ healthy). Returns false when the deployment was not isolated. */
+  release(id: string): boolean {
+    return this.known(id).release();
+  }
+
+  snapshot(): HealthSnapshot {
+    for (const deployment of this.deployments.values()) deployment.evaluate();
+    return {
+      deployments: [...this.deployments.values()].map((deployment) => deployment.snapshot()),
+      domains: this.domains.snapshot(),
+    };
+  }
+
+  /** Subscribes to every deployment and domain state change; returns the unsubscribe function. */
+  onStateChange(listener: StateChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Applies a state decision another replica made. The resulting events carry origin 'remote', so a
+   * shared store that publishes only local changes never echoes a decision back. Returns whether the
+   * decision changed anything (stale ones, older than the latest local change, are ignored).
+   */
+  applyRemoteState(change: RemoteStateChange): boolean {
+    return this.deployment(change.id).applyRemote(change);
+  }
+
+  /** Merges outcome counts other replicas recorded, so the window covers the whole fleet. */
+  mergeRemoteCounts(id: string, bucketStartMs: number, counts: BucketCounts): boolean {
+    return this.deployment(id).mergeRemoteCounts(bucketStartMs, counts);
+  }
+
+  /** What this replica recorded since the last call, per deployment and bucket, for publishing. */
+  takeLocalDeltas(): LocalCountsDelta[] {
+    const deltas: LocalCountsDelta[] = [];
+    for (const deployment of this.deployments.values()) {
+      for (const delta of deployment.takeLocalDelta()) deltas.push({ id: deployment.id, ...delta });
+    }
+    return deltas;
+  }
+
+  /** The settings a deployment runs with (defaults and its overrides resolved). */
+  settingsOf(id: string): HealthSettings {
+    return { ...this.known(id).settings };
+  }
+
+  private register(id: string, domains: readonly string[], settings?: Partial<HealthSettings>): DeploymentHealth {
+    const resolved = resolveHealthSettings(this.options.defaults, settings);
+    const deployment = new DeploymentHealth({
+      id,
+      domains,
+      clock: this.options.clock,
+      settings: resolved,
+      strategies: this.options.strategies?.(resolved, id),
+      onChange: (change) => this.onDeploymentChange(deployment, change),
+    });
+    this.deployments.set(id, deployment);
+    this.domains.addMember(id, domains);
+    return deployment;
+  }
+
+  // A deployment the configuration did not list (a route edited at runtime) is tracked with the
+  // defaults rather than refused: the request path must never fail because health lacks an entry.
+  private deployment(id: string): DeploymentHealth {
+    return this.deployments.get(id) ?? this.register(id, []);
+  }
+
+  private known(id: string): DeploymentHealth {
+    const deployment = this.deployments.get(id);
+    if (!deployment) throw new RangeError(`unknown deployment ${id}`);
+    return deployment;
+  }
+
+  private onDeploymentChange(deployment: DeploymentHealth, change: StateChange): void {
+    this.emit(change);
+    for (const name of deployment.domains) {
+      this.domains.evaluate(name, (member) => this.deployments.get(member)?.isAffected() ?? false);
+    }
+  }
+
+  private emit(change: StateChange): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.options.onListenerError?.(error, change);
+      }
+    }
+  }
+}

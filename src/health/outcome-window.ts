@@ -1,0 +1,195 @@
+// The rolling outcome window of one deployment (default 10 s in 1 s buckets): failure rate, request
+// count and latency / TTFT percentiles over the last few seconds. Counts recorded here ("local") and
+// counts merged from other replicas ("remote") are kept apart so that the local ones can be exported
+// for publishing while the figures cover the whole fleet. Time comes from the injected clock.
+import type { Clock } from '../util/clock.js';
+import type { FailureKind } from '../canonical/errors.js';
+import type { AttemptOutcome } from './health-gate.js';
+import {
+  addOutcome,
+  cloneBucketCounts,
+  emptyBucketCounts,
+  mergeBucketCounts,
+  type BucketCounts,
+} from './bucket-counts.js';
+import { histogramPercentiles, histogramTotal, type Percentiles } from './latency-histogram.js';
+
+/** Health only reads the time; it never sleeps or schedules timers. */
+export type HealthClock = Pick<Clock, 'now'>;
+
+export interface WindowView {
+  /** Every recorded attempt, whatever its outcome. */
+  attempts: number;
+  /** Attempts that say something about the upstream: successes plus upstream-origin failures. */
+  requests: number;
+  successes: number;
+  /** Upstream-origin failures. */
+  failures: number;
+  /** failures / requests; 0 when there were no requests. */
+  failureRate: number;
+  failuresByKind: Partial<Record<FailureKind, number>>;
+  latency: Percentiles | undefined;
+  latencySamples: number;
+  timeToFirstToken: Percentiles | undefined;
+  timeToFirstTokenSamples: number;
+}
+
+export interface OutcomeWindowOptions {
+  windowMs: number;
+  bucketMs: number;
+}
+
+export interface BucketDelta {
+  bucketStartMs: number;
+  counts: BucketCounts;
+}
+
+interface Bucket {
+  local: BucketCounts;
+  remote: BucketCounts;
+}
+
+export class OutcomeWindow {
+  readonly bucketMs: number;
+  readonly bucketCount: number;
+  private buckets = new Map<number, Bucket>();
+  /** What this replica recorded and has not yet handed out through takeLocalDelta. */
+  private pendingLocal = new Map<number, BucketCounts>();
+  /** Remote counts for buckets that began before this moment are stale (see reset). */
+  private resetAt = Number.NEGATIVE_INFINITY;
+  private cachedView: WindowView | undefined;
+  private cachedForBucket = Number.NaN;
+
+  constructor(
+    private readonly clock: HealthClock,
+    options: OutcomeWindowOptions,
+  ) {
+    if (!(options.bucketMs > 0) || !(options.windowMs >= options.bucketMs)) {
+      throw new RangeError('the outcome window needs bucketMs > 0 and windowMs >= bucketMs');
+    }
+    this.bucketMs = options.bucketMs;
+    this.bucketCount = Math.ceil(options.windowMs / options.bucketMs);
+  }
+
+  get windowMs(): number {
+    return this.bucketCount * this.bucketMs;
+  }
+
+  bucketStart(ms: number): number {
+    return Math.floor(ms / this.bucketMs) * this.bucketMs;
+  }
+
+  record(outcome: AttemptOutcome): void {
+    const start = this.bucketStart(this.clock.now());
+    addOutcome(this.bucketAt(start).local, outcome);
+    let pending = this.pendingLocal.get(start);
+    if (!pending) {
+      pending = emptyBucketCounts();
+      this.pendingLocal.set(start, pending);
+      this.prunePending(start);
+    }
+    addOutcome(pending, outcome);
+    this.cachedView = undefined;
+  }
+
+  /**
+   * Adds counts another replica recorded in the bucket starting at bucketStartMs. Returns false when
+   * they were dropped: outside the window, or older than the last reset. A bucket slightly in the
+   * future (clock skew between replicas) counts as the current one.
+   */
+  mergeRemote(bucketStartMs: number, counts: Readonly<BucketCounts>): boolean {
+    if (!Number.isFinite(bucketStartMs)) return false;
+    const current = this.bucketStart(this.clock.now());
+    let start = this.bucketStart(bucketStartMs);
+    if (start > current + this.windowMs) return false;
+    start = Math.min(start, current);
+    if (start <= current - this.windowMs || start < this.resetAt) return false;
+    mergeBucketCounts(this.bucketAt(start).remote, counts);
+    this.cachedView = undefined;
+    return true;
+  }
+
+  /** What this replica recorded since the last call, oldest bucket first, for publishing to others. */
+  takeLocalDelta(): BucketDelta[] {
+    this.prunePending(this.bucketStart(this.clock.now()));
+    const deltas = [...this.pendingLocal.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([bucketStartMs, counts]) => ({ bucketStartMs, counts }));
+    this.pendingLocal = new Map();
+    return deltas;
+  }
+
+  /**
+   * Forgets every outcome so far, local and remote, so that the failures that caused an ejection do
+   * not eject the deployment again the moment it is readmitted. Remote counts for buckets that began
+   * before now are refused from then on (they may hold those same failures). Pending local deltas stay:
+   * they are facts other replicas may still want, and they apply the same rule.
+   */
+  reset(): void {
+    this.buckets.clear();
+    this.resetAt = this.clock.now();
+    this.cachedView = undefined;
+  }
+
+  view(): WindowView {
+    const current = this.bucketStart(this.clock.now());
+    if (this.cachedView && this.cachedForBucket === current) return this.cachedView;
+    this.pruneBuckets(current);
+    const total = emptyBucketCounts();
+    for (const bucket of this.buckets.values()) {
+      mergeBucketCounts(total, bucket.local);
+      mergeBucketCounts(total, bucket.remote);
+    }
+    const requests = total.successes + total.failures;
+    const view: WindowView = {
+      attempts: total.attempts,
+      requests,
+      successes: total.successes,
+      failures: total.failures,
+      failureRate: requests === 0 ? 0 : total.failures / requests,
+      failuresByKind: total.failuresByKind,
+      latency: histogramPercentiles(total.latency),
+      latencySamples: histogramTotal(total.latency),
+      timeToFirstToken: histogramPercentiles(total.timeToFirstToken),
+      timeToFirstTokenSamples: histogramTotal(total.timeToFirstToken),
+    };
+    this.cachedView = view;
+    this.cachedForBucket = current;
+    return view;
+  }
+
+  /** The local and remote counts of every bucket still in the window, oldest first (for tests and debugging). */
+  bucketBreakdown(): Array<{ bucketStartMs: number; local: BucketCounts; remote: BucketCounts }> {
+    this.pruneBuckets(this.bucketStart(this.clock.now()));
+    return [...this.buckets.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([bucketStartMs, bucket]) => ({
+        bucketStartMs,
+        local: cloneBucketCounts(bucket.local),
+        remote: cloneBucketCounts(bucket.remote),
+      }));
+  }
+
+  private bucketAt(start: number): Bucket {
+    let bucket = this.buckets.get(start);
+    if (!bucket) {
+      bucket = { local: emptyBucketCounts(), remote: emptyBucketCounts() };
+      this.buckets.set(start, bucket);
+      this.pruneBuckets(this.bucketStart(this.clock.now()));
+    }
+    return bucket;
+  }
+
+  private pruneBuckets(current: number): void {
+    for (const start of this.buckets.keys()) {
+      if (start <= current - this.windowMs) this.buckets.delete(start);
+    }
+  }
+
+  // Nobody may ever take the deltas (no shared store configured): keep at most one window of them.
+  private prunePending(current: number): void {
+    for (const start of this.pendingLocal.keys()) {
+      if (start <= current - this.windowMs) this.pendingLocal.delete(start);
+    }
+  }
+}

@@ -22,6 +22,7 @@ import { orderByPriority } from './policies/priority.js';
 import type { RouteTable, ResolvedRoute } from './resolve-route.js';
 import { committedStream, readStreamHead } from './commit-stream.js';
 import { allFailedError, clientFacingError } from './route-errors.js';
+import { publishAttempt } from '../observability/channels.js';
 
 export interface AttemptRecord {
   deployment: string;
@@ -160,6 +161,14 @@ export class Router {
         retryAfterMs: error?.retryAfterMs,
       });
       this.options.observer?.onAttempt?.(route.name, record);
+      publishAttempt({
+        route: route.name,
+        deployment: deployment.id,
+        provider: deployment.provider,
+        kind,
+        latencyMs: record.latencyMs,
+        ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}),
+      });
       return record;
     };
     const release = () => {

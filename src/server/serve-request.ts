@@ -9,6 +9,8 @@ import type { Clock } from '../util/clock.js';
 import type { ClientDialect } from './dialects.js';
 import { startKeepAlive, trackWrites } from './keep-alive.js';
 import type { Logger } from './logger.js';
+import { publishRequest, type RequestEvent } from '../observability/channels.js';
+import type { Usage } from '../canonical/usage.js';
 
 export interface PipelineContext {
   router: Router;
@@ -52,14 +54,23 @@ export async function serveRequest(
   context: PipelineContext,
 ): Promise<void> {
   const requestId = newRequestId();
+  const startedAt = context.clock.now();
   const controller = new AbortController();
   reply.raw.on('close', () => {
     if (!reply.raw.writableFinished) controller.abort(clientAborted());
   });
+  let routeName = '';
+  let stream = false;
+  const report = (fields: Pick<RequestEvent, 'status' | 'succeeded' | 'attempts' | 'failedOver'> & { deployment?: string; usage?: Usage }) =>
+    publishRequest({ route: routeName, format: dialect.name, stream, latencyMs: context.clock.now() - startedAt, ...fields });
 
   try {
     const canonical = dialect.parse(request.body, request.headers);
+    routeName = canonical.model;
+    stream = canonical.stream;
     const routed = await context.router.route(canonical, controller.signal);
+    routeName = routed.route.name;
+    const failedOver = new Set(routed.attempts.map((attempt) => attempt.deployment)).size > 1;
     const headers = {
       'x-request-id': requestId,
       'request-id': requestId,
@@ -68,16 +79,23 @@ export async function serveRequest(
     };
     if (routed.type === 'response') {
       await reply.code(200).headers(headers).send(dialect.toResponse(routed.response, canonical.model, context.clock.now()));
+      report({ status: 200, succeeded: true, deployment: routed.deployment.id, attempts: routed.attempts.length, failedOver, usage: routed.response.usage });
       return;
     }
-    await writeStream(dialect, routed, canonical, headers, reply, controller, context);
+    const ending = await writeStream(dialect, routed, canonical, headers, reply, controller, context);
+    report({ status: 200, succeeded: ending.finished, deployment: routed.deployment.id, attempts: routed.attempts.length, failedOver, usage: ending.usage });
   } catch (error) {
     if (controller.signal.aborted || (AbortReason.isInstance(error) && error.kind === 'client-aborted')) {
       if (!reply.sent) reply.hijack();
       reply.raw.destroy();
+      report({ status: 499, succeeded: false, attempts: 0, failedOver: false });
       return;
     }
     const gatewayError = toGatewayError(error);
+    if (routeName) {
+      const deployments = new Set(gatewayError.attempts?.map((attempt) => attempt.deployment));
+      report({ status: gatewayError.status, succeeded: false, attempts: gatewayError.attempts?.length ?? 0, failedOver: deployments.size > 1 });
+    }
     if (gatewayError.status >= 500) {
       context.logger.warn({ requestId, code: gatewayError.code, err: GatewayError.isInstance(error) ? undefined : error }, gatewayError.message);
     }
@@ -93,7 +111,7 @@ async function writeStream(
   reply: FastifyReply,
   controller: AbortController,
   context: PipelineContext,
-): Promise<void> {
+): Promise<{ finished: boolean; usage?: Usage }> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -129,9 +147,15 @@ async function writeStream(
   );
   const writer = dialect.createStreamWriter(sink, canonical, context.clock.now());
   const stopKeepAlive = startKeepAlive(writer, sink, context.pingIntervalMs, context.clock);
+  let finished = false;
+  let usage: Usage | undefined;
   try {
     for await (const event of routed.events) {
       if (controller.signal.aborted) break;
+      if (event.type === 'finish') {
+        finished = true;
+        usage = event.usage;
+      }
       writer.write(event);
       if (writer.done) break;
     }
@@ -146,4 +170,5 @@ async function writeStream(
     stopKeepAlive();
     if (!raw.writableEnded) raw.end();
   }
+  return usage ? { finished, usage } : { finished };
 }

@@ -1,0 +1,123 @@
+// Prometheus metrics, fed by the diagnostics channels the request path publishes on and by the
+// health tracker's snapshot at scrape time. Labels never carry keys or request content.
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AttemptEvent, RequestEvent } from '../observability/channels.js';
+import { attemptChannel, requestChannel } from '../observability/channels.js';
+import { deploymentStates } from '../health/deployment-state.js';
+import type { HealthSnapshot } from '../health/health-snapshot.js';
+
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+export interface Metrics {
+  registry: Registry;
+  /** Stops listening to the channels. */
+  close(): void;
+}
+
+export function createMetrics(options: { health?: () => HealthSnapshot; defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
+
+  const requests = new Counter({
+    name: 'switchyard_requests_total',
+    help: 'Client requests by route, client format and outcome (as the client saw it).',
+    labelNames: ['route', 'format', 'stream', 'outcome', 'status'] as const,
+    registers: [registry],
+  });
+  const failovers = new Counter({
+    name: 'switchyard_failovers_total',
+    help: 'Client requests that were tried on more than one deployment.',
+    labelNames: ['route'] as const,
+    registers: [registry],
+  });
+  const requestLatency = new Histogram({
+    name: 'switchyard_request_duration_seconds',
+    help: 'Time from request to the answer (JSON) or to the end of the stream.',
+    labelNames: ['route', 'stream'] as const,
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'switchyard_attempts_total',
+    help: 'Attempts by route, deployment and outcome kind.',
+    labelNames: ['route', 'deployment', 'provider', 'kind'] as const,
+    registers: [registry],
+  });
+  const attemptLatency = new Histogram({
+    name: 'switchyard_attempt_duration_seconds',
+    help: 'Attempt duration by deployment.',
+    labelNames: ['deployment'] as const,
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const timeToFirstToken = new Histogram({
+    name: 'switchyard_time_to_first_token_seconds',
+    help: 'Time from attempt start to the first content (streams) or the whole answer.',
+    labelNames: ['deployment'] as const,
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'switchyard_tokens_total',
+    help: 'Tokens by deployment and kind (input, output, cache_read, cache_write).',
+    labelNames: ['deployment', 'kind'] as const,
+    registers: [registry],
+  });
+  const health = options.health;
+  new Gauge({
+    name: 'switchyard_deployment_state',
+    help: 'Health state of each deployment: 1 for its current state, 0 for the others.',
+    labelNames: ['deployment', 'state'] as const,
+    registers: [registry],
+    collect() {
+      if (!health) return;
+      this.reset();
+      for (const deployment of health().deployments) {
+        for (const state of deploymentStates) this.set({ deployment: deployment.id, state }, deployment.state === state ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'switchyard_domain_degraded',
+    help: 'Failure domains: 1 while degraded.',
+    labelNames: ['domain'] as const,
+    registers: [registry],
+    collect() {
+      if (!health) return;
+      this.reset();
+      for (const domain of health().domains) this.set({ domain: domain.name }, domain.state === 'degraded' ? 1 : 0);
+    },
+  });
+
+  const onAttempt = (message: unknown) => {
+    const event = message as AttemptEvent;
+    attempts.inc({ route: event.route, deployment: event.deployment, provider: event.provider, kind: event.kind });
+    attemptLatency.observe({ deployment: event.deployment }, event.latencyMs / 1000);
+    if (event.kind === 'success' && event.timeToFirstTokenMs !== undefined) {
+      timeToFirstToken.observe({ deployment: event.deployment }, event.timeToFirstTokenMs / 1000);
+    }
+  };
+  const onRequest = (message: unknown) => {
+    const event = message as RequestEvent;
+    const stream = String(event.stream);
+    requests.inc({ route: event.route, format: event.format, stream, outcome: event.succeeded ? 'success' : 'failure', status: String(event.status) });
+    requestLatency.observe({ route: event.route, stream }, event.latencyMs / 1000);
+    if (event.failedOver) failovers.inc({ route: event.route });
+    if (event.usage && event.deployment) {
+      tokens.inc({ deployment: event.deployment, kind: 'input' }, event.usage.inputTokens);
+      tokens.inc({ deployment: event.deployment, kind: 'output' }, event.usage.outputTokens);
+      tokens.inc({ deployment: event.deployment, kind: 'cache_read' }, event.usage.cacheReadTokens);
+      tokens.inc({ deployment: event.deployment, kind: 'cache_write' }, event.usage.cacheWriteTokens);
+    }
+  };
+  diagnosticsChannel.subscribe(attemptChannel.name, onAttempt);
+  diagnosticsChannel.subscribe(requestChannel.name, onRequest);
+  return {
+    registry,
+    close() {
+      diagnosticsChannel.unsubscribe(attemptChannel.name, onAttempt);
+      diagnosticsChannel.unsubscribe(requestChannel.name, onRequest);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Observability through diagnostics_channel: the request path publishes facts, and metrics (or
+// anything else) subscribes. The path never imports the metrics code, and publishing costs nothing
+// when nobody listens (hasSubscribers is checked first).
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { OutcomeKind } from '../canonical/errors.js';
+import type { Usage } from '../canonical/usage.js';
+
+export interface AttemptEvent {
+  route: string;
+  deployment: string;
+  provider: string;
+  kind: OutcomeKind;
+  latencyMs: number;
+  timeToFirstTokenMs?: number;
+}
+
+export interface RequestEvent {
+  route: string;
+  /** The client's format. */
+  format: 'anthropic' | 'openai';
+  stream: boolean;
+  /** HTTP status the client got (200 for a stream that started, even if it later failed). */
+  status: number;
+  /** Whether the client got a complete answer. */
+  succeeded: boolean;
+  deployment?: string;
+  attempts: number;
+  /** More than one deployment was tried. */
+  failedOver: boolean;
+  latencyMs: number;
+  usage?: Usage;
+}
+
+export const attemptChannel = diagnosticsChannel.channel('switchyard:attempt');
+export const requestChannel = diagnosticsChannel.channel('switchyard:request');
+
+export function publishAttempt(event: AttemptEvent): void {
+  if (attemptChannel.hasSubscribers) attemptChannel.publish(event);
+}
+
+export function publishRequest(event: RequestEvent): void {
+  if (requestChannel.hasSubscribers) requestChannel.publish(event);
+}

@@ -47,22 +47,21 @@ async function oneRequest(client: Anthropic, options: TrafficOptions, sequence: 
       const { response: raw } = await stream.withResponse();
       response = raw;
       await stream.finalMessage();
-      tally.streamed += 1;
     } else {
       const { response: raw } = await client.messages.create(body).withResponse();
       response = raw;
     }
-    const current = options.tally();
+    if (streaming) tally.streamed += 1;
     const deployment = response.headers.get('x-switchyard-deployment') ?? 'unknown';
     const attempts = Number.parseInt(response.headers.get('x-switchyard-attempts') ?? '1', 10);
-    current.succeeded += 1;
-    current.perDeployment.set(deployment, (current.perDeployment.get(deployment) ?? 0) + 1);
-    if (deployment !== options.primary || attempts > 1) current.failovers += 1;
-    current.latenciesMs.push(performance.now() - started);
+    // Counted in the phase the request was sent in, so that each phase's figures add up.
+    tally.succeeded += 1;
+    tally.perDeployment.set(deployment, (tally.perDeployment.get(deployment) ?? 0) + 1);
+    if (deployment !== options.primary || attempts > 1) tally.failovers += 1;
+    tally.latenciesMs.push(performance.now() - started);
   } catch (error) {
-    const current = options.tally();
-    current.failed += 1;
-    current.lastError = error instanceof Error ? error.message.slice(0, 160) : String(error);
+    tally.failed += 1;
+    tally.lastError = error instanceof Error ? error.message.slice(0, 160) : String(error);
   }
 }
 

@@ -32,8 +32,8 @@ if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
 }
 
 const children = [];
-function start(args) {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+function start(args, script = cli) {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
@@ -69,6 +69,7 @@ logging: { level: warn }
 `,
 );
 const gateway = await start(['serve', '--config', configPath, '--port', '0']);
+const minimalProxy = await start([`${simulator.url}/u/claude-a/v1/messages`], join(dirname(fileURLToPath(import.meta.url)), 'minimal-proxy.mjs'));
 
 const body = (stream) =>
   JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 64, stream, messages: [{ role: 'user', content: 'Say hello to the benchmark.' }] });
@@ -86,10 +87,10 @@ function cpuMs(pid) {
 
 // autocannon's own histogram rounds to whole milliseconds; the per-response durations it emits
 // are hrtime-based, so percentiles are computed from those for sub-millisecond resolution.
-function run(url, stream, seconds) {
+function run(url, stream, seconds, measured = gateway) {
   return new Promise((resolve, reject) => {
     const durations = [];
-    const gatewayCpuBefore = cpuMs(gateway.child.pid);
+    const gatewayCpuBefore = cpuMs(measured.child.pid);
     const instance = autocannon(
       { url, method: 'POST', headers, body: body(stream), connections, overallRate: rate, duration: seconds },
       (error, result) => {
@@ -100,7 +101,7 @@ function run(url, stream, seconds) {
           p50: percentile(durations, 0.5),
           p90: percentile(durations, 0.9),
           p99: percentile(durations, 0.99),
-          gatewayCpuMs: cpuMs(gateway.child.pid) - gatewayCpuBefore,
+          gatewayCpuMs: cpuMs(measured.child.pid) - gatewayCpuBefore,
           responses: durations.length,
         });
       },
@@ -120,10 +121,13 @@ for (const scenario of scenarios) {
   const direct = `${simulator.url}/u/claude-a/v1/messages`;
   const through = `${gateway.url}/v1/messages`;
   await run(direct, scenario.stream, warmup);
+  await run(minimalProxy.url, scenario.stream, warmup, minimalProxy);
   await run(through, scenario.stream, warmup);
   const directResult = await run(direct, scenario.stream, duration);
+  const minimalResult = await run(minimalProxy.url, scenario.stream, duration, minimalProxy);
   const throughResult = await run(through, scenario.stream, duration);
   rows.push({ scenario: scenario.name, path: 'direct', result: directResult });
+  rows.push({ scenario: scenario.name, path: 'minimal proxy', result: minimalResult });
   rows.push({ scenario: scenario.name, path: 'through switchyard', result: throughResult });
 }
 
@@ -141,9 +145,11 @@ for (const row of rows) {
 console.log('');
 for (const scenario of scenarios) {
   const direct = rows.find((row) => row.scenario === scenario.name && row.path === 'direct').result;
-  const through = rows.find((row) => row.scenario === scenario.name && row.path !== 'direct').result;
+  const minimal = rows.find((row) => row.scenario === scenario.name && row.path === 'minimal proxy').result;
+  const through = rows.find((row) => row.scenario === scenario.name && row.path === 'through switchyard').result;
   console.log(
-    `${scenario.name}: added p50 ${(through.p50 - direct.p50).toFixed(2)} ms, added p99 ${(through.p99 - direct.p99).toFixed(2)} ms (targets: p50 ≤ 1 ms, p99 ≤ 5 ms)`,
+    `${scenario.name}: added p50 ${(through.p50 - direct.p50).toFixed(2)} ms, added p99 ${(through.p99 - direct.p99).toFixed(2)} ms vs direct ` +
+      `(targets: p50 ≤ 1 ms, p99 ≤ 5 ms); a minimal pass-through proxy adds p50 ${(minimal.p50 - direct.p50).toFixed(2)} ms, p99 ${(minimal.p99 - direct.p99).toFixed(2)} ms`,
   );
 }
 console.log(`gateway RSS after the runs: ${gatewayRss.toFixed(0)} MiB`);

@@ -278,6 +278,15 @@ export class DeploymentHealth {
     };
   }
 
+  /** Recent median latency figures, for the latency routing policy. */
+  recentLatency(): { timeToFirstTokenP50Ms?: number; latencyP50Ms?: number } {
+    const view = this.window.view();
+    return {
+      ...(view.timeToFirstToken ? { timeToFirstTokenP50Ms: view.timeToFirstToken.p50 } : {}),
+      ...(view.latency ? { latencyP50Ms: view.latency.p50 } : {}),
+    };
+  }
+
   breakerView(): BreakerView {
     return {
       ...this.window.view(),

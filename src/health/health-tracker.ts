@@ -141,6 +141,11 @@ export class HealthTracker implements HealthGate {
     return deltas;
   }
 
+  /** Recent median latency figures of a deployment, for the latency routing policy. */
+  recentLatency(id: string): { timeToFirstTokenP50Ms?: number; latencyP50Ms?: number } {
+    return this.known(id).recentLatency();
+  }
+
   /** The settings a deployment runs with (defaults and its overrides resolved). */
   settingsOf(id: string): HealthSettings {
     return { ...this.known(id).settings };

@@ -6,7 +6,12 @@ import { GatewayError } from '../canonical/gateway-error.js';
 export interface ResolvedRoute {
   name: string;
   deployments: DeploymentConfig[];
+  byId: Map<string, DeploymentConfig>;
   strategy: RouteConfig['strategy'];
+}
+
+function resolved(name: string, deployments: DeploymentConfig[], strategy: RouteConfig['strategy']): ResolvedRoute {
+  return { name, deployments, byId: new Map(deployments.map((deployment) => [deployment.id, deployment])), strategy };
 }
 
 export class RouteTable {
@@ -17,16 +22,13 @@ export class RouteTable {
     // Exact upstream model ids first, so that route names and aliases win on a clash.
     for (const deployment of config.deployments) {
       if (!this.byName.has(deployment.model)) {
-        this.byName.set(deployment.model, { name: deployment.model, deployments: [deployment], strategy: 'priority' });
+        this.byName.set(deployment.model, resolved(deployment.model, [deployment], 'priority'));
       }
     }
     for (const route of config.routes) {
-      const resolved: ResolvedRoute = {
-        name: route.name,
-        deployments: route.deployments.map((id) => deployments.get(id)).filter((item): item is DeploymentConfig => !!item),
-        strategy: route.strategy,
-      };
-      for (const name of [route.name, ...route.aliases]) this.byName.set(name, resolved);
+      const members = route.deployments.map((id) => deployments.get(id)).filter((item): item is DeploymentConfig => !!item);
+      const entry = resolved(route.name, members, route.strategy);
+      for (const name of [route.name, ...route.aliases]) this.byName.set(name, entry);
     }
   }
 

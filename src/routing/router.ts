@@ -18,7 +18,7 @@ import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { backoffDelay } from './backoff.js';
 import { Deadline } from './deadline.js';
-import { orderByPriority } from './policies/priority.js';
+import { orderCandidates } from './candidates.js';
 import type { RouteTable, ResolvedRoute } from './resolve-route.js';
 import { committedStream, readStreamHead } from './commit-stream.js';
 import { allFailedError, clientFacingError } from './route-errors.js';
@@ -83,10 +83,10 @@ export class Router {
     const route = this.options.routes.resolve(request.model);
     const deadline = new Deadline(clock, config.timeouts.requestMs);
     const attempts: AttemptRecord[] = [];
-    const candidates = orderByPriority(route.deployments);
+    const candidates = orderCandidates(route, health, this.options.random);
     let contextLimit: number | undefined;
 
-    for (const deployment of candidates) {
+    for (const [index, deployment] of candidates.entries()) {
       if (contextLimit !== undefined && !((deployment.contextWindow ?? 0) > contextLimit)) continue;
       if (!health.admit(deployment.id)) continue;
       for (let attemptNumber = 1; attemptNumber <= config.retry.maxAttemptsPerDeployment; attemptNumber += 1) {
@@ -104,7 +104,9 @@ export class Router {
           contextLimit = deployment.contextWindow;
           break;
         }
-        if (!policy.retrySameDeployment || attemptNumber === config.retry.maxAttemptsPerDeployment) break;
+        // Never spend backoff time on a failing deployment while another one may serve at once.
+        const alternativeLeft = index < candidates.length - 1;
+        if (!policy.retrySameDeployment || alternativeLeft || attemptNumber === config.retry.maxAttemptsPerDeployment) break;
         const delay = error.retryAfterMs ?? backoffDelay(attemptNumber, config.retry, this.options.random);
         if (!deadline.fits(delay)) break;
         try {

@@ -1,113 +1,14 @@
 // The attempt loop, driven by scripted attempt outcomes and a manual clock: retry vs fail over per
 // outcome kind, retry-after, one deadline, fail over before the first byte, error after it.
 import { describe, expect, it } from 'vitest';
-import { Router, type RoutedStream } from '../../src/routing/router.js';
-import { RouteTable } from '../../src/routing/resolve-route.js';
-import { parseConfig } from '../../src/config/load-config.js';
+import type { RoutedStream } from '../../src/routing/router.js';
 import { UpstreamError, type FailureKind } from '../../src/canonical/errors.js';
 import { GatewayError } from '../../src/canonical/gateway-error.js';
 import type { CanonicalStreamEvent } from '../../src/canonical/stream-event.js';
-import type { CallDeployment, CallDeploymentOptions } from '../../src/providers/call-deployment.js';
-import type { AttemptOutcome, HealthGate } from '../../src/health/health-gate.js';
-import { UpstreamPools } from '../../src/transport/upstream-pools.js';
 import { AbortReason } from '../../src/transport/abort-reasons.js';
-import { seededRandom } from '../../src/util/random.js';
-import { ManualClock, flushMicrotasks } from '../support/manual-clock.js';
+import { flushMicrotasks } from '../support/manual-clock.js';
 import { simpleTextRequest } from '../support/canonical-fixtures.js';
-import type { ProviderAdapter } from '../../src/providers/adapter.js';
-
-type Step =
-  | { type: 'ok' }
-  | { type: 'fail'; kind: FailureKind; status?: number; retryAfterMs?: number }
-  | { type: 'hang' }
-  | { type: 'stream'; events: CanonicalStreamEvent[]; thenFail?: FailureKind };
-
-const usage = { inputTokens: 3, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 };
-const textStream: CanonicalStreamEvent[] = [
-  { type: 'message-start' },
-  { type: 'block-start', index: 0, block: { type: 'text' } },
-  { type: 'text-delta', index: 0, text: 'hi' },
-  { type: 'block-end', index: 0 },
-  { type: 'finish', reason: 'end-turn', usage },
-];
-
-function setup(options: {
-  scripts: Record<string, Step[]>;
-  requestMs?: number;
-  firstTokenMs?: number;
-  maxAttempts?: number;
-  contextWindows?: Record<string, number>;
-  admit?: (id: string) => boolean;
-}) {
-  const ids = Object.keys(options.scripts);
-  const config = parseConfig({
-    deployments: ids.map((id) => ({
-      id,
-      provider: 'anthropic',
-      model: `model-${id}`,
-      apiKey: 'key',
-      ...(options.contextWindows?.[id] ? { contextWindow: options.contextWindows[id] } : {}),
-    })),
-    routes: [{ name: 'sonnet', deployments: ids }],
-    timeouts: { requestMs: options.requestMs ?? 60_000, connectMs: 1000, firstTokenMs: options.firstTokenMs ?? 30_000 },
-    retry: { maxAttemptsPerDeployment: options.maxAttempts ?? 2, baseDelayMs: 200, maxDelayMs: 5000 },
-  });
-  const clock = new ManualClock();
-  const calls: Array<{ deployment: string; at: number }> = [];
-  const recorded: Array<{ deployment: string; outcome: AttemptOutcome }> = [];
-  const health: HealthGate = {
-    admit: options.admit ?? (() => true),
-    record: (deployment, outcome) => recorded.push({ deployment, outcome }),
-  };
-  const call: CallDeployment = async ({ target, signal }: CallDeploymentOptions) => {
-    calls.push({ deployment: target.id, at: clock.now() });
-    const step = options.scripts[target.id]!.shift() ?? { type: 'ok' };
-    if (step.type === 'ok') {
-      return { type: 'response', response: { content: [{ type: 'text', text: target.id }], finishReason: 'end-turn', usage } };
-    }
-    if (step.type === 'fail') {
-      throw new UpstreamError({ kind: step.kind, message: `${step.kind} from ${target.id}`, status: step.status, retryAfterMs: step.retryAfterMs });
-    }
-    if (step.type === 'hang') {
-      return new Promise((_resolve, reject) => {
-        signal.addEventListener('abort', () => {
-          const reason = signal.reason as AbortReason;
-          reject(new UpstreamError({ kind: reason.kind, message: reason.message }));
-        });
-      });
-    }
-    async function* events(): AsyncGenerator<CanonicalStreamEvent> {
-      for (const event of step.type === 'stream' ? step.events : []) yield event;
-      if (step.type === 'stream' && step.thenFail) throw new UpstreamError({ kind: step.thenFail, message: 'cut' });
-    }
-    return { type: 'stream', events: events() };
-  };
-  const router = new Router({
-    config,
-    routes: new RouteTable(config),
-    pools: new UpstreamPools({ connectTimeoutMs: 1000 }),
-    health,
-    clock,
-    random: seededRandom(7),
-    adapterFor: () => ({}) as ProviderAdapter,
-    call,
-  });
-  return { router, clock, calls, recorded };
-}
-
-async function settle<T>(promise: Promise<T>, clock: ManualClock): Promise<T | unknown> {
-  let outcome: { value?: T; error?: unknown; done: boolean } = { done: false };
-  promise.then(
-    (value) => (outcome = { value, done: true }),
-    (error) => (outcome = { error, done: true }),
-  );
-  for (let round = 0; round < 200 && !outcome.done; round += 1) {
-    await flushMicrotasks(2);
-    if (!outcome.done) await clock.advance(50);
-  }
-  if (!outcome.done) throw new Error('route() never settled');
-  return outcome.error ?? outcome.value;
-}
+import { setup, settle, textStream } from './router-harness.js';
 
 describe('attempt loop', () => {
   it('serves from the first deployment when it answers', async () => {
@@ -118,15 +19,16 @@ describe('attempt loop', () => {
     expect(calls.map((call) => call.deployment)).toEqual(['a']);
   });
 
-  it('retries an overloaded deployment once with jittered backoff, then fails over', async () => {
+  it('fails over at once while an alternative exists, and retries the last deployment with jittered backoff', async () => {
     const { router, clock, calls, recorded } = setup({
-      scripts: { a: [{ type: 'fail', kind: 'overloaded', status: 529 }, { type: 'fail', kind: 'overloaded', status: 529 }], b: [{ type: 'ok' }] },
+      scripts: { a: [{ type: 'fail', kind: 'overloaded', status: 529 }], b: [{ type: 'fail', kind: 'overloaded', status: 529 }, { type: 'ok' }] },
     });
     const started = clock.now();
     const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as { deployment: { id: string }; attempts: unknown[] };
     expect(routed.deployment.id).toBe('b');
-    expect(calls.map((call) => call.deployment)).toEqual(['a', 'a', 'b']);
-    const backoff = calls[1]!.at - started;
+    expect(calls.map((call) => call.deployment)).toEqual(['a', 'b', 'b']);
+    expect(calls[1]!.at).toBe(started);
+    const backoff = calls[2]!.at - started;
     expect(backoff).toBeGreaterThanOrEqual(0);
     expect(backoff).toBeLessThanOrEqual(200 + 50);
     expect(routed.attempts).toHaveLength(3);
@@ -140,8 +42,8 @@ describe('attempt loop', () => {
     expect(calls.map((call) => call.deployment)).toEqual(['a', 'b']);
   });
 
-  it.each<FailureKind>(['connect', 'server', 'overloaded', 'stream-interrupted', 'rate-limited'])('retries the same deployment on %s', async (kind) => {
-    const { router, clock, calls } = setup({ scripts: { a: [{ type: 'fail', kind }, { type: 'ok' }], b: [] } });
+  it.each<FailureKind>(['connect', 'server', 'overloaded', 'stream-interrupted', 'rate-limited'])('retries the only deployment on %s', async (kind) => {
+    const { router, clock, calls } = setup({ scripts: { a: [{ type: 'fail', kind }, { type: 'ok' }] } });
     const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as { deployment: { id: string } };
     expect(routed.deployment.id).toBe('a');
     expect(calls.map((call) => call.deployment)).toEqual(['a', 'a']);
@@ -158,7 +60,7 @@ describe('attempt loop', () => {
 
   it('honours retry-after when it fits inside the deadline', async () => {
     const { router, clock, calls } = setup({
-      scripts: { a: [{ type: 'fail', kind: 'rate-limited', status: 429, retryAfterMs: 1_500 }, { type: 'ok' }], b: [] },
+      scripts: { a: [{ type: 'fail', kind: 'rate-limited', status: 429, retryAfterMs: 1_500 }, { type: 'ok' }] },
     });
     const started = clock.now();
     await settle(router.route(simpleTextRequest(), new AbortController().signal), clock);
@@ -167,14 +69,14 @@ describe('attempt loop', () => {
     expect(calls[1]!.at - started).toBeLessThan(1_600);
   });
 
-  it('fails over at once when retry-after does not fit inside the deadline', async () => {
+  it('does not wait for a retry-after that does not fit inside the deadline', async () => {
     const { router, calls } = setup({
       requestMs: 10_000,
-      scripts: { a: [{ type: 'fail', kind: 'rate-limited', status: 429, retryAfterMs: 60_000 }], b: [{ type: 'ok' }] },
+      scripts: { a: [{ type: 'fail', kind: 'rate-limited', status: 429, retryAfterMs: 60_000 }] },
     });
-    const routed = await router.route(simpleTextRequest(), new AbortController().signal);
-    expect(routed.deployment.id).toBe('b');
-    expect(calls.map((call) => call.at)).toEqual([calls[0]!.at, calls[0]!.at]);
+    const error = (await router.route(simpleTextRequest(), new AbortController().signal).catch((caught: unknown) => caught)) as GatewayError;
+    expect(error.status).toBe(503);
+    expect(calls).toHaveLength(1);
   });
 
   it('abandons a hung deployment after the first-token timeout and fails over', async () => {
@@ -240,7 +142,7 @@ describe('attempt loop', () => {
   });
 
   it('stops at once when the client aborts during backoff', async () => {
-    const { router, clock, calls } = setup({ scripts: { a: [{ type: 'fail', kind: 'overloaded' }], b: [{ type: 'ok' }] } });
+    const { router, clock, calls } = setup({ scripts: { a: [{ type: 'fail', kind: 'overloaded' }] } });
     const client = new AbortController();
     const pending = router.route(simpleTextRequest(), client.signal).catch((caught: unknown) => caught);
     await flushMicrotasks();
@@ -263,7 +165,7 @@ describe('attempt loop', () => {
     const events: CanonicalStreamEvent[] = [];
     for await (const event of routed.events) events.push(event);
     expect(events.map((event) => event.type)).toEqual(['message-start', 'block-start', 'text-delta', 'block-end', 'finish']);
-    expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['stream-interrupted', 'overloaded', 'success']);
+    expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['stream-interrupted', 'success']);
   });
 
   it('ends a committed stream with an error event, not a silent truncation', async () => {

@@ -1,0 +1,118 @@
+// Scripted attempt outcomes and a manual clock around the real Router, shared by the routing tests.
+import { Router } from '../../src/routing/router.js';
+import { RouteTable } from '../../src/routing/resolve-route.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { UpstreamError, type FailureKind } from '../../src/canonical/errors.js';
+import type { CanonicalStreamEvent } from '../../src/canonical/stream-event.js';
+import type { CallDeployment, CallDeploymentOptions } from '../../src/providers/call-deployment.js';
+import type { AttemptOutcome, HealthGate } from '../../src/health/health-gate.js';
+import { UpstreamPools } from '../../src/transport/upstream-pools.js';
+import type { AbortReason } from '../../src/transport/abort-reasons.js';
+import { seededRandom } from '../../src/util/random.js';
+import { ManualClock, flushMicrotasks } from '../support/manual-clock.js';
+import type { ProviderAdapter } from '../../src/providers/adapter.js';
+
+export type Step =
+  | { type: 'ok' }
+  | { type: 'fail'; kind: FailureKind; status?: number; retryAfterMs?: number }
+  | { type: 'hang' }
+  | { type: 'stream'; events: CanonicalStreamEvent[]; thenFail?: FailureKind };
+
+export const usage = { inputTokens: 3, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 };
+export const textStream: CanonicalStreamEvent[] = [
+  { type: 'message-start' },
+  { type: 'block-start', index: 0, block: { type: 'text' } },
+  { type: 'text-delta', index: 0, text: 'hi' },
+  { type: 'block-end', index: 0 },
+  { type: 'finish', reason: 'end-turn', usage },
+];
+
+export function setup(options: {
+  scripts: Record<string, Step[]>;
+  requestMs?: number;
+  firstTokenMs?: number;
+  maxAttempts?: number;
+  contextWindows?: Record<string, number>;
+  admit?: (id: string) => boolean;
+  /** A real health gate (e.g. a HealthTracker on `clock`); replaces the recording stub. */
+  health?: (clock: ManualClock) => HealthGate;
+  domains?: Record<string, string[]>;
+  clock?: ManualClock;
+}) {
+  const ids = Object.keys(options.scripts);
+  const config = parseConfig({
+    deployments: ids.map((id) => ({
+      id,
+      provider: 'anthropic',
+      model: `model-${id}`,
+      apiKey: 'key',
+      ...(options.contextWindows?.[id] ? { contextWindow: options.contextWindows[id] } : {}),
+      ...(options.domains?.[id] ? { domains: options.domains[id] } : {}),
+    })),
+    routes: [{ name: 'sonnet', deployments: ids }],
+    timeouts: { requestMs: options.requestMs ?? 60_000, connectMs: 1000, firstTokenMs: options.firstTokenMs ?? 30_000 },
+    retry: { maxAttemptsPerDeployment: options.maxAttempts ?? 2, baseDelayMs: 200, maxDelayMs: 5000 },
+  });
+  const clock = options.clock ?? new ManualClock();
+  const calls: Array<{ deployment: string; at: number }> = [];
+  const recorded: Array<{ deployment: string; outcome: AttemptOutcome }> = [];
+  const inner = options.health?.(clock);
+  const health: HealthGate = {
+    admit: (id) => (inner ? inner.admit(id) : (options.admit ?? (() => true))(id)),
+    record: (deployment, outcome) => {
+      recorded.push({ deployment, outcome });
+      inner?.record(deployment, outcome);
+    },
+    ...(inner?.order ? { order: (ids: readonly string[]) => inner.order!(ids) } : {}),
+  };
+  const call: CallDeployment = async ({ target, signal }: CallDeploymentOptions) => {
+    calls.push({ deployment: target.id, at: clock.now() });
+    const script = options.scripts[target.id]!;
+    const step = (script.length > 1 ? script.shift() : script[0]) ?? { type: 'ok' };
+    if (step.type === 'ok') {
+      return { type: 'response', response: { content: [{ type: 'text', text: target.id }], finishReason: 'end-turn', usage } };
+    }
+    if (step.type === 'fail') {
+      throw new UpstreamError({ kind: step.kind, message: `${step.kind} from ${target.id}`, status: step.status, retryAfterMs: step.retryAfterMs });
+    }
+    if (step.type === 'hang') {
+      return new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          const reason = signal.reason as AbortReason;
+          reject(new UpstreamError({ kind: reason.kind, message: reason.message }));
+        });
+      });
+    }
+    async function* events(): AsyncGenerator<CanonicalStreamEvent> {
+      for (const event of step.type === 'stream' ? step.events : []) yield event;
+      if (step.type === 'stream' && step.thenFail) throw new UpstreamError({ kind: step.thenFail, message: 'cut' });
+    }
+    return { type: 'stream', events: events() };
+  };
+  const router = new Router({
+    config,
+    routes: new RouteTable(config),
+    pools: new UpstreamPools({ connectTimeoutMs: 1000 }),
+    health,
+    clock,
+    random: seededRandom(7),
+    adapterFor: () => ({}) as ProviderAdapter,
+    call,
+  });
+  return { router, clock, calls, recorded, config };
+}
+
+export async function settle<T>(promise: Promise<T>, clock: ManualClock): Promise<T | unknown> {
+  let outcome: { value?: T; error?: unknown; done: boolean } = { done: false };
+  promise.then(
+    (value) => (outcome = { value, done: true }),
+    (error) => (outcome = { error, done: true }),
+  );
+  for (let round = 0; round < 200 && !outcome.done; round += 1) {
+    await flushMicrotasks(2);
+    if (!outcome.done) await clock.advance(50);
+  }
+  if (!outcome.done) throw new Error('route() never settled');
+  return outcome.error ?? outcome.value;
+}
+

@@ -1,0 +1,94 @@
+// The attempt loop with a real HealthTracker on a manual clock: after a hard failure the dead
+// deployment stops getting traffic, a degraded failure domain is skipped in one step, a healed
+// deployment is readmitted, and when everything is ejected the panic pick is still tried.
+import { describe, expect, it } from 'vitest';
+import { HealthTracker } from '../../src/health/health-tracker.js';
+import { ActiveProber } from '../../src/health/active-probes.js';
+import { simpleTextRequest } from '../support/canonical-fixtures.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { settle, setup, type Step } from './router-harness.js';
+
+function trackerFor(ids: string[], domains: Record<string, string[]> = {}) {
+  return (clock: ManualClock) =>
+    new HealthTracker({ deployments: ids.map((id) => ({ id, domains: domains[id] ?? [] })), clock });
+}
+
+async function send(router: ReturnType<typeof setup>['router'], clock: ManualClock, count: number, spacingMs = 50) {
+  const served: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as { deployment?: { id: string } };
+    served.push(routed.deployment?.id ?? 'failed');
+    await clock.advance(spacingMs);
+  }
+  return served;
+}
+
+describe('health-aware attempt loop', () => {
+  it('stops sending traffic to a hard-down deployment once it is ejected, and readmits it after it heals', async () => {
+    const down: Step = { type: 'fail', kind: 'overloaded', status: 529 };
+    const scripts: Record<string, Step[]> = { a: [{ type: 'ok' }], b: [{ type: 'ok' }] };
+    const clock = new ManualClock();
+    let tracker: HealthTracker | undefined;
+    const { router, calls } = setup({
+      clock,
+      scripts,
+      health: (healthClock) => (tracker = trackerFor(['a', 'b'])(healthClock)),
+    });
+    expect(new Set(await send(router, clock, 40))).toEqual(new Set(['a']));
+    scripts.a = [down];
+    calls.length = 0;
+    const served = await send(router, clock, 40);
+    expect(served.every((id) => id === 'b')).toBe(true);
+    const triesOnDead = calls.filter((call) => call.deployment === 'a').length;
+    // A clean deployment is ejected after a short run of failures (5); in these 2 s no probe is due yet.
+    expect(triesOnDead).toBeLessThanOrEqual(5);
+
+    // Client traffic never goes to an ejected deployment while b is healthy: an active probe readmits it.
+    scripts.a = [{ type: 'ok' }];
+    const prober = new ActiveProber({
+      tracker: tracker!,
+      clock,
+      probe: async () => ({ kind: scripts.a![0]!.type === 'ok' ? 'success' : 'overloaded', latencyMs: 5 }),
+    });
+    prober.start();
+    await clock.advance(30_000);
+    prober.stop();
+    expect(prober.sent).toBeGreaterThanOrEqual(1);
+    expect(tracker!.snapshot().deployments.find((deployment) => deployment.id === 'a')?.state).toBe('healthy');
+    const after = await send(router, clock, 5);
+    expect(after).toEqual(['a', 'a', 'a', 'a', 'a']);
+  });
+
+  it('goes straight to another family when a whole failure domain is degraded', async () => {
+    const down: Step = { type: 'fail', kind: 'overloaded', status: 529 };
+    const clock = new ManualClock();
+    const domains = { 'claude-a': ['anthropic-model-layer'], 'claude-b': ['anthropic-model-layer'], gemini: ['google'] };
+    const { router, calls } = setup({
+      clock,
+      domains,
+      scripts: { 'claude-a': [down], 'claude-b': [down], gemini: [{ type: 'ok' }] },
+      health: trackerFor(['claude-a', 'claude-b', 'gemini'], domains),
+    });
+    await send(router, clock, 20);
+    calls.length = 0;
+    await send(router, clock, 20);
+    // Once the domain is degraded, each request makes at most one attempt on it (here: none).
+    const onDomain = calls.filter((call) => call.deployment.startsWith('claude')).length;
+    expect(onDomain).toBeLessThanOrEqual(2);
+    expect(calls.filter((call) => call.deployment === 'gemini')).toHaveLength(20);
+  });
+
+  it('still tries the deployment most likely to have healed when every one is ejected (panic)', async () => {
+    const down: Step = { type: 'fail', kind: 'overloaded', status: 529 };
+    const scripts: Record<string, Step[]> = { a: [down], b: [down] };
+    const clock = new ManualClock();
+    const { router, calls } = setup({ clock, scripts, health: trackerFor(['a', 'b']), maxAttempts: 1 });
+    await send(router, clock, 30);
+    calls.length = 0;
+    scripts.a = [{ type: 'ok' }];
+    scripts.b = [{ type: 'ok' }];
+    const served = await send(router, clock, 1);
+    expect(calls.length).toBeGreaterThanOrEqual(1);
+    expect(['a', 'b']).toContain(served[0]);
+  });
+});

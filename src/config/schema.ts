@@ -26,6 +26,8 @@ export const deploymentSchema = z
     domains: z.array(z.string().min(1)).default([]),
     /** The model's context window, used to decide whether a context-length error may fail over here. */
     contextWindow: z.number().int().positive().optional(),
+    /** Share of first picks under the route's `weighted` strategy; 0 = only after every positive weight. */
+    weight: z.number().min(0).default(1),
     /** Extra headers sent upstream (never the client's). */
     headers: z.record(z.string(), z.string()).default({}),
     timeouts: z
@@ -40,7 +42,7 @@ export const routeSchema = z
     name: z.string().min(1),
     aliases: z.array(z.string().min(1)).default([]),
     deployments: z.array(z.string().min(1)).min(1),
-    strategy: z.enum(['priority']).default('priority'),
+    strategy: z.enum(['priority', 'weighted', 'latency']).default('priority'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 // The shape of switchyard.yaml, validated with zod. Cross-references (routes naming deployments)
 // are checked in validate-references.ts so that messages can name the exact path.
 import { z } from 'zod';
+import { deploymentHealthSchema, healthSchema } from './health-schema.js';
 
 export const providerKinds = ['anthropic', 'openai', 'azure', 'openai-compatible'] as const;
 export type ProviderKind = (typeof providerKinds)[number];
@@ -34,6 +35,8 @@ export const deploymentSchema = z
       .object({ requestMs: positiveMs, connectMs: positiveMs, firstTokenMs: positiveMs })
       .partial()
       .optional(),
+    /** Health thresholds for this deployment (over health.defaults), and whether it is actively probed. */
+    health: deploymentHealthSchema.optional(),
   })
   .strict();
 
@@ -77,6 +80,19 @@ export const configSchema = z
       })
       .strict()
       .default({ maxAttemptsPerDeployment: 2, baseDelayMs: 200, maxDelayMs: 5_000 }),
+    health: healthSchema.default({
+      enabled: true,
+      defaults: {},
+      domainThreshold: 2,
+      probes: { enabled: true, intervalMs: 1_000, timeoutMs: 10_000 },
+    }),
+    admin: z
+      .object({
+        /** Serve /admin/* and /metrics (on the gateway's port). */
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: true }),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -17,7 +17,7 @@ export interface Metrics {
 
 export function createMetrics(options: { health?: () => HealthSnapshot; defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
 
   const requests = new Counter({
     name: 'switchyard_requests_total',

@@ -59,6 +59,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     return (await response.json().catch(() => ({}))) as { id?: string };
   };
 
+  // Health decisions as they happen: ejection, probing, readmission, failure domains.
+  gateway.tracker?.onStateChange((change) => {
+    if (change.kind === 'deployment' && change.to === 'degraded' && change.from === 'healthy' && phase === 0) return;
+    const elapsed = ((Date.now() - startedAt) / 1000).toFixed(1);
+    out.write(`${interactive ? '\n' : ''}    ${elapsed}s: ${change.kind} ${change.id} ${change.from} → ${change.to} (${change.reason})\n`);
+  });
+
   let lastLine = 0;
   while (Date.now() - startedAt < options.durationMs) {
     await new Promise((resolve) => setTimeout(resolve, 250));

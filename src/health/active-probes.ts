@@ -1,6 +1,9 @@
 // Active probes: an ejected deployment whose ejection time is over gets a minimal synthetic request
-// instead of a client's, so it can be readmitted without risking client traffic. The prober takes
-// the tracker's trial slot (admit), sends the probe, and records its outcome like any attempt.
+// instead of a client's, so it can be readmitted without risking client traffic. A degraded
+// deployment is probed too: it is tried after healthy ones, so while they serve it gets no client
+// traffic, and without probes a dead one would sit degraded instead of being ejected (and a healed
+// one would wait for the window to forget its failures). The prober takes the tracker's trial slot
+// (admit), sends the probe, and records its outcome like any attempt.
 import type { Clock } from '../util/clock.js';
 import type { AttemptOutcome } from './health-gate.js';
 import type { HealthTracker } from './health-tracker.js';
@@ -46,7 +49,7 @@ export class ActiveProber {
     const { tracker } = this.options;
     const due = tracker
       .snapshot()
-      .deployments.filter((deployment) => deployment.state === 'probing' && !this.inFlight.has(deployment.id))
+      .deployments.filter((deployment) => (deployment.state === 'probing' || deployment.state === 'degraded') && !this.inFlight.has(deployment.id))
       .filter((deployment) => this.options.enabled?.(deployment.id) ?? true);
     await Promise.all(due.map((deployment) => this.probeOne(deployment.id)));
   }

@@ -1,5 +1,5 @@
 // The HTTP app: mounts the two ingresses and the small endpoints clients probe. No business logic.
-import Fastify, { LogController, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError } from 'fastify';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { parseAnthropicRequest } from '../ingress/anthropic-messages/parse-request.js';
 import type { Router } from '../routing/router.js';
@@ -50,7 +50,7 @@ export function createApp(options: AppOptions) {
     bodyLimit: options.bodyLimitBytes,
     // Per-request logs would cost more than the gateway's own work on the hot path.
     logController: new LogController({ disableRequestLogging: true }),
-    loggerInstance: options.logger,
+    loggerInstance: options.logger as FastifyBaseLogger,
     requestIdHeader: false,
     return503OnClosing: true,
   });

@@ -1,27 +1,36 @@
-// The composition root: config → route table, pools, router, HTTP app. `startGateway` is what
-// `switchyard serve`, the demo and the end-to-end tests run.
+// The composition root: config → route table, pools, health (tracker, probes, shared state),
+// router, HTTP app with the admin API and metrics. `startGateway` is what `switchyard serve`, the
+// demo, the benchmarks and the end-to-end tests run.
 import type { SwitchyardConfig } from '../config/schema.js';
 import { RouteTable } from '../routing/resolve-route.js';
 import { Router, type RouterObserver } from '../routing/router.js';
 import { UpstreamPools } from '../transport/upstream-pools.js';
 import { adapterFor } from '../providers/registry.js';
 import { admitAll, type HealthGate } from '../health/health-gate.js';
+import { HealthTracker } from '../health/health-tracker.js';
+import { ActiveProber } from '../health/active-probes.js';
+import { RedisHealthShare } from '../health/shared/redis-health-share.js';
+import type { StateChange } from '../health/deployment-state.js';
+import { probeDeployment } from '../providers/probe-deployment.js';
+import { createMetrics, type Metrics } from '../control/metrics.js';
+import { registerAdminRoutes } from '../control/admin-api.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
 import { createApp } from './create-app.js';
+import { createLogger, type Logger } from './logger.js';
 
 type App = ReturnType<typeof createApp>;
-import { createLogger, type Logger } from './logger.js';
 
 export interface GatewayOptions {
   config: SwitchyardConfig;
   clock?: Clock;
   random?: Random;
-  health?: HealthGate;
   logger?: Logger;
   observer?: RouterObserver;
   /** Overrides config.server.port (0 picks a free port). */
   port?: number;
+  /** Replica name in logs and shared state (default: random). */
+  replicaId?: string;
 }
 
 export interface RunningGateway {
@@ -29,7 +38,29 @@ export interface RunningGateway {
   port: number;
   app: App;
   router: Router;
+  /** Present unless health.enabled is false. */
+  tracker?: HealthTracker;
+  share?: RedisHealthShare;
   close(): Promise<void>;
+}
+
+function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): HealthTracker {
+  const tracker = new HealthTracker({
+    clock,
+    defaults: config.health.defaults,
+    domainThreshold: config.health.domainThreshold,
+    deployments: config.deployments.map((deployment) => {
+      const { probe: _probe, ...settings } = deployment.health ?? {};
+      return { id: deployment.id, domains: deployment.domains, settings };
+    }),
+    onListenerError: (error) => logger.error({ err: error }, 'health state-change listener failed'),
+  });
+  tracker.onStateChange((change: StateChange) => {
+    const fields = { kind: change.kind, id: change.id, from: change.from, to: change.to, reason: change.reason, origin: change.origin };
+    if (change.to === 'ejected' || change.to === 'degraded') logger.warn(fields, `${change.kind} ${change.id} ${change.to}: ${change.reason}`);
+    else logger.info(fields, `${change.kind} ${change.id} ${change.to}: ${change.reason}`);
+  });
+  return tracker;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -38,11 +69,45 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logging.level);
   const routes = new RouteTable(config);
   const pools = new UpstreamPools({ connectTimeoutMs: config.timeouts.connectMs });
+  const tracker = config.health.enabled ? createTracker(config, clock, logger) : undefined;
+  const health: HealthGate = tracker ?? admitAll;
+
+  let prober: ActiveProber | undefined;
+  if (tracker && config.health.probes.enabled) {
+    const deployments = new Map(config.deployments.map((deployment) => [deployment.id, deployment]));
+    prober = new ActiveProber({
+      tracker,
+      clock,
+      intervalMs: config.health.probes.intervalMs,
+      timeoutMs: config.health.probes.timeoutMs,
+      enabled: (id) => deployments.get(id)?.health?.probe !== false,
+      probe: (id, signal) => {
+        const deployment = deployments.get(id)!;
+        return probeDeployment(deployment, adapterFor(deployment.provider), pools, clock, signal);
+      },
+    });
+    prober.start();
+  }
+
+  let share: RedisHealthShare | undefined;
+  if (tracker && config.health.shared) {
+    share = new RedisHealthShare({
+      tracker,
+      clock,
+      logger,
+      redisUrl: config.health.shared.redisUrl,
+      publishIntervalMs: config.health.shared.publishIntervalMs,
+      keyPrefix: config.health.shared.keyPrefix,
+      ...(options.replicaId ? { replicaId: options.replicaId } : {}),
+    });
+    await share.start();
+  }
+
   const router = new Router({
     config,
     routes,
     pools,
-    health: options.health ?? admitAll,
+    health,
     clock,
     random: options.random ?? systemRandom,
     adapterFor,
@@ -57,6 +122,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bodyLimitBytes: config.server.bodyLimitBytes,
     pingIntervalMs: config.server.pingIntervalMs,
   });
+  let metrics: Metrics | undefined;
+  if (config.admin.enabled) {
+    metrics = createMetrics(tracker ? { health: () => tracker.snapshot() } : {});
+    registerAdminRoutes(app, {
+      tracker,
+      metrics,
+      extra: () => ({ probesSent: prober?.sent ?? 0, sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off' }),
+    });
+  }
   await app.listen({ host: config.server.host, port: options.port ?? config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? config.server.port);
@@ -65,8 +139,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     app,
     router,
+    tracker,
+    share,
     async close() {
+      prober?.stop();
       await app.close();
+      await share?.close();
+      metrics?.close();
       await pools.close();
     },
   };

@@ -86,6 +86,6 @@ describe('cross-format', () => {
       .withResponse();
     expect(data.content[0]?.type).toBe('text');
     expect(response.headers.get('x-switchyard-deployment')).toBe('gpt-b');
-    expect(response.headers.get('x-switchyard-attempts')).toBe('3');
+    expect(response.headers.get('x-switchyard-attempts')).toBe('2');
   });
 });

@@ -17,7 +17,15 @@ export interface Harness {
 
 export const providerKey = 'sk-provider-secret-0123456789';
 
-export async function startHarness(overrides: { firstTokenMs?: number; requestMs?: number; bodyLimitBytes?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  firstTokenMs?: number;
+  requestMs?: number;
+  bodyLimitBytes?: number;
+  /** Health tracking (off by default so that each test starts from a clean slate). */
+  health?: Record<string, unknown>;
+}
+
+export async function startHarness(overrides: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startSimulator({ port: 0, seed: 1 });
   const sim = simulator.url;
   const config = parseConfig({
@@ -43,6 +51,7 @@ export async function startHarness(overrides: { firstTokenMs?: number; requestMs
     ],
     timeouts: { requestMs: overrides.requestMs ?? 20_000, connectMs: 1_000, firstTokenMs: overrides.firstTokenMs ?? 1_000 },
     retry: { maxAttemptsPerDeployment: 2, baseDelayMs: 10, maxDelayMs: 50 },
+    health: overrides.health ?? { enabled: false },
   });
   const gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
   const control = async (method: string, path: string, body?: unknown) => {

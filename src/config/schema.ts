@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { deploymentHealthSchema, healthSchema } from './health-schema.js';
 
-export const providerKinds = ['anthropic', 'openai', 'azure', 'openai-compatible'] as const;
+export const providerKinds = ['anthropic', 'openai', 'azure', 'openai-compatible', 'bedrock', 'vertex', 'gemini'] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 
 export const defaultBaseUrls: Record<ProviderKind, string | undefined> = {
@@ -11,6 +11,10 @@ export const defaultBaseUrls: Record<ProviderKind, string | undefined> = {
   openai: 'https://api.openai.com/v1',
   azure: undefined,
   'openai-compatible': undefined,
+  // Region- and project-specific hosts are derived by the adapters when baseUrl is not set.
+  bedrock: '',
+  vertex: '',
+  gemini: 'https://generativelanguage.googleapis.com',
 };
 
 const positiveMs = z.number().int().positive();
@@ -24,6 +28,16 @@ export const deploymentSchema = z
     apiKey: z.string().optional(),
     /** Azure: the dated api-version; omit for the v1 API. */
     apiVersion: z.string().optional(),
+    /** Bedrock and Vertex: the cloud region (us-east-1, us-east5, global…). */
+    region: z.string().min(1).optional(),
+    /** Vertex: the Google Cloud project id. */
+    project: z.string().min(1).optional(),
+    /** Bedrock: InvokeModel with the Anthropic body (default for Claude models) or Converse (any model). */
+    api: z.enum(['invoke', 'converse']).optional(),
+    /** Vertex: a service-account JSON file; default: application default credentials. */
+    credentialsFile: z.string().min(1).optional(),
+    /** Bedrock: a named profile from the shared AWS config; default: the standard credential chain. */
+    awsProfile: z.string().min(1).optional(),
     domains: z.array(z.string().min(1)).default([]),
     /** The model's context window, used to decide whether a context-length error may fail over here. */
     contextWindow: z.number().int().positive().optional(),

@@ -17,6 +17,16 @@ export interface DeploymentTarget {
   baseUrl: string;
   apiKey?: string;
   apiVersion?: string;
+  /** Bedrock and Vertex: the cloud region. */
+  region?: string;
+  /** Vertex: the Google Cloud project id. */
+  project?: string;
+  /** Bedrock: which API to call (undefined: InvokeModel for Claude models, Converse otherwise). */
+  api?: 'invoke' | 'converse';
+  /** Vertex: service-account JSON file (default: application default credentials). */
+  credentialsFile?: string;
+  /** Bedrock: named AWS profile (default: the standard credential chain). */
+  awsProfile?: string;
   /** Extra headers from config. */
   headers: Record<string, string>;
 }

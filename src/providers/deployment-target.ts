@@ -16,6 +16,11 @@ export function toDeploymentTarget(deployment: DeploymentConfig): DeploymentTarg
       headers: deployment.headers,
       ...(deployment.apiKey ? { apiKey: deployment.apiKey } : {}),
       ...(deployment.apiVersion ? { apiVersion: deployment.apiVersion } : {}),
+      ...(deployment.region ? { region: deployment.region } : {}),
+      ...(deployment.project ? { project: deployment.project } : {}),
+      ...(deployment.api ? { api: deployment.api } : {}),
+      ...(deployment.credentialsFile ? { credentialsFile: deployment.credentialsFile } : {}),
+      ...(deployment.awsProfile ? { awsProfile: deployment.awsProfile } : {}),
     };
     cache.set(deployment, target);
   }

@@ -4,7 +4,7 @@ import type { ProviderAdapter } from './adapter.js';
 import { anthropicAdapter } from './anthropic/adapter.js';
 import { openaiAdapter, azureAdapter, openaiCompatibleAdapter } from './openai/adapter.js';
 
-const adapters: Record<ProviderKind, ProviderAdapter> = {
+const adapters: Partial<Record<ProviderKind, ProviderAdapter>> = {
   anthropic: anthropicAdapter,
   openai: openaiAdapter,
   azure: azureAdapter,
@@ -12,5 +12,7 @@ const adapters: Record<ProviderKind, ProviderAdapter> = {
 };
 
 export function adapterFor(provider: ProviderKind): ProviderAdapter {
-  return adapters[provider];
+  const adapter = adapters[provider];
+  if (!adapter) throw new Error(`provider "${provider}" has no adapter in this build`);
+  return adapter;
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the real servers the test suite starts for itself (redis-server today; PostgreSQL and
-# Chromium join as the issues that need them land). Debian packages, installed only when missing.
+# Installs the real servers the test suite starts for itself (redis-server, PostgreSQL; Chromium
+# joins when the dashboard lands). Debian packages, installed only when missing.
 set -euo pipefail
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
@@ -20,4 +21,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The package starts a system redis on 6379; tests start their own on free ports.
-if command -v service >/dev/null 2>&1; then service redis-server stop >/dev/null 2>&1 || true; fi
+if command -v service >/dev/null 2>&1; then
+  service redis-server stop >/dev/null 2>&1 || true
+  service postgresql stop >/dev/null 2>&1 || true
+fi

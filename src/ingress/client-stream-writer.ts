@@ -2,9 +2,12 @@
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import type { GatewayError } from '../canonical/gateway-error.js';
 
-/** Where a writer's bytes go (the HTTP response; headers are already sent by the server). */
+/**
+ * Where a writer's bytes go (the HTTP response; headers are already sent by the server). SSE writers
+ * write text; a binary dialect (Bedrock's event stream) writes bytes.
+ */
 export interface StreamSink {
-  write(chunk: string): void;
+  write(chunk: string | Uint8Array): void;
   end(): void;
 }
 

@@ -17,7 +17,7 @@ export interface AttemptEvent {
 export interface RequestEvent {
   route: string;
   /** The client's format. */
-  format: 'anthropic' | 'openai';
+  format: 'anthropic' | 'openai' | 'bedrock' | 'vertex';
   stream: boolean;
   /** HTTP status the client got (200 for a stream that started, even if it later failed). */
   status: number;

@@ -1,12 +1,25 @@
-// The HTTP app: mounts the two ingresses and the small endpoints clients probe. No business logic.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError } from 'fastify';
+// The HTTP app: mounts the ingresses (Anthropic Messages, OpenAI Chat Completions, and the Bedrock
+// InvokeModel and Vertex rawPredict forms Claude Code uses in its cloud modes) and the small endpoints
+// clients probe. No business logic.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { CanonicalRequest } from '../canonical/request.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { parseAnthropicRequest } from '../ingress/anthropic-messages/parse-request.js';
 import type { Router } from '../routing/router.js';
 import type { RouteTable } from '../routing/resolve-route.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { Clock } from '../util/clock.js';
-import { anthropicDialect, dialectForUrl, openaiDialect } from './dialects.js';
+import { parseBedrockInvokePath } from '../ingress/bedrock-invoke/parse-path.js';
+import { parseVertexRawPredictPath } from '../ingress/vertex-raw-predict/parse-path.js';
+import { parseVertexCountTokensRequest } from '../ingress/vertex-raw-predict/parse-request.js';
+import {
+  anthropicDialect,
+  bedrockInvokeDialect,
+  dialectForUrl,
+  openaiDialect,
+  vertexRawPredictDialect,
+  type ClientDialect,
+} from './dialects.js';
 import { newRequestId, sendError, serveRequest, toGatewayError, type PipelineContext } from './serve-request.js';
 import { modelList } from './models-endpoint.js';
 import { countTokens } from './count-tokens.js';
@@ -85,20 +98,58 @@ export function createApp(options: AppOptions) {
   app.post('/v1/chat/completions', (request, reply) => serveRequest(openaiDialect, request, reply, context));
   app.post('/chat/completions', (request, reply) => serveRequest(openaiDialect, request, reply, context));
 
-  app.post('/v1/messages/count_tokens', async (request, reply) => {
+  const serveCountTokens = async (parse: () => CanonicalRequest, reply: FastifyReply, dialect: ClientDialect) => {
     const requestId = newRequestId();
     try {
-      const canonical = parseAnthropicRequest(request.body, request.headers, { countTokens: true });
+      const canonical = parse();
       const route = options.routes.resolve(canonical.model);
       const controller = new AbortController();
       reply.raw.on('close', () => controller.abort());
       const counted = await countTokens(canonical, route, options.pools, controller.signal);
       return reply.header('x-request-id', requestId).send({ input_tokens: counted.input_tokens });
     } catch (error) {
-      sendError(reply, anthropicDialect, toGatewayError(error), requestId);
+      sendError(reply, dialect, toGatewayError(error), requestId);
       return reply;
     }
+  };
+  app.post('/v1/messages/count_tokens', async (request, reply) =>
+    serveCountTokens(() => parseAnthropicRequest(request.body, request.headers, { countTokens: true }), reply, anthropicDialect),
+  );
+
+  const notAnEndpoint = (request: FastifyRequest, reply: FastifyReply, dialect: ClientDialect) => {
+    sendError(
+      reply,
+      dialect,
+      new GatewayError({
+        status: 404,
+        code: 'SWITCHYARD_NOT_FOUND',
+        message: `${request.method} ${request.url.split('?')[0]} is not an endpoint of this gateway`,
+        shouldRetry: false,
+      }),
+      newRequestId(),
+    );
+    return reply;
+  };
+
+  // Claude Code in Bedrock mode (ANTHROPIC_BEDROCK_BASE_URL): /model/{id}/invoke[-with-response-stream].
+  // A wildcard, because the model id may hold an encoded '/' (an ARN) that a route parameter would not match.
+  app.post('/model/*', async (request, reply) => {
+    if (parseBedrockInvokePath(request.url) === undefined) return notAnEndpoint(request, reply, bedrockInvokeDialect);
+    return serveRequest(bedrockInvokeDialect, request, reply, context);
   });
+
+  // Claude Code in Vertex mode (ANTHROPIC_VERTEX_BASE_URL): …/models/{model}:rawPredict | :streamRawPredict,
+  // parsed by hand since fastify would read ':rawPredict' as a parameter.
+  const serveVertex = async (request: FastifyRequest, reply: FastifyReply) => {
+    const target = parseVertexRawPredictPath(request.url);
+    if (target === undefined) return notAnEndpoint(request, reply, vertexRawPredictDialect);
+    if (target.model === 'count-tokens') {
+      if (target.method !== 'rawPredict') return notAnEndpoint(request, reply, vertexRawPredictDialect);
+      return serveCountTokens(() => parseVertexCountTokensRequest(request.body, request.headers), reply, vertexRawPredictDialect);
+    }
+    return serveRequest(vertexRawPredictDialect, request, reply, context);
+  };
+  for (const prefix of ['/v1', '/v1beta1', '']) app.post(`${prefix}/projects/*`, serveVertex);
 
   const models = () => modelList(options.routes, startedAt);
   app.get('/v1/models', async () => models());

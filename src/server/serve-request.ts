@@ -1,5 +1,6 @@
-// The request pipeline shared by both client dialects: parse → route → write the answer (JSON or
-// SSE) in the client's own format, with the headers that say who served it.
+// The request pipeline shared by every client dialect: parse → route → write the answer (JSON, or a
+// stream: SSE or Bedrock's binary event stream) in the client's own format, with the headers that say
+// who served it.
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../canonical/gateway-error.js';
@@ -65,7 +66,7 @@ export async function serveRequest(
     publishRequest({ route: routeName, format: dialect.name, stream, latencyMs: context.clock.now() - startedAt, ...fields });
 
   try {
-    const canonical = dialect.parse(request.body, request.headers);
+    const canonical = dialect.parse(request.body, request.headers, request.url);
     routeName = canonical.model;
     stream = canonical.stream;
     const routed = await context.router.route(canonical, controller.signal);
@@ -115,7 +116,7 @@ async function writeStream(
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': dialect.streamContentType,
     'cache-control': 'no-cache',
     connection: 'keep-alive',
     'x-accel-buffering': 'no',

@@ -40,7 +40,12 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
       { id: 'vllm', provider: 'openai-compatible', model: 'llama-3.3-70b', baseUrl: `${sim}/u/vllm/v1`, apiKey: 'ollama' },
     ],
     routes: [
-      { name: 'claude-sonnet-4-6', aliases: ['sonnet'], deployments: ['claude-a', 'claude-b'] },
+      // The extra aliases are the model ids Claude Code sends in its Bedrock and Vertex modes.
+      {
+        name: 'claude-sonnet-4-6',
+        aliases: ['sonnet', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5@20250929'],
+        deployments: ['claude-a', 'claude-b'],
+      },
       { name: 'claude-then-gpt', deployments: ['claude-a', 'gpt-b'] },
       { name: 'gpt-then-claude', deployments: ['gpt-a', 'claude-b'] },
       { name: 'only-gpt', deployments: ['gpt-a'] },

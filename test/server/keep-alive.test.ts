@@ -8,7 +8,7 @@ describe('keep-alive', () => {
   it('pings after each idle interval and not while data flows', async () => {
     const clock = new ManualClock();
     const written: string[] = [];
-    const sink = trackWrites({ write: (chunk) => written.push(chunk), end: () => {} }, clock);
+    const sink = trackWrites({ write: (chunk) => written.push(String(chunk)), end: () => {} }, clock);
     let done = false;
     const writer: ClientStreamWriter = {
       write: () => {},

@@ -163,6 +163,9 @@ class AnthropicStreamWriter implements ClientStreamWriter {
   }
 
   #openBlock(canonicalIndex: number, kind: BlockKind, contentBlock: string): OpenBlock {
+    // Anthropic streams have one open block at a time: close any other before starting the next, so
+    // the SDK's per-block text always equals what was written, in order.
+    for (const [openIndex, open] of this.#blocks) if (open) this.#stopBlock(openIndex, open);
     const block: OpenBlock = { index: this.#nextIndex++, kind };
     this.#blocks.set(canonicalIndex, block);
     this.sink.write(

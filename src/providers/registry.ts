@@ -3,12 +3,14 @@ import type { ProviderKind } from '../config/schema.js';
 import type { ProviderAdapter } from './adapter.js';
 import { anthropicAdapter } from './anthropic/adapter.js';
 import { openaiAdapter, azureAdapter, openaiCompatibleAdapter } from './openai/adapter.js';
+import { bedrockAdapter } from './bedrock/adapter.js';
 
 const adapters: Partial<Record<ProviderKind, ProviderAdapter>> = {
   anthropic: anthropicAdapter,
   openai: openaiAdapter,
   azure: azureAdapter,
   'openai-compatible': openaiCompatibleAdapter,
+  bedrock: bedrockAdapter,
 };
 
 export function adapterFor(provider: ProviderKind): ProviderAdapter {

@@ -131,7 +131,7 @@ export function runAdapterConformance(name: string, options: AdapterConformanceO
 
     it('builds a plain text request that names the deployment model', async () => {
       const wire = await adapter.buildRequest(simpleTextRequest(), target);
-      expect(`${wire.url} ${wire.body ?? ''}`).toContain(target.model);
+      expect(`${decodeURIComponent(wire.url)} ${wire.body ?? ''}`).toContain(target.model);
       expect(`${wire.url} ${wire.body ?? ''}`).not.toContain('"sonnet"');
     });
 

@@ -1,0 +1,128 @@
+// Claude through InvokeModel / InvokeModelWithResponseStream (shared/PROTOCOLS.md §3.5): the body is
+// the Anthropic Messages body (the client's own, forwarded, or one converted from canonical) minus
+// `model` and `stream`, plus `anthropic_version` and the betas as a body array. Answers are Anthropic
+// Messages; stream `chunk` events each carry one Anthropic stream event, base64-encoded, which the
+// Anthropic adapter's own converter reads.
+import { UpstreamError } from '../../canonical/errors.js';
+import type { CanonicalRequest } from '../../canonical/request.js';
+import type { CanonicalResponse } from '../../canonical/response.js';
+import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
+import { buildAnthropicBody } from '../anthropic/convert-request.js';
+import { convertAnthropicResponse } from '../anthropic/convert-response.js';
+import { AnthropicStreamConverter } from '../anthropic/convert-stream.js';
+import { bedrockAnthropicVersion, type BedrockInvocationMetrics } from './bedrock-api.js';
+import { fieldsOf } from './convert-converse-response.js';
+import { isBillingHeaderText } from './convert-converse-request.js';
+
+type Fields = Record<string, unknown>;
+
+/**
+ * Fields of the first-party API that Bedrock's Messages API does not take: the end-user id, the
+ * service tier, code-execution containers and the data-residency setting. Dropping them loses
+ * nothing a Bedrock deployment could honour; sending them risks a 400 that no failover would fix.
+ */
+const firstPartyOnlyFields = ['model', 'stream', 'metadata', 'service_tier', 'container', 'inference_geo'];
+
+function isTextBlock(value: unknown): value is { type: 'text'; text: string } {
+  const fields = fieldsOf(value);
+  return fields.type === 'text' && typeof fields.text === 'string';
+}
+
+function systemBlocks(system: unknown): unknown[] {
+  if (typeof system === 'string') return system.length > 0 ? [{ type: 'text', text: system }] : [];
+  return Array.isArray(system) ? system : [];
+}
+
+/**
+ * `role: "system"` turns inside messages (newer Claude Code) are hoisted into `system`, after the
+ * client's own blocks so an existing cache breakpoint keeps its prefix: Bedrock's Messages API only
+ * knows user and assistant turns. Claude Code's billing-header block is removed (§8).
+ */
+function normaliseSystem(body: Fields): void {
+  const hoisted: unknown[] = [];
+  if (Array.isArray(body.messages)) {
+    body.messages = body.messages.filter((message) => {
+      const fields = fieldsOf(message);
+      if (fields.role !== 'system') return true;
+      hoisted.push(...systemBlocks(fields.content).filter(isTextBlock));
+      return false;
+    });
+  }
+  const system = [...systemBlocks(body.system), ...hoisted].filter((block) => !(isTextBlock(block) && isBillingHeaderText(block.text)));
+  if (system.length > 0) body.system = system;
+  else delete body.system;
+}
+
+/** The InvokeModel body for this request (§3.5). */
+export function buildInvokeModelBody(request: CanonicalRequest, modelId: string): Fields {
+  const body: Fields = { ...buildAnthropicBody(request, modelId) };
+  for (const field of firstPartyOnlyFields) delete body[field];
+  normaliseSystem(body);
+  body.anthropic_version = bedrockAnthropicVersion;
+  const fromBody = Array.isArray(body.anthropic_beta) ? body.anthropic_beta.filter((beta): beta is string => typeof beta === 'string') : [];
+  const betas = [...new Set([...fromBody, ...(request.anthropicBeta ?? [])].map((beta) => beta.trim()).filter((beta) => beta.length > 0))];
+  if (betas.length > 0) body.anthropic_beta = betas;
+  else delete body.anthropic_beta;
+  return body;
+}
+
+/** A non-streaming InvokeModel answer is an Anthropic Message. */
+export function convertInvokeModelResponse(body: unknown): CanonicalResponse {
+  return convertAnthropicResponse(body);
+}
+
+function malformedChunk(detail: string, cause?: unknown): UpstreamError {
+  return new UpstreamError({
+    kind: 'server',
+    providerCode: 'malformed_stream',
+    message: `bedrock invoke stream: ${detail}`,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** `{"bytes":"<base64>"}` → the Anthropic stream event it carries. */
+export function decodeChunk(payload: Fields): Fields {
+  if (typeof payload.bytes !== 'string') throw malformedChunk('chunk event without bytes');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(payload.bytes, 'base64').toString('utf8'));
+  } catch (error) {
+    throw malformedChunk('chunk bytes are not base64 JSON', error);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw malformedChunk('chunk event is not an object');
+  return parsed as Fields;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** The Anthropic conversion of the chunks, with Bedrock's invocation metrics as a usage fallback. */
+export class InvokeStreamConverter {
+  private readonly anthropic = new AnthropicStreamConverter();
+
+  get done(): boolean {
+    return this.anthropic.done;
+  }
+
+  convert(chunkPayload: Fields): CanonicalStreamEvent[] {
+    if (this.anthropic.done) return [];
+    const event = decodeChunk(chunkPayload);
+    const type = typeof event.type === 'string' ? event.type : '';
+    if (type === 'ping') return [];
+    const events = this.anthropic.convert(type, event);
+    if (type === 'message_stop') fillFromMetrics(events, fieldsOf(event['amazon-bedrock-invocationMetrics']) as BedrockInvocationMetrics);
+    return events;
+  }
+}
+
+/** Counts the Anthropic events left at zero are taken from the metrics, when Bedrock sent them. */
+function fillFromMetrics(events: CanonicalStreamEvent[], metrics: BedrockInvocationMetrics): void {
+  const finish = events.find((event) => event.type === 'finish');
+  if (finish?.type !== 'finish') return;
+  const usage = finish.usage;
+  usage.inputTokens ||= count(metrics.inputTokenCount) ?? 0;
+  usage.outputTokens ||= count(metrics.outputTokenCount) ?? 0;
+  usage.cacheReadTokens ||= count(metrics.cacheReadInputTokenCount) ?? 0;
+  usage.cacheWriteTokens ||= count(metrics.cacheWriteInputTokenCount) ?? 0;
+}

@@ -6,7 +6,32 @@
 //   POST /u/<name>/v1/messages/count_tokens    Anthropic → {"input_tokens": n}
 //   POST /u/<name>/v1/chat/completions         OpenAI Chat Completions, JSON or SSE
 //   GET  /u/<name>/v1/models[/<id>]            Anthropic list when anthropic-version or x-api-key is sent, else OpenAI
-//   Query strings are ignored (`?beta=true`). Anthropic SDK base URL: <url>/u/<name>; OpenAI SDK: <url>/u/<name>/v1.
+//   AWS Bedrock Runtime (model id percent-encoded, `us.anthropic.claude-…-v1:0` and ARNs fine):
+//   POST /u/<name>/model/<modelId>/converse                       Converse JSON
+//   POST /u/<name>/model/<modelId>/converse-stream                application/vnd.amazon.eventstream: messageStart,
+//                                                                 contentBlockStart (toolUse only), contentBlockDelta,
+//                                                                 contentBlockStop, messageStop, metadata
+//   POST /u/<name>/model/<modelId>/invoke                         Anthropic body without model/stream, anthropic_version
+//                                                                 "bedrock-2023-05-31" → Anthropic message
+//   POST /u/<name>/model/<modelId>/invoke-with-response-stream    `chunk` events {"bytes": base64(Anthropic event)}
+//     Auth: SigV4 (service "bedrock", any region) verified with simulatorAwsCredentials (dialects/bedrock-auth.ts,
+//     re-exported by simulator.ts), or any `Authorization: Bearer` (Bedrock API key); otherwise 403 with
+//     x-amzn-ErrorType MissingAuthenticationTokenException / IncompleteSignatureException /
+//     UnrecognizedClientException / InvalidSignatureException. Clock skew is not checked.
+//   Google Vertex AI (v1 or v1beta1; `Authorization: Bearer <any token>` required, else 401 UNAUTHENTICATED):
+//   POST /u/<name>/v1/projects/<p>/locations/<r>/publishers/anthropic/models/<m>:rawPredict        Anthropic JSON
+//   POST /u/<name>/v1/projects/<p>/locations/<r>/publishers/anthropic/models/<m>:streamRawPredict  Anthropic SSE
+//        (body: Anthropic without model, anthropic_version "vertex-2023-10-16"; models/count-tokens:rawPredict counts)
+//   POST /u/<name>/v1/projects/<p>/locations/<r>/publishers/google/models/<m>:generateContent
+//   POST /u/<name>/v1/projects/<p>/locations/<r>/publishers/google/models/<m>:streamGenerateContent[?alt=sse]
+//   POST /u/<name>/v1/projects/<p>/locations/<r>/publishers/google/models/<m>:countTokens
+//   Gemini API (`x-goog-api-key` or `?key=` or a bearer token; none → 403 PERMISSION_DENIED, blank → 400 API_KEY_INVALID):
+//   POST /u/<name>/v1beta/models/<m>:generateContent | :streamGenerateContent[?alt=sse] | :countTokens  (also /v1/)
+//   GET  /u/<name>/v1beta/models[/<m>]
+//     streamGenerateContent answers SSE `data:` chunks with alt=sse, otherwise one JSON array written chunk by chunk.
+//   Query strings are ignored except where named (`alt`, `key`; the whole query is signed under SigV4).
+//   Anthropic SDK base URL: <url>/u/<name>; OpenAI SDK: <url>/u/<name>/v1; Bedrock endpoint: <url>/u/<name>;
+//   Vertex base: <url>/u/<name>/v1; Gemini API base: <url>/u/<name>.
 //
 // Faults:
 //   POST   /_sim/faults        body: a fault → 200 {"id": "f1"}; 400 {"error", "problems"} when invalid
@@ -19,12 +44,21 @@
 //                             429 rate_limit_error / rate_limit_exceeded with retry-after, 500, 503, …);
 //                             optional retryAfterSeconds (429 default 1) and message; with `afterEvents` a
 //                             stream instead answers 200, sends that many events, then the provider's in-band
-//                             error (Anthropic `event: error`, OpenAI `data: {"error": …}`) and ends
+//                             error (Anthropic `event: error`, OpenAI `data: {"error": …}`, Bedrock an exception
+//                             message, Google a `{"error": …}` chunk) and ends.
+//                             Bedrock: x-amzn-ErrorType + {"message"}; 529 and 503 → 503 ServiceUnavailableException,
+//                             429 ThrottlingException, 500 InternalServerException, 400 ValidationException, 424
+//                             ModelErrorException; in streams throttlingException / serviceUnavailableException /
+//                             internalServerException / modelStreamErrorException; retry-after only when configured.
+//                             Google: {"error":{code,message,status,details}}; 529 → 503 UNAVAILABLE, 429
+//                             RESOURCE_EXHAUSTED with RetryInfo.retryDelay. Claude on Vertex: 401/403/429 in Google's
+//                             shape (platform), the rest in Anthropic's (model)
 //                  latency    adds `ms` before the answer (latency faults add up and combine with another fault)
 //                  hang       accepts the request and never answers (until the client aborts or the simulator closes)
-//                  cut        streams: sends `afterEvents` SSE events (default 3, always fewer than the whole
+//                  cut        streams: sends `afterEvents` events (default 3, always fewer than the whole
 //                             stream) then drops the connection; JSON: sends half the body then drops it
 //                  malformed  answers 200 with JSON that does not parse (JSON), or a stream with a data line that does not
+//                             (Bedrock: an event-stream message whose CRC does not match)
 //                  reset      destroys the connection with a TCP reset, without answering
 //     probability  0..1 (default 1), drawn per request from the simulator's seeded random (reproducible runs)
 //     durationMs   the fault removes itself this long after it was added (by the simulator's clock)

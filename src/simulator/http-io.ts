@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** Anthropic's limit for Messages requests. */
 export const bodyLimitBytes = 32 * 1024 * 1024;
 
-export type BodyResult = { text: string } | { tooLarge: true };
+export type BodyResult = { text: string; bytes: Buffer } | { tooLarge: true };
 
 /** Reads the whole request body; rejects when the client goes away before it arrived. */
 export function readBody(request: IncomingMessage, limit = bodyLimitBytes): Promise<BodyResult> {
@@ -20,7 +20,10 @@ export function readBody(request: IncomingMessage, limit = bodyLimitBytes): Prom
     });
     request.on('end', () => {
       if (tooLarge) resolve({ tooLarge: true });
-      else resolve({ text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+      else {
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        resolve({ text: bytes.toString('utf8'), bytes });
+      }
     });
     request.on('error', reject);
     request.on('close', () => {

@@ -13,6 +13,8 @@ import { findDialectOperation } from './dialects/dialect-registry.js';
 import { Exchange } from './exchange.js';
 import { parseJson, readBody, sendJson } from './http-io.js';
 
+const emptyBody = new Uint8Array(0);
+
 export interface UpstreamService {
   upstreams: UpstreamRegistry;
   faults: FaultRegistry;
@@ -60,9 +62,15 @@ async function writeFrames(exchange: Exchange, response: ServerResponse, frames:
       tokensSent += frame.tokens;
       if (delay > 0 && !(await exchange.sleep(delay))) return false;
     }
-    response.write(frame.text);
+    response.write(frame.data);
   }
   return true;
+}
+
+/** All frames as one write: text when every frame is SSE text, bytes otherwise (binary event streams). */
+function joinFrames(frames: StreamFrame[]): string | Buffer {
+  if (frames.every((frame) => typeof frame.data === 'string')) return frames.map((frame) => frame.data).join('');
+  return Buffer.concat(frames.map((frame) => (typeof frame.data === 'string' ? Buffer.from(frame.data) : frame.data)));
 }
 
 function isPaced(pacing: Pacing): boolean {
@@ -82,7 +90,7 @@ async function writeAnswer(exchange: Exchange, response: ServerResponse, answer:
   response.writeHead(200, answer.headers);
   if (!isPaced(pacing)) {
     exchange.settle('succeeded');
-    response.end(answer.frames.map((frame) => frame.text).join(''));
+    response.end(joinFrames(answer.frames));
     return;
   }
   response.flushHeaders();
@@ -123,16 +131,17 @@ async function applyFault(
       response.flushHeaders();
       if (!(await writeFrames(exchange, response, answer.frames, limit, pacing))) return;
       exchange.settle('failed');
-      response.end(dialect.streamErrorFrame(options, context).text);
+      const errorFrame = acceptance.streamErrorFrame?.(options, limit) ?? dialect.streamErrorFrame(options, context);
+      response.end(errorFrame.data);
       return;
     }
     case 'malformed': {
       exchange.settle('failed');
-      const answer = dialect.malformedAnswer(acceptance.stream, acceptance.model, context);
+      const answer = acceptance.malformedAnswer?.() ?? dialect.malformedAnswer(acceptance.stream, acceptance.model, context);
       if (answer.type === 'json') writeJson(response, answer);
       else {
         response.writeHead(200, answer.headers);
-        response.end(answer.frames.map((frame) => frame.text).join(''));
+        response.end(joinFrames(answer.frames));
       }
       return;
     }
@@ -160,10 +169,11 @@ async function applyFault(
   }
 }
 
-/** Handles `/u/<name><path>`; `path` has no query string. */
+/** Handles `/u/<name><path>`; `path` has no query string (the raw one is read from the request). */
 export async function serveUpstream(service: UpstreamService, request: IncomingMessage, response: ServerResponse, name: string, path: string): Promise<void> {
   const method = request.method ?? 'GET';
   let bodyText = '';
+  let bodyBytes: Uint8Array = emptyBody;
   let tooLarge = false;
   if (method !== 'GET' && method !== 'HEAD') {
     let body;
@@ -173,7 +183,10 @@ export async function serveUpstream(service: UpstreamService, request: IncomingM
       return; // The client left before sending its request: there is nothing to count.
     }
     if ('tooLarge' in body) tooLarge = true;
-    else bodyText = body.text;
+    else {
+      bodyText = body.text;
+      bodyBytes = body.bytes;
+    }
   }
 
   const upstream = service.upstreams.get(name);
@@ -199,13 +212,23 @@ export async function serveUpstream(service: UpstreamService, request: IncomingM
     writeJson(response, found.dialect.errorAnswer({ status: 413 }, context));
     return;
   }
-  const acceptance = found.operation.accept({
+  const url = request.url ?? path;
+  const queryStart = url.indexOf('?');
+  const pending = found.operation.accept({
     headers: request.headers,
+    raw: {
+      method,
+      path: queryStart === -1 ? url : url.slice(0, queryStart),
+      query: queryStart === -1 ? '' : url.slice(queryStart + 1),
+      body: bodyBytes,
+    },
     body: parsed.value,
     bodyInvalid: parsed.invalid,
     pathRest: found.pathRest,
     context,
   });
+  // Only SigV4 verification is asynchronous; the other dialects keep the hot path free of an await.
+  const acceptance = pending instanceof Promise ? await pending : pending;
   if (!acceptance.accepted) {
     exchange.settle('rejected');
     writeJson(response, acceptance.answer);

@@ -136,3 +136,6 @@ export type { Fault, FaultSpec, FaultKind } from './fault-spec.js';
 export type { UpstreamSettings, UpstreamStats, RecordedRequest } from './upstream-registry.js';
 export { FaultRegistry } from './fault-registry.js';
 export { loadScenarioFile, parseScenario } from './scenario.js';
+export { simulatorAwsCredentials, bedrockSigningService } from './dialects/bedrock-auth.js';
+export { bedrockAnthropicVersion } from './dialects/bedrock-invoke.js';
+export { vertexAnthropicVersion } from './dialects/vertex.js';

@@ -34,16 +34,17 @@ function usage(reply: SimulatedReply, outputTokens: number) {
 }
 
 function frame(event: string, data: unknown, tokens = 0): StreamFrame {
-  return { text: `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, tokens };
+  return { data: `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, tokens };
 }
 
-export function renderAnthropicMessage(reply: SimulatedReply, model: string, sequence: number): WireAnswer {
+/** The Messages API message object for a reply (also the InvokeModel and rawPredict body). */
+export function anthropicMessageBody(reply: SimulatedReply, model: string, sequence: number): Record<string, unknown> {
   const content = reply.blocks.map((block) =>
     block.type === 'text'
       ? { type: 'text', text: block.text }
       : { type: 'tool_use', id: toolUseId(block.callKey), name: block.name, input: block.input },
   );
-  const message = {
+  return {
     id: anthropicMessageId(sequence),
     type: 'message',
     role: 'assistant',
@@ -53,71 +54,74 @@ export function renderAnthropicMessage(reply: SimulatedReply, model: string, seq
     stop_sequence: reply.stopSequence,
     usage: usage(reply, reply.outputTokens),
   };
+}
+
+export function renderAnthropicMessage(reply: SimulatedReply, model: string, sequence: number): WireAnswer {
   return {
     type: 'json',
     status: 200,
     headers: { 'content-type': 'application/json', 'request-id': anthropicRequestId(sequence) },
-    body: JSON.stringify(message),
+    body: JSON.stringify(anthropicMessageBody(reply, model, sequence)),
     outputTokens: reply.outputTokens,
   };
 }
 
-export function renderAnthropicStream(reply: SimulatedReply, model: string, sequence: number): WireAnswer {
-  const frames: StreamFrame[] = [
-    frame('message_start', {
-      type: 'message_start',
-      message: {
-        id: anthropicMessageId(sequence),
-        type: 'message',
-        role: 'assistant',
-        model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        // As the real API does: input counts up front, a token or so of output so far.
-        usage: usage(reply, 1),
-      },
-    }),
-  ];
+/** One Messages stream event (its `type` is also its SSE event name), with the output tokens it carries. */
+export interface AnthropicStreamEvent {
+  event: { type: string } & Record<string, unknown>;
+  tokens: number;
+}
+
+/**
+ * The events of a Messages stream, in order. `ping` is the API's keep-alive; Bedrock's
+ * InvokeModelWithResponseStream does not relay it, so its renderer asks for none.
+ */
+export function anthropicStreamEvents(reply: SimulatedReply, model: string, sequence: number, options: { ping: boolean }): AnthropicStreamEvent[] {
+  const events: AnthropicStreamEvent[] = [];
+  const push = (event: AnthropicStreamEvent['event'], tokens = 0) => events.push({ event, tokens });
+  push({
+    type: 'message_start',
+    message: {
+      id: anthropicMessageId(sequence),
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      // As the real API does: input counts up front, a token or so of output so far.
+      usage: usage(reply, 1),
+    },
+  });
   reply.blocks.forEach((block, index) => {
     if (block.type === 'text') {
-      frames.push(frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
+      push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       // The real API sends a ping early in the stream; clients must ignore it.
-      if (index === 0) frames.push(frame('ping', { type: 'ping' }));
-      for (const piece of block.pieces) {
-        frames.push(frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 1));
-      }
+      if (index === 0 && options.ping) push({ type: 'ping' });
+      for (const piece of block.pieces) push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 1);
     } else {
-      frames.push(
-        frame('content_block_start', {
-          type: 'content_block_start',
-          index,
-          content_block: { type: 'tool_use', id: toolUseId(block.callKey), name: block.name, input: {} },
-        }),
-      );
-      if (index === 0) frames.push(frame('ping', { type: 'ping' }));
+      push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolUseId(block.callKey), name: block.name, input: {} } });
+      if (index === 0 && options.ping) push({ type: 'ping' });
       // The first fragment of tool input is empty on the real API; parsers must cope with it.
-      frames.push(frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } }));
-      for (const piece of block.pieces) {
-        frames.push(
-          frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }, 1),
-        );
-      }
+      push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } });
+      for (const piece of block.pieces) push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }, 1);
     }
-    frames.push(frame('content_block_stop', { type: 'content_block_stop', index }));
+    push({ type: 'content_block_stop', index });
   });
-  frames.push(
-    frame('message_delta', {
-      type: 'message_delta',
-      delta: { stop_reason: stopReasons[reply.stopReason], stop_sequence: reply.stopSequence },
-      usage: usage(reply, reply.outputTokens),
-    }),
-    frame('message_stop', { type: 'message_stop' }),
-  );
+  push({
+    type: 'message_delta',
+    delta: { stop_reason: stopReasons[reply.stopReason], stop_sequence: reply.stopSequence },
+    usage: usage(reply, reply.outputTokens),
+  });
+  push({ type: 'message_stop' });
+  return events;
+}
+
+export function renderAnthropicStream(reply: SimulatedReply, model: string, sequence: number): WireAnswer {
   return {
     type: 'stream',
     headers: { ...streamHeaders, 'request-id': anthropicRequestId(sequence) },
-    frames,
+    frames: anthropicStreamEvents(reply, model, sequence, { ping: true }).map(({ event, tokens }) => frame(event.type, event, tokens)),
   };
 }
 
@@ -136,6 +140,6 @@ export function renderAnthropicMalformedStream(model: string, sequence: number):
       usage: { input_tokens: 1, output_tokens: 1 },
     },
   });
-  const broken = { text: 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"te\n\n', tokens: 0 };
+  const broken = { data: 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"te\n\n', tokens: 0 };
   return { type: 'stream', headers: { ...streamHeaders, 'request-id': anthropicRequestId(sequence) }, frames: [start, broken] };
 }

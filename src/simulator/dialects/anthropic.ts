@@ -3,10 +3,10 @@
 // x-api-key or Authorization: Bearer, an anthropic-version header, model / max_tokens / messages)
 // and its error body `{"type":"error","error":{type,message},"request_id"}`.
 import type { IncomingHttpHeaders } from 'node:http';
-import { estimateTokens, generateReply, type LastTurn, type SimulatedRequest, type SimulatedTool, type SimulatedToolChoice } from '../reply-generator.js';
+import { generateReply } from '../reply-generator.js';
+import { anthropicInputTokens, anthropicSimulatedRequest, checkAnthropicBody, type CheckedAnthropicBody } from './anthropic-request.js';
 import {
   bearerToken,
-  isRecord,
   jsonAnswer,
   type Acceptance,
   type Dialect,
@@ -64,124 +64,21 @@ function checkHeaders(headers: IncomingHttpHeaders, sequence: number): JsonAnswe
   return undefined;
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  const texts: string[] = [];
-  for (const block of content) {
-    if (isRecord(block) && block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-  }
-  return texts.join('\n');
-}
-
-/** Characters of everything that costs input tokens: system, message content, tool definitions. */
-function inputCharacters(body: Record<string, unknown>, messages: unknown[]): number {
-  let characters = textOf(body.system).length;
-  for (const message of messages) {
-    if (!isRecord(message)) continue;
-    const content = message.content;
-    if (typeof content === 'string') {
-      characters += content.length;
-      continue;
-    }
-    if (!Array.isArray(content)) continue;
-    for (const block of content) {
-      if (!isRecord(block)) continue;
-      if (typeof block.text === 'string') characters += block.text.length;
-      else if (block.type === 'tool_result') characters += textOf(block.content).length;
-      else if (block.type === 'tool_use') characters += JSON.stringify(block.input ?? {}).length;
-      else if (typeof block.thinking === 'string') characters += block.thinking.length;
-    }
-  }
-  if (Array.isArray(body.tools) && body.tools.length > 0) characters += JSON.stringify(body.tools).length;
-  return characters;
-}
-
-function toolNameFor(messages: unknown[], before: number, toolUseId: unknown): string | undefined {
-  for (let index = before - 1; index >= 0; index -= 1) {
-    const message = messages[index];
-    if (!isRecord(message) || !Array.isArray(message.content)) continue;
-    for (const block of message.content) {
-      if (isRecord(block) && block.type === 'tool_use' && block.id === toolUseId && typeof block.name === 'string') return block.name;
-    }
-  }
-  return undefined;
-}
-
-function lastTurnOf(messages: unknown[]): LastTurn {
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    const message = messages[index];
-    if (!isRecord(message) || message.role === 'system') continue;
-    if (message.role !== 'user') return { kind: 'other' };
-    const content = message.content;
-    if (Array.isArray(content)) {
-      const result = content.find((block) => isRecord(block) && block.type === 'tool_result');
-      if (isRecord(result)) {
-        return { kind: 'tool-result', toolName: toolNameFor(messages, index, result.tool_use_id), text: textOf(result.content) };
-      }
-    }
-    return { kind: 'user-text', text: textOf(content) };
-  }
-  return { kind: 'other' };
-}
-
-function toolsOf(body: Record<string, unknown>): SimulatedTool[] {
-  if (!Array.isArray(body.tools)) return [];
-  const tools: SimulatedTool[] = [];
-  for (const tool of body.tools) {
-    // Server tools (web_search_…, bash_…) carry a versioned type and are run by the provider, not the client.
-    if (isRecord(tool) && typeof tool.name === 'string' && (tool.type === undefined || tool.type === 'custom')) {
-      tools.push({ name: tool.name, inputSchema: tool.input_schema });
-    }
-  }
-  return tools;
-}
-
-function toolChoiceOf(body: Record<string, unknown>): SimulatedToolChoice {
-  const choice = body.tool_choice;
-  if (!isRecord(choice)) return { type: 'auto' };
-  if (choice.type === 'none' || choice.type === 'any') return { type: choice.type };
-  if (choice.type === 'tool' && typeof choice.name === 'string') return { type: 'tool', name: choice.name };
-  return { type: 'auto' };
-}
-
-/** Checks the fields both messages and count_tokens require; answers the API's own 400 otherwise. */
-function checkBody(input: OperationInput, requireMaxTokens: boolean): { body: Record<string, unknown>; messages: unknown[] } | JsonAnswer {
+/** Checks the headers and the fields both messages and count_tokens require; answers the API's own 400 otherwise. */
+function checkBody(input: OperationInput, requireMaxTokens: boolean): CheckedAnthropicBody | JsonAnswer {
   const sequence = input.context.sequence;
   const refusal = checkHeaders(input.headers, sequence);
   if (refusal) return refusal;
-  if (input.bodyInvalid || !isRecord(input.body)) {
-    return anthropicError(400, 'There was an error parsing the body of your request. Please send a valid JSON object.', sequence);
-  }
-  const body = input.body;
-  if (typeof body.model !== 'string' || body.model.length === 0) return anthropicError(400, 'model: Field required', sequence);
-  if (requireMaxTokens) {
-    if (body.max_tokens === undefined) return anthropicError(400, 'max_tokens: Field required', sequence);
-    if (typeof body.max_tokens !== 'number' || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) {
-      return anthropicError(400, 'max_tokens: Input should be a valid integer greater than or equal to 1', sequence);
-    }
-  }
-  if (body.messages === undefined) return anthropicError(400, 'messages: Field required', sequence);
-  if (!Array.isArray(body.messages)) return anthropicError(400, 'messages: Input should be a valid list', sequence);
-  if (body.messages.length === 0) return anthropicError(400, 'messages: at least one message is required', sequence);
-  return { body, messages: body.messages };
+  const checked = checkAnthropicBody(input.body, input.bodyInvalid, { requireModel: true, requireMaxTokens });
+  return 'problem' in checked ? anthropicError(400, checked.problem, sequence) : checked;
 }
 
 const messagesOperation: DialectOperation = {
   accept(input): Acceptance {
     const checked = checkBody(input, true);
     if ('type' in checked) return { accepted: false, answer: checked };
-    const { body, messages } = checked;
-    const request: SimulatedRequest = {
-      model: body.model as string,
-      stream: body.stream === true,
-      maxTokens: body.max_tokens as number,
-      stopSequences: Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((entry): entry is string => typeof entry === 'string') : [],
-      tools: toolsOf(body),
-      toolChoice: toolChoiceOf(body),
-      lastTurn: lastTurnOf(messages),
-      inputTokens: estimateTokens(inputCharacters(body, messages)),
-    };
+    const body = checked.body;
+    const request = anthropicSimulatedRequest(checked, body.model as string, body.stream === true);
     const sequence = input.context.sequence;
     return {
       accepted: true,
@@ -199,7 +96,7 @@ const countTokensOperation: DialectOperation = {
   accept(input): Acceptance {
     const checked = checkBody(input, false);
     if ('type' in checked) return { accepted: false, answer: checked };
-    const inputTokens = estimateTokens(inputCharacters(checked.body, checked.messages));
+    const inputTokens = anthropicInputTokens(checked);
     const requestId = anthropicRequestId(input.context.sequence);
     return {
       accepted: true,
@@ -257,7 +154,7 @@ export const anthropicDialect: Dialect = {
 
   streamErrorFrame(options: ErrorAnswerOptions, context: ExchangeContext): StreamFrame {
     // The same body as the HTTP error, as the API sends it after a 200 (e.g. overloaded mid-stream).
-    return { text: `event: error\ndata: ${anthropicError(options.status, options.message, context.sequence).body}\n\n`, tokens: 0 };
+    return { data: `event: error\ndata: ${anthropicError(options.status, options.message, context.sequence).body}\n\n`, tokens: 0 };
   },
 
   malformedAnswer(stream: boolean, model: string, context: ExchangeContext): WireAnswer {

@@ -1,15 +1,18 @@
 // The contract between the simulator's HTTP plumbing and one provider dialect (one file per
-// dialect: anthropic.ts, openai.ts; Bedrock, Vertex and Gemini go beside them). A dialect parses
-// and checks its own requests, renders the neutral reply (reply-generator.ts) in its wire format,
-// and knows its provider's error bodies. Timing, faults and counting are done by serve-upstream.ts,
-// which only sees finished answers: a JSON body or a list of framed SSE events.
+// dialect: anthropic.ts, openai.ts, bedrock.ts, vertex-claude.ts, vertex-gemini.ts, gemini.ts). A
+// dialect parses and checks its own requests, renders the neutral reply (reply-generator.ts) in its
+// wire format, and knows its provider's error bodies. Timing, faults and counting are done by
+// serve-upstream.ts, which only sees finished answers: a JSON body or a list of framed stream
+// events (SSE text, JSON-array pieces or binary event-stream messages).
 import type { IncomingHttpHeaders } from 'node:http';
 
 export type AnswerHeaders = Record<string, string>;
 
-/** One framed SSE event (`event:`/`data:` lines and the blank line), with the output tokens it carries. */
+/** One framed stream event as it goes on the wire, with the output tokens it carries. */
 export interface StreamFrame {
-  text: string;
+  /** SSE text (`event:`/`data:` lines and the blank line), a piece of a JSON array, or one binary
+   * `application/vnd.amazon.eventstream` message. */
+  data: string | Uint8Array;
   /** Output tokens in this frame; frames with tokens are paced by time to first token and tokens per second. */
   tokens: number;
 }
@@ -39,8 +42,19 @@ export interface ExchangeContext {
   nowMs: number;
 }
 
+/** The request exactly as received, for checks that need the bytes (SigV4) or the query string. */
+export interface RawRequest {
+  method: string;
+  /** The whole path, still percent-encoded and including `/u/<name>`: what a SigV4 client signed. */
+  path: string;
+  /** The query string without `?` ('' when there is none). */
+  query: string;
+  body: Uint8Array;
+}
+
 export interface OperationInput {
   headers: IncomingHttpHeaders;
+  raw: RawRequest;
   /** The parsed JSON body; undefined for GET requests. */
   body: unknown;
   /** Set when the body was present but not valid JSON. */
@@ -54,10 +68,21 @@ export type Acceptance =
   /** The request was refused the way the real provider would (auth, missing fields). */
   | { accepted: false; answer: JsonAnswer }
   /** The request is fine; `answer()` builds the reply (only called when no fault replaces it). */
-  | { accepted: true; stream: boolean; model: string; answer: () => WireAnswer };
+  | {
+      accepted: true;
+      stream: boolean;
+      model: string;
+      answer: () => WireAnswer;
+      /** Replaces the dialect's in-band stream error when one dialect streams in several framings;
+       * `framesSent` says how much of the stream went out before it (a JSON array needs to know). */
+      streamErrorFrame?: (options: ErrorAnswerOptions, framesSent: number) => StreamFrame;
+      /** Replaces the dialect's malformed answer, for the same reason. */
+      malformedAnswer?: () => WireAnswer;
+    };
 
 export interface DialectOperation {
-  accept(input: OperationInput): Acceptance;
+  /** Asynchronous only where a check needs it (SigV4 verification); the others answer at once. */
+  accept(input: OperationInput): Acceptance | Promise<Acceptance>;
 }
 
 export interface ErrorAnswerOptions {
@@ -78,6 +103,27 @@ export interface Dialect {
   streamErrorFrame(options: ErrorAnswerOptions, context: ExchangeContext): StreamFrame;
   /** A 200 answer whose JSON (or one SSE data line of it) does not parse. */
   malformedAnswer(stream: boolean, model: string, context: ExchangeContext): WireAnswer;
+}
+
+/** The first value of a query parameter in a raw query string, decoded; undefined when absent. */
+export function queryParameter(query: string, name: string): string | undefined {
+  if (query.length === 0) return undefined;
+  for (const pair of query.split('&')) {
+    const separator = pair.indexOf('=');
+    const key = separator === -1 ? pair : pair.slice(0, separator);
+    if (safeDecode(key) !== name) continue;
+    return separator === -1 ? '' : safeDecode(pair.slice(separator + 1).replace(/\+/g, ' '));
+  }
+  return undefined;
+}
+
+/** decodeURIComponent that keeps text it cannot decode as it is (a stray `%` must not crash the simulator). */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The bearer token of an `Authorization` header, or undefined. */

@@ -89,7 +89,7 @@ function chunkFactory(input: ChunkContext) {
     };
     // With include_usage every chunk says usage: null, except the final one that carries it.
     if (input.includeUsage) chunk.usage = usageValue ?? null;
-    return { text: `data: ${JSON.stringify(chunk)}\n\n`, tokens };
+    return { data: `data: ${JSON.stringify(chunk)}\n\n`, tokens };
   };
 }
 
@@ -117,7 +117,7 @@ export function renderOpenaiStream(input: OpenaiRenderInput): WireAnswer {
   }
   frames.push(chunk(delta({}, finishReasons[reply.stopReason])));
   if (input.includeUsage) frames.push(chunk([], 0, usage(reply)));
-  frames.push({ text: 'data: [DONE]\n\n', tokens: 0 });
+  frames.push({ data: 'data: [DONE]\n\n', tokens: 0 });
   return { type: 'stream', headers: { ...streamHeaders, 'x-request-id': openaiRequestId(input.sequence) }, frames };
 }
 
@@ -126,6 +126,6 @@ export function renderOpenaiMalformedStream(model: string, sequence: number, cre
   const first = chunkFactory({ model, sequence, created, includeUsage: false })(
     delta({ role: 'assistant', content: '', refusal: null }),
   );
-  const broken = { text: `data: {"id":"${openaiCompletionId(sequence)}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"cut sh\n\n`, tokens: 0 };
+  const broken = { data: `data: {"id":"${openaiCompletionId(sequence)}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"cut sh\n\n`, tokens: 0 };
   return { type: 'stream', headers: { ...streamHeaders, 'x-request-id': openaiRequestId(sequence) }, frames: [first, broken] };
 }

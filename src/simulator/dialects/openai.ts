@@ -239,7 +239,7 @@ export const openaiDialect: Dialect = {
   streamErrorFrame(options: ErrorAnswerOptions, context: ExchangeContext): StreamFrame {
     // openai-node throws APIError on a data payload with an `error` key.
     const body = openaiError(options.status, options.message === undefined ? {} : { message: options.message }, context.sequence).body;
-    return { text: `data: ${body}\n\n`, tokens: 0 };
+    return { data: `data: ${body}\n\n`, tokens: 0 };
   },
 
   malformedAnswer(stream: boolean, model: string, context: ExchangeContext): WireAnswer {

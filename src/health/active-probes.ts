@@ -7,6 +7,7 @@
 import type { Clock } from '../util/clock.js';
 import type { AttemptOutcome } from './health-gate.js';
 import type { HealthTracker } from './health-tracker.js';
+import { AbortReason } from '../transport/abort-reasons.js';
 
 export type ProbeFunction = (deploymentId: string, signal: AbortSignal) => Promise<AttemptOutcome>;
 
@@ -41,7 +42,7 @@ export class ActiveProber {
   stop(): void {
     this.running = false;
     this.cancel();
-    for (const controller of this.controllers) controller.abort(new Error('prober stopped'));
+    for (const controller of this.controllers) controller.abort(new AbortReason('client-aborted', 'prober stopped'));
   }
 
   /** Sends every probe that is due now; resolves when they have all been recorded. */
@@ -61,7 +62,7 @@ export class ActiveProber {
     const controller = new AbortController();
     this.controllers.add(controller);
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    const cancelTimeout = clock.schedule(timeoutMs, () => controller.abort(new Error('probe timed out')));
+    const cancelTimeout = clock.schedule(timeoutMs, () => controller.abort(new AbortReason('timeout', `probe gave no answer within ${timeoutMs} ms`)));
     const startedAt = clock.now();
     let outcome: AttemptOutcome;
     try {

@@ -31,3 +31,26 @@ export function degradationReason(view: WindowView, settings: DegradationSetting
   }
   return undefined;
 }
+
+/**
+ * Hysteresis for leaving `degraded`: a degraded deployment gets little or no client traffic, so the
+ * few late answers it still produces must not flip it back and forth. It recovers only when the
+ * window holds enough evidence and that evidence is clearly good (failure rate under half the
+ * threshold, latencies under 80% of theirs), or when the window holds no evidence at all.
+ */
+export function recoveredFromDegradation(view: WindowView, settings: DegradationSettings): boolean {
+  if (view.requests === 0 && view.latencySamples === 0) return true;
+  const minimum = settings.degradedMinimumRequests;
+  if (view.requests < minimum) return false;
+  if (view.failureRate >= settings.degradedFailureRate / 2) return false;
+  const latencyLimit = settings.latencyP95ThresholdMs;
+  if (latencyLimit !== undefined && (view.latencySamples < minimum || (view.latency?.p95 ?? 0) > latencyLimit * 0.8)) return false;
+  const firstTokenLimit = settings.timeToFirstTokenP95ThresholdMs;
+  if (
+    firstTokenLimit !== undefined &&
+    (view.timeToFirstTokenSamples < minimum || (view.timeToFirstToken?.p95 ?? 0) > firstTokenLimit * 0.8)
+  ) {
+    return false;
+  }
+  return true;
+}

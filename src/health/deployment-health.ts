@@ -6,7 +6,7 @@
 import type { BreakerStrategy, BreakerView } from './breaker-strategy.js';
 import type { BucketCounts } from './bucket-counts.js';
 import { defaultBreakerStrategies } from './default-breaker-strategies.js';
-import { degradationReason } from './degradation-check.js';
+import { degradationReason, recoveredFromDegradation } from './degradation-check.js';
 import type { ChangeOrigin, DeploymentState, RemoteStateChange, StateChange } from './deployment-state.js';
 import { FailureRun } from './failure-run.js';
 import type { AttemptOutcome } from './health-gate.js';
@@ -116,8 +116,9 @@ export class DeploymentHealth {
     this.evaluate();
     this.window.record(outcome);
     const countsAgainstHealth = outcomePolicies[outcome.kind].countsAgainstHealth;
-    if (outcome.kind === 'success') this.run.recordSuccess();
-    else if (countsAgainstHealth) this.run.recordFailure();
+    const startedAt = this.clock.now() - Math.max(0, outcome.latencyMs);
+    if (outcome.kind === 'success') this.run.recordSuccess(startedAt);
+    else if (countsAgainstHealth) this.run.recordFailure(startedAt);
     if (outcome.kind === 'rate-limited') this.noteRateLimit(outcome.retryAfterMs);
     else if (outcome.kind === 'success' || countsAgainstHealth) this.consecutiveRateLimits = 0;
 
@@ -328,10 +329,11 @@ export class DeploymentHealth {
   }
 
   private updateDegradation(): void {
-    const reason = degradationReason(this.window.view(), this.settings);
+    const view = this.window.view();
+    const reason = degradationReason(view, this.settings);
     if (reason) this.transition('degraded', reason, 'local', this.clock.now());
-    else if (this.currentState === 'degraded') {
-      this.transition('healthy', 'failure rate and latency back under the thresholds', 'local', this.clock.now());
+    else if (this.currentState === 'degraded' && recoveredFromDegradation(view, this.settings)) {
+      this.transition('healthy', 'failure rate and latency clearly back under the thresholds', 'local', this.clock.now());
     }
   }
 

@@ -12,22 +12,35 @@ export class FailureRun {
   /** The weighted failure rate as it stood at the last success, i.e. before the current run. */
   failureRateBeforeRun = 0;
   private recentFailureRate = 0;
+  /** When the attempt that began the current run started; undefined when there is no run. */
+  private runStartedAt: number | undefined;
 
   constructor(private readonly smoothing = defaultRunSmoothing) {}
 
-  recordSuccess(): void {
+  /**
+   * A success ends the run only if its attempt started after the run began. Slow requests that were
+   * already in flight when a deployment went down keep finishing for a while; judged by when they
+   * end they would break every run and teach the breaker that the deployment "usually" fails half
+   * its calls, delaying the ejection of a dead deployment by seconds.
+   */
+  recordSuccess(startedAt?: number): void {
+    if (this.runStartedAt !== undefined && startedAt !== undefined && startedAt < this.runStartedAt) return;
     this.recentFailureRate *= 1 - this.smoothing;
     this.failureRateBeforeRun = this.recentFailureRate;
     this.consecutiveFailures = 0;
+    this.runStartedAt = undefined;
   }
 
-  recordFailure(): void {
+  recordFailure(startedAt?: number): void {
     this.recentFailureRate = this.recentFailureRate * (1 - this.smoothing) + this.smoothing;
     this.consecutiveFailures += 1;
+    if (this.runStartedAt === undefined) this.runStartedAt = startedAt ?? Number.NEGATIVE_INFINITY;
+    else if (startedAt !== undefined && startedAt < this.runStartedAt) this.runStartedAt = startedAt;
   }
 
   /** Ends the current run (readmission); the memory of the usual failure rate is kept on purpose. */
   endRun(): void {
     this.consecutiveFailures = 0;
+    this.runStartedAt = undefined;
   }
 }

@@ -143,21 +143,22 @@ describe('HealthTracker simulation at 20 req/s', () => {
     expect(perSeed.reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(2);
   });
 
-  it('marks a deployment failing 70% of calls degraded within 1.5 s and ejects it within 10 s', async () => {
+  it('takes a deployment failing 70% of calls out of first place within 1.5 s and ejects it within 10 s', async () => {
     const result = await simulate([
       { durationMs: 10_000, outcome: always(ok) },
       { durationMs: 20_000, outcome: errorRate(0.7) },
     ]);
     const faultAt = result.phaseStarts[1]!;
-    const degraded = result.changes.find((change) => change.to === 'degraded' && change.at >= faultAt)!;
+    const degraded = result.changes.find((change) => (change.to === 'degraded' || change.to === 'ejected') && change.at >= faultAt)!;
     const ejection = result.changes.find((change) => change.to === 'ejected')!;
     report('70% errors after healthy traffic', {
       timeToDegradedMs: degraded.at - faultAt,
       timeToEjectionMs: ejection.at - faultAt,
       reason: ejection.reason,
     });
-    // Runs at 70% are long but interrupted, so the failure rate ejects once it outweighs the healthy
-    // past still in the window; until then the deployment is degraded, i.e. tried after healthy ones.
+    // Slow successes that were already in flight when the failures began do not break the run, so at
+    // 70% errors the run of new failures usually ejects at once; otherwise the deployment is degraded
+    // (tried after healthy ones) until the failure rate outweighs the healthy past in the window.
     expect(degraded.at - faultAt).toBeLessThanOrEqual(1_500);
     expect(ejection.at - faultAt).toBeLessThanOrEqual(10_000);
   });

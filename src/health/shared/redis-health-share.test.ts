@@ -129,7 +129,9 @@ describe('RedisHealthShare between replicas', () => {
 
     // 25 requests each at 60% failures, never more than 2 failures in a row: too few requests for the
     // failure-rate rule (40) and too short a run for the consecutive rule (5) on either replica.
-    const pattern = [down, down, ok, down, ok];
+    // The successes are quick: a success whose attempt started before a run of failures does not end it.
+    const quickOk: AttemptOutcome = { kind: 'success', latencyMs: 5, timeToFirstTokenMs: 2 };
+    const pattern = [down, down, quickOk, down, quickOk];
     for (let index = 0; index < 25; index += 1) {
       await clock.advance(20); // 500 ms in all: before the first publish
       a.tracker.record('claude', pattern[index % pattern.length]!);

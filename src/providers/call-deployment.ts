@@ -109,7 +109,14 @@ async function* guardStream(
 }
 
 export const callDeployment: CallDeployment = async ({ adapter, target, request, pools, signal }) => {
-  const wire = await adapter.buildRequest(request, target);
+  let wire: Awaited<ReturnType<ProviderAdapter['buildRequest']>>;
+  try {
+    wire = await adapter.buildRequest(request, target);
+  } catch (error) {
+    // Signing or token errors are the adapters' to classify; anything else is our own bug.
+    if (UpstreamError.isInstance(error)) throw error;
+    throw new UpstreamError({ kind: 'local', message: `could not build the ${target.provider} request: ${String(error)}`, cause: error });
+  }
   const url = new URL(wire.url);
   let answer: Dispatcher.ResponseData;
   try {

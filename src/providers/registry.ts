@@ -4,17 +4,19 @@ import type { ProviderAdapter } from './adapter.js';
 import { anthropicAdapter } from './anthropic/adapter.js';
 import { openaiAdapter, azureAdapter, openaiCompatibleAdapter } from './openai/adapter.js';
 import { bedrockAdapter } from './bedrock/adapter.js';
+import { geminiAdapter } from './gemini/adapter.js';
+import { vertexAdapter } from './vertex/adapter.js';
 
-const adapters: Partial<Record<ProviderKind, ProviderAdapter>> = {
+const adapters: Record<ProviderKind, ProviderAdapter> = {
   anthropic: anthropicAdapter,
   openai: openaiAdapter,
   azure: azureAdapter,
   'openai-compatible': openaiCompatibleAdapter,
   bedrock: bedrockAdapter,
+  vertex: vertexAdapter,
+  gemini: geminiAdapter,
 };
 
 export function adapterFor(provider: ProviderKind): ProviderAdapter {
-  const adapter = adapters[provider];
-  if (!adapter) throw new Error(`provider "${provider}" has no adapter in this build`);
-  return adapter;
+  return adapters[provider];
 }

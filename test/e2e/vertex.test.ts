@@ -1,0 +1,94 @@
+// Vertex through the gateway with real OAuth: google-auth-library exchanges a workload-identity
+// token at a local token endpoint (no Google host is reached), and the simulator checks the bearer
+// token. Claude goes through rawPredict, Gemini through generateContent; the Anthropic SDK is the client.
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Anthropic from '@anthropic-ai/sdk';
+import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { createLogger } from '../../src/server/logger.js';
+
+let simulator: RunningSimulator;
+let gateway: RunningGateway;
+let tokenServer: Server;
+let folder: string;
+let exchanges = 0;
+let client: Anthropic;
+
+beforeAll(async () => {
+  tokenServer = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      exchanges += 1;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ access_token: 'ya29.switchyard-test', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 3600 }));
+    });
+  });
+  await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve));
+  const address = tokenServer.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  folder = mkdtempSync(join(tmpdir(), 'switchyard-vertex-e2e-'));
+  writeFileSync(join(folder, 'subject-token'), 'subject-token');
+  const credentialsFile = join(folder, 'external-account.json');
+  writeFileSync(
+    credentialsFile,
+    JSON.stringify({
+      type: 'external_account',
+      audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/switchyard/providers/test',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      token_url: `http://127.0.0.1:${port}/v1/token`,
+      credential_source: { file: join(folder, 'subject-token') },
+    }),
+  );
+  simulator = await startSimulator({ port: 0, seed: 9 });
+  const config = parseConfig({
+    server: { host: '127.0.0.1', port: 0 },
+    deployments: [
+      { id: 'vertex-claude', provider: 'vertex', project: 'switchyard-test', region: 'us-east5', model: 'claude-sonnet-4-5@20250929', baseUrl: `${simulator.url}/u/vertex-claude`, credentialsFile },
+      { id: 'vertex-gemini', provider: 'vertex', project: 'switchyard-test', region: 'us-central1', model: 'gemini-2.5-flash', baseUrl: `${simulator.url}/u/vertex-gemini`, credentialsFile },
+    ],
+    routes: [
+      { name: 'vertex-claude', deployments: ['vertex-claude'] },
+      { name: 'claude-then-gemini', deployments: ['vertex-claude', 'vertex-gemini'] },
+    ],
+    health: { enabled: false },
+  });
+  gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
+  client = new Anthropic({ baseURL: gateway.url, apiKey: 'client-key', maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await simulator.close();
+  await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe('Vertex through the gateway', () => {
+  it('calls Claude on Vertex through streamRawPredict with an OAuth token, fetched once', async () => {
+    const message = await client.messages.stream({ model: 'vertex-claude', max_tokens: 60, messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'anthropic-beta': 'context-1m-2025-08-07' } }).finalMessage();
+    expect(message.stop_reason).toBe('end_turn');
+    await client.messages.create({ model: 'vertex-claude', max_tokens: 60, messages: [{ role: 'user', content: 'Again' }] });
+    const seen = (await (await fetch(`${simulator.url}/_sim/requests/vertex-claude`)).json()) as { url: string; headers: Record<string, string>; body: Record<string, unknown> };
+    expect(seen.url).toContain('/v1/projects/switchyard-test/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict');
+    expect(seen.headers.authorization).toBe('Bearer ya29.switchyard-test');
+    expect(seen.body.anthropic_version).toBe('vertex-2023-10-16');
+    expect(seen.body.model).toBeUndefined();
+    expect(exchanges).toBe(1);
+  });
+
+  it('fails over from Claude on Vertex to Gemini on Vertex, streaming', async () => {
+    await fetch(`${simulator.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'vertex-claude', kind: 'error', status: 529 }) });
+    const stream = client.messages.stream({ model: 'claude-then-gemini', max_tokens: 60, messages: [{ role: 'user', content: 'Hi' }] });
+    const { response } = await stream.withResponse();
+    const message = await stream.finalMessage();
+    expect(message.content[0]?.type).toBe('text');
+    expect(response.headers.get('x-switchyard-deployment')).toBe('vertex-gemini');
+    const seen = (await (await fetch(`${simulator.url}/_sim/requests/vertex-gemini`)).json()) as { url: string };
+    expect(seen.url).toContain('/publishers/google/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+  });
+});

@@ -5,7 +5,7 @@
 // it takes 12 in a row, which chance produces about once in 37 hours of 20 req/s traffic, where a
 // fixed threshold of 5 would eject it about twice a minute. Capped at `maximum`; beyond that
 // failure rate the FailureRateStrategy is the one that ejects.
-import { formatPercent, type BreakerStrategy, type BreakerView } from './breaker-strategy.js';
+import { formatPercent, runIsInterleaved, type BreakerStrategy, type BreakerView } from './breaker-strategy.js';
 
 /** Pseudo-counts added to the window's figures so an empty or tiny window reads as "unknown", not "perfect". */
 const priorFailures = 0.5;
@@ -25,6 +25,7 @@ export class AdaptiveConsecutiveFailuresStrategy implements BreakerStrategy {
   }
 
   shouldEject(view: BreakerView): string | undefined {
+    if (runIsInterleaved(view)) return undefined;
     const run = view.consecutiveFailures;
     if (run < this.minimum) return undefined;
     const usualRate = this.usualFailureRate(view);

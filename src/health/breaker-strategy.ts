@@ -8,6 +8,18 @@ export interface BreakerView extends WindowView {
   consecutiveFailures: number;
   /** Recent failure rate before the current run began (see failure-run.ts). */
   failureRateBeforeRun: number;
+  /** Attempts admitted since the run began, when known (see failure-run.ts). */
+  attemptsSinceRunStart?: number;
+}
+
+/**
+ * True when the run's failures are interleaved with attempts that started during the run and have
+ * not failed (still in flight, or slow successes): then it is not a run of its own. A hard-down
+ * deployment fails every new attempt, so its failures keep up with its admits.
+ */
+export function runIsInterleaved(view: BreakerView): boolean {
+  const admitted = view.attemptsSinceRunStart;
+  return admitted !== undefined && admitted > 0 && view.consecutiveFailures < 0.8 * admitted;
 }
 
 export interface BreakerStrategy {

@@ -1,5 +1,5 @@
 // Ejects after a fixed number of upstream-origin failures in a row (Envoy's consecutive_5xx).
-import type { BreakerStrategy, BreakerView } from './breaker-strategy.js';
+import { runIsInterleaved, type BreakerStrategy, type BreakerView } from './breaker-strategy.js';
 
 export class ConsecutiveFailuresStrategy implements BreakerStrategy {
   constructor(readonly threshold: number) {
@@ -9,6 +9,7 @@ export class ConsecutiveFailuresStrategy implements BreakerStrategy {
   }
 
   shouldEject(view: BreakerView): string | undefined {
+    if (runIsInterleaved(view)) return undefined;
     if (view.consecutiveFailures < this.threshold) return undefined;
     return `${view.consecutiveFailures} consecutive failures`;
   }

@@ -100,10 +100,12 @@ export class DeploymentHealth {
     switch (this.currentState) {
       case 'healthy':
       case 'degraded':
+        this.run.noteAdmit(now);
         return true;
       case 'probing':
         if (this.trials.length < this.settings.probeTrials) {
           this.trials.push(now);
+          this.run.noteAdmit(now);
           return true;
         }
         return panic;
@@ -293,6 +295,7 @@ export class DeploymentHealth {
       ...this.window.view(),
       consecutiveFailures: this.run.consecutiveFailures,
       failureRateBeforeRun: this.run.failureRateBeforeRun,
+      attemptsSinceRunStart: this.run.attemptsSinceRunStart(),
     };
   }
 

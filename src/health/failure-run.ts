@@ -14,6 +14,8 @@ export class FailureRun {
   private recentFailureRate = 0;
   /** When the attempt that began the current run started; undefined when there is no run. */
   private runStartedAt: number | undefined;
+  /** When recent attempts were admitted (newest last, bounded), to tell a run from interleaving. */
+  private readonly admits: number[] = [];
 
   constructor(private readonly smoothing = defaultRunSmoothing) {}
 
@@ -36,6 +38,24 @@ export class FailureRun {
     this.consecutiveFailures += 1;
     if (this.runStartedAt === undefined) this.runStartedAt = startedAt ?? Number.NEGATIVE_INFINITY;
     else if (startedAt !== undefined && startedAt < this.runStartedAt) this.runStartedAt = startedAt;
+  }
+
+  /** Notes that an attempt was admitted at `at` (it starts right away). */
+  noteAdmit(at: number): void {
+    this.admits.push(at);
+    if (this.admits.length > 512) this.admits.splice(0, this.admits.length - 512);
+  }
+
+  /**
+   * Attempts admitted since the current run began, or undefined when there is no run or no admit was
+   * ever noted. More admits than failures means attempts started during the run are still out (or
+   * succeeded slowly): the failures are interleaved with other outcomes, not a run of their own.
+   */
+  attemptsSinceRunStart(): number | undefined {
+    if (this.runStartedAt === undefined || this.admits.length === 0) return undefined;
+    let count = 0;
+    for (let index = this.admits.length - 1; index >= 0 && this.admits[index]! >= this.runStartedAt; index -= 1) count += 1;
+    return count;
   }
 
   /** Ends the current run (readmission); the memory of the usual failure rate is kept on purpose. */

@@ -73,3 +73,43 @@ describe('active probes', () => {
     expect(stateOf(tracker, 'a').state).toBe('healthy');
   });
 });
+
+describe('runs versus interleaved failures', () => {
+  it('does not eject on failures interleaved with attempts that started during the run and did not fail', async () => {
+    const clock = new ManualClock();
+    const tracker = new HealthTracker({ deployments: [{ id: 'a', domains: [] }], clock });
+    for (let index = 0; index < 40; index += 1) {
+      tracker.admit('a');
+      tracker.record('a', { kind: 'success', latencyMs: 5 });
+      await clock.advance(50);
+    }
+    // 30% errors with fast failures and slow successes: failures come back before the successes
+    // that started between them, so by arrival they look like a run of 5.
+    for (let index = 0; index < 15; index += 1) {
+      tracker.admit('a');
+      await clock.advance(10);
+      // One attempt in three fails at once; the other two are slow successes still in flight.
+      if (index % 3 === 0) tracker.record('a', { kind: 'server', latencyMs: 10, status: 500 });
+      await clock.advance(30);
+    }
+    expect(stateOf(tracker, 'a').consecutiveFailures).toBe(5);
+    expect(stateOf(tracker, 'a').state).not.toBe('ejected');
+  });
+
+  it('ejects a hard-down deployment whose every new attempt fails', async () => {
+    const clock = new ManualClock();
+    const tracker = new HealthTracker({ deployments: [{ id: 'a', domains: [] }], clock });
+    for (let index = 0; index < 40; index += 1) {
+      tracker.admit('a');
+      tracker.record('a', { kind: 'success', latencyMs: 5 });
+      await clock.advance(50);
+    }
+    for (let index = 0; index < 5; index += 1) {
+      tracker.admit('a');
+      await clock.advance(10);
+      tracker.record('a', { kind: 'server', latencyMs: 10, status: 500 });
+      await clock.advance(30);
+    }
+    expect(stateOf(tracker, 'a').state).toBe('ejected');
+  });
+});

@@ -1,0 +1,134 @@
+// SQL that both backends share, written once with the dialect's differences passed in: placeholders
+// (`?` for SQLite, `$n` for PostgreSQL), JSON casts, the JSON table function and LEAST vs MIN.
+import type { StoreBackend } from './incident-store.js';
+import type { IncidentQuery } from './incident-record.js';
+import { minuteMs } from './rollup-math.js';
+
+export interface Dialect {
+  backend: StoreBackend;
+  /** Placeholder for the nth (1-based) parameter. */
+  parameter(index: number): string;
+  /** Placeholder for a JSON parameter (cast to JSONB on PostgreSQL). */
+  jsonParameter(index: number): string;
+  /** FROM item that expands a JSON object column into (key, value) rows, aliased `entry`. */
+  jsonEntries(column: string): string;
+  /** The entry's value as a number. */
+  entryNumber: string;
+  least: string;
+}
+
+export const sqliteDialect: Dialect = {
+  backend: 'sqlite',
+  parameter: () => '?',
+  jsonParameter: () => '?',
+  jsonEntries: (column) => `json_each(${column}) AS entry`,
+  entryNumber: 'entry.value',
+  least: 'MIN',
+};
+
+export const postgresDialect: Dialect = {
+  backend: 'postgres',
+  parameter: (index) => `$${index}`,
+  jsonParameter: (index) => `$${index}::jsonb`,
+  jsonEntries: (column) => `jsonb_each_text(${column}) AS entry(key, value)`,
+  entryNumber: 'entry.value::bigint',
+  least: 'LEAST',
+};
+
+export function insertIncidentSql(dialect: Dialect): string {
+  const p = (index: number) => ([10, 11, 12].includes(index) ? dialect.jsonParameter(index) : dialect.parameter(index));
+  const values = Array.from({ length: 14 }, (_, index) => p(index + 1)).join(', ');
+  return `INSERT INTO incidents (id, scope, scope_key, parent_id, severity, status, first_failure_at, detected_at, resolved_at, evidence, updates, status_page, created_by, updated_at) VALUES (${values})`;
+}
+
+export function updateIncidentSql(dialect: Dialect): string {
+  const p = dialect.parameter;
+  const j = dialect.jsonParameter;
+  return `UPDATE incidents SET parent_id = ${p(1)}, severity = ${p(2)}, status = ${p(3)}, first_failure_at = ${p(4)}, resolved_at = ${p(5)},
+    evidence = ${j(6)}, updates = ${j(7)}, status_page = ${j(8)}, updated_at = ${p(9)} WHERE id = ${p(10)}`;
+}
+
+export function listIncidentsSql(dialect: Dialect, query: IncidentQuery): { sql: string; parameters: unknown[] } {
+  const parameters: unknown[] = [];
+  const add = (value: unknown) => {
+    parameters.push(value);
+    return dialect.parameter(parameters.length);
+  };
+  const conditions = [`(resolved_at IS NULL OR resolved_at >= ${add(query.since)})`];
+  if (query.until !== undefined) conditions.push(`detected_at < ${add(query.until)}`);
+  if (query.scope !== undefined) conditions.push(`scope = ${add(query.scope)}`);
+  if (query.scopeKey !== undefined) conditions.push(`scope_key = ${add(query.scopeKey)}`);
+  if (query.status !== undefined) conditions.push(`status = ${add(query.status)}`);
+  if (query.parentId !== undefined) conditions.push(`parent_id = ${add(query.parentId)}`);
+  const limit = add(Math.max(1, Math.floor(query.limit ?? 100)));
+  return {
+    sql: `SELECT * FROM incidents WHERE ${conditions.join(' AND ')} ORDER BY detected_at DESC, id LIMIT ${limit}`,
+    parameters,
+  };
+}
+
+export function upsertDeploymentRollupSql(dialect: Dialect): string {
+  const p = dialect.parameter;
+  const j = dialect.jsonParameter;
+  const table = 'deployment_rollups';
+  return `INSERT INTO ${table} (minute, deployment, replica_id, attempts, successes, failures, failures_by_kind, latency_count, latency_histogram, ejected_ms)
+    VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${j(7)}, ${p(8)}, ${j(9)}, ${p(10)})
+    ON CONFLICT (minute, deployment, replica_id) DO UPDATE SET
+      attempts = ${table}.attempts + excluded.attempts,
+      successes = ${table}.successes + excluded.successes,
+      failures = ${table}.failures + excluded.failures,
+      failures_by_kind = switchyard_add_counts(${table}.failures_by_kind, excluded.failures_by_kind),
+      latency_count = ${table}.latency_count + excluded.latency_count,
+      latency_histogram = switchyard_add_counts(${table}.latency_histogram, excluded.latency_histogram),
+      ejected_ms = ${dialect.least}(${minuteMs}, ${table}.ejected_ms + excluded.ejected_ms)`;
+}
+
+export function upsertRouteRollupSql(dialect: Dialect): string {
+  const p = dialect.parameter;
+  const table = 'route_rollups';
+  return `INSERT INTO ${table} (minute, route, requests, successes, failures, failovers, extra_latency_ms_sum)
+    VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})
+    ON CONFLICT (minute, route) DO UPDATE SET
+      requests = ${table}.requests + excluded.requests,
+      successes = ${table}.successes + excluded.successes,
+      failures = ${table}.failures + excluded.failures,
+      failovers = ${table}.failovers + excluded.failovers,
+      extra_latency_ms_sum = ${table}.extra_latency_ms_sum + excluded.extra_latency_ms_sum`;
+}
+
+/** Queries over [since, until) by minute; each takes (since, until) as its two parameters. */
+export function availabilitySql(dialect: Dialect) {
+  const range = `minute >= ${dialect.parameter(1)} AND minute < ${dialect.parameter(2)}`;
+  return {
+    // Counters add up across replicas; ejection time is the longest any replica saw in each minute.
+    deploymentSums: `SELECT deployment, SUM(attempts) AS attempts, SUM(successes) AS successes, SUM(failures) AS failures,
+        SUM(latency_count) AS latency_count, SUM(ejected_ms) AS ejected_ms
+      FROM (
+        SELECT deployment, minute, SUM(attempts) AS attempts, SUM(successes) AS successes, SUM(failures) AS failures,
+          SUM(latency_count) AS latency_count, MAX(ejected_ms) AS ejected_ms
+        FROM deployment_rollups WHERE ${range} GROUP BY deployment, minute
+      ) AS per_minute
+      GROUP BY deployment`,
+    failuresByKind: `SELECT deployment, entry.key AS kind, SUM(${dialect.entryNumber}) AS count
+      FROM deployment_rollups, ${dialect.jsonEntries('failures_by_kind')}
+      WHERE ${range} GROUP BY deployment, entry.key`,
+    latencyBuckets: `SELECT deployment, entry.key AS bucket, SUM(${dialect.entryNumber}) AS count
+      FROM deployment_rollups, ${dialect.jsonEntries('latency_histogram')}
+      WHERE ${range} GROUP BY deployment, entry.key`,
+    routeSums: `SELECT route, SUM(requests) AS requests, SUM(successes) AS successes, SUM(failures) AS failures,
+        SUM(failovers) AS failovers, SUM(extra_latency_ms_sum) AS extra_latency_ms_sum
+      FROM route_rollups WHERE ${range} GROUP BY route`,
+  };
+}
+
+/** Retention deletes; each takes the cutoff as its only parameter. */
+export function pruneSql(dialect: Dialect) {
+  const cutoff = dialect.parameter(1);
+  return {
+    deploymentRollups: `DELETE FROM deployment_rollups WHERE minute < ${cutoff}`,
+    routeRollups: `DELETE FROM route_rollups WHERE minute < ${cutoff}`,
+    incidents: `DELETE FROM incidents WHERE resolved_at IS NOT NULL AND resolved_at < ${cutoff}`,
+    alerts: `DELETE FROM alert_outbox WHERE status <> 'pending' AND created_at < ${cutoff}`,
+    batches: `DELETE FROM applied_write_batches WHERE applied_at < ${cutoff}`,
+  };
+}

@@ -1,0 +1,250 @@
+// Writes to the incident store off the request path. Callers enqueue rollup rows and alerts into memory
+// (never throwing, never awaiting I/O); a timer on the injected clock flushes them in batches. When the
+// store is slow or down the writer keeps everything and retries with exponential backoff and jitter;
+// only beyond a large cap does it drop the oldest rollup rows, counting and logging it. Rollup rows for
+// the same minute and key are added together while they wait, so an outage of hours stays small.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../util/clock.js';
+import { systemRandom, type Random } from '../../util/random.js';
+import type { NewAlert } from './alert-record.js';
+import type { IncidentStore, StoreLogger } from './incident-store.js';
+import { addRollup, copyRollup, rollupKey } from './rollup-math.js';
+import type { RollupRow } from './rollup-rows.js';
+
+export interface StoreWriterOptions {
+  store: Pick<IncidentStore, 'writeRollups' | 'enqueueAlert'>;
+  clock: Clock;
+  /** Jitter of the retry delay. */
+  random?: Random;
+  /** Prefix of batch ids, for reading the database. */
+  replicaId?: string;
+  logger?: StoreLogger;
+  /** How long rows wait before a flush (default 1 s). */
+  flushIntervalMs?: number;
+  /** Pending rows and alerts kept while the store is down (default 100,000); the oldest rows go first beyond it. */
+  maxPending?: number;
+  /** Rows per store transaction (default 500). */
+  maxBatchRows?: number;
+  /** First retry delay (default 500 ms), doubled per consecutive failure up to retryMaxMs (default 30 s). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+interface Batch {
+  id: string;
+  rows: RollupRow[];
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class StoreWriter {
+  private readonly store: StoreWriterOptions['store'];
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly logger?: StoreLogger;
+  private readonly replicaId: string;
+  private readonly flushIntervalMs: number;
+  private readonly maxPending: number;
+  private readonly maxBatchRows: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+
+  /** Waiting rows by rollup key, oldest first (Map keeps insertion order). */
+  private readonly rollups = new Map<string, RollupRow>();
+  private readonly alerts: NewAlert[] = [];
+  /** The batch being written, retried as is (same id) until the store takes it. */
+  private inFlight?: Batch;
+  private cancelTimer?: () => void;
+  private running?: Promise<boolean>;
+  private closed = false;
+  private consecutiveFailures = 0;
+  private failed = 0;
+  private dropped = 0;
+  private droppedSinceLog = 0;
+  private outageLogged = false;
+  private closedDropLogged = false;
+
+  constructor(options: StoreWriterOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.random = options.random ?? systemRandom;
+    this.logger = options.logger;
+    this.replicaId = options.replicaId ?? 'writer';
+    this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
+    this.maxPending = options.maxPending ?? 100_000;
+    this.maxBatchRows = options.maxBatchRows ?? 500;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.retryMaxMs = options.retryMaxMs ?? 30_000;
+  }
+
+  /** Rows and alerts not yet in the store (including a batch being written). */
+  get pending(): number {
+    return this.rollups.size + (this.inFlight?.rows.length ?? 0) + this.alerts.length;
+  }
+
+  /** Store writes that failed (each is retried). */
+  get failedWrites(): number {
+    return this.failed;
+  }
+
+  /** Rows or alerts given up because the cap was reached or the writer was closed. */
+  get droppedWrites(): number {
+    return this.dropped;
+  }
+
+  enqueueRollup(row: RollupRow): void {
+    try {
+      if (this.rejectClosed(1)) return;
+      const key = rollupKey(row);
+      const waiting = this.rollups.get(key);
+      if (waiting) addRollup(waiting, row);
+      else this.rollups.set(key, copyRollup(row));
+      this.afterEnqueue();
+    } catch (error) {
+      this.logger?.warn({ error: describe(error) }, 'incident store writer could not queue a rollup row');
+    }
+  }
+
+  enqueueRollups(rows: Iterable<RollupRow>): void {
+    for (const row of rows) this.enqueueRollup(row);
+  }
+
+  /** Queues an alert for the outbox; idempotent in the store, so a retried write cannot duplicate it. */
+  enqueueAlert(alert: NewAlert): void {
+    try {
+      if (this.rejectClosed(1)) return;
+      this.alerts.push(alert);
+      this.afterEnqueue();
+    } catch (error) {
+      this.logger?.warn({ error: describe(error) }, 'incident store writer could not queue an alert');
+    }
+  }
+
+  /** Writes everything now (ignoring a pending backoff). True when nothing is left. */
+  async flush(): Promise<boolean> {
+    while (this.running) await this.running;
+    const run = this.drain();
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      if (this.running === run) this.running = undefined;
+    }
+  }
+
+  /** Stops the timer and makes a last attempt; what still cannot be written is logged, not hidden. */
+  async close(): Promise<boolean> {
+    this.closed = true;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    const done = await this.flush();
+    if (!done) this.logger?.warn({ pending: this.pending }, 'incident store writer closed with unwritten rows');
+    return done;
+  }
+
+  private rejectClosed(count: number): boolean {
+    if (!this.closed) return false;
+    this.dropped += count;
+    if (!this.closedDropLogged) {
+      this.closedDropLogged = true;
+      this.logger?.warn({}, 'incident store writer is closed; later writes are dropped (counted in droppedWrites)');
+    }
+    return true;
+  }
+
+  private afterEnqueue(): void {
+    this.enforceCap();
+    if (!this.cancelTimer) this.scheduleFlush(this.flushIntervalMs);
+  }
+
+  /** Beyond the cap, the oldest rollup rows go first; alerts only when nothing else is left. */
+  private enforceCap(): void {
+    let droppedNow = 0;
+    while (this.pending > this.maxPending) {
+      const oldest = this.rollups.keys().next();
+      if (!oldest.done) this.rollups.delete(oldest.value);
+      else if (this.alerts.length > 0) this.alerts.shift();
+      else break;
+      droppedNow += 1;
+    }
+    if (droppedNow === 0) return;
+    this.dropped += droppedNow;
+    if (this.droppedSinceLog === 0) {
+      this.logger?.warn({ maxPending: this.maxPending }, 'incident store writer is full: dropping the oldest rollup rows until the store is back');
+    }
+    this.droppedSinceLog += droppedNow;
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    this.cancelTimer?.();
+    this.cancelTimer = this.clock.schedule(delayMs, () => {
+      this.cancelTimer = undefined;
+      void this.flush();
+    });
+  }
+
+  private takeBatch(): Batch {
+    const rows: RollupRow[] = [];
+    for (const [key, row] of this.rollups) {
+      if (rows.length >= this.maxBatchRows) break;
+      rows.push(row);
+      this.rollups.delete(key);
+    }
+    return { id: `${this.replicaId}:${randomUUID()}`, rows };
+  }
+
+  private async drain(): Promise<boolean> {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    for (;;) {
+      if (!this.inFlight && this.rollups.size > 0) this.inFlight = this.takeBatch();
+      const batch = this.inFlight;
+      const alert = this.alerts[0];
+      if (!batch && !alert) return true;
+      try {
+        if (batch) {
+          await this.store.writeRollups(batch.rows, { batchId: batch.id });
+          this.inFlight = undefined;
+        } else if (alert) {
+          await this.store.enqueueAlert(alert);
+          const index = this.alerts.indexOf(alert);
+          if (index >= 0) this.alerts.splice(index, 1);
+        }
+      } catch (error) {
+        this.onFailure(error);
+        return false;
+      }
+      this.onSuccess();
+    }
+  }
+
+  private onFailure(error: unknown): void {
+    this.failed += 1;
+    this.consecutiveFailures += 1;
+    if (!this.outageLogged) {
+      this.outageLogged = true;
+      this.logger?.warn(
+        { error: describe(error), pending: this.pending },
+        'incident store unavailable: writes are kept in memory and retried',
+      );
+    }
+    if (this.closed) return;
+    const exponential = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (this.consecutiveFailures - 1));
+    // Jitter, so replicas that lost the same database do not all come back at the same instant.
+    this.scheduleFlush(Math.round(exponential * (0.5 + 0.5 * this.random.next())));
+  }
+
+  private onSuccess(): void {
+    if (this.outageLogged) {
+      this.logger?.info({ failedWrites: this.failed, pending: this.pending }, 'incident store available again');
+      this.outageLogged = false;
+    }
+    this.consecutiveFailures = 0;
+    if (this.droppedSinceLog > 0) {
+      this.logger?.warn({ dropped: this.droppedSinceLog, droppedTotal: this.dropped }, 'incident store writer dropped rollup rows while full');
+      this.droppedSinceLog = 0;
+    }
+  }
+}

@@ -1,0 +1,402 @@
+// Turns health state changes (local and remote) and the request path's published facts into
+// incidents: opened when a deployment is ejected, degraded longer than a grace period, or when a
+// failure domain degrades; grouped under a domain or provider incident; escalated when things get
+// worse; resolved once the scope has been healthy for a while. Synchronous and timer-free: time comes
+// from the injected clock and is evaluated on every event and on tick() (the owner calls it every second).
+import { randomUUID } from 'node:crypto';
+import type { StateChange } from '../health/deployment-state.js';
+import type { AttemptEvent, RequestEvent } from '../observability/channels.js';
+import type { Clock } from '../util/clock.js';
+import { describeDuration, describeLead } from './describe-duration.js';
+import type { DeploymentPlacement } from './deployment-topology.js';
+import { isClientFacingFailure, type AttemptFact, type RequestFact } from './evidence-accumulator.js';
+import { HealthView, isFailingState } from './health-view.js';
+import { describeScope, isFailingMember, isScopeFailing, recoveredAt, severityOf } from './scope-rules.js';
+import {
+  higherSeverity,
+  scopeKeyOf,
+  severityRank,
+  type Incident,
+  type IncidentScope,
+  type IncidentTransition,
+  type IncidentTransitionListener,
+  type IncidentTransitionType,
+  type ScopeRef,
+  type StatusPageAcknowledgement,
+  type StatusPageRecord,
+} from './incident.js';
+import { TrackedIncident } from './tracked-incident.js';
+
+export const defaultGracePeriodMs = 30_000;
+export const defaultResolvePeriodMs = 60_000;
+
+export interface IncidentDetectorOptions {
+  clock: Pick<Clock, 'now'>;
+  /** Every configured deployment with its provider and failure domains. */
+  deployments: readonly DeploymentPlacement[];
+  /** How long a deployment may stay degraded before an incident opens (default 30 s). */
+  gracePeriodMs?: number;
+  /** How long a scope must stay healthy before its incident resolves (default 60 s). */
+  resolvePeriodMs?: number;
+  /** A failure further than this from the previous one starts a new failing period (default 120 s). */
+  evidenceWindowMs?: number;
+  /** Failing deployments of one provider that open a provider incident over them (default 2). */
+  providerGroupThreshold?: number;
+  /** How long a resolved incident can still take a status-page acknowledgement (default 1 h). */
+  acknowledgementLookbackMs?: number;
+  newId?: () => string;
+  /** Called when a transition listener throws: the detector never fails because of a subscriber. */
+  onListenerError?: (error: unknown, transition: IncidentTransition) => void;
+}
+
+interface QueuedTransition {
+  type: IncidentTransitionType;
+  sequence: number;
+  at: number;
+  incident: TrackedIncident;
+}
+
+function parentOpeningFirst(entry: QueuedTransition): number {
+  return entry.type === 'opened' && entry.incident.scope !== 'deployment' ? 0 : 1;
+}
+
+export function newIncidentId(): string {
+  return `inc_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+}
+
+export class IncidentDetector {
+  private readonly view: HealthView;
+  private readonly gracePeriodMs: number;
+  private readonly resolvePeriodMs: number;
+  private readonly providerGroupThreshold: number;
+  /** Open incidents by scope key: the key is what keeps a flapping scope to one incident. */
+  private readonly open = new Map<string, TrackedIncident>();
+  private resolved: TrackedIncident[] = [];
+  private readonly listeners = new Set<IncidentTransitionListener>();
+  private queued: QueuedTransition[] = [];
+  /** Incidents whose opening has been emitted; one grouped before that never alerts on its own. */
+  private readonly announced = new WeakSet<TrackedIncident>();
+  private readonly changed = new Set<TrackedIncident>();
+  private flushScheduled = false;
+
+  constructor(private readonly options: IncidentDetectorOptions) {
+    this.view = new HealthView(options.deployments, () => options.clock.now(), options.evidenceWindowMs ?? 120_000);
+    this.gracePeriodMs = options.gracePeriodMs ?? defaultGracePeriodMs;
+    this.resolvePeriodMs = options.resolvePeriodMs ?? defaultResolvePeriodMs;
+    this.providerGroupThreshold = options.providerGroupThreshold ?? 2;
+  }
+
+  /** Subscribes to opened / escalated / resolved / status-page-acknowledged; returns the unsubscribe function. */
+  onTransition(listener: IncidentTransitionListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  handleStateChange(change: StateChange): void {
+    const previous = this.view.apply(change);
+    if (previous !== undefined) this.noteStateChange(change, previous);
+    this.evaluate();
+  }
+
+  /** An attempt from the attempt channel (a publisher may add `message` and `status`). */
+  recordAttempt(event: AttemptEvent & { message?: string; status?: number }): void {
+    const fact: AttemptFact = { ...event, at: this.options.clock.now() };
+    const covering = this.covering(fact.deployment);
+    this.view.recordAttempt(fact, covering.length > 0);
+    for (const incident of covering) {
+      incident.evidence.recordAttempt(fact);
+      this.changed.add(incident);
+    }
+  }
+
+  /** A client request from the request channel: where traffic went while something was failing. */
+  recordRequest(event: Pick<RequestEvent, 'route' | 'succeeded' | 'status' | 'deployment' | 'failedOver'>): void {
+    const fact: RequestFact = { ...event, at: this.options.clock.now() };
+    this.view.recordRequest(fact);
+    for (const incident of this.open.values()) {
+      if (!incident.evidence.hasRoute(fact.route)) continue;
+      incident.evidence.recordRequest(fact, (deployment) => isFailingMember(this.view, incident, deployment));
+      this.changed.add(incident);
+    }
+    // Only a failure the client saw can change a severity; this runs on the request path, keep it cheap.
+    if (isClientFacingFailure(fact)) this.evaluate();
+  }
+
+  /** Evaluates what the passing of time made due (grace periods, resolve periods). Call every second. */
+  tick(): void {
+    this.evaluate();
+  }
+
+  /**
+   * Records the provider's status page acknowledging an incident on a scope (a deployment or domain the
+   * page's component maps to), with lead time = acknowledgedAt − detectedAt. Returns the record of
+   * the incident found (or null when none matches). Only the first acknowledgement counts.
+   */
+  recordStatusPageAcknowledgement(target: ScopeRef, acknowledgement: StatusPageAcknowledgement): StatusPageRecord | null {
+    const incident = this.findForAcknowledgement(target);
+    if (!incident) return null;
+    // Also up the grouping: the parent is what alerts, and its resolve message carries the lead time.
+    for (let current: TrackedIncident | null = incident; current; current = current.parent) {
+      if (current.statusPage) continue;
+      const leadTimeMs = acknowledgement.acknowledgedAt - current.detectedAt;
+      current.statusPage = { ...acknowledgement, leadTimeMs };
+      current.addUpdate({
+        at: acknowledgement.acknowledgedAt,
+        type: 'status-page-acknowledged',
+        message: `${acknowledgement.page} status page acknowledged (${acknowledgement.incidentId}) ${describeLead(leadTimeMs)}`,
+      });
+      this.enqueue('status-page-acknowledged', 1, current);
+    }
+    this.scheduleFlush();
+    return incident.statusPage;
+  }
+
+  /** Takes the identity the store gave this scope's open incident (another replica may have opened it first). */
+  adopt(localId: string, stored: Incident): void {
+    const incident = [...this.open.values(), ...this.resolved].find((candidate) => candidate.id === localId);
+    if (!incident) return;
+    incident.id = stored.id;
+    incident.detectedAt = Math.min(incident.detectedAt, stored.detectedAt);
+    incident.adoptedFirstFailedAt = stored.firstFailedAt;
+    incident.severity = higherSeverity(incident.severity, stored.severity);
+    // A store that does not keep the flag: an incident opened without a parent is the one that alerts.
+    incident.alerting = typeof stored.alerting === 'boolean' ? stored.alerting : stored.parentId === null;
+    incident.statusPage ??= stored.statusPage;
+  }
+
+  incident(ref: ScopeRef): Incident | undefined {
+    return this.open.get(scopeKeyOf(ref))?.snapshot();
+  }
+
+  openIncidents(): Incident[] {
+    return [...this.open.values()].map((incident) => incident.snapshot());
+  }
+
+  recentlyResolved(): Incident[] {
+    return this.resolved.map((incident) => incident.snapshot());
+  }
+
+  /** Incidents whose evidence or timeline changed since the last call, for periodic persistence. */
+  takeChanged(): Incident[] {
+    const changed = [...this.changed].map((incident) => incident.snapshot());
+    this.changed.clear();
+    return changed;
+  }
+
+  /** Emits queued transitions now (otherwise they leave on the next microtask). */
+  flush(): void {
+    this.flushScheduled = false;
+    // Parents first, so whoever stores them knows a parent before its children (stable otherwise).
+    const queued = [...this.queued].sort((a, b) => parentOpeningFirst(a) - parentOpeningFirst(b));
+    this.queued = [];
+    for (const entry of queued) {
+      this.announced.add(entry.incident);
+      const transition: IncidentTransition = { type: entry.type, sequence: entry.sequence, at: entry.at, incident: entry.incident.snapshot() };
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(transition);
+        } catch (error) {
+          this.options.onListenerError?.(error, transition);
+        }
+      }
+    }
+  }
+
+  /** A timeline entry on every open incident the change concerns. */
+  private noteStateChange(change: StateChange, previous: string): void {
+    const isDeployment = change.kind === 'deployment';
+    const reason = (isDeployment ? this.view.deployment(change.id) : this.view.domain(change.id))?.reason ?? '';
+    const message = `${isDeployment ? change.id : `domain ${change.id}`}: ${previous} → ${change.to} (${reason})`;
+    const domainIncident = isDeployment ? undefined : this.open.get(scopeKeyOf({ scope: 'domain', key: change.id }));
+    const concerned = isDeployment ? this.covering(change.id) : domainIncident ? [domainIncident] : [];
+    for (const incident of concerned) {
+      if (isDeployment && isFailingState(change.to)) incident.evidence.noteDeployment(change.id);
+      incident.addUpdate({ at: change.at, type: 'state-change', message });
+      this.changed.add(incident);
+    }
+  }
+
+  private evaluate(): void {
+    const now = this.options.clock.now();
+    this.openDomainIncidents(now);
+    this.openDeploymentIncidents(now);
+    this.groupByProvider(now);
+    for (const incident of this.open.values()) {
+      this.trackRecovery(incident, now);
+      this.escalate(incident, now);
+    }
+    this.resolveDue(now);
+    const lookback = this.options.acknowledgementLookbackMs ?? 3_600_000;
+    this.resolved = this.resolved.filter((incident) => {
+      const kept = now - (incident.resolvedAt ?? now) <= lookback;
+      if (!kept) this.changed.delete(incident);
+      return kept;
+    });
+    this.scheduleFlush();
+  }
+
+  private openDomainIncidents(now: number): void {
+    for (const [name, condition] of this.view.degradedDomains()) {
+      if (this.open.has(scopeKeyOf({ scope: 'domain', key: name }))) continue;
+      const members = this.view.topology.membersOfDomain(name);
+      // A domain of one deployment says nothing its deployment incident does not.
+      if (members.length < 2) continue;
+      const incident = this.openIncident('domain', name, `failure domain ${name} degraded`, members, null, now, condition.reason);
+      for (const member of members) {
+        const child = this.open.get(scopeKeyOf({ scope: 'deployment', key: member }));
+        if (child && child.parent?.scope !== 'domain') this.group(child, incident, now);
+      }
+    }
+  }
+
+  private openDeploymentIncidents(now: number): void {
+    for (const id of this.view.failingDeployments()) {
+      if (this.open.has(scopeKeyOf({ scope: 'deployment', key: id }))) continue;
+      const condition = this.view.deployment(id);
+      // Degraded (slow, some errors) is often transient: only its persistence is worth an incident.
+      if (condition.state === 'degraded' && now - condition.since < this.gracePeriodMs) continue;
+      const parent = this.parentFor(id);
+      const what = condition.state === 'degraded' ? `degraded for ${describeDuration(now - condition.since)}` : 'ejected';
+      this.openIncident('deployment', id, `deployment ${id} ${what}`, [id], parent, now, `${id} ${condition.state}: ${condition.reason}`);
+      parent?.addUpdate({ at: now, type: 'grouped', message: `deployment ${id} ${condition.state}` });
+    }
+  }
+
+  // Two or more deployments of one provider failing outside any degraded domain: one provider incident over them.
+  private groupByProvider(now: number): void {
+    const byProvider = new Map<string, TrackedIncident[]>();
+    for (const incident of this.open.values()) {
+      if (incident.scope !== 'deployment' || !this.view.isFailing(incident.key) || incident.parent?.scope === 'domain') continue;
+      const provider = this.view.topology.providerOf(incident.key);
+      if (provider !== undefined) byProvider.set(provider, [...(byProvider.get(provider) ?? []), incident]);
+    }
+    for (const [provider, children] of byProvider) {
+      let parent = this.open.get(scopeKeyOf({ scope: 'provider', key: provider }));
+      if (!parent) {
+        if (children.length < this.providerGroupThreshold) continue;
+        const members = this.view.topology.deploymentsOfProvider(provider);
+        const failing = children.map((child) => child.key).join(', ');
+        parent = this.openIncident('provider', provider, `provider ${provider}: ${children.length} deployments failing`, members, null, now, `failing: ${failing}`);
+      }
+      for (const child of children) if (child.parent === null) this.group(child, parent, now);
+    }
+  }
+
+  private openIncident(
+    scope: IncidentScope,
+    key: string,
+    title: string,
+    members: readonly string[],
+    parent: TrackedIncident | null,
+    now: number,
+    reason: string,
+  ): TrackedIncident {
+    const incident = new TrackedIncident({ id: (this.options.newId ?? newIncidentId)(), scope, key, title, severity: 'minor', detectedAt: now, members, parent });
+    // The failing period started before detection: start from every member's evidence so far.
+    for (const member of members) {
+      const run = this.view.activeRun(member, now);
+      if (run) incident.evidence.merge(run);
+      if (this.view.isFailing(member)) incident.evidence.noteDeployment(member);
+    }
+    incident.severity = severityOf(this.view, incident);
+    incident.addUpdate({ at: now, type: 'opened', message: reason, severity: incident.severity });
+    this.open.set(incident.scopeKey, incident);
+    this.enqueue('opened', 1, incident);
+    return incident;
+  }
+
+  private group(child: TrackedIncident, parent: TrackedIncident, now: number): void {
+    child.parent = parent;
+    // Opened in the same moment as its parent (one health event): the parent's alert covers it.
+    if (!this.announced.has(child)) child.alerting = false;
+    child.addUpdate({ at: now, type: 'grouped', message: `grouped under ${parent.scope} ${parent.key}` });
+    parent.addUpdate({ at: now, type: 'grouped', message: `${child.key}: ${child.title}` });
+    this.changed.add(child);
+  }
+
+  private parentFor(deploymentId: string): TrackedIncident | null {
+    for (const name of this.view.topology.domainsOf(deploymentId)) {
+      const domain = this.open.get(scopeKeyOf({ scope: 'domain', key: name }));
+      if (domain) return domain;
+    }
+    const provider = this.view.topology.providerOf(deploymentId);
+    return provider === undefined ? null : (this.open.get(scopeKeyOf({ scope: 'provider', key: provider })) ?? null);
+  }
+
+  private escalate(incident: TrackedIncident, now: number): void {
+    const target = severityOf(this.view, incident);
+    if (severityRank(target) <= severityRank(incident.severity)) return;
+    const from = incident.severity;
+    incident.severity = target;
+    if (incident.scope === 'deployment' && this.view.deployment(incident.key).state !== 'degraded') incident.title = `deployment ${incident.key} ejected`;
+    const why = incident.evidence.hasClientFailures ? 'client requests failed' : describeScope(this.view, incident);
+    incident.addUpdate({ at: now, type: 'escalated', message: `${from} → ${target}: ${why}`, severity: target });
+    this.changed.add(incident);
+    // Not yet announced: the opening itself carries the higher severity.
+    if (this.announced.has(incident)) this.enqueue('escalated', severityRank(target), incident);
+  }
+
+  private trackRecovery(incident: TrackedIncident, now: number): void {
+    const failing = isScopeFailing(this.view, incident);
+    if (failing && incident.healthySince !== null) {
+      // Flapping: the same incident goes on (no new one, no new alert).
+      incident.healthySince = null;
+      incident.addUpdate({ at: now, type: 'relapsed', message: `failing again: ${describeScope(this.view, incident)}` });
+      this.changed.add(incident);
+    } else if (!failing && incident.healthySince === null) {
+      incident.healthySince = recoveredAt(this.view, incident, now);
+      incident.addUpdate({ at: incident.healthySince, type: 'recovering', message: `healthy again; resolves after ${describeDuration(this.resolvePeriodMs)} without trouble` });
+      this.changed.add(incident);
+    }
+  }
+
+  // Children first: a parent resolves only once nothing under it is still open.
+  private resolveDue(now: number): void {
+    const ordered = [...this.open.values()].sort((a, b) => Number(a.scope !== 'deployment') - Number(b.scope !== 'deployment'));
+    for (const incident of ordered) {
+      if (incident.healthySince === null || now - incident.healthySince < this.resolvePeriodMs) continue;
+      if ([...this.open.values()].some((child) => child.parent === incident)) continue;
+      const childrenResolvedAt = this.resolved.filter((child) => child.parent === incident).map((child) => child.resolvedAt ?? 0);
+      incident.status = 'resolved';
+      // When it recovered (confirmed by the resolve period), not when the confirmation came.
+      incident.resolvedAt = Math.max(incident.healthySince, ...childrenResolvedAt);
+      incident.addUpdate({ at: now, type: 'resolved', message: `healthy for ${describeDuration(now - incident.healthySince)}` });
+      this.open.delete(incident.scopeKey);
+      this.resolved.push(incident);
+      this.enqueue('resolved', 1, incident);
+    }
+  }
+
+  private covering(deploymentId: string): TrackedIncident[] {
+    return [...this.open.values()].filter((incident) => incident.members.has(deploymentId));
+  }
+
+  private findForAcknowledgement(target: ScopeRef): TrackedIncident | undefined {
+    const key = scopeKeyOf(target);
+    const direct = this.open.get(key);
+    if (direct) return direct;
+    // A page component mapped to a deployment whose trouble a domain or provider incident tracks.
+    if (target.scope === 'deployment') {
+      const covering = this.covering(target.key);
+      if (covering.length > 0) return covering.find((incident) => incident.parent === null) ?? covering[0];
+    }
+    return [...this.resolved].reverse().find((incident) => incident.scopeKey === key || (target.scope === 'deployment' && incident.members.has(target.key)));
+  }
+
+  private enqueue(type: IncidentTransitionType, sequence: number, incident: TrackedIncident): void {
+    this.queued.push({ type, sequence, at: this.options.clock.now(), incident });
+    this.changed.add(incident);
+  }
+
+  // Transitions leave on the next microtask, after the rest of this health event: the tracker reports a
+  // deployment change and the domain change it causes in one call, and the grouping must be known first.
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.queued.length === 0) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      if (this.flushScheduled) this.flush();
+    });
+  }
+}

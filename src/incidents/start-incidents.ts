@@ -1,0 +1,98 @@
+// Assembles incidents for a running gateway: detector (fed by the tracker and the request path's
+// channels), recorder (store + outbox), alert dispatcher, and the one-second tick that drives time-based
+// transitions. The store and the outbox are ports: pass the shared ones for several replicas; without
+// them, incidents and the outbox live in this process.
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
+import { AlertDispatcher, type AlertLogger } from './alerts/alert-dispatcher.js';
+import type { AlertOutbox } from './alerts/alert-outbox.js';
+import type { AlertSink } from './alerts/alert-sink.js';
+import { createAlertSinks } from './alerts/create-alert-sinks.js';
+import { InMemoryAlertOutbox } from './alerts/in-memory-alert-outbox.js';
+import { attachIncidentDetector, type StateChangeSource } from './attach-incident-detector.js';
+import type { DeploymentPlacement } from './deployment-topology.js';
+import { IncidentDetector } from './incident-detector.js';
+import type { IncidentRepository } from './incident-repository.js';
+import { IncidentRecorder } from './incident-recorder.js';
+import type { AlertsConfig, IncidentsConfig } from './incidents-config.js';
+
+export interface StartIncidentsOptions {
+  alerts: AlertsConfig;
+  incidents: IncidentsConfig;
+  deployments: readonly DeploymentPlacement[];
+  tracker?: StateChangeSource;
+  clock: Clock;
+  random?: Random;
+  /** This replica's name (outbox leases). */
+  owner: string;
+  repository?: IncidentRepository;
+  outbox?: AlertOutbox;
+  /** Overrides the sinks built from `alerts` (tests, demo). */
+  sinks?: AlertSink[];
+  logger?: AlertLogger;
+  tickIntervalMs?: number;
+}
+
+export interface RunningIncidents {
+  detector: IncidentDetector;
+  recorder: IncidentRecorder;
+  dispatcher: AlertDispatcher;
+  stop(): Promise<void>;
+}
+
+export function startIncidents(options: StartIncidentsOptions): RunningIncidents {
+  const { clock, logger } = options;
+  const detector = new IncidentDetector({
+    clock,
+    deployments: options.deployments,
+    gracePeriodMs: options.incidents.gracePeriodMs,
+    resolvePeriodMs: options.incidents.resolvePeriodMs,
+    providerGroupThreshold: options.incidents.providerGroupThreshold,
+    onListenerError: (error) => logger?.error({ err: error instanceof Error ? error.message : String(error) }, 'incident transition listener failed'),
+  });
+  const dispatcher = new AlertDispatcher({
+    sinks: options.sinks ?? createAlertSinks(options.alerts),
+    outbox: options.outbox ?? new InMemoryAlertOutbox(),
+    clock,
+    ...(options.random ? { random: options.random } : {}),
+    owner: options.owner,
+    retryWindowMs: options.incidents.alertRetryWindowMs,
+    ...(logger ? { logger } : {}),
+  });
+  const recorder = new IncidentRecorder({
+    detector,
+    ...(options.repository ? { repository: options.repository } : {}),
+    alerts: dispatcher,
+    clock,
+    ...(logger ? { logger } : {}),
+    enqueueRetryWindowMs: options.incidents.alertRetryWindowMs,
+  });
+  recorder.start();
+  dispatcher.start();
+  const detach = attachIncidentDetector(detector, {
+    ...(options.tracker ? { tracker: options.tracker } : {}),
+    onError: (error) => logger?.error({ err: error instanceof Error ? error.message : String(error) }, 'incident detector failed on an event'),
+  });
+  let stopped = false;
+  let cancelTick: () => void = () => {};
+  const tick = () => {
+    if (stopped) return;
+    cancelTick = clock.schedule(options.tickIntervalMs ?? 1_000, tick);
+    detector.tick();
+    recorder.tick();
+  };
+  cancelTick = clock.schedule(options.tickIntervalMs ?? 1_000, tick);
+  return {
+    detector,
+    recorder,
+    dispatcher,
+    async stop() {
+      stopped = true;
+      cancelTick();
+      detach();
+      detector.flush();
+      await recorder.stop();
+      await dispatcher.stop();
+    },
+  };
+}

@@ -12,6 +12,10 @@ export interface AttemptEvent {
   kind: OutcomeKind;
   latencyMs: number;
   timeToFirstTokenMs?: number;
+  /** Upstream HTTP status, when there was an answer. */
+  status?: number;
+  /** A short, credential-free description of a failure. */
+  message?: string;
 }
 
 export interface RequestEvent {
@@ -27,6 +31,8 @@ export interface RequestEvent {
   attempts: number;
   /** More than one deployment was tried. */
   failedOver: boolean;
+  /** Time spent on attempts that failed before the one that served (what failover cost the client). */
+  extraLatencyMs?: number;
   latencyMs: number;
   usage?: Usage;
 }

@@ -170,6 +170,8 @@ export class Router {
         kind,
         latencyMs: record.latencyMs,
         ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}),
+        ...(error?.status !== undefined ? { status: error.status } : {}),
+        ...(error ? { message: error.message.slice(0, 300) } : {}),
       });
       return record;
     };

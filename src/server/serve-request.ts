@@ -62,7 +62,7 @@ export async function serveRequest(
   });
   let routeName = '';
   let stream = false;
-  const report = (fields: Pick<RequestEvent, 'status' | 'succeeded' | 'attempts' | 'failedOver'> & { deployment?: string; usage?: Usage }) =>
+  const report = (fields: Pick<RequestEvent, 'status' | 'succeeded' | 'attempts' | 'failedOver'> & { deployment?: string; usage?: Usage; extraLatencyMs?: number }) =>
     publishRequest({ route: routeName, format: dialect.name, stream, latencyMs: context.clock.now() - startedAt, ...fields });
 
   try {
@@ -72,6 +72,7 @@ export async function serveRequest(
     const routed = await context.router.route(canonical, controller.signal);
     routeName = routed.route.name;
     const failedOver = new Set(routed.attempts.map((attempt) => attempt.deployment)).size > 1;
+    const extraLatencyMs = routed.attempts.slice(0, -1).reduce((sum, attempt) => sum + attempt.latencyMs, 0);
     const headers = {
       'x-request-id': requestId,
       'request-id': requestId,
@@ -80,11 +81,11 @@ export async function serveRequest(
     };
     if (routed.type === 'response') {
       await reply.code(200).headers(headers).send(dialect.toResponse(routed.response, canonical.model, context.clock.now()));
-      report({ status: 200, succeeded: true, deployment: routed.deployment.id, attempts: routed.attempts.length, failedOver, usage: routed.response.usage });
+      report({ status: 200, succeeded: true, deployment: routed.deployment.id, attempts: routed.attempts.length, failedOver, extraLatencyMs, usage: routed.response.usage });
       return;
     }
     const ending = await writeStream(dialect, routed, canonical, headers, reply, controller, context);
-    report({ status: 200, succeeded: ending.finished, deployment: routed.deployment.id, attempts: routed.attempts.length, failedOver, usage: ending.usage });
+    report({ status: 200, succeeded: ending.finished, deployment: routed.deployment.id, attempts: routed.attempts.length, failedOver, extraLatencyMs, usage: ending.usage });
   } catch (error) {
     if (controller.signal.aborted || (AbortReason.isInstance(error) && error.kind === 'client-aborted')) {
       if (!reply.sent) reply.hijack();

@@ -2,6 +2,7 @@
 // are checked in validate-references.ts so that messages can name the exact path.
 import { z } from 'zod';
 import { deploymentHealthSchema, healthSchema } from './health-schema.js';
+import { alertsSchema, incidentsSectionSchema } from '../incidents/incidents-config.js';
 
 export const providerKinds = ['anthropic', 'openai', 'azure', 'openai-compatible', 'bedrock', 'vertex', 'gemini'] as const;
 export type ProviderKind = (typeof providerKinds)[number];
@@ -100,6 +101,19 @@ export const configSchema = z
       domainThreshold: 2,
       probes: { enabled: true, intervalMs: 1_000, timeoutMs: 10_000 },
     }),
+    /**
+     * Incident and availability history: a SQLite file (the embedded default) or PostgreSQL, which
+     * several replicas share; `false` keeps nothing (tests, throwaway runs).
+     */
+    store: z
+      .union([
+        z.object({ path: z.string().min(1), retentionDays: z.number().int().positive().default(30) }).strict(),
+        z.object({ url: z.string().regex(/^postgres(ql)?:\/\//, 'use a postgres:// URL'), retentionDays: z.number().int().positive().default(30) }).strict(),
+        z.literal(false),
+      ])
+      .default({ path: './switchyard.db', retentionDays: 30 }),
+    alerts: alertsSchema,
+    incidents: incidentsSectionSchema,
     admin: z
       .object({
         /** Serve /admin/* and /metrics (on the gateway's port). */

@@ -28,6 +28,7 @@ beforeAll(async () => {
   simulator = await startSimulator({ port: 0, seed: 5 });
   const sim = simulator.url;
   const config = parseConfig({
+    store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
       { id: 'claude-direct', provider: 'anthropic', model: 'claude-sonnet-4-6', baseUrl: `${sim}/u/claude-direct`, apiKey: 'sim-key', domains: ['anthropic-model-layer'] },

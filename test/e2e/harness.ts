@@ -57,6 +57,7 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
     timeouts: { requestMs: overrides.requestMs ?? 20_000, connectMs: 1_000, firstTokenMs: overrides.firstTokenMs ?? 1_000 },
     retry: { maxAttemptsPerDeployment: 2, baseDelayMs: 10, maxDelayMs: 50 },
     health: overrides.health ?? { enabled: false },
+    store: false,
   });
   const gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
   const control = async (method: string, path: string, body?: unknown) => {

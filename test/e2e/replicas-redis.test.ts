@@ -17,6 +17,7 @@ beforeAll(async () => {
   redis = await TestRedis.start();
   simulator = await startSimulator({ port: 0, seed: 3 });
   const config = parseConfig({
+    store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
       { id: 'claude-a', provider: 'anthropic', model: 'claude-sonnet-4-6', baseUrl: `${simulator.url}/u/claude-a`, apiKey: 'k' },

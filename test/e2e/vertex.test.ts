@@ -46,6 +46,7 @@ beforeAll(async () => {
   );
   simulator = await startSimulator({ port: 0, seed: 9 });
   const config = parseConfig({
+    store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
       { id: 'vertex-claude', provider: 'vertex', project: 'switchyard-test', region: 'us-east5', model: 'claude-sonnet-4-5@20250929', baseUrl: `${simulator.url}/u/vertex-claude`, credentialsFile },

@@ -1,6 +1,7 @@
 // `switchyard demo`: starts the simulator and the gateway with config/demo.yaml, drives steady
-// traffic through the Anthropic SDK, takes the primary down partway through, brings it back, and
-// prints what clients saw as it goes and at the end.
+// traffic through the Anthropic SDK, takes the primary down, then the whole Claude model layer
+// (Anthropic and Bedrock together, as in a real model-layer outage), brings it back, and prints
+// what the clients saw and what health decided, as it goes and at the end.
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load-config.js';
 import { startGateway } from '../server/gateway.js';
@@ -27,18 +28,32 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   out.write(`Switchyard demo — gateway ${gateway.url}, simulator ${simulator.url}\n`);
   out.write(`route ${model}: ${config.routes[0]!.deployments.join(' → ')} (clients use the Anthropic SDK, no client retries)\n\n`);
 
-  const phases: PhaseTally[] = [
-    { name: 'before the outage', tally: emptyTally() },
-    { name: `${primary} down (529 overloaded)`, tally: emptyTally() },
-    { name: 'after recovery', tally: emptyTally() },
+  const domainLabel = 'anthropic-model-layer';
+  const domainMembers = config.deployments.filter((deployment) => deployment.domains.includes(domainLabel)).map((deployment) => deployment.id);
+  // The simulator learns which upstreams share the Claude model layer, so one fault takes them all down.
+  for (const member of domainMembers) {
+    await fetch(`${simulator.url}/_sim/upstreams/${member}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ labels: [domainLabel] }),
+    });
+  }
+  const script = [
+    { at: 0, name: 'before the outage', fault: undefined, say: '' },
+    { at: 0.25, name: `${primary} down (529)`, fault: { target: primary, kind: 'error', status: 529 }, say: `${primary} starts answering 529 overloaded_error` },
+    {
+      at: 0.45,
+      name: `whole ${domainLabel} down`,
+      fault: { target: `label:${domainLabel}`, kind: 'error', status: 529 },
+      say: `the whole Claude model layer fails (${domainMembers.join(', ')}): 529 everywhere`,
+    },
+    { at: 0.7, name: 'after recovery', fault: undefined, say: 'the Claude model layer recovers' },
   ];
+  const phases: PhaseTally[] = script.map((step) => ({ name: step.name, tally: emptyTally() }));
   let phase = 0;
   const total = () => mergeTallies(phases.map((entry) => entry.tally));
   const stop = new AbortController();
   const startedAt = Date.now();
-  const downAt = options.durationMs * 0.3;
-  const upAt = options.durationMs * 0.65;
-  let faultId: string | undefined;
 
   const traffic = driveTraffic({
     baseURL: gateway.url,
@@ -70,14 +85,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   while (Date.now() - startedAt < options.durationMs) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const elapsed = Date.now() - startedAt;
-    if (phase === 0 && elapsed >= downAt) {
-      faultId = (await control('POST', '/_sim/faults', { target: primary, kind: 'error', status: 529 })).id;
-      phase = 1;
-      out.write(`${interactive ? '\n' : ''}>>> ${(elapsed / 1000).toFixed(1)}s: ${primary} starts answering 529 overloaded_error\n`);
-    } else if (phase === 1 && elapsed >= upAt) {
-      await control('DELETE', faultId ? `/_sim/faults/${faultId}` : '/_sim/faults');
-      phase = 2;
-      out.write(`${interactive ? '\n' : ''}>>> ${(elapsed / 1000).toFixed(1)}s: ${primary} recovers\n`);
+    const next = script[phase + 1];
+    if (next && elapsed >= next.at * options.durationMs) {
+      await control('DELETE', '/_sim/faults');
+      if (next.fault) await control('POST', '/_sim/faults', next.fault);
+      phase += 1;
+      out.write(`${interactive ? '\n' : ''}>>> ${(elapsed / 1000).toFixed(1)}s: ${next.say}\n`);
     }
     if (interactive) out.write(`\r${formatLiveLine(elapsed, phases[phase]!.name, total())}`);
     else if (elapsed - lastLine >= 5_000) {

@@ -84,18 +84,46 @@
 //                                      404 when none; `?all=true` → {"requests": [...]} (the last 20, oldest first)
 //   GET    /_sim/health             → {"ok": true}
 //
-// Room for later: provider status pages (Statuspage v2 JSON) will be served under their own prefix
-// by a sibling module, dispatched from simulator.ts beside /u/ and /_sim/.
+// Provider status pages (Atlassian Statuspage v2 JSON, PROTOCOLS §7; status-page.ts serves them):
+//   POST   /_sim/status-pages/<page>   {"components": {"<component id>": {"name": "Claude API",
+//                                        "targets": ["claude-a", "label:anthropic-model-layer"]}}, "lagMs": 120000}
+//                                      creates the page or changes the fields given (components are replaced as a whole)
+//                                      → its settings {name, id, title, lagMs, serve, components, summaryPath}
+//     components  component id → {name, targets, description?}; targets use the fault target language
+//                 (names, globs, label:<label>); order = position on the page
+//     lagMs       default 120000. A component shows an outage once a fault of kind error, hang or reset
+//                 matching one of its targets has been active for lagMs (probability 1 → major_outage,
+//                 ≥ 0.5 → partial_outage, else degraded_performance), with an unresolved incident whose
+//                 created_at is fault start + lagMs; it is operational again (incident resolved) lagMs after
+//                 the fault is removed or expires. A fault shorter than lagMs never shows. Outages of a
+//                 page's components that overlap on the page are one incident.
+//     title       page.name in the documents (default: <page>)
+//     serve       json (default) | html (200 text/html) | malformed (200 JSON cut short) | not-found (404 HTML)
+//                 | error (503 HTML): how a broken real page answers, for testing pollers
+//   GET    /_sim/status-pages          → {"pages": {"<page>": settings}}
+//   GET    /_sim/status-pages/<page>   → settings plus {"state": {components, incidents}} as of now
+//   DELETE /_sim/status-pages/<page>   → {"removed": 1}, or 404
+//   GET    /status/<page>/api/v2/summary.json            {page, status, components, incidents (unresolved), scheduled_maintenances}
+//   GET    /status/<page>/api/v2/status.json             {page, status: {indicator, description}}
+//   GET    /status/<page>/api/v2/components.json         {page, components}
+//   GET    /status/<page>/api/v2/incidents.json          {page, incidents} (resolved ones too, newest first)
+//   GET    /status/<page>/api/v2/incidents/unresolved.json
+//   GET    /status/<page>/api/v2/scheduled-maintenances[/upcoming|/active].json   always empty
+//     An unknown page or document answers 404 HTML, as a real site does. Times come from the simulator's clock.
+//     Poller base URL: <url>/status/<page>
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultSpecError, type FaultSpec } from './fault-spec.js';
 import type { FaultRegistry } from './fault-registry.js';
 import { upstreamSettingsSchema, type UpstreamRegistry } from './upstream-registry.js';
 import { describeIssues } from './fault-spec.js';
+import type { StatusPageRegistry } from './status-page.js';
+import { statusPageNameSchema, statusPageSettingsSchema } from './status-page-spec.js';
 import { parseJson, readBody, sendJson } from './http-io.js';
 
 export interface ControlService {
   faults: FaultRegistry;
   upstreams: UpstreamRegistry;
+  statusPages: StatusPageRegistry;
 }
 
 const controlBodyLimit = 1024 * 1024;
@@ -157,6 +185,32 @@ async function handleUpstreams(service: ControlService, request: IncomingMessage
   sendJson(response, 405, { error: `${method} not allowed here` });
 }
 
+async function handleStatusPages(service: ControlService, request: IncomingMessage, response: ServerResponse, name: string | undefined): Promise<void> {
+  const method = request.method;
+  const pages = service.statusPages;
+  if (name === undefined && method === 'GET') {
+    return sendJson(response, 200, { pages: Object.fromEntries(pages.list().map((page) => [page.name, page])) });
+  }
+  if (name === undefined) return sendJson(response, 405, { error: `${method} not allowed here` });
+  if (method === 'GET') {
+    const page = pages.find(name);
+    return page ? sendJson(response, 200, { ...page, state: pages.state(name) }) : notFound(response, `status page ${name}`);
+  }
+  if (method === 'DELETE') return pages.remove(name) ? sendJson(response, 200, { removed: 1 }) : notFound(response, `status page ${name}`);
+  if (method === 'POST') {
+    if (!statusPageNameSchema.safeParse(name).success) return sendJson(response, 400, { error: 'a status page name uses letters, digits, ".", "_" or "-"' });
+    const body = await readJson(request);
+    if ('error' in body) return sendJson(response, 400, { error: body.error });
+    const parsed = statusPageSettingsSchema.safeParse(body.value ?? {});
+    if (!parsed.success) {
+      const problems = describeIssues(parsed.error.issues);
+      return sendJson(response, 400, { error: `invalid status page settings: ${problems.join('; ')}`, problems });
+    }
+    return sendJson(response, 200, pages.configure(name, parsed.data));
+  }
+  sendJson(response, 405, { error: `${method} not allowed here` });
+}
+
 function handleRequests(service: ControlService, request: IncomingMessage, response: ServerResponse, name: string, query: string): void {
   const recorded = service.upstreams.recordedRequests(name);
   if (new URLSearchParams(query).get('all') === 'true') return sendJson(response, 200, { requests: recorded });
@@ -175,6 +229,8 @@ export async function serveControl(service: ControlService, request: IncomingMes
       return handleFaults(service, request, response, argument);
     case 'upstreams':
       return handleUpstreams(service, request, response, argument);
+    case 'status-pages':
+      return handleStatusPages(service, request, response, argument);
     case 'stats':
       if (method === 'GET') return sendJson(response, 200, { upstreams: service.upstreams.stats() });
       if (method === 'DELETE') {

@@ -2,6 +2,7 @@
 // it. Latency faults add up; of the others, the most recently added one that matches and wins its
 // probability draw applies, so an operator can layer "now make it hang" over an older fault.
 // Faults with a duration expire by the injected clock (checked lazily, so no timers are left behind).
+// Listeners hear of every fault added or removed (the simulated status pages keep a history from it).
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { FaultSpecError, parseFaultSpec, type Fault, type FaultSpec } from './fault-spec.js';
@@ -13,9 +14,15 @@ export interface FaultPlan {
   fault?: Fault;
 }
 
+/** What changed: a fault added, or one removed (by DELETE, clear, or being replaced by a fault with its id). */
+export type FaultChange = { type: 'added'; fault: Fault } | { type: 'removed'; fault: Fault; at: number };
+export type FaultChangeListener = (change: FaultChange) => void;
+
+export type FaultTargetMatcher = (upstream: string, labels: ReadonlySet<string>) => boolean;
+
 interface Entry {
   fault: Fault;
-  matches: (upstream: string, labels: ReadonlySet<string>) => boolean;
+  matches: FaultTargetMatcher;
 }
 
 const labelPrefix = 'label:';
@@ -26,7 +33,8 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-function compileTarget(target: string): Entry['matches'] {
+/** Compiles a fault target (name, glob, or `label:<label or glob>`) into a matcher over an upstream and its labels. */
+export function compileTarget(target: string): FaultTargetMatcher {
   if (target.startsWith(labelPrefix)) {
     const label = target.slice(labelPrefix.length);
     if (!/[*?]/.test(label)) return (_upstream, labels) => labels.has(label);
@@ -46,6 +54,7 @@ export class FaultRegistry {
   private nextNumber = 1;
   /** Soonest expiry among the entries, so the hot path skips the expiry sweep almost always. */
   private nextExpiry = Number.POSITIVE_INFINITY;
+  private readonly listeners = new Set<FaultChangeListener>();
 
   constructor(
     private readonly clock: Clock,
@@ -66,24 +75,39 @@ export class FaultRegistry {
       fault.expiresAt = now + parsed.durationMs;
       this.nextExpiry = Math.min(this.nextExpiry, fault.expiresAt);
     }
+    const replaced = this.entries.filter((entry) => entry.fault.id === id);
     this.entries = this.entries.filter((entry) => entry.fault.id !== id);
     this.entries.push({ fault, matches: compileTarget(fault.target) });
+    for (const entry of replaced) this.emit({ type: 'removed', fault: { ...entry.fault }, at: now });
+    this.emit({ type: 'added', fault: { ...fault } });
     return fault;
   }
 
   remove(id: string): boolean {
-    const before = this.entries.length;
+    const removed = this.entries.filter((entry) => entry.fault.id === id);
     this.entries = this.entries.filter((entry) => entry.fault.id !== id);
-    return this.entries.length !== before;
+    const at = this.clock.now();
+    for (const entry of removed) this.emit({ type: 'removed', fault: { ...entry.fault }, at });
+    return removed.length > 0;
   }
 
   /** Removes every fault; answers how many there were. */
   clear(): number {
     this.pruneExpired();
-    const count = this.entries.length;
+    const removed = this.entries;
     this.entries = [];
     this.nextExpiry = Number.POSITIVE_INFINITY;
-    return count;
+    const at = this.clock.now();
+    for (const entry of removed) this.emit({ type: 'removed', fault: { ...entry.fault }, at });
+    return removed.length;
+  }
+
+  /** Hears of every fault added or removed (expiry is not announced: a fault's expiresAt says when). Returns the unsubscribe function. */
+  onChange(listener: FaultChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   list(): Fault[] {
@@ -106,6 +130,10 @@ export class FaultRegistry {
       else chosen = fault;
     }
     return chosen ? { latencyMs, fault: chosen } : { latencyMs };
+  }
+
+  private emit(change: FaultChange): void {
+    for (const listener of [...this.listeners]) listener(change);
   }
 
   private pruneExpired(): void {

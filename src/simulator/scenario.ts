@@ -18,14 +18,22 @@
 //       upstreams: { claude-a: { tokensPerSecond: 5 } }
 //     - at: 60s
 //       clearFaults: true
+//   statusPages:                             # simulated provider status pages (also allowed in timeline entries)
+//     anthropic:
+//       lagMs: 120000
+//       components:
+//         claude-api: { name: Claude API, targets: ["label:anthropic-model-layer"] }
 //
-// Faults take the same fields as POST /_sim/faults (see control-api.ts).
+// Faults take the same fields as POST /_sim/faults, status pages those of POST /_sim/status-pages/<page>
+// (see control-api.ts).
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Clock } from '../util/clock.js';
 import { describeIssues, faultSpecSchema } from './fault-spec.js';
 import type { FaultRegistry } from './fault-registry.js';
+import type { StatusPageRegistry } from './status-page.js';
+import { statusPageNameSchema, statusPageSettingsSchema } from './status-page-spec.js';
 import { upstreamSettingsSchema, type UpstreamRegistry } from './upstream-registry.js';
 
 const durationPattern = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/;
@@ -43,6 +51,7 @@ const offsetSchema = z.union([
 ]);
 
 const upstreamsSchema = z.record(z.string().min(1), upstreamSettingsSchema);
+const statusPagesSchema = z.record(statusPageNameSchema, statusPageSettingsSchema);
 
 const timelineEntrySchema = z
   .object({
@@ -51,6 +60,7 @@ const timelineEntrySchema = z
     removeFaults: z.array(z.string().min(1)).optional(),
     clearFaults: z.boolean().optional(),
     upstreams: upstreamsSchema.optional(),
+    statusPages: statusPagesSchema.optional(),
   })
   .strict();
 
@@ -60,6 +70,7 @@ export const scenarioSchema = z
     description: z.string().optional(),
     upstreams: upstreamsSchema.optional(),
     faults: z.array(faultSpecSchema).optional(),
+    statusPages: statusPagesSchema.optional(),
     timeline: z.array(timelineEntrySchema).optional(),
   })
   .strict();
@@ -102,18 +113,21 @@ export function loadScenarioFile(path: string): Scenario {
 export interface ScenarioTargets {
   faults: FaultRegistry;
   upstreams: UpstreamRegistry;
+  /** Absent: a scenario's statusPages are ignored. */
+  statusPages?: StatusPageRegistry;
 }
 
 function applyEntry(entry: Omit<ScenarioTimelineEntry, 'at'>, targets: ScenarioTargets): void {
   if (entry.clearFaults) targets.faults.clear();
   for (const id of entry.removeFaults ?? []) targets.faults.remove(id);
   for (const [name, settings] of Object.entries(entry.upstreams ?? {})) targets.upstreams.configure(name, settings);
+  for (const [name, settings] of Object.entries(entry.statusPages ?? {})) targets.statusPages?.configure(name, settings);
   for (const fault of entry.faults ?? []) targets.faults.add(fault);
 }
 
 /** Applies what holds from the start: upstream settings and initial faults. */
 export function applyScenarioStart(scenario: Scenario, targets: ScenarioTargets): void {
-  applyEntry({ upstreams: scenario.upstreams, faults: scenario.faults }, targets);
+  applyEntry({ upstreams: scenario.upstreams, statusPages: scenario.statusPages, faults: scenario.faults }, targets);
 }
 
 /**

@@ -1,17 +1,20 @@
 // The provider simulator: an HTTP server (plain node:http, so it can hang, cut and reset
 // connections at will) that plays upstream providers for tests, benchmarks and the demo.
-// `/u/<name>/...` are simulated upstreams (serve-upstream.ts), `/_sim/...` the control API
-// (control-api.ts, whose header documents every path). Time comes from the injected clock and
+// `/u/<name>/...` are simulated upstreams (serve-upstream.ts), `/status/<page>/api/v2/...` simulated
+// provider status pages (status-page.ts), `/_sim/...` the control API (control-api.ts, whose header
+// documents every path). Time comes from the injected clock and
 // randomness from a seeded generator, so runs are reproducible.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../util/clock.js';
 import { seededRandom } from '../util/random.js';
 import { serveControl } from './control-api.js';
+import { FaultHistory } from './fault-history.js';
 import { FaultRegistry } from './fault-registry.js';
 import { sendJson } from './http-io.js';
 import { applyScenarioStart, runScenarioTimeline, type Scenario } from './scenario.js';
 import { serveUpstream, type UpstreamService } from './serve-upstream.js';
+import { StatusPageRegistry, statusPagePrefix } from './status-page.js';
 import { UpstreamRegistry, type RecordedRequest, type UpstreamSettings, type UpstreamStats } from './upstream-registry.js';
 
 export interface SimulatorOptions {
@@ -49,6 +52,8 @@ export interface RunningSimulator {
   requests(name: string): RecordedRequest[];
   /** Resolves when the scenario's timeline has been applied in full (at once without a scenario). */
   scenarioDone: Promise<void>;
+  /** The simulated provider status pages (the same as /_sim/status-pages). */
+  statusPages: StatusPageRegistry;
 }
 
 const defaultSeed = 0x5eed;
@@ -59,6 +64,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const clock = options.clock ?? systemClock;
   const faults = new FaultRegistry(clock, seededRandom(options.seed ?? defaultSeed));
   const upstreams = new UpstreamRegistry();
+  // Kept from the start, so a page configured later still shows a fault that began before it.
+  const history = new FaultHistory(faults, clock);
+  const statusPages = new StatusPageRegistry(history, upstreams, clock);
+  const targets = { faults, upstreams, statusPages };
   let sequence = 0;
   const service: UpstreamService = {
     upstreams,
@@ -68,7 +77,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     nextSequence: () => (sequence += 1),
   };
   const lifetime = new AbortController();
-  if (options.scenario) applyScenarioStart(options.scenario, { faults, upstreams });
+  if (options.scenario) applyScenarioStart(options.scenario, targets);
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = request.url ?? '/';
@@ -78,8 +87,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const nameEnd = path.indexOf('/', upstreamPrefix.length);
       const name = nameEnd === -1 ? '' : decodeURIComponent(path.slice(upstreamPrefix.length, nameEnd));
       if (name.length > 0) return serveUpstream(service, request, response, name, path.slice(nameEnd));
+    } else if (path.startsWith(statusPagePrefix)) {
+      return statusPages.serve(request, response, path.slice(statusPagePrefix.length));
     } else if (path.startsWith(controlPrefix)) {
-      return serveControl({ faults, upstreams }, request, response, path.slice(controlPrefix.length), queryStart === -1 ? '' : url.slice(queryStart + 1));
+      return serveControl(targets, request, response, path.slice(controlPrefix.length), queryStart === -1 ? '' : url.slice(queryStart + 1));
     }
     request.resume();
     sendJson(response, 404, { error: `not found: ${request.method ?? 'GET'} ${path}` });
@@ -104,7 +115,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const host = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
 
   const scenarioDone = options.scenario
-    ? runScenarioTimeline(options.scenario, { faults, upstreams }, clock, clock.now(), lifetime.signal)
+    ? runScenarioTimeline(options.scenario, targets, clock, clock.now(), lifetime.signal)
     : Promise.resolve();
 
   let closing: Promise<void> | undefined;
@@ -114,6 +125,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults,
     upstreams,
     scenarioDone,
+    statusPages,
     stats: () => ({ upstreams: upstreams.stats() }),
     configureUpstream: (name, settings) => {
       upstreams.configure(name, settings);
@@ -122,6 +134,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();
+        history.close();
         server.close(() => resolve());
         // Hanging and streaming exchanges never end on their own: drop them (their clients see a closed connection).
         server.closeAllConnections();
@@ -135,6 +148,8 @@ export type { Scenario } from './scenario.js';
 export type { Fault, FaultSpec, FaultKind } from './fault-spec.js';
 export type { UpstreamSettings, UpstreamStats, RecordedRequest } from './upstream-registry.js';
 export { FaultRegistry } from './fault-registry.js';
+export { StatusPageRegistry, type StatusPageDescription } from './status-page.js';
+export type { StatusPageSettings } from './status-page-spec.js';
 export { loadScenarioFile, parseScenario } from './scenario.js';
 export { simulatorAwsCredentials, bedrockSigningService } from './dialects/bedrock-auth.js';
 export { bedrockAnthropicVersion } from './dialects/bedrock-invoke.js';

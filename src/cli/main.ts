@@ -10,6 +10,8 @@ commands:
   validate  --config F                   check a config file; exits 1 with every problem
   sim       [--port N] [--scenario F]    run the provider simulator
   demo      [--duration S]               simulator + gateway + a scripted outage, with a summary
+  report    --config F [--since 24h] [--format table|json|markdown]
+                                         availability per deployment and route, incidents, lead time
 `;
 
 function waitForSignal(): Promise<void> {
@@ -28,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
       port: { type: 'string', short: 'p' },
       scenario: { type: 'string' },
       duration: { type: 'string' },
+      since: { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -70,13 +74,19 @@ export async function main(argv: string[]): Promise<number> {
         const { runDemo } = await import('../demo/run-demo.js');
         return await runDemo({ durationMs: durationSeconds * 1000 });
       }
+      case 'report': {
+        const config = loadConfigFile(values.config ?? 'switchyard.yaml');
+        const { runReport } = await import('./report-command.js');
+        process.stdout.write(await runReport(config, { since: values.since ?? '24h', format: values.format ?? 'table' }));
+        return 0;
+      }
       default:
         process.stderr.write(`unknown command "${command}"\n${usage}`);
         return 1;
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+    if (error instanceof ConfigError || (error as { code?: unknown } | null)?.code === 'SWITCHYARD_REPORT_ARGUMENT') {
+      process.stderr.write(`${(error as Error).message}\n`);
       return 1;
     }
     throw error;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { deploymentHealthSchema, healthSchema } from './health-schema.js';
 import { alertsSchema, incidentsSectionSchema } from '../incidents/incidents-config.js';
+import { statusPagesSchema } from '../incidents/status-pages/status-page-config.js';
 
 export const providerKinds = ['anthropic', 'openai', 'azure', 'openai-compatible', 'bedrock', 'vertex', 'gemini'] as const;
 export type ProviderKind = (typeof providerKinds)[number];
@@ -114,6 +115,7 @@ export const configSchema = z
       .default({ path: './switchyard.db', retentionDays: 30 }),
     alerts: alertsSchema,
     incidents: incidentsSectionSchema,
+    statusPages: statusPagesSchema,
     admin: z
       .object({
         /** Serve /admin/* and /metrics (on the gateway's port). */

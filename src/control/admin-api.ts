@@ -3,10 +3,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { HealthTracker } from '../health/health-tracker.js';
 import type { Metrics } from './metrics.js';
+import type { SwitchyardConfig } from '../config/schema.js';
+import type { IncidentStore } from '../incidents/store/incident-store.js';
+import { reportForConfig } from '../incidents/report/report-for-config.js';
+import { incidentsWithTimeline } from '../incidents/report/incident-timeline.js';
+import { formatReport } from '../incidents/report/format-report.js';
+import { parseReportFormat, parseSince } from '../incidents/report/parse-since.js';
+import type { Clock } from '../util/clock.js';
 
 export interface AdminOptions {
   tracker?: HealthTracker;
   metrics?: Metrics;
+  /** Incident and availability history, when a store is configured. */
+  history?: { store: IncidentStore; config: SwitchyardConfig; clock: Clock; beforeReport?: () => Promise<unknown> };
   /** Extra figures for /admin/health (probes sent, shared-state connection). */
   extra?: () => Record<string, unknown>;
 }
@@ -34,6 +43,36 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
     if (!tracker || !tracker.has(request.params.id)) return reply.code(404).send(unknownDeployment(request.params.id));
     tracker.release(request.params.id);
     return tracker.snapshot().deployments.find((deployment) => deployment.id === request.params.id);
+  });
+
+  const noHistory = { error: { type: 'not_found_error', message: 'no incident store is configured (store: false)' } };
+  app.get<{ Querystring: { since?: string; limit?: string } }>('/admin/incidents', async (request, reply) => {
+    const history = options.history;
+    if (!history) return reply.code(404).send(noHistory);
+    try {
+      const now = history.clock.now();
+      const since = parseSince(request.query.since ?? '24h', now);
+      const limit = request.query.limit ? Number.parseInt(request.query.limit, 10) : 100;
+      return { incidents: await incidentsWithTimeline(history.store, { since, now, limit }) };
+    } catch (error) {
+      return reply.code(400).send({ error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) } });
+    }
+  });
+
+  app.get<{ Querystring: { since?: string; format?: string } }>('/admin/report', async (request, reply) => {
+    const history = options.history;
+    if (!history) return reply.code(404).send(noHistory);
+    try {
+      const now = history.clock.now();
+      const since = parseSince(request.query.since ?? '24h', now);
+      const format = parseReportFormat(request.query.format ?? 'json');
+      await history.beforeReport?.();
+      const report = await reportForConfig(history.store, history.config, { since, now });
+      if (format === 'json') return report;
+      return reply.header('content-type', format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8').send(formatReport(report, format));
+    } catch (error) {
+      return reply.code(400).send({ error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) } });
+    }
   });
 
   if (metrics) {

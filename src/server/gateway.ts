@@ -14,6 +14,8 @@ import type { StateChange } from '../health/deployment-state.js';
 import { probeDeployment } from '../providers/probe-deployment.js';
 import { createMetrics, type Metrics } from '../control/metrics.js';
 import { registerAdminRoutes } from '../control/admin-api.js';
+import { startHistory, type RunningHistory } from '../incidents/start-history.js';
+import type { AlertSink } from '../incidents/alerts/alert-sink.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
 import { createApp } from './create-app.js';
@@ -31,6 +33,8 @@ export interface GatewayOptions {
   port?: number;
   /** Replica name in logs and shared state (default: random). */
   replicaId?: string;
+  /** Replaces the alert sinks built from `alerts` (tests). */
+  alertSinks?: AlertSink[];
 }
 
 export interface RunningGateway {
@@ -41,6 +45,7 @@ export interface RunningGateway {
   /** Present unless health.enabled is false. */
   tracker?: HealthTracker;
   share?: RedisHealthShare;
+  history: RunningHistory;
   close(): Promise<void>;
 }
 
@@ -103,6 +108,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await share.start();
   }
 
+  const history = await startHistory({
+    config,
+    clock,
+    logger,
+    ...(tracker ? { tracker } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.replicaId ? { replicaId: options.replicaId } : {}),
+    ...(options.alertSinks ? { sinks: options.alertSinks } : {}),
+  });
+
   const router = new Router({
     config,
     routes,
@@ -128,6 +143,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registerAdminRoutes(app, {
       tracker,
       metrics,
+      ...(history.store
+        ? { history: { store: history.store, config, clock, beforeReport: () => history.writer?.flush() ?? Promise.resolve() } }
+        : {}),
       extra: () => ({ probesSent: prober?.sent ?? 0, sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off' }),
     });
   }
@@ -141,9 +159,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     router,
     tracker,
     share,
+    history,
     async close() {
       prober?.stop();
       await app.close();
+      await history.close();
       await share?.close();
       metrics?.close();
       await pools.close();

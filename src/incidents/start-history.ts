@@ -18,6 +18,8 @@ import { StatusPagePoller } from './status-pages/status-page-poller.js';
 import { recordAcknowledgementsWith } from './status-pages/record-acknowledgements.js';
 import type { DeploymentPlacement } from './deployment-topology.js';
 import type { AlertSink } from './alerts/alert-sink.js';
+import { createAlertSinks } from './alerts/create-alert-sinks.js';
+import { claimedSink, redisAlertClaims, type AlertClaims } from './alerts/redis-alert-claims.js';
 
 export interface HistoryOptions {
   config: SwitchyardConfig;
@@ -62,6 +64,14 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
     ? new RollupCollector({ writer, clock, ...(options.tracker ? { onStateChange: (listener) => options.tracker!.onStateChange(listener) } : {}) })
     : undefined;
 
+  // Replicas sharing health through Redis send each alert once even without a shared database.
+  let claims: AlertClaims | undefined;
+  let sinks = options.sinks;
+  if (options.tracker && config.health.shared) {
+    claims = redisAlertClaims(config.health.shared.redisUrl, { keyPrefix: `${config.health.shared.keyPrefix}:alerts` });
+    sinks = (sinks ?? createAlertSinks(config.alerts)).map((sink) => claimedSink(sink, claims!));
+  }
+
   let incidents: RunningIncidents | undefined;
   if (options.tracker) {
     incidents = startIncidents({
@@ -73,7 +83,7 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
       owner: replicaId,
       logger,
       ...(options.random ? { random: options.random } : {}),
-      ...(options.sinks ? { sinks: options.sinks } : {}),
+      ...(sinks ? { sinks } : {}),
       ...(store ? { repository: new StoreIncidentRepository(store), outbox: new StoreAlertOutbox(store) } : {}),
     });
   }
@@ -101,6 +111,7 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
       collector?.close();
       await writer?.close();
       await store?.close();
+      await claims?.close();
     },
   };
 }

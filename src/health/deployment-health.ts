@@ -292,7 +292,8 @@ export class DeploymentHealth {
 
   breakerView(): BreakerView {
     return {
-      ...this.window.view(),
+      // Breakers judge counts and runs; latency percentiles are not needed on every outcome.
+      ...this.window.view(false),
       consecutiveFailures: this.run.consecutiveFailures,
       failureRateBeforeRun: this.run.failureRateBeforeRun,
       attemptsSinceRunStart: this.run.attemptsSinceRunStart(),
@@ -332,7 +333,8 @@ export class DeploymentHealth {
   }
 
   private updateDegradation(): void {
-    const view = this.window.view();
+    const latencyMatters = this.settings.latencyP95ThresholdMs !== undefined || this.settings.timeToFirstTokenP95ThresholdMs !== undefined;
+    const view = this.window.view(latencyMatters);
     const reason = degradationReason(view, this.settings);
     if (reason) this.transition('degraded', reason, 'local', this.clock.now());
     else if (this.currentState === 'degraded' && recoveredFromDegradation(view, this.settings)) {

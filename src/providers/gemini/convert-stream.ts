@@ -4,7 +4,6 @@
 // whole, so each becomes block-start, one tool-input-delta with the JSON of its args, block-end.
 // The finish reason and final usage ride on the last chunk; `finish` is emitted when the body ends
 // after one was seen (a body that ends without one ends without `finish`: the caller reports it).
-import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import type { Usage } from '../../canonical/usage.js';
@@ -17,24 +16,11 @@ import { mapGeminiBlockReason, mapGeminiFinishReason } from './map-finish-reason
 import { blockReasonOf, firstCandidate, nonEmptyString, readParts, type ReadPart } from './read-candidate.js';
 import { syntheticToolCallId } from './tool-call-ids.js';
 import { createGeminiToolNameMap, type GeminiToolNameMap } from './tool-names.js';
+import { parseStreamObject } from '../parse-stream-object.js';
 
 /** Parses one `data:` payload; throws UpstreamError (server, malformed_stream) on anything but a JSON object. */
 export function parseGeminiChunk(provider: string, data: string): GeminiGenerateContentResponse {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch (error) {
-    throw new UpstreamError({
-      kind: 'server',
-      providerCode: 'malformed_stream',
-      message: `${provider} stream carried data that is not JSON`,
-      cause: error,
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UpstreamError({ kind: 'server', providerCode: 'malformed_stream', message: `${provider} stream chunk is not an object` });
-  }
-  return parsed as GeminiGenerateContentResponse;
+  return parseStreamObject(provider, data) as GeminiGenerateContentResponse;
 }
 
 /** The state of one stream: the open text or thinking block, whether tools were called, the last reason and usage. */

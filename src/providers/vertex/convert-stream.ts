@@ -2,13 +2,13 @@
 // answered: Claude's streamRawPredict speaks Anthropic SSE (named events, a `type` in every payload),
 // Gemini's streamGenerateContent?alt=sse bare `data:` chunks without a `type`. The first event
 // decides; each is then read by its own converter, exactly as the Anthropic and Gemini adapters do.
-import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import { readSseEvents, type SseEvent } from '../../transport/sse.js';
 import { AnthropicStreamConverter } from '../anthropic/convert-stream.js';
 import type { GeminiConvertContext } from '../gemini/convert-response.js';
 import { GeminiStreamConverter } from '../gemini/convert-stream.js';
+import { parseStreamObject } from '../parse-stream-object.js';
 
 /** Anthropic events whose data is read; others (ping, future types) are skipped unread, as the Anthropic adapter does. */
 const anthropicEvents = new Set([
@@ -22,21 +22,7 @@ const anthropicEvents = new Set([
 ]);
 
 function parseObject(data: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch (error) {
-    throw new UpstreamError({
-      kind: 'server',
-      providerCode: 'malformed_stream',
-      message: 'vertex stream carried data that is not JSON',
-      cause: error,
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UpstreamError({ kind: 'server', providerCode: 'malformed_stream', message: 'vertex stream event is not an object' });
-  }
-  return parsed as Record<string, unknown>;
+  return parseStreamObject('vertex', data);
 }
 
 type Reader =

@@ -26,9 +26,10 @@ const claudeTarget: DeploymentTarget = {
 
 const novaTarget: DeploymentTarget = { ...claudeTarget, id: 'bedrock-nova', model: 'us.amazon.nova-pro-v1:0' };
 
-function adapterWith(credentials: AwsCredentialIdentity = testCredentials) {
+function adapterWith(credentials: AwsCredentialIdentity = testCredentials, environment: Record<string, string> = {}) {
   let calls = 0;
   const adapter = createBedrockAdapter({
+    environment,
     credentials: async () => {
       calls++;
       return credentials;
@@ -170,6 +171,15 @@ describe('credentials', () => {
     expect(calls()).toBe(0);
   });
 
+  it('takes AWS_BEARER_TOKEN_BEDROCK from the environment as the AWS SDKs do, when the deployment has no key', async () => {
+    const { adapter, calls } = adapterWith(testCredentials, { AWS_BEARER_TOKEN_BEDROCK: 'bedrock-env-token-for-tests' });
+    const wire = await adapter.buildRequest(simpleTextRequest(), claudeTarget);
+    expect(wire.headers.authorization).toBe('Bearer bedrock-env-token-for-tests');
+    expect(calls()).toBe(0);
+    const own = await adapter.buildRequest(simpleTextRequest(), { ...claudeTarget, apiKey: 'deployment-key' });
+    expect(own.headers.authorization).toBe('Bearer deployment-key');
+  });
+
   it('asks the injected provider on every signed request (the provider does its own caching)', async () => {
     const { adapter, calls } = adapterWith();
     await adapter.buildRequest(simpleTextRequest(), claudeTarget);
@@ -183,6 +193,7 @@ describe('credentials', () => {
         throw new Error('Could not load credentials from any providers');
       },
       clock: new ManualClock(signingTime),
+      environment: {},
     });
     const failure = adapter.buildRequest(simpleTextRequest(), claudeTarget);
     await expect(failure).rejects.toBeInstanceOf(UpstreamError);

@@ -22,6 +22,8 @@ export interface BedrockAdapterOptions {
   credentials?: AwsCredentialIdentityProvider;
   /** The signing date comes from here. */
   clock?: Clock;
+  /** Where AWS_BEARER_TOKEN_BEDROCK is looked up (default: the process environment). */
+  environment?: Record<string, string | undefined>;
 }
 
 const eventStreamType = 'application/vnd.amazon.eventstream';
@@ -91,8 +93,10 @@ export function createBedrockAdapter(options: BedrockAdapterOptions = {}): Provi
       const url = bedrockUrl(target, api, request.stream);
       const body = requestBody(request, target, api);
       const headers = unsignedHeaders(target, api, request.stream);
-      if (target.apiKey !== undefined && target.apiKey.length > 0) {
-        return { method: 'POST', url, headers: bearerHeaders(headers, target.apiKey), body };
+      // A Bedrock API key: the deployment's own, else AWS_BEARER_TOKEN_BEDROCK as the AWS SDKs read it.
+      const apiKey = target.apiKey || (options.environment ?? process.env).AWS_BEARER_TOKEN_BEDROCK;
+      if (apiKey !== undefined && apiKey.length > 0) {
+        return { method: 'POST', url, headers: bearerHeaders(headers, apiKey), body };
       }
       const credentials = await resolveCredentials(credentialsFor(target.awsProfile), target.id);
       const signed = await signBedrockRequest({

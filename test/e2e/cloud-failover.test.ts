@@ -23,6 +23,7 @@ const control = (method: string, path: string, body?: unknown) =>
 
 beforeAll(async () => {
   // The Bedrock adapter finds these through the standard AWS credential chain (environment first).
+  delete process.env.AWS_BEARER_TOKEN_BEDROCK;
   process.env.AWS_ACCESS_KEY_ID = simulatorAwsCredentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = simulatorAwsCredentials.secretAccessKey;
   simulator = await startSimulator({ port: 0, seed: 5 });

@@ -70,7 +70,7 @@ export const legend = [
   'ok (all) / ok (fault): requests answered completely (stream: message_stop, no error event), over the whole scenario / those sent during the fault.',
   'detected after: fault start → the failing deployment ejected (ej) or degraded (deg), or the failure domain marked degraded (dom); two replicas: on both.',
   'to failing (cl+pr): requests the failing upstream(s) received while the fault lasted (simulator /_sim/stats delta; domain: both members),',
-  '  split into client attempts (router observer) + active probes.',
+  '  split into client attempts (the router’s switchyard:attempt channel) + active probes.',
   'p50 / p99: client latency of every request, baseline = the 8 s before the fault, during = sent after detection until the heal.',
   'readmitted: heal → every failing deployment (and the domain) healthy for good (its last return to healthy), on every replica.',
   'flaps: during the fault, returns to healthy plus ejections from service after the first; (ejections) = every transition into ejected,',

@@ -15,6 +15,7 @@ import { scenarios, changedKnobs, routeName, upstreamTiming } from './scenarios.
 import { measure } from './measure.mjs';
 import { formatTable, legend, targets } from './report.mjs';
 import { startRedisServer } from './redis-server.mjs';
+import diagnosticsChannel from 'node:diagnostics_channel';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({
@@ -92,6 +93,12 @@ async function runScenario(scenario) {
   let faultAt = Number.POSITIVE_INFINITY;
   let detectionSnapshotTaken = false;
   const config = parseConfig(scenario.config({ simulatorUrl: simulator.url, redisUrl: redis?.url }), {});
+  // Client attempts as the router publishes them (every replica runs in this process).
+  const onAttempt = (event) => {
+    const now = performance.now();
+    attempts.push({ deployment: event.deployment, kind: event.kind, start: now - event.latencyMs, end: now });
+  };
+  diagnosticsChannel.subscribe('switchyard:attempt', onAttempt);
   const gateways = [];
   for (let replica = 0; replica < replicas; replica += 1) {
     const gateway = await startGateway({
@@ -99,12 +106,6 @@ async function runScenario(scenario) {
       port: 0,
       replicaId: `bench-${replica}`,
       logger: createLogger('silent'),
-      observer: {
-        onAttempt: (_route, record) => {
-          const now = performance.now();
-          attempts.push({ replica, deployment: record.deployment, kind: record.kind, start: now - record.latencyMs, end: now });
-        },
-      },
     });
     gateway.tracker.onStateChange((change) => {
       const t = performance.now();
@@ -145,6 +146,7 @@ async function runScenario(scenario) {
   const endAt = performance.now();
   const records = await load.stop();
   for (const gateway of gateways) await gateway.close();
+  diagnosticsChannel.unsubscribe('switchyard:attempt', onAttempt);
   const row = measure(scenario, { records, changes, attempts, stats, replicas, startAt, faultAt, healAt, endAt });
   const failed = row.failures.length;
   progress(`${scenario.name}: ${row.sent} requests, ${failed} failed${failed ? ` (first: ${row.failures[0].error})` : ''}`);

@@ -46,11 +46,6 @@ export interface RoutedStream extends RoutedBase {
   events: AsyncIterable<CanonicalStreamEvent>;
 }
 
-export interface RouterObserver {
-  /** Every attempt, as it ends (for streams: when the stream ends). */
-  onAttempt?(route: string, record: AttemptRecord): void;
-}
-
 export interface RouterOptions {
   config: SwitchyardConfig;
   routes: RouteTable;
@@ -60,7 +55,6 @@ export interface RouterOptions {
   random: Random;
   adapterFor: (provider: ProviderKind) => ProviderAdapter;
   call?: CallDeployment;
-  observer?: RouterObserver;
 }
 
 /** Preallocated: aborting with a reason avoids building a DOMException with a stack on every failure. */
@@ -162,7 +156,6 @@ export class Router {
         status: error?.status,
         retryAfterMs: error?.retryAfterMs,
       });
-      this.options.observer?.onAttempt?.(route.name, record);
       publishAttempt({
         route: route.name,
         deployment: deployment.id,

@@ -3,7 +3,7 @@
 // demo, the benchmarks and the end-to-end tests run.
 import type { SwitchyardConfig } from '../config/schema.js';
 import { RouteTable } from '../routing/resolve-route.js';
-import { Router, type RouterObserver } from '../routing/router.js';
+import { Router } from '../routing/router.js';
 import { UpstreamPools } from '../transport/upstream-pools.js';
 import { adapterFor } from '../providers/registry.js';
 import { admitAll, type HealthGate } from '../health/health-gate.js';
@@ -28,7 +28,6 @@ export interface GatewayOptions {
   clock?: Clock;
   random?: Random;
   logger?: Logger;
-  observer?: RouterObserver;
   /** Overrides config.server.port (0 picks a free port). */
   port?: number;
   /** Replica name in logs and shared state (default: random). */
@@ -126,7 +125,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clock,
     random: options.random ?? systemRandom,
     adapterFor,
-    observer: options.observer,
   });
   const app = createApp({
     router,

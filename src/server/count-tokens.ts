@@ -1,9 +1,10 @@
-// POST /v1/messages/count_tokens: asked of the route's first Anthropic deployment that answers,
-// otherwise estimated locally (about four characters a token), as PROTOCOLS §8 allows.
+// POST /v1/messages/count_tokens: asked of the route's first Anthropic deployment that answers
+// within the time limit, otherwise estimated locally (about four characters a token), as PROTOCOLS §8 allows.
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { ResolvedRoute } from '../routing/resolve-route.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import { toDeploymentTarget } from '../providers/deployment-target.js';
+import { buildAnthropicHeaders } from '../providers/anthropic/adapter.js';
 
 export function estimateInputTokens(request: CanonicalRequest): number {
   const text = JSON.stringify([request.system, request.messages, request.tools ?? []]);
@@ -15,25 +16,21 @@ export async function countTokens(
   route: ResolvedRoute,
   pools: UpstreamPools,
   signal: AbortSignal,
+  timeoutMs: number,
 ): Promise<{ input_tokens: number; estimated?: boolean }> {
   for (const deployment of route.deployments) {
     if (deployment.provider !== 'anthropic') continue;
     const target = toDeploymentTarget(deployment);
     const url = new URL(`${target.baseUrl}/v1/messages/count_tokens`);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'anthropic-version': request.anthropicVersion ?? '2023-06-01',
-      ...target.headers,
-    };
-    if (target.apiKey) headers['x-api-key'] = target.apiKey;
-    if (request.anthropicBeta?.length) headers['anthropic-beta'] = request.anthropicBeta.join(',');
     try {
       const answer = await pools.get(url.origin).request({
         method: 'POST',
         path: url.pathname,
-        headers,
+        // The same headers as a Messages call (deployment key, version, betas), never the client's.
+        headers: buildAnthropicHeaders({ ...request, stream: false }, target),
         body: JSON.stringify({ ...request.original.body, model: deployment.model }),
-        signal,
+        // A hung upstream must not hang the client: give up and estimate.
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
       });
       const text = await answer.body.text();
       if (answer.statusCode === 200) {

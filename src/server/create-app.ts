@@ -33,6 +33,8 @@ export interface AppOptions {
   logger: Logger;
   bodyLimitBytes: number;
   pingIntervalMs: number;
+  /** How long count_tokens waits for an upstream before estimating. */
+  countTokensTimeoutMs: number;
 }
 
 function frameworkError(error: FastifyError): GatewayError {
@@ -105,7 +107,7 @@ export function createApp(options: AppOptions) {
       const route = options.routes.resolve(canonical.model);
       const controller = new AbortController();
       reply.raw.on('close', () => controller.abort());
-      const counted = await countTokens(canonical, route, options.pools, controller.signal);
+      const counted = await countTokens(canonical, route, options.pools, controller.signal, options.countTokensTimeoutMs);
       return reply.header('x-request-id', requestId).send({ input_tokens: counted.input_tokens });
     } catch (error) {
       sendError(reply, dialect, toGatewayError(error), requestId);

@@ -134,6 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
     pingIntervalMs: config.server.pingIntervalMs,
+    countTokensTimeoutMs: config.timeouts.firstTokenMs,
   });
   let metrics: Metrics | undefined;
   if (config.admin.enabled) {

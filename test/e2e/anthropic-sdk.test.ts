@@ -124,5 +124,17 @@ describe('Anthropic SDK through Switchyard', () => {
     expect(ids).toEqual(expect.arrayContaining(['claude-sonnet-4-6', 'sonnet']));
     const counted = await client.messages.countTokens({ model: 'sonnet', messages: [{ role: 'user', content: 'Count these words please.' }] });
     expect(counted.input_tokens).toBeGreaterThan(0);
+    // Asked of the Anthropic deployment itself, with its own key.
+    const seen = (await harness.lastRequest('claude-a')) as unknown as { url: string; headers: Record<string, string>; body: Record<string, unknown> };
+    expect(seen.url).toContain('/v1/messages/count_tokens');
+    expect(seen.headers['x-api-key']).toBe(providerKey);
+    expect(seen.body.model).toBe('claude-sonnet-4-6');
+  });
+
+  it('estimates the count when the Anthropic deployment does not answer in time', async () => {
+    await harness.fault({ target: 'claude-*', kind: 'hang' });
+    const text = 'Count these words please, even with every upstream hung.';
+    const counted = await client.messages.countTokens({ model: 'sonnet', messages: [{ role: 'user', content: text }] });
+    expect(counted.input_tokens).toBeGreaterThan(text.length / 4);
   });
 });

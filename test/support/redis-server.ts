@@ -1,19 +1,8 @@
 // A real redis-server for tests, on a free loopback port, with no persistence. It can be stopped
 // and started again on the same port, to test what happens when Redis goes away mid-run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export class TestRedis {
   private process?: ChildProcess;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { deploymentSchema, routeSchema } from '../../../src/config/schema.js';
 import { defaultLatencyPolicy } from '../../../src/routing/policies/latency.js';
-import { orderByPriority, priorityPolicy } from '../../../src/routing/policies/priority.js';
+import { priorityPolicy } from '../../../src/routing/policies/priority.js';
 import { routingPolicies } from '../../../src/routing/policies/routing-policy.js';
 import { weightedPolicy } from '../../../src/routing/policies/weighted.js';
 import { seededRandom } from '../../../src/util/random.js';
@@ -18,13 +18,6 @@ describe('priority policy', () => {
     for (const seed of [0, 1, 123456]) {
       expect(priorityPolicy(candidates, seededRandom(seed))).toEqual(['primary', 'secondary', 'tertiary']);
     }
-  });
-
-  it('keeps orderByPriority working for the router: a copy in config order', () => {
-    const deployments = [{ id: 'b' }, { id: 'a' }] as unknown as Parameters<typeof orderByPriority>[0];
-    const ordered = orderByPriority(deployments);
-    expect(ordered.map((deployment) => deployment.id)).toEqual(['b', 'a']);
-    expect(ordered).not.toBe(deployments);
   });
 });
 

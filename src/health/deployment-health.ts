@@ -47,6 +47,13 @@ export class DeploymentHealth {
   private currentState: DeploymentState = 'healthy';
   private currentReason = 'no outcomes yet';
   private currentSince: number;
+  /**
+   * When the last decision was taken (ejection, probing, readmission, isolation), here or on another
+   * replica. A remote decision older than it is stale. The deployment's creation and the
+   * healthy ⇄ degraded flips each replica derives from its own window are not decisions: a replica
+   * that starts late, or flips to degraded just after another ejected, must still apply the ejection.
+   */
+  private lastDecisionAt = Number.NEGATIVE_INFINITY;
   private ejectionCount = 0;
   private ejectedUntil: number | undefined;
   /** Start of the current stable period, from which the ejection count decays. */
@@ -171,7 +178,7 @@ export class DeploymentHealth {
    */
   applyRemote(change: RemoteStateChange): boolean {
     this.evaluate();
-    if (!(change.at >= this.currentSince)) return false;
+    if (!(change.at >= this.lastDecisionAt)) return false;
     // Only a release (healthy) ends an isolation, here as locally.
     if (this.currentState === 'isolated' && change.to !== 'healthy') return false;
     switch (change.to) {
@@ -380,6 +387,8 @@ export class DeploymentHealth {
     if (from === to) return;
     this.currentState = to;
     this.currentSince = at;
+    const derivedFlip = to === 'degraded' || (from === 'degraded' && to === 'healthy');
+    if (!derivedFlip) this.lastDecisionAt = Math.max(this.lastDecisionAt, at);
     const change: StateChange = { kind: 'deployment', id: this.id, from, to, reason, at, origin };
     if (to === 'ejected') {
       change.ejectedUntil = this.ejectedUntil;

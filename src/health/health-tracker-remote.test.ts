@@ -163,3 +163,35 @@ describe('HealthTracker counts across replicas', () => {
     expect(entry.timeToFirstTokenP95Ms!).toBeLessThan(440);
   });
 });
+
+describe('HealthTracker.applyRemoteState: what makes a remote decision stale', () => {
+  it('applies an ejection decided before this replica started, or before its own degraded flip', async () => {
+    const clock = new ManualClock();
+    const decidedAt = clock.now();
+    await clock.advance(5_000);
+    // A replica that starts after the decision (its creation is no decision).
+    const late = replica(clock);
+    expect(late.tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: 'remote', at: decidedAt, ejectedUntil: decidedAt + 20_000 })).toBe(true);
+    expect(late.entry().state).toBe('ejected');
+
+    // A replica whose own window flipped it to degraded just after the other replica decided.
+    const flipped = replica(clock);
+    for (let index = 0; index < 20; index += 1) {
+      flipped.tracker.record('claude', index % 4 === 0 ? down : { kind: 'success', latencyMs: 5 });
+      await clock.advance(50);
+    }
+    expect(flipped.entry().state).toBe('degraded');
+    expect(flipped.tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: 'remote', at: decidedAt, ejectedUntil: decidedAt + 20_000 })).toBe(true);
+    expect(flipped.entry().state).toBe('ejected');
+  });
+
+  it('ignores a remote decision older than a decision taken here', async () => {
+    const clock = new ManualClock();
+    const { tracker, entry } = replica(clock);
+    const staleAt = clock.now();
+    await clock.advance(1_000);
+    tracker.isolate('claude', 'maintenance');
+    expect(tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: 'remote', at: staleAt })).toBe(false);
+    expect(entry().state).toBe('isolated');
+  });
+});

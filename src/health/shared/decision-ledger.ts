@@ -2,13 +2,8 @@
 // deployment (its own or another replica's), so an older decision arriving late never overrides a
 // newer one; and its own decisions that did not reach Redis (made while Redis was away, or whose write
 // failed), to be written once Redis is back.
-//
-// Why the share keeps this itself rather than relying on the tracker's own staleness rule: the tracker
-// ignores a remote decision older than the deployment's latest change of any kind, and two of those
-// changes are not decisions: the deployment's creation (a replica that starts after an ejection would
-// ignore it) and the healthy ⇄ degraded flips each replica derives from its window (a flip on this
-// replica a few milliseconds after another replica ejected, or a clock a little ahead, would make it
-// ignore the ejection).
+// The tracker applies the same rule to what reaches it; the ledger also covers decisions found in
+// Redis at start and own decisions still to be written.
 import type { StateChange } from '../deployment-state.js';
 import type { SharedDecision } from './shared-health-messages.js';
 

@@ -279,16 +279,11 @@ export class RedisHealthShare {
     this.applyDecision(decision);
   }
 
-  /**
-   * Applies another replica's decision unless a newer one is known. The tracker refuses a decision
-   * older than the deployment's latest change; when that change is not a decision (the deployment's
-   * creation, a degraded flip) the time is raised to it so the decision still applies (see ledger).
-   */
+  /** Applies another replica's decision unless a newer one is known (the tracker checks it too). */
   private applyDecision(decision: SharedDecision): void {
     if (!this.tracker.has(decision.id) || this.ledger.isSuperseded(decision)) return;
-    const since = this.tracker.snapshot().deployments.find((entry) => entry.id === decision.id)?.since ?? decision.at;
     const { replica: _replica, ...change } = decision;
-    this.tracker.applyRemoteState({ ...change, at: Math.max(decision.at, since) });
+    this.tracker.applyRemoteState(change);
     this.ledger.note(decision.id, decision.at);
   }
 

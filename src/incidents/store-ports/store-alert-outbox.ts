@@ -9,9 +9,8 @@
 //   port's `attempts` (made so far) is read as claims before this one, so a claim whose lease ran out
 //   without an outcome (a replica that died mid-send) counts as an attempt; the counts passed to
 //   retryLater and abandon are not stored.
-// - leases: markAlertSent / markAlertFailed do not check the lease holder, so the adapter reads the row
-//   and checks it first. Between that read and the write another replica can take over an expired lease;
-//   the outcome then still lands (at worst one more delivery, which receivers dedupe by idempotency key).
+// Leases are checked by the store in the same statement that records the outcome: a replica whose
+// lease was taken over cannot overwrite the new holder's work.
 import type { Alert } from '../alerts/alert.js';
 import type { AlertOutbox, ClaimRequest, NewOutboxEntry, OutboxEntry } from '../alerts/alert-outbox.js';
 import type { AlertRecord } from '../store/alert-record.js';
@@ -23,17 +22,9 @@ export interface StoredAlertPayload {
   alert: Alert;
 }
 
-interface RowRef {
-  id: number;
-  incidentId: string;
-}
-
-/** Upper bound on the rows one incident has in the outbox (transitions × sinks), for the lease check. */
-const rowsPerIncidentLimit = 10_000;
-
 export class StoreAlertOutbox implements AlertOutbox {
   /** Dedup key → outbox row, for the entries this instance added or claimed (the store looks rows up by id). */
-  private readonly rows = new Map<string, RowRef>();
+  private readonly rows = new Map<string, number>();
 
   constructor(private readonly store: IncidentStore) {}
 
@@ -53,47 +44,32 @@ export class StoreAlertOutbox implements AlertOutbox {
   async claimDue(request: ClaimRequest): Promise<OutboxEntry[]> {
     const records = await this.store.claimDueAlerts(request.owner, request.now, request.limit, request.leaseMs);
     return records.map((record) => {
-      this.rows.set(record.dedupKey, { id: record.id, incidentId: record.incidentId });
+      this.rows.set(record.dedupKey, record.id);
       return entryOf(record);
     });
   }
 
+  // Like the in-memory outbox, a lease that ran out still counts while nobody else has claimed the
+  // entry (a slow send that succeeded is recorded). A key this instance never claimed is not its to settle.
   async complete(dedupKey: string, owner: string, at: number): Promise<boolean> {
-    const row = await this.leasedRow(dedupKey, owner);
-    if (!row) return false;
-    await this.store.markAlertSent(row.id, at);
-    this.rows.delete(dedupKey);
-    return true;
+    return this.settle(dedupKey, (id) => this.store.markAlertSent(id, at, owner));
   }
 
   async retryLater(dedupKey: string, owner: string, retry: { availableAt: number; attempts: number; lastError: string }): Promise<boolean> {
-    const row = await this.leasedRow(dedupKey, owner);
-    if (!row) return false;
-    await this.store.markAlertFailed(row.id, retry.availableAt, retry.lastError);
-    // The lease is released: the next claim (by any instance) maps the row again.
-    this.rows.delete(dedupKey);
-    return true;
+    return this.settle(dedupKey, (id) => this.store.markAlertFailed(id, retry.availableAt, retry.lastError, owner));
   }
 
   async abandon(dedupKey: string, owner: string, failure: { at: number; attempts: number; lastError: string }): Promise<boolean> {
-    const row = await this.leasedRow(dedupKey, owner);
-    if (!row) return false;
-    await this.store.markAlertFailed(row.id, null, failure.lastError);
-    this.rows.delete(dedupKey);
-    return true;
+    return this.settle(dedupKey, (id) => this.store.markAlertFailed(id, null, failure.lastError, owner));
   }
 
-  /**
-   * The row when it is pending and leased to `owner`. Like the in-memory outbox, a lease that ran out
-   * still counts while nobody else has claimed the entry: a slow send that succeeded is recorded.
-   * A key this instance never claimed cannot be leased to the caller through it.
-   */
-  private async leasedRow(dedupKey: string, owner: string): Promise<AlertRecord | undefined> {
-    const known = this.rows.get(dedupKey);
-    if (!known) return undefined;
-    const rows = await this.store.listAlerts({ incidentId: known.incidentId, limit: rowsPerIncidentLimit });
-    const row = rows.find((candidate) => candidate.id === known.id);
-    return row && row.status === 'pending' && row.leaseOwner === owner ? row : undefined;
+  private async settle(dedupKey: string, write: (id: number) => Promise<boolean>): Promise<boolean> {
+    const id = this.rows.get(dedupKey);
+    if (id === undefined) return false;
+    const changed = await write(id);
+    // Settled or taken over: either way the next claim (by any instance) maps the row again.
+    this.rows.delete(dedupKey);
+    return changed;
   }
 }
 

@@ -77,9 +77,16 @@ export interface IncidentStore {
   enqueueAlert(alert: NewAlert): Promise<EnqueuedAlert>;
   /** Leases up to `limit` due alerts to `replicaId` for `leaseMs` (default 60 s); no two replicas get the same one. */
   claimDueAlerts(replicaId: string, now: number, limit: number, leaseMs?: number): Promise<AlertRecord[]>;
-  markAlertSent(id: number, sentAt?: number): Promise<void>;
-  /** Releases the lease and retries at `nextAttemptAt`, or gives up (status abandoned) when it is null. */
-  markAlertFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void>;
+  /**
+   * Marks a pending alert sent. With `leaseOwner`, only while that replica holds the lease (checked in
+   * the same statement, so a lease taken over meanwhile is never overwritten). True when it changed.
+   */
+  markAlertSent(id: number, sentAt?: number, leaseOwner?: string): Promise<boolean>;
+  /**
+   * Releases the lease and retries at `nextAttemptAt`, or gives up (status abandoned) when it is null;
+   * `leaseOwner` as for markAlertSent. True when it changed.
+   */
+  markAlertFailed(id: number, nextAttemptAt: number | null, error: string, leaseOwner?: string): Promise<boolean>;
   listAlerts(query?: AlertQuery): Promise<AlertRecord[]>;
 
   /** Adds the rows to the per-minute rollups (counters summed, histograms merged), in one transaction. */

@@ -18,7 +18,7 @@ import { scheduleRetention, type RetentionSchedule } from './retention-schedule.
 import { coalesceRollups, storedDeploymentRow, storedRouteRow } from './rollup-math.js';
 import type { DeploymentAvailability, PruneResult, RollupRow, RouteAvailability, TimeRange, WriteRollupsOptions } from './rollup-rows.js';
 import { StoreError } from './store-error.js';
-import { alertFromRow, incidentFromRow, truncateError, type DatabaseRow } from './store-rows.js';
+import { alertFromRow, incidentFromRow, truncateError, leaseOwnerCondition, type DatabaseRow } from './store-rows.js';
 import {
   insertIncidentSql,
   listIncidentsSql,
@@ -216,22 +216,30 @@ export class PostgresStore implements IncidentStore {
     return rows.map((row) => alertFromRow(row, decodeJson)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
   }
 
-  async markAlertSent(id: number, sentAt = this.clock.now()): Promise<void> {
-    await this.query(`UPDATE alert_outbox SET status = 'sent', sent_at = $1, lease_owner = NULL, lease_expires_at = NULL WHERE id = $2`, [sentAt, id]);
+  async markAlertSent(id: number, sentAt = this.clock.now(), leaseOwner?: string): Promise<boolean> {
+    const owner = leaseOwnerCondition(leaseOwner, '$3');
+    const rows = await this.query(
+      `UPDATE alert_outbox SET status = 'sent', sent_at = $1, lease_owner = NULL, lease_expires_at = NULL WHERE id = $2 AND status = 'pending'${owner.sql} RETURNING id`,
+      [sentAt, id, ...owner.parameters],
+    );
+    return rows.length > 0;
   }
 
-  async markAlertFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void> {
+  async markAlertFailed(id: number, nextAttemptAt: number | null, error: string, leaseOwner?: string): Promise<boolean> {
     if (nextAttemptAt === null) {
-      await this.query(
-        `UPDATE alert_outbox SET status = 'abandoned', last_error = $1, lease_owner = NULL, lease_expires_at = NULL WHERE id = $2 AND status = 'pending'`,
-        [truncateError(error), id],
+      const owner = leaseOwnerCondition(leaseOwner, '$3');
+      const rows = await this.query(
+        `UPDATE alert_outbox SET status = 'abandoned', last_error = $1, lease_owner = NULL, lease_expires_at = NULL WHERE id = $2 AND status = 'pending'${owner.sql} RETURNING id`,
+        [truncateError(error), id, ...owner.parameters],
       );
-      return;
+      return rows.length > 0;
     }
-    await this.query(
-      `UPDATE alert_outbox SET next_attempt_at = $1, last_error = $2, lease_owner = NULL, lease_expires_at = NULL WHERE id = $3 AND status = 'pending'`,
-      [nextAttemptAt, truncateError(error), id],
+    const owner = leaseOwnerCondition(leaseOwner, '$4');
+    const rows = await this.query(
+      `UPDATE alert_outbox SET next_attempt_at = $1, last_error = $2, lease_owner = NULL, lease_expires_at = NULL WHERE id = $3 AND status = 'pending'${owner.sql} RETURNING id`,
+      [nextAttemptAt, truncateError(error), id, ...owner.parameters],
     );
+    return rows.length > 0;
   }
 
   async listAlerts(query: AlertQuery = {}): Promise<AlertRecord[]> {

@@ -15,7 +15,7 @@ import { scheduleRetention, type RetentionSchedule } from './retention-schedule.
 import { coalesceRollups, storedDeploymentRow, storedRouteRow } from './rollup-math.js';
 import type { DeploymentAvailability, PruneResult, RollupRow, RouteAvailability, TimeRange, WriteRollupsOptions } from './rollup-rows.js';
 import { StoreError } from './store-error.js';
-import { alertFromRow, incidentFromRow, truncateError, type DatabaseRow } from './store-rows.js';
+import { alertFromRow, incidentFromRow, truncateError, leaseOwnerCondition, type DatabaseRow } from './store-rows.js';
 import {
   insertIncidentSql,
   listIncidentsSql,
@@ -222,22 +222,28 @@ export class SqliteStore implements IncidentStore {
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
   }
 
-  async markAlertSent(id: number, sentAt = this.clock.now()): Promise<void> {
-    this.run(`UPDATE alert_outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ?`, [sentAt, id]);
+  async markAlertSent(id: number, sentAt = this.clock.now(), leaseOwner?: string): Promise<boolean> {
+    const owner = leaseOwnerCondition(leaseOwner, '?');
+    const result = this.run(
+      `UPDATE alert_outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'pending'${owner.sql}`,
+      [sentAt, id, ...owner.parameters],
+    );
+    return result.changes > 0;
   }
 
-  async markAlertFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void> {
-    if (nextAttemptAt === null) {
-      this.run(
-        `UPDATE alert_outbox SET status = 'abandoned', last_error = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'pending'`,
-        [truncateError(error), id],
-      );
-      return;
-    }
-    this.run(
-      `UPDATE alert_outbox SET next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'pending'`,
-      [nextAttemptAt, truncateError(error), id],
-    );
+  async markAlertFailed(id: number, nextAttemptAt: number | null, error: string, leaseOwner?: string): Promise<boolean> {
+    const owner = leaseOwnerCondition(leaseOwner, '?');
+    const result =
+      nextAttemptAt === null
+        ? this.run(
+            `UPDATE alert_outbox SET status = 'abandoned', last_error = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'pending'${owner.sql}`,
+            [truncateError(error), id, ...owner.parameters],
+          )
+        : this.run(
+            `UPDATE alert_outbox SET next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'pending'${owner.sql}`,
+            [nextAttemptAt, truncateError(error), id, ...owner.parameters],
+          );
+    return result.changes > 0;
   }
 
   async listAlerts(query: AlertQuery = {}): Promise<AlertRecord[]> {

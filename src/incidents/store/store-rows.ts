@@ -66,3 +66,8 @@ export function alertFromRow(row: DatabaseRow, decodeJson: DecodeJson): AlertRec
 export function truncateError(error: string): string {
   return error.length > 1_000 ? `${error.slice(0, 1_000)}…` : error;
 }
+
+/** `AND lease_owner = <placeholder>` when an owner is given, so a lease taken over is never overwritten. */
+export function leaseOwnerCondition(leaseOwner: string | undefined, placeholder: string): { sql: string; parameters: string[] } {
+  return leaseOwner === undefined ? { sql: '', parameters: [] } : { sql: ` AND lease_owner = ${placeholder}`, parameters: [leaseOwner] };
+}

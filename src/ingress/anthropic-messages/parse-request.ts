@@ -139,7 +139,8 @@ function splitBetaFlags(value: string | string[]): string[] {
   return flags;
 }
 
-function invalidRequest(param: string, message: string): GatewayError {
+/** A 400 naming the field at fault, for every dialect that carries an Anthropic body. */
+export function invalidRequest(param: string, message: string): GatewayError {
   return new GatewayError({
     status: 400,
     code: 'SWITCHYARD_INVALID_REQUEST',

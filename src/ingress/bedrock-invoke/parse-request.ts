@@ -6,7 +6,7 @@
 // `anthropic_beta` becomes the betas an Anthropic upstream gets in its `anthropic-beta` header.
 import type { CanonicalRequest } from '../../canonical/request.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
-import { parseAnthropicRequest, type RequestHeaders } from '../anthropic-messages/parse-request.js';
+import { invalidRequest, parseAnthropicRequest, type RequestHeaders } from '../anthropic-messages/parse-request.js';
 import { parseBedrockInvokePath } from './parse-path.js';
 
 export function parseBedrockInvokeRequest(body: unknown, headers: RequestHeaders, url: string): CanonicalRequest {
@@ -44,14 +44,4 @@ function readBodyBetas(value: unknown): string[] {
     if (flag !== '') flags.push(flag);
   });
   return flags;
-}
-
-function invalidRequest(param: string, message: string): GatewayError {
-  return new GatewayError({
-    status: 400,
-    code: 'SWITCHYARD_INVALID_REQUEST',
-    message: `${param}: ${message}`,
-    param,
-    shouldRetry: false,
-  });
 }

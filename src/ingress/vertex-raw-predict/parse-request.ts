@@ -6,7 +6,7 @@
 // same-format upstreams receive: Anthropic's API rejects it.
 import type { CanonicalRequest } from '../../canonical/request.js';
 import { GatewayError } from '../../canonical/gateway-error.js';
-import { parseAnthropicRequest, type RequestHeaders } from '../anthropic-messages/parse-request.js';
+import { invalidRequest, parseAnthropicRequest, type RequestHeaders } from '../anthropic-messages/parse-request.js';
 import { parseVertexRawPredictPath } from './parse-path.js';
 
 export function parseVertexRawPredictRequest(body: unknown, headers: RequestHeaders, url: string): CanonicalRequest {
@@ -30,15 +30,7 @@ export function parseVertexCountTokensRequest(body: unknown, headers: RequestHea
 }
 
 function withoutVertexFields(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new GatewayError({
-      status: 400,
-      code: 'SWITCHYARD_INVALID_REQUEST',
-      message: 'body: expected a JSON object',
-      param: 'body',
-      shouldRetry: false,
-    });
-  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidRequest('body', 'expected a JSON object');
   const { anthropic_version: _version, ...anthropicBody } = body as Record<string, unknown>;
   return anthropicBody;
 }

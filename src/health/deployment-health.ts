@@ -47,12 +47,8 @@ export class DeploymentHealth {
   private currentState: DeploymentState = 'healthy';
   private currentReason = 'no outcomes yet';
   private currentSince: number;
-  /**
-   * When the last decision was taken (ejection, probing, readmission, isolation), here or on another
-   * replica. A remote decision older than it is stale. The deployment's creation and the
-   * healthy ⇄ degraded flips each replica derives from its own window are not decisions: a replica
-   * that starts late, or flips to degraded just after another ejected, must still apply the ejection.
-   */
+  /** Last eject/probe/readmit/isolate here or remotely: older remote decisions are stale. Creation and
+   *  the degraded flips each replica derives from its window are no decisions. */
   private lastDecisionAt = Number.NEGATIVE_INFINITY;
   private ejectionCount = 0;
   private ejectedUntil: number | undefined;
@@ -290,11 +286,8 @@ export class DeploymentHealth {
 
   /** Recent median latency figures, for the latency routing policy. */
   recentLatency(): { timeToFirstTokenP50Ms?: number; latencyP50Ms?: number } {
-    const view = this.window.view();
-    return {
-      ...(view.timeToFirstToken ? { timeToFirstTokenP50Ms: view.timeToFirstToken.p50 } : {}),
-      ...(view.latency ? { latencyP50Ms: view.latency.p50 } : {}),
-    };
+    const { timeToFirstToken, latency } = this.window.view();
+    return { ...(timeToFirstToken && { timeToFirstTokenP50Ms: timeToFirstToken.p50 }), ...(latency && { latencyP50Ms: latency.p50 }) };
   }
 
   breakerView(): BreakerView {

@@ -27,7 +27,14 @@ const resultsDir = join(root, '.tmp');
 const resultsFile = join(resultsDir, 'test-results.json');
 mkdirSync(resultsDir, { recursive: true });
 rmSync(resultsFile, { force: true });
-const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...extra]);
+const status = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${resultsFile}`,
+  ...extra,
+]);
 
 try {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));

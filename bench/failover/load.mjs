@@ -4,8 +4,16 @@
 // the client got a complete answer, and which deployment served it.
 import { Agent, request } from 'undici';
 
-const prompts = ['Summarise the incident in one line.', 'Name three colours of a railway signal.', 'What is a failure domain?'];
-const headers = { 'content-type': 'application/json', 'x-api-key': 'bench-client-key', 'anthropic-version': '2023-06-01' };
+const prompts = [
+  'Summarise the incident in one line.',
+  'Name three colours of a railway signal.',
+  'What is a failure domain?',
+];
+const headers = {
+  'content-type': 'application/json',
+  'x-api-key': 'bench-client-key',
+  'anthropic-version': '2023-06-01',
+};
 const clientTimeoutMs = 30_000;
 
 /** A stream is complete when it carries message_stop and no error event. */
@@ -27,12 +35,28 @@ async function send(agent, target, model, sequence, replicas) {
   const replica = sequence % replicas;
   // Stream or not alternates per replica, so that each replica sees the same mix.
   const stream = Math.floor(sequence / replicas) % 2 === 1;
-  const record = { sequence, replica, stream, start: performance.now(), end: 0, ok: false, status: 0, deployment: null, attempts: 0, error: null };
+  const record = {
+    sequence,
+    replica,
+    stream,
+    start: performance.now(),
+    end: 0,
+    ok: false,
+    status: 0,
+    deployment: null,
+    attempts: 0,
+    error: null,
+  };
   try {
     const response = await request(`${target}/v1/messages`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ model, max_tokens: 64, stream, messages: [{ role: 'user', content: prompts[sequence % prompts.length] }] }),
+      body: JSON.stringify({
+        model,
+        max_tokens: 64,
+        stream,
+        messages: [{ role: 'user', content: prompts[sequence % prompts.length] }],
+      }),
       dispatcher: agent,
       headersTimeout: clientTimeoutMs,
       bodyTimeout: clientTimeoutMs,

@@ -29,8 +29,13 @@ function detections(scenario, changes, replicas, faultAt) {
   return Array.from({ length: replicas }, (_, replica) => {
     const found = changes.find((change) => {
       if (change.replica !== replica || change.t < faultAt) return false;
-      if (scenario.detect.domain) return change.kind === 'domain' && change.id === scenario.detect.domain && change.to === 'degraded';
-      return change.kind === 'deployment' && scenario.failing.includes(change.id) && scenario.detect.states.includes(change.to);
+      if (scenario.detect.domain)
+        return change.kind === 'domain' && change.id === scenario.detect.domain && change.to === 'degraded';
+      return (
+        change.kind === 'deployment' &&
+        scenario.failing.includes(change.id) &&
+        scenario.detect.states.includes(change.to)
+      );
     });
     return found ? { t: found.t, state: found.to } : null;
   });
@@ -67,14 +72,22 @@ function flaps(scenario, changes, replicas, faultAt, healAt) {
     let ejectionCount = 0;
     for (const id of scenario.failing) {
       const during = changes.filter(
-        (change) => change.replica === replica && change.kind === 'deployment' && change.id === id && change.t >= faultAt && change.t < healAt,
+        (change) =>
+          change.replica === replica &&
+          change.kind === 'deployment' &&
+          change.id === id &&
+          change.t >= faultAt &&
+          change.t < healAt,
       );
       const returns = during.filter((change) => change.to === 'healthy').length;
-      const fromService = during.filter((change) => change.to === 'ejected' && (change.from === 'healthy' || change.from === 'degraded')).length;
+      const fromService = during.filter(
+        (change) => change.to === 'ejected' && (change.from === 'healthy' || change.from === 'degraded'),
+      ).length;
       flapCount += returns + Math.max(0, fromService - 1);
       ejectionCount += during.filter((change) => change.to === 'ejected').length;
     }
-    if (flapCount > worst.flaps || (flapCount === worst.flaps && ejectionCount > worst.ejections)) worst = { flaps: flapCount, ejections: ejectionCount };
+    if (flapCount > worst.flaps || (flapCount === worst.flaps && ejectionCount > worst.ejections))
+      worst = { flaps: flapCount, ejections: ejectionCount };
   }
   return worst;
 }
@@ -87,10 +100,14 @@ export function measure(scenario, run) {
   const duringFault = records.filter((record) => record.start >= faultAt && record.start < healAt);
   const steadyFrom = detectedAt ?? faultAt;
   const steady = records.filter((record) => record.start >= steadyFrom && record.start < healAt);
-  const baseline = records.filter((record) => record.start >= faultAt - baselineLatencyWindowMs && record.start < faultAt);
+  const baseline = records.filter(
+    (record) => record.start >= faultAt - baselineLatencyWindowMs && record.start < faultAt,
+  );
 
   const toFailing = upstreamRequests(stats.heal, scenario.failing) - upstreamRequests(stats.fault, scenario.failing);
-  const clientAttempts = attempts.filter((attempt) => scenario.failing.includes(attempt.deployment) && attempt.start >= faultAt && attempt.start < healAt).length;
+  const clientAttempts = attempts.filter(
+    (attempt) => scenario.failing.includes(attempt.deployment) && attempt.start >= faultAt && attempt.start < healAt,
+  ).length;
 
   const entities = scenario.failing.map((id) => ({ kind: 'deployment', id }));
   if (scenario.detect.domain) entities.push({ kind: 'domain', id: scenario.detect.domain });
@@ -102,8 +119,15 @@ export function measure(scenario, run) {
     const perRequest = steady.map((record) =>
       scenario.failing.includes(record.deployment) ? record.attempts : Math.max(0, record.attempts - 1),
     );
-    const upstreamShare = steady.length > 0 ? (upstreamRequests(stats.heal, scenario.failing) - upstreamRequests(stats.detected, scenario.failing)) / steady.length : null;
-    domainAttempts = { max: perRequest.length > 0 ? Math.max(...perRequest) : null, simulatorPerRequest: upstreamShare };
+    const upstreamShare =
+      steady.length > 0
+        ? (upstreamRequests(stats.heal, scenario.failing) - upstreamRequests(stats.detected, scenario.failing)) /
+          steady.length
+        : null;
+    domainAttempts = {
+      max: perRequest.length > 0 ? Math.max(...perRequest) : null,
+      simulatorPerRequest: upstreamShare,
+    };
   }
 
   return {

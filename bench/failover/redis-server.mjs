@@ -17,9 +17,13 @@ async function freePort() {
 /** Resolves to { url, stop() } once the server accepts connections; rejects when redis-server is missing. */
 export async function startRedisServer() {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   await new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk) => {
@@ -30,7 +34,9 @@ export async function startRedisServer() {
       }
     };
     child.stdout.on('data', onData);
-    child.once('error', (error) => reject(new Error(`redis-server could not start (install it, e.g. scripts/ensure-services.sh): ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`redis-server could not start (install it, e.g. scripts/ensure-services.sh): ${error.message}`)),
+    );
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output.slice(-400)}`)));
   });
   return {

@@ -3,12 +3,28 @@
 
 export const targets = {
   success: { label: '100% client success (every scenario)', check: (row) => row.successAll === 1 },
-  ejection: { label: 'ejection ≤ 2 s after the fault (hard down, 529, two replicas: on both)', check: (row) => row.detectionMs !== null && row.detectionMs <= 2_000 },
-  deadRequests: { label: '≤ 5 requests to the dead deployment, all replicas (hard down, 529, two replicas)', check: (row) => row.toFailing <= 5 },
-  latency: { label: 'p50 during the fault (once ejected / degraded) within 10% of baseline (every scenario)', check: (row) => row.during.p50 !== null && row.before.p50 !== null && row.during.p50 <= row.before.p50 * 1.1 },
-  readmission: { label: 'readmission ≤ 15 s after the heal (every scenario)', check: (row) => row.readmissionMs !== null && row.readmissionMs <= 15_000 },
+  ejection: {
+    label: 'ejection ≤ 2 s after the fault (hard down, 529, two replicas: on both)',
+    check: (row) => row.detectionMs !== null && row.detectionMs <= 2_000,
+  },
+  deadRequests: {
+    label: '≤ 5 requests to the dead deployment, all replicas (hard down, 529, two replicas)',
+    check: (row) => row.toFailing <= 5,
+  },
+  latency: {
+    label: 'p50 during the fault (once ejected / degraded) within 10% of baseline (every scenario)',
+    check: (row) => row.during.p50 !== null && row.before.p50 !== null && row.during.p50 <= row.before.p50 * 1.1,
+  },
+  readmission: {
+    label: 'readmission ≤ 15 s after the heal (every scenario)',
+    check: (row) => row.readmissionMs !== null && row.readmissionMs <= 15_000,
+  },
   flaps: { label: 'no flapping at 30% errors', check: (row) => row.flaps.flaps === 0 },
-  domainAttempts: { label: '≤ 1 attempt per request on the failing domain once it is degraded', check: (row) => row.domainAttempts?.max !== null && row.domainAttempts?.max !== undefined && row.domainAttempts.max <= 1 },
+  domainAttempts: {
+    label: '≤ 1 attempt per request on the failing domain once it is degraded',
+    check: (row) =>
+      row.domainAttempts?.max !== null && row.domainAttempts?.max !== undefined && row.domainAttempts.max <= 1,
+  },
 };
 
 /** Which targets apply to a scenario: the universal ones plus its own. */
@@ -25,13 +41,54 @@ const columns = [
   { title: 'scenario', target: '', width: 27, cell: (_row, scenario) => scenario.title },
   { title: 'ok (all)', target: '100%', width: 14, key: 'success', cell: (row) => percent(row.successAll) },
   { title: 'ok (fault)', target: '', width: 11, cell: (row) => percent(row.successFault) },
-  { title: 'detected after', target: '≤2s †', width: 18, key: 'ejection', cell: (row) => (row.detectionMs === null ? 'never' : `${seconds(row.detectionMs)} ${shortState[row.detectedState] ?? row.detectedState}`) },
-  { title: 'to failing (cl+pr)', target: '≤5 †', width: 21, key: 'deadRequests', cell: (row) => `${row.toFailing} (${row.clientAttempts}+${row.probes})` },
-  { title: 'p50 ms bef→dur', target: '≤ +10%', width: 19, key: 'latency', cell: (row) => `${millis(row.before.p50)}→${millis(row.during.p50)}` },
-  { title: 'p99 ms bef→dur', target: '', width: 16, cell: (row) => `${millis(row.before.p99)}→${millis(row.during.p99)}` },
+  {
+    title: 'detected after',
+    target: '≤2s †',
+    width: 18,
+    key: 'ejection',
+    cell: (row) =>
+      row.detectionMs === null
+        ? 'never'
+        : `${seconds(row.detectionMs)} ${shortState[row.detectedState] ?? row.detectedState}`,
+  },
+  {
+    title: 'to failing (cl+pr)',
+    target: '≤5 †',
+    width: 21,
+    key: 'deadRequests',
+    cell: (row) => `${row.toFailing} (${row.clientAttempts}+${row.probes})`,
+  },
+  {
+    title: 'p50 ms bef→dur',
+    target: '≤ +10%',
+    width: 19,
+    key: 'latency',
+    cell: (row) => `${millis(row.before.p50)}→${millis(row.during.p50)}`,
+  },
+  {
+    title: 'p99 ms bef→dur',
+    target: '',
+    width: 16,
+    cell: (row) => `${millis(row.before.p99)}→${millis(row.during.p99)}`,
+  },
   { title: 'readmitted', target: '≤15s', width: 16, key: 'readmission', cell: (row) => seconds(row.readmissionMs) },
-  { title: 'flaps (ejections)', target: '0 †', width: 19, key: 'flaps', cell: (row) => `${row.flaps.flaps} (${row.flaps.ejections})` },
-  { title: 'domain att/req', target: '≤1 †', width: 18, key: 'domainAttempts', cell: (row) => (row.domainAttempts ? `${row.domainAttempts.max ?? '—'} (${row.domainAttempts.simulatorPerRequest?.toFixed(2) ?? '—'})` : '') },
+  {
+    title: 'flaps (ejections)',
+    target: '0 †',
+    width: 19,
+    key: 'flaps',
+    cell: (row) => `${row.flaps.flaps} (${row.flaps.ejections})`,
+  },
+  {
+    title: 'domain att/req',
+    target: '≤1 †',
+    width: 18,
+    key: 'domainAttempts',
+    cell: (row) =>
+      row.domainAttempts
+        ? `${row.domainAttempts.max ?? '—'} (${row.domainAttempts.simulatorPerRequest?.toFixed(2) ?? '—'})`
+        : '',
+  },
 ];
 
 function pad(text, width, first) {
@@ -42,7 +99,9 @@ function pad(text, width, first) {
 export function formatTable(results) {
   const lines = [];
   lines.push(columns.map((column, index) => pad(column.title, column.width, index === 0)).join(' '));
-  lines.push(columns.map((column, index) => pad(index === 0 ? 'target →' : column.target, column.width, index === 0)).join(' '));
+  lines.push(
+    columns.map((column, index) => pad(index === 0 ? 'target →' : column.target, column.width, index === 0)).join(' '),
+  );
   lines.push('-'.repeat(columns.reduce((sum, column) => sum + column.width + 1, -1)));
   const verdicts = [];
   for (const { scenario, row, error } of results) {

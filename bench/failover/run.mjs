@@ -36,7 +36,9 @@ const maxAfterMs = Math.max(afterMs, 20_000);
 
 const selected = values.scenario ? scenarios.filter((scenario) => scenario.name === values.scenario) : scenarios;
 if (selected.length === 0) {
-  console.error(`unknown scenario ${values.scenario}; one of: ${scenarios.map((scenario) => scenario.name).join(', ')}`);
+  console.error(
+    `unknown scenario ${values.scenario}; one of: ${scenarios.map((scenario) => scenario.name).join(', ')}`,
+  );
   process.exit(2);
 }
 const distFile = (path) => join(root, 'dist', path);
@@ -76,7 +78,9 @@ function allReadmitted(scenario, gateways) {
   return gateways.every(({ tracker }) => {
     const snapshot = tracker.snapshot();
     const deployments = snapshot.deployments.filter((deployment) => scenario.failing.includes(deployment.id));
-    const domain = scenario.detect.domain ? snapshot.domains.find((entry) => entry.name === scenario.detect.domain) : undefined;
+    const domain = scenario.detect.domain
+      ? snapshot.domains.find((entry) => entry.name === scenario.detect.domain)
+      : undefined;
     return deployments.every((deployment) => deployment.state === 'healthy') && (!domain || domain.state === 'healthy');
   });
 }
@@ -85,7 +89,8 @@ async function runScenario(scenario) {
   const replicas = scenario.replicas ?? 1;
   if (scenario.needsRedis && !redis) redis = await startRedisServer();
   await control('DELETE', '/_sim/faults');
-  for (const name of scenario.upstreams) await control('POST', `/_sim/upstreams/${name}`, { labels: scenario.labels?.[name] ?? [] });
+  for (const name of scenario.upstreams)
+    await control('POST', `/_sim/upstreams/${name}`, { labels: scenario.labels?.[name] ?? [] });
 
   const changes = [];
   const attempts = [];
@@ -109,13 +114,28 @@ async function runScenario(scenario) {
     });
     gateway.tracker.onStateChange((change) => {
       const t = performance.now();
-      changes.push({ replica, kind: change.kind, id: change.id, from: change.from, to: change.to, reason: change.reason, origin: change.origin, t });
-      const since = Number.isFinite(faultAt) ? `fault ${t >= faultAt ? '+' : ''}${((t - faultAt) / 1000).toFixed(2)}s` : 'baseline';
-      progress(`  ${since} replica ${replica}: ${change.kind} ${change.id} ${change.from} → ${change.to} (${change.reason}${change.origin === 'remote' ? ', from another replica' : ''})`);
+      changes.push({
+        replica,
+        kind: change.kind,
+        id: change.id,
+        from: change.from,
+        to: change.to,
+        reason: change.reason,
+        origin: change.origin,
+        t,
+      });
+      const since = Number.isFinite(faultAt)
+        ? `fault ${t >= faultAt ? '+' : ''}${((t - faultAt) / 1000).toFixed(2)}s`
+        : 'baseline';
+      progress(
+        `  ${since} replica ${replica}: ${change.kind} ${change.id} ${change.from} → ${change.to} (${change.reason}${change.origin === 'remote' ? ', from another replica' : ''})`,
+      );
       // The simulator's counters at detection, for the per-request share on the failing domain.
       const detected = scenario.detect.domain
         ? change.kind === 'domain' && change.id === scenario.detect.domain && change.to === 'degraded'
-        : change.kind === 'deployment' && scenario.failing.includes(change.id) && scenario.detect.states.includes(change.to);
+        : change.kind === 'deployment' &&
+          scenario.failing.includes(change.id) &&
+          scenario.detect.states.includes(change.to);
       if (detected && t >= faultAt && !detectionSnapshotTaken) {
         detectionSnapshotTaken = true;
         void control('GET', '/_sim/stats').then((snapshot) => (stats.detected = snapshot));
@@ -124,7 +144,9 @@ async function runScenario(scenario) {
     gateways.push(gateway);
   }
 
-  progress(`${scenario.name}: ${replicas} gateway(s), route ${config.routes[0].deployments.join(' → ')}, ${rate} req/s; baseline ${baselineMs / 1000}s`);
+  progress(
+    `${scenario.name}: ${replicas} gateway(s), route ${config.routes[0].deployments.join(' → ')}, ${rate} req/s; baseline ${baselineMs / 1000}s`,
+  );
   const startAt = performance.now();
   const load = startLoad({ targets: gateways.map((gateway) => gateway.url), rate, model: routeName });
   await sleep(baselineMs);
@@ -138,7 +160,9 @@ async function runScenario(scenario) {
   stats.heal = await control('GET', '/_sim/stats');
   const healAt = performance.now();
   await control('DELETE', `/_sim/faults/${faultId}`);
-  progress(`${scenario.name}: healed; load goes on ≥ ${afterMs / 1000}s and until readmission (≤ ${maxAfterMs / 1000}s)`);
+  progress(
+    `${scenario.name}: healed; load goes on ≥ ${afterMs / 1000}s and until readmission (≤ ${maxAfterMs / 1000}s)`,
+  );
   while (performance.now() - healAt < maxAfterMs) {
     if (performance.now() - healAt >= afterMs && allReadmitted(scenario, gateways)) break;
     await sleep(100);
@@ -149,11 +173,15 @@ async function runScenario(scenario) {
   diagnosticsChannel.unsubscribe('switchyard:attempt', onAttempt);
   const row = measure(scenario, { records, changes, attempts, stats, replicas, startAt, faultAt, healAt, endAt });
   const failed = row.failures.length;
-  progress(`${scenario.name}: ${row.sent} requests, ${failed} failed${failed ? ` (first: ${row.failures[0].error})` : ''}`);
+  progress(
+    `${scenario.name}: ${row.sent} requests, ${failed} failed${failed ? ` (first: ${row.failures[0].error})` : ''}`,
+  );
   return row;
 }
 
-progress(`bench/failover: simulator ${simulator.url}; scenarios: ${selected.map((scenario) => scenario.name).join(', ')}`);
+progress(
+  `bench/failover: simulator ${simulator.url}; scenarios: ${selected.map((scenario) => scenario.name).join(', ')}`,
+);
 const results = [];
 for (const scenario of selected) {
   try {

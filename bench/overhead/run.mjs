@@ -69,10 +69,18 @@ logging: { level: warn }
 `,
 );
 const gateway = await start(['serve', '--config', configPath, '--port', '0']);
-const minimalProxy = await start([`${simulator.url}/u/claude-a/v1/messages`], join(dirname(fileURLToPath(import.meta.url)), 'minimal-proxy.mjs'));
+const minimalProxy = await start(
+  [`${simulator.url}/u/claude-a/v1/messages`],
+  join(dirname(fileURLToPath(import.meta.url)), 'minimal-proxy.mjs'),
+);
 
 const body = (stream) =>
-  JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 64, stream, messages: [{ role: 'user', content: 'Say hello to the benchmark.' }] });
+  JSON.stringify({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 64,
+    stream,
+    messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
+  });
 const headers = { 'content-type': 'application/json', 'x-api-key': 'bench-key', 'anthropic-version': '2023-06-01' };
 
 function percentile(sorted, fraction) {
@@ -133,11 +141,16 @@ for (const scenario of scenarios) {
 
 const gatewayRss = rssMiB(gateway.child.pid);
 const format = (value) => value.toFixed(2).padStart(9);
-console.log(`\nbench/overhead — fixed rate ${rate} req/s, ${connections} connections, ${duration}s per run, ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-console.log(`${'scenario'.padEnd(15)}${'path'.padEnd(20)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'non2xx'.padStart(8)}${'gw CPU ms/req'.padStart(15)}`);
+console.log(
+  `\nbench/overhead — fixed rate ${rate} req/s, ${connections} connections, ${duration}s per run, ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+);
+console.log(
+  `${'scenario'.padEnd(15)}${'path'.padEnd(20)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'non2xx'.padStart(8)}${'gw CPU ms/req'.padStart(15)}`,
+);
 for (const row of rows) {
   const { result } = row.result;
-  const cpuPerRequest = row.path === 'direct' ? '-' : (row.result.gatewayCpuMs / Math.max(1, row.result.responses)).toFixed(3);
+  const cpuPerRequest =
+    row.path === 'direct' ? '-' : (row.result.gatewayCpuMs / Math.max(1, row.result.responses)).toFixed(3);
   console.log(
     `${row.scenario.padEnd(15)}${row.path.padEnd(20)}${result.requests.average.toFixed(0).padStart(9)}${format(row.result.p50)}${format(row.result.p90)}${format(row.result.p99)}${String(result.errors).padStart(8)}${String(result.non2xx).padStart(8)}${cpuPerRequest.padStart(15)}`,
   );

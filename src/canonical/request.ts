@@ -93,10 +93,7 @@ export type CanonicalToolChoice =
   | { type: 'tool'; name: string; disableParallel?: boolean }
   | { type: 'none' };
 
-export type ThinkingConfig =
-  | { type: 'enabled'; budgetTokens: number }
-  | { type: 'adaptive' }
-  | { type: 'disabled' };
+export type ThinkingConfig = { type: 'enabled'; budgetTokens: number } | { type: 'adaptive' } | { type: 'disabled' };
 
 export interface ResponseFormat {
   type: 'text' | 'json_object' | 'json_schema';

@@ -46,7 +46,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'validate': {
         if (!values.config) throw new ConfigError(['--config: required']);
         const config = loadConfigFile(values.config);
-        process.stdout.write(`${values.config}: ok (${config.deployments.length} deployments, ${config.routes.length} routes)\n`);
+        process.stdout.write(
+          `${values.config}: ok (${config.deployments.length} deployments, ${config.routes.length} routes)\n`,
+        );
         return 0;
       }
       case 'serve': {
@@ -64,7 +66,9 @@ export async function main(argv: string[]): Promise<number> {
         const { loadScenarioFile } = await import('../simulator/scenario.js');
         const scenario = values.scenario ? loadScenarioFile(values.scenario) : undefined;
         const simulator = await startSimulator({ port: port ?? 7400, scenario });
-        process.stdout.write(`switchyard simulator on ${simulator.url} (Anthropic: ${simulator.url}/u/<name>, OpenAI: ${simulator.url}/u/<name>/v1)\n`);
+        process.stdout.write(
+          `switchyard simulator on ${simulator.url} (Anthropic: ${simulator.url}/u/<name>, OpenAI: ${simulator.url}/u/<name>/v1)\n`,
+        );
         await waitForSignal();
         await simulator.close();
         return 0;
@@ -77,7 +81,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'report': {
         const config = loadConfigFile(values.config ?? 'switchyard.yaml');
         const { runReport } = await import('./report-command.js');
-        process.stdout.write(await runReport(config, { since: values.since ?? '24h', format: values.format ?? 'table' }));
+        process.stdout.write(
+          await runReport(config, { since: values.since ?? '24h', format: values.format ?? 'table' }),
+        );
         return 0;
       }
       default:

@@ -7,7 +7,10 @@ import { reportForConfig } from '../incidents/report/report-for-config.js';
 import { formatReport } from '../incidents/report/format-report.js';
 import { parseReportFormat, parseSince } from '../incidents/report/parse-since.js';
 
-export async function runReport(config: SwitchyardConfig, options: { since: string; format: string; now?: number }): Promise<string> {
+export async function runReport(
+  config: SwitchyardConfig,
+  options: { since: string; format: string; now?: number },
+): Promise<string> {
   if (!config.store) throw new ConfigError(['store: the report needs a store (store: false keeps no history)']);
   const now = options.now ?? Date.now();
   const since = parseSince(options.since, now);

@@ -23,7 +23,10 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Validates an already-parsed document (used by tests and by the loader). */
-export function parseConfig(document: unknown, env: Record<string, string | undefined> = process.env): SwitchyardConfig {
+export function parseConfig(
+  document: unknown,
+  env: Record<string, string | undefined> = process.env,
+): SwitchyardConfig {
   const interpolationProblems: InterpolationProblem[] = [];
   const interpolated = interpolateEnv(document ?? {}, env, interpolationProblems);
   const problems = interpolationProblems.map((problem) => `${problem.path}: ${problem.message}`);

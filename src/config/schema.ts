@@ -5,7 +5,15 @@ import { deploymentHealthSchema, healthSchema } from './health-schema.js';
 import { alertsSchema, incidentsSectionSchema } from '../incidents/incidents-config.js';
 import { statusPagesSchema } from '../incidents/status-pages/status-page-config.js';
 
-export const providerKinds = ['anthropic', 'openai', 'azure', 'openai-compatible', 'bedrock', 'vertex', 'gemini'] as const;
+export const providerKinds = [
+  'anthropic',
+  'openai',
+  'azure',
+  'openai-compatible',
+  'bedrock',
+  'vertex',
+  'gemini',
+] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 
 export const defaultBaseUrls: Record<ProviderKind, string | undefined> = {
@@ -23,7 +31,10 @@ const positiveMs = z.number().int().positive();
 
 export const deploymentSchema = z
   .object({
-    id: z.string().min(1).regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits, ".", "_", ":" or "-"'),
+    id: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'use letters, digits, ".", "_", ":" or "-"'),
     provider: z.enum(providerKinds),
     model: z.string().min(1),
     baseUrl: z.string().url().optional(),
@@ -47,10 +58,7 @@ export const deploymentSchema = z
     weight: z.number().min(0).default(1),
     /** Extra headers sent upstream (never the client's). */
     headers: z.record(z.string(), z.string()).default({}),
-    timeouts: z
-      .object({ requestMs: positiveMs, connectMs: positiveMs, firstTokenMs: positiveMs })
-      .partial()
-      .optional(),
+    timeouts: z.object({ requestMs: positiveMs, connectMs: positiveMs, firstTokenMs: positiveMs }).partial().optional(),
     /** Health thresholds for this deployment (over health.defaults), and whether it is actively probed. */
     health: deploymentHealthSchema.optional(),
   })
@@ -72,7 +80,11 @@ export const configSchema = z
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(7300),
         /** Largest request body accepted, in bytes (Anthropic allows 32 MB). */
-        bodyLimitBytes: z.number().int().positive().default(32 * 1024 * 1024),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024),
         /** Idle SSE streams get a `ping` this often. */
         pingIntervalMs: positiveMs.default(10_000),
       })
@@ -109,7 +121,12 @@ export const configSchema = z
     store: z
       .union([
         z.object({ path: z.string().min(1), retentionDays: z.number().int().positive().default(30) }).strict(),
-        z.object({ url: z.string().regex(/^postgres(ql)?:\/\//, 'use a postgres:// URL'), retentionDays: z.number().int().positive().default(30) }).strict(),
+        z
+          .object({
+            url: z.string().regex(/^postgres(ql)?:\/\//, 'use a postgres:// URL'),
+            retentionDays: z.number().int().positive().default(30),
+          })
+          .strict(),
         z.literal(false),
       ])
       .default({ path: './switchyard.db', retentionDays: 30 }),

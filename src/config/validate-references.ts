@@ -12,7 +12,11 @@ export function validateReferences(config: SwitchyardConfig): string[] {
     if (!deployment.baseUrl && defaultBaseUrls[deployment.provider] === undefined) {
       problems.push(`deployments[${index}].baseUrl: required for provider "${deployment.provider}"`);
     }
-    if ((deployment.provider === 'bedrock' || deployment.provider === 'vertex') && !deployment.region && !deployment.baseUrl) {
+    if (
+      (deployment.provider === 'bedrock' || deployment.provider === 'vertex') &&
+      !deployment.region &&
+      !deployment.baseUrl
+    ) {
       problems.push(`deployments[${index}].region: required for provider "${deployment.provider}" (or set baseUrl)`);
     }
     if (deployment.provider === 'vertex' && !deployment.project) {

@@ -28,16 +28,23 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
   const { tracker, metrics } = options;
 
   app.get('/admin/health', async (_request, reply) => {
-    if (!tracker) return reply.code(404).send({ error: { type: 'not_found_error', message: 'health tracking is disabled (health.enabled: false)' } });
+    if (!tracker)
+      return reply
+        .code(404)
+        .send({ error: { type: 'not_found_error', message: 'health tracking is disabled (health.enabled: false)' } });
     return { ...tracker.snapshot(), ...options.extra?.() };
   });
 
-  app.post<{ Params: { id: string }; Body: { reason?: unknown } | undefined }>('/admin/deployments/:id/isolate', async (request, reply) => {
-    if (!tracker || !tracker.has(request.params.id)) return reply.code(404).send(unknownDeployment(request.params.id));
-    const reason = typeof request.body?.reason === 'string' ? request.body.reason : 'isolated by an operator';
-    tracker.isolate(request.params.id, reason);
-    return tracker.snapshot().deployments.find((deployment) => deployment.id === request.params.id);
-  });
+  app.post<{ Params: { id: string }; Body: { reason?: unknown } | undefined }>(
+    '/admin/deployments/:id/isolate',
+    async (request, reply) => {
+      if (!tracker || !tracker.has(request.params.id))
+        return reply.code(404).send(unknownDeployment(request.params.id));
+      const reason = typeof request.body?.reason === 'string' ? request.body.reason : 'isolated by an operator';
+      tracker.isolate(request.params.id, reason);
+      return tracker.snapshot().deployments.find((deployment) => deployment.id === request.params.id);
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/admin/deployments/:id/release', async (request, reply) => {
     if (!tracker || !tracker.has(request.params.id)) return reply.code(404).send(unknownDeployment(request.params.id));
@@ -55,7 +62,11 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
       const limit = request.query.limit ? Number.parseInt(request.query.limit, 10) : 100;
       return { incidents: await incidentsWithTimeline(history.store, { since, now, limit }) };
     } catch (error) {
-      return reply.code(400).send({ error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) } });
+      return reply
+        .code(400)
+        .send({
+          error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) },
+        });
     }
   });
 
@@ -69,9 +80,15 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
       await history.beforeReport?.();
       const report = await reportForConfig(history.store, history.config, { since, now });
       if (format === 'json') return report;
-      return reply.header('content-type', format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8').send(formatReport(report, format));
+      return reply
+        .header('content-type', format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8')
+        .send(formatReport(report, format));
     } catch (error) {
-      return reply.code(400).send({ error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) } });
+      return reply
+        .code(400)
+        .send({
+          error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) },
+        });
     }
   });
 

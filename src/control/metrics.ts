@@ -74,7 +74,8 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
       if (!health) return;
       this.reset();
       for (const deployment of health().deployments) {
-        for (const state of deploymentStates) this.set({ deployment: deployment.id, state }, deployment.state === state ? 1 : 0);
+        for (const state of deploymentStates)
+          this.set({ deployment: deployment.id, state }, deployment.state === state ? 1 : 0);
       }
     },
   });
@@ -101,7 +102,13 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
   const onRequest = (message: unknown) => {
     const event = message as RequestEvent;
     const stream = String(event.stream);
-    requests.inc({ route: event.route, format: event.format, stream, outcome: event.succeeded ? 'success' : 'failure', status: String(event.status) });
+    requests.inc({
+      route: event.route,
+      format: event.format,
+      stream,
+      outcome: event.succeeded ? 'success' : 'failure',
+      status: String(event.status),
+    });
     requestLatency.observe({ route: event.route, stream }, event.latencyMs / 1000);
     if (event.failedOver) failovers.inc({ route: event.route });
     if (event.usage && event.deployment) {

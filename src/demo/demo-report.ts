@@ -35,9 +35,20 @@ export function formatSummary(phases: PhaseTally[], total: TrafficTally, simulat
     );
   }
   const rate = total.sent === 0 ? 0 : (100 * total.succeeded) / total.sent;
-  lines.push('', `client success rate: ${rate.toFixed(2)}% (${total.streamed} streamed, ${total.succeeded - total.streamed} non-streaming)`);
+  lines.push(
+    '',
+    `client success rate: ${rate.toFixed(2)}% (${total.streamed} streamed, ${total.succeeded - total.streamed} non-streaming)`,
+  );
   if (total.lastError) lines.push(`last client error: ${total.lastError}`);
-  const upstreams = (simulatorStats as { upstreams?: Record<string, { requests: number; failed: number; aborted: number }> }).upstreams ?? {};
-  lines.push('', 'upstream view (simulator): ' + Object.entries(upstreams).map(([name, stats]) => `${name} ${stats.requests} requests, ${stats.failed} failed`).join('; '));
+  const upstreams =
+    (simulatorStats as { upstreams?: Record<string, { requests: number; failed: number; aborted: number }> })
+      .upstreams ?? {};
+  lines.push(
+    '',
+    'upstream view (simulator): ' +
+      Object.entries(upstreams)
+        .map(([name, stats]) => `${name} ${stats.requests} requests, ${stats.failed} failed`)
+        .join('; '),
+  );
   return lines.join('\n');
 }

@@ -40,17 +40,26 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   await fetch(`${simulator.url}/_sim/status-pages/anthropic`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ components: { 'claude-api': { name: 'Claude API', targets: ['claude-primary'] } }, lagMs: statusPageLagMs }),
+    body: JSON.stringify({
+      components: { 'claude-api': { name: 'Claude API', targets: ['claude-primary'] } },
+      lagMs: statusPageLagMs,
+    }),
   });
   const gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
   const primary = config.routes[0]!.deployments[0]!;
   const model = config.routes[0]!.name;
   out.write(`Switchyard demo — gateway ${gateway.url}, simulator ${simulator.url}\n`);
-  out.write(`route ${model}: ${config.routes[0]!.deployments.join(' → ')} (clients use the Anthropic SDK, no client retries)\n`);
-  out.write(`alerts: signed webhook to ${receiver.url}/alerts; status page: simulated, ${statusPageLagMs / 1000}s behind reality\n\n`);
+  out.write(
+    `route ${model}: ${config.routes[0]!.deployments.join(' → ')} (clients use the Anthropic SDK, no client retries)\n`,
+  );
+  out.write(
+    `alerts: signed webhook to ${receiver.url}/alerts; status page: simulated, ${statusPageLagMs / 1000}s behind reality\n\n`,
+  );
 
   const domainLabel = 'anthropic-model-layer';
-  const domainMembers = config.deployments.filter((deployment) => deployment.domains.includes(domainLabel)).map((deployment) => deployment.id);
+  const domainMembers = config.deployments
+    .filter((deployment) => deployment.domains.includes(domainLabel))
+    .map((deployment) => deployment.id);
   // The simulator learns which upstreams share the Claude model layer, so one fault takes them all down.
   for (const member of domainMembers) {
     await fetch(`${simulator.url}/_sim/upstreams/${member}`, {
@@ -61,7 +70,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   }
   const script = [
     { at: 0, name: 'before the outage', fault: undefined, say: '' },
-    { at: 0.25, name: `${primary} down (529)`, fault: { target: primary, kind: 'error', status: 529 }, say: `${primary} starts answering 529 overloaded_error` },
+    {
+      at: 0.25,
+      name: `${primary} down (529)`,
+      fault: { target: primary, kind: 'error', status: 529 },
+      say: `${primary} starts answering 529 overloaded_error`,
+    },
     {
       at: 0.45,
       name: `whole ${domainLabel} down`,
@@ -99,19 +113,30 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   gateway.tracker?.onStateChange((change) => {
     if (change.kind === 'deployment' && change.to === 'degraded' && change.from === 'healthy' && phase === 0) return;
     const elapsed = ((Date.now() - startedAt) / 1000).toFixed(1);
-    out.write(`${interactive ? '\n' : ''}    ${elapsed}s: ${change.kind} ${change.id} ${change.from} → ${change.to} (${change.reason})\n`);
+    out.write(
+      `${interactive ? '\n' : ''}    ${elapsed}s: ${change.kind} ${change.id} ${change.from} → ${change.to} (${change.reason})\n`,
+    );
   });
 
   let alertsShown = 0;
   let firstFaultAt: number | undefined;
   const showAlerts = () => {
     for (; alertsShown < receiver.received.length; alertsShown += 1) {
-      const body = receiver.received[alertsShown]!.body as { transition?: string; incident?: { title?: string; severity?: string; statusPage?: { leadTimeMs?: number } | null } };
+      const body = receiver.received[alertsShown]!.body as {
+        transition?: string;
+        incident?: { title?: string; severity?: string; statusPage?: { leadTimeMs?: number } | null };
+      };
       const elapsed = Date.now() - startedAt;
-      const sinceFault = firstFaultAt === undefined ? '' : ` (${((Date.now() - firstFaultAt) / 1000).toFixed(1)}s after the first fault)`;
+      const sinceFault =
+        firstFaultAt === undefined
+          ? ''
+          : ` (${((Date.now() - firstFaultAt) / 1000).toFixed(1)}s after the first fault)`;
       const lead = body.incident?.statusPage?.leadTimeMs;
-      const leadText = typeof lead === 'number' ? `; we were ${(lead / 1000).toFixed(1)}s ahead of the status page` : '';
-      out.write(`${interactive ? '\n' : ''}!!! ${(elapsed / 1000).toFixed(1)}s ALERT ${body.transition} [${body.incident?.severity}] ${body.incident?.title}${sinceFault}${leadText}\n`);
+      const leadText =
+        typeof lead === 'number' ? `; we were ${(lead / 1000).toFixed(1)}s ahead of the status page` : '';
+      out.write(
+        `${interactive ? '\n' : ''}!!! ${(elapsed / 1000).toFixed(1)}s ALERT ${body.transition} [${body.incident?.severity}] ${body.incident?.title}${sinceFault}${leadText}\n`,
+      );
     }
   };
 
@@ -149,7 +174,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   await receiver.close();
   rmSync(folder, { recursive: true, force: true });
   out.write(`${interactive ? '\n' : ''}\n${formatSummary(phases, total(), stats)}\n`);
-  out.write(`\nalerts received: ${receiver.received.length} (${receiver.received.map((alert) => (alert.body as { transition?: string }).transition).join(', ')})\n`);
+  out.write(
+    `\nalerts received: ${receiver.received.length} (${receiver.received.map((alert) => (alert.body as { transition?: string }).transition).join(', ')})\n`,
+  );
   if (reportText) out.write(`\nAvailability report (switchyard report)\n\n${reportText}\n`);
   return total().failed === 0 ? 0 : 1;
 }

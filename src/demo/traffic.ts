@@ -28,7 +28,12 @@ export interface TrafficOptions {
   tally: () => TrafficTally;
 }
 
-const prompts = ['Summarise the incident in one line.', 'Name three colours.', 'What is a failure domain?', 'Say hello.'];
+const prompts = [
+  'Summarise the incident in one line.',
+  'Name three colours.',
+  'What is a failure domain?',
+  'Say hello.',
+];
 
 async function oneRequest(client: Anthropic, options: TrafficOptions, sequence: number): Promise<void> {
   const tally = options.tally();

@@ -50,7 +50,10 @@ export class ActiveProber {
     const { tracker } = this.options;
     const due = tracker
       .snapshot()
-      .deployments.filter((deployment) => (deployment.state === 'probing' || deployment.state === 'degraded') && !this.inFlight.has(deployment.id))
+      .deployments.filter(
+        (deployment) =>
+          (deployment.state === 'probing' || deployment.state === 'degraded') && !this.inFlight.has(deployment.id),
+      )
       .filter((deployment) => this.options.enabled?.(deployment.id) ?? true);
     await Promise.all(due.map((deployment) => this.probeOne(deployment.id)));
   }
@@ -62,7 +65,9 @@ export class ActiveProber {
     const controller = new AbortController();
     this.controllers.add(controller);
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    const cancelTimeout = clock.schedule(timeoutMs, () => controller.abort(new AbortReason('timeout', `probe gave no answer within ${timeoutMs} ms`)));
+    const cancelTimeout = clock.schedule(timeoutMs, () =>
+      controller.abort(new AbortReason('timeout', `probe gave no answer within ${timeoutMs} ms`)),
+    );
     const startedAt = clock.now();
     let outcome: AttemptOutcome;
     try {

@@ -17,7 +17,8 @@ export class AdaptiveConsecutiveFailuresStrategy implements BreakerStrategy {
     readonly maximum = 20,
     readonly surprise = 1e-6,
   ) {
-    if (!(Number.isInteger(minimum) && minimum >= 1)) throw new RangeError(`minimum must be a positive integer, got ${minimum}`);
+    if (!(Number.isInteger(minimum) && minimum >= 1))
+      throw new RangeError(`minimum must be a positive integer, got ${minimum}`);
     if (!(Number.isInteger(maximum) && maximum >= minimum)) {
       throw new RangeError(`maximum must be an integer >= minimum, got ${maximum}`);
     }

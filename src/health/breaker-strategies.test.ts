@@ -30,7 +30,9 @@ describe('ConsecutiveFailuresStrategy', () => {
   it('ejects at the threshold and not before', () => {
     const strategy = new ConsecutiveFailuresStrategy(5);
     expect(strategy.shouldEject(view({ requests: 4, failures: 4, consecutiveFailures: 4 }))).toBeUndefined();
-    expect(strategy.shouldEject(view({ requests: 5, failures: 5, consecutiveFailures: 5 }))).toBe('5 consecutive failures');
+    expect(strategy.shouldEject(view({ requests: 5, failures: 5, consecutiveFailures: 5 }))).toBe(
+      '5 consecutive failures',
+    );
   });
 
   it('refuses a threshold below 1', () => {
@@ -58,7 +60,9 @@ describe('AdaptiveConsecutiveFailuresStrategy', () => {
 
   it('ejects a deployment that usually succeeds after the minimum run', () => {
     // 200 successes, then 5 failures: a healthy deployment gone hard down.
-    expect(strategy.shouldEject(view({ requests: 205, failures: 5, consecutiveFailures: 5 }))).toBe('5 consecutive failures');
+    expect(strategy.shouldEject(view({ requests: 205, failures: 5, consecutiveFailures: 5 }))).toBe(
+      '5 consecutive failures',
+    );
     expect(strategy.shouldEject(view({ requests: 204, failures: 4, consecutiveFailures: 4 }))).toBeUndefined();
   });
 
@@ -66,10 +70,17 @@ describe('AdaptiveConsecutiveFailuresStrategy', () => {
     // 140 successes and 60 failures before the run.
     const before = { requests: 200, failures: 60 };
     const after = (run: number) =>
-      view({ requests: before.requests + run, failures: before.failures + run, consecutiveFailures: run, failureRateBeforeRun: 0.3 });
+      view({
+        requests: before.requests + run,
+        failures: before.failures + run,
+        consecutiveFailures: run,
+        failureRateBeforeRun: 0.3,
+      });
     expect(strategy.requiredRun(strategy.usualFailureRate(after(5)))).toBe(12);
     expect(strategy.shouldEject(after(11))).toBeUndefined();
-    expect(strategy.shouldEject(after(12))).toMatch(/^12 consecutive failures \(at a usual failure rate of 30(\.\d)?%, 12 were needed\)$/);
+    expect(strategy.shouldEject(after(12))).toMatch(
+      /^12 consecutive failures \(at a usual failure rate of 30(\.\d)?%, 12 were needed\)$/,
+    );
   });
 
   it('uses the recent failure rate when it is higher than the window one (an error rate that just rose)', () => {
@@ -78,7 +89,9 @@ describe('AdaptiveConsecutiveFailuresStrategy', () => {
   });
 
   it('reads an empty window as unknown, not as perfect: a fresh deployment needs 10', () => {
-    expect(strategy.requiredRun(strategy.usualFailureRate(view({ requests: 9, failures: 9, consecutiveFailures: 9 })))).toBe(10);
+    expect(
+      strategy.requiredRun(strategy.usualFailureRate(view({ requests: 9, failures: 9, consecutiveFailures: 9 }))),
+    ).toBe(10);
     expect(strategy.shouldEject(view({ requests: 9, failures: 9, consecutiveFailures: 9 }))).toBeUndefined();
     expect(strategy.shouldEject(view({ requests: 10, failures: 10, consecutiveFailures: 10 }))).toBeDefined();
   });
@@ -91,7 +104,9 @@ describe('AdaptiveConsecutiveFailuresStrategy', () => {
 
   it('with minimum = maximum it is a fixed threshold', () => {
     const fixed = new AdaptiveConsecutiveFailuresStrategy(5, 5);
-    expect(fixed.shouldEject(view({ requests: 100, failures: 60, consecutiveFailures: 5, failureRateBeforeRun: 0.5 }))).toBeDefined();
+    expect(
+      fixed.shouldEject(view({ requests: 100, failures: 60, consecutiveFailures: 5, failureRateBeforeRun: 0.5 })),
+    ).toBeDefined();
   });
 
   it('refuses inconsistent settings', () => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { orderCandidates, type CandidateStatus } from './candidate-order.js';
 
-const status = (id: string, group: CandidateStatus['group'], extra: Partial<CandidateStatus> = {}): CandidateStatus => ({
+const status = (
+  id: string,
+  group: CandidateStatus['group'],
+  extra: Partial<CandidateStatus> = {},
+): CandidateStatus => ({
   id,
   group,
   inDegradedDomain: false,
@@ -20,7 +24,10 @@ describe('orderCandidates', () => {
       status('degraded-2', 'degraded'),
       status('healthy-2', 'healthy'),
     ]);
-    expect(order).toEqual({ ids: ['healthy-1', 'healthy-2', 'degraded-1', 'degraded-2', 'probing-1'], panic: undefined });
+    expect(order).toEqual({
+      ids: ['healthy-1', 'healthy-2', 'degraded-1', 'degraded-2', 'probing-1'],
+      panic: undefined,
+    });
   });
 
   it('puts members of a degraded domain after every deployment outside one', () => {
@@ -46,7 +53,10 @@ describe('orderCandidates', () => {
   });
 
   it('returns each id once', () => {
-    expect(orderCandidates([status('a', 'healthy'), status('a', 'healthy'), status('b', 'degraded')]).ids).toEqual(['a', 'b']);
+    expect(orderCandidates([status('a', 'healthy'), status('a', 'healthy'), status('b', 'degraded')]).ids).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it('is a permutation of the non-excluded candidates, or a single panic pick', () => {
@@ -60,7 +70,9 @@ describe('orderCandidates', () => {
       fc.property(fc.array(candidate, { maxLength: 8 }), (drafts) => {
         const candidates = drafts.map((draft, index) => ({ id: `d${index}`, ...draft }));
         const { ids, panic } = orderCandidates(candidates);
-        const included = candidates.filter((candidate) => candidate.group !== 'excluded').map((candidate) => candidate.id);
+        const included = candidates
+          .filter((candidate) => candidate.group !== 'excluded')
+          .map((candidate) => candidate.id);
         if (included.length > 0) {
           expect([...ids].sort()).toEqual([...included].sort());
           expect(panic).toBeUndefined();

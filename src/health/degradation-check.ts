@@ -44,7 +44,8 @@ export function recoveredFromDegradation(view: WindowView, settings: Degradation
   if (view.requests < minimum) return false;
   if (view.failureRate >= settings.degradedFailureRate / 2) return false;
   const latencyLimit = settings.latencyP95ThresholdMs;
-  if (latencyLimit !== undefined && (view.latencySamples < minimum || (view.latency?.p95 ?? 0) > latencyLimit * 0.8)) return false;
+  if (latencyLimit !== undefined && (view.latencySamples < minimum || (view.latency?.p95 ?? 0) > latencyLimit * 0.8))
+    return false;
   const firstTokenLimit = settings.timeToFirstTokenP95ThresholdMs;
   if (
     firstTokenLimit !== undefined &&

@@ -67,7 +67,10 @@ export class DeploymentHealth {
     this.settings = options.settings;
     this.strategies = options.strategies ?? defaultBreakerStrategies(options.settings);
     this.onChange = options.onChange ?? (() => {});
-    this.window = new OutcomeWindow(options.clock, { windowMs: options.settings.windowMs, bucketMs: options.settings.bucketMs });
+    this.window = new OutcomeWindow(options.clock, {
+      windowMs: options.settings.windowMs,
+      bucketMs: options.settings.bucketMs,
+    });
     this.currentSince = options.clock.now();
     this.stableSince = this.currentSince;
   }
@@ -287,7 +290,10 @@ export class DeploymentHealth {
   /** Recent median latency figures, for the latency routing policy. */
   recentLatency(): { timeToFirstTokenP50Ms?: number; latencyP50Ms?: number } {
     const { timeToFirstToken, latency } = this.window.view();
-    return { ...(timeToFirstToken && { timeToFirstTokenP50Ms: timeToFirstToken.p50 }), ...(latency && { latencyP50Ms: latency.p50 }) };
+    return {
+      ...(timeToFirstToken && { timeToFirstTokenP50Ms: timeToFirstToken.p50 }),
+      ...(latency && { latencyP50Ms: latency.p50 }),
+    };
   }
 
   breakerView(): BreakerView {
@@ -333,12 +339,18 @@ export class DeploymentHealth {
   }
 
   private updateDegradation(): void {
-    const latencyMatters = this.settings.latencyP95ThresholdMs !== undefined || this.settings.timeToFirstTokenP95ThresholdMs !== undefined;
+    const latencyMatters =
+      this.settings.latencyP95ThresholdMs !== undefined || this.settings.timeToFirstTokenP95ThresholdMs !== undefined;
     const view = this.window.view(latencyMatters);
     const reason = degradationReason(view, this.settings);
     if (reason) this.transition('degraded', reason, 'local', this.clock.now());
     else if (this.currentState === 'degraded' && recoveredFromDegradation(view, this.settings)) {
-      this.transition('healthy', 'failure rate and latency clearly back under the thresholds', 'local', this.clock.now());
+      this.transition(
+        'healthy',
+        'failure rate and latency clearly back under the thresholds',
+        'local',
+        this.clock.now(),
+      );
     }
   }
 

@@ -62,7 +62,13 @@ describe('FailureDomains', () => {
     const { clock, domains } = setup();
     domains.evaluate('anthropic-model-layer', () => true);
     expect(domains.snapshot()).toEqual([
-      { name: 'anthropic-model-layer', state: 'degraded', members: ['anthropic', 'bedrock', 'vertex'], affected: ['anthropic', 'bedrock', 'vertex'], since: clock.now() },
+      {
+        name: 'anthropic-model-layer',
+        state: 'degraded',
+        members: ['anthropic', 'bedrock', 'vertex'],
+        affected: ['anthropic', 'bedrock', 'vertex'],
+        since: clock.now(),
+      },
       { name: 'aws-us-east-1', state: 'healthy', members: ['bedrock'], affected: [], since: clock.now() },
     ]);
   });

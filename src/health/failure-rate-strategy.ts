@@ -7,7 +7,8 @@ export class FailureRateStrategy implements BreakerStrategy {
     readonly threshold: number,
     readonly minimumRequests: number,
   ) {
-    if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`failure rate threshold must be in (0, 1], got ${threshold}`);
+    if (!(threshold > 0 && threshold <= 1))
+      throw new RangeError(`failure rate threshold must be in (0, 1], got ${threshold}`);
     if (!(minimumRequests >= 1)) throw new RangeError(`minimum requests must be at least 1, got ${minimumRequests}`);
   }
 

@@ -54,7 +54,8 @@ export class FailureRun {
   attemptsSinceRunStart(): number | undefined {
     if (this.runStartedAt === undefined || this.admits.length === 0) return undefined;
     let count = 0;
-    for (let index = this.admits.length - 1; index >= 0 && this.admits[index]! >= this.runStartedAt; index -= 1) count += 1;
+    for (let index = this.admits.length - 1; index >= 0 && this.admits[index]! >= this.runStartedAt; index -= 1)
+      count += 1;
     return count;
   }
 

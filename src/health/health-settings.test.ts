@@ -18,7 +18,10 @@ describe('resolveHealthSettings', () => {
   });
 
   it('lets later layers win, but an explicit undefined does not erase an earlier value', () => {
-    const settings = resolveHealthSettings({ latencyP95ThresholdMs: 2_000, probeTrials: 2 }, { probeTrials: 3, latencyP95ThresholdMs: undefined });
+    const settings = resolveHealthSettings(
+      { latencyP95ThresholdMs: 2_000, probeTrials: 2 },
+      { probeTrials: 3, latencyP95ThresholdMs: undefined },
+    );
     expect(settings.probeTrials).toBe(3);
     expect(settings.latencyP95ThresholdMs).toBe(2_000);
   });

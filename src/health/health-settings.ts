@@ -116,7 +116,8 @@ function validate(settings: HealthSettings): void {
   }
   for (const key of ['latencyP95ThresholdMs', 'timeToFirstTokenP95ThresholdMs'] as const) {
     const value = settings[key];
-    if (value !== undefined && !(value > 0)) throw new RangeError(`health setting ${key} must be positive, got ${value}`);
+    if (value !== undefined && !(value > 0))
+      throw new RangeError(`health setting ${key} must be positive, got ${value}`);
   }
   if (settings.maximumConsecutiveFailures < settings.consecutiveFailures) {
     throw new RangeError('health setting maximumConsecutiveFailures must be at least consecutiveFailures');

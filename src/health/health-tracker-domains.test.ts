@@ -75,12 +75,19 @@ describe('HealthTracker failure domains', () => {
     // one member is affected now, so the domain recovers.
     await clock.advance(10_000);
     expect(tracker.order(route)).toEqual(['bedrock-claude', 'vertex-claude', 'openai-gpt', 'anthropic-claude']);
-    expect(domain('anthropic-model-layer')).toMatchObject({ state: 'healthy', affected: ['anthropic-claude'], since: clock.now() });
+    expect(domain('anthropic-model-layer')).toMatchObject({
+      state: 'healthy',
+      affected: ['anthropic-claude'],
+      since: clock.now(),
+    });
     expect(tracker.admit('anthropic-claude')).toBe(true);
     tracker.record('anthropic-claude', ok);
     expect(tracker.order(route)).toEqual(route);
     expect(domain('anthropic-model-layer')).toMatchObject({ state: 'healthy', affected: [] });
-    expect(changes.filter((change) => change.id === 'anthropic-model-layer').map((change) => change.to)).toEqual(['degraded', 'healthy']);
+    expect(changes.filter((change) => change.id === 'anthropic-model-layer').map((change) => change.to)).toEqual([
+      'degraded',
+      'healthy',
+    ]);
   });
 
   it('recovers when fewer than the threshold of members are affected', async () => {
@@ -92,7 +99,10 @@ describe('HealthTracker failure domains', () => {
 
     await clock.advance(5_000);
     expect(tracker.order(route)).toEqual(['openai-gpt', 'bedrock-claude', 'anthropic-claude', 'vertex-claude']);
-    expect(domain('anthropic-model-layer')).toMatchObject({ state: 'degraded', affected: ['anthropic-claude', 'vertex-claude'] });
+    expect(domain('anthropic-model-layer')).toMatchObject({
+      state: 'degraded',
+      affected: ['anthropic-claude', 'vertex-claude'],
+    });
     tracker.admit('anthropic-claude');
     tracker.record('anthropic-claude', ok);
     expect(domain('anthropic-model-layer')).toMatchObject({ state: 'healthy', affected: ['vertex-claude'] });

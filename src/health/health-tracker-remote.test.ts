@@ -23,11 +23,35 @@ describe('HealthTracker.applyRemoteState', () => {
     const clock = new ManualClock();
     const { tracker, changes, entry } = replica(clock);
     const at = clock.now();
-    expect(tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: '5 consecutive failures', at, ejectedUntil: at + 10_000, ejectionCount: 2 })).toBe(true);
-    expect(entry()).toMatchObject({ state: 'ejected', ejectedUntil: at + 10_000, ejectionCount: 2, reason: '5 consecutive failures' });
+    expect(
+      tracker.applyRemoteState({
+        id: 'claude',
+        to: 'ejected',
+        reason: '5 consecutive failures',
+        at,
+        ejectedUntil: at + 10_000,
+        ejectionCount: 2,
+      }),
+    ).toBe(true);
+    expect(entry()).toMatchObject({
+      state: 'ejected',
+      ejectedUntil: at + 10_000,
+      ejectionCount: 2,
+      reason: '5 consecutive failures',
+    });
     expect(tracker.admit('claude')).toBe(false);
     expect(changes).toEqual([
-      { kind: 'deployment', id: 'claude', from: 'healthy', to: 'ejected', reason: '5 consecutive failures', at, origin: 'remote', ejectedUntil: at + 10_000, ejectionCount: 2 },
+      {
+        kind: 'deployment',
+        id: 'claude',
+        from: 'healthy',
+        to: 'ejected',
+        reason: '5 consecutive failures',
+        at,
+        origin: 'remote',
+        ejectedUntil: at + 10_000,
+        ejectionCount: 2,
+      },
     ]);
     await clock.advance(10_000);
     expect(entry().state).toBe('probing');
@@ -48,9 +72,16 @@ describe('HealthTracker.applyRemoteState', () => {
     for (let index = 0; index < 5; index += 1) tracker.record('claude', down);
     expect(entry().state).toBe('ejected');
     await clock.advance(5_000);
-    expect(tracker.applyRemoteState({ id: 'claude', to: 'healthy', reason: 'trial request succeeded', at: clock.now() })).toBe(true);
+    expect(
+      tracker.applyRemoteState({ id: 'claude', to: 'healthy', reason: 'trial request succeeded', at: clock.now() }),
+    ).toBe(true);
     expect(entry()).toMatchObject({ state: 'healthy', requests: 0, consecutiveFailures: 0 });
-    expect(changes.map((change) => `${change.to}/${change.origin}`)).toEqual(['degraded/local', 'ejected/local', 'probing/local', 'healthy/remote']);
+    expect(changes.map((change) => `${change.to}/${change.origin}`)).toEqual([
+      'degraded/local',
+      'ejected/local',
+      'probing/local',
+      'healthy/remote',
+    ]);
   });
 
   it('ignores a decision older than the latest local change', async () => {
@@ -71,7 +102,9 @@ describe('HealthTracker.applyRemoteState', () => {
     expect(tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: 'remote', at: clock.now() })).toBe(false);
     expect(tracker.applyRemoteState({ id: 'claude', to: 'probing', reason: 'remote', at: clock.now() })).toBe(false);
     expect(entry().state).toBe('isolated');
-    expect(tracker.applyRemoteState({ id: 'claude', to: 'healthy', reason: 'released by an operator', at: clock.now() })).toBe(true);
+    expect(
+      tracker.applyRemoteState({ id: 'claude', to: 'healthy', reason: 'released by an operator', at: clock.now() }),
+    ).toBe(true);
     expect(entry().state).toBe('healthy');
     expect(changes.map((change) => `${change.to}/${change.origin}`)).toEqual(['isolated/local', 'healthy/remote']);
   });
@@ -92,9 +125,23 @@ describe('HealthTracker.applyRemoteState', () => {
     for (let index = 0; index < 20; index += 1) tracker.record('claude', ok);
     for (let index = 0; index < 5; index += 1) tracker.record('claude', down);
     const localUntil = entry().ejectedUntil!;
-    tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: 'remote', at: clock.now(), ejectedUntil: localUntil - 1_000, ejectionCount: 1 });
+    tracker.applyRemoteState({
+      id: 'claude',
+      to: 'ejected',
+      reason: 'remote',
+      at: clock.now(),
+      ejectedUntil: localUntil - 1_000,
+      ejectionCount: 1,
+    });
     expect(entry().ejectedUntil).toBe(localUntil);
-    tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: 'remote', at: clock.now(), ejectedUntil: localUntil + 1_000, ejectionCount: 2 });
+    tracker.applyRemoteState({
+      id: 'claude',
+      to: 'ejected',
+      reason: 'remote',
+      at: clock.now(),
+      ejectedUntil: localUntil + 1_000,
+      ejectionCount: 2,
+    });
     expect(entry()).toMatchObject({ ejectedUntil: localUntil + 1_000, ejectionCount: 2 });
   });
 
@@ -124,7 +171,8 @@ describe('HealthTracker counts across replicas', () => {
     const fromB = b.tracker.takeLocalDeltas();
     expect(fromA.every((delta) => delta.id === 'claude')).toBe(true);
     // Through JSON, as a shared store would carry them.
-    for (const delta of JSON.parse(JSON.stringify(fromB)) as typeof fromB) a.tracker.mergeRemoteCounts(delta.id, delta.bucketStartMs, delta.counts);
+    for (const delta of JSON.parse(JSON.stringify(fromB)) as typeof fromB)
+      a.tracker.mergeRemoteCounts(delta.id, delta.bucketStartMs, delta.counts);
     for (const delta of fromA) b.tracker.mergeRemoteCounts(delta.id, delta.bucketStartMs, delta.counts);
     // Ejected as soon as the merged buckets hold 40 requests, somewhere past the 30 it saw itself.
     expect(a.entry().state).toBe('ejected');
@@ -144,7 +192,14 @@ describe('HealthTracker counts across replicas', () => {
     tracker.admit('claude');
     tracker.record('claude', ok);
     expect(entry().state).toBe('healthy');
-    const failures: BucketCounts = { attempts: 50, successes: 0, failures: 50, failuresByKind: { overloaded: 50 }, latency: {}, timeToFirstToken: {} };
+    const failures: BucketCounts = {
+      attempts: 50,
+      successes: 0,
+      failures: 50,
+      failuresByKind: { overloaded: 50 },
+      latency: {},
+      timeToFirstToken: {},
+    };
     expect(tracker.mergeRemoteCounts('claude', staleBucket, failures)).toBe(false);
     expect(entry()).toMatchObject({ state: 'healthy', requests: 0 });
   });
@@ -153,8 +208,10 @@ describe('HealthTracker counts across replicas', () => {
     const clock = new ManualClock();
     const a = replica(clock);
     const b = replica(clock);
-    for (let index = 0; index < 10; index += 1) b.tracker.record('claude', { kind: 'success', latencyMs: 1_000, timeToFirstTokenMs: 400 });
-    for (const delta of b.tracker.takeLocalDeltas()) a.tracker.mergeRemoteCounts(delta.id, delta.bucketStartMs, delta.counts);
+    for (let index = 0; index < 10; index += 1)
+      b.tracker.record('claude', { kind: 'success', latencyMs: 1_000, timeToFirstTokenMs: 400 });
+    for (const delta of b.tracker.takeLocalDeltas())
+      a.tracker.mergeRemoteCounts(delta.id, delta.bucketStartMs, delta.counts);
     const entry = a.entry();
     expect(entry.requests).toBe(10);
     expect(entry.latencyP50Ms!).toBeGreaterThan(900);
@@ -171,7 +228,15 @@ describe('HealthTracker.applyRemoteState: what makes a remote decision stale', (
     await clock.advance(5_000);
     // A replica that starts after the decision (its creation is no decision).
     const late = replica(clock);
-    expect(late.tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: 'remote', at: decidedAt, ejectedUntil: decidedAt + 20_000 })).toBe(true);
+    expect(
+      late.tracker.applyRemoteState({
+        id: 'claude',
+        to: 'ejected',
+        reason: 'remote',
+        at: decidedAt,
+        ejectedUntil: decidedAt + 20_000,
+      }),
+    ).toBe(true);
     expect(late.entry().state).toBe('ejected');
 
     // A replica whose own window flipped it to degraded just after the other replica decided.
@@ -181,7 +246,15 @@ describe('HealthTracker.applyRemoteState: what makes a remote decision stale', (
       await clock.advance(50);
     }
     expect(flipped.entry().state).toBe('degraded');
-    expect(flipped.tracker.applyRemoteState({ id: 'claude', to: 'ejected', reason: 'remote', at: decidedAt, ejectedUntil: decidedAt + 20_000 })).toBe(true);
+    expect(
+      flipped.tracker.applyRemoteState({
+        id: 'claude',
+        to: 'ejected',
+        reason: 'remote',
+        at: decidedAt,
+        ejectedUntil: decidedAt + 20_000,
+      }),
+    ).toBe(true);
     expect(flipped.entry().state).toBe('ejected');
   });
 

@@ -13,7 +13,15 @@ const probeTrials: Record<string, number> = { alpha: 1, beta: 2, gamma: 1 };
 const maxEjectionMs = 30_000;
 
 type Command =
-  | { type: 'record'; deployment: number; kind: OutcomeKind; latencyMs: number; retryAfterMs: number | undefined; repeat: number; gapMs: number }
+  | {
+      type: 'record';
+      deployment: number;
+      kind: OutcomeKind;
+      latencyMs: number;
+      retryAfterMs: number | undefined;
+      repeat: number;
+      gapMs: number;
+    }
   | { type: 'advance'; ms: number }
   | { type: 'admit'; deployment: number }
   | { type: 'order'; deployments: number[] }
@@ -22,11 +30,27 @@ type Command =
 
 const deploymentIndex = fc.integer({ min: 0, max: ids.length - 1 });
 const failureHeavyKind = fc.constantFrom<OutcomeKind>(
-  'success', 'success', 'success', 'server', 'server', 'overloaded', 'timeout', 'connect', 'auth',
-  'rate-limited', 'invalid-request', 'client-aborted', 'local', 'content-filter',
+  'success',
+  'success',
+  'success',
+  'server',
+  'server',
+  'overloaded',
+  'timeout',
+  'connect',
+  'auth',
+  'rate-limited',
+  'invalid-request',
+  'client-aborted',
+  'local',
+  'content-filter',
 );
 
-function commandArbitrary(kinds: fc.Arbitrary<OutcomeKind>, withOperator: boolean, withOrder: boolean): fc.Arbitrary<Command> {
+function commandArbitrary(
+  kinds: fc.Arbitrary<OutcomeKind>,
+  withOperator: boolean,
+  withOrder: boolean,
+): fc.Arbitrary<Command> {
   const options: Array<fc.WeightedArbitrary<Command>> = [
     {
       weight: 10,
@@ -41,18 +65,33 @@ function commandArbitrary(kinds: fc.Arbitrary<OutcomeKind>, withOperator: boolea
         gapMs: fc.integer({ min: 0, max: 100 }),
       }),
     },
-    { weight: 5, arbitrary: fc.record({ type: fc.constant('advance' as const), ms: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 70_000 })) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        type: fc.constant('advance' as const),
+        ms: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 70_000 })),
+      }),
+    },
     { weight: 3, arbitrary: fc.record({ type: fc.constant('admit' as const), deployment: deploymentIndex }) },
   ];
   if (withOrder) {
     options.push({
       weight: 2,
-      arbitrary: fc.record({ type: fc.constant('order' as const), deployments: fc.shuffledSubarray([0, 1, 2], { minLength: 1 }) }),
+      arbitrary: fc.record({
+        type: fc.constant('order' as const),
+        deployments: fc.shuffledSubarray([0, 1, 2], { minLength: 1 }),
+      }),
     });
   }
   if (withOperator) {
-    options.push({ weight: 1, arbitrary: fc.record({ type: fc.constant('isolate' as const), deployment: deploymentIndex }) });
-    options.push({ weight: 2, arbitrary: fc.record({ type: fc.constant('release' as const), deployment: deploymentIndex }) });
+    options.push({
+      weight: 1,
+      arbitrary: fc.record({ type: fc.constant('isolate' as const), deployment: deploymentIndex }),
+    });
+    options.push({
+      weight: 2,
+      arbitrary: fc.record({ type: fc.constant('release' as const), deployment: deploymentIndex }),
+    });
   }
   return fc.oneof(...options);
 }
@@ -188,27 +227,36 @@ async function runAndCheck(commands: Command[]): Promise<{ changes: StateChange[
 describe('HealthTracker breaker invariants (property)', () => {
   it('hold under random outcomes, time, admits and operator actions (no panic orders)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(commandArbitrary(failureHeavyKind, true, false), { minLength: 10, maxLength: 150, size: 'large' }), async (commands) => {
-        await runAndCheck(commands);
-      }),
+      fc.asyncProperty(
+        fc.array(commandArbitrary(failureHeavyKind, true, false), { minLength: 10, maxLength: 150, size: 'large' }),
+        async (commands) => {
+          await runAndCheck(commands);
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('hold with candidate ordering and its panic fallback mixed in', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(commandArbitrary(failureHeavyKind, true, true), { minLength: 10, maxLength: 150, size: 'large' }), async (commands) => {
-        await runAndCheck(commands);
-      }),
+      fc.asyncProperty(
+        fc.array(commandArbitrary(failureHeavyKind, true, true), { minLength: 10, maxLength: 150, size: 'large' }),
+        async (commands) => {
+          await runAndCheck(commands);
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('the generated sequences reach every transition of the lifecycle (so the properties above mean something)', async () => {
-    const sequences = fc.sample(fc.array(commandArbitrary(failureHeavyKind, true, true), { minLength: 10, maxLength: 150, size: 'large' }), {
-      numRuns: 40,
-      seed: 20_240_601,
-    });
+    const sequences = fc.sample(
+      fc.array(commandArbitrary(failureHeavyKind, true, true), { minLength: 10, maxLength: 150, size: 'large' }),
+      {
+        numRuns: 40,
+        seed: 20_240_601,
+      },
+    );
     const seen = new Set<string>();
     for (const commands of sequences) {
       const { changes } = await runAndCheck(commands);
@@ -229,36 +277,51 @@ describe('HealthTracker breaker invariants (property)', () => {
   });
 
   it('never ejects or degrades a deployment that only sees successes and non-upstream outcomes', async () => {
-    const harmless = fc.constantFrom<OutcomeKind>('success', 'invalid-request', 'client-aborted', 'local', 'content-filter', 'context-length');
+    const harmless = fc.constantFrom<OutcomeKind>(
+      'success',
+      'invalid-request',
+      'client-aborted',
+      'local',
+      'content-filter',
+      'context-length',
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(commandArbitrary(harmless, false, true), { minLength: 10, maxLength: 150, size: 'large' }), async (commands) => {
-        // Latency stays under beta's 10 s threshold here so that only failures could degrade it.
-        const fast = commands.map((command) => (command.type === 'record' ? { ...command, latencyMs: command.latencyMs % 9_000 } : command));
-        const { changes } = await runAndCheck(fast);
-        expect(changes).toEqual([]);
-      }),
+      fc.asyncProperty(
+        fc.array(commandArbitrary(harmless, false, true), { minLength: 10, maxLength: 150, size: 'large' }),
+        async (commands) => {
+          // Latency stays under beta's 10 s threshold here so that only failures could degrade it.
+          const fast = commands.map((command) =>
+            command.type === 'record' ? { ...command, latencyMs: command.latencyMs % 9_000 } : command,
+          );
+          const { changes } = await runAndCheck(fast);
+          expect(changes).toEqual([]);
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   it('ends every ejection in probing, and a probing deployment admits a trial', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(commandArbitrary(failureHeavyKind, false, false), { maxLength: 80 }), async (commands) => {
-        const { clock, tracker } = setup();
-        for (const command of commands) {
-          if (command.type === 'record') {
-            for (let index = 0; index < command.repeat; index += 1) tracker.record(ids[command.deployment]!, { kind: command.kind, latencyMs: command.latencyMs });
+      fc.asyncProperty(
+        fc.array(commandArbitrary(failureHeavyKind, false, false), { maxLength: 80 }),
+        async (commands) => {
+          const { clock, tracker } = setup();
+          for (const command of commands) {
+            if (command.type === 'record') {
+              for (let index = 0; index < command.repeat; index += 1)
+                tracker.record(ids[command.deployment]!, { kind: command.kind, latencyMs: command.latencyMs });
+            } else if (command.type === 'advance') await clock.advance(command.ms);
+            else if (command.type === 'admit') tracker.admit(ids[command.deployment]!);
           }
-          else if (command.type === 'advance') await clock.advance(command.ms);
-          else if (command.type === 'admit') tracker.admit(ids[command.deployment]!);
-        }
-        await clock.advance(maxEjectionMs + 30_000); // past any ejection, cool-down and trial timeout
-        for (const entry of tracker.snapshot().deployments) {
-          expect(['healthy', 'degraded', 'probing']).toContain(entry.state);
-          if (entry.state !== 'probing') continue;
-          expect(tracker.admit(entry.id)).toBe(true);
-        }
-      }),
+          await clock.advance(maxEjectionMs + 30_000); // past any ejection, cool-down and trial timeout
+          for (const entry of tracker.snapshot().deployments) {
+            expect(['healthy', 'degraded', 'probing']).toContain(entry.state);
+            if (entry.state !== 'probing') continue;
+            expect(tracker.admit(entry.id)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -79,7 +79,9 @@ describe('HealthTracker simulation at 20 req/s', () => {
       attemptsBeforeEjection: result.sent[1]! - trials,
       attemptsToDeadDeploymentIn60s: result.sent[1],
       ejections: transitions(result.changes, ['healthy', 'degraded', 'probing'], 'ejected'),
-      ejectionEnds: result.changes.filter((change) => change.to === 'ejected').map((change) => change.ejectedUntil! - change.at),
+      ejectionEnds: result.changes
+        .filter((change) => change.to === 'ejected')
+        .map((change) => change.ejectedUntil! - change.at),
     });
     expect(timeToEjection).toBeLessThanOrEqual(2_000);
     expect(result.sent[1]! - trials).toBeLessThanOrEqual(5);
@@ -90,7 +92,10 @@ describe('HealthTracker simulation at 20 req/s', () => {
   it('ejects a hard-down deployment within 2 s with no history at all', async () => {
     const result = await simulate([{ durationMs: 5_000, outcome: always(unavailable) }]);
     const ejection = result.changes.find((change) => change.to === 'ejected')!;
-    report('hard down from a cold start', { timeToEjectionMs: ejection.at - result.phaseStarts[0]!, reason: ejection.reason });
+    report('hard down from a cold start', {
+      timeToEjectionMs: ejection.at - result.phaseStarts[0]!,
+      reason: ejection.reason,
+    });
     expect(ejection.at - result.phaseStarts[0]!).toBeLessThanOrEqual(2_000);
   });
 
@@ -101,7 +106,9 @@ describe('HealthTracker simulation at 20 req/s', () => {
       { durationMs: 60_000, outcome: always(ok) },
     ]);
     const healAt = result.phaseStarts[2]!;
-    const readmission = result.changes.find((change) => change.to === 'healthy' && change.from === 'probing' && change.at >= healAt)!;
+    const readmission = result.changes.find(
+      (change) => change.to === 'healthy' && change.from === 'probing' && change.at >= healAt,
+    )!;
     report('heal after 20 s down', { timeFromHealToReadmissionMs: readmission.at - healAt });
     // Ejection time is at most 4 × 5 s after 20 s down; the first trial after the heal readmits.
     expect(readmission.at - healAt).toBeLessThanOrEqual(20_000);
@@ -149,7 +156,9 @@ describe('HealthTracker simulation at 20 req/s', () => {
       { durationMs: 20_000, outcome: errorRate(0.7) },
     ]);
     const faultAt = result.phaseStarts[1]!;
-    const degraded = result.changes.find((change) => (change.to === 'degraded' || change.to === 'ejected') && change.at >= faultAt)!;
+    const degraded = result.changes.find(
+      (change) => (change.to === 'degraded' || change.to === 'ejected') && change.at >= faultAt,
+    )!;
     const ejection = result.changes.find((change) => change.to === 'ejected')!;
     report('70% errors after healthy traffic', {
       timeToDegradedMs: degraded.at - faultAt,

@@ -6,7 +6,11 @@ import type { AttemptOutcome } from './health-gate.js';
 import type { HealthSettings } from './health-settings.js';
 import { HealthTracker } from './health-tracker.js';
 
-const ok = (latencyMs = 200, timeToFirstTokenMs = 100): AttemptOutcome => ({ kind: 'success', latencyMs, timeToFirstTokenMs });
+const ok = (latencyMs = 200, timeToFirstTokenMs = 100): AttemptOutcome => ({
+  kind: 'success',
+  latencyMs,
+  timeToFirstTokenMs,
+});
 const down: AttemptOutcome = { kind: 'server', latencyMs: 30, status: 503 };
 
 function setup(settings?: Partial<HealthSettings>) {
@@ -39,7 +43,12 @@ describe('HealthTracker transitions', () => {
     await send([...times(18, ok()), down]);
     expect(entry().state).toBe('healthy'); // 1 in 19 is under 10%
     await send([down]);
-    expect(entry()).toMatchObject({ state: 'degraded', reason: 'failure rate 10% over 20 requests', requests: 20, failureRate: 0.1 });
+    expect(entry()).toMatchObject({
+      state: 'degraded',
+      reason: 'failure rate 10% over 20 requests',
+      requests: 20,
+      failureRate: 0.1,
+    });
     expect(tracker.admit('primary')).toBe(true); // degraded deployments are still used
     await clock.advance(10_000);
     expect(entry()).toMatchObject({ state: 'healthy', requests: 0 });
@@ -62,7 +71,12 @@ describe('HealthTracker transitions', () => {
       nextProbeAt: ejectedAt + 5_000,
       consecutiveFailures: 5,
     });
-    expect(changes.at(-1)).toMatchObject({ from: 'healthy', to: 'ejected', ejectedUntil: ejectedAt + 5_000, ejectionCount: 1 });
+    expect(changes.at(-1)).toMatchObject({
+      from: 'healthy',
+      to: 'ejected',
+      ejectedUntil: ejectedAt + 5_000,
+      ejectionCount: 1,
+    });
     expect(tracker.admit('primary')).toBe(false);
     expect(tracker.order(['primary', 'fallback'])).toEqual(['fallback']);
 
@@ -77,7 +91,13 @@ describe('HealthTracker transitions', () => {
     expect(tracker.order(['primary', 'fallback'])).toEqual(['fallback']); // no trial slot left
 
     await send([ok()]);
-    expect(entry()).toMatchObject({ state: 'healthy', reason: 'trial request succeeded', requests: 0, consecutiveFailures: 0, ejectionCount: 1 });
+    expect(entry()).toMatchObject({
+      state: 'healthy',
+      reason: 'trial request succeeded',
+      requests: 0,
+      consecutiveFailures: 0,
+      ejectionCount: 1,
+    });
     expect(tracker.admit('primary')).toBe(true);
     expect(changes.map((change) => change.to)).toEqual(['ejected', 'probing', 'healthy']);
   });
@@ -88,7 +108,12 @@ describe('HealthTracker transitions', () => {
     await clock.advance(5_000);
     expect(tracker.admit('primary')).toBe(true);
     await send([{ kind: 'timeout', latencyMs: 30_000 }]);
-    expect(entry()).toMatchObject({ state: 'ejected', ejectionCount: 2, ejectedUntil: clock.now() + 10_000, reason: 'trial request failed: timeout' });
+    expect(entry()).toMatchObject({
+      state: 'ejected',
+      ejectionCount: 2,
+      ejectedUntil: clock.now() + 10_000,
+      reason: 'trial request failed: timeout',
+    });
     await clock.advance(10_000);
     expect(entry().state).toBe('probing');
     expect(tracker.admit('primary')).toBe(true);
@@ -271,7 +296,11 @@ describe('HealthTracker transitions', () => {
   it('keeps working when a listener throws, and reports the error', async () => {
     const clock = new ManualClock();
     const errors: unknown[] = [];
-    const tracker = new HealthTracker({ deployments: [{ id: 'a', domains: [] }], clock, onListenerError: (error) => errors.push(error) });
+    const tracker = new HealthTracker({
+      deployments: [{ id: 'a', domains: [] }],
+      clock,
+      onListenerError: (error) => errors.push(error),
+    });
     const seen: string[] = [];
     tracker.onStateChange(() => {
       throw new Error('listener bug');
@@ -286,7 +315,14 @@ describe('HealthTracker transitions', () => {
 
   it('refuses a deployment listed twice', () => {
     expect(
-      () => new HealthTracker({ deployments: [{ id: 'a', domains: [] }, { id: 'a', domains: [] }], clock: new ManualClock() }),
+      () =>
+        new HealthTracker({
+          deployments: [
+            { id: 'a', domains: [] },
+            { id: 'a', domains: [] },
+          ],
+          clock: new ManualClock(),
+        }),
     ).toThrow(/listed twice/);
   });
 });

@@ -57,17 +57,21 @@ describe('latency histogram', () => {
 
   it('merges by adding counts, the same as recording every sample in one histogram', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 100_000 })), fc.array(fc.integer({ min: 0, max: 100_000 })), (a, b) => {
-        const left: LatencyHistogram = {};
-        const right: LatencyHistogram = {};
-        const both: LatencyHistogram = {};
-        for (const sample of a) addSample(left, sample);
-        for (const sample of b) addSample(right, sample);
-        for (const sample of [...a, ...b]) addSample(both, sample);
-        mergeHistogram(left, JSON.parse(JSON.stringify(right)) as LatencyHistogram);
-        expect(histogramTotal(left)).toBe(a.length + b.length);
-        expect(histogramPercentiles(left)).toEqual(histogramPercentiles(both));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 100_000 })),
+        fc.array(fc.integer({ min: 0, max: 100_000 })),
+        (a, b) => {
+          const left: LatencyHistogram = {};
+          const right: LatencyHistogram = {};
+          const both: LatencyHistogram = {};
+          for (const sample of a) addSample(left, sample);
+          for (const sample of b) addSample(right, sample);
+          for (const sample of [...a, ...b]) addSample(both, sample);
+          mergeHistogram(left, JSON.parse(JSON.stringify(right)) as LatencyHistogram);
+          expect(histogramTotal(left)).toBe(a.length + b.length);
+          expect(histogramPercentiles(left)).toEqual(histogramPercentiles(both));
+        },
+      ),
     );
   });
 

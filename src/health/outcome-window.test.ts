@@ -4,7 +4,11 @@ import { emptyBucketCounts, addOutcome } from './bucket-counts.js';
 import type { AttemptOutcome } from './health-gate.js';
 import { OutcomeWindow } from './outcome-window.js';
 
-const success = (latencyMs = 100, timeToFirstTokenMs?: number): AttemptOutcome => ({ kind: 'success', latencyMs, timeToFirstTokenMs });
+const success = (latencyMs = 100, timeToFirstTokenMs?: number): AttemptOutcome => ({
+  kind: 'success',
+  latencyMs,
+  timeToFirstTokenMs,
+});
 const serverError: AttemptOutcome = { kind: 'server', latencyMs: 20, status: 503 };
 
 function setup() {
@@ -32,7 +36,12 @@ describe('OutcomeWindow', () => {
 
   it('reports a zero failure rate and no percentiles when empty', () => {
     const { window } = setup();
-    expect(window.view()).toMatchObject({ requests: 0, failureRate: 0, latency: undefined, timeToFirstToken: undefined });
+    expect(window.view()).toMatchObject({
+      requests: 0,
+      failureRate: 0,
+      latency: undefined,
+      timeToFirstToken: undefined,
+    });
   });
 
   it('forgets outcomes once their bucket leaves the window', async () => {

@@ -139,7 +139,8 @@ export class OutcomeWindow {
    */
   view(withLatency = true): WindowView {
     const current = this.bucketStart(this.clock.now());
-    if (this.cachedView && this.cachedForBucket === current && (this.cachedWithLatency || !withLatency)) return this.cachedView;
+    if (this.cachedView && this.cachedForBucket === current && (this.cachedWithLatency || !withLatency))
+      return this.cachedView;
     this.pruneBuckets(current);
     const total = emptyBucketCounts();
     if (withLatency) {

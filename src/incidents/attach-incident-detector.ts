@@ -28,13 +28,17 @@ export function attachIncidentDetector(detector: IncidentDetector, options: Atta
       }
     };
   const unsubscribers: Array<() => void> = [];
-  if (options.tracker) unsubscribers.push(options.tracker.onStateChange(guard((change) => detector.handleStateChange(change))));
+  if (options.tracker)
+    unsubscribers.push(options.tracker.onStateChange(guard((change) => detector.handleStateChange(change))));
   if (options.channels !== false) {
     const onAttempt = guard((message: unknown) => detector.recordAttempt(message as AttemptEvent));
     const onRequest = guard((message: unknown) => detector.recordRequest(message as RequestEvent));
     attemptChannel.subscribe(onAttempt);
     requestChannel.subscribe(onRequest);
-    unsubscribers.push(() => attemptChannel.unsubscribe(onAttempt), () => requestChannel.unsubscribe(onRequest));
+    unsubscribers.push(
+      () => attemptChannel.unsubscribe(onAttempt),
+      () => requestChannel.unsubscribe(onRequest),
+    );
   }
   return () => {
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();

@@ -34,7 +34,9 @@ export class DeploymentTopology {
   }
 
   deploymentsOfProvider(provider: string): string[] {
-    return [...this.placements.values()].filter((placement) => placement.provider === provider).map((placement) => placement.id);
+    return [...this.placements.values()]
+      .filter((placement) => placement.provider === provider)
+      .map((placement) => placement.id);
   }
 
   private add(deployment: DeploymentPlacement): void {

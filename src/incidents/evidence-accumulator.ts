@@ -100,13 +100,15 @@ export class EvidenceAccumulator {
   merge(other: EvidenceAccumulator): void {
     this.attempts += other.attempts;
     this.failedAttempts += other.failedAttempts;
-    for (const [kind, count] of other.failuresByKind) this.failuresByKind.set(kind, (this.failuresByKind.get(kind) ?? 0) + count);
+    for (const [kind, count] of other.failuresByKind)
+      this.failuresByKind.set(kind, (this.failuresByKind.get(kind) ?? 0) + count);
     for (const sample of other.sampleErrors) this.addSample(sample);
     for (const route of other.routes) this.routes.add(route);
     for (const deployment of other.deployments) this.deployments.add(deployment);
     this.failoverRequests += other.failoverRequests;
     this.failoverAfterFailedAttempt += other.failoverAfterFailedAttempt;
-    for (const [deployment, count] of other.servedBy) this.servedBy.set(deployment, (this.servedBy.get(deployment) ?? 0) + count);
+    for (const [deployment, count] of other.servedBy)
+      this.servedBy.set(deployment, (this.servedBy.get(deployment) ?? 0) + count);
     this.clientFailures += other.clientFailures;
     if (other.firstFailedAt !== null && (this.firstFailedAt === null || other.firstFailedAt < this.firstFailedAt)) {
       this.firstFailedAt = other.firstFailedAt;

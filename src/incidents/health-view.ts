@@ -85,7 +85,8 @@ export class HealthView {
     if (isUpstreamFailure(fact.kind)) {
       const last = condition.run?.lastFailedAt ?? null;
       const stale = last !== null && fact.at - last > this.evidenceWindowMs;
-      if (!condition.run || (stale && !isFailingState(condition.state) && !stillTracked)) condition.run = new EvidenceAccumulator();
+      if (!condition.run || (stale && !isFailingState(condition.state) && !stillTracked))
+        condition.run = new EvidenceAccumulator();
     }
     condition.run?.recordAttempt(fact);
   }

@@ -8,7 +8,9 @@ export class InMemoryIncidentRepository implements IncidentRepository {
   private readonly incidents = new Map<string, Incident>();
 
   async claimOpen(incident: Incident): Promise<{ incident: Incident; claimed: boolean }> {
-    const open = [...this.incidents.values()].find((candidate) => candidate.scopeKey === incident.scopeKey && candidate.status === 'open');
+    const open = [...this.incidents.values()].find(
+      (candidate) => candidate.scopeKey === incident.scopeKey && candidate.status === 'open',
+    );
     if (open) return { incident: structuredClone(open), claimed: false };
     this.incidents.set(incident.id, structuredClone(incident));
     return { incident: structuredClone(incident), claimed: true };
@@ -21,7 +23,8 @@ export class InMemoryIncidentRepository implements IncidentRepository {
     if (patch.title !== undefined) incident.title = patch.title;
     if (patch.parentId !== undefined) incident.parentId = patch.parentId;
     if (patch.firstFailedAt !== undefined) {
-      incident.firstFailedAt = incident.firstFailedAt === null ? patch.firstFailedAt : Math.min(incident.firstFailedAt, patch.firstFailedAt);
+      incident.firstFailedAt =
+        incident.firstFailedAt === null ? patch.firstFailedAt : Math.min(incident.firstFailedAt, patch.firstFailedAt);
     }
     if (patch.resolvedAt !== undefined && incident.status === 'open') {
       incident.status = 'resolved';

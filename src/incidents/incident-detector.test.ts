@@ -36,7 +36,15 @@ describe('IncidentDetector lifecycle', () => {
   it('emits transitions on the next microtask when nobody flushes', async () => {
     const clock = new ManualClock();
     const kit = createDetector(clock);
-    kit.detector.handleStateChange({ kind: 'deployment', id: 'gpt-4o', from: 'healthy', to: 'ejected', reason: 'x', at: clock.now(), origin: 'local' });
+    kit.detector.handleStateChange({
+      kind: 'deployment',
+      id: 'gpt-4o',
+      from: 'healthy',
+      to: 'ejected',
+      reason: 'x',
+      at: clock.now(),
+      origin: 'local',
+    });
     expect(kit.transitions).toHaveLength(0);
     await Promise.resolve();
     expect(kit.types()).toEqual(['opened:deployment:gpt-4o']);
@@ -55,7 +63,11 @@ describe('IncidentDetector lifecycle', () => {
     await clock.advance(1_000);
     kit.tick();
     expect(kit.types()).toEqual(['opened:deployment:gpt-4o']);
-    expect(kit.transitions[0]!.incident).toMatchObject({ severity: 'minor', detectedAt: degradedAt + 30_000, title: 'deployment gpt-4o degraded for 30 s' });
+    expect(kit.transitions[0]!.incident).toMatchObject({
+      severity: 'minor',
+      detectedAt: degradedAt + 30_000,
+      title: 'deployment gpt-4o degraded for 30 s',
+    });
   });
 
   it('opens nothing for a deployment degraded for less than the grace period', async () => {
@@ -86,7 +98,9 @@ describe('IncidentDetector lifecycle', () => {
     kit.detector.recordRequest({ route: 'chat', succeeded: false, status: 503, failedOver: true });
     kit.detector.flush();
 
-    expect(kit.transitions.map((transition) => [transition.type, transition.sequence, transition.incident.severity])).toEqual([
+    expect(
+      kit.transitions.map((transition) => [transition.type, transition.sequence, transition.incident.severity]),
+    ).toEqual([
       ['opened', 1, 'minor'],
       ['escalated', 2, 'major'],
       ['escalated', 3, 'critical'],
@@ -133,7 +147,13 @@ describe('IncidentDetector lifecycle', () => {
     const resolved = kit.transitions[1]!;
     expect(resolved.at).toBe(healthyAt + 60_000);
     expect(resolved.incident).toMatchObject({ status: 'resolved', resolvedAt: healthyAt });
-    expect(resolved.incident.updates.map((update) => update.type)).toEqual(['opened', 'state-change', 'state-change', 'recovering', 'resolved']);
+    expect(resolved.incident.updates.map((update) => update.type)).toEqual([
+      'opened',
+      'state-change',
+      'state-change',
+      'recovering',
+      'resolved',
+    ]);
     expect(kit.detector.openIncidents()).toEqual([]);
     expect(kit.detector.recentlyResolved().map((incident) => incident.id)).toEqual([resolved.incident.id]);
   });

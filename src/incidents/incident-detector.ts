@@ -130,7 +130,10 @@ export class IncidentDetector {
    * page's component maps to), with lead time = acknowledgedAt − detectedAt. Returns the record of
    * the incident found (or null when none matches). Only the first acknowledgement counts.
    */
-  recordStatusPageAcknowledgement(target: ScopeRef, acknowledgement: StatusPageAcknowledgement): StatusPageRecord | null {
+  recordStatusPageAcknowledgement(
+    target: ScopeRef,
+    acknowledgement: StatusPageAcknowledgement,
+  ): StatusPageRecord | null {
     const incident = this.findForAcknowledgement(target);
     if (!incident) return null;
     // Also up the grouping: the parent is what alerts, and its resolve message carries the lead time.
@@ -189,7 +192,12 @@ export class IncidentDetector {
     this.queued = [];
     for (const entry of queued) {
       this.announced.add(entry.incident);
-      const transition: IncidentTransition = { type: entry.type, sequence: entry.sequence, at: entry.at, incident: entry.incident.snapshot() };
+      const transition: IncidentTransition = {
+        type: entry.type,
+        sequence: entry.sequence,
+        at: entry.at,
+        incident: entry.incident.snapshot(),
+      };
       for (const listener of [...this.listeners]) {
         try {
           listener(transition);
@@ -239,7 +247,15 @@ export class IncidentDetector {
       const members = this.view.topology.membersOfDomain(name);
       // A domain of one deployment says nothing its deployment incident does not.
       if (members.length < 2) continue;
-      const incident = this.openIncident('domain', name, `failure domain ${name} degraded`, members, null, now, condition.reason);
+      const incident = this.openIncident(
+        'domain',
+        name,
+        `failure domain ${name} degraded`,
+        members,
+        null,
+        now,
+        condition.reason,
+      );
       for (const member of members) {
         const child = this.open.get(scopeKeyOf({ scope: 'deployment', key: member }));
         if (child && child.parent?.scope !== 'domain') this.group(child, incident, now);
@@ -254,8 +270,17 @@ export class IncidentDetector {
       // Degraded (slow, some errors) is often transient: only its persistence is worth an incident.
       if (condition.state === 'degraded' && now - condition.since < this.gracePeriodMs) continue;
       const parent = this.parentFor(id);
-      const what = condition.state === 'degraded' ? `degraded for ${describeDuration(now - condition.since)}` : 'ejected';
-      this.openIncident('deployment', id, `deployment ${id} ${what}`, [id], parent, now, `${id} ${condition.state}: ${condition.reason}`);
+      const what =
+        condition.state === 'degraded' ? `degraded for ${describeDuration(now - condition.since)}` : 'ejected';
+      this.openIncident(
+        'deployment',
+        id,
+        `deployment ${id} ${what}`,
+        [id],
+        parent,
+        now,
+        `${id} ${condition.state}: ${condition.reason}`,
+      );
       parent?.addUpdate({ at: now, type: 'grouped', message: `deployment ${id} ${condition.state}` });
     }
   }
@@ -264,7 +289,8 @@ export class IncidentDetector {
   private groupByProvider(now: number): void {
     const byProvider = new Map<string, TrackedIncident[]>();
     for (const incident of this.open.values()) {
-      if (incident.scope !== 'deployment' || !this.view.isFailing(incident.key) || incident.parent?.scope === 'domain') continue;
+      if (incident.scope !== 'deployment' || !this.view.isFailing(incident.key) || incident.parent?.scope === 'domain')
+        continue;
       const provider = this.view.topology.providerOf(incident.key);
       if (provider !== undefined) byProvider.set(provider, [...(byProvider.get(provider) ?? []), incident]);
     }
@@ -274,7 +300,15 @@ export class IncidentDetector {
         if (children.length < this.providerGroupThreshold) continue;
         const members = this.view.topology.deploymentsOfProvider(provider);
         const failing = children.map((child) => child.key).join(', ');
-        parent = this.openIncident('provider', provider, `provider ${provider}: ${children.length} deployments failing`, members, null, now, `failing: ${failing}`);
+        parent = this.openIncident(
+          'provider',
+          provider,
+          `provider ${provider}: ${children.length} deployments failing`,
+          members,
+          null,
+          now,
+          `failing: ${failing}`,
+        );
       }
       for (const child of children) if (child.parent === null) this.group(child, parent, now);
     }
@@ -289,7 +323,16 @@ export class IncidentDetector {
     now: number,
     reason: string,
   ): TrackedIncident {
-    const incident = new TrackedIncident({ id: (this.options.newId ?? newIncidentId)(), scope, key, title, severity: 'minor', detectedAt: now, members, parent });
+    const incident = new TrackedIncident({
+      id: (this.options.newId ?? newIncidentId)(),
+      scope,
+      key,
+      title,
+      severity: 'minor',
+      detectedAt: now,
+      members,
+      parent,
+    });
     // The failing period started before detection: start from every member's evidence so far.
     for (const member of members) {
       const run = this.view.activeRun(member, now);
@@ -326,7 +369,8 @@ export class IncidentDetector {
     if (severityRank(target) <= severityRank(incident.severity)) return;
     const from = incident.severity;
     incident.severity = target;
-    if (incident.scope === 'deployment' && this.view.deployment(incident.key).state !== 'degraded') incident.title = `deployment ${incident.key} ejected`;
+    if (incident.scope === 'deployment' && this.view.deployment(incident.key).state !== 'degraded')
+      incident.title = `deployment ${incident.key} ejected`;
     const why = incident.evidence.hasClientFailures ? 'client requests failed' : describeScope(this.view, incident);
     incident.addUpdate({ at: now, type: 'escalated', message: `${from} → ${target}: ${why}`, severity: target });
     this.changed.add(incident);
@@ -339,26 +383,42 @@ export class IncidentDetector {
     if (failing && incident.healthySince !== null) {
       // Flapping: the same incident goes on (no new one, no new alert).
       incident.healthySince = null;
-      incident.addUpdate({ at: now, type: 'relapsed', message: `failing again: ${describeScope(this.view, incident)}` });
+      incident.addUpdate({
+        at: now,
+        type: 'relapsed',
+        message: `failing again: ${describeScope(this.view, incident)}`,
+      });
       this.changed.add(incident);
     } else if (!failing && incident.healthySince === null) {
       incident.healthySince = recoveredAt(this.view, incident, now);
-      incident.addUpdate({ at: incident.healthySince, type: 'recovering', message: `healthy again; resolves after ${describeDuration(this.resolvePeriodMs)} without trouble` });
+      incident.addUpdate({
+        at: incident.healthySince,
+        type: 'recovering',
+        message: `healthy again; resolves after ${describeDuration(this.resolvePeriodMs)} without trouble`,
+      });
       this.changed.add(incident);
     }
   }
 
   // Children first: a parent resolves only once nothing under it is still open.
   private resolveDue(now: number): void {
-    const ordered = [...this.open.values()].sort((a, b) => Number(a.scope !== 'deployment') - Number(b.scope !== 'deployment'));
+    const ordered = [...this.open.values()].sort(
+      (a, b) => Number(a.scope !== 'deployment') - Number(b.scope !== 'deployment'),
+    );
     for (const incident of ordered) {
       if (incident.healthySince === null || now - incident.healthySince < this.resolvePeriodMs) continue;
       if ([...this.open.values()].some((child) => child.parent === incident)) continue;
-      const childrenResolvedAt = this.resolved.filter((child) => child.parent === incident).map((child) => child.resolvedAt ?? 0);
+      const childrenResolvedAt = this.resolved
+        .filter((child) => child.parent === incident)
+        .map((child) => child.resolvedAt ?? 0);
       incident.status = 'resolved';
       // When it recovered (confirmed by the resolve period), not when the confirmation came.
       incident.resolvedAt = Math.max(incident.healthySince, ...childrenResolvedAt);
-      incident.addUpdate({ at: now, type: 'resolved', message: `healthy for ${describeDuration(now - incident.healthySince)}` });
+      incident.addUpdate({
+        at: now,
+        type: 'resolved',
+        message: `healthy for ${describeDuration(now - incident.healthySince)}`,
+      });
       this.open.delete(incident.scopeKey);
       this.resolved.push(incident);
       this.enqueue('resolved', 1, incident);
@@ -378,7 +438,11 @@ export class IncidentDetector {
       const covering = this.covering(target.key);
       if (covering.length > 0) return covering.find((incident) => incident.parent === null) ?? covering[0];
     }
-    return [...this.resolved].reverse().find((incident) => incident.scopeKey === key || (target.scope === 'deployment' && incident.members.has(target.key)));
+    return [...this.resolved]
+      .reverse()
+      .find(
+        (incident) => incident.scopeKey === key || (target.scope === 'deployment' && incident.members.has(target.key)),
+      );
   }
 
   private enqueue(type: IncidentTransitionType, sequence: number, incident: TrackedIncident): void {

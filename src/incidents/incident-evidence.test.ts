@@ -22,21 +22,79 @@ describe('incident evidence', () => {
     const firstFailure = clock.now();
     // Before ejection: failures on two routes, each request then served by another deployment.
     for (let index = 0; index < 4; index += 1) {
-      publishAttempt({ route: index % 2 ? 'haiku' : 'sonnet', deployment: 'claude-direct', provider: 'anthropic', kind: index < 3 ? 'overloaded' : 'timeout', latencyMs: 40 });
-      publishAttempt({ route: index % 2 ? 'haiku' : 'sonnet', deployment: 'claude-bedrock', provider: 'bedrock', kind: 'success', latencyMs: 300 });
-      publishRequest({ route: index % 2 ? 'haiku' : 'sonnet', format: 'anthropic', stream: true, status: 200, succeeded: true, deployment: 'claude-bedrock', attempts: 2, failedOver: true, latencyMs: 350 });
+      publishAttempt({
+        route: index % 2 ? 'haiku' : 'sonnet',
+        deployment: 'claude-direct',
+        provider: 'anthropic',
+        kind: index < 3 ? 'overloaded' : 'timeout',
+        latencyMs: 40,
+      });
+      publishAttempt({
+        route: index % 2 ? 'haiku' : 'sonnet',
+        deployment: 'claude-bedrock',
+        provider: 'bedrock',
+        kind: 'success',
+        latencyMs: 300,
+      });
+      publishRequest({
+        route: index % 2 ? 'haiku' : 'sonnet',
+        format: 'anthropic',
+        stream: true,
+        status: 200,
+        succeeded: true,
+        deployment: 'claude-bedrock',
+        attempts: 2,
+        failedOver: true,
+        latencyMs: 350,
+      });
       await clock.advance(250);
     }
     // A client error does not count against the deployment.
-    publishAttempt({ route: 'sonnet', deployment: 'claude-direct', provider: 'anthropic', kind: 'invalid-request', latencyMs: 5 });
+    publishAttempt({
+      route: 'sonnet',
+      deployment: 'claude-direct',
+      provider: 'anthropic',
+      kind: 'invalid-request',
+      latencyMs: 5,
+    });
     kit.change('claude-direct', 'healthy', 'ejected');
     // While ejected: requests skip it (no attempt) and go to bedrock and vertex; an unrelated route is not counted.
     for (const deployment of ['claude-bedrock', 'claude-vertex', 'claude-bedrock']) {
-      publishRequest({ route: 'sonnet', format: 'openai', stream: false, status: 200, succeeded: true, deployment, attempts: 1, failedOver: false, latencyMs: 300 });
+      publishRequest({
+        route: 'sonnet',
+        format: 'openai',
+        stream: false,
+        status: 200,
+        succeeded: true,
+        deployment,
+        attempts: 1,
+        failedOver: false,
+        latencyMs: 300,
+      });
     }
-    publishRequest({ route: 'gpt', format: 'openai', stream: false, status: 200, succeeded: true, deployment: 'gpt-4o', attempts: 1, failedOver: false, latencyMs: 300 });
+    publishRequest({
+      route: 'gpt',
+      format: 'openai',
+      stream: false,
+      status: 200,
+      succeeded: true,
+      deployment: 'gpt-4o',
+      attempts: 1,
+      failedOver: false,
+      latencyMs: 300,
+    });
     detach();
-    publishRequest({ route: 'sonnet', format: 'openai', stream: false, status: 200, succeeded: true, deployment: 'claude-vertex', attempts: 1, failedOver: false, latencyMs: 300 });
+    publishRequest({
+      route: 'sonnet',
+      format: 'openai',
+      stream: false,
+      status: 200,
+      succeeded: true,
+      deployment: 'claude-vertex',
+      attempts: 1,
+      failedOver: false,
+      latencyMs: 300,
+    });
 
     const incident = kit.detector.incident({ scope: 'deployment', key: 'claude-direct' })!;
     expect(incident.firstFailedAt).toBe(firstFailure);
@@ -65,7 +123,8 @@ describe('incident evidence', () => {
     kit.change('claude-direct', 'healthy', 'ejected');
     const incident = kit.detector.incident({ scope: 'deployment', key: 'claude-direct' })!;
     const text = JSON.stringify(incident);
-    for (const secret of ['SECRETSECRET', 'tok_live_ABCDEF123456', awsExampleKeyId, 'AIzaSyA1234567890']) expect(text).not.toContain(secret);
+    for (const secret of ['SECRETSECRET', 'tok_live_ABCDEF123456', awsExampleKeyId, 'AIzaSyA1234567890'])
+      expect(text).not.toContain(secret);
     expect(incident.evidence.sampleErrors).toHaveLength(4);
     expect(incident.evidence.sampleErrors[0]).toBe('auth 401: authentication_error: invalid x-api-key [redacted]');
   });
@@ -78,7 +137,10 @@ describe('incident evidence', () => {
     const recent = clock.now();
     kit.attempt('gpt-4o', 'server');
     kit.change('gpt-4o', 'healthy', 'ejected');
-    expect(kit.detector.incident({ scope: 'deployment', key: 'gpt-4o' })).toMatchObject({ firstFailedAt: recent, evidence: { failedAttempts: 1 } });
+    expect(kit.detector.incident({ scope: 'deployment', key: 'gpt-4o' })).toMatchObject({
+      firstFailedAt: recent,
+      evidence: { failedAttempts: 1 },
+    });
   });
 
   it('escalates to critical when a client request on an affected route failed', () => {
@@ -88,7 +150,10 @@ describe('incident evidence', () => {
     kit.change('claude-direct', 'healthy', 'ejected');
     kit.detector.recordRequest({ route: 'sonnet', succeeded: false, status: 502, failedOver: true });
     kit.detector.flush();
-    expect(kit.detector.incident({ scope: 'deployment', key: 'claude-direct' })).toMatchObject({ severity: 'critical', evidence: { clientFailures: 1 } });
+    expect(kit.detector.incident({ scope: 'deployment', key: 'claude-direct' })).toMatchObject({
+      severity: 'critical',
+      evidence: { clientFailures: 1 },
+    });
   });
 
   it('records the status page acknowledgement with its lead time, up to the alerting parent, and into the resolve alert', async () => {
@@ -108,30 +173,52 @@ describe('incident evidence', () => {
       { page: 'anthropic', incidentId: 'sp-123', acknowledgedAt },
     );
     kit.detector.flush();
-    expect(record).toEqual({ page: 'anthropic', incidentId: 'sp-123', acknowledgedAt, leadTimeMs: acknowledgedAt - directDetectedAt });
-    expect(kit.detector.incident({ scope: 'domain', key: 'anthropic-model-layer' })!.statusPage).toMatchObject({ leadTimeMs: acknowledgedAt - domainDetectedAt });
-    expect(kit.transitions.filter((transition) => transition.type === 'status-page-acknowledged').map((transition) => transition.incident.scopeKey)).toEqual([
-      'deployment:claude-direct',
-      'domain:anthropic-model-layer',
-    ]);
+    expect(record).toEqual({
+      page: 'anthropic',
+      incidentId: 'sp-123',
+      acknowledgedAt,
+      leadTimeMs: acknowledgedAt - directDetectedAt,
+    });
+    expect(kit.detector.incident({ scope: 'domain', key: 'anthropic-model-layer' })!.statusPage).toMatchObject({
+      leadTimeMs: acknowledgedAt - domainDetectedAt,
+    });
+    expect(
+      kit.transitions
+        .filter((transition) => transition.type === 'status-page-acknowledged')
+        .map((transition) => transition.incident.scopeKey),
+    ).toEqual(['deployment:claude-direct', 'domain:anthropic-model-layer']);
     // A second acknowledgement does not move the lead time.
-    kit.detector.recordStatusPageAcknowledgement({ scope: 'domain', key: 'anthropic-model-layer' }, { page: 'anthropic', incidentId: 'sp-124', acknowledgedAt: acknowledgedAt + 60_000 });
-    expect(kit.detector.incident({ scope: 'domain', key: 'anthropic-model-layer' })!.statusPage?.incidentId).toBe('sp-123');
+    kit.detector.recordStatusPageAcknowledgement(
+      { scope: 'domain', key: 'anthropic-model-layer' },
+      { page: 'anthropic', incidentId: 'sp-124', acknowledgedAt: acknowledgedAt + 60_000 },
+    );
+    expect(kit.detector.incident({ scope: 'domain', key: 'anthropic-model-layer' })!.statusPage?.incidentId).toBe(
+      'sp-123',
+    );
 
     kit.change('claude-direct', 'ejected', 'healthy');
     kit.change('claude-bedrock', 'ejected', 'healthy');
     kit.domain('anthropic-model-layer', 'healthy');
     await clock.advance(10_000);
     kit.tick();
-    const resolve = kit.transitions.find((transition) => transition.type === 'resolved' && transition.incident.scope === 'domain')!;
+    const resolve = kit.transitions.find(
+      (transition) => transition.type === 'resolved' && transition.incident.scope === 'domain',
+    )!;
     const alert = alertFor(resolve)!;
     expect(alert.incident.statusPage?.leadTimeMs).toBe(117_000);
-    expect(JSON.stringify(slackMessageOf(alert).blocks)).toContain('anthropic status page acknowledged it 1 min 57 s after us');
+    expect(JSON.stringify(slackMessageOf(alert).blocks)).toContain(
+      'anthropic status page acknowledged it 1 min 57 s after us',
+    );
   });
 
   it('finds no incident to acknowledge when nothing failed', () => {
     const clock = new ManualClock();
     const kit = createDetector(clock);
-    expect(kit.detector.recordStatusPageAcknowledgement({ scope: 'deployment', key: 'gpt-4o' }, { page: 'openai', incidentId: 'x', acknowledgedAt: clock.now() })).toBeNull();
+    expect(
+      kit.detector.recordStatusPageAcknowledgement(
+        { scope: 'deployment', key: 'gpt-4o' },
+        { page: 'openai', incidentId: 'x', acknowledgedAt: clock.now() },
+      ),
+    ).toBeNull();
   });
 });

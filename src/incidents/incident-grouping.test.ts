@@ -49,10 +49,9 @@ describe('incident grouping', () => {
     expect(domain.evidence.deployments).toEqual(['claude-bedrock', 'claude-direct']);
     expect(domain.evidence.failuresByKind).toEqual({});
     // Alerted: the first deployment on its own, then the domain; not bedrock's own opening.
-    expect(kit.transitions.filter((transition) => alertFor(transition)).map((transition) => transition.incident.scopeKey)).toEqual([
-      'deployment:claude-direct',
-      'domain:anthropic-model-layer',
-    ]);
+    expect(
+      kit.transitions.filter((transition) => alertFor(transition)).map((transition) => transition.incident.scopeKey),
+    ).toEqual(['deployment:claude-direct', 'domain:anthropic-model-layer']);
   });
 
   it('makes a domain incident critical when no member is healthy', async () => {
@@ -64,7 +63,10 @@ describe('incident grouping', () => {
     expect(kit.detector.incident({ scope: 'domain', key: 'anthropic-model-layer' })!.severity).toBe('major');
     kit.change('claude-vertex', 'healthy', 'degraded');
     const escalation = kit.transitions.find((transition) => transition.type === 'escalated')!;
-    expect(escalation).toMatchObject({ sequence: 3, incident: { scopeKey: 'domain:anthropic-model-layer', severity: 'critical' } });
+    expect(escalation).toMatchObject({
+      sequence: 3,
+      incident: { scopeKey: 'domain:anthropic-model-layer', severity: 'critical' },
+    });
     expect(alertFor(escalation)).toBeDefined();
     // A child's own degraded state stays within its grace period: no incident of its own yet.
     expect(kit.detector.incident({ scope: 'deployment', key: 'claude-vertex' })).toBeUndefined();
@@ -84,8 +86,14 @@ describe('incident grouping', () => {
     ]);
     const provider = kit.detector.incident({ scope: 'provider', key: 'anthropic' })!;
     expect(provider).toMatchObject({ severity: 'critical', title: 'provider anthropic: 2 deployments failing' });
-    expect(kit.detector.incident({ scope: 'deployment', key: 'claude-direct-eu' })).toMatchObject({ parentId: provider.id, alerting: true });
-    expect(kit.detector.incident({ scope: 'deployment', key: 'claude-direct' })).toMatchObject({ parentId: provider.id, alerting: false });
+    expect(kit.detector.incident({ scope: 'deployment', key: 'claude-direct-eu' })).toMatchObject({
+      parentId: provider.id,
+      alerting: true,
+    });
+    expect(kit.detector.incident({ scope: 'deployment', key: 'claude-direct' })).toMatchObject({
+      parentId: provider.id,
+      alerting: false,
+    });
   });
 
   it('does not open a provider incident for one failing deployment', () => {
@@ -120,7 +128,10 @@ describe('incident grouping', () => {
       await clock.advance(1_000);
       kit.tick();
     }
-    expect(kit.types().slice(4)).toEqual(['resolved:deployment:claude-direct', 'resolved:domain:anthropic-model-layer']);
+    expect(kit.types().slice(4)).toEqual([
+      'resolved:deployment:claude-direct',
+      'resolved:domain:anthropic-model-layer',
+    ]);
     expect(kit.transitions.at(-1)!.incident.resolvedAt).toBe(lastRecovery);
   });
 });

@@ -25,11 +25,21 @@ class RecordingSink implements AlertSink {
   }
 }
 
-function replica(clock: ManualClock, name: string, shared: { repository: IncidentRepository; outbox: InMemoryAlertOutbox }, sinks: AlertSink[]) {
+function replica(
+  clock: ManualClock,
+  name: string,
+  shared: { repository: IncidentRepository; outbox: InMemoryAlertOutbox },
+  sinks: AlertSink[],
+) {
   let next = 0;
   const kit = createDetector(clock, { resolvePeriodMs: 30_000, newId: () => `${name}-inc-${(next += 1)}` });
   const dispatcher = new AlertDispatcher({ sinks, outbox: shared.outbox, clock, random: seededRandom(1), owner: name });
-  const recorder = new IncidentRecorder({ detector: kit.detector, repository: shared.repository, alerts: dispatcher, clock });
+  const recorder = new IncidentRecorder({
+    detector: kit.detector,
+    repository: shared.repository,
+    alerts: dispatcher,
+    clock,
+  });
   recorder.start();
   dispatcher.start();
   return { kit, dispatcher, recorder };
@@ -64,7 +74,12 @@ describe('IncidentRecorder', () => {
 
     const stored = shared.repository.list();
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ id: 'a-inc-1', scopeKey: 'deployment:gpt-4o', status: 'open', severity: 'major' });
+    expect(stored[0]).toMatchObject({
+      id: 'a-inc-1',
+      scopeKey: 'deployment:gpt-4o',
+      status: 'open',
+      severity: 'major',
+    });
     // Replica b took a's id.
     expect(b.kit.detector.incident({ scope: 'deployment', key: 'gpt-4o' })!.id).toBe('a-inc-1');
 
@@ -79,7 +94,9 @@ describe('IncidentRecorder', () => {
     for (const side of [a, b]) side.kit.tick();
     await settle(clock, a, b);
 
-    const delivered = [...sinkA.sent, ...sinkB.sent].map((alert) => `${alert.incident.id}:${alert.transition}:${alert.sequence}`).sort();
+    const delivered = [...sinkA.sent, ...sinkB.sent]
+      .map((alert) => `${alert.incident.id}:${alert.transition}:${alert.sequence}`)
+      .sort();
     expect(delivered).toEqual(['a-inc-1:escalated:3', 'a-inc-1:opened:1', 'a-inc-1:resolved:1']);
     expect(shared.repository.get('a-inc-1')).toMatchObject({ status: 'resolved', severity: 'critical' });
     expect(shared.outbox.list().map((entry) => entry.status)).toEqual(['delivered', 'delivered', 'delivered']);
@@ -129,10 +146,27 @@ describe('IncidentRecorder', () => {
     };
     const sink = new RecordingSink('hook');
     const warnings: string[] = [];
-    const logger = { info: () => {}, warn: (fields: object) => warnings.push(JSON.stringify(fields)), error: (fields: object) => warnings.push(JSON.stringify(fields)) };
+    const logger = {
+      info: () => {},
+      warn: (fields: object) => warnings.push(JSON.stringify(fields)),
+      error: (fields: object) => warnings.push(JSON.stringify(fields)),
+    };
     const kit = createDetector(clock);
-    const dispatcher = new AlertDispatcher({ sinks: [sink], outbox: new InMemoryAlertOutbox(), clock, random: seededRandom(1), owner: 'a' });
-    const recorder = new IncidentRecorder({ detector: kit.detector, repository: failing, alerts: dispatcher, clock, logger, claimRetryWindowMs: 5_000 });
+    const dispatcher = new AlertDispatcher({
+      sinks: [sink],
+      outbox: new InMemoryAlertOutbox(),
+      clock,
+      random: seededRandom(1),
+      owner: 'a',
+    });
+    const recorder = new IncidentRecorder({
+      detector: kit.detector,
+      repository: failing,
+      alerts: dispatcher,
+      clock,
+      logger,
+      claimRetryWindowMs: 5_000,
+    });
     recorder.start();
     dispatcher.start();
     kit.change('gpt-4o', 'healthy', 'ejected');

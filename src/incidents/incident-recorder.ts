@@ -95,9 +95,10 @@ export class IncidentRecorder {
   private persistChanged(): void {
     // Taken even without a store, so the detector's change set does not grow.
     const changed = this.options.detector.takeChanged();
-    if (changed.length > 0 && this.options.repository) this.queue(async () => {
-      for (const incident of changed) await this.write(incident);
-    });
+    if (changed.length > 0 && this.options.repository)
+      this.queue(async () => {
+        for (const incident of changed) await this.write(incident);
+      });
   }
 
   private queue(step: () => Promise<void>): void {
@@ -114,7 +115,8 @@ export class IncidentRecorder {
     // Another replica opened it and alerted it; later transitions are enqueued by whoever sees them.
     if (!alert || (transition.type === 'opened' && !claimed)) return;
     const alerts = this.options.alerts;
-    if (alerts) await this.retrying(() => alerts.enqueue(alert), this.options.enqueueRetryWindowMs ?? 600_000, 'alert enqueue');
+    if (alerts)
+      await this.retrying(() => alerts.enqueue(alert), this.options.enqueueRetryWindowMs ?? 600_000, 'alert enqueue');
   }
 
   private async claim(local: Incident): Promise<boolean> {
@@ -123,10 +125,17 @@ export class IncidentRecorder {
     const incident = this.translate(local);
     let result: { incident: Incident; claimed: boolean };
     try {
-      result = await this.retrying(() => repository.claimOpen(incident), this.options.claimRetryWindowMs ?? 5_000, 'incident claim');
+      result = await this.retrying(
+        () => repository.claimOpen(incident),
+        this.options.claimRetryWindowMs ?? 5_000,
+        'incident claim',
+      );
     } catch (error) {
       // Better an alert a second replica may repeat than none: alert as if this replica had opened it.
-      this.options.logger?.error({ err: safeError(error), scope: local.scopeKey }, 'incident store unavailable; alerting without a claim');
+      this.options.logger?.error(
+        { err: safeError(error), scope: local.scopeKey },
+        'incident store unavailable; alerting without a claim',
+      );
       this.owned.add(local.id);
       return true;
     }
@@ -141,7 +150,11 @@ export class IncidentRecorder {
     // Our own opening entry duplicates the owner's: count it as written, add only what we saw earlier.
     this.written.set(stored.id, { ...writtenOf(stored), lastUpdate: keyOf(local.updates.at(-1)) });
     if (local.firstFailedAt !== null && (stored.firstFailedAt === null || local.firstFailedAt < stored.firstFailedAt)) {
-      await this.retrying(() => repository.update(stored.id, { firstFailedAt: local.firstFailedAt! }), this.writeWindow, 'incident write');
+      await this.retrying(
+        () => repository.update(stored.id, { firstFailedAt: local.firstFailedAt! }),
+        this.writeWindow,
+        'incident write',
+      );
     }
     return false;
   }
@@ -156,8 +169,10 @@ export class IncidentRecorder {
     if (incident.severity !== before.severity) patch.severity = incident.severity;
     if (incident.title !== before.title) patch.title = incident.title;
     if (incident.parentId !== before.parentId) patch.parentId = incident.parentId;
-    if (incident.firstFailedAt !== null && incident.firstFailedAt !== before.firstFailedAt) patch.firstFailedAt = incident.firstFailedAt;
-    if (incident.status === 'resolved' && !before.resolved && incident.resolvedAt !== null) patch.resolvedAt = incident.resolvedAt;
+    if (incident.firstFailedAt !== null && incident.firstFailedAt !== before.firstFailedAt)
+      patch.firstFailedAt = incident.firstFailedAt;
+    if (incident.status === 'resolved' && !before.resolved && incident.resolvedAt !== null)
+      patch.resolvedAt = incident.resolvedAt;
     if (incident.statusPage && !before.statusPage) patch.statusPage = incident.statusPage;
     // Each replica sees only its own traffic; the opener's view is the one kept.
     if (this.owned.has(incident.id)) patch.evidence = incident.evidence;

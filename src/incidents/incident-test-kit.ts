@@ -26,14 +26,35 @@ export function createDetector(clock: Pick<Clock, 'now'>, options: Partial<Incid
   const transitions: IncidentTransition[] = [];
   detector.onTransition((transition) => transitions.push(transition));
   const change = (id: string, from: string, to: string, overrides: Partial<StateChange> = {}) => {
-    detector.handleStateChange({ kind: 'deployment', id, from, to, reason: `${to} by test`, at: clock.now(), origin: 'local', ...overrides });
+    detector.handleStateChange({
+      kind: 'deployment',
+      id,
+      from,
+      to,
+      reason: `${to} by test`,
+      at: clock.now(),
+      origin: 'local',
+      ...overrides,
+    });
     detector.flush();
   };
   const domain = (name: string, to: 'degraded' | 'healthy') => {
-    detector.handleStateChange({ kind: 'domain', id: name, from: to === 'degraded' ? 'healthy' : 'degraded', to, reason: `domain ${to} by test`, at: clock.now(), origin: 'local' });
+    detector.handleStateChange({
+      kind: 'domain',
+      id: name,
+      from: to === 'degraded' ? 'healthy' : 'degraded',
+      to,
+      reason: `domain ${to} by test`,
+      at: clock.now(),
+      origin: 'local',
+    });
     detector.flush();
   };
-  const attempt = (deployment: string, kind: OutcomeKind, extra: { route?: string; message?: string; status?: number } = {}) => {
+  const attempt = (
+    deployment: string,
+    kind: OutcomeKind,
+    extra: { route?: string; message?: string; status?: number } = {},
+  ) => {
     const provider = placements.find((placement) => placement.id === deployment)?.provider ?? 'anthropic';
     detector.recordAttempt({ route: extra.route ?? 'sonnet', deployment, provider, kind, latencyMs: 100, ...extra });
   };

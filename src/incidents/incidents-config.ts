@@ -12,7 +12,11 @@ export const defaultAlertTimeoutMs = 10_000;
 // Keys every sink may add: a name (stable sink identity across replicas; default: its position and
 // type), its own retry window and request timeout.
 const commonSinkKeys = {
-  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"').optional(),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"')
+    .optional(),
   retryWindowMs: ms.optional(),
   timeoutMs: ms.optional(),
 };
@@ -28,7 +32,12 @@ const httpUrl = z.string().refine((value) => {
 }, 'must be an http(s) URL');
 
 export const webhookSinkSchema = z
-  .object({ type: z.literal('webhook'), url: httpUrl, secret: z.string().min(1, 'must not be empty'), ...commonSinkKeys })
+  .object({
+    type: z.literal('webhook'),
+    url: httpUrl,
+    secret: z.string().min(1, 'must not be empty'),
+    ...commonSinkKeys,
+  })
   .strict();
 
 export const slackSinkSchema = z.object({ type: z.literal('slack'), url: httpUrl, ...commonSinkKeys }).strict();

@@ -40,7 +40,8 @@ export class RollupCollector {
 
   recordAttempt(event: AttemptEvent): void {
     // Client aborts and our own errors say nothing about the upstream's availability.
-    if (event.kind !== 'success' && !outcomePolicies[event.kind].countsAgainstHealth && event.kind !== 'rate-limited') return;
+    if (event.kind !== 'success' && !outcomePolicies[event.kind].countsAgainstHealth && event.kind !== 'rate-limited')
+      return;
     const latency = {};
     addSample(latency, event.latencyMs);
     this.options.writer.enqueueRollup({

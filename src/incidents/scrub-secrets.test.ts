@@ -14,7 +14,11 @@ describe('scrubSecrets', () => {
     ['bearer token', 'sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', 'eyJhbGciOiJIUzI1NiJ9'],
     ['AWS access key id', `The security token ${awsExampleKeyId} is invalid`, awsExampleKeyId],
     ['temporary AWS key', 'credential ASIAY34FZKBOKMUTVV7A expired', 'ASIAY34FZKBOKMUTVV7A'],
-    ['Google key in a URL', 'GET https://generativelanguage.googleapis.com/v1beta/models?key=AIzaSyD-abcdefghijklmnopqrstuvwx failed', 'AIzaSyD'],
+    [
+      'Google key in a URL',
+      'GET https://generativelanguage.googleapis.com/v1beta/models?key=AIzaSyD-abcdefghijklmnopqrstuvwx failed',
+      'AIzaSyD',
+    ],
     ['api_key query', 'POST https://api.example.com/v1?api_key=s3cr3t-value&x=1', 's3cr3t-value'],
     ['user and password in a URL', 'connect to https://user:hunter2@proxy.local:8080 refused', 'hunter2'],
     ['JSON api key field', '{"apiKey":"my-private-key-123"}', 'my-private-key-123'],

@@ -56,12 +56,21 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
       store = await openStore(config.store, { clock, replicaId, logger, retentionDays: config.store.retentionDays });
     } catch (error) {
       // History is beside the path: the gateway serves without it rather than not at all.
-      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'incident store unavailable: serving without history');
+      logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'incident store unavailable: serving without history',
+      );
     }
   }
-  const writer = store ? new StoreWriter({ store, clock, replicaId, logger, ...(options.random ? { random: options.random } : {}) }) : undefined;
+  const writer = store
+    ? new StoreWriter({ store, clock, replicaId, logger, ...(options.random ? { random: options.random } : {}) })
+    : undefined;
   const collector = writer
-    ? new RollupCollector({ writer, clock, ...(options.tracker ? { onStateChange: (listener) => options.tracker!.onStateChange(listener) } : {}) })
+    ? new RollupCollector({
+        writer,
+        clock,
+        ...(options.tracker ? { onStateChange: (listener) => options.tracker!.onStateChange(listener) } : {}),
+      })
     : undefined;
 
   // Replicas sharing health through Redis send each alert once even without a shared database.

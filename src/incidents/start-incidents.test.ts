@@ -25,7 +25,11 @@ describe('startIncidents', () => {
       { id: 'claude-direct', provider: 'anthropic', domains: ['anthropic-model-layer'] },
       { id: 'claude-bedrock', provider: 'bedrock', domains: ['anthropic-model-layer'] },
     ];
-    const tracker = new HealthTracker({ clock, deployments, defaults: { consecutiveFailures: 3, maximumConsecutiveFailures: 3, baseEjectionMs: 5_000 } });
+    const tracker = new HealthTracker({
+      clock,
+      deployments,
+      defaults: { consecutiveFailures: 3, maximumConsecutiveFailures: 3, baseEjectionMs: 5_000 },
+    });
     const repository = new InMemoryIncidentRepository();
     const incidents = startIncidents({
       alerts: alertsSchema.parse([{ type: 'webhook', url: `${receiver.url}/alerts`, secret: 'demo-secret' }]),
@@ -45,8 +49,13 @@ describe('startIncidents', () => {
     expect(tracker.snapshot().deployments[0]).toMatchObject({ id: 'claude-direct', state: 'ejected' });
     // Delivered without the clock moving: the opening goes out at once, not on the next tick or poll.
     const [opened] = await receiver.waitFor(1);
-    expect(verifyWebhookSignature(opened!.rawBody, opened!.headers['x-switchyard-signature'], 'demo-secret')).toBe(true);
-    expect(opened!.body).toMatchObject({ transition: 'opened', incident: { scopeKey: 'deployment:claude-direct', severity: 'major' } });
+    expect(verifyWebhookSignature(opened!.rawBody, opened!.headers['x-switchyard-signature'], 'demo-secret')).toBe(
+      true,
+    );
+    expect(opened!.body).toMatchObject({
+      transition: 'opened',
+      incident: { scopeKey: 'deployment:claude-direct', severity: 'major' },
+    });
 
     // Probing after the ejection time, one good trial → healthy; resolved 10 s later.
     await clock.advance(5_000);

@@ -48,7 +48,11 @@ export function startIncidents(options: StartIncidentsOptions): RunningIncidents
     gracePeriodMs: options.incidents.gracePeriodMs,
     resolvePeriodMs: options.incidents.resolvePeriodMs,
     providerGroupThreshold: options.incidents.providerGroupThreshold,
-    onListenerError: (error) => logger?.error({ err: error instanceof Error ? error.message : String(error) }, 'incident transition listener failed'),
+    onListenerError: (error) =>
+      logger?.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'incident transition listener failed',
+      ),
   });
   const dispatcher = new AlertDispatcher({
     sinks: options.sinks ?? createAlertSinks(options.alerts),
@@ -71,7 +75,11 @@ export function startIncidents(options: StartIncidentsOptions): RunningIncidents
   dispatcher.start();
   const detach = attachIncidentDetector(detector, {
     ...(options.tracker ? { tracker: options.tracker } : {}),
-    onError: (error) => logger?.error({ err: error instanceof Error ? error.message : String(error) }, 'incident detector failed on an event'),
+    onError: (error) =>
+      logger?.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'incident detector failed on an event',
+      ),
   });
   let stopped = false;
   let cancelTick: () => void = () => {};

@@ -115,7 +115,11 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
   } catch (error) {
     // Signing or token errors are the adapters' to classify; anything else is our own bug.
     if (UpstreamError.isInstance(error)) throw error;
-    throw new UpstreamError({ kind: 'local', message: `could not build the ${target.provider} request: ${String(error)}`, cause: error });
+    throw new UpstreamError({
+      kind: 'local',
+      message: `could not build the ${target.provider} request: ${String(error)}`,
+      cause: error,
+    });
   }
   const url = new URL(wire.url);
   let answer: Dispatcher.ResponseData;

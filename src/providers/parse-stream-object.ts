@@ -7,10 +7,19 @@ export function parseStreamObject(provider: string, data: string): Record<string
   try {
     parsed = JSON.parse(data);
   } catch (error) {
-    throw new UpstreamError({ kind: 'server', providerCode: 'malformed_stream', message: `${provider} stream carried data that is not JSON`, cause: error });
+    throw new UpstreamError({
+      kind: 'server',
+      providerCode: 'malformed_stream',
+      message: `${provider} stream carried data that is not JSON`,
+      cause: error,
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UpstreamError({ kind: 'server', providerCode: 'malformed_stream', message: `${provider} stream event is not an object` });
+    throw new UpstreamError({
+      kind: 'server',
+      providerCode: 'malformed_stream',
+      message: `${provider} stream event is not an object`,
+    });
   }
   return parsed as Record<string, unknown>;
 }

@@ -31,7 +31,13 @@ export async function probeDeployment(
 ): Promise<AttemptOutcome> {
   const startedAt = clock.now();
   try {
-    await callDeployment({ adapter, target: toDeploymentTarget(deployment), request: probeRequest(deployment), pools, signal });
+    await callDeployment({
+      adapter,
+      target: toDeploymentTarget(deployment),
+      request: probeRequest(deployment),
+      pools,
+      signal,
+    });
     const latencyMs = clock.now() - startedAt;
     return { kind: 'success', latencyMs, timeToFirstTokenMs: latencyMs };
   } catch (error) {

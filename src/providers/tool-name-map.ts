@@ -52,7 +52,8 @@ export function createToolNameMapWith(rules: ToolNameRules, request: CanonicalRe
   for (const name of unique.filter((candidate) => !rules.valid.test(candidate))) {
     const base = rules.sanitize(name);
     let wire = base.length <= maximumLength ? base : `${base.slice(0, maximumLength - 9)}_${shortHash(name, 0)}`;
-    for (let salt = 1; nameByWire.has(wire); salt++) wire = `${base.slice(0, maximumLength - 9)}_${shortHash(name, salt)}`;
+    for (let salt = 1; nameByWire.has(wire); salt++)
+      wire = `${base.slice(0, maximumLength - 9)}_${shortHash(name, salt)}`;
     wireByName.set(name, wire);
     nameByWire.set(wire, name);
   }

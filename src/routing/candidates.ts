@@ -21,5 +21,7 @@ export function orderCandidates(route: ResolvedRoute, health: HealthGate, random
     ids = routingPolicies[route.strategy](candidates, random);
   }
   const ordered = health.order ? health.order(ids) : ids;
-  return ordered.map((id) => route.byId.get(id)).filter((deployment): deployment is DeploymentConfig => deployment !== undefined);
+  return ordered
+    .map((id) => route.byId.get(id))
+    .filter((deployment): deployment is DeploymentConfig => deployment !== undefined);
 }

@@ -19,7 +19,8 @@ export async function readStreamHead(events: AsyncIterable<CanonicalStreamEvent>
   const head: CanonicalStreamEvent[] = [];
   for (;;) {
     const step = await iterator.next();
-    if (step.done) throw new UpstreamError({ kind: 'stream-interrupted', message: 'upstream stream ended before any content' });
+    if (step.done)
+      throw new UpstreamError({ kind: 'stream-interrupted', message: 'upstream stream ended before any content' });
     const event = step.value;
     if (event.type === 'error') throw event.error;
     head.push(event);
@@ -42,7 +43,10 @@ export interface CommittedStreamOptions {
  * Yields the head, then the rest. Upstream failures after commit become one `error` event (the
  * client gets a well-formed error in its format), never a silent end.
  */
-export async function* committedStream(stream: StreamHead, options: CommittedStreamOptions): AsyncGenerator<CanonicalStreamEvent> {
+export async function* committedStream(
+  stream: StreamHead,
+  options: CommittedStreamOptions,
+): AsyncGenerator<CanonicalStreamEvent> {
   let lastEventAt = options.clock.now();
   let ended = false;
   let cancelWatchdog: () => void = () => {};
@@ -87,7 +91,10 @@ export async function* committedStream(stream: StreamHead, options: CommittedStr
         return;
       }
       if (step.done) {
-        const failure = new UpstreamError({ kind: 'stream-interrupted', message: 'upstream stream ended before it finished' });
+        const failure = new UpstreamError({
+          kind: 'stream-interrupted',
+          message: 'upstream stream ended before it finished',
+        });
         finish(failure);
         yield { type: 'error', error: failure };
         return;

@@ -26,7 +26,9 @@ export class RouteTable {
       }
     }
     for (const route of config.routes) {
-      const members = route.deployments.map((id) => deployments.get(id)).filter((item): item is DeploymentConfig => !!item);
+      const members = route.deployments
+        .map((id) => deployments.get(id))
+        .filter((item): item is DeploymentConfig => !!item);
       const entry = resolved(route.name, members, route.strategy);
       for (const name of [route.name, ...route.aliases]) this.byName.set(name, entry);
     }

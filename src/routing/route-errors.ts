@@ -27,7 +27,11 @@ function summarise(attempts: AttemptRecord[]): AttemptSummary[] {
   }));
 }
 
-export function allFailedError(route: ResolvedRoute, attempts: AttemptRecord[], why: 'deadline' | 'exhausted'): GatewayError {
+export function allFailedError(
+  route: ResolvedRoute,
+  attempts: AttemptRecord[],
+  why: 'deadline' | 'exhausted',
+): GatewayError {
   const summary = attempts
     .map((attempt) => `${attempt.deployment}: ${attempt.kind}${attempt.status ? ` (${attempt.status})` : ''}`)
     .join('; ');

@@ -100,7 +100,8 @@ export class Router {
         }
         // Never spend backoff time on a failing deployment while another one may serve at once.
         const alternativeLeft = index < candidates.length - 1;
-        if (!policy.retrySameDeployment || alternativeLeft || attemptNumber === config.retry.maxAttemptsPerDeployment) break;
+        if (!policy.retrySameDeployment || alternativeLeft || attemptNumber === config.retry.maxAttemptsPerDeployment)
+          break;
         const delay = error.retryAfterMs ?? backoffDelay(attemptNumber, config.retry, this.options.random);
         if (!deadline.fits(delay)) break;
         try {
@@ -212,7 +213,11 @@ export class Router {
         ? thrown
         : AbortReason.isInstance(thrown)
           ? new UpstreamError({ kind: thrown.kind, message: thrown.message })
-          : new UpstreamError({ kind: 'local', message: thrown instanceof Error ? thrown.message : String(thrown), cause: thrown });
+          : new UpstreamError({
+              kind: 'local',
+              message: thrown instanceof Error ? thrown.message : String(thrown),
+              cause: thrown,
+            });
       const record = finishRecord(error.kind, error);
       attempts.push(record);
       return { ok: false, error, record };

@@ -1,7 +1,13 @@
 // The HTTP app: mounts the ingresses (Anthropic Messages, OpenAI Chat Completions, and the Bedrock
 // InvokeModel and Vertex rawPredict forms Claude Code uses in its cloud modes) and the small endpoints
 // clients probe. No business logic.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { CanonicalRequest } from '../canonical/request.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { parseAnthropicRequest } from '../ingress/anthropic-messages/parse-request.js';
@@ -39,7 +45,12 @@ export interface AppOptions {
 
 function frameworkError(error: FastifyError): GatewayError {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new GatewayError({ status: 413, code: 'SWITCHYARD_BODY_TOO_LARGE', message: 'request body is too large', shouldRetry: false });
+    return new GatewayError({
+      status: 413,
+      code: 'SWITCHYARD_BODY_TOO_LARGE',
+      message: 'request body is too large',
+      shouldRetry: false,
+    });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new GatewayError({
@@ -107,7 +118,13 @@ export function createApp(options: AppOptions) {
       const route = options.routes.resolve(canonical.model);
       const controller = new AbortController();
       reply.raw.on('close', () => controller.abort());
-      const counted = await countTokens(canonical, route, options.pools, controller.signal, options.countTokensTimeoutMs);
+      const counted = await countTokens(
+        canonical,
+        route,
+        options.pools,
+        controller.signal,
+        options.countTokensTimeoutMs,
+      );
       return reply.header('x-request-id', requestId).send({ input_tokens: counted.input_tokens });
     } catch (error) {
       sendError(reply, dialect, toGatewayError(error), requestId);
@@ -115,7 +132,11 @@ export function createApp(options: AppOptions) {
     }
   };
   app.post('/v1/messages/count_tokens', async (request, reply) =>
-    serveCountTokens(() => parseAnthropicRequest(request.body, request.headers, { countTokens: true }), reply, anthropicDialect),
+    serveCountTokens(
+      () => parseAnthropicRequest(request.body, request.headers, { countTokens: true }),
+      reply,
+      anthropicDialect,
+    ),
   );
 
   const notAnEndpoint = (request: FastifyRequest, reply: FastifyReply, dialect: ClientDialect) => {
@@ -147,7 +168,11 @@ export function createApp(options: AppOptions) {
     if (target === undefined) return notAnEndpoint(request, reply, vertexRawPredictDialect);
     if (target.model === 'count-tokens') {
       if (target.method !== 'rawPredict') return notAnEndpoint(request, reply, vertexRawPredictDialect);
-      return serveCountTokens(() => parseVertexCountTokensRequest(request.body, request.headers), reply, vertexRawPredictDialect);
+      return serveCountTokens(
+        () => parseVertexCountTokensRequest(request.body, request.headers),
+        reply,
+        vertexRawPredictDialect,
+      );
     }
     return serveRequest(vertexRawPredictDialect, request, reply, context);
   };
@@ -162,7 +187,12 @@ export function createApp(options: AppOptions) {
     sendError(
       reply,
       anthropicDialect,
-      new GatewayError({ status: 404, code: 'SWITCHYARD_UNKNOWN_MODEL', message: `model "${request.params.id}" is not served here`, shouldRetry: false }),
+      new GatewayError({
+        status: 404,
+        code: 'SWITCHYARD_UNKNOWN_MODEL',
+        message: `model "${request.params.id}" is not served here`,
+        shouldRetry: false,
+      }),
       newRequestId(),
     );
     return reply;

@@ -60,8 +60,16 @@ function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): 
     onListenerError: (error) => logger.error({ err: error }, 'health state-change listener failed'),
   });
   tracker.onStateChange((change: StateChange) => {
-    const fields = { kind: change.kind, id: change.id, from: change.from, to: change.to, reason: change.reason, origin: change.origin };
-    if (change.to === 'ejected' || change.to === 'degraded') logger.warn(fields, `${change.kind} ${change.id} ${change.to}: ${change.reason}`);
+    const fields = {
+      kind: change.kind,
+      id: change.id,
+      from: change.from,
+      to: change.to,
+      reason: change.reason,
+      origin: change.origin,
+    };
+    if (change.to === 'ejected' || change.to === 'degraded')
+      logger.warn(fields, `${change.kind} ${change.id} ${change.to}: ${change.reason}`);
     else logger.info(fields, `${change.kind} ${change.id} ${change.to}: ${change.reason}`);
   });
   return tracker;
@@ -143,9 +151,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       tracker,
       metrics,
       ...(history.store
-        ? { history: { store: history.store, config, clock, beforeReport: () => history.writer?.flush() ?? Promise.resolve() } }
+        ? {
+            history: {
+              store: history.store,
+              config,
+              clock,
+              beforeReport: () => history.writer?.flush() ?? Promise.resolve(),
+            },
+          }
         : {}),
-      extra: () => ({ probesSent: prober?.sent ?? 0, sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off' }),
+      extra: () => ({
+        probesSent: prober?.sent ?? 0,
+        sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
+      }),
     });
   }
   await app.listen({ host: config.server.host, port: options.port ?? config.server.port });

@@ -23,7 +23,12 @@ export function trackWrites(sink: StreamSink, clock: Clock): TrackedSink {
 }
 
 /** Pings whenever the stream has been silent for `intervalMs`; returns the function that stops it. */
-export function startKeepAlive(writer: ClientStreamWriter, sink: TrackedSink, intervalMs: number, clock: Clock): () => void {
+export function startKeepAlive(
+  writer: ClientStreamWriter,
+  sink: TrackedSink,
+  intervalMs: number,
+  clock: Clock,
+): () => void {
   let cancel: () => void = () => {};
   const check = () => {
     if (writer.done) return;

@@ -62,8 +62,20 @@ export async function serveRequest(
   });
   let routeName = '';
   let stream = false;
-  const report = (fields: Pick<RequestEvent, 'status' | 'succeeded' | 'attempts' | 'failedOver'> & { deployment?: string; usage?: Usage; extraLatencyMs?: number }) =>
-    publishRequest({ route: routeName, format: dialect.name, stream, latencyMs: context.clock.now() - startedAt, ...fields });
+  const report = (
+    fields: Pick<RequestEvent, 'status' | 'succeeded' | 'attempts' | 'failedOver'> & {
+      deployment?: string;
+      usage?: Usage;
+      extraLatencyMs?: number;
+    },
+  ) =>
+    publishRequest({
+      route: routeName,
+      format: dialect.name,
+      stream,
+      latencyMs: context.clock.now() - startedAt,
+      ...fields,
+    });
 
   try {
     const canonical = dialect.parse(request.body, request.headers, request.url);
@@ -80,12 +92,31 @@ export async function serveRequest(
       'x-switchyard-attempts': String(routed.attempts.length),
     };
     if (routed.type === 'response') {
-      await reply.code(200).headers(headers).send(dialect.toResponse(routed.response, canonical.model, context.clock.now()));
-      report({ status: 200, succeeded: true, deployment: routed.deployment.id, attempts: routed.attempts.length, failedOver, extraLatencyMs, usage: routed.response.usage });
+      await reply
+        .code(200)
+        .headers(headers)
+        .send(dialect.toResponse(routed.response, canonical.model, context.clock.now()));
+      report({
+        status: 200,
+        succeeded: true,
+        deployment: routed.deployment.id,
+        attempts: routed.attempts.length,
+        failedOver,
+        extraLatencyMs,
+        usage: routed.response.usage,
+      });
       return;
     }
     const ending = await writeStream(dialect, routed, canonical, headers, reply, controller, context);
-    report({ status: 200, succeeded: ending.finished, deployment: routed.deployment.id, attempts: routed.attempts.length, failedOver, extraLatencyMs, usage: ending.usage });
+    report({
+      status: 200,
+      succeeded: ending.finished,
+      deployment: routed.deployment.id,
+      attempts: routed.attempts.length,
+      failedOver,
+      extraLatencyMs,
+      usage: ending.usage,
+    });
   } catch (error) {
     if (controller.signal.aborted || (AbortReason.isInstance(error) && error.kind === 'client-aborted')) {
       if (!reply.sent) reply.hijack();
@@ -96,10 +127,18 @@ export async function serveRequest(
     const gatewayError = toGatewayError(error);
     if (routeName) {
       const deployments = new Set(gatewayError.attempts?.map((attempt) => attempt.deployment));
-      report({ status: gatewayError.status, succeeded: false, attempts: gatewayError.attempts?.length ?? 0, failedOver: deployments.size > 1 });
+      report({
+        status: gatewayError.status,
+        succeeded: false,
+        attempts: gatewayError.attempts?.length ?? 0,
+        failedOver: deployments.size > 1,
+      });
     }
     if (gatewayError.status >= 500) {
-      context.logger.warn({ requestId, code: gatewayError.code, err: GatewayError.isInstance(error) ? undefined : error }, gatewayError.message);
+      context.logger.warn(
+        { requestId, code: gatewayError.code, err: GatewayError.isInstance(error) ? undefined : error },
+        gatewayError.message,
+      );
     }
     sendError(reply, dialect, gatewayError, requestId);
   }
@@ -163,7 +202,11 @@ async function writeStream(
     }
     if (!writer.done && !controller.signal.aborted) {
       writer.fail(
-        new GatewayError({ status: 500, code: 'SWITCHYARD_STREAM_INTERRUPTED', message: 'the upstream stream ended early' }),
+        new GatewayError({
+          status: 500,
+          code: 'SWITCHYARD_STREAM_INTERRUPTED',
+          message: 'the upstream stream ended early',
+        }),
       );
     }
   } catch (error) {

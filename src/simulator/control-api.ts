@@ -140,7 +140,12 @@ function notFound(response: ServerResponse, what: string): void {
   sendJson(response, 404, { error: `${what} not found` });
 }
 
-async function handleFaults(service: ControlService, request: IncomingMessage, response: ServerResponse, id: string | undefined): Promise<void> {
+async function handleFaults(
+  service: ControlService,
+  request: IncomingMessage,
+  response: ServerResponse,
+  id: string | undefined,
+): Promise<void> {
   const method = request.method;
   if (id === undefined && method === 'POST') {
     const body = await readJson(request);
@@ -149,7 +154,8 @@ async function handleFaults(service: ControlService, request: IncomingMessage, r
       const fault = service.faults.add(body.value as FaultSpec);
       return sendJson(response, 200, { id: fault.id, fault });
     } catch (error) {
-      if (error instanceof FaultSpecError) return sendJson(response, 400, { error: error.message, problems: error.problems });
+      if (error instanceof FaultSpecError)
+        return sendJson(response, 400, { error: error.message, problems: error.problems });
       throw error;
     }
   }
@@ -161,7 +167,12 @@ async function handleFaults(service: ControlService, request: IncomingMessage, r
   sendJson(response, 405, { error: `${method} not allowed here` });
 }
 
-async function handleUpstreams(service: ControlService, request: IncomingMessage, response: ServerResponse, name: string | undefined): Promise<void> {
+async function handleUpstreams(
+  service: ControlService,
+  request: IncomingMessage,
+  response: ServerResponse,
+  name: string | undefined,
+): Promise<void> {
   const method = request.method;
   if (name === undefined && method === 'GET') {
     const upstreams: Record<string, unknown> = {};
@@ -185,7 +196,12 @@ async function handleUpstreams(service: ControlService, request: IncomingMessage
   sendJson(response, 405, { error: `${method} not allowed here` });
 }
 
-async function handleStatusPages(service: ControlService, request: IncomingMessage, response: ServerResponse, name: string | undefined): Promise<void> {
+async function handleStatusPages(
+  service: ControlService,
+  request: IncomingMessage,
+  response: ServerResponse,
+  name: string | undefined,
+): Promise<void> {
   const method = request.method;
   const pages = service.statusPages;
   if (name === undefined && method === 'GET') {
@@ -194,11 +210,15 @@ async function handleStatusPages(service: ControlService, request: IncomingMessa
   if (name === undefined) return sendJson(response, 405, { error: `${method} not allowed here` });
   if (method === 'GET') {
     const page = pages.find(name);
-    return page ? sendJson(response, 200, { ...page, state: pages.state(name) }) : notFound(response, `status page ${name}`);
+    return page
+      ? sendJson(response, 200, { ...page, state: pages.state(name) })
+      : notFound(response, `status page ${name}`);
   }
-  if (method === 'DELETE') return pages.remove(name) ? sendJson(response, 200, { removed: 1 }) : notFound(response, `status page ${name}`);
+  if (method === 'DELETE')
+    return pages.remove(name) ? sendJson(response, 200, { removed: 1 }) : notFound(response, `status page ${name}`);
   if (method === 'POST') {
-    if (!statusPageNameSchema.safeParse(name).success) return sendJson(response, 400, { error: 'a status page name uses letters, digits, ".", "_" or "-"' });
+    if (!statusPageNameSchema.safeParse(name).success)
+      return sendJson(response, 400, { error: 'a status page name uses letters, digits, ".", "_" or "-"' });
     const body = await readJson(request);
     if ('error' in body) return sendJson(response, 400, { error: body.error });
     const parsed = statusPageSettingsSchema.safeParse(body.value ?? {});
@@ -211,7 +231,13 @@ async function handleStatusPages(service: ControlService, request: IncomingMessa
   sendJson(response, 405, { error: `${method} not allowed here` });
 }
 
-function handleRequests(service: ControlService, request: IncomingMessage, response: ServerResponse, name: string, query: string): void {
+function handleRequests(
+  service: ControlService,
+  request: IncomingMessage,
+  response: ServerResponse,
+  name: string,
+  query: string,
+): void {
   const recorded = service.upstreams.recordedRequests(name);
   if (new URLSearchParams(query).get('all') === 'true') return sendJson(response, 200, { requests: recorded });
   const last = recorded[recorded.length - 1];
@@ -219,7 +245,13 @@ function handleRequests(service: ControlService, request: IncomingMessage, respo
 }
 
 /** Handles `/_sim/<rest>`; `rest` has no leading slash and no query string. */
-export async function serveControl(service: ControlService, request: IncomingMessage, response: ServerResponse, rest: string, query: string): Promise<void> {
+export async function serveControl(
+  service: ControlService,
+  request: IncomingMessage,
+  response: ServerResponse,
+  rest: string,
+  query: string,
+): Promise<void> {
   const slash = rest.indexOf('/');
   const section = slash === -1 ? rest : rest.slice(0, slash);
   const argument = slash === -1 ? undefined : decodeURIComponent(rest.slice(slash + 1)) || undefined;
@@ -239,7 +271,8 @@ export async function serveControl(service: ControlService, request: IncomingMes
       }
       return sendJson(response, 405, { error: `${method} not allowed here` });
     case 'requests':
-      if (argument !== undefined && method === 'GET') return handleRequests(service, request, response, argument, query);
+      if (argument !== undefined && method === 'GET')
+        return handleRequests(service, request, response, argument, query);
       return notFound(response, 'route');
     case 'health':
       return sendJson(response, 200, { ok: true });

@@ -44,7 +44,12 @@ export class FaultHistory {
 
   private added(fault: Fault): void {
     this.prune();
-    this.intervals.push({ fault, matches: compileTarget(fault.target), from: fault.createdAt, until: fault.expiresAt ?? Number.POSITIVE_INFINITY });
+    this.intervals.push({
+      fault,
+      matches: compileTarget(fault.target),
+      from: fault.createdAt,
+      until: fault.expiresAt ?? Number.POSITIVE_INFINITY,
+    });
   }
 
   private removed(fault: Fault, at: number): void {

@@ -29,7 +29,10 @@ const labelPrefix = 'label:';
 const noFaults: FaultPlan = { latencyMs: 0 };
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -140,7 +143,10 @@ export class FaultRegistry {
     const now = this.clock.now();
     if (now < this.nextExpiry) return;
     this.entries = this.entries.filter((entry) => entry.fault.expiresAt === undefined || entry.fault.expiresAt > now);
-    this.nextExpiry = Math.min(Number.POSITIVE_INFINITY, ...this.entries.map((entry) => entry.fault.expiresAt ?? Number.POSITIVE_INFINITY));
+    this.nextExpiry = Math.min(
+      Number.POSITIVE_INFINITY,
+      ...this.entries.map((entry) => entry.fault.expiresAt ?? Number.POSITIVE_INFINITY),
+    );
   }
 }
 

@@ -13,7 +13,10 @@ export const faultSpecSchema = z
     /** Optional: scenario files name faults so a later timeline entry can remove them. */
     id: z.string().min(1).max(100).optional(),
     /** An upstream name, a glob over names (`claude-*`), or `label:<label>` (also a glob). */
-    target: z.string().min(1).refine((target) => target !== 'label:', 'a label target needs a label after "label:"'),
+    target: z
+      .string()
+      .min(1)
+      .refine((target) => target !== 'label:', 'a label target needs a label after "label:"'),
     kind: z.enum(faultKinds),
     /** error: the HTTP status to answer with. */
     status: z.number().int().min(400).max(599).optional(),
@@ -61,7 +64,9 @@ export class FaultSpecError extends Error {
 }
 
 export function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string[] {
-  return issues.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message));
+  return issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,
+  );
 }
 
 export function parseFaultSpec(value: unknown): FaultSpec {

@@ -11,7 +11,11 @@ export interface SimulatedTool {
   inputSchema: unknown;
 }
 
-export type SimulatedToolChoice = { type: 'auto' } | { type: 'any' } | { type: 'tool'; name: string } | { type: 'none' };
+export type SimulatedToolChoice =
+  | { type: 'auto' }
+  | { type: 'any' }
+  | { type: 'tool'; name: string }
+  | { type: 'none' };
 
 /** The turn the model answers (system turns are skipped when finding it). */
 export type LastTurn =
@@ -56,13 +60,70 @@ export interface SimulatedReply {
 }
 
 const vocabulary = [
-  'simulated', 'upstream', 'answer', 'gateway', 'request', 'model', 'token', 'stream', 'route', 'health',
-  'steady', 'signal', 'harbor', 'lantern', 'meadow', 'copper', 'river', 'granite', 'violet', 'orbit',
-  'canvas', 'thunder', 'maple', 'silver', 'comet', 'ember', 'prairie', 'falcon', 'willow', 'cobalt',
-  'summit', 'breeze', 'quartz', 'island', 'puzzle', 'anchor', 'beacon', 'cedar', 'delta', 'echo',
-  'fable', 'glacier', 'horizon', 'ivory', 'jasmine', 'kernel', 'ledger', 'mosaic', 'nectar', 'oasis',
-  'pepper', 'quiver', 'ripple', 'saffron', 'timber', 'umber', 'velvet', 'wander', 'yonder', 'zephyr',
-  'and', 'the', 'with', 'for',
+  'simulated',
+  'upstream',
+  'answer',
+  'gateway',
+  'request',
+  'model',
+  'token',
+  'stream',
+  'route',
+  'health',
+  'steady',
+  'signal',
+  'harbor',
+  'lantern',
+  'meadow',
+  'copper',
+  'river',
+  'granite',
+  'violet',
+  'orbit',
+  'canvas',
+  'thunder',
+  'maple',
+  'silver',
+  'comet',
+  'ember',
+  'prairie',
+  'falcon',
+  'willow',
+  'cobalt',
+  'summit',
+  'breeze',
+  'quartz',
+  'island',
+  'puzzle',
+  'anchor',
+  'beacon',
+  'cedar',
+  'delta',
+  'echo',
+  'fable',
+  'glacier',
+  'horizon',
+  'ivory',
+  'jasmine',
+  'kernel',
+  'ledger',
+  'mosaic',
+  'nectar',
+  'oasis',
+  'pepper',
+  'quiver',
+  'ripple',
+  'saffron',
+  'timber',
+  'umber',
+  'velvet',
+  'wander',
+  'yonder',
+  'zephyr',
+  'and',
+  'the',
+  'with',
+  'for',
 ];
 
 const echoWordLimit = 8;
@@ -145,7 +206,8 @@ function toolCallReply(request: SimulatedRequest, tool: SimulatedTool): Simulate
   // A call that does not fit the output cap is answered as truncated text instead.
   if (request.maxTokens !== undefined && pieces.length > request.maxTokens) return undefined;
   const basis = `${request.lastTurn.kind === 'other' ? '' : request.lastTurn.text}\u0000${tool.name}`;
-  const callKey = hashText(basis).toString(16).padStart(8, '0') + hashText(basis, 0x2545f491).toString(16).padStart(8, '0');
+  const callKey =
+    hashText(basis).toString(16).padStart(8, '0') + hashText(basis, 0x2545f491).toString(16).padStart(8, '0');
   return {
     blocks: [{ type: 'tool-call', callKey, name: tool.name, input, argumentsJson, pieces }],
     stopReason: 'tool-use',

@@ -121,7 +121,8 @@ function applyEntry(entry: Omit<ScenarioTimelineEntry, 'at'>, targets: ScenarioT
   if (entry.clearFaults) targets.faults.clear();
   for (const id of entry.removeFaults ?? []) targets.faults.remove(id);
   for (const [name, settings] of Object.entries(entry.upstreams ?? {})) targets.upstreams.configure(name, settings);
-  for (const [name, settings] of Object.entries(entry.statusPages ?? {})) targets.statusPages?.configure(name, settings);
+  for (const [name, settings] of Object.entries(entry.statusPages ?? {}))
+    targets.statusPages?.configure(name, settings);
   for (const fault of entry.faults ?? []) targets.faults.add(fault);
 }
 
@@ -135,7 +136,13 @@ export function applyScenarioStart(scenario: Scenario, targets: ScenarioTargets)
  * between. Entries due at once are applied without sleeping. Resolves when the timeline is done
  * or the signal aborts (the simulator closed).
  */
-export async function runScenarioTimeline(scenario: Scenario, targets: ScenarioTargets, clock: Clock, startedAt: number, signal: AbortSignal): Promise<void> {
+export async function runScenarioTimeline(
+  scenario: Scenario,
+  targets: ScenarioTargets,
+  clock: Clock,
+  startedAt: number,
+  signal: AbortSignal,
+): Promise<void> {
   const entries = [...(scenario.timeline ?? [])].sort((a, b) => a.at - b.at);
   for (const entry of entries) {
     const wait = startedAt + entry.at - clock.now();

@@ -52,13 +52,22 @@ function cutConnection(response: ServerResponse): void {
 }
 
 /** Writes frames [0, limit) with pacing; false when the client left on the way. */
-async function writeFrames(exchange: Exchange, response: ServerResponse, frames: StreamFrame[], limit: number, pacing: Pacing): Promise<boolean> {
+async function writeFrames(
+  exchange: Exchange,
+  response: ServerResponse,
+  frames: StreamFrame[],
+  limit: number,
+  pacing: Pacing,
+): Promise<boolean> {
   let tokensSent = 0;
   for (let index = 0; index < limit; index += 1) {
     const frame = frames[index]!;
     if (frame.tokens > 0) {
       // The first token lands at time-to-first-token; each later one a token interval after the previous.
-      const delay = (tokensSent === 0 ? pacing.timeToFirstTokenMs + (frame.tokens - 1) * pacing.tokenIntervalMs : frame.tokens * pacing.tokenIntervalMs);
+      const delay =
+        tokensSent === 0
+          ? pacing.timeToFirstTokenMs + (frame.tokens - 1) * pacing.tokenIntervalMs
+          : frame.tokens * pacing.tokenIntervalMs;
       tokensSent += frame.tokens;
       if (delay > 0 && !(await exchange.sleep(delay))) return false;
     }
@@ -77,7 +86,12 @@ function isPaced(pacing: Pacing): boolean {
   return pacing.timeToFirstTokenMs > 0 || pacing.tokenIntervalMs > 0;
 }
 
-async function writeAnswer(exchange: Exchange, response: ServerResponse, answer: WireAnswer, pacing: Pacing): Promise<void> {
+async function writeAnswer(
+  exchange: Exchange,
+  response: ServerResponse,
+  answer: WireAnswer,
+  pacing: Pacing,
+): Promise<void> {
   if (answer.type === 'json') {
     if (answer.outputTokens !== undefined) {
       const delay = pacing.timeToFirstTokenMs + Math.max(0, answer.outputTokens - 1) * pacing.tokenIntervalMs;
@@ -118,7 +132,11 @@ async function applyFault(
       if (!request.socket.destroyed) request.socket.resetAndDestroy();
       return;
     case 'error': {
-      const options = { status: fault.status ?? 500, retryAfterSeconds: fault.retryAfterSeconds, message: fault.message };
+      const options = {
+        status: fault.status ?? 500,
+        retryAfterSeconds: fault.retryAfterSeconds,
+        message: fault.message,
+      };
       const answer = fault.afterEvents !== undefined && acceptance.stream ? acceptance.answer() : undefined;
       if (answer?.type !== 'stream') {
         exchange.settle('failed');
@@ -137,7 +155,8 @@ async function applyFault(
     }
     case 'malformed': {
       exchange.settle('failed');
-      const answer = acceptance.malformedAnswer?.() ?? dialect.malformedAnswer(acceptance.stream, acceptance.model, context);
+      const answer =
+        acceptance.malformedAnswer?.() ?? dialect.malformedAnswer(acceptance.stream, acceptance.model, context);
       if (answer.type === 'json') writeJson(response, answer);
       else {
         response.writeHead(200, answer.headers);
@@ -149,7 +168,10 @@ async function applyFault(
       const answer = acceptance.answer();
       if (answer.type === 'json') {
         exchange.settle('failed');
-        response.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
+        response.writeHead(answer.status, {
+          ...answer.headers,
+          'content-length': String(Buffer.byteLength(answer.body)),
+        });
         response.write(answer.body.slice(0, Math.floor(answer.body.length / 2)));
         cutConnection(response);
         return;
@@ -170,7 +192,13 @@ async function applyFault(
 }
 
 /** Handles `/u/<name><path>`; `path` has no query string (the raw one is read from the request). */
-export async function serveUpstream(service: UpstreamService, request: IncomingMessage, response: ServerResponse, name: string, path: string): Promise<void> {
+export async function serveUpstream(
+  service: UpstreamService,
+  request: IncomingMessage,
+  response: ServerResponse,
+  name: string,
+  path: string,
+): Promise<void> {
   const method = request.method ?? 'GET';
   let bodyText = '';
   let bodyBytes: Uint8Array = emptyBody;
@@ -204,7 +232,10 @@ export async function serveUpstream(service: UpstreamService, request: IncomingM
   const found = findDialectOperation(method, path, request.headers);
   if (!found) {
     exchange.settle('rejected');
-    sendJson(response, 404, { type: 'error', error: { type: 'not_found_error', message: `Not found: ${method} ${path}` } });
+    sendJson(response, 404, {
+      type: 'error',
+      error: { type: 'not_found_error', message: `Not found: ${method} ${path}` },
+    });
     return;
   }
   if (tooLarge) {

@@ -15,7 +15,12 @@ import { sendJson } from './http-io.js';
 import { applyScenarioStart, runScenarioTimeline, type Scenario } from './scenario.js';
 import { serveUpstream, type UpstreamService } from './serve-upstream.js';
 import { StatusPageRegistry, statusPagePrefix } from './status-page.js';
-import { UpstreamRegistry, type RecordedRequest, type UpstreamSettings, type UpstreamStats } from './upstream-registry.js';
+import {
+  UpstreamRegistry,
+  type RecordedRequest,
+  type UpstreamSettings,
+  type UpstreamStats,
+} from './upstream-registry.js';
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */
@@ -90,7 +95,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     } else if (path.startsWith(statusPagePrefix)) {
       return statusPages.serve(request, response, path.slice(statusPagePrefix.length));
     } else if (path.startsWith(controlPrefix)) {
-      return serveControl(targets, request, response, path.slice(controlPrefix.length), queryStart === -1 ? '' : url.slice(queryStart + 1));
+      return serveControl(
+        targets,
+        request,
+        response,
+        path.slice(controlPrefix.length),
+        queryStart === -1 ? '' : url.slice(queryStart + 1),
+      );
     }
     request.resume();
     sendJson(response, 404, { error: `not found: ${request.method ?? 'GET'} ${path}` });
@@ -99,7 +110,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const server = createServer({ keepAlive: true, requestTimeout: 0 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       // A bug in the simulator must not look like a provider answer: say so, or drop the connection.
-      if (!response.headersSent) sendJson(response, 500, { error: `simulator failure: ${error instanceof Error ? error.message : String(error)}` });
+      if (!response.headersSent)
+        sendJson(response, 500, {
+          error: `simulator failure: ${error instanceof Error ? error.message : String(error)}`,
+        });
       else response.destroy();
     });
   });
@@ -112,7 +126,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const host = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const host =
+    options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
 
   const scenarioDone = options.scenario
     ? runScenarioTimeline(options.scenario, targets, clock, clock.now(), lifetime.signal)

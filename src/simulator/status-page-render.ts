@@ -13,22 +13,44 @@ export interface PageIdentity {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const statusRank: Record<ComponentStatus, number> = { operational: 0, under_maintenance: 1, degraded_performance: 2, partial_outage: 3, major_outage: 4 };
+const statusRank: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 1,
+  degraded_performance: 2,
+  partial_outage: 3,
+  major_outage: 4,
+};
 
 /** The page-wide indicator real pages show in their banner. */
-export function pageStatus(state: PageState): { indicator: 'none' | 'minor' | 'major' | 'critical'; description: string } {
+export function pageStatus(state: PageState): {
+  indicator: 'none' | 'minor' | 'major' | 'critical';
+  description: string;
+} {
   let worst: ComponentStatus = 'operational';
-  for (const component of state.components) if (statusRank[component.status] > statusRank[worst]) worst = component.status;
+  for (const component of state.components)
+    if (statusRank[component.status] > statusRank[worst]) worst = component.status;
   const unresolved = state.incidents.filter((incident) => incident.resolvedAt === null);
-  if (worst === 'major_outage' || unresolved.some((incident) => incident.impact === 'critical')) return { indicator: 'critical', description: 'Major System Outage' };
-  if (worst === 'partial_outage' || unresolved.some((incident) => incident.impact === 'major')) return { indicator: 'major', description: 'Partial System Outage' };
-  if (worst !== 'operational' || unresolved.length > 0) return { indicator: 'minor', description: 'Minor Service Outage' };
+  if (worst === 'major_outage' || unresolved.some((incident) => incident.impact === 'critical'))
+    return { indicator: 'critical', description: 'Major System Outage' };
+  if (worst === 'partial_outage' || unresolved.some((incident) => incident.impact === 'major'))
+    return { indicator: 'major', description: 'Partial System Outage' };
+  if (worst !== 'operational' || unresolved.length > 0)
+    return { indicator: 'minor', description: 'Minor Service Outage' };
   return { indicator: 'none', description: 'All Systems Operational' };
 }
 
 function pageObject(identity: PageIdentity, state: PageState) {
-  const changes = [...state.components.map((component) => component.updatedAt), ...state.incidents.map((incident) => incident.updatedAt)];
-  return { id: identity.id, name: identity.name, url: identity.url, time_zone: 'Etc/UTC', updated_at: iso(Math.max(identity.createdAt, ...changes)) };
+  const changes = [
+    ...state.components.map((component) => component.updatedAt),
+    ...state.incidents.map((incident) => incident.updatedAt),
+  ];
+  return {
+    id: identity.id,
+    name: identity.name,
+    url: identity.url,
+    time_zone: 'Etc/UTC',
+    updated_at: iso(Math.max(identity.createdAt, ...changes)),
+  };
 }
 
 function componentObject(identity: PageIdentity, component: ComponentState) {
@@ -88,7 +110,13 @@ function incidentObject(identity: PageIdentity, state: PageState, incident: Inci
   };
 }
 
-export type StatusPageDocument = 'summary' | 'status' | 'components' | 'incidents' | 'incidents/unresolved' | 'scheduled-maintenances';
+export type StatusPageDocument =
+  | 'summary'
+  | 'status'
+  | 'components'
+  | 'incidents'
+  | 'incidents/unresolved'
+  | 'scheduled-maintenances';
 
 /** The JSON body of one document. */
 export function renderStatusPage(document: StatusPageDocument, identity: PageIdentity, state: PageState): unknown {

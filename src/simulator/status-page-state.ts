@@ -6,7 +6,12 @@
 import { compileTarget } from './fault-registry.js';
 import type { FaultInterval } from './fault-history.js';
 
-export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+export type ComponentStatus =
+  | 'operational'
+  | 'degraded_performance'
+  | 'partial_outage'
+  | 'major_outage'
+  | 'under_maintenance';
 export type IncidentImpact = 'none' | 'minor' | 'major' | 'critical';
 
 export interface SimulatedComponent {
@@ -67,7 +72,13 @@ export interface PageState {
 /** The fault kinds that make a provider fail requests outright; latency and garbled answers do not reach the page. */
 const outageKinds = new Set(['error', 'hang', 'reset']);
 
-const statusRank: Record<ComponentStatus, number> = { operational: 0, under_maintenance: 1, degraded_performance: 2, partial_outage: 3, major_outage: 4 };
+const statusRank: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 1,
+  degraded_performance: 2,
+  partial_outage: 3,
+  major_outage: 4,
+};
 
 export function worseStatus(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
   return statusRank[a] >= statusRank[b] ? a : b;
@@ -101,7 +112,8 @@ function standInsFor(component: SimulatedComponent, upstreams: readonly Upstream
   const standIns = upstreams.filter((upstream) => matchers.some((matches) => matches(upstream.name, upstream.labels)));
   for (const target of component.targets) {
     if (/[*?]/.test(target)) continue;
-    if (target.startsWith('label:')) standIns.push({ name: `\u0000${target}`, labels: new Set([target.slice('label:'.length)]) });
+    if (target.startsWith('label:'))
+      standIns.push({ name: `\u0000${target}`, labels: new Set([target.slice('label:'.length)]) });
     else if (!standIns.some((upstream) => upstream.name === target)) standIns.push({ name: target, labels: new Set() });
   }
   return standIns;
@@ -115,15 +127,26 @@ function namedUpstreamHit(component: SimulatedComponent, target: string, upstrea
   return component.targets.some((componentTarget) => compileTarget(componentTarget)(target, labels));
 }
 
-function periodsOf(component: SimulatedComponent, definition: PageDefinition, intervals: readonly FaultInterval[], upstreams: readonly UpstreamView[], now: number): Period[] {
+function periodsOf(
+  component: SimulatedComponent,
+  definition: PageDefinition,
+  intervals: readonly FaultInterval[],
+  upstreams: readonly UpstreamView[],
+  now: number,
+): Period[] {
   const standIns = standInsFor(component, upstreams);
   const hits = intervals
     .filter((interval) => outageKinds.has(interval.fault.kind) && interval.from <= now)
     .filter(
       (interval) =>
-        standIns.some((upstream) => interval.matches(upstream.name, upstream.labels)) || namedUpstreamHit(component, interval.fault.target, upstreams),
+        standIns.some((upstream) => interval.matches(upstream.name, upstream.labels)) ||
+        namedUpstreamHit(component, interval.fault.target, upstreams),
     )
-    .map((interval) => ({ from: interval.from, until: interval.until, status: statusOfFault(interval.fault.probability) }))
+    .map((interval) => ({
+      from: interval.from,
+      until: interval.until,
+      status: statusOfFault(interval.fault.probability),
+    }))
     .sort((a, b) => a.from - b.from);
   // Back-to-back or overlapping faults are one outage as far as the page is concerned.
   const merged: Array<{ from: number; until: number; status: ComponentStatus }> = [];
@@ -136,12 +159,18 @@ function periodsOf(component: SimulatedComponent, definition: PageDefinition, in
   }
   return merged
     .filter((outage) => outage.until - outage.from >= definition.lagMs)
-    .map((outage) => ({ componentId: component.id, status: outage.status, shownFrom: outage.from + definition.lagMs, shownUntil: outage.until + definition.lagMs }))
+    .map((outage) => ({
+      componentId: component.id,
+      status: outage.status,
+      shownFrom: outage.from + definition.lagMs,
+      shownUntil: outage.until + definition.lagMs,
+    }))
     .filter((period) => period.shownFrom <= now);
 }
 
 function describeIncident(status: ComponentStatus, names: string[]): string {
-  const what = status === 'major_outage' ? 'Outage' : status === 'partial_outage' ? 'Partial outage' : 'Elevated errors';
+  const what =
+    status === 'major_outage' ? 'Outage' : status === 'partial_outage' ? 'Partial outage' : 'Elevated errors';
   return `${what} affecting ${names.join(', ')}`;
 }
 
@@ -164,12 +193,21 @@ function incidentsFrom(periods: Period[], components: readonly SimulatedComponen
       const end = Math.max(...episode.map((period) => period.shownUntil));
       const resolvedAt = end <= now ? end : null;
       const componentIds = [...new Set(episode.map((period) => period.componentId))];
-      const worst = episode.reduce<ComponentStatus>((status, period) => worseStatus(status, period.status), 'operational');
+      const worst = episode.reduce<ComponentStatus>(
+        (status, period) => worseStatus(status, period.status),
+        'operational',
+      );
       const names = componentIds.map(nameOf);
       const updates: IncidentUpdateState[] = [
-        { status: 'investigating', body: `We are investigating ${worst === 'major_outage' ? 'an outage' : 'elevated errors'} affecting ${names.join(', ')}.`, at: createdAt, componentIds },
+        {
+          status: 'investigating',
+          body: `We are investigating ${worst === 'major_outage' ? 'an outage' : 'elevated errors'} affecting ${names.join(', ')}.`,
+          at: createdAt,
+          componentIds,
+        },
       ];
-      if (resolvedAt !== null) updates.push({ status: 'resolved', body: 'This incident has been resolved.', at: resolvedAt, componentIds });
+      if (resolvedAt !== null)
+        updates.push({ status: 'resolved', body: 'This incident has been resolved.', at: resolvedAt, componentIds });
       const lastChange = Math.max(...episode.map((period) => period.shownFrom));
       return {
         id: `sim${createdAt.toString(36)}`,
@@ -186,7 +224,12 @@ function incidentsFrom(periods: Period[], components: readonly SimulatedComponen
     .reverse();
 }
 
-export function computePageState(definition: PageDefinition, intervals: readonly FaultInterval[], upstreams: readonly UpstreamView[], now: number): PageState {
+export function computePageState(
+  definition: PageDefinition,
+  intervals: readonly FaultInterval[],
+  upstreams: readonly UpstreamView[],
+  now: number,
+): PageState {
   const periods: Period[] = [];
   const components = definition.components.map((component, index): ComponentState => {
     const own = periodsOf(component, definition, intervals, upstreams, now);

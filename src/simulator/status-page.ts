@@ -84,7 +84,12 @@ export class StatusPageRegistry {
     const page = this.pages.get(name);
     if (!page) return undefined;
     const upstreams = this.upstreams.all().map((upstream) => ({ name: upstream.name, labels: upstream.labels }));
-    return computePageState({ components: page.components, lagMs: page.lagMs, createdAt: page.createdAt }, this.history.intervalsUntil(now), upstreams, now);
+    return computePageState(
+      { components: page.components, lagMs: page.lagMs, createdAt: page.createdAt },
+      this.history.intervalsUntil(now),
+      upstreams,
+      now,
+    );
   }
 
   /** Answers GET /status/<page>/api/v2/<document>.json; `rest` is what follows /status/. */
@@ -95,13 +100,23 @@ export class StatusPageRegistry {
     const page = this.pages.get(name);
     const apiPath = slash === -1 ? '' : rest.slice(slash);
     const document = apiPath.startsWith('/api/v2/') ? documentFor(apiPath.slice('/api/v2/'.length)) : undefined;
-    if (!page || !document) return sendHtml(response, 404, '<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>');
-    if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: `${request.method ?? ''} not allowed` });
+    if (!page || !document)
+      return sendHtml(response, 404, '<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return sendJson(response, 405, { error: `${request.method ?? ''} not allowed` });
     switch (page.serve) {
       case 'html':
-        return sendHtml(response, 200, `<!DOCTYPE html><html><head><title>${page.title} Status</title></head><body>Loading…</body></html>`);
+        return sendHtml(
+          response,
+          200,
+          `<!DOCTYPE html><html><head><title>${page.title} Status</title></head><body>Loading…</body></html>`,
+        );
       case 'not-found':
-        return sendHtml(response, 404, '<!DOCTYPE html><html><body><h1>The page you were looking for does not exist.</h1></body></html>');
+        return sendHtml(
+          response,
+          404,
+          '<!DOCTYPE html><html><body><h1>The page you were looking for does not exist.</h1></body></html>',
+        );
       case 'error':
         return sendHtml(response, 503, '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>');
       case 'malformed': {
@@ -111,8 +126,15 @@ export class StatusPageRegistry {
       }
       case 'json': {
         const host = request.headers.host ?? '127.0.0.1';
-        const identity = { id: page.id, name: page.title, url: `http://${host}${statusPagePrefix}${encodeURIComponent(page.name)}`, createdAt: page.createdAt };
-        return sendJson(response, 200, renderStatusPage(document, identity, this.state(page.name)!), { 'cache-control': 'max-age=0, private, must-revalidate' });
+        const identity = {
+          id: page.id,
+          name: page.title,
+          url: `http://${host}${statusPagePrefix}${encodeURIComponent(page.name)}`,
+          createdAt: page.createdAt,
+        };
+        return sendJson(response, 200, renderStatusPage(document, identity, this.state(page.name)!), {
+          'cache-control': 'max-age=0, private, must-revalidate',
+        });
       }
     }
   }
@@ -120,7 +142,11 @@ export class StatusPageRegistry {
   private describe(page: SimulatedPage): StatusPageDescription {
     const components: StatusPageDescription['components'] = {};
     for (const component of page.components) {
-      components[component.id] = { name: component.name, targets: [...component.targets], ...(component.description ? { description: component.description } : {}) };
+      components[component.id] = {
+        name: component.name,
+        targets: [...component.targets],
+        ...(component.description ? { description: component.description } : {}),
+      };
     }
     return {
       name: page.name,

@@ -108,7 +108,8 @@ export class UpstreamRegistry {
   configure(name: string, settings: UpstreamSettings): SimulatedUpstream {
     const upstream = this.get(name);
     if (settings.labels !== undefined) upstream.labels = new Set(settings.labels);
-    if (settings.timeToFirstTokenMs !== undefined) upstream.timeToFirstTokenMs = settings.timeToFirstTokenMs ?? undefined;
+    if (settings.timeToFirstTokenMs !== undefined)
+      upstream.timeToFirstTokenMs = settings.timeToFirstTokenMs ?? undefined;
     if (settings.tokensPerSecond !== undefined) upstream.tokensPerSecond = settings.tokensPerSecond ?? undefined;
     return upstream;
   }

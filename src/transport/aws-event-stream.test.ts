@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { MessageHeaders, MessageHeaderValue } from '@smithy/eventstream-codec';
 import { UpstreamError } from '../canonical/errors.js';
-import { encodeEventStreamMessage, readEventStreamMessages, stringHeader, type EventStreamMessage } from './aws-event-stream.js';
+import {
+  encodeEventStreamMessage,
+  readEventStreamMessages,
+  stringHeader,
+  type EventStreamMessage,
+} from './aws-event-stream.js';
 
 async function* chunksOf(bytes: Uint8Array, cuts: number[]): AsyncGenerator<Uint8Array> {
   let start = 0;
@@ -45,7 +50,9 @@ const headerValue: fc.Arbitrary<MessageHeaderValue> = fc.oneof(
 );
 
 const message: fc.Arbitrary<EventStreamMessage> = fc.record({
-  headers: fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), headerValue, { maxKeys: 4 }) as fc.Arbitrary<MessageHeaders>,
+  headers: fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), headerValue, {
+    maxKeys: 4,
+  }) as fc.Arbitrary<MessageHeaders>,
   body: fc.uint8Array({ maxLength: 200 }),
 });
 
@@ -77,43 +84,61 @@ describe('readEventStreamMessages', () => {
 
   it('decodes a stream fed one byte at a time', async () => {
     const originals: EventStreamMessage[] = [
-      { headers: { ':event-type': { type: 'string' as const, value: 'messageStart' } }, body: new TextEncoder().encode('{"role":"assistant"}') },
+      {
+        headers: { ':event-type': { type: 'string' as const, value: 'messageStart' } },
+        body: new TextEncoder().encode('{"role":"assistant"}'),
+      },
       { headers: {}, body: new Uint8Array(0) },
     ];
     const bytes = concat(originals.map(encodeEventStreamMessage));
-    const decoded = await decodeAll(bytes, Array.from({ length: bytes.length }, (_, position) => position));
+    const decoded = await decodeAll(
+      bytes,
+      Array.from({ length: bytes.length }, (_, position) => position),
+    );
     expect(decoded.map(plain)).toEqual(originals.map(plain));
     expect(stringHeader(decoded[0]!, ':event-type')).toBe('messageStart');
   });
 
   it('rejects a frame whose payload or headers were corrupted (message CRC)', async () => {
     await fc.assert(
-      fc.asyncProperty(messages, fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 }), async (originals, frameChoice, byteChoice, flip) => {
-        const frames = originals.map(encodeEventStreamMessage);
-        const target = frameChoice % frames.length;
-        const frame = frames[target]!;
-        // Anything after the prelude (headers, payload, the CRC itself) is covered by the message CRC.
-        const position = 12 + (byteChoice % (frame.length - 12));
-        const corrupted = frame.slice();
-        corrupted[position] = corrupted[position]! ^ flip;
-        frames[target] = corrupted;
-        await expectUpstreamError(decodeAll(concat(frames)));
-      }),
+      fc.asyncProperty(
+        messages,
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        async (originals, frameChoice, byteChoice, flip) => {
+          const frames = originals.map(encodeEventStreamMessage);
+          const target = frameChoice % frames.length;
+          const frame = frames[target]!;
+          // Anything after the prelude (headers, payload, the CRC itself) is covered by the message CRC.
+          const position = 12 + (byteChoice % (frame.length - 12));
+          const corrupted = frame.slice();
+          corrupted[position] = corrupted[position]! ^ flip;
+          frames[target] = corrupted;
+          await expectUpstreamError(decodeAll(concat(frames)));
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('rejects a frame whose prelude was corrupted (prelude CRC), without waiting for the length it claims', async () => {
     await fc.assert(
-      fc.asyncProperty(messages, fc.nat(), fc.integer({ min: 0, max: 11 }), fc.integer({ min: 1, max: 255 }), async (originals, frameChoice, position, flip) => {
-        const frames = originals.map(encodeEventStreamMessage);
-        const target = frameChoice % frames.length;
-        const corrupted = frames[target]!.slice();
-        corrupted[position] = corrupted[position]! ^ flip;
-        frames[target] = corrupted;
-        const error = await expectUpstreamError(decodeAll(concat(frames)));
-        expect(error.providerCode).toBe('malformed_event_stream');
-      }),
+      fc.asyncProperty(
+        messages,
+        fc.nat(),
+        fc.integer({ min: 0, max: 11 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (originals, frameChoice, position, flip) => {
+          const frames = originals.map(encodeEventStreamMessage);
+          const target = frameChoice % frames.length;
+          const corrupted = frames[target]!.slice();
+          corrupted[position] = corrupted[position]! ^ flip;
+          frames[target] = corrupted;
+          const error = await expectUpstreamError(decodeAll(concat(frames)));
+          expect(error.providerCode).toBe('malformed_event_stream');
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -71,7 +71,10 @@ class FrameBuffer {
     if (chunk.byteLength === 0) return;
     if (this.end + chunk.byteLength > this.bytes.byteLength) {
       const needed = this.available + chunk.byteLength;
-      const next = needed <= this.bytes.byteLength ? this.bytes : new Uint8Array(Math.max(needed, this.bytes.byteLength * 2, 4096));
+      const next =
+        needed <= this.bytes.byteLength
+          ? this.bytes
+          : new Uint8Array(Math.max(needed, this.bytes.byteLength * 2, 4096));
       next.set(this.bytes.subarray(this.start, this.end), 0);
       this.bytes = next;
       this.end -= this.start;

@@ -46,7 +46,9 @@ describe('config', () => {
 
   it('names the path of an unknown deployment reference', () => {
     const text = valid.replace('deployments: [claude-direct, gpt-fallback]', 'deployments: [gtp, claude-direct]');
-    expect(problemsOf(text, { ANTHROPIC_API_KEY: 'k' })).toEqual(['routes[0].deployments[0]: unknown deployment "gtp"']);
+    expect(problemsOf(text, { ANTHROPIC_API_KEY: 'k' })).toEqual([
+      'routes[0].deployments[0]: unknown deployment "gtp"',
+    ]);
   });
 
   it('names a missing environment variable and schema problems all at once', () => {

@@ -79,7 +79,11 @@ export function checkEventOrder(events: CanonicalStreamEvent[]): {
     }
     if (event.type === 'block-start') {
       expect(open.has(event.index) || closed.has(event.index), `index ${event.index} reused`).toBe(false);
-      open.set(event.index, { kind: event.block.type, name: event.block.type === 'tool-call' ? event.block.name : undefined, json: '' });
+      open.set(event.index, {
+        kind: event.block.type,
+        name: event.block.type === 'tool-call' ? event.block.name : undefined,
+        json: '',
+      });
       return;
     }
     if (event.type === 'block-end') {
@@ -153,9 +157,12 @@ export function runAdapterConformance(name: string, options: AdapterConformanceO
     it('gives the same events however the bytes are split', async () => {
       const reference = await collectEvents(adapter, fixtures.toolStream);
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.integer({ min: 1, max: fixtures.toolStream.length - 1 }), { maxLength: 12 }), async (cuts) => {
-          expect(await collectEvents(adapter, fixtures.toolStream, cuts)).toEqual(reference);
-        }),
+        fc.asyncProperty(
+          fc.array(fc.integer({ min: 1, max: fixtures.toolStream.length - 1 }), { maxLength: 12 }),
+          async (cuts) => {
+            expect(await collectEvents(adapter, fixtures.toolStream, cuts)).toEqual(reference);
+          },
+        ),
         { numRuns: 60 },
       );
     });
@@ -192,7 +199,9 @@ export function runAdapterConformance(name: string, options: AdapterConformanceO
 
     it('throws an UpstreamError for malformed stream data', async () => {
       const malformed = new TextEncoder().encode('data: {not json\n\n');
-      await expect(collectEvents(adapter, malformed)).rejects.toSatisfy((error: unknown) => UpstreamError.isInstance(error));
+      await expect(collectEvents(adapter, malformed)).rejects.toSatisfy((error: unknown) =>
+        UpstreamError.isInstance(error),
+      );
     });
 
     it.each(fixtures.errors)('classifies HTTP $status as $kind', (fixture) => {

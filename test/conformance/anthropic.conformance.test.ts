@@ -1,6 +1,10 @@
 // The shared adapter conformance suite, run against the Anthropic adapter with its wire fixtures.
 import { anthropicAdapter } from '../../src/providers/anthropic/adapter.js';
-import { anthropicFixtureBytes, anthropicFixtureJson, anthropicFixtureText } from '../fixtures/anthropic/load-fixture.js';
+import {
+  anthropicFixtureBytes,
+  anthropicFixtureJson,
+  anthropicFixtureText,
+} from '../fixtures/anthropic/load-fixture.js';
 import { runAdapterConformance } from './adapter-conformance.js';
 
 runAdapterConformance('anthropic', {
@@ -38,7 +42,12 @@ runAdapterConformance('anthropic', {
       { status: 400, body: anthropicFixtureText('errors/context-length-400.json'), kind: 'context-length' },
       { status: 400, body: anthropicFixtureText('errors/invalid-request-400.json'), kind: 'invalid-request' },
       { status: 404, body: anthropicFixtureText('errors/not-found-404.json'), kind: 'not-found' },
-      { status: 502, headers: { 'content-type': 'text/html' }, body: anthropicFixtureText('errors/bad-gateway-502.html'), kind: 'server' },
+      {
+        status: 502,
+        headers: { 'content-type': 'text/html' },
+        body: anthropicFixtureText('errors/bad-gateway-502.html'),
+        kind: 'server',
+      },
     ],
   },
 });

@@ -14,7 +14,11 @@ import {
 } from '../fixtures/bedrock/load-fixtures.js';
 import { runAdapterConformance } from './adapter-conformance.js';
 
-const adapter = createBedrockAdapter({ credentials: async () => testCredentials, clock: new ManualClock(), environment: {} });
+const adapter = createBedrockAdapter({
+  credentials: async () => testCredentials,
+  clock: new ManualClock(),
+  environment: {},
+});
 
 const errors = bedrockErrorFixtures.map((fixture) => ({
   status: fixture.status,

@@ -24,12 +24,18 @@ export function breakerViewAfter(outcomes: readonly ScriptedOutcome[]): BreakerV
   const run = new FailureRun();
   for (const { success, gapMs } of outcomes) {
     now += gapMs;
-    const outcome: AttemptOutcome = success ? { kind: 'success', latencyMs: 100 } : { kind: 'server', latencyMs: 20, status: 503 };
+    const outcome: AttemptOutcome = success
+      ? { kind: 'success', latencyMs: 100 }
+      : { kind: 'server', latencyMs: 20, status: 503 };
     window.record(outcome);
     if (success) run.recordSuccess();
     else run.recordFailure();
   }
-  return { ...window.view(), consecutiveFailures: run.consecutiveFailures, failureRateBeforeRun: run.failureRateBeforeRun };
+  return {
+    ...window.view(),
+    consecutiveFailures: run.consecutiveFailures,
+    failureRateBeforeRun: run.failureRateBeforeRun,
+  };
 }
 
 const outcomeArbitrary = fc.record({ success: fc.boolean(), gapMs: fc.integer({ min: 0, max: 400 }) });

@@ -9,4 +9,7 @@ runBreakerStrategyConformance('ConsecutiveFailuresStrategy(1)', () => new Consec
 runBreakerStrategyConformance('FailureRateStrategy(0.5, 40)', () => new FailureRateStrategy(0.5, 40));
 runBreakerStrategyConformance('FailureRateStrategy(1, 10)', () => new FailureRateStrategy(1, 10));
 runBreakerStrategyConformance('AdaptiveConsecutiveFailuresStrategy()', () => new AdaptiveConsecutiveFailuresStrategy());
-runBreakerStrategyConformance('AdaptiveConsecutiveFailuresStrategy(3, 8, 1e-3)', () => new AdaptiveConsecutiveFailuresStrategy(3, 8, 1e-3));
+runBreakerStrategyConformance(
+  'AdaptiveConsecutiveFailuresStrategy(3, 8, 1e-3)',
+  () => new AdaptiveConsecutiveFailuresStrategy(3, 8, 1e-3),
+);

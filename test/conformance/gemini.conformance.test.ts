@@ -6,7 +6,14 @@ import { createVertexAdapter } from '../../src/providers/vertex/adapter.js';
 import { seededRandom } from '../../src/util/random.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { runAdapterConformance } from './adapter-conformance.js';
-import { geminiErrorBody, geminiErrorFixtures, geminiFixtureBytes, geminiFixtureJson, geminiFixtureText, geminiTarget } from '../fixtures/gemini/load-fixtures.js';
+import {
+  geminiErrorBody,
+  geminiErrorFixtures,
+  geminiFixtureBytes,
+  geminiFixtureJson,
+  geminiFixtureText,
+  geminiTarget,
+} from '../fixtures/gemini/load-fixtures.js';
 import {
   fixedTokenSource,
   vertexClaudeTarget,
@@ -25,7 +32,12 @@ const geminiErrors = [
     kind: fixture.kind,
     retryAfterMs: fixture.retryAfterMs,
   })),
-  { status: 502, headers: { 'content-type': 'text/html' }, body: geminiFixtureText('errors/502-bad-gateway.html'), kind: 'server' as const },
+  {
+    status: 502,
+    headers: { 'content-type': 'text/html' },
+    body: geminiFixtureText('errors/502-bad-gateway.html'),
+    kind: 'server' as const,
+  },
 ];
 
 const geminiFixtures = {

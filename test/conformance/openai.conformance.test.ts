@@ -36,9 +36,27 @@ function fixturesFor(textStream: string, expectedText: string) {
 
 const cases: Array<[string, ProviderAdapter, DeploymentTarget, string, ReturnType<typeof fixturesFor>]> = [
   ['openai', openaiAdapter, openaiTarget, 'authorization', fixturesFor('text.sse.txt', 'Hello! How can I help?')],
-  ['azure (dated api-version)', azureAdapter, azureDatedTarget, 'api-key', fixturesFor('azure-prompt-filter.sse.txt', 'Bonjour de Paris.')],
-  ['azure (v1)', azureAdapter, azureV1Target, 'api-key', fixturesFor('azure-prompt-filter.sse.txt', 'Bonjour de Paris.')],
-  ['openai-compatible', openaiCompatibleAdapter, compatibleTarget, 'authorization', fixturesFor('reasoning.sse.txt', 'Hello there.')],
+  [
+    'azure (dated api-version)',
+    azureAdapter,
+    azureDatedTarget,
+    'api-key',
+    fixturesFor('azure-prompt-filter.sse.txt', 'Bonjour de Paris.'),
+  ],
+  [
+    'azure (v1)',
+    azureAdapter,
+    azureV1Target,
+    'api-key',
+    fixturesFor('azure-prompt-filter.sse.txt', 'Bonjour de Paris.'),
+  ],
+  [
+    'openai-compatible',
+    openaiCompatibleAdapter,
+    compatibleTarget,
+    'authorization',
+    fixturesFor('reasoning.sse.txt', 'Hello there.'),
+  ],
 ];
 
 for (const [name, adapter, target, credentialHeader, fixtures] of cases) {

@@ -52,7 +52,11 @@ export function scriptedRandom(draws: readonly number[]): Random {
 }
 
 const edgeDrawsArbitrary = fc.array(
-  fc.oneof(fc.constant(0), fc.constant(1 - Number.EPSILON), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })),
+  fc.oneof(
+    fc.constant(0),
+    fc.constant(1 - Number.EPSILON),
+    fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+  ),
   { minLength: 1, maxLength: 20 },
 );
 

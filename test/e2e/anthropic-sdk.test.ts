@@ -35,7 +35,11 @@ describe('Anthropic SDK through Switchyard', () => {
   });
 
   it('streams through the SDK helper to a final message', async () => {
-    const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'Stream please.' }] });
+    const stream = client.messages.stream({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Stream please.' }],
+    });
     const texts: string[] = [];
     stream.on('text', (text) => texts.push(text));
     const message = await stream.finalMessage();
@@ -98,7 +102,12 @@ describe('Anthropic SDK through Switchyard', () => {
 
   it('completes a tool round trip, streaming', async () => {
     const first = await client.messages
-      .stream({ model: 'sonnet', max_tokens: 200, tools: [weatherTool], messages: [{ role: 'user', content: 'Weather in Paris?' }] })
+      .stream({
+        model: 'sonnet',
+        max_tokens: 200,
+        tools: [weatherTool],
+        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      })
       .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const call = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
@@ -122,10 +131,17 @@ describe('Anthropic SDK through Switchyard', () => {
     const models = await client.models.list();
     const ids = models.data.map((model) => model.id);
     expect(ids).toEqual(expect.arrayContaining(['claude-sonnet-4-6', 'sonnet']));
-    const counted = await client.messages.countTokens({ model: 'sonnet', messages: [{ role: 'user', content: 'Count these words please.' }] });
+    const counted = await client.messages.countTokens({
+      model: 'sonnet',
+      messages: [{ role: 'user', content: 'Count these words please.' }],
+    });
     expect(counted.input_tokens).toBeGreaterThan(0);
     // Asked of the Anthropic deployment itself, with its own key.
-    const seen = (await harness.lastRequest('claude-a')) as unknown as { url: string; headers: Record<string, string>; body: Record<string, unknown> };
+    const seen = (await harness.lastRequest('claude-a')) as unknown as {
+      url: string;
+      headers: Record<string, string>;
+      body: Record<string, unknown>;
+    };
     expect(seen.url).toContain('/v1/messages/count_tokens');
     expect(seen.headers['x-api-key']).toBe(providerKey);
     expect(seen.body.model).toBe('claude-sonnet-4-6');

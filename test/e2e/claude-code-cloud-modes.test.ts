@@ -36,7 +36,10 @@ const vertexBody = {
   messages: [{ role: 'user', content: 'Hello from Vertex mode' }],
 };
 
-async function bedrockInvoke(model: string, options: { stream: boolean; body?: string; headers?: Record<string, string> }) {
+async function bedrockInvoke(
+  model: string,
+  options: { stream: boolean; body?: string; headers?: Record<string, string> },
+) {
   const action = options.stream ? 'invoke-with-response-stream' : 'invoke';
   return fetch(`${harness.gateway.url}/model/${encodeURIComponent(model)}/${action}`, {
     method: 'POST',
@@ -50,14 +53,20 @@ async function bedrockInvoke(model: string, options: { stream: boolean; body?: s
   });
 }
 
-async function vertexRawPredict(model: string, options: { stream: boolean; body?: string; headers?: Record<string, string> }) {
+async function vertexRawPredict(
+  model: string,
+  options: { stream: boolean; body?: string; headers?: Record<string, string> },
+) {
   const method = options.stream ? 'streamRawPredict' : 'rawPredict';
   const body = options.body ?? JSON.stringify(options.stream ? { ...vertexBody, stream: true } : vertexBody);
-  return fetch(`${harness.gateway.url}/v1/projects/my-project/locations/us-east5/publishers/anthropic/models/${model}:${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'anthropic-beta': betas.join(','), ...options.headers },
-    body,
-  });
+  return fetch(
+    `${harness.gateway.url}/v1/projects/my-project/locations/us-east5/publishers/anthropic/models/${model}:${method}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-beta': betas.join(','), ...options.headers },
+      body,
+    },
+  );
 }
 
 async function expectUpstreamSaw(upstream: string, deploymentModel: string, stream: boolean) {
@@ -77,7 +86,10 @@ describe('Claude Code in Bedrock mode (InvokeModel)', () => {
   it('answers /invoke with an Anthropic message from the Anthropic-format upstream', async () => {
     const response = await bedrockInvoke(bedrockModel, {
       stream: false,
-      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00' },
+      headers: {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00',
+      },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -131,7 +143,9 @@ describe('Claude Code in Bedrock mode (InvokeModel)', () => {
     expect(frames[0]?.event?.type).toBe('message_start');
     const last = frames.at(-1)!;
     expect(last.headers[':message-type']).toBe('exception');
-    expect(last.headers[':exception-type']).toMatch(/^(internalServer|serviceUnavailable|throttling|modelTimeout)Exception$/);
+    expect(last.headers[':exception-type']).toMatch(
+      /^(internalServer|serviceUnavailable|throttling|modelTimeout)Exception$/,
+    );
     expect(typeof last.payload.message).toBe('string');
   });
 
@@ -147,10 +161,28 @@ describe('Claude Code in Bedrock mode (InvokeModel)', () => {
   });
 
   it.each([
-    ['an unknown model', 'anthropic.claude-unknown-v1:0', JSON.stringify(bedrockBody), 404, 'ResourceNotFoundException'],
+    [
+      'an unknown model',
+      'anthropic.claude-unknown-v1:0',
+      JSON.stringify(bedrockBody),
+      404,
+      'ResourceNotFoundException',
+    ],
     ['malformed JSON', bedrockModel, '{"max_tokens": ', 400, 'ValidationException'],
-    ['a body without messages', bedrockModel, JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 10 }), 400, 'ValidationException'],
-    ['an oversized body', bedrockModel, JSON.stringify({ ...bedrockBody, messages: [{ role: 'user', content: 'x'.repeat(1_100_000) }] }), 413, 'ValidationException'],
+    [
+      'a body without messages',
+      bedrockModel,
+      JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 10 }),
+      400,
+      'ValidationException',
+    ],
+    [
+      'an oversized body',
+      bedrockModel,
+      JSON.stringify({ ...bedrockBody, messages: [{ role: 'user', content: 'x'.repeat(1_100_000) }] }),
+      413,
+      'ValidationException',
+    ],
   ])('answers %s in Bedrock shape', async (_name, model, body, status, errorType) => {
     const response = await bedrockInvoke(model, { stream: false, body });
     expect(response.status).toBe(status);
@@ -174,7 +206,10 @@ describe('Claude Code in Bedrock mode (InvokeModel)', () => {
 
 describe('Claude Code in Vertex mode (rawPredict)', () => {
   it('answers :rawPredict with an Anthropic message from the Anthropic-format upstream', async () => {
-    const response = await vertexRawPredict(vertexModel, { stream: false, headers: { authorization: 'Bearer ya29.not-checked' } });
+    const response = await vertexRawPredict(vertexModel, {
+      stream: false,
+      headers: { authorization: 'Bearer ya29.not-checked' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-switchyard-deployment')).toBe('claude-a');
     const message = (await response.json()) as Record<string, any>;
@@ -221,7 +256,11 @@ describe('Claude Code in Vertex mode (rawPredict)', () => {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ anthropic_version: 'vertex-2023-10-16', model: vertexModel, messages: vertexBody.messages }),
+        body: JSON.stringify({
+          anthropic_version: 'vertex-2023-10-16',
+          model: vertexModel,
+          messages: vertexBody.messages,
+        }),
       },
     );
     expect(response.status).toBe(200);

@@ -32,7 +32,14 @@ beforeAll(async () => {
     store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      { id: 'claude-direct', provider: 'anthropic', model: 'claude-sonnet-4-6', baseUrl: `${sim}/u/claude-direct`, apiKey: 'sim-key', domains: ['anthropic-model-layer'] },
+      {
+        id: 'claude-direct',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-6',
+        baseUrl: `${sim}/u/claude-direct`,
+        apiKey: 'sim-key',
+        domains: ['anthropic-model-layer'],
+      },
       {
         id: 'claude-bedrock',
         provider: 'bedrock',
@@ -41,7 +48,14 @@ beforeAll(async () => {
         baseUrl: `${sim}/u/claude-bedrock`,
         domains: ['anthropic-model-layer', 'aws-us-east-1'],
       },
-      { id: 'gemini', provider: 'gemini', model: 'gemini-2.5-pro', baseUrl: `${sim}/u/gemini`, apiKey: 'sim-gemini-key', domains: ['google'] },
+      {
+        id: 'gemini',
+        provider: 'gemini',
+        model: 'gemini-2.5-pro',
+        baseUrl: `${sim}/u/gemini`,
+        apiKey: 'sim-gemini-key',
+        domains: ['google'],
+      },
     ],
     routes: [{ name: 'sonnet', deployments: ['claude-direct', 'claude-bedrock', 'gemini'] }],
     timeouts: { requestMs: 20_000, connectMs: 1_000, firstTokenMs: 3_000 },
@@ -65,11 +79,22 @@ beforeEach(async () => {
 const tool = {
   name: 'get_weather',
   description: 'Current weather',
-  input_schema: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' as const, additionalProperties: false, properties: { city: { type: 'string' } }, required: ['city'] },
+  input_schema: {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object' as const,
+    additionalProperties: false,
+    properties: { city: { type: 'string' } },
+    required: ['city'],
+  },
 };
 
 async function toolRoundTrip(): Promise<string> {
-  const stream = client.messages.stream({ model: 'sonnet', max_tokens: 200, tools: [tool], messages: [{ role: 'user', content: 'Weather in Oslo?' }] });
+  const stream = client.messages.stream({
+    model: 'sonnet',
+    max_tokens: 200,
+    tools: [tool],
+    messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+  });
   const { response } = await stream.withResponse();
   const first = await stream.finalMessage();
   expect(first.stop_reason).toBe('tool_use');
@@ -98,7 +123,9 @@ describe('failover across clouds and families', () => {
     expect(await toolRoundTrip()).toBe('claude-bedrock');
     const seen = await control('GET', '/_sim/requests/claude-bedrock');
     expect(seen.url).toContain('/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream');
-    expect(String(seen.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDSIMULATOR\/\d{8}\/us-east-1\/bedrock\/aws4_request/);
+    expect(String(seen.headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDSIMULATOR\/\d{8}\/us-east-1\/bedrock\/aws4_request/,
+    );
     expect(seen.body.anthropic_version).toBe('bedrock-2023-05-31');
     expect(seen.body.model).toBeUndefined();
   });
@@ -117,7 +144,9 @@ describe('failover across clouds and families', () => {
     const domain = await eventually(
       async () => {
         await client.messages.create({ model: 'sonnet', max_tokens: 20, messages: [{ role: 'user', content: 'Hi' }] });
-        const health = (await (await fetch(`${gateway.url}/admin/health`)).json()) as { domains: Array<{ name: string; state: string }> };
+        const health = (await (await fetch(`${gateway.url}/admin/health`)).json()) as {
+          domains: Array<{ name: string; state: string }>;
+        };
         return health.domains.find((entry) => entry.name === 'anthropic-model-layer')!;
       },
       (entry) => entry.state === 'degraded',
@@ -125,7 +154,9 @@ describe('failover across clouds and families', () => {
     );
     expect(domain.state).toBe('degraded');
     // Once the domain is degraded, a request goes straight to the other family: one attempt.
-    const { response } = await client.messages.create({ model: 'sonnet', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+    const { response } = await client.messages
+      .create({ model: 'sonnet', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
     expect(response.headers.get('x-switchyard-deployment')).toBe('gemini');
     expect(response.headers.get('x-switchyard-attempts')).toBe('1');
   });

@@ -18,9 +18,19 @@ beforeEach(async () => harness.clearFaults());
 
 describe('cross-format', () => {
   it('serves an Anthropic client from an OpenAI upstream: streaming tool round trip', async () => {
-    const tool = { name: 'lookup', description: 'Look a word up', input_schema: { type: 'object' as const, properties: { word: { type: 'string' } }, required: ['word'] } };
+    const tool = {
+      name: 'lookup',
+      description: 'Look a word up',
+      input_schema: { type: 'object' as const, properties: { word: { type: 'string' } }, required: ['word'] },
+    };
     const first = await anthropic.messages
-      .stream({ model: 'only-gpt', max_tokens: 200, system: 'Be brief.', tools: [tool], messages: [{ role: 'user', content: 'Define gateway.' }] })
+      .stream({
+        model: 'only-gpt',
+        max_tokens: 200,
+        system: 'Be brief.',
+        tools: [tool],
+        messages: [{ role: 'user', content: 'Define gateway.' }],
+      })
       .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const call = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
@@ -42,17 +52,29 @@ describe('cross-format', () => {
       })
       .finalMessage();
     expect(second.stop_reason).toBe('end_turn');
-    const toolMessage = ((await harness.lastRequest('gpt-a')).body.messages as Array<{ role: string; tool_call_id?: string }>).find((message) => message.role === 'tool');
+    const toolMessage = (
+      (await harness.lastRequest('gpt-a')).body.messages as Array<{ role: string; tool_call_id?: string }>
+    ).find((message) => message.role === 'tool');
     expect(toolMessage?.tool_call_id).toBe(call!.id);
   });
 
   it('serves an OpenAI client from an Anthropic upstream: streaming tool round trip', async () => {
     const tool: OpenAI.ChatCompletionTool = {
       type: 'function',
-      function: { name: 'lookup', parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] } },
+      function: {
+        name: 'lookup',
+        parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+      },
     };
     const first = await openai.chat.completions
-      .stream({ model: 'only-claude', tools: [tool], messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Define gateway.' }] })
+      .stream({
+        model: 'only-claude',
+        tools: [tool],
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Define gateway.' },
+        ],
+      })
       .finalChatCompletion();
     expect(first.choices[0]?.finish_reason).toBe('tool_calls');
     const call = first.choices[0]?.message.tool_calls?.[0];
@@ -75,7 +97,9 @@ describe('cross-format', () => {
       .finalChatCompletion();
     expect(second.choices[0]?.finish_reason).toBe('stop');
     expect(second.usage?.prompt_tokens).toBeGreaterThan(0);
-    const anthropicBody = (await harness.lastRequest('claude-a')).body as { messages: Array<{ role: string; content: Array<{ type: string }> }> };
+    const anthropicBody = (await harness.lastRequest('claude-a')).body as {
+      messages: Array<{ role: string; content: Array<{ type: string }> }>;
+    };
     expect(anthropicBody.messages.at(-1)?.content[0]?.type).toBe('tool_result');
   });
 

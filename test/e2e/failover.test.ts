@@ -54,7 +54,10 @@ describe('failover', () => {
 
   it('gives the OpenAI SDK an error when a stream is cut after content', async () => {
     await harness.fault({ target: 'gpt-a', kind: 'cut', afterEvents: 3 });
-    const stream = openai.chat.completions.stream({ model: 'only-gpt', messages: [{ role: 'user', content: 'Hello?' }] });
+    const stream = openai.chat.completions.stream({
+      model: 'only-gpt',
+      messages: [{ role: 'user', content: 'Hello?' }],
+    });
     await expect(stream.finalChatCompletion()).rejects.toThrow();
   });
 
@@ -83,11 +86,19 @@ describe('failover', () => {
     await harness.fault({ target: 'claude-a', kind: 'latency', ms: 5_000 });
     const before = await harness.upstreamStats('claude-a');
     const controller = new AbortController();
-    const pending = anthropic.messages.create({ ...ask, model: 'only-claude' }, { signal: controller.signal }).catch((caught: unknown) => caught);
-    await eventually(() => harness.upstreamStats('claude-a'), (stats) => stats.requests > before.requests);
+    const pending = anthropic.messages
+      .create({ ...ask, model: 'only-claude' }, { signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    await eventually(
+      () => harness.upstreamStats('claude-a'),
+      (stats) => stats.requests > before.requests,
+    );
     controller.abort();
     await pending;
-    const after = await eventually(() => harness.upstreamStats('claude-a'), (stats) => stats.aborted > before.aborted);
+    const after = await eventually(
+      () => harness.upstreamStats('claude-a'),
+      (stats) => stats.aborted > before.aborted,
+    );
     expect(after.aborted).toBe(before.aborted + 1);
   });
 
@@ -105,7 +116,10 @@ describe('failover', () => {
       await new Promise<void>((resolve) => stream.on('text', () => resolve()));
       controller.abort();
       await stream.done().catch(() => {});
-      const after = await eventually(() => harness.upstreamStats('claude-a'), (stats) => stats.aborted > before.aborted);
+      const after = await eventually(
+        () => harness.upstreamStats('claude-a'),
+        (stats) => stats.aborted > before.aborted,
+      );
       expect(after.aborted).toBe(before.aborted + 1);
     } finally {
       await fetch(`${harness.simulator.url}/_sim/upstreams/claude-a`, {

@@ -29,15 +29,45 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
   const simulator = await startSimulator({ port: 0, seed: 1 });
   const sim = simulator.url;
   const config = parseConfig({
-    server: { host: '127.0.0.1', port: 0, bodyLimitBytes: overrides.bodyLimitBytes ?? 1024 * 1024, pingIntervalMs: 10_000 },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      bodyLimitBytes: overrides.bodyLimitBytes ?? 1024 * 1024,
+      pingIntervalMs: 10_000,
+    },
     deployments: [
-      { id: 'claude-a', provider: 'anthropic', model: 'claude-sonnet-4-6', baseUrl: `${sim}/u/claude-a`, apiKey: providerKey },
-      { id: 'claude-b', provider: 'anthropic', model: 'claude-sonnet-4-6-b', baseUrl: `${sim}/u/claude-b`, apiKey: providerKey },
+      {
+        id: 'claude-a',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-6',
+        baseUrl: `${sim}/u/claude-a`,
+        apiKey: providerKey,
+      },
+      {
+        id: 'claude-b',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-6-b',
+        baseUrl: `${sim}/u/claude-b`,
+        apiKey: providerKey,
+      },
       { id: 'gpt-a', provider: 'openai', model: 'gpt-5-mini', baseUrl: `${sim}/u/gpt-a/v1`, apiKey: providerKey },
       { id: 'gpt-b', provider: 'openai', model: 'gpt-5', baseUrl: `${sim}/u/gpt-b/v1`, apiKey: providerKey },
-      { id: 'azure-dated', provider: 'azure', model: 'gpt-4o-deploy', baseUrl: `${sim}/u/azure-a`, apiKey: providerKey, apiVersion: '2024-10-21' },
+      {
+        id: 'azure-dated',
+        provider: 'azure',
+        model: 'gpt-4o-deploy',
+        baseUrl: `${sim}/u/azure-a`,
+        apiKey: providerKey,
+        apiVersion: '2024-10-21',
+      },
       { id: 'azure-v1', provider: 'azure', model: 'gpt-5-deploy', baseUrl: `${sim}/u/azure-b`, apiKey: providerKey },
-      { id: 'vllm', provider: 'openai-compatible', model: 'llama-3.3-70b', baseUrl: `${sim}/u/vllm/v1`, apiKey: 'ollama' },
+      {
+        id: 'vllm',
+        provider: 'openai-compatible',
+        model: 'llama-3.3-70b',
+        baseUrl: `${sim}/u/vllm/v1`,
+        apiKey: 'ollama',
+      },
     ],
     routes: [
       // The extra aliases are the model ids Claude Code sends in its Bedrock and Vertex modes.
@@ -54,7 +84,11 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
       { name: 'azure-v1', deployments: ['azure-v1'] },
       { name: 'compatible', deployments: ['vllm'] },
     ],
-    timeouts: { requestMs: overrides.requestMs ?? 20_000, connectMs: 1_000, firstTokenMs: overrides.firstTokenMs ?? 1_000 },
+    timeouts: {
+      requestMs: overrides.requestMs ?? 20_000,
+      connectMs: 1_000,
+      firstTokenMs: overrides.firstTokenMs ?? 1_000,
+    },
     retry: { maxAttemptsPerDeployment: 2, baseDelayMs: 10, maxDelayMs: 50 },
     health: overrides.health ?? { enabled: false },
     store: false,
@@ -78,11 +112,16 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
       await control('DELETE', '/_sim/faults');
     },
     async upstreamStats(name) {
-      const stats = (await control('GET', '/_sim/stats')) as { upstreams: Record<string, { requests: number; aborted: number; failed: number }> };
+      const stats = (await control('GET', '/_sim/stats')) as {
+        upstreams: Record<string, { requests: number; aborted: number; failed: number }>;
+      };
       return stats.upstreams[name] ?? { requests: 0, aborted: 0, failed: 0 };
     },
     async lastRequest(name) {
-      return (await control('GET', `/_sim/requests/${name}`)) as { headers: Record<string, string>; body: Record<string, unknown> };
+      return (await control('GET', `/_sim/requests/${name}`)) as {
+        headers: Record<string, string>;
+        body: Record<string, unknown>;
+      };
     },
     async close() {
       await gateway.close();

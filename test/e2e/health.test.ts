@@ -43,7 +43,11 @@ describe('health end to end', () => {
     }
     expect(served.every((id) => id === 'claude-b')).toBe(true);
     // Degraded after a few failures (so tried after claude-b), then ejected by failed probes.
-    const ejected = await eventually(() => healthOf('claude-a'), (view) => view.state === 'ejected' || view.state === 'probing', 200);
+    const ejected = await eventually(
+      () => healthOf('claude-a'),
+      (view) => view.state === 'ejected' || view.state === 'probing',
+      200,
+    );
     expect(['ejected', 'probing']).toContain(ejected.state);
     expect(ejected.ejectionCount).toBeGreaterThanOrEqual(1);
     const failedOnDead = (await harness.upstreamStats('claude-a')).failed;
@@ -52,7 +56,11 @@ describe('health end to end', () => {
     expect(failedOnDead).toBeLessThanOrEqual(5 + probesAllowance);
 
     await fetch(`${harness.simulator.url}/_sim/faults/${fault}`, { method: 'DELETE' });
-    const readmitted = await eventually(() => healthOf('claude-a'), (view) => view.state === 'healthy', 200);
+    const readmitted = await eventually(
+      () => healthOf('claude-a'),
+      (view) => view.state === 'healthy',
+      200,
+    );
     expect(readmitted.state).toBe('healthy');
     const { response } = await client.messages.create(ask).withResponse();
     expect(response.headers.get('x-switchyard-deployment')).toBe('claude-a');
@@ -69,15 +77,21 @@ describe('health end to end', () => {
     expect(isolated.state).toBe('isolated');
     const { response } = await client.messages.create(ask).withResponse();
     expect(response.headers.get('x-switchyard-deployment')).toBe('claude-b');
-    const released = (await (await fetch(`${harness.gateway.url}/admin/deployments/claude-a/release`, { method: 'POST' })).json()) as DeploymentView;
+    const released = (await (
+      await fetch(`${harness.gateway.url}/admin/deployments/claude-a/release`, { method: 'POST' })
+    ).json()) as DeploymentView;
     expect(released.state).toBe('healthy');
     expect((await fetch(`${harness.gateway.url}/admin/deployments/nope/isolate`, { method: 'POST' })).status).toBe(404);
   });
 
   it('exposes Prometheus metrics for requests, attempts, states and tokens', async () => {
     const text = await (await fetch(`${harness.gateway.url}/metrics`)).text();
-    expect(text).toMatch(/switchyard_requests_total\{route="claude-sonnet-4-6",format="anthropic",stream="false",outcome="success",status="200"\} \d+/);
-    expect(text).toMatch(/switchyard_attempts_total\{route="claude-sonnet-4-6",deployment="claude-a",provider="anthropic",kind="(overloaded|server)"\} \d+/);
+    expect(text).toMatch(
+      /switchyard_requests_total\{route="claude-sonnet-4-6",format="anthropic",stream="false",outcome="success",status="200"\} \d+/,
+    );
+    expect(text).toMatch(
+      /switchyard_attempts_total\{route="claude-sonnet-4-6",deployment="claude-a",provider="anthropic",kind="(overloaded|server)"\} \d+/,
+    );
     expect(text).toMatch(/switchyard_deployment_state\{deployment="claude-a",state="healthy"\} 1/);
     expect(text).toMatch(/switchyard_tokens_total\{deployment="claude-b",kind="output"\} \d+/);
     expect(text).toContain('switchyard_time_to_first_token_seconds_bucket');

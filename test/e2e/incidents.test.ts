@@ -12,7 +12,11 @@ import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/server/logger.js';
-import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from '../../src/incidents/alerts/alert-receiver.js';
+import {
+  startAlertReceiver,
+  verifyWebhookSignature,
+  type AlertReceiver,
+} from '../../src/incidents/alerts/alert-receiver.js';
 import { runReport } from '../../src/cli/report-command.js';
 import type { SwitchyardConfig } from '../../src/config/schema.js';
 import { eventually } from './harness.js';
@@ -43,15 +47,36 @@ beforeAll(async () => {
   config = parseConfig({
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      { id: 'claude-a', provider: 'anthropic', model: 'claude-sonnet-4-6', baseUrl: `${simulator.url}/u/claude-a`, apiKey: 'k', domains: ['anthropic-model-layer'] },
-      { id: 'gpt-b', provider: 'openai', model: 'gpt-5', baseUrl: `${simulator.url}/u/gpt-b/v1`, apiKey: 'k', domains: ['openai'] },
+      {
+        id: 'claude-a',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-6',
+        baseUrl: `${simulator.url}/u/claude-a`,
+        apiKey: 'k',
+        domains: ['anthropic-model-layer'],
+      },
+      {
+        id: 'gpt-b',
+        provider: 'openai',
+        model: 'gpt-5',
+        baseUrl: `${simulator.url}/u/gpt-b/v1`,
+        apiKey: 'k',
+        domains: ['openai'],
+      },
     ],
     routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
     health: { defaults: { baseEjectionMs: 1_000 }, probes: { intervalMs: 200, timeoutMs: 1_000 } },
     store: { path: join(folder, 'switchyard.db') },
     alerts: [{ type: 'webhook', url: `${receiver.url}/hooks/switchyard`, secret }],
     incidents: { gracePeriodMs: 1_000, resolvePeriodMs: 1_000 },
-    statusPages: [{ name: 'anthropic', url: `${simulator.url}/status/anthropic`, components: { 'api-component': ['claude-a'] }, intervalMs: 1_000 }],
+    statusPages: [
+      {
+        name: 'anthropic',
+        url: `${simulator.url}/status/anthropic`,
+        components: { 'api-component': ['claude-a'] },
+        intervalMs: 1_000,
+      },
+    ],
   });
   gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
   client = new Anthropic({ baseURL: gateway.url, apiKey: 'client-key', maxRetries: 0 });
@@ -85,7 +110,12 @@ describe('incidents, alerts, status pages and the report', () => {
 
     // The simulated status page acknowledges after its lag; the poller records it on the incident.
     const acknowledged = await eventually(
-      async () => ((await (await fetch(`${gateway.url}/admin/incidents?since=1h`)).json()) as { incidents: Array<{ key: string; leadTimeMs?: number | null }> }).incidents,
+      async () =>
+        (
+          (await (await fetch(`${gateway.url}/admin/incidents?since=1h`)).json()) as {
+            incidents: Array<{ key: string; leadTimeMs?: number | null }>;
+          }
+        ).incidents,
       (incidents) => incidents.some((incident) => typeof incident.leadTimeMs === 'number'),
       300,
     );
@@ -94,8 +124,14 @@ describe('incidents, alerts, status pages and the report', () => {
     expect(leadTimeMs).toBeGreaterThan(0);
 
     await control('DELETE', '/_sim/faults/outage');
-    await eventually(async () => transitions(), (list) => list.includes('resolved'), 400);
-    const resolved = receiver.received.find((alert) => (alert.body as { transition: string }).transition === 'resolved')!;
+    await eventually(
+      async () => transitions(),
+      (list) => list.includes('resolved'),
+      400,
+    );
+    const resolved = receiver.received.find(
+      (alert) => (alert.body as { transition: string }).transition === 'resolved',
+    )!;
     expect(JSON.stringify(resolved.body)).toMatch(/lead/i);
     expect(transitions().filter((transition) => transition === 'opened')).toHaveLength(1);
   });

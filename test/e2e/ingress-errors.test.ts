@@ -23,9 +23,21 @@ const anthropicCases: Array<[string, string, number]> = [
   ['wrong types', JSON.stringify({ model: 'sonnet', max_tokens: 'many', messages: [] }), 400],
   ['missing messages', JSON.stringify({ model: 'sonnet', max_tokens: 10 }), 400],
   ['missing max_tokens', JSON.stringify({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] }), 400],
-  ['a bad role', JSON.stringify({ model: 'sonnet', max_tokens: 10, messages: [{ role: 'robot', content: 'hi' }] }), 400],
-  ['an unknown model', JSON.stringify({ model: 'gpt-17', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }), 404],
-  ['an oversized body', JSON.stringify({ model: 'sonnet', max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }), 413],
+  [
+    'a bad role',
+    JSON.stringify({ model: 'sonnet', max_tokens: 10, messages: [{ role: 'robot', content: 'hi' }] }),
+    400,
+  ],
+  [
+    'an unknown model',
+    JSON.stringify({ model: 'gpt-17', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    404,
+  ],
+  [
+    'an oversized body',
+    JSON.stringify({ model: 'sonnet', max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }),
+    413,
+  ],
 ];
 
 const openaiCases: Array<[string, string, number]> = [
@@ -33,7 +45,11 @@ const openaiCases: Array<[string, string, number]> = [
   ['wrong types', JSON.stringify({ model: 'only-gpt', messages: 'hello' }), 400],
   ['missing model', JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }), 400],
   ['an unknown model', JSON.stringify({ model: 'claude-17', messages: [{ role: 'user', content: 'hi' }] }), 404],
-  ['an oversized body', JSON.stringify({ model: 'only-gpt', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }), 413],
+  [
+    'an oversized body',
+    JSON.stringify({ model: 'only-gpt', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }),
+    413,
+  ],
 ];
 
 describe('ingress errors', () => {
@@ -56,7 +72,10 @@ describe('ingress errors', () => {
   });
 
   it('names the field at fault', async () => {
-    const answer = await post('/v1/messages', JSON.stringify({ model: 'sonnet', max_tokens: 10, messages: [{ role: 'user', content: 42 }] }));
+    const answer = await post(
+      '/v1/messages',
+      JSON.stringify({ model: 'sonnet', max_tokens: 10, messages: [{ role: 'user', content: 42 }] }),
+    );
     expect(answer.body.error.message).toMatch(/messages/);
     expect(answer.body.error.type).toBe('invalid_request_error');
   });

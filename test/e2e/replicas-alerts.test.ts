@@ -33,11 +33,21 @@ beforeAll(async () => {
         config: parseConfig({
           server: { host: '127.0.0.1', port: 0 },
           deployments: [
-            { id: 'claude-a', provider: 'anthropic', model: 'claude-sonnet-4-6', baseUrl: `${simulator.url}/u/claude-a`, apiKey: 'k' },
+            {
+              id: 'claude-a',
+              provider: 'anthropic',
+              model: 'claude-sonnet-4-6',
+              baseUrl: `${simulator.url}/u/claude-a`,
+              apiKey: 'k',
+            },
             { id: 'gpt-b', provider: 'openai', model: 'gpt-5', baseUrl: `${simulator.url}/u/gpt-b/v1`, apiKey: 'k' },
           ],
           routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
-          health: { defaults: { baseEjectionMs: 800 }, probes: { intervalMs: 200, timeoutMs: 1_000 }, shared: { redisUrl: redis.url } },
+          health: {
+            defaults: { baseEjectionMs: 800 },
+            probes: { intervalMs: 200, timeoutMs: 1_000 },
+            shared: { redisUrl: redis.url },
+          },
           store: { path: join(folder, `${name}.db`) },
           alerts: [{ type: 'webhook', url: `${receiver.url}/hook`, secret: 's' }],
           incidents: { gracePeriodMs: 1_000, resolvePeriodMs: 1_000 },
@@ -70,7 +80,9 @@ describe('alerts across replicas sharing Redis', () => {
     // Both replicas know an incident is open (each in its own store).
     for (const replica of replicas) {
       const list = await eventually(
-        async () => ((await (await fetch(`${replica.url}/admin/incidents?since=1h`)).json()) as { incidents: unknown[] }).incidents,
+        async () =>
+          ((await (await fetch(`${replica.url}/admin/incidents?since=1h`)).json()) as { incidents: unknown[] })
+            .incidents,
         (incidents) => incidents.length > 0,
         100,
       );
@@ -78,9 +90,17 @@ describe('alerts across replicas sharing Redis', () => {
     }
     await fetch(`${simulator.url}/_sim/faults/down`, { method: 'DELETE' });
     const transitions = () => receiver.received.map((alert) => (alert.body as { transition: string }).transition);
-    await eventually(async () => transitions(), (list) => list.includes('resolved'), 300);
+    await eventually(
+      async () => transitions(),
+      (list) => list.includes('resolved'),
+      300,
+    );
     // Give a second replica every chance to send a duplicate before counting.
-    await eventually(async () => transitions(), () => false, 10);
+    await eventually(
+      async () => transitions(),
+      () => false,
+      10,
+    );
     expect(transitions().filter((transition) => transition === 'opened')).toHaveLength(1);
     expect(transitions().filter((transition) => transition === 'resolved')).toHaveLength(1);
   });

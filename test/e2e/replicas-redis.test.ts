@@ -20,15 +20,27 @@ beforeAll(async () => {
     store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      { id: 'claude-a', provider: 'anthropic', model: 'claude-sonnet-4-6', baseUrl: `${simulator.url}/u/claude-a`, apiKey: 'k' },
+      {
+        id: 'claude-a',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-6',
+        baseUrl: `${simulator.url}/u/claude-a`,
+        apiKey: 'k',
+      },
       { id: 'gpt-b', provider: 'openai', model: 'gpt-5', baseUrl: `${simulator.url}/u/gpt-b/v1`, apiKey: 'k' },
     ],
     routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
     timeouts: { requestMs: 10_000, connectMs: 1_000, firstTokenMs: 2_000 },
-    health: { defaults: { baseEjectionMs: 5_000 }, probes: { intervalMs: 200, timeoutMs: 1_000 }, shared: { redisUrl: redis.url } },
+    health: {
+      defaults: { baseEjectionMs: 5_000 },
+      probes: { intervalMs: 200, timeoutMs: 1_000 },
+      shared: { redisUrl: redis.url },
+    },
   });
   replicas = await Promise.all(
-    ['replica-1', 'replica-2'].map((replicaId) => startGateway({ config, port: 0, replicaId, logger: createLogger('silent') })),
+    ['replica-1', 'replica-2'].map((replicaId) =>
+      startGateway({ config, port: 0, replicaId, logger: createLogger('silent') }),
+    ),
   );
 });
 
@@ -39,13 +51,19 @@ afterAll(async () => {
 });
 
 const stateOn = async (replica: RunningGateway) =>
-  ((await (await fetch(`${replica.url}/admin/health`)).json()) as { deployments: Array<{ id: string; state: string }>; sharedState: string })
-    .deployments.find((deployment) => deployment.id === 'claude-a')!.state;
+  (
+    (await (await fetch(`${replica.url}/admin/health`)).json()) as {
+      deployments: Array<{ id: string; state: string }>;
+      sharedState: string;
+    }
+  ).deployments.find((deployment) => deployment.id === 'claude-a')!.state;
 
 describe('replicas sharing health through Redis', () => {
   it('applies an ejection decided on one replica on the other', async () => {
     const [first, second] = replicas as [RunningGateway, RunningGateway];
-    expect(((await (await fetch(`${first.url}/admin/health`)).json()) as { sharedState: string }).sharedState).toBe('connected');
+    expect(((await (await fetch(`${first.url}/admin/health`)).json()) as { sharedState: string }).sharedState).toBe(
+      'connected',
+    );
     const client = new Anthropic({ baseURL: first.url, apiKey: 'client', maxRetries: 0 });
     const ask = { model: 'sonnet', max_tokens: 30, messages: [{ role: 'user' as const, content: 'Hi' }] };
     for (let index = 0; index < 20; index += 1) await client.messages.create(ask);
@@ -56,18 +74,30 @@ describe('replicas sharing health through Redis', () => {
       body: JSON.stringify({ target: 'claude-a', kind: 'error', status: 503 }),
     });
     for (let index = 0; index < 10; index += 1) await client.messages.create(ask);
-    const onFirst = await eventually(() => stateOn(first), (state) => state === 'ejected' || state === 'probing', 200);
+    const onFirst = await eventually(
+      () => stateOn(first),
+      (state) => state === 'ejected' || state === 'probing',
+      200,
+    );
     expect(['ejected', 'probing']).toContain(onFirst);
     // The second replica saw no traffic at all, yet knows.
-    const onSecond = await eventually(() => stateOn(second), (state) => state === 'ejected' || state === 'probing', 100);
+    const onSecond = await eventually(
+      () => stateOn(second),
+      (state) => state === 'ejected' || state === 'probing',
+      100,
+    );
     expect(['ejected', 'probing']).toContain(onSecond);
 
-    const before = ((await (await fetch(`${simulator.url}/_sim/stats`)).json()) as { upstreams: Record<string, { requests: number }> }).upstreams['claude-a']!.requests;
+    const before = (
+      (await (await fetch(`${simulator.url}/_sim/stats`)).json()) as { upstreams: Record<string, { requests: number }> }
+    ).upstreams['claude-a']!.requests;
     const secondClient = new Anthropic({ baseURL: second.url, apiKey: 'client', maxRetries: 0 });
     const { response } = await secondClient.messages.create(ask).withResponse();
     expect(response.headers.get('x-switchyard-deployment')).toBe('gpt-b');
     expect(response.headers.get('x-switchyard-attempts')).toBe('1');
-    const after = ((await (await fetch(`${simulator.url}/_sim/stats`)).json()) as { upstreams: Record<string, { requests: number }> }).upstreams['claude-a']!.requests;
+    const after = (
+      (await (await fetch(`${simulator.url}/_sim/stats`)).json()) as { upstreams: Record<string, { requests: number }> }
+    ).upstreams['claude-a']!.requests;
     // Only probes (at most a couple in that instant) may have reached the dead deployment.
     expect(after - before).toBeLessThanOrEqual(2);
   });

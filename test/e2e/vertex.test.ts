@@ -25,7 +25,14 @@ beforeAll(async () => {
     request.on('end', () => {
       exchanges += 1;
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ access_token: 'ya29.switchyard-test', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 3600 }));
+      response.end(
+        JSON.stringify({
+          access_token: 'ya29.switchyard-test',
+          issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve));
@@ -49,8 +56,24 @@ beforeAll(async () => {
     store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      { id: 'vertex-claude', provider: 'vertex', project: 'switchyard-test', region: 'us-east5', model: 'claude-sonnet-4-5@20250929', baseUrl: `${simulator.url}/u/vertex-claude`, credentialsFile },
-      { id: 'vertex-gemini', provider: 'vertex', project: 'switchyard-test', region: 'us-central1', model: 'gemini-2.5-flash', baseUrl: `${simulator.url}/u/vertex-gemini`, credentialsFile },
+      {
+        id: 'vertex-claude',
+        provider: 'vertex',
+        project: 'switchyard-test',
+        region: 'us-east5',
+        model: 'claude-sonnet-4-5@20250929',
+        baseUrl: `${simulator.url}/u/vertex-claude`,
+        credentialsFile,
+      },
+      {
+        id: 'vertex-gemini',
+        provider: 'vertex',
+        project: 'switchyard-test',
+        region: 'us-central1',
+        model: 'gemini-2.5-flash',
+        baseUrl: `${simulator.url}/u/vertex-gemini`,
+        credentialsFile,
+      },
     ],
     routes: [
       { name: 'vertex-claude', deployments: ['vertex-claude'] },
@@ -71,11 +94,26 @@ afterAll(async () => {
 
 describe('Vertex through the gateway', () => {
   it('calls Claude on Vertex through streamRawPredict with an OAuth token, fetched once', async () => {
-    const message = await client.messages.stream({ model: 'vertex-claude', max_tokens: 60, messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'anthropic-beta': 'context-1m-2025-08-07' } }).finalMessage();
+    const message = await client.messages
+      .stream(
+        { model: 'vertex-claude', max_tokens: 60, messages: [{ role: 'user', content: 'Hi' }] },
+        { headers: { 'anthropic-beta': 'context-1m-2025-08-07' } },
+      )
+      .finalMessage();
     expect(message.stop_reason).toBe('end_turn');
-    await client.messages.create({ model: 'vertex-claude', max_tokens: 60, messages: [{ role: 'user', content: 'Again' }] });
-    const seen = (await (await fetch(`${simulator.url}/_sim/requests/vertex-claude`)).json()) as { url: string; headers: Record<string, string>; body: Record<string, unknown> };
-    expect(seen.url).toContain('/v1/projects/switchyard-test/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict');
+    await client.messages.create({
+      model: 'vertex-claude',
+      max_tokens: 60,
+      messages: [{ role: 'user', content: 'Again' }],
+    });
+    const seen = (await (await fetch(`${simulator.url}/_sim/requests/vertex-claude`)).json()) as {
+      url: string;
+      headers: Record<string, string>;
+      body: Record<string, unknown>;
+    };
+    expect(seen.url).toContain(
+      '/v1/projects/switchyard-test/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict',
+    );
     expect(seen.headers.authorization).toBe('Bearer ya29.switchyard-test');
     expect(seen.body.anthropic_version).toBe('vertex-2023-10-16');
     expect(seen.body.model).toBeUndefined();
@@ -83,8 +121,16 @@ describe('Vertex through the gateway', () => {
   });
 
   it('fails over from Claude on Vertex to Gemini on Vertex, streaming', async () => {
-    await fetch(`${simulator.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'vertex-claude', kind: 'error', status: 529 }) });
-    const stream = client.messages.stream({ model: 'claude-then-gemini', max_tokens: 60, messages: [{ role: 'user', content: 'Hi' }] });
+    await fetch(`${simulator.url}/_sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'vertex-claude', kind: 'error', status: 529 }),
+    });
+    const stream = client.messages.stream({
+      model: 'claude-then-gemini',
+      max_tokens: 60,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     const { response } = await stream.withResponse();
     const message = await stream.finalMessage();
     expect(message.content[0]?.type).toBe('text');

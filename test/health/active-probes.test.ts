@@ -7,7 +7,13 @@ import type { AttemptOutcome } from '../../src/health/health-gate.js';
 import { ManualClock, flushMicrotasks } from '../support/manual-clock.js';
 
 function ejected(clock: ManualClock) {
-  const tracker = new HealthTracker({ deployments: [{ id: 'a', domains: [] }, { id: 'b', domains: [] }], clock });
+  const tracker = new HealthTracker({
+    deployments: [
+      { id: 'a', domains: [] },
+      { id: 'b', domains: [] },
+    ],
+    clock,
+  });
   for (let index = 0; index < 40; index += 1) {
     tracker.record('a', { kind: 'success', latencyMs: 10 });
     tracker.record('b', { kind: 'success', latencyMs: 10 });
@@ -16,7 +22,8 @@ function ejected(clock: ManualClock) {
   return tracker;
 }
 
-const stateOf = (tracker: HealthTracker, id: string) => tracker.snapshot().deployments.find((deployment) => deployment.id === id)!;
+const stateOf = (tracker: HealthTracker, id: string) =>
+  tracker.snapshot().deployments.find((deployment) => deployment.id === id)!;
 
 describe('active probes', () => {
   it('probes only deployments whose ejection is over, and a success readmits', async () => {
@@ -45,7 +52,13 @@ describe('active probes', () => {
     const tracker = ejected(clock);
     const firstUntil = stateOf(tracker, 'a').ejectedUntil!;
     const firstLength = firstUntil - clock.now();
-    const prober = new ActiveProber({ tracker, clock, timeoutMs: 2_000, probe: (_id, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))) });
+    const prober = new ActiveProber({
+      tracker,
+      clock,
+      timeoutMs: 2_000,
+      probe: (_id, signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    });
     await clock.advance(firstUntil - clock.now());
     const pending = prober.tick();
     await flushMicrotasks();
@@ -60,12 +73,23 @@ describe('active probes', () => {
     const clock = new ManualClock();
     const tracker = ejected(clock);
     let calls = 0;
-    const prober = new ActiveProber({ tracker, clock, intervalMs: 1_000, enabled: () => false, probe: async () => ((calls += 1), { kind: 'success', latencyMs: 1 }) });
+    const prober = new ActiveProber({
+      tracker,
+      clock,
+      intervalMs: 1_000,
+      enabled: () => false,
+      probe: async () => ((calls += 1), { kind: 'success', latencyMs: 1 }),
+    });
     prober.start();
     await clock.advance(60_000);
     prober.stop();
     expect(calls).toBe(0);
-    const enabled = new ActiveProber({ tracker, clock, intervalMs: 1_000, probe: async () => ((calls += 1), { kind: 'success', latencyMs: 1 }) });
+    const enabled = new ActiveProber({
+      tracker,
+      clock,
+      intervalMs: 1_000,
+      probe: async () => ((calls += 1), { kind: 'success', latencyMs: 1 }),
+    });
     enabled.start();
     await clock.advance(3_000);
     enabled.stop();

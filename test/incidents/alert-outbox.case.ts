@@ -24,7 +24,12 @@ export interface AlertOutboxUnderTest {
   expiredClaimCountsAsAttempt: boolean;
 }
 
-const entry = (availableAt = 1_000, sinkId = 'hook', createdAt = 1_000): NewOutboxEntry => ({ sinkId, alert: sampleAlert(), createdAt, availableAt });
+const entry = (availableAt = 1_000, sinkId = 'hook', createdAt = 1_000): NewOutboxEntry => ({
+  sinkId,
+  alert: sampleAlert(),
+  createdAt,
+  availableAt,
+});
 
 const claimKeys = async (outbox: AlertOutbox, owner: string, now: number, limit = 10, leaseMs = 100) =>
   (await outbox.claimDue({ owner, now, leaseMs, limit })).map((claimed) => claimed.dedupKey);
@@ -33,7 +38,12 @@ export function runAlertOutboxContract(name: string, backend: AlertOutboxUnderTe
   describe(`AlertOutbox contract: ${name}`, () => {
     it('adds an entry once per dedup key across replicas, whatever state it is in', async () => {
       const { a, b, statuses } = await backend.twoReplicas();
-      const raced = await Promise.all([a.enqueue('k1', entry()), b.enqueue('k1', entry()), a.enqueue('k1', entry()), b.enqueue('k1', entry())]);
+      const raced = await Promise.all([
+        a.enqueue('k1', entry()),
+        b.enqueue('k1', entry()),
+        a.enqueue('k1', entry()),
+        b.enqueue('k1', entry()),
+      ]);
       expect(raced.filter(Boolean)).toHaveLength(1);
       await a.enqueue('k2', entry());
       const claimed = await claimKeys(a, 'a', 1_000);
@@ -53,14 +63,29 @@ export function runAlertOutboxContract(name: string, backend: AlertOutboxUnderTe
       const alert = sampleAlert('escalated', { severity: 'critical', alerting: true });
       await a.enqueue('inc_7f3a:escalated:3:slack', { sinkId: 'slack', alert, createdAt: 900, availableAt: 1_000 });
       expect(await b.claimDue({ owner: 'b', now: 1_000, leaseMs: 100, limit: 5 })).toEqual([
-        { dedupKey: 'inc_7f3a:escalated:3:slack', sinkId: 'slack', alert, createdAt: 900, availableAt: 1_000, attempts: 0, lastError: null },
+        {
+          dedupKey: 'inc_7f3a:escalated:3:slack',
+          sinkId: 'slack',
+          alert,
+          createdAt: 900,
+          availableAt: 1_000,
+          attempts: 0,
+          lastError: null,
+        },
       ]);
     });
 
     it('leases each due entry to one replica, earliest first, and only the holder records an outcome', async () => {
       const { a, b, statuses } = await backend.twoReplicas();
       // Enqueued out of order, so that "earliest first" is not just "first enqueued".
-      for (const [key, availableAt] of [['e5', 1_500], ['e1', 1_100], ['e4', 1_400], ['e0', 1_000], ['e3', 1_300], ['e2', 1_200]] as const) {
+      for (const [key, availableAt] of [
+        ['e5', 1_500],
+        ['e1', 1_100],
+        ['e4', 1_400],
+        ['e0', 1_000],
+        ['e3', 1_300],
+        ['e2', 1_200],
+      ] as const) {
         await a.enqueue(key, entry(availableAt));
       }
       await b.enqueue('later', entry(9_000));
@@ -79,7 +104,9 @@ export function runAlertOutboxContract(name: string, backend: AlertOutboxUnderTe
       for (const key of [heldByA, heldByB]) {
         const thief = other(ownerOf(key));
         expect(await outbox(thief).complete(key, thief, 1_650)).toBe(false);
-        expect(await outbox(thief).retryLater(key, thief, { availableAt: 1_700, attempts: 1, lastError: 'x' })).toBe(false);
+        expect(await outbox(thief).retryLater(key, thief, { availableAt: 1_700, attempts: 1, lastError: 'x' })).toBe(
+          false,
+        );
         expect(await outbox(thief).abandon(key, thief, { at: 1_650, attempts: 1, lastError: 'x' })).toBe(false);
       }
       expect(Object.values(await statuses()).every((status) => status === 'pending')).toBe(true);
@@ -99,12 +126,20 @@ export function runAlertOutboxContract(name: string, backend: AlertOutboxUnderTe
       const { a, b, statuses } = await backend.twoReplicas();
       await a.enqueue('now', entry());
       expect(await claimKeys(a, 'a', 1_000)).toEqual(['now']);
-      expect(await a.retryLater('now', 'a', { availableAt: 2_000, attempts: 1, lastError: 'receiver answered 503' })).toBe(true);
+      expect(
+        await a.retryLater('now', 'a', { availableAt: 2_000, attempts: 1, lastError: 'receiver answered 503' }),
+      ).toBe(true);
       // Released: no longer a's to record.
       expect(await a.complete('now', 'a', 1_010)).toBe(false);
       expect(await claimKeys(b, 'b', 1_999)).toEqual([]);
       const [retried] = await b.claimDue({ owner: 'b', now: 2_000, leaseMs: 100, limit: 5 });
-      expect(retried).toMatchObject({ dedupKey: 'now', availableAt: 2_000, attempts: 1, lastError: 'receiver answered 503', createdAt: 1_000 });
+      expect(retried).toMatchObject({
+        dedupKey: 'now',
+        availableAt: 2_000,
+        attempts: 1,
+        lastError: 'receiver answered 503',
+        createdAt: 1_000,
+      });
       expect(await b.abandon('now', 'b', { at: 2_010, attempts: 2, lastError: 'retry window over' })).toBe(true);
       expect(await b.retryLater('now', 'b', { availableAt: 3_000, attempts: 2, lastError: 'x' })).toBe(false);
       expect(await claimKeys(a, 'a', 100_000)).toEqual([]);
@@ -125,7 +160,11 @@ export function runAlertOutboxContract(name: string, backend: AlertOutboxUnderTe
       expect(await claimKeys(b, 'b', 2_999, 5)).toEqual([]);
       const [retried] = await a.claimDue({ owner: 'a', now: 3_000, leaseMs: 100, limit: 5 });
       // a's claim at 1 000 ended without an outcome: an attempt for the store, which counts claims.
-      expect(retried).toMatchObject({ dedupKey: 'now', attempts: backend.expiredClaimCountsAsAttempt ? 2 : 1, lastError: 'down' });
+      expect(retried).toMatchObject({
+        dedupKey: 'now',
+        attempts: backend.expiredClaimCountsAsAttempt ? 2 : 1,
+        lastError: 'down',
+      });
       expect(await a.abandon('now', 'a', { at: 3_010, attempts: 2, lastError: 'gone' })).toBe(true);
       expect(await statuses()).toEqual({ later: 'pending', now: 'abandoned' });
     });

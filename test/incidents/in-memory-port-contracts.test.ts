@@ -16,6 +16,10 @@ runAlertOutboxContract('in memory', {
   expiredClaimCountsAsAttempt: false,
   async twoReplicas() {
     const outbox = new InMemoryAlertOutbox();
-    return { a: outbox, b: outbox, statuses: async () => Object.fromEntries(outbox.list().map((entry) => [entry.dedupKey, entry.status])) };
+    return {
+      a: outbox,
+      b: outbox,
+      statuses: async () => Object.fromEntries(outbox.list().map((entry) => [entry.dedupKey, entry.status])),
+    };
   },
 });

@@ -22,10 +22,21 @@ export interface IncidentRepositoryUnderTest {
 const t0 = 1_700_000_000_000;
 
 function incident(id: string, overrides: Partial<Incident> = {}): Incident {
-  return sampleIncident({ id, detectedAt: t0, firstFailedAt: t0 - 4_000, updates: [{ at: t0, type: 'opened', message: `opened by ${id}`, severity: 'major' }], ...overrides });
+  return sampleIncident({
+    id,
+    detectedAt: t0,
+    firstFailedAt: t0 - 4_000,
+    updates: [{ at: t0, type: 'opened', message: `opened by ${id}`, severity: 'major' }],
+    ...overrides,
+  });
 }
 
-const statusPage = (incidentId: string, acknowledgedAt: number): StatusPageRecord => ({ page: 'anthropic', incidentId, acknowledgedAt, leadTimeMs: acknowledgedAt - t0 });
+const statusPage = (incidentId: string, acknowledgedAt: number): StatusPageRecord => ({
+  page: 'anthropic',
+  incidentId,
+  acknowledgedAt,
+  leadTimeMs: acknowledgedAt - t0,
+});
 
 export function runIncidentRepositoryContract(name: string, backend: IncidentRepositoryUnderTest): void {
   describe(`IncidentRepository contract: ${name}`, () => {
@@ -43,7 +54,9 @@ export function runIncidentRepositoryContract(name: string, backend: IncidentRep
       for (const loser of ids.filter((id) => id !== winner.id)) expect(await read(loser)).toBeUndefined();
 
       // Another scope with the same key is another incident.
-      const provider = await b.claimOpen(incident('p-1', { scope: 'provider', key: 'claude-direct', scopeKey: 'provider:claude-direct' }));
+      const provider = await b.claimOpen(
+        incident('p-1', { scope: 'provider', key: 'claude-direct', scopeKey: 'provider:claude-direct' }),
+      );
       expect(provider.claimed).toBe(true);
 
       // Once resolved, the scope can be claimed again.
@@ -71,7 +84,9 @@ export function runIncidentRepositoryContract(name: string, backend: IncidentRep
         ],
       });
       expect(await a.claimOpen(child)).toEqual({ incident: child, claimed: true });
-      const other = await b.claimOpen(incident('child-2', { scope: 'provider', key: 'anthropic', scopeKey: 'provider:anthropic', alerting: true }));
+      const other = await b.claimOpen(
+        incident('child-2', { scope: 'provider', key: 'anthropic', scopeKey: 'provider:anthropic', alerting: true }),
+      );
       expect(other).toEqual({ incident: child, claimed: false });
     });
 
@@ -82,7 +97,11 @@ export function runIncidentRepositoryContract(name: string, backend: IncidentRep
       await a.update('inc-1', { severity: 'minor', firstFailedAt: t0 - 1_000 });
       expect(await read('inc-1')).toMatchObject({ severity: 'major', firstFailedAt: t0 - 2_000 });
       const severities: IncidentSeverity[] = ['critical', 'minor', 'major', 'minor'];
-      await Promise.all(severities.map((severity, index) => (index % 2 === 0 ? a : b).update('inc-1', { severity, firstFailedAt: t0 - 5_000 + index * 1_000 })));
+      await Promise.all(
+        severities.map((severity, index) =>
+          (index % 2 === 0 ? a : b).update('inc-1', { severity, firstFailedAt: t0 - 5_000 + index * 1_000 }),
+        ),
+      );
       expect(await read('inc-1')).toMatchObject({ severity: 'critical', firstFailedAt: t0 - 5_000 });
       await b.update('inc-1', { parentId: 'domain-7' });
       expect((await read('inc-1'))!.parentId).toBe('domain-7');
@@ -91,7 +110,10 @@ export function runIncidentRepositoryContract(name: string, backend: IncidentRep
     it('keeps the first status-page acknowledgement and the first resolution', async () => {
       const { a, b, read } = await backend.twoReplicas();
       await a.claimOpen(incident('inc-1'));
-      await Promise.all([a.update('inc-1', { statusPage: statusPage('sp-a', t0 + 90_000) }), b.update('inc-1', { statusPage: statusPage('sp-b', t0 + 95_000) })]);
+      await Promise.all([
+        a.update('inc-1', { statusPage: statusPage('sp-a', t0 + 90_000) }),
+        b.update('inc-1', { statusPage: statusPage('sp-b', t0 + 95_000) }),
+      ]);
       const acknowledged = (await read('inc-1'))!.statusPage;
       expect(['sp-a', 'sp-b']).toContain(acknowledged?.incidentId);
       await b.update('inc-1', { statusPage: statusPage('sp-late', t0 + 200_000) });
@@ -120,23 +142,44 @@ export function runIncidentRepositoryContract(name: string, backend: IncidentRep
       expect(updates).toHaveLength(13);
       for (let index = 0; index < 6; index += 1) {
         const position = updates.findIndex((update) => update.message === `change ${index}`);
-        expect(updates[position + 1]).toEqual({ at: t0 + index, type: 'escalated', message: `escalated ${index}`, severity: 'critical' });
+        expect(updates[position + 1]).toEqual({
+          at: t0 + index,
+          type: 'escalated',
+          message: `escalated ${index}`,
+          severity: 'critical',
+        });
       }
     });
 
     it('replaces evidence and title, and keeps the alerting flag through both', async () => {
       const { a, b, read } = await backend.twoReplicas();
       await a.claimOpen(incident('inc-1', { alerting: false, parentId: 'domain-1' }));
-      const evidence = { ...incident('x').evidence, attempts: 7, failedAttempts: 7, failuresByKind: { timeout: 7 }, sampleErrors: ['timed out'] };
+      const evidence = {
+        ...incident('x').evidence,
+        attempts: 7,
+        failedAttempts: 7,
+        failuresByKind: { timeout: 7 },
+        sampleErrors: ['timed out'],
+      };
       await b.update('inc-1', { evidence });
-      expect(await read('inc-1')).toMatchObject({ evidence, title: 'deployment claude-direct ejected', alerting: false });
+      expect(await read('inc-1')).toMatchObject({
+        evidence,
+        title: 'deployment claude-direct ejected',
+        alerting: false,
+      });
       await a.update('inc-1', { title: 'deployment claude-direct degraded' });
-      expect(await read('inc-1')).toMatchObject({ evidence, title: 'deployment claude-direct degraded', alerting: false });
+      expect(await read('inc-1')).toMatchObject({
+        evidence,
+        title: 'deployment claude-direct degraded',
+        alerting: false,
+      });
     });
 
     it('ignores a patch for an unknown incident', async () => {
       const { a, read } = await backend.twoReplicas();
-      await expect(a.update('missing', { severity: 'critical', newUpdates: [{ at: t0, type: 'escalated', message: 'x' }] })).resolves.toBeUndefined();
+      await expect(
+        a.update('missing', { severity: 'critical', newUpdates: [{ at: t0, type: 'escalated', message: 'x' }] }),
+      ).resolves.toBeUndefined();
       expect(await read('missing')).toBeUndefined();
     });
   });

@@ -28,10 +28,13 @@ describe('openStore', () => {
 
   it('refuses both path and url, and a url that is not PostgreSQL, without echoing it', async () => {
     const both = openStore({ path: './x.db', url: 'postgres://user:secret@localhost/db' });
-    await expect(both).rejects.toSatisfy((error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFIG');
+    await expect(both).rejects.toSatisfy(
+      (error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFIG',
+    );
     const mysql = openStore({ url: 'mysql://user:secret@localhost/db' });
     await expect(mysql).rejects.toSatisfy(
-      (error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFIG' && !error.message.includes('secret'),
+      (error) =>
+        StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFIG' && !error.message.includes('secret'),
     );
   });
 });

@@ -46,6 +46,8 @@ describe('openStore with store.url', () => {
   });
 
   it('redacts the password when a database URL is logged', () => {
-    expect(redactDatabaseUrl('postgres://switchyard:hunter2@db.internal:5432/history')).toBe('postgres://switchyard:***@db.internal:5432/history');
+    expect(redactDatabaseUrl('postgres://switchyard:hunter2@db.internal:5432/history')).toBe(
+      'postgres://switchyard:***@db.internal:5432/history',
+    );
   });
 });

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttemptOutcome } from '../../src/health/health-gate.js';
 import { HealthTracker } from '../../src/health/health-tracker.js';
-import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from '../../src/incidents/alerts/alert-receiver.js';
+import {
+  startAlertReceiver,
+  verifyWebhookSignature,
+  type AlertReceiver,
+} from '../../src/incidents/alerts/alert-receiver.js';
 import type { WebhookBody } from '../../src/incidents/alerts/webhook-sink.js';
 import { alertsSchema, incidentsSectionSchema } from '../../src/incidents/incidents-config.js';
 import { startIncidents, type RunningIncidents } from '../../src/incidents/start-incidents.js';
@@ -38,7 +42,11 @@ describe('two replicas sharing one SQLite store through the store adapters', () 
     cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
     const path = join(folder, 'switchyard.db');
     const clock = new ManualClock();
-    const tracker = new HealthTracker({ clock, deployments, defaults: { consecutiveFailures: 3, maximumConsecutiveFailures: 3, baseEjectionMs: 5_000 } });
+    const tracker = new HealthTracker({
+      clock,
+      deployments,
+      defaults: { consecutiveFailures: 3, maximumConsecutiveFailures: 3, baseEjectionMs: 5_000 },
+    });
 
     const stores: IncidentStore[] = [];
     const replicas: RunningIncidents[] = [];
@@ -85,11 +93,18 @@ describe('two replicas sharing one SQLite store through the store adapters', () 
     expect(tracker.snapshot().deployments[0]).toMatchObject({ id: 'claude-direct', state: 'ejected' });
     const [opened] = await receiver.waitFor(1);
     await settle();
-    expect(verifyWebhookSignature(opened!.rawBody, opened!.headers['x-switchyard-signature'], 'demo-secret')).toBe(true);
+    expect(verifyWebhookSignature(opened!.rawBody, opened!.headers['x-switchyard-signature'], 'demo-secret')).toBe(
+      true,
+    );
     const openedBody = opened!.body as WebhookBody;
-    expect(openedBody).toMatchObject({ transition: 'opened', incident: { scopeKey: 'deployment:claude-direct', severity: 'major' } });
+    expect(openedBody).toMatchObject({
+      transition: 'opened',
+      incident: { scopeKey: 'deployment:claude-direct', severity: 'major' },
+    });
     // Both detectors opened it; the loser adopted the winner's id.
-    const open = replicas.map((replica) => replica.detector.incident({ scope: 'deployment', key: 'claude-direct' })?.id);
+    const open = replicas.map(
+      (replica) => replica.detector.incident({ scope: 'deployment', key: 'claude-direct' })?.id,
+    );
     expect(open).toEqual([openedBody.incident.id, openedBody.incident.id]);
     // Poll rounds on both replicas send nothing more.
     for (let second = 0; second < 3; second += 1) await clock.advance(1_000);
@@ -103,7 +118,10 @@ describe('two replicas sharing one SQLite store through the store adapters', () 
     tracker.record('claude-direct', { kind: 'success', latencyMs: 100 });
     for (let second = 0; second < 12; second += 1) await clock.advance(1_000);
     const [, resolved] = await receiver.waitFor(2);
-    expect(resolved!.body).toMatchObject({ transition: 'resolved', incident: { id: openedBody.incident.id, status: 'resolved' } });
+    expect(resolved!.body).toMatchObject({
+      transition: 'resolved',
+      incident: { id: openedBody.incident.id, status: 'resolved' },
+    });
     // Another minute of ticks, polls and periodic writes on both replicas, then a clean stop.
     for (let second = 0; second < 60; second += 1) await clock.advance(1_000);
     await settle();
@@ -117,11 +135,31 @@ describe('two replicas sharing one SQLite store through the store adapters', () 
     const incidents = await secondStore.listIncidents({ since: 0 });
     expect(incidents).toHaveLength(1);
     const [stored] = incidents;
-    expect(stored).toMatchObject({ id: openedBody.incident.id, scope: 'deployment', scopeKey: 'claude-direct', status: 'resolved', severity: 'major' });
-    expect(stored!.evidence).toMatchObject({ title: openedBody.incident.title, alerting: true, deployments: ['claude-direct'] });
+    expect(stored).toMatchObject({
+      id: openedBody.incident.id,
+      scope: 'deployment',
+      scopeKey: 'claude-direct',
+      status: 'resolved',
+      severity: 'major',
+    });
+    expect(stored!.evidence).toMatchObject({
+      title: openedBody.incident.title,
+      alerting: true,
+      deployments: ['claude-direct'],
+    });
     // Both replicas wrote the timeline as they saw it; the same events are stored once.
-    expect(stored!.updates.map((update) => update.kind)).toEqual(['opened', 'state-change', 'state-change', 'recovering', 'resolved']);
-    expect(stored!.updates[0]).toMatchObject({ kind: 'opened', severity: 'major', message: expect.stringContaining('claude-direct ejected') });
+    expect(stored!.updates.map((update) => update.kind)).toEqual([
+      'opened',
+      'state-change',
+      'state-change',
+      'recovering',
+      'resolved',
+    ]);
+    expect(stored!.updates[0]).toMatchObject({
+      kind: 'opened',
+      severity: 'major',
+      message: expect.stringContaining('claude-direct ejected'),
+    });
     const alerts = await firstStore.listAlerts();
     expect(alerts.map((alert) => [alert.dedupKey, alert.status, alert.attempts])).toEqual([
       [`${openedBody.incident.id}:opened:1:${alerts[0]!.sink}`, 'sent', 1],

@@ -15,23 +15,84 @@ describe('rollup collector', () => {
       clock,
       onStateChange: (listener) => (listeners.push(listener), () => {}),
     });
-    publishAttempt({ route: 'sonnet', deployment: 'a', provider: 'anthropic', kind: 'overloaded', latencyMs: 12, status: 529 });
+    publishAttempt({
+      route: 'sonnet',
+      deployment: 'a',
+      provider: 'anthropic',
+      kind: 'overloaded',
+      latencyMs: 12,
+      status: 529,
+    });
     publishAttempt({ route: 'sonnet', deployment: 'b', provider: 'openai', kind: 'success', latencyMs: 300 });
     publishAttempt({ route: 'sonnet', deployment: 'a', provider: 'anthropic', kind: 'client-aborted', latencyMs: 5 });
-    publishRequest({ route: 'sonnet', format: 'anthropic', stream: false, status: 200, succeeded: true, deployment: 'b', attempts: 2, failedOver: true, extraLatencyMs: 12, latencyMs: 320 });
-    publishRequest({ route: 'sonnet', format: 'anthropic', stream: false, status: 499, succeeded: false, attempts: 0, failedOver: false, latencyMs: 3 });
-    listeners[0]!({ kind: 'deployment', id: 'a', from: 'healthy', to: 'ejected', reason: 'x', at: clock.now(), origin: 'local' });
+    publishRequest({
+      route: 'sonnet',
+      format: 'anthropic',
+      stream: false,
+      status: 200,
+      succeeded: true,
+      deployment: 'b',
+      attempts: 2,
+      failedOver: true,
+      extraLatencyMs: 12,
+      latencyMs: 320,
+    });
+    publishRequest({
+      route: 'sonnet',
+      format: 'anthropic',
+      stream: false,
+      status: 499,
+      succeeded: false,
+      attempts: 0,
+      failedOver: false,
+      latencyMs: 3,
+    });
+    listeners[0]!({
+      kind: 'deployment',
+      id: 'a',
+      from: 'healthy',
+      to: 'ejected',
+      reason: 'x',
+      at: clock.now(),
+      origin: 'local',
+    });
     await clock.advance(25_000);
-    listeners[0]!({ kind: 'deployment', id: 'a', from: 'probing', to: 'healthy', reason: 'y', at: clock.now(), origin: 'local' });
+    listeners[0]!({
+      kind: 'deployment',
+      id: 'a',
+      from: 'probing',
+      to: 'healthy',
+      reason: 'y',
+      at: clock.now(),
+      origin: 'local',
+    });
     collector.close();
 
     const attempts = rows.filter((row) => row.kind === 'deployment' && row.attempts > 0);
     expect(attempts).toHaveLength(2);
-    expect(attempts[0]).toMatchObject({ deployment: 'a', attempts: 1, successes: 0, failuresByKind: { overloaded: 1 } });
+    expect(attempts[0]).toMatchObject({
+      deployment: 'a',
+      attempts: 1,
+      successes: 0,
+      failuresByKind: { overloaded: 1 },
+    });
     expect(attempts[1]).toMatchObject({ deployment: 'b', attempts: 1, successes: 1, failuresByKind: {} });
     const routes = rows.filter((row) => row.kind === 'route');
-    expect(routes).toEqual([{ kind: 'route', minute: expect.any(Number), route: 'sonnet', requests: 1, successes: 1, failures: 0, failovers: 1, extraLatencyMsSum: 12 }]);
-    const ejected = rows.filter((row) => row.kind === 'deployment' && row.ejectedMs > 0).map((row) => (row.kind === 'deployment' ? row.ejectedMs : 0));
+    expect(routes).toEqual([
+      {
+        kind: 'route',
+        minute: expect.any(Number),
+        route: 'sonnet',
+        requests: 1,
+        successes: 1,
+        failures: 0,
+        failovers: 1,
+        extraLatencyMsSum: 12,
+      },
+    ]);
+    const ejected = rows
+      .filter((row) => row.kind === 'deployment' && row.ejectedMs > 0)
+      .map((row) => (row.kind === 'deployment' ? row.ejectedMs : 0));
     // 25 s ejected, starting 10 s before a minute boundary: split 10 s + 15 s.
     expect(ejected).toEqual([10_000, 15_000]);
   });

@@ -17,15 +17,42 @@ function latency(samples: Array<[ms: number, count: number]>): LatencyHistogram 
 }
 
 function deploymentRow(at: number, deployment: string, fields: Partial<DeploymentRollupRow>): DeploymentRollupRow {
-  return { kind: 'deployment', minute: at, deployment, attempts: 0, successes: 0, failuresByKind: {}, latency: {}, ejectedMs: 0, ...fields };
+  return {
+    kind: 'deployment',
+    minute: at,
+    deployment,
+    attempts: 0,
+    successes: 0,
+    failuresByKind: {},
+    latency: {},
+    ejectedMs: 0,
+    ...fields,
+  };
 }
 
 function routeRow(at: number, route: string, fields: Partial<RouteRollupRow>): RouteRollupRow {
-  return { kind: 'route', minute: at, route, requests: 0, successes: 0, failures: 0, failovers: 0, extraLatencyMsSum: 0, ...fields };
+  return {
+    kind: 'route',
+    minute: at,
+    route,
+    requests: 0,
+    successes: 0,
+    failures: 0,
+    failovers: 0,
+    extraLatencyMsSum: 0,
+    ...fields,
+  };
 }
 
 function alert(dedupKey: string, fields: Partial<NewAlert> = {}): NewAlert {
-  return { dedupKey, incidentId: 'incident-1', transition: 'opened', sink: 'webhook', payload: { text: dedupKey }, ...fields };
+  return {
+    dedupKey,
+    incidentId: 'incident-1',
+    transition: 'opened',
+    sink: 'webhook',
+    payload: { text: dedupKey },
+    ...fields,
+  };
 }
 
 export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
@@ -34,14 +61,23 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       const { a, b } = await context.twoReplicas();
       const first = await a.enqueueAlert(alert('incident-1:opened'));
       expect(first.created).toBe(true);
-      expect(await b.enqueueAlert(alert('incident-1:opened', { payload: { other: true } }))).toEqual({ id: first.id, created: false });
+      expect(await b.enqueueAlert(alert('incident-1:opened', { payload: { other: true } }))).toEqual({
+        id: first.id,
+        created: false,
+      });
       expect((await a.enqueueAlert(alert('incident-1:opened', { sink: 'slack' }))).created).toBe(true);
       const stored = await b.listAlerts({ incidentId: 'incident-1' });
       expect(stored.map((entry) => [entry.dedupKey, entry.sink, entry.payload])).toEqual([
         ['incident-1:opened', 'webhook', { text: 'incident-1:opened' }],
         ['incident-1:opened', 'slack', { text: 'incident-1:opened' }],
       ]);
-      expect(stored[0]).toMatchObject({ status: 'pending', attempts: 0, leaseOwner: null, nextAttemptAt: context.clock.now(), createdAt: context.clock.now() });
+      expect(stored[0]).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        leaseOwner: null,
+        nextAttemptAt: context.clock.now(),
+        createdAt: context.clock.now(),
+      });
     });
 
     it('leases each due alert to one instance, retries failures when due and stops at sent or abandoned', async () => {
@@ -51,13 +87,25 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       for (let index = 0; index < 6; index += 1) await a.enqueueAlert(alert(`alert-${index}`));
       await a.enqueueAlert(alert('later', { notBefore: now + 10_000 }));
 
-      const [claimedByA, claimedByB] = await Promise.all([a.claimDueAlerts('a', now, 4, lease), b.claimDueAlerts('b', now, 4, lease)]);
+      const [claimedByA, claimedByB] = await Promise.all([
+        a.claimDueAlerts('a', now, 4, lease),
+        b.claimDueAlerts('b', now, 4, lease),
+      ]);
       const claimedIds = [...claimedByA, ...claimedByB].map((entry) => entry.id);
       expect(claimedIds).toHaveLength(6);
       expect(new Set(claimedIds).size).toBe(6);
-      expect([...claimedByA, ...claimedByB].map((entry) => entry.dedupKey).sort()).toEqual(['alert-0', 'alert-1', 'alert-2', 'alert-3', 'alert-4', 'alert-5']);
-      for (const entry of claimedByA) expect(entry).toMatchObject({ leaseOwner: 'a', leaseExpiresAt: now + lease, attempts: 1 });
-      for (const entry of claimedByB) expect(entry).toMatchObject({ leaseOwner: 'b', leaseExpiresAt: now + lease, attempts: 1 });
+      expect([...claimedByA, ...claimedByB].map((entry) => entry.dedupKey).sort()).toEqual([
+        'alert-0',
+        'alert-1',
+        'alert-2',
+        'alert-3',
+        'alert-4',
+        'alert-5',
+      ]);
+      for (const entry of claimedByA)
+        expect(entry).toMatchObject({ leaseOwner: 'a', leaseExpiresAt: now + lease, attempts: 1 });
+      for (const entry of claimedByB)
+        expect(entry).toMatchObject({ leaseOwner: 'b', leaseExpiresAt: now + lease, attempts: 1 });
       // Leased alerts are not handed out again while the lease runs.
       expect(await b.claimDueAlerts('b', now + 1_000, 10, lease)).toEqual([]);
 
@@ -66,7 +114,9 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       await a.markAlertFailed(failed.id, now + 5_000, 'receiver answered 500');
       expect(await b.claimDueAlerts('b', now + 4_999, 10, lease)).toEqual([]);
       const retried = await b.claimDueAlerts('b', now + 5_000, 10, lease);
-      expect(retried.map((entry) => [entry.id, entry.attempts, entry.lastError, entry.leaseOwner])).toEqual([[failed.id, 2, 'receiver answered 500', 'b']]);
+      expect(retried.map((entry) => [entry.id, entry.attempts, entry.lastError, entry.leaseOwner])).toEqual([
+        [failed.id, 2, 'receiver answered 500', 'b'],
+      ]);
 
       await a.markAlertSent(sent.id, now + 2_000);
       await a.markAlertFailed(abandoned.id, null, 'retry window over');
@@ -78,8 +128,12 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       expect(takenOver.map((entry) => entry.dedupKey).sort()).toEqual(['alert-3', 'alert-4', 'alert-5', 'later']);
       for (const entry of takenOver) expect(entry.attempts).toBe(entry.dedupKey === 'later' ? 1 : 2);
 
-      expect((await a.listAlerts({ status: 'sent' })).map((entry) => [entry.id, entry.sentAt, entry.leaseOwner])).toEqual([[sent.id, now + 2_000, null]]);
-      expect((await a.listAlerts({ status: 'abandoned' })).map((entry) => [entry.id, entry.lastError])).toEqual([[abandoned.id, 'retry window over']]);
+      expect(
+        (await a.listAlerts({ status: 'sent' })).map((entry) => [entry.id, entry.sentAt, entry.leaseOwner]),
+      ).toEqual([[sent.id, now + 2_000, null]]);
+      expect((await a.listAlerts({ status: 'abandoned' })).map((entry) => [entry.id, entry.lastError])).toEqual([
+        [abandoned.id, 'retry window over'],
+      ]);
       expect(await a.listAlerts({ status: 'pending' })).toHaveLength(5);
     });
   });
@@ -91,18 +145,43 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
     it('adds up rows from two replicas and computes availability over a range', async () => {
       const { a, b } = await context.twoReplicas();
       await a.writeRollups([
-        deploymentRow(m0 + 15_000, 'claude', { attempts: 10, successes: 8, failuresByKind: { server: 2 }, latency: latency([[100, 8]]) }),
-        deploymentRow(m1, 'claude', { attempts: 6, successes: 3, failuresByKind: { server: 2 }, latency: latency([[100, 3]]), ejectedMs: 20_000 }),
+        deploymentRow(m0 + 15_000, 'claude', {
+          attempts: 10,
+          successes: 8,
+          failuresByKind: { server: 2 },
+          latency: latency([[100, 8]]),
+        }),
+        deploymentRow(m1, 'claude', {
+          attempts: 6,
+          successes: 3,
+          failuresByKind: { server: 2 },
+          latency: latency([[100, 3]]),
+          ejectedMs: 20_000,
+        }),
         deploymentRow(m1, 'gpt', { attempts: 4, successes: 4, latency: latency([[400, 4]]) }),
         routeRow(m0, 'sonnet', { requests: 20, successes: 20, failovers: 2, extraLatencyMsSum: 600 }),
         routeRow(m1, 'sonnet', { requests: 5, successes: 5 }),
         routeRow(m1, 'gpt', { requests: 4, successes: 3, failures: 1 }),
       ]);
       // The same replica's next flush for the same minute adds to it.
-      await a.writeRollups([deploymentRow(m1 + 59_999, 'claude', { attempts: 4, successes: 2, failuresByKind: { server: 1, timeout: 2 }, latency: latency([[100, 2]]), ejectedMs: 10_000 })]);
+      await a.writeRollups([
+        deploymentRow(m1 + 59_999, 'claude', {
+          attempts: 4,
+          successes: 2,
+          failuresByKind: { server: 1, timeout: 2 },
+          latency: latency([[100, 2]]),
+          ejectedMs: 10_000,
+        }),
+      ]);
       await b.writeRollups([
         deploymentRow(m0, 'claude', { attempts: 10, successes: 10, latency: latency([[100, 10]]) }),
-        deploymentRow(m1, 'claude', { attempts: 6, successes: 1, failuresByKind: { timeout: 5 }, latency: latency([[1_000, 1]]), ejectedMs: 45_000 }),
+        deploymentRow(m1, 'claude', {
+          attempts: 6,
+          successes: 1,
+          failuresByKind: { timeout: 5 },
+          latency: latency([[1_000, 1]]),
+          ejectedMs: 45_000,
+        }),
         routeRow(m0, 'sonnet', { requests: 10, successes: 9, failures: 1, failovers: 3, extraLatencyMsSum: 1_500 }),
         // Outside [m0, m2):
         deploymentRow(m2, 'claude', { attempts: 100, successes: 0, failuresByKind: { server: 100 } }),
@@ -124,22 +203,57 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
           latency: { count: 24, p50: 99, p95: 99, p99: 939 },
           ejectedMs: 45_000,
         },
-        { deployment: 'gpt', attempts: 4, successes: 4, failures: 0, successRate: 1, failuresByKind: {}, latency: { count: 4, p50: 395, p95: 395, p99: 395 }, ejectedMs: 0 },
+        {
+          deployment: 'gpt',
+          attempts: 4,
+          successes: 4,
+          failures: 0,
+          successRate: 1,
+          failuresByKind: {},
+          latency: { count: 4, p50: 395, p95: 395, p99: 395 },
+          ejectedMs: 0,
+        },
       ]);
       expect(await a.routeAvailability({ since: m0, until: m2 })).toEqual([
-        { route: 'gpt', requests: 4, successes: 3, failures: 1, successRate: 0.75, failovers: 0, extraLatencyMsSum: 0, averageExtraLatencyMs: null },
-        { route: 'sonnet', requests: 35, successes: 34, failures: 1, successRate: 34 / 35, failovers: 5, extraLatencyMsSum: 2_100, averageExtraLatencyMs: 420 },
+        {
+          route: 'gpt',
+          requests: 4,
+          successes: 3,
+          failures: 1,
+          successRate: 0.75,
+          failovers: 0,
+          extraLatencyMsSum: 0,
+          averageExtraLatencyMs: null,
+        },
+        {
+          route: 'sonnet',
+          requests: 35,
+          successes: 34,
+          failures: 1,
+          successRate: 34 / 35,
+          failovers: 5,
+          extraLatencyMsSum: 2_100,
+          averageExtraLatencyMs: 420,
+        },
       ]);
       // A range with one minute only.
-      expect((await a.deploymentAvailability({ since: m2, until: m2 + minute })).map((row) => [row.deployment, row.attempts, row.successRate, row.latency])).toEqual([
-        ['claude', 100, 0, null],
-      ]);
+      expect(
+        (await a.deploymentAvailability({ since: m2, until: m2 + minute })).map((row) => [
+          row.deployment,
+          row.attempts,
+          row.successRate,
+          row.latency,
+        ]),
+      ).toEqual([['claude', 100, 0, null]]);
       expect(await a.routeAvailability({ since: m2 + minute, until: m2 + 10 * minute })).toEqual([]);
     });
 
     it('skips a batch it has already applied, so a retried write does not count twice', async () => {
       const { a } = await context.twoReplicas();
-      const rows = [deploymentRow(m0, 'claude', { attempts: 3, successes: 3 }), routeRow(m0, 'sonnet', { requests: 3, successes: 3 })];
+      const rows = [
+        deploymentRow(m0, 'claude', { attempts: 3, successes: 3 }),
+        routeRow(m0, 'sonnet', { requests: 3, successes: 3 }),
+      ];
       expect(await a.writeRollups(rows, { batchId: 'a:1' })).toEqual({ applied: true });
       expect(await a.writeRollups(rows, { batchId: 'a:1' })).toEqual({ applied: false });
       expect(await a.writeRollups(rows, { batchId: 'a:2' })).toEqual({ applied: true });
@@ -153,9 +267,23 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       const { a } = await context.twoReplicas();
       const start = context.clock.now();
       const oldMinute = Math.floor(start / minute) * minute;
-      await a.writeRollups([deploymentRow(oldMinute, 'claude', { attempts: 1, successes: 1 }), routeRow(oldMinute, 'sonnet', { requests: 1, successes: 1 })]);
-      const oldResolved = await a.insertIncident({ scope: 'deployment', scopeKey: 'claude', severity: 'minor', detectedAt: start, resolvedAt: start + 1_000 });
-      const oldOpen = await a.insertIncident({ scope: 'provider', scopeKey: 'anthropic', severity: 'major', detectedAt: start });
+      await a.writeRollups([
+        deploymentRow(oldMinute, 'claude', { attempts: 1, successes: 1 }),
+        routeRow(oldMinute, 'sonnet', { requests: 1, successes: 1 }),
+      ]);
+      const oldResolved = await a.insertIncident({
+        scope: 'deployment',
+        scopeKey: 'claude',
+        severity: 'minor',
+        detectedAt: start,
+        resolvedAt: start + 1_000,
+      });
+      const oldOpen = await a.insertIncident({
+        scope: 'provider',
+        scopeKey: 'anthropic',
+        severity: 'major',
+        detectedAt: start,
+      });
       for (const key of ['sent', 'abandoned', 'pending']) await a.enqueueAlert(alert(key));
       const [sent, abandoned] = await a.listAlerts();
       await a.markAlertSent(sent!.id);
@@ -164,15 +292,26 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       await context.clock.advance(3 * dayMs);
       const now = context.clock.now();
       const recentMinute = Math.floor(now / minute) * minute;
-      await a.writeRollups([deploymentRow(recentMinute, 'claude', { attempts: 2, successes: 2 }), routeRow(recentMinute, 'sonnet', { requests: 2, successes: 2 })]);
-      const recentResolved = await a.insertIncident({ scope: 'deployment', scopeKey: 'claude', severity: 'minor', detectedAt: now - 5_000, resolvedAt: now - 1_000 });
+      await a.writeRollups([
+        deploymentRow(recentMinute, 'claude', { attempts: 2, successes: 2 }),
+        routeRow(recentMinute, 'sonnet', { requests: 2, successes: 2 }),
+      ]);
+      const recentResolved = await a.insertIncident({
+        scope: 'deployment',
+        scopeKey: 'claude',
+        severity: 'minor',
+        detectedAt: now - 5_000,
+        resolvedAt: now - 1_000,
+      });
 
       expect(await a.pruneOlderThan(now - dayMs)).toEqual({ rollups: 2, incidents: 1, alerts: 2 });
       expect(await a.getIncident(oldResolved.id)).toBeUndefined();
       expect(await a.getIncident(oldOpen.id)).toBeDefined();
       expect(await a.getIncident(recentResolved.id)).toBeDefined();
       expect((await a.listAlerts()).map((entry) => entry.dedupKey)).toEqual(['pending']);
-      expect((await a.deploymentAvailability({ since: 0, until: now + minute })).map((row) => row.attempts)).toEqual([2]);
+      expect((await a.deploymentAvailability({ since: 0, until: now + minute })).map((row) => row.attempts)).toEqual([
+        2,
+      ]);
       expect((await a.routeAvailability({ since: 0, until: now + minute })).map((row) => row.requests)).toEqual([2]);
       expect(await a.pruneOlderThan(now - dayMs)).toEqual({ rollups: 0, incidents: 0, alerts: 0 });
     });
@@ -182,7 +321,8 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       const written = context.clock.now();
       await a.writeRollups([routeRow(written, 'sonnet', { requests: 1, successes: 1 })]);
       await context.clock.advance(2 * dayMs);
-      const routes = async () => (await a.routeAvailability({ since: 0, until: context.clock.now() + minute })).map((row) => row.requests);
+      const routes = async () =>
+        (await a.routeAvailability({ since: 0, until: context.clock.now() + minute })).map((row) => row.requests);
       expect(await routes()).toEqual([1]);
 
       await open({ replicaId: 'pruner', retentionDays: 1 });

@@ -15,7 +15,11 @@ import { runIncidentRepositoryContract } from './incident-repository.case.js';
 
 export type OpenStoreOn = (options: StoreOptions) => Promise<IncidentStore>;
 
-const statusOf: Record<AlertStatus, OutboxEntryStatus> = { pending: 'pending', sent: 'delivered', abandoned: 'abandoned' };
+const statusOf: Record<AlertStatus, OutboxEntryStatus> = {
+  pending: 'pending',
+  sent: 'delivered',
+  abandoned: 'abandoned',
+};
 
 export function runStorePortContracts(name: string, createDatabase: () => Promise<OpenStoreOn>): void {
   const opened: IncidentStore[] = [];
@@ -76,7 +80,8 @@ export function runStorePortContracts(name: string, createDatabase: () => Promis
       return {
         a: new StoreAlertOutbox(a),
         b: new StoreAlertOutbox(b),
-        statuses: async () => Object.fromEntries((await a.listAlerts()).map((row) => [row.dedupKey, statusOf[row.status]])),
+        statuses: async () =>
+          Object.fromEntries((await a.listAlerts()).map((row) => [row.dedupKey, statusOf[row.status]])),
       };
     },
   });

@@ -25,11 +25,29 @@ afterAll(async () => {
 });
 
 function route(at: number, requests: number, failovers: number): RouteRollupRow {
-  return { kind: 'route', minute: at, route: 'sonnet', requests, successes: requests, failures: 0, failovers, extraLatencyMsSum: failovers * 300 };
+  return {
+    kind: 'route',
+    minute: at,
+    route: 'sonnet',
+    requests,
+    successes: requests,
+    failures: 0,
+    failovers,
+    extraLatencyMsSum: failovers * 300,
+  };
 }
 
 function deployment(at: number, attempts: number, failures: number): DeploymentRollupRow {
-  return { kind: 'deployment', minute: at, deployment: 'claude', attempts, successes: attempts - failures, failuresByKind: failures > 0 ? { connect: failures } : {}, latency: {}, ejectedMs: 0 };
+  return {
+    kind: 'deployment',
+    minute: at,
+    deployment: 'claude',
+    attempts,
+    successes: attempts - failures,
+    failuresByKind: failures > 0 ? { connect: failures } : {},
+    latency: {},
+    ejectedMs: 0,
+  };
 }
 
 describe('StoreWriter with PostgreSQL stopped mid-run', () => {
@@ -40,8 +58,22 @@ describe('StoreWriter with PostgreSQL stopped mid-run', () => {
     const clock = new ManualClock(m0);
     const warnings: string[] = [];
     const logger = { warn: (_object: object, message: string) => warnings.push(message), info: () => {} };
-    const store = await PostgresStore.open(server.url.replace(/\/postgres$/, '/writer_outage'), { clock, replicaId: 'a', logger, connectTimeoutMs: 1_000 });
-    const writer = new StoreWriter({ store, clock, random: seededRandom(7), replicaId: 'a', logger, flushIntervalMs: 1_000, retryBaseMs: 500, retryMaxMs: 2_000 });
+    const store = await PostgresStore.open(server.url.replace(/\/postgres$/, '/writer_outage'), {
+      clock,
+      replicaId: 'a',
+      logger,
+      connectTimeoutMs: 1_000,
+    });
+    const writer = new StoreWriter({
+      store,
+      clock,
+      random: seededRandom(7),
+      replicaId: 'a',
+      logger,
+      flushIntervalMs: 1_000,
+      retryBaseMs: 500,
+      retryMaxMs: 2_000,
+    });
     try {
       writer.enqueueRollups([route(m0, 10, 1), deployment(m0, 10, 0)]);
       await clock.advance(1_000);
@@ -53,8 +85,19 @@ describe('StoreWriter with PostgreSQL stopped mid-run', () => {
       await admin.query('CHECKPOINT');
       await admin.end();
       await server.stop();
-      writer.enqueueRollups([route(m0, 5, 2), deployment(m0, 7, 7), route(m0 + minute, 20, 4), deployment(m0 + minute, 24, 4)]);
-      writer.enqueueAlert({ dedupKey: 'incident-1:opened', incidentId: 'incident-1', transition: 'opened', sink: 'webhook', payload: { text: 'claude down' } });
+      writer.enqueueRollups([
+        route(m0, 5, 2),
+        deployment(m0, 7, 7),
+        route(m0 + minute, 20, 4),
+        deployment(m0 + minute, 24, 4),
+      ]);
+      writer.enqueueAlert({
+        dedupKey: 'incident-1:opened',
+        incidentId: 'incident-1',
+        transition: 'opened',
+        sink: 'webhook',
+        payload: { text: 'claude down' },
+      });
       for (let round = 1; round <= 3; round += 1) {
         await clock.advance(2_000);
         await vi.waitFor(() => expect(writer.failedWrites).toBeGreaterThanOrEqual(round), { timeout: 10_000 });
@@ -73,12 +116,23 @@ describe('StoreWriter with PostgreSQL stopped mid-run', () => {
       );
 
       expect(await store.routeAvailability({ since: m0, until: m0 + 2 * minute })).toEqual([
-        { route: 'sonnet', requests: 36, successes: 36, failures: 0, successRate: 1, failovers: 7, extraLatencyMsSum: 2_100, averageExtraLatencyMs: 300 },
+        {
+          route: 'sonnet',
+          requests: 36,
+          successes: 36,
+          failures: 0,
+          successRate: 1,
+          failovers: 7,
+          extraLatencyMsSum: 2_100,
+          averageExtraLatencyMs: 300,
+        },
       ]);
       expect(await store.deploymentAvailability({ since: m0, until: m0 + 2 * minute })).toMatchObject([
         { deployment: 'claude', attempts: 41, successes: 30, failures: 11, failuresByKind: { connect: 11 } },
       ]);
-      expect((await store.listAlerts()).map((alert) => [alert.dedupKey, alert.payload])).toEqual([['incident-1:opened', { text: 'claude down' }]]);
+      expect((await store.listAlerts()).map((alert) => [alert.dedupKey, alert.payload])).toEqual([
+        ['incident-1:opened', { text: 'claude down' }],
+      ]);
       expect(warnings.filter((message) => message.startsWith('incident store unavailable'))).toHaveLength(1);
     } finally {
       await writer.close();

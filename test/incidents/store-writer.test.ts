@@ -16,7 +16,16 @@ const minute = 60_000;
 const m0 = Math.floor(1_700_000_000_000 / minute) * minute;
 
 function routeRow(at: number, requests: number, route = 'sonnet'): RouteRollupRow {
-  return { kind: 'route', minute: at, route, requests, successes: requests, failures: 0, failovers: 0, extraLatencyMsSum: 0 };
+  return {
+    kind: 'route',
+    minute: at,
+    route,
+    requests,
+    successes: requests,
+    failures: 0,
+    failovers: 0,
+    extraLatencyMsSum: 0,
+  };
 }
 
 /** The real store, with writes that fail while `failuresLeft` > 0 and a record of every attempt. */
@@ -108,7 +117,19 @@ describe('StoreWriter', () => {
     const batching = writer();
     batching.enqueueRollup(routeRow(m0, 2));
     batching.enqueueRollup(routeRow(m0 + 30_000, 3)); // same minute and route: added while waiting
-    batching.enqueueRollups([routeRow(m0 + minute, 4), { kind: 'deployment', minute: m0, deployment: 'claude', attempts: 5, successes: 5, failuresByKind: {}, latency: {}, ejectedMs: 0 }]);
+    batching.enqueueRollups([
+      routeRow(m0 + minute, 4),
+      {
+        kind: 'deployment',
+        minute: m0,
+        deployment: 'claude',
+        attempts: 5,
+        successes: 5,
+        failuresByKind: {},
+        latency: {},
+        ejectedMs: 0,
+      },
+    ]);
     expect(store.attempts).toEqual([]);
     expect(batching.pending).toBe(3);
 
@@ -117,7 +138,9 @@ describe('StoreWriter', () => {
     await clock.advance(1);
     expect(store.attempts.map((attempt) => attempt.rows)).toEqual([3]);
     expect(batching.pending).toBe(0);
-    expect(await inner.routeAvailability({ since: m0, until: m0 + minute })).toMatchObject([{ route: 'sonnet', requests: 5 }]);
+    expect(await inner.routeAvailability({ since: m0, until: m0 + minute })).toMatchObject([
+      { route: 'sonnet', requests: 5 },
+    ]);
     expect((await inner.deploymentAvailability({ since: m0, until: m0 + minute }))[0]?.attempts).toBe(5);
     // Nothing left: no more timers.
     expect(clock.pendingSleepers).toBe(0);
@@ -189,7 +212,13 @@ describe('StoreWriter', () => {
   it('writes alerts to the outbox once, retrying them like rows', async () => {
     const retrying = writer();
     store.failuresLeft = 1;
-    const alert: NewAlert = { dedupKey: 'incident-1:opened', incidentId: 'incident-1', transition: 'opened', sink: 'webhook', payload: { text: 'down' } };
+    const alert: NewAlert = {
+      dedupKey: 'incident-1:opened',
+      incidentId: 'incident-1',
+      transition: 'opened',
+      sink: 'webhook',
+      payload: { text: 'down' },
+    };
     retrying.enqueueAlert(alert);
     retrying.enqueueAlert(alert);
     expect(retrying.pending).toBe(2);
@@ -197,7 +226,9 @@ describe('StoreWriter', () => {
     expect(retrying.failedWrites).toBe(1);
     await clock.advance(500);
     expect(retrying.pending).toBe(0);
-    expect((await inner.listAlerts()).map((entry) => [entry.dedupKey, entry.payload])).toEqual([['incident-1:opened', { text: 'down' }]]);
+    expect((await inner.listAlerts()).map((entry) => [entry.dedupKey, entry.payload])).toEqual([
+      ['incident-1:opened', { text: 'down' }],
+    ]);
   });
 
   it('drops the oldest rows beyond the cap, counts and logs it, and keeps the rest', async () => {
@@ -210,16 +241,22 @@ describe('StoreWriter', () => {
     await clock.advance(1_000 + 500);
     // Minutes 3..7 (requests 4..8) were kept.
     expect(await requestsPerMinute()).toEqual([4 + 5 + 6 + 7 + 8]);
-    expect(logs.find((line) => line.message === 'incident store writer dropped rollup rows while full')?.object).toEqual({ dropped: 3, droppedTotal: 3 });
+    expect(
+      logs.find((line) => line.message === 'incident store writer dropped rollup rows while full')?.object,
+    ).toEqual({ dropped: 3, droppedTotal: 3 });
   });
 
   it('never throws from enqueue, even for a malformed row or after close', async () => {
     const safe = writer();
-    expect(() => safe.enqueueRollup({ kind: 'deployment', minute: m0, deployment: 'x', latency: null } as unknown as RollupRow)).not.toThrow();
+    expect(() =>
+      safe.enqueueRollup({ kind: 'deployment', minute: m0, deployment: 'x', latency: null } as unknown as RollupRow),
+    ).not.toThrow();
     expect(logs.map((line) => line.message)).toEqual(['incident store writer could not queue a rollup row']);
     await safe.close();
     expect(() => safe.enqueueRollup(routeRow(m0, 1))).not.toThrow();
-    expect(() => safe.enqueueAlert({ dedupKey: 'k', incidentId: 'i', transition: 'opened', sink: 'webhook', payload: {} })).not.toThrow();
+    expect(() =>
+      safe.enqueueAlert({ dedupKey: 'k', incidentId: 'i', transition: 'opened', sink: 'webhook', payload: {} }),
+    ).not.toThrow();
     expect(safe.droppedWrites).toBe(2);
   });
 
@@ -237,6 +274,10 @@ describe('StoreWriter', () => {
     store.failuresLeft = 1;
     closingDuringOutage.enqueueRollup(routeRow(m0, 4));
     expect(await closingDuringOutage.close()).toBe(false);
-    expect(logs.at(-1)).toMatchObject({ level: 'warn', message: 'incident store writer closed with unwritten rows', object: { pending: 1 } });
+    expect(logs.at(-1)).toMatchObject({
+      level: 'warn',
+      message: 'incident store writer closed with unwritten rows',
+      object: { pending: 1 },
+    });
   });
 });

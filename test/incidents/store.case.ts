@@ -63,7 +63,10 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
         const store = await open({ migrate: false });
         expect(await store.schemaVersion()).toBe(0);
         const first = await store.migrate();
-        expect(first).toEqual({ applied: migrations.map((migration) => migration.version), version: latestSchemaVersion });
+        expect(first).toEqual({
+          applied: migrations.map((migration) => migration.version),
+          version: latestSchemaVersion,
+        });
         expect(await store.migrate()).toEqual({ applied: [], version: latestSchemaVersion });
         const again = await open();
         expect(await again.schemaVersion()).toBe(latestSchemaVersion);
@@ -74,16 +77,45 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
         const open = await database();
         const old = await open({ migrate: false });
         expect(await old.migrate({ toVersion: 1 })).toEqual({ applied: [1], version: 1 });
-        const kept = await old.insertIncident({ scope: 'provider', scopeKey: 'anthropic', severity: 'major', detectedAt: startTime, evidence: { kinds: { server: 3 } } });
+        const kept = await old.insertIncident({
+          scope: 'provider',
+          scopeKey: 'anthropic',
+          severity: 'major',
+          detectedAt: startTime,
+          evidence: { kinds: { server: 3 } },
+        });
         await old.close();
 
         const upgraded = await open();
         expect(await upgraded.schemaVersion()).toBe(latestSchemaVersion);
         expect(await upgraded.getIncident(kept.id)).toEqual(kept);
         // The tables of the later migrations work.
-        expect((await upgraded.enqueueAlert({ dedupKey: `${kept.id}:opened`, incidentId: kept.id, transition: 'opened', sink: 'webhook', payload: {} })).created).toBe(true);
-        await upgraded.writeRollups([{ kind: 'route', minute: startTime, route: 'sonnet', requests: 1, successes: 1, failures: 0, failovers: 0, extraLatencyMsSum: 0 }]);
-        expect((await upgraded.routeAvailability({ since: 0, until: startTime + 60_000 })).map((row) => row.requests)).toEqual([1]);
+        expect(
+          (
+            await upgraded.enqueueAlert({
+              dedupKey: `${kept.id}:opened`,
+              incidentId: kept.id,
+              transition: 'opened',
+              sink: 'webhook',
+              payload: {},
+            })
+          ).created,
+        ).toBe(true);
+        await upgraded.writeRollups([
+          {
+            kind: 'route',
+            minute: startTime,
+            route: 'sonnet',
+            requests: 1,
+            successes: 1,
+            failures: 0,
+            failovers: 0,
+            extraLatencyMsSum: 0,
+          },
+        ]);
+        expect(
+          (await upgraded.routeAvailability({ since: 0, until: startTime + 60_000 })).map((row) => row.requests),
+        ).toEqual([1]);
       });
 
       it('upgrades a database one version behind', async () => {
@@ -97,7 +129,9 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
         const open = await database();
         const [a, b] = [await open({ migrate: false }), await open({ migrate: false })];
         const results = await Promise.all([a.migrate(), b.migrate(), a.migrate()]);
-        expect(results.flatMap((result) => result.applied).sort()).toEqual(migrations.map((migration) => migration.version));
+        expect(results.flatMap((result) => result.applied).sort()).toEqual(
+          migrations.map((migration) => migration.version),
+        );
         for (const result of results) expect(result.version).toBe(latestSchemaVersion);
       });
     });
@@ -115,7 +149,13 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
           evidence: { failures: { server: 12, timeout: 2 }, samples: ['503 overloaded'], routes: ['sonnet'] },
           updates: [{ at: startTime, kind: 'opened', message: 'ejected for 30 s' }],
         });
-        expect(inserted).toMatchObject({ status: 'open', resolvedAt: null, createdBy: 'a', statusPage: null, updatedAt: startTime });
+        expect(inserted).toMatchObject({
+          status: 'open',
+          resolvedAt: null,
+          createdBy: 'a',
+          statusPage: null,
+          updatedAt: startTime,
+        });
         expect(await a.getIncident(inserted.id)).toEqual(inserted);
         expect(await a.getIncident('missing')).toBeUndefined();
 
@@ -125,46 +165,126 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
           parentId: 'domain-incident',
           evidence: { failures: { server: 40 } },
           appendUpdates: [{ at: startTime + 5_000, kind: 'escalated', message: 'all attempts fail' }],
-          statusPage: { page: 'anthropic', incidentId: 'sp-1', acknowledgedAt: startTime + 120_000, leadTimeMs: 120_000 },
+          statusPage: {
+            page: 'anthropic',
+            incidentId: 'sp-1',
+            acknowledgedAt: startTime + 120_000,
+            leadTimeMs: 120_000,
+          },
         });
-        expect(escalated).toMatchObject({ severity: 'down', parentId: 'domain-incident', evidence: { failures: { server: 40 } }, updatedAt: startTime + 5_000 });
+        expect(escalated).toMatchObject({
+          severity: 'down',
+          parentId: 'domain-incident',
+          evidence: { failures: { server: 40 } },
+          updatedAt: startTime + 5_000,
+        });
         expect(escalated?.updates.map((update) => update.kind)).toEqual(['opened', 'escalated']);
         expect(await a.getIncident(inserted.id)).toEqual(escalated);
 
         await context.clock.advance(60_000);
-        const resolved = await a.updateIncident(inserted.id, { status: 'resolved', appendUpdates: [{ at: startTime + 65_000, kind: 'resolved', message: 'healthy for 60 s' }] });
+        const resolved = await a.updateIncident(inserted.id, {
+          status: 'resolved',
+          appendUpdates: [{ at: startTime + 65_000, kind: 'resolved', message: 'healthy for 60 s' }],
+        });
         expect(resolved).toMatchObject({ status: 'resolved', resolvedAt: startTime + 65_000 });
-        expect(resolved?.statusPage).toEqual({ page: 'anthropic', incidentId: 'sp-1', acknowledgedAt: startTime + 120_000, leadTimeMs: 120_000 });
+        expect(resolved?.statusPage).toEqual({
+          page: 'anthropic',
+          incidentId: 'sp-1',
+          acknowledgedAt: startTime + 120_000,
+          leadTimeMs: 120_000,
+        });
         expect(await a.findOpenIncident('deployment', 'claude-direct')).toBeUndefined();
         expect(await a.updateIncident('missing', { severity: 'down' })).toBeUndefined();
       });
 
       it('refuses a second open incident for the same scope, and allows one after it resolves', async () => {
         const { a } = await context.twoReplicas();
-        const first = await a.insertIncident({ scope: 'domain', scopeKey: 'aws-us-east-1', severity: 'major', detectedAt: startTime });
-        const second = a.insertIncident({ scope: 'domain', scopeKey: 'aws-us-east-1', severity: 'major', detectedAt: startTime + 1 });
-        await expect(second).rejects.toSatisfy((error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFLICT');
+        const first = await a.insertIncident({
+          scope: 'domain',
+          scopeKey: 'aws-us-east-1',
+          severity: 'major',
+          detectedAt: startTime,
+        });
+        const second = a.insertIncident({
+          scope: 'domain',
+          scopeKey: 'aws-us-east-1',
+          severity: 'major',
+          detectedAt: startTime + 1,
+        });
+        await expect(second).rejects.toSatisfy(
+          (error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFLICT',
+        );
         // Same key under another scope is another incident.
-        await a.insertIncident({ scope: 'provider', scopeKey: 'aws-us-east-1', severity: 'major', detectedAt: startTime });
+        await a.insertIncident({
+          scope: 'provider',
+          scopeKey: 'aws-us-east-1',
+          severity: 'major',
+          detectedAt: startTime,
+        });
         await a.updateIncident(first.id, { resolvedAt: startTime + 10_000 });
-        const next = await a.insertIncident({ scope: 'domain', scopeKey: 'aws-us-east-1', severity: 'minor', detectedAt: startTime + 20_000 });
+        const next = await a.insertIncident({
+          scope: 'domain',
+          scopeKey: 'aws-us-east-1',
+          severity: 'minor',
+          detectedAt: startTime + 20_000,
+        });
         expect(next.id).not.toBe(first.id);
         // Reopening the old one now would make two open incidents for one scope.
-        await expect(a.updateIncident(first.id, { status: 'open' })).rejects.toSatisfy((error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFLICT');
+        await expect(a.updateIncident(first.id, { status: 'open' })).rejects.toSatisfy(
+          (error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFLICT',
+        );
       });
 
       it('lists incidents overlapping a range, newest first, with filters and a limit', async () => {
         const { a } = await context.twoReplicas();
         const minute = 60_000;
-        const old = await a.insertIncident({ id: 'old', scope: 'deployment', scopeKey: 'gpt', severity: 'minor', detectedAt: startTime - 10 * minute, resolvedAt: startTime - 5 * minute });
-        const spanning = await a.insertIncident({ id: 'spanning', scope: 'deployment', scopeKey: 'claude', severity: 'major', detectedAt: startTime - 10 * minute, resolvedAt: startTime + minute });
-        const parent = await a.insertIncident({ id: 'parent', scope: 'provider', scopeKey: 'anthropic', severity: 'major', detectedAt: startTime + 2 * minute });
-        const child = await a.insertIncident({ id: 'child', scope: 'deployment', scopeKey: 'claude-bedrock', parentId: parent.id, severity: 'major', detectedAt: startTime + 3 * minute });
-        const later = await a.insertIncident({ id: 'later', scope: 'domain', scopeKey: 'anthropic-model-layer', severity: 'major', detectedAt: startTime + 30 * minute });
+        const old = await a.insertIncident({
+          id: 'old',
+          scope: 'deployment',
+          scopeKey: 'gpt',
+          severity: 'minor',
+          detectedAt: startTime - 10 * minute,
+          resolvedAt: startTime - 5 * minute,
+        });
+        const spanning = await a.insertIncident({
+          id: 'spanning',
+          scope: 'deployment',
+          scopeKey: 'claude',
+          severity: 'major',
+          detectedAt: startTime - 10 * minute,
+          resolvedAt: startTime + minute,
+        });
+        const parent = await a.insertIncident({
+          id: 'parent',
+          scope: 'provider',
+          scopeKey: 'anthropic',
+          severity: 'major',
+          detectedAt: startTime + 2 * minute,
+        });
+        const child = await a.insertIncident({
+          id: 'child',
+          scope: 'deployment',
+          scopeKey: 'claude-bedrock',
+          parentId: parent.id,
+          severity: 'major',
+          detectedAt: startTime + 3 * minute,
+        });
+        const later = await a.insertIncident({
+          id: 'later',
+          scope: 'domain',
+          scopeKey: 'anthropic-model-layer',
+          severity: 'major',
+          detectedAt: startTime + 30 * minute,
+        });
 
-        const ids = async (query: Parameters<IncidentStore['listIncidents']>[0]) => (await a.listIncidents(query)).map((incident) => incident.id);
+        const ids = async (query: Parameters<IncidentStore['listIncidents']>[0]) =>
+          (await a.listIncidents(query)).map((incident) => incident.id);
         expect(await ids({ since: startTime })).toEqual([later.id, child.id, parent.id, spanning.id]);
-        expect(await ids({ since: startTime, until: startTime + 10 * minute })).toEqual([child.id, parent.id, spanning.id]);
+        expect(await ids({ since: startTime, until: startTime + 10 * minute })).toEqual([
+          child.id,
+          parent.id,
+          spanning.id,
+        ]);
         expect(await ids({ since: 0 })).toContain(old.id);
         expect(await ids({ since: startTime, scope: 'deployment' })).toEqual([child.id, spanning.id]);
         expect(await ids({ since: startTime, status: 'open' })).toEqual([later.id, child.id, parent.id]);
@@ -178,8 +298,22 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
       it('opens an incident once when claims race on two instances of the same database', async () => {
         const { a, b } = await context.twoReplicas();
         const claim = (store: IncidentStore, replica: string) =>
-          store.claimIncident({ scope: 'provider', scopeKey: 'anthropic', severity: 'major', detectedAt: startTime, createdBy: replica, evidence: { by: replica } });
-        const claims = await Promise.all([claim(a, 'a'), claim(b, 'b'), claim(a, 'a'), claim(b, 'b'), claim(b, 'b'), claim(a, 'a')]);
+          store.claimIncident({
+            scope: 'provider',
+            scopeKey: 'anthropic',
+            severity: 'major',
+            detectedAt: startTime,
+            createdBy: replica,
+            evidence: { by: replica },
+          });
+        const claims = await Promise.all([
+          claim(a, 'a'),
+          claim(b, 'b'),
+          claim(a, 'a'),
+          claim(b, 'b'),
+          claim(b, 'b'),
+          claim(a, 'a'),
+        ]);
         expect(claims.filter((result) => result.created)).toHaveLength(1);
         const winner = claims.find((result) => result.created)!.incident;
         for (const result of claims) expect(result.incident.id).toBe(winner.id);
@@ -187,20 +321,36 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
         expect(await b.findOpenIncident('provider', 'anthropic')).toEqual(winner);
 
         // A claim with an id already taken is a conflict, not a silent success.
-        await expect(a.claimIncident({ id: winner.id, scope: 'provider', scopeKey: 'openai', severity: 'major', detectedAt: startTime })).rejects.toSatisfy(
-          (error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFLICT',
-        );
+        await expect(
+          a.claimIncident({
+            id: winner.id,
+            scope: 'provider',
+            scopeKey: 'openai',
+            severity: 'major',
+            detectedAt: startTime,
+          }),
+        ).rejects.toSatisfy((error) => StoreError.isInstance(error) && error.code === 'SWITCHYARD_STORE_CONFLICT');
 
         // Once resolved, the next claim opens a new one.
         await b.updateIncident(winner.id, { status: 'resolved' });
-        const next = await a.claimIncident({ scope: 'provider', scopeKey: 'anthropic', severity: 'minor', detectedAt: startTime + 1 });
+        const next = await a.claimIncident({
+          scope: 'provider',
+          scopeKey: 'anthropic',
+          severity: 'minor',
+          detectedAt: startTime + 1,
+        });
         expect(next.created).toBe(true);
         expect(next.incident.id).not.toBe(winner.id);
       });
 
       it('applies a transition once when two instances race to make it (compare-and-set)', async () => {
         const { a, b } = await context.twoReplicas();
-        const { incident } = await a.claimIncident({ scope: 'deployment', scopeKey: 'claude', severity: 'degraded', detectedAt: startTime });
+        const { incident } = await a.claimIncident({
+          scope: 'deployment',
+          scopeKey: 'claude',
+          severity: 'degraded',
+          detectedAt: startTime,
+        });
         const escalations = await Promise.all([
           a.updateIncident(incident.id, { severity: 'down' }, { severity: 'degraded' }),
           b.updateIncident(incident.id, { severity: 'down' }, { severity: 'degraded' }),
@@ -215,15 +365,27 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
 
       it('applies merge rules decided on the current row, so concurrent changes from two instances compose', async () => {
         const { a, b } = await context.twoReplicas();
-        const { incident } = await a.claimIncident({ scope: 'domain', scopeKey: 'anthropic-model-layer', severity: 'minor', firstFailureAt: startTime - 1_000, detectedAt: startTime });
+        const { incident } = await a.claimIncident({
+          scope: 'domain',
+          scopeKey: 'anthropic-model-layer',
+          severity: 'minor',
+          firstFailureAt: startTime - 1_000,
+          detectedAt: startTime,
+        });
         const rank: Record<string, number> = { minor: 1, major: 2, critical: 3 };
         // Each replica reports what it saw; severity only rises, the earliest first failure and the first
         // status-page acknowledgement win.
-        const report = (severity: string, firstFailureAt: number, acknowledgedAt: number) => (current: IncidentRecord) => ({
-          severity: rank[severity]! > rank[current.severity]! ? severity : current.severity,
-          firstFailureAt: Math.min(current.firstFailureAt ?? firstFailureAt, firstFailureAt),
-          statusPage: current.statusPage ?? { page: 'anthropic', incidentId: `sp-${acknowledgedAt}`, acknowledgedAt, leadTimeMs: acknowledgedAt - startTime },
-        });
+        const report =
+          (severity: string, firstFailureAt: number, acknowledgedAt: number) => (current: IncidentRecord) => ({
+            severity: rank[severity]! > rank[current.severity]! ? severity : current.severity,
+            firstFailureAt: Math.min(current.firstFailureAt ?? firstFailureAt, firstFailureAt),
+            statusPage: current.statusPage ?? {
+              page: 'anthropic',
+              incidentId: `sp-${acknowledgedAt}`,
+              acknowledgedAt,
+              leadTimeMs: acknowledgedAt - startTime,
+            },
+          });
         await Promise.all([
           a.modifyIncident(incident.id, report('critical', startTime - 500, startTime + 90_000)),
           b.modifyIncident(incident.id, report('major', startTime - 3_000, startTime + 95_000)),
@@ -232,7 +394,9 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
         const merged = (await b.getIncident(incident.id))!;
         expect(merged.severity).toBe('critical');
         expect(merged.firstFailureAt).toBe(startTime - 3_000);
-        expect(['sp-' + (startTime + 90_000), 'sp-' + (startTime + 95_000), 'sp-' + (startTime + 99_000)]).toContain(merged.statusPage?.incidentId);
+        expect(['sp-' + (startTime + 90_000), 'sp-' + (startTime + 95_000), 'sp-' + (startTime + 99_000)]).toContain(
+          merged.statusPage?.incidentId,
+        );
         // A change that decides nothing leaves the row alone.
         expect(await a.modifyIncident(incident.id, () => undefined)).toBeUndefined();
         expect(await a.getIncident(incident.id)).toEqual(merged);
@@ -241,10 +405,17 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
 
       it('keeps timeline entries that two instances append at the same time', async () => {
         const { a, b } = await context.twoReplicas();
-        const { incident } = await a.claimIncident({ scope: 'deployment', scopeKey: 'claude', severity: 'degraded', detectedAt: startTime });
+        const { incident } = await a.claimIncident({
+          scope: 'deployment',
+          scopeKey: 'claude',
+          severity: 'degraded',
+          detectedAt: startTime,
+        });
         await Promise.all(
           Array.from({ length: 6 }, (_, index) =>
-            (index % 2 === 0 ? a : b).updateIncident(incident.id, { appendUpdates: [{ at: startTime + index, kind: 'note', message: `entry ${index}` }] }),
+            (index % 2 === 0 ? a : b).updateIncident(incident.id, {
+              appendUpdates: [{ at: startTime + index, kind: 'note', message: `entry ${index}` }],
+            }),
           ),
         );
         const messages = (await a.getIncident(incident.id))!.updates.map((update) => update.message).sort();

@@ -70,10 +70,18 @@ export function setup(options: {
     const script = options.scripts[target.id]!;
     const step = (script.length > 1 ? script.shift() : script[0]) ?? { type: 'ok' };
     if (step.type === 'ok') {
-      return { type: 'response', response: { content: [{ type: 'text', text: target.id }], finishReason: 'end-turn', usage } };
+      return {
+        type: 'response',
+        response: { content: [{ type: 'text', text: target.id }], finishReason: 'end-turn', usage },
+      };
     }
     if (step.type === 'fail') {
-      throw new UpstreamError({ kind: step.kind, message: `${step.kind} from ${target.id}`, status: step.status, retryAfterMs: step.retryAfterMs });
+      throw new UpstreamError({
+        kind: step.kind,
+        message: `${step.kind} from ${target.id}`,
+        status: step.status,
+        retryAfterMs: step.retryAfterMs,
+      });
     }
     if (step.type === 'hang') {
       return new Promise((_resolve, reject) => {
@@ -115,4 +123,3 @@ export async function settle<T>(promise: Promise<T>, clock: ManualClock): Promis
   if (!outcome.done) throw new Error('route() never settled');
   return outcome.error ?? outcome.value;
 }
-

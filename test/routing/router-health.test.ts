@@ -16,7 +16,9 @@ function trackerFor(ids: string[], domains: Record<string, string[]> = {}) {
 async function send(router: ReturnType<typeof setup>['router'], clock: ManualClock, count: number, spacingMs = 50) {
   const served: string[] = [];
   for (let index = 0; index < count; index += 1) {
-    const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as { deployment?: { id: string } };
+    const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as {
+      deployment?: { id: string };
+    };
     served.push(routed.deployment?.id ?? 'failed');
     await clock.advance(spacingMs);
   }
@@ -62,7 +64,11 @@ describe('health-aware attempt loop', () => {
   it('goes straight to another family when a whole failure domain is degraded', async () => {
     const down: Step = { type: 'fail', kind: 'overloaded', status: 529 };
     const clock = new ManualClock();
-    const domains = { 'claude-a': ['anthropic-model-layer'], 'claude-b': ['anthropic-model-layer'], gemini: ['google'] };
+    const domains = {
+      'claude-a': ['anthropic-model-layer'],
+      'claude-b': ['anthropic-model-layer'],
+      gemini: ['google'],
+    };
     const { router, calls } = setup({
       clock,
       domains,

@@ -21,10 +21,16 @@ describe('attempt loop', () => {
 
   it('fails over at once while an alternative exists, and retries the last deployment with jittered backoff', async () => {
     const { router, clock, calls, recorded } = setup({
-      scripts: { a: [{ type: 'fail', kind: 'overloaded', status: 529 }], b: [{ type: 'fail', kind: 'overloaded', status: 529 }, { type: 'ok' }] },
+      scripts: {
+        a: [{ type: 'fail', kind: 'overloaded', status: 529 }],
+        b: [{ type: 'fail', kind: 'overloaded', status: 529 }, { type: 'ok' }],
+      },
     });
     const started = clock.now();
-    const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as { deployment: { id: string }; attempts: unknown[] };
+    const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as {
+      deployment: { id: string };
+      attempts: unknown[];
+    };
     expect(routed.deployment.id).toBe('b');
     expect(calls.map((call) => call.deployment)).toEqual(['a', 'b', 'b']);
     expect(calls[1]!.at).toBe(started);
@@ -35,23 +41,36 @@ describe('attempt loop', () => {
     expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['overloaded', 'overloaded', 'success']);
   });
 
-  it.each<FailureKind>(['auth', 'not-found', 'timeout', 'first-token-timeout', 'local'])('fails over at once on %s', async (kind) => {
-    const { router, calls } = setup({ scripts: { a: [{ type: 'fail', kind }], b: [{ type: 'ok' }] } });
-    const routed = await router.route(simpleTextRequest(), new AbortController().signal);
-    expect(routed.deployment.id).toBe('b');
-    expect(calls.map((call) => call.deployment)).toEqual(['a', 'b']);
-  });
+  it.each<FailureKind>(['auth', 'not-found', 'timeout', 'first-token-timeout', 'local'])(
+    'fails over at once on %s',
+    async (kind) => {
+      const { router, calls } = setup({ scripts: { a: [{ type: 'fail', kind }], b: [{ type: 'ok' }] } });
+      const routed = await router.route(simpleTextRequest(), new AbortController().signal);
+      expect(routed.deployment.id).toBe('b');
+      expect(calls.map((call) => call.deployment)).toEqual(['a', 'b']);
+    },
+  );
 
-  it.each<FailureKind>(['connect', 'server', 'overloaded', 'stream-interrupted', 'rate-limited'])('retries the only deployment on %s', async (kind) => {
-    const { router, clock, calls } = setup({ scripts: { a: [{ type: 'fail', kind }, { type: 'ok' }] } });
-    const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as { deployment: { id: string } };
-    expect(routed.deployment.id).toBe('a');
-    expect(calls.map((call) => call.deployment)).toEqual(['a', 'a']);
-  });
+  it.each<FailureKind>(['connect', 'server', 'overloaded', 'stream-interrupted', 'rate-limited'])(
+    'retries the only deployment on %s',
+    async (kind) => {
+      const { router, clock, calls } = setup({ scripts: { a: [{ type: 'fail', kind }, { type: 'ok' }] } });
+      const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as {
+        deployment: { id: string };
+      };
+      expect(routed.deployment.id).toBe('a');
+      expect(calls.map((call) => call.deployment)).toEqual(['a', 'a']);
+    },
+  );
 
-  it.each<[FailureKind, number]>([['invalid-request', 400], ['content-filter', 400]])('never fails over a client error (%s)', async (kind, status) => {
+  it.each<[FailureKind, number]>([
+    ['invalid-request', 400],
+    ['content-filter', 400],
+  ])('never fails over a client error (%s)', async (kind, status) => {
     const { router, calls } = setup({ scripts: { a: [{ type: 'fail', kind, status }], b: [{ type: 'ok' }] } });
-    const error = await router.route(simpleTextRequest(), new AbortController().signal).catch((caught: unknown) => caught);
+    const error = await router
+      .route(simpleTextRequest(), new AbortController().signal)
+      .catch((caught: unknown) => caught);
     expect(GatewayError.isInstance(error)).toBe(true);
     expect((error as GatewayError).status).toBe(status);
     expect((error as GatewayError).shouldRetry).toBe(false);
@@ -74,14 +93,21 @@ describe('attempt loop', () => {
       requestMs: 10_000,
       scripts: { a: [{ type: 'fail', kind: 'rate-limited', status: 429, retryAfterMs: 60_000 }] },
     });
-    const error = (await router.route(simpleTextRequest(), new AbortController().signal).catch((caught: unknown) => caught)) as GatewayError;
+    const error = (await router
+      .route(simpleTextRequest(), new AbortController().signal)
+      .catch((caught: unknown) => caught)) as GatewayError;
     expect(error.status).toBe(503);
     expect(calls).toHaveLength(1);
   });
 
   it('abandons a hung deployment after the first-token timeout and fails over', async () => {
-    const { router, clock, calls, recorded } = setup({ firstTokenMs: 2_000, scripts: { a: [{ type: 'hang' }], b: [{ type: 'ok' }] } });
-    const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as { deployment: { id: string } };
+    const { router, clock, calls, recorded } = setup({
+      firstTokenMs: 2_000,
+      scripts: { a: [{ type: 'hang' }], b: [{ type: 'ok' }] },
+    });
+    const routed = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as {
+      deployment: { id: string };
+    };
     expect(routed.deployment.id).toBe('b');
     expect(calls[1]!.at - calls[0]!.at).toBe(2_000);
     expect(recorded[0]!.outcome.kind).toBe('first-token-timeout');
@@ -94,7 +120,10 @@ describe('attempt loop', () => {
       scripts: { a: [{ type: 'hang' }], b: [{ type: 'hang' }], c: [{ type: 'hang' }] },
     });
     const started = clock.now();
-    const error = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as GatewayError;
+    const error = (await settle(
+      router.route(simpleTextRequest(), new AbortController().signal),
+      clock,
+    )) as GatewayError;
     expect(GatewayError.isInstance(error)).toBe(true);
     expect(error.status).toBe(503);
     expect(error.code).toBe('SWITCHYARD_DEADLINE_EXCEEDED');
@@ -108,7 +137,10 @@ describe('attempt loop', () => {
       maxAttempts: 1,
       scripts: { a: [{ type: 'fail', kind: 'overloaded', status: 529 }], b: [{ type: 'fail', kind: 'connect' }] },
     });
-    const error = (await settle(router.route(simpleTextRequest(), new AbortController().signal), clock)) as GatewayError;
+    const error = (await settle(
+      router.route(simpleTextRequest(), new AbortController().signal),
+      clock,
+    )) as GatewayError;
     expect(error.status).toBe(503);
     expect(error.code).toBe('SWITCHYARD_ALL_DEPLOYMENTS_FAILED');
     expect(error.retryAfterMs).toBeGreaterThan(0);
@@ -129,13 +161,18 @@ describe('attempt loop', () => {
       contextWindows: { a: 100_000, b: 50_000 },
       scripts: { a: [{ type: 'fail', kind: 'context-length', status: 400 }], b: [{ type: 'ok' }] },
     });
-    const error = (await none.router.route(simpleTextRequest(), new AbortController().signal).catch((caught: unknown) => caught)) as GatewayError;
+    const error = (await none.router
+      .route(simpleTextRequest(), new AbortController().signal)
+      .catch((caught: unknown) => caught)) as GatewayError;
     expect(error.status).toBe(400);
     expect(error.shouldRetry).toBe(false);
   });
 
   it('skips deployments that health does not admit', async () => {
-    const { router, calls } = setup({ admit: (id) => id !== 'a', scripts: { a: [{ type: 'ok' }], b: [{ type: 'ok' }] } });
+    const { router, calls } = setup({
+      admit: (id) => id !== 'a',
+      scripts: { a: [{ type: 'ok' }], b: [{ type: 'ok' }] },
+    });
     const routed = await router.route(simpleTextRequest(), new AbortController().signal);
     expect(routed.deployment.id).toBe('b');
     expect(calls.map((call) => call.deployment)).toEqual(['b']);
@@ -156,23 +193,47 @@ describe('attempt loop', () => {
   it('fails a stream over while no content has been produced', async () => {
     const { router, recorded, clock } = setup({
       scripts: {
-        a: [{ type: 'stream', events: [{ type: 'message-start' }], thenFail: 'stream-interrupted' }, { type: 'stream', events: [{ type: 'message-start' }, { type: 'error', error: new UpstreamError({ kind: 'overloaded', message: 'Overloaded' }) }] }],
+        a: [
+          { type: 'stream', events: [{ type: 'message-start' }], thenFail: 'stream-interrupted' },
+          {
+            type: 'stream',
+            events: [
+              { type: 'message-start' },
+              { type: 'error', error: new UpstreamError({ kind: 'overloaded', message: 'Overloaded' }) },
+            ],
+          },
+        ],
         b: [{ type: 'stream', events: textStream }],
       },
     });
-    const routed = (await settle(router.route(simpleTextRequest({ stream: true }), new AbortController().signal), clock)) as RoutedStream;
+    const routed = (await settle(
+      router.route(simpleTextRequest({ stream: true }), new AbortController().signal),
+      clock,
+    )) as RoutedStream;
     expect(routed.deployment.id).toBe('b');
     const events: CanonicalStreamEvent[] = [];
     for await (const event of routed.events) events.push(event);
-    expect(events.map((event) => event.type)).toEqual(['message-start', 'block-start', 'text-delta', 'block-end', 'finish']);
+    expect(events.map((event) => event.type)).toEqual([
+      'message-start',
+      'block-start',
+      'text-delta',
+      'block-end',
+      'finish',
+    ]);
     expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['stream-interrupted', 'success']);
   });
 
   it('ends a committed stream with an error event, not a silent truncation', async () => {
     const { router, recorded, calls } = setup({
-      scripts: { a: [{ type: 'stream', events: textStream.slice(0, 3), thenFail: 'stream-interrupted' }], b: [{ type: 'stream', events: textStream }] },
+      scripts: {
+        a: [{ type: 'stream', events: textStream.slice(0, 3), thenFail: 'stream-interrupted' }],
+        b: [{ type: 'stream', events: textStream }],
+      },
     });
-    const routed = (await router.route(simpleTextRequest({ stream: true }), new AbortController().signal)) as RoutedStream;
+    const routed = (await router.route(
+      simpleTextRequest({ stream: true }),
+      new AbortController().signal,
+    )) as RoutedStream;
     const events: CanonicalStreamEvent[] = [];
     for await (const event of routed.events) events.push(event);
     expect(events.map((event) => event.type)).toEqual(['message-start', 'block-start', 'text-delta', 'error']);
@@ -184,14 +245,20 @@ describe('attempt loop', () => {
 describe('stream outcome reporting', () => {
   it('records success when the consumer stops right after the finish event', async () => {
     const { router, recorded } = setup({ scripts: { a: [{ type: 'stream', events: textStream }] } });
-    const routed = (await router.route(simpleTextRequest({ stream: true }), new AbortController().signal)) as RoutedStream;
+    const routed = (await router.route(
+      simpleTextRequest({ stream: true }),
+      new AbortController().signal,
+    )) as RoutedStream;
     for await (const event of routed.events) if (event.type === 'finish') break;
     expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['success']);
   });
 
   it('records client-aborted and stops the upstream when the consumer leaves mid-stream', async () => {
     const { router, recorded } = setup({ scripts: { a: [{ type: 'stream', events: textStream }] } });
-    const routed = (await router.route(simpleTextRequest({ stream: true }), new AbortController().signal)) as RoutedStream;
+    const routed = (await router.route(
+      simpleTextRequest({ stream: true }),
+      new AbortController().signal,
+    )) as RoutedStream;
     for await (const event of routed.events) if (event.type === 'text-delta') break;
     expect(recorded.map((entry) => entry.outcome.kind)).toEqual(['client-aborted']);
   });

@@ -18,7 +18,13 @@ describe('Anthropic JSON replies', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers['request-id']).toMatch(/^req_/);
     const message = reply.json;
-    expect(message).toMatchObject({ type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', stop_reason: 'end_turn', stop_sequence: null });
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+    });
     expect(message.id).toMatch(/^msg_/);
     expect(message.content).toHaveLength(1);
     expect(message.content[0].type).toBe('text');
@@ -33,7 +39,11 @@ describe('Anthropic JSON replies', () => {
   it('gives the same reply to the same request and a different one to different words', async () => {
     const first = await postJson(messagesUrl, anthropicBody(), anthropicHeaders);
     const second = await postJson(messagesUrl, anthropicBody(), anthropicHeaders);
-    const other = await postJson(messagesUrl, anthropicBody({ messages: [{ role: 'user', content: 'Something else entirely' }] }), anthropicHeaders);
+    const other = await postJson(
+      messagesUrl,
+      anthropicBody({ messages: [{ role: 'user', content: 'Something else entirely' }] }),
+      anthropicHeaders,
+    );
     expect(second.json.content).toEqual(first.json.content);
     expect(other.json.content[0].text).not.toEqual(first.json.content[0].text);
   });
@@ -46,7 +56,11 @@ describe('Anthropic JSON replies', () => {
   });
 
   it('stops at a stop sequence that occurs in the reply', async () => {
-    const reply = await postJson(messagesUrl, anthropicBody({ stop_sequences: ['never-there', 'about'] }), anthropicHeaders);
+    const reply = await postJson(
+      messagesUrl,
+      anthropicBody({ stop_sequences: ['never-there', 'about'] }),
+      anthropicHeaders,
+    );
     expect(reply.json.stop_reason).toBe('stop_sequence');
     expect(reply.json.stop_sequence).toBe('about');
     expect(reply.json.content[0].text).toBe('You said: Tell me ');
@@ -60,18 +74,30 @@ describe('Anthropic JSON replies', () => {
     const reply = await postJson(messagesUrl, anthropicBody({ tools }), anthropicHeaders);
     expect(reply.json.stop_reason).toBe('tool_use');
     expect(reply.json.content).toEqual([
-      { type: 'tool_use', id: expect.stringMatching(/^toolu_/), name: 'get_weather', input: { city: 'sample', days: 1, units: 'metric' } },
+      {
+        type: 'tool_use',
+        id: expect.stringMatching(/^toolu_/),
+        name: 'get_weather',
+        input: { city: 'sample', days: 1, units: 'metric' },
+      },
     ]);
   });
 
   it('honours tool_choice none and a named tool', async () => {
     const tools = [
       { name: 'first', input_schema: { type: 'object' } },
-      { name: 'second', input_schema: { type: 'object', properties: { flag: { type: 'boolean' } }, required: ['flag'] } },
+      {
+        name: 'second',
+        input_schema: { type: 'object', properties: { flag: { type: 'boolean' } }, required: ['flag'] },
+      },
     ];
     const none = await postJson(messagesUrl, anthropicBody({ tools, tool_choice: { type: 'none' } }), anthropicHeaders);
     expect(none.json.content[0].type).toBe('text');
-    const named = await postJson(messagesUrl, anthropicBody({ tools, tool_choice: { type: 'tool', name: 'second' } }), anthropicHeaders);
+    const named = await postJson(
+      messagesUrl,
+      anthropicBody({ tools, tool_choice: { type: 'tool', name: 'second' } }),
+      anthropicHeaders,
+    );
     expect(named.json.content[0]).toMatchObject({ type: 'tool_use', name: 'second', input: { flag: true } });
   });
 
@@ -79,7 +105,10 @@ describe('Anthropic JSON replies', () => {
     const tools = [{ name: 'get_weather', input_schema: weatherToolSchema }];
     const messages = [
       { role: 'user', content: 'Weather in Oslo?' },
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Oslo' } }],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Sunny and 21 degrees' }] },
     ];
     const reply = await postJson(messagesUrl, anthropicBody({ tools, messages }), anthropicHeaders);
@@ -117,7 +146,12 @@ describe('Anthropic streams', () => {
       'message_stop',
     ]);
     const start = JSON.parse(reply.events[0]!.data);
-    expect(start.message).toMatchObject({ role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null });
+    expect(start.message).toMatchObject({
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [],
+      stop_reason: null,
+    });
     const text = reply.events
       .filter((event) => event.event === 'content_block_delta')
       .map((event) => JSON.parse(event.data))
@@ -168,7 +202,10 @@ describe('Anthropic checks', () => {
     const { 'anthropic-version': _version, ...headers } = anthropicHeaders;
     const reply = await postJson(messagesUrl, anthropicBody(), headers);
     expect(reply.status).toBe(400);
-    expect(reply.json.error).toEqual({ type: 'invalid_request_error', message: 'anthropic-version: header is required' });
+    expect(reply.json.error).toEqual({
+      type: 'invalid_request_error',
+      message: 'anthropic-version: header is required',
+    });
   });
 
   it.each([
@@ -186,14 +223,23 @@ describe('Anthropic checks', () => {
   it('counts refused requests as rejected, not failed', async () => {
     await control(simulator.url, 'DELETE', '/_sim/stats');
     await postJson(`${simulator.url}/u/claude-rejects/v1/messages`, { model: 'x' }, anthropicHeaders);
-    expect(simulator.stats().upstreams['claude-rejects']).toMatchObject({ requests: 1, rejected: 1, failed: 0, succeeded: 0 });
+    expect(simulator.stats().upstreams['claude-rejects']).toMatchObject({
+      requests: 1,
+      rejected: 1,
+      failed: 0,
+      succeeded: 0,
+    });
   });
 });
 
 describe('Anthropic side endpoints', () => {
   it('counts tokens the same way messages reports input usage', async () => {
     const body = anthropicBody({ system: 'You are a lighthouse keeper.' });
-    const counted = await postJson(`${messagesUrl}/count_tokens`, { model: body.model, system: body.system, messages: body.messages }, anthropicHeaders);
+    const counted = await postJson(
+      `${messagesUrl}/count_tokens`,
+      { model: body.model, system: body.system, messages: body.messages },
+      anthropicHeaders,
+    );
     const message = await postJson(messagesUrl, body, anthropicHeaders);
     expect(counted.status).toBe(200);
     expect(counted.json).toEqual({ input_tokens: message.json.usage.input_tokens });

@@ -5,7 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorAwsCredentials, startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { anthropicBody, anthropicHeaders, postJson, weatherToolSchema } from './simulator-client.js';
-import { chunkEvent, claudeOnBedrock, decodeEventStream, parseJson, postBytes, postSigned, signBedrockRequest, type DecodedMessage } from './cloud-client.js';
+import {
+  chunkEvent,
+  claudeOnBedrock,
+  decodeEventStream,
+  parseJson,
+  postBytes,
+  postSigned,
+  signBedrockRequest,
+  type DecodedMessage,
+} from './cloud-client.js';
 
 let simulator: RunningSimulator;
 
@@ -21,14 +30,25 @@ function operationUrl(operation: string, model = claudeOnBedrock, name = 'bedroc
 const userText = 'Tell me about lighthouses';
 
 function converseBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { messages: [{ role: 'user', content: [{ text: userText }] }], inferenceConfig: { maxTokens: 256 }, ...overrides };
+  return {
+    messages: [{ role: 'user', content: [{ text: userText }] }],
+    inferenceConfig: { maxTokens: 256 },
+    ...overrides,
+  };
 }
 
 function invokeBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { anthropic_version: 'bedrock-2023-05-31', max_tokens: 256, messages: [{ role: 'user', content: userText }], ...overrides };
+  return {
+    anthropic_version: 'bedrock-2023-05-31',
+    max_tokens: 256,
+    messages: [{ role: 'user', content: userText }],
+    ...overrides,
+  };
 }
 
-const weatherToolConfig = { tools: [{ toolSpec: { name: 'get_weather', description: 'Weather', inputSchema: { json: weatherToolSchema } } }] };
+const weatherToolConfig = {
+  tools: [{ toolSpec: { name: 'get_weather', description: 'Weather', inputSchema: { json: weatherToolSchema } } }],
+};
 
 function eventNames(messages: DecodedMessage[]): string[] {
   return messages.map((message) => message.headers[':event-type'] ?? `exception:${message.headers[':exception-type']}`);
@@ -38,20 +58,34 @@ describe('Converse', () => {
   it('answers the Converse JSON shape with the same text the Anthropic dialect gives the same words', async () => {
     const reply = await postSigned(operationUrl('converse'), converseBody());
     expect(reply.status).toBe(200);
-    expect(reply.headers['x-amzn-requestid']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(reply.headers['x-amzn-requestid']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     const body = parseJson(reply);
-    expect(body).toMatchObject({ output: { message: { role: 'assistant' } }, stopReason: 'end_turn', metrics: { latencyMs: expect.any(Number) } });
+    expect(body).toMatchObject({
+      output: { message: { role: 'assistant' } },
+      stopReason: 'end_turn',
+      metrics: { latencyMs: expect.any(Number) },
+    });
     expect(body.output.message.content).toHaveLength(1);
     const anthropic = await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders);
     expect(body.output.message.content[0].text).toBe(anthropic.json.content[0].text);
-    expect(body.usage).toEqual({ inputTokens: 7, outputTokens: anthropic.json.usage.output_tokens, totalTokens: 7 + anthropic.json.usage.output_tokens });
+    expect(body.usage).toEqual({
+      inputTokens: 7,
+      outputTokens: anthropic.json.usage.output_tokens,
+      totalTokens: 7 + anthropic.json.usage.output_tokens,
+    });
   });
 
   it('calls an offered tool with a schema-satisfying input, honours toolChoice, and answers a tool result', async () => {
     const call = parseJson(await postSigned(operationUrl('converse'), converseBody({ toolConfig: weatherToolConfig })));
     expect(call.stopReason).toBe('tool_use');
     const toolUse = call.output.message.content[0].toolUse;
-    expect(toolUse).toEqual({ toolUseId: expect.stringMatching(/^tooluse_[a-zA-Z0-9_]+$/), name: 'get_weather', input: { city: 'sample', days: 1, units: 'metric' } });
+    expect(toolUse).toEqual({
+      toolUseId: expect.stringMatching(/^tooluse_[a-zA-Z0-9_]+$/),
+      name: 'get_weather',
+      input: { city: 'sample', days: 1, units: 'metric' },
+    });
 
     const forced = {
       tools: [...weatherToolConfig.tools, { toolSpec: { name: 'second', inputSchema: { json: { type: 'object' } } } }],
@@ -63,24 +97,48 @@ describe('Converse', () => {
     const messages = [
       { role: 'user', content: [{ text: userText }] },
       { role: 'assistant', content: [{ toolUse }] },
-      { role: 'user', content: [{ toolResult: { toolUseId: toolUse.toolUseId, content: [{ text: 'Sunny and 21 degrees' }], status: 'success' } }] },
+      {
+        role: 'user',
+        content: [
+          {
+            toolResult: {
+              toolUseId: toolUse.toolUseId,
+              content: [{ text: 'Sunny and 21 degrees' }],
+              status: 'success',
+            },
+          },
+        ],
+      },
     ];
-    const answered = parseJson(await postSigned(operationUrl('converse'), converseBody({ messages, toolConfig: weatherToolConfig })));
+    const answered = parseJson(
+      await postSigned(operationUrl('converse'), converseBody({ messages, toolConfig: weatherToolConfig })),
+    );
     expect(answered.stopReason).toBe('end_turn');
     expect(answered.output.message.content[0].text).toMatch(/^The tool get_weather returned: Sunny and 21 degrees/);
   });
 
   it('truncates at maxTokens', async () => {
-    const body = parseJson(await postSigned(operationUrl('converse'), converseBody({ inferenceConfig: { maxTokens: 3 } })));
+    const body = parseJson(
+      await postSigned(operationUrl('converse'), converseBody({ inferenceConfig: { maxTokens: 3 } })),
+    );
     expect(body).toMatchObject({ stopReason: 'max_tokens', usage: { outputTokens: 3 } });
     expect(body.output.message.content[0].text).toBe('You said: Tell');
   });
 
   it.each([
-    ['a conversation that starts with the assistant', { messages: [{ role: 'assistant', content: [{ text: 'hi' }] }] }, /must start with a user message/],
+    [
+      'a conversation that starts with the assistant',
+      { messages: [{ role: 'assistant', content: [{ text: 'hi' }] }] },
+      /must start with a user message/,
+    ],
     [
       'roles that do not alternate',
-      { messages: [{ role: 'user', content: [{ text: 'a' }] }, { role: 'user', content: [{ text: 'b' }] }] },
+      {
+        messages: [
+          { role: 'user', content: [{ text: 'a' }] },
+          { role: 'user', content: [{ text: 'b' }] },
+        ],
+      },
       /must alternate between user and assistant/,
     ],
     [
@@ -94,13 +152,19 @@ describe('Converse', () => {
       },
       /toolConfig field must be defined/,
     ],
-    ['a tool name outside Bedrock\'s pattern', { toolConfig: { tools: [{ toolSpec: { name: 'get weather', inputSchema: { json: {} } } }] } }, /regular expression pattern/],
+    [
+      "a tool name outside Bedrock's pattern",
+      { toolConfig: { tools: [{ toolSpec: { name: 'get weather', inputSchema: { json: {} } } }] } },
+      /regular expression pattern/,
+    ],
     ['an empty content list', { messages: [{ role: 'user', content: [] }] }, /content field .* is empty/],
     ['no messages', { messages: undefined }, /messages/],
   ])('refuses %s with 400 ValidationException', async (_case, overrides, message) => {
     const reply = await postSigned(operationUrl('converse'), converseBody(overrides));
     expect(reply.status).toBe(400);
-    expect(reply.headers['x-amzn-errortype']).toBe('ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/');
+    expect(reply.headers['x-amzn-errortype']).toBe(
+      'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+    );
     expect(parseJson(reply).message).toMatch(message);
   });
 });
@@ -123,7 +187,10 @@ describe('ConverseStream', () => {
     // No contentBlockStart for text: a text block begins with its first delta.
     expect(names.slice(1, -3).every((name) => name === 'contentBlockDelta')).toBe(true);
     expect(messages[0]!.payload.role).toBe('assistant');
-    const text = messages.filter((message) => message.headers[':event-type'] === 'contentBlockDelta').map((message) => message.payload.delta.text).join('');
+    const text = messages
+      .filter((message) => message.headers[':event-type'] === 'contentBlockDelta')
+      .map((message) => message.payload.delta.text)
+      .join('');
     const json = parseJson(await postSigned(operationUrl('converse'), converseBody()));
     expect(text).toBe(json.output.message.content[0].text);
     expect(messages.at(-2)!.payload.stopReason).toBe('end_turn');
@@ -134,13 +201,18 @@ describe('ConverseStream', () => {
     const reply = await postSigned(operationUrl('converse-stream'), converseBody({ toolConfig: weatherToolConfig }));
     const { messages } = decodeEventStream(reply.bytes);
     const start = messages.find((message) => message.headers[':event-type'] === 'contentBlockStart')!;
-    expect(start.payload).toMatchObject({ contentBlockIndex: 0, start: { toolUse: { toolUseId: expect.stringMatching(/^tooluse_/), name: 'get_weather' } } });
+    expect(start.payload).toMatchObject({
+      contentBlockIndex: 0,
+      start: { toolUse: { toolUseId: expect.stringMatching(/^tooluse_/), name: 'get_weather' } },
+    });
     const input = messages
       .filter((message) => message.headers[':event-type'] === 'contentBlockDelta')
       .map((message) => message.payload.delta.toolUse.input as string)
       .join('');
     expect(JSON.parse(input)).toEqual({ city: 'sample', days: 1, units: 'metric' });
-    expect(messages.find((message) => message.headers[':event-type'] === 'messageStop')!.payload.stopReason).toBe('tool_use');
+    expect(messages.find((message) => message.headers[':event-type'] === 'messageStop')!.payload.stopReason).toBe(
+      'tool_use',
+    );
   });
 });
 
@@ -149,7 +221,12 @@ describe('InvokeModel', () => {
     const reply = await postSigned(operationUrl('invoke'), invokeBody());
     expect(reply.status).toBe(200);
     const message = parseJson(reply);
-    expect(message).toMatchObject({ type: 'message', role: 'assistant', model: claudeOnBedrock, stop_reason: 'end_turn' });
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: claudeOnBedrock,
+      stop_reason: 'end_turn',
+    });
     const anthropic = await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders);
     expect(message.content).toEqual(anthropic.json.content);
     expect(reply.headers['x-amzn-bedrock-input-token-count']).toBe(String(message.usage.input_tokens));
@@ -186,7 +263,10 @@ describe('InvokeModel', () => {
       'message_stop',
     ]);
     expect(events[1].content_block).toMatchObject({ type: 'tool_use', name: 'get_weather' });
-    const input = events.filter((event) => event.type === 'content_block_delta').map((event) => event.delta.partial_json).join('');
+    const input = events
+      .filter((event) => event.type === 'content_block_delta')
+      .map((event) => event.delta.partial_json)
+      .join('');
     expect(JSON.parse(input)).toEqual({ city: 'sample', days: 1, units: 'metric' });
     expect(events.at(-2).delta.stop_reason).toBe('tool_use');
     expect(events.at(-1)['amazon-bedrock-invocationMetrics']).toEqual({
@@ -205,7 +285,9 @@ describe('authentication', () => {
     const url = operationUrl('converse');
     expect(url.pathname).toContain('%3A0');
     const headers = await signBedrockRequest(url, body);
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDSIMULATOR\/\d{8}\/us-east-1\/bedrock\/aws4_request/);
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDSIMULATOR\/\d{8}\/us-east-1\/bedrock\/aws4_request/,
+    );
     expect((await postBytes(url, body, headers)).status).toBe(200);
   });
 
@@ -221,7 +303,10 @@ describe('authentication', () => {
   });
 
   it('accepts a Bedrock API key as a bearer token', async () => {
-    const reply = await postBytes(operationUrl('converse'), body, { 'content-type': 'application/json', authorization: 'Bearer bedrock-api-key-sim' });
+    const reply = await postBytes(operationUrl('converse'), body, {
+      'content-type': 'application/json',
+      authorization: 'Bearer bedrock-api-key-sim',
+    });
     expect(reply.status).toBe(200);
   });
 
@@ -229,28 +314,43 @@ describe('authentication', () => {
     const reply = await postBytes(url, sentBody, headers);
     expect(reply.status).toBe(403);
     expect(Object.keys(parseJson(reply))).toEqual(['message']);
-    return { type: String(reply.headers['x-amzn-errortype']).split(':')[0], message: parseJson(reply).message as string };
+    return {
+      type: String(reply.headers['x-amzn-errortype']).split(':')[0],
+      message: parseJson(reply).message as string,
+    };
   }
 
   it('refuses an unsigned request with 403', async () => {
-    expect(await refusal({ 'content-type': 'application/json' })).toEqual({ type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    expect(await refusal({ 'content-type': 'application/json' })).toEqual({
+      type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
   });
 
   it('refuses a malformed Authorization header with 403', async () => {
-    expect((await refusal({ authorization: 'AWS4-HMAC-SHA256 Credential=AKIDSIMULATOR' })).type).toBe('IncompleteSignatureException');
+    expect((await refusal({ authorization: 'AWS4-HMAC-SHA256 Credential=AKIDSIMULATOR' })).type).toBe(
+      'IncompleteSignatureException',
+    );
     expect((await refusal({ authorization: 'Basic dXNlcjpwYXNz' })).type).toBe('IncompleteSignatureException');
     const headers = await signBedrockRequest(operationUrl('converse'), body);
     expect((await refusal({ ...headers, 'x-amz-date': 'yesterday' })).type).toBe('IncompleteSignatureException');
   });
 
   it('refuses a signature made with the wrong secret', async () => {
-    const headers = await signBedrockRequest(operationUrl('converse'), body, { credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'not-the-secret' } });
+    const headers = await signBedrockRequest(operationUrl('converse'), body, {
+      credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'not-the-secret' },
+    });
     expect((await refusal(headers)).type).toBe('InvalidSignatureException');
   });
 
   it('refuses an access key it does not know', async () => {
-    const headers = await signBedrockRequest(operationUrl('converse'), body, { credentials: { accessKeyId: 'AKIDSOMEONEELSE', secretAccessKey: 'whatever' } });
-    expect(await refusal(headers)).toEqual({ type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+    const headers = await signBedrockRequest(operationUrl('converse'), body, {
+      credentials: { accessKeyId: 'AKIDSOMEONEELSE', secretAccessKey: 'whatever' },
+    });
+    expect(await refusal(headers)).toEqual({
+      type: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+    });
   });
 
   it('refuses a body changed after signing, with or without a signed x-amz-content-sha256', async () => {
@@ -265,7 +365,10 @@ describe('authentication', () => {
   });
 
   it('refuses a signature for another path, another service or a changed signed header', async () => {
-    const headers = await signBedrockRequest(operationUrl('converse', 'anthropic.claude-haiku-4-5-20251001-v1:0'), body);
+    const headers = await signBedrockRequest(
+      operationUrl('converse', 'anthropic.claude-haiku-4-5-20251001-v1:0'),
+      body,
+    );
     expect((await refusal(headers)).type).toBe('InvalidSignatureException');
     const otherService = await signBedrockRequest(operationUrl('converse'), body, { service: 'bedrock-runtime' });
     expect((await refusal(otherService)).message).toMatch(/scoped to correct service: 'bedrock'/);

@@ -5,7 +5,15 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { chunkEvent, claudeOnBedrock, decodeEventStream, parseJson, postBytes, postSigned, signBedrockRequest } from './cloud-client.js';
+import {
+  chunkEvent,
+  claudeOnBedrock,
+  decodeEventStream,
+  parseJson,
+  postBytes,
+  postSigned,
+  signBedrockRequest,
+} from './cloud-client.js';
 
 let simulator: RunningSimulator | undefined;
 
@@ -24,7 +32,11 @@ function operationUrl(sim: RunningSimulator, operation: string): URL {
 }
 
 const converseBody = { messages: [{ role: 'user', content: [{ text: 'Tell me about lighthouses' }] }] };
-const invokeBody = { anthropic_version: 'bedrock-2023-05-31', max_tokens: 256, messages: [{ role: 'user', content: 'Tell me about lighthouses' }] };
+const invokeBody = {
+  anthropic_version: 'bedrock-2023-05-31',
+  max_tokens: 256,
+  messages: [{ role: 'user', content: 'Tell me about lighthouses' }],
+};
 
 describe('error faults', () => {
   it.each([
@@ -37,10 +49,15 @@ describe('error faults', () => {
   ])('status %i answers %i %s with {"message"}', async (injected, status, errorType, message) => {
     const sim = await start();
     sim.faults.add({ target: 'bedrock-a', kind: 'error', status: injected });
-    for (const [operation, body] of [['converse', converseBody], ['invoke-with-response-stream', invokeBody]] as const) {
+    for (const [operation, body] of [
+      ['converse', converseBody],
+      ['invoke-with-response-stream', invokeBody],
+    ] as const) {
       const reply = await postSigned(operationUrl(sim, operation), body);
       expect(reply.status).toBe(status);
-      expect(reply.headers['x-amzn-errortype']).toBe(`${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/`);
+      expect(reply.headers['x-amzn-errortype']).toBe(
+        `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+      );
       expect(reply.headers['x-amzn-requestid']).toEqual(expect.any(String));
       expect(reply.headers['retry-after']).toBeUndefined();
       expect(parseJson(reply)).toEqual({ message });
@@ -59,7 +76,9 @@ describe('error faults', () => {
   it('still checks the signature first: an unsigned request is refused, not failed', async () => {
     const sim = await start();
     sim.faults.add({ target: 'bedrock-a', kind: 'error', status: 529 });
-    const reply = await postBytes(operationUrl(sim, 'converse'), JSON.stringify(converseBody), { 'content-type': 'application/json' });
+    const reply = await postBytes(operationUrl(sim, 'converse'), JSON.stringify(converseBody), {
+      'content-type': 'application/json',
+    });
     expect(reply.status).toBe(403);
     expect(sim.stats().upstreams['bedrock-a']).toMatchObject({ rejected: 1, failed: 0 });
   });
@@ -74,8 +93,17 @@ describe('mid-stream error faults', () => {
     expect(reply.failure).toBeUndefined();
     const { messages, rest } = decodeEventStream(reply.bytes);
     expect(rest).toBe(0);
-    expect(messages.map((message) => message.headers[':event-type'])).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta', undefined]);
-    expect(messages[3]!.headers).toEqual({ ':message-type': 'exception', ':exception-type': 'throttlingException', ':content-type': 'application/json' });
+    expect(messages.map((message) => message.headers[':event-type'])).toEqual([
+      'messageStart',
+      'contentBlockDelta',
+      'contentBlockDelta',
+      undefined,
+    ]);
+    expect(messages[3]!.headers).toEqual({
+      ':message-type': 'exception',
+      ':exception-type': 'throttlingException',
+      ':content-type': 'application/json',
+    });
     expect(messages[3]!.payload).toEqual({ message: 'Too many requests, please wait before trying again.' });
     expect(sim.stats().upstreams['bedrock-a']).toMatchObject({ failed: 1, succeeded: 0 });
   });
@@ -85,16 +113,24 @@ describe('mid-stream error faults', () => {
     [503, 'serviceUnavailableException'],
     [500, 'internalServerException'],
     [424, 'modelStreamErrorException'],
-  ])('InvokeModelWithResponseStream: status %i becomes a %s message after the chunks', async (status, exceptionType) => {
-    const sim = await start();
-    sim.faults.add({ target: 'bedrock-a', kind: 'error', status, afterEvents: 2 });
-    const { messages } = decodeEventStream((await postSigned(operationUrl(sim, 'invoke-with-response-stream'), invokeBody)).bytes);
-    expect(messages).toHaveLength(3);
-    expect(messages.slice(0, 2).map((message) => chunkEvent(message).type)).toEqual(['message_start', 'content_block_start']);
-    expect(messages[2]!.headers[':message-type']).toBe('exception');
-    expect(messages[2]!.headers[':exception-type']).toBe(exceptionType);
-    expect(messages[2]!.payload.message).toEqual(expect.any(String));
-  });
+  ])(
+    'InvokeModelWithResponseStream: status %i becomes a %s message after the chunks',
+    async (status, exceptionType) => {
+      const sim = await start();
+      sim.faults.add({ target: 'bedrock-a', kind: 'error', status, afterEvents: 2 });
+      const { messages } = decodeEventStream(
+        (await postSigned(operationUrl(sim, 'invoke-with-response-stream'), invokeBody)).bytes,
+      );
+      expect(messages).toHaveLength(3);
+      expect(messages.slice(0, 2).map((message) => chunkEvent(message).type)).toEqual([
+        'message_start',
+        'content_block_start',
+      ]);
+      expect(messages[2]!.headers[':message-type']).toBe('exception');
+      expect(messages[2]!.headers[':exception-type']).toBe(exceptionType);
+      expect(messages[2]!.payload.message).toEqual(expect.any(String));
+    },
+  );
 });
 
 describe('cut, malformed, hang, reset and latency', () => {
@@ -121,7 +157,10 @@ describe('cut, malformed, hang, reset and latency', () => {
   it('malformed streams a message whose CRC does not match, on both stream operations', async () => {
     const sim = await start();
     sim.faults.add({ target: 'bedrock-a', kind: 'malformed' });
-    for (const [operation, body] of [['converse-stream', converseBody], ['invoke-with-response-stream', invokeBody]] as const) {
+    for (const [operation, body] of [
+      ['converse-stream', converseBody],
+      ['invoke-with-response-stream', invokeBody],
+    ] as const) {
       const reply = await postSigned(operationUrl(sim, operation), body);
       expect(reply.status).toBe(200);
       expect(reply.headers['content-type']).toBe('application/vnd.amazon.eventstream');
@@ -135,7 +174,10 @@ describe('cut, malformed, hang, reset and latency', () => {
   it('malformed answers 200 with JSON that does not parse', async () => {
     const sim = await start();
     sim.faults.add({ target: 'bedrock-a', kind: 'malformed' });
-    for (const [operation, body] of [['converse', converseBody], ['invoke', invokeBody]] as const) {
+    for (const [operation, body] of [
+      ['converse', converseBody],
+      ['invoke', invokeBody],
+    ] as const) {
       const reply = await postSigned(operationUrl(sim, operation), body);
       expect(reply.status).toBe(200);
       expect(() => parseJson(reply)).toThrow();
@@ -160,7 +202,9 @@ describe('cut, malformed, hang, reset and latency', () => {
     sim.faults.add({ target: 'bedrock-a', kind: 'reset' });
     const url = operationUrl(sim, 'converse');
     const body = JSON.stringify(converseBody);
-    await expect(request(url, { method: 'POST', headers: await signBedrockRequest(url, body), body })).rejects.toThrow();
+    await expect(
+      request(url, { method: 'POST', headers: await signBedrockRequest(url, body), body }),
+    ).rejects.toThrow();
     expect(sim.stats().upstreams['bedrock-a']).toMatchObject({ failed: 1 });
   });
 

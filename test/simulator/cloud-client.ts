@@ -28,7 +28,11 @@ export interface SignOptions {
 }
 
 /** Signs a POST of `body` to `url` (path and query as they will be sent) and answers the headers to send. */
-export async function signBedrockRequest(url: URL, body: string, options: SignOptions = {}): Promise<Record<string, string>> {
+export async function signBedrockRequest(
+  url: URL,
+  body: string,
+  options: SignOptions = {},
+): Promise<Record<string, string>> {
   const signer = new SignatureV4({
     credentials: options.credentials ?? simulatorAwsCredentials,
     region: options.region ?? 'us-east-1',
@@ -62,7 +66,12 @@ export interface RawReply {
 }
 
 /** POSTs a body as it is and collects whatever bytes arrive; never throws on a broken body. */
-export async function postBytes(url: string | URL, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<RawReply> {
+export async function postBytes(
+  url: string | URL,
+  body: string,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<RawReply> {
   const response = await request(url, { method: 'POST', headers, body, signal });
   const chunks: Buffer[] = [];
   let failure: unknown;

@@ -16,7 +16,11 @@ beforeEach(async () => {
 
 describe('faults', () => {
   it('adds, lists and removes faults one by one or all at once', async () => {
-    const first = await control(simulator.url, 'POST', '/_sim/faults', { target: 'claude-a', kind: 'error', status: 529 });
+    const first = await control(simulator.url, 'POST', '/_sim/faults', {
+      target: 'claude-a',
+      kind: 'error',
+      status: 529,
+    });
     const second = await control(simulator.url, 'POST', '/_sim/faults', { target: 'gpt-*', kind: 'latency', ms: 10 });
     expect(first.json.id).not.toBe(second.json.id);
     const listed = await control(simulator.url, 'GET', '/_sim/faults');
@@ -25,7 +29,9 @@ describe('faults', () => {
 
     expect((await control(simulator.url, 'DELETE', `/_sim/faults/${first.json.id}`)).json).toEqual({ removed: 1 });
     expect((await control(simulator.url, 'DELETE', `/_sim/faults/${first.json.id}`)).status).toBe(404);
-    expect((await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders)).status).toBe(200);
+    expect((await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders)).status).toBe(
+      200,
+    );
     expect((await control(simulator.url, 'DELETE', '/_sim/faults')).json).toEqual({ removed: 1 });
     expect((await control(simulator.url, 'GET', '/_sim/faults')).json.faults).toEqual([]);
   });
@@ -47,13 +53,23 @@ describe('faults', () => {
 
 describe('upstreams', () => {
   it('stores labels and timing per upstream, and null returns a timing to the global value', async () => {
-    const set = await control(simulator.url, 'POST', '/_sim/upstreams/claude-x', { labels: ['anthropic-model-layer'], tokensPerSecond: 40 });
-    expect(set.json).toEqual({ name: 'claude-x', labels: ['anthropic-model-layer'], timeToFirstTokenMs: null, tokensPerSecond: 40 });
+    const set = await control(simulator.url, 'POST', '/_sim/upstreams/claude-x', {
+      labels: ['anthropic-model-layer'],
+      tokensPerSecond: 40,
+    });
+    expect(set.json).toEqual({
+      name: 'claude-x',
+      labels: ['anthropic-model-layer'],
+      timeToFirstTokenMs: null,
+      tokensPerSecond: 40,
+    });
     const cleared = await control(simulator.url, 'POST', '/_sim/upstreams/claude-x', { tokensPerSecond: null });
     expect(cleared.json).toMatchObject({ labels: ['anthropic-model-layer'], tokensPerSecond: null });
     const all = await control(simulator.url, 'GET', '/_sim/upstreams');
     expect(all.json.upstreams['claude-x'].labels).toEqual(['anthropic-model-layer']);
-    expect((await control(simulator.url, 'POST', '/_sim/upstreams/claude-x', { tokensPerSecond: -1 })).status).toBe(400);
+    expect((await control(simulator.url, 'POST', '/_sim/upstreams/claude-x', { tokensPerSecond: -1 })).status).toBe(
+      400,
+    );
   });
 });
 
@@ -64,10 +80,24 @@ describe('stats and recorded requests', () => {
     simulator.faults.add({ target: 'gpt-b', kind: 'error', status: 500 });
     await postJson(`${simulator.url}/u/gpt-b/v1/chat/completions`, openaiBody(), openaiHeaders);
     const stats = await control(simulator.url, 'GET', '/_sim/stats');
-    expect(stats.json.upstreams['claude-a']).toEqual({ requests: 2, succeeded: 2, failed: 0, rejected: 0, aborted: 0, inFlight: 0 });
+    expect(stats.json.upstreams['claude-a']).toEqual({
+      requests: 2,
+      succeeded: 2,
+      failed: 0,
+      rejected: 0,
+      aborted: 0,
+      inFlight: 0,
+    });
     expect(stats.json.upstreams['gpt-b']).toMatchObject({ requests: 1, failed: 1, succeeded: 0 });
     await control(simulator.url, 'DELETE', '/_sim/stats');
-    expect(simulator.stats().upstreams['claude-a']).toEqual({ requests: 0, succeeded: 0, failed: 0, rejected: 0, aborted: 0, inFlight: 0 });
+    expect(simulator.stats().upstreams['claude-a']).toEqual({
+      requests: 0,
+      succeeded: 0,
+      failed: 0,
+      rejected: 0,
+      aborted: 0,
+      inFlight: 0,
+    });
   });
 
   it('records the last request with its headers and body', async () => {

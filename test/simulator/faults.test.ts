@@ -4,7 +4,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { seededRandom } from '../../src/util/random.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { anthropicBody, anthropicHeaders, control, openaiBody, openaiHeaders, postJson, postRaw } from './simulator-client.js';
+import {
+  anthropicBody,
+  anthropicHeaders,
+  control,
+  openaiBody,
+  openaiHeaders,
+  postJson,
+  postRaw,
+} from './simulator-client.js';
 
 let simulator: RunningSimulator | undefined;
 
@@ -29,7 +37,11 @@ describe('error faults', () => {
     expect(added.json.id).toBeTypeOf('string');
     const reply = await postJson(messages(sim), anthropicBody(), anthropicHeaders);
     expect(reply.status).toBe(529);
-    expect(reply.json).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: expect.stringMatching(/^req_/) });
+    expect(reply.json).toEqual({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+      request_id: expect.stringMatching(/^req_/),
+    });
     expect(sim.stats().upstreams['claude-a']).toMatchObject({ requests: 1, failed: 1, succeeded: 0 });
   });
 
@@ -99,7 +111,12 @@ describe('mid-stream error faults', () => {
     expect(reply.status).toBe(200);
     expect(reply.failure).toBeUndefined();
     const events = reply.text.split('\n\n').filter((block) => block.length > 0);
-    expect(events.map((event) => /^event: (\S+)/.exec(event)?.[1])).toEqual(['message_start', 'content_block_start', 'ping', 'error']);
+    expect(events.map((event) => /^event: (\S+)/.exec(event)?.[1])).toEqual([
+      'message_start',
+      'content_block_start',
+      'ping',
+      'error',
+    ]);
     const data = JSON.parse(events[3]!.split('\ndata: ')[1]!);
     expect(data).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
     expect(sim.stats().upstreams['claude-a']).toMatchObject({ failed: 1 });
@@ -150,7 +167,9 @@ describe('latency and hang faults', () => {
     await vi.waitFor(() => expect(sim.stats().upstreams['claude-a']?.inFlight).toBe(1));
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await vi.waitFor(() => expect(sim.stats().upstreams['claude-a']).toMatchObject({ requests: 1, aborted: 1, inFlight: 0, failed: 0 }));
+    await vi.waitFor(() =>
+      expect(sim.stats().upstreams['claude-a']).toMatchObject({ requests: 1, aborted: 1, inFlight: 0, failed: 0 }),
+    );
   });
 
   it('closing the simulator releases hanging requests', async () => {
@@ -212,20 +231,24 @@ describe('cut, malformed and reset faults', () => {
     const dataLines = reply.text.split('\n').filter((line) => line.startsWith('data: '));
     expect(dataLines.length).toBeGreaterThan(1);
     expect(() => JSON.parse(dataLines[0]!.slice(6))).not.toThrow();
-    expect(dataLines.some((line) => {
-      try {
-        JSON.parse(line.slice(6));
-        return false;
-      } catch {
-        return true;
-      }
-    })).toBe(true);
+    expect(
+      dataLines.some((line) => {
+        try {
+          JSON.parse(line.slice(6));
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+    ).toBe(true);
   });
 
   it('reset drops the connection without an answer', async () => {
     const sim = await start();
     sim.faults.add({ target: 'claude-a', kind: 'reset' });
-    await expect(request(messages(sim), { method: 'POST', headers: anthropicHeaders, body: JSON.stringify(anthropicBody()) })).rejects.toThrow();
+    await expect(
+      request(messages(sim), { method: 'POST', headers: anthropicHeaders, body: JSON.stringify(anthropicBody()) }),
+    ).rejects.toThrow();
     expect(sim.stats().upstreams['claude-a']).toMatchObject({ requests: 1, failed: 1, aborted: 0 });
   });
 });
@@ -234,7 +257,12 @@ describe('fault lifetime and targets', () => {
   it('durationMs expires the fault by the injected clock', async () => {
     const clock = new ManualClock();
     const sim = await start({ clock });
-    await control(sim.url, 'POST', '/_sim/faults', { target: 'claude-a', kind: 'error', status: 529, durationMs: 1000 });
+    await control(sim.url, 'POST', '/_sim/faults', {
+      target: 'claude-a',
+      kind: 'error',
+      status: 529,
+      durationMs: 1000,
+    });
     expect((await postJson(messages(sim), anthropicBody(), anthropicHeaders)).status).toBe(529);
     await clock.advance(999);
     expect((await postJson(messages(sim), anthropicBody(), anthropicHeaders)).status).toBe(529);
@@ -254,8 +282,14 @@ describe('fault lifetime and targets', () => {
   it('a label target takes down every upstream carrying the label', async () => {
     const sim = await start();
     await control(sim.url, 'POST', '/_sim/upstreams/claude-a', { labels: ['anthropic-model-layer'] });
-    await control(sim.url, 'POST', '/_sim/upstreams/claude-bedrock', { labels: ['anthropic-model-layer', 'aws-us-east-1'] });
-    await control(sim.url, 'POST', '/_sim/faults', { target: 'label:anthropic-model-layer', kind: 'error', status: 529 });
+    await control(sim.url, 'POST', '/_sim/upstreams/claude-bedrock', {
+      labels: ['anthropic-model-layer', 'aws-us-east-1'],
+    });
+    await control(sim.url, 'POST', '/_sim/faults', {
+      target: 'label:anthropic-model-layer',
+      kind: 'error',
+      status: 529,
+    });
     expect((await postJson(messages(sim, 'claude-a'), anthropicBody(), anthropicHeaders)).status).toBe(529);
     expect((await postJson(messages(sim, 'claude-bedrock'), anthropicBody(), anthropicHeaders)).status).toBe(529);
     expect((await postJson(messages(sim, 'claude-unlabelled'), anthropicBody(), anthropicHeaders)).status).toBe(200);

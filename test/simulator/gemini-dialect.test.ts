@@ -38,9 +38,17 @@ describe('generateContent and streamGenerateContent', () => {
   it('answers the same words as the Messages API, under v1beta and v1', async () => {
     const direct = await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders);
     for (const version of ['v1beta', 'v1']) {
-      const reply = await postJson(modelUrl('generateContent', simulator, 'gemini-2.5-flash', version), geminiBody(), apiKey);
+      const reply = await postJson(
+        modelUrl('generateContent', simulator, 'gemini-2.5-flash', version),
+        geminiBody(),
+        apiKey,
+      );
       expect(reply.status).toBe(200);
-      expect(reply.json.candidates[0]).toEqual({ content: { role: 'model', parts: [{ text: direct.json.content[0].text }] }, finishReason: 'STOP', index: 0 });
+      expect(reply.json.candidates[0]).toEqual({
+        content: { role: 'model', parts: [{ text: direct.json.content[0].text }] },
+        finishReason: 'STOP',
+        index: 0,
+      });
       expect(reply.json.usageMetadata.candidatesTokenCount).toBe(direct.json.usage.output_tokens);
       expect(reply.json.modelVersion).toBe('gemini-2.5-flash');
     }
@@ -61,31 +69,63 @@ describe('generateContent and streamGenerateContent', () => {
   });
 
   it('reads snake_case fields, system instructions and maxOutputTokens', async () => {
-    const body = geminiBody({ system_instruction: { parts: [{ text: 'Be brief.' }] }, generation_config: { max_output_tokens: 3 } });
+    const body = geminiBody({
+      system_instruction: { parts: [{ text: 'Be brief.' }] },
+      generation_config: { max_output_tokens: 3 },
+    });
     const reply = await postJson(modelUrl('generateContent'), body, apiKey);
-    expect(reply.json.candidates[0]).toMatchObject({ finishReason: 'MAX_TOKENS', content: { parts: [{ text: 'You said: Tell' }] } });
+    expect(reply.json.candidates[0]).toMatchObject({
+      finishReason: 'MAX_TOKENS',
+      content: { parts: [{ text: 'You said: Tell' }] },
+    });
     // "Be brief." adds 9 characters to the 25 of the question: 34 characters, 9 tokens.
     expect(reply.json.usageMetadata).toEqual({ promptTokenCount: 9, candidatesTokenCount: 3, totalTokenCount: 12 });
   });
 
   it('calls the first tool under AUTO, none under NONE, the allowed one under ANY', async () => {
     const auto = await postJson(modelUrl('generateContent'), geminiBody({ tools: twoTools }), apiKey);
-    expect(auto.json.candidates[0].content.parts).toEqual([{ functionCall: { name: 'get_weather', args: { city: 'sample', days: 1, units: 'metric' } } }]);
+    expect(auto.json.candidates[0].content.parts).toEqual([
+      { functionCall: { name: 'get_weather', args: { city: 'sample', days: 1, units: 'metric' } } },
+    ]);
     expect(auto.json.candidates[0].finishReason).toBe('STOP');
-    const none = await postJson(modelUrl('generateContent'), geminiBody({ tools: twoTools, toolConfig: { functionCallingConfig: { mode: 'NONE' } } }), apiKey);
+    const none = await postJson(
+      modelUrl('generateContent'),
+      geminiBody({ tools: twoTools, toolConfig: { functionCallingConfig: { mode: 'NONE' } } }),
+      apiKey,
+    );
     expect(none.json.candidates[0].content.parts[0].text).toEqual(expect.any(String));
     const forced = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['second'] } };
-    const any = await postJson(modelUrl('generateContent'), geminiBody({ tools: twoTools, toolConfig: forced }), apiKey);
+    const any = await postJson(
+      modelUrl('generateContent'),
+      geminiBody({ tools: twoTools, toolConfig: forced }),
+      apiKey,
+    );
     expect(any.json.candidates[0].content.parts[0].functionCall).toEqual({ name: 'second', args: { flag: true } });
   });
 
   it('refuses what Google refuses: a bad function name, a list as a schema type, an unknown role', async () => {
-    const badName = await postJson(modelUrl('generateContent'), geminiBody({ tools: [{ functionDeclarations: [{ name: 'get weather' }] }] }), apiKey);
-    expect(badName.json.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('Invalid function name') });
+    const badName = await postJson(
+      modelUrl('generateContent'),
+      geminiBody({ tools: [{ functionDeclarations: [{ name: 'get weather' }] }] }),
+      apiKey,
+    );
+    expect(badName.json.error).toMatchObject({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('Invalid function name'),
+    });
     const nullable = { type: 'object', properties: { city: { type: ['string', 'null'] } } };
-    const listType = await postJson(modelUrl('generateContent'), geminiBody({ tools: [{ functionDeclarations: [{ name: 'f', parameters: nullable }] }] }), apiKey);
+    const listType = await postJson(
+      modelUrl('generateContent'),
+      geminiBody({ tools: [{ functionDeclarations: [{ name: 'f', parameters: nullable }] }] }),
+      apiKey,
+    );
     expect(listType.status).toBe(400);
-    const role = await postJson(modelUrl('generateContent'), { contents: [{ role: 'assistant', parts: [{ text: 'hi' }] }] }, apiKey);
+    const role = await postJson(
+      modelUrl('generateContent'),
+      { contents: [{ role: 'assistant', parts: [{ text: 'hi' }] }] },
+      apiKey,
+    );
     expect(role.json.error.message).toBe('Please use a valid role: user, model.');
   });
 
@@ -93,7 +133,9 @@ describe('generateContent and streamGenerateContent', () => {
     const counted = await postJson(modelUrl('countTokens'), geminiBody(), apiKey);
     expect(counted.json).toEqual({ totalTokens: 7 });
     const list = await request(`${simulator.url}/u/gemini-a/v1beta/models`, { headers: apiKey });
-    const models = (await list.body.json()) as { models: Array<{ name: string; supportedGenerationMethods: string[] }> };
+    const models = (await list.body.json()) as {
+      models: Array<{ name: string; supportedGenerationMethods: string[] }>;
+    };
     expect(models.models.map((model) => model.name)).toContain('models/gemini-2.5-flash');
     const single = await request(`${simulator.url}/u/gemini-a/v1beta/models/gemini-2.5-pro`, { headers: apiKey });
     expect(((await single.body.json()) as { name: string }).name).toBe('models/gemini-2.5-pro');
@@ -104,9 +146,15 @@ describe('authentication', () => {
   it('refuses a request without a key with 403 PERMISSION_DENIED and counts it as rejected', async () => {
     const sim = await startSimulator();
     try {
-      const reply = await postJson(modelUrl('generateContent', sim), geminiBody(), { 'content-type': 'application/json' });
+      const reply = await postJson(modelUrl('generateContent', sim), geminiBody(), {
+        'content-type': 'application/json',
+      });
       expect(reply.status).toBe(403);
-      expect(reply.json.error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED', message: expect.stringContaining('unregistered callers') });
+      expect(reply.json.error).toMatchObject({
+        code: 403,
+        status: 'PERMISSION_DENIED',
+        message: expect.stringContaining('unregistered callers'),
+      });
       expect(sim.stats().upstreams['gemini-a']).toMatchObject({ requests: 1, rejected: 1 });
     } finally {
       await sim.close();
@@ -114,14 +162,33 @@ describe('authentication', () => {
   });
 
   it('refuses a blank key with 400 API_KEY_INVALID', async () => {
-    const reply = await postJson(modelUrl('generateContent'), geminiBody(), { 'content-type': 'application/json', 'x-goog-api-key': ' ' });
+    const reply = await postJson(modelUrl('generateContent'), geminiBody(), {
+      'content-type': 'application/json',
+      'x-goog-api-key': ' ',
+    });
     expect(reply.status).toBe(400);
-    expect(reply.json.error).toMatchObject({ status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }] });
+    expect(reply.json.error).toMatchObject({
+      status: 'INVALID_ARGUMENT',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }],
+    });
   });
 
   it('accepts the key as ?key= and an OAuth bearer token', async () => {
-    expect((await postJson(`${modelUrl('generateContent')}?key=from-query`, geminiBody(), { 'content-type': 'application/json' })).status).toBe(200);
-    expect((await postJson(modelUrl('generateContent'), geminiBody(), { 'content-type': 'application/json', authorization: 'Bearer ya29.token' })).status).toBe(200);
+    expect(
+      (
+        await postJson(`${modelUrl('generateContent')}?key=from-query`, geminiBody(), {
+          'content-type': 'application/json',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await postJson(modelUrl('generateContent'), geminiBody(), {
+          'content-type': 'application/json',
+          authorization: 'Bearer ya29.token',
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('records the request as received, query string included', async () => {
@@ -129,7 +196,11 @@ describe('authentication', () => {
     try {
       await postSse(`${modelUrl('streamGenerateContent', sim)}?alt=sse`, geminiBody(), apiKey);
       const [recorded] = sim.requests('gemini-a');
-      expect(recorded).toMatchObject({ method: 'POST', url: '/u/gemini-a/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', body: geminiBody() });
+      expect(recorded).toMatchObject({
+        method: 'POST',
+        url: '/u/gemini-a/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
+        body: geminiBody(),
+      });
       expect(sim.stats().upstreams['gemini-a']).toMatchObject({ succeeded: 1 });
     } finally {
       await sim.close();
@@ -137,7 +208,7 @@ describe('authentication', () => {
   });
 });
 
-describe('faults in Google\'s format', () => {
+describe("faults in Google's format", () => {
   it('error: 429 with RetryInfo, 503 UNAVAILABLE for 529, a configured message', async () => {
     const sim = await startSimulator();
     try {
@@ -181,7 +252,10 @@ describe('faults in Google\'s format', () => {
       const malformed = await postRaw(sseUrl, geminiBody(), apiKey);
       expect(malformed.status).toBe(200);
       expect(malformed.failure).toBeUndefined();
-      const data = malformed.text.split('\r\n\r\n').filter((block) => block.length > 0).map((block) => block.slice('data: '.length));
+      const data = malformed.text
+        .split('\r\n\r\n')
+        .filter((block) => block.length > 0)
+        .map((block) => block.slice('data: '.length));
       expect(data).toHaveLength(2);
       expect(() => JSON.parse(data[1]!)).toThrow();
       const array = await postRaw(modelUrl('streamGenerateContent', sim), geminiBody(), apiKey);
@@ -205,7 +279,13 @@ describe('faults in Google\'s format', () => {
       await expect(hanging).rejects.toThrow();
 
       sim.faults.add({ id: 'x', target: 'gemini-a', kind: 'reset' });
-      await expect(request(modelUrl('generateContent', sim), { method: 'POST', headers: apiKey, body: JSON.stringify(geminiBody()) })).rejects.toThrow();
+      await expect(
+        request(modelUrl('generateContent', sim), {
+          method: 'POST',
+          headers: apiKey,
+          body: JSON.stringify(geminiBody()),
+        }),
+      ).rejects.toThrow();
 
       sim.faults.clear();
       sim.faults.add({ target: 'gemini-a', kind: 'latency', ms: 300 });
@@ -218,7 +298,9 @@ describe('faults in Google\'s format', () => {
       expect(settled).toBe(false);
       await clock.advance(1);
       expect((await delayed).events.length).toBeGreaterThan(1);
-      await vi.waitFor(() => expect(sim.stats().upstreams['gemini-a']).toMatchObject({ aborted: 1, failed: 1, succeeded: 1, inFlight: 0 }));
+      await vi.waitFor(() =>
+        expect(sim.stats().upstreams['gemini-a']).toMatchObject({ aborted: 1, failed: 1, succeeded: 1, inFlight: 0 }),
+      );
     } finally {
       await sim.close();
     }

@@ -55,15 +55,29 @@ describe('OpenAI JSON replies', () => {
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBeNull();
     expect(choice.message.tool_calls).toHaveLength(1);
-    expect(choice.message.tool_calls[0]).toMatchObject({ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather' } });
-    expect(JSON.parse(choice.message.tool_calls[0].function.arguments)).toEqual({ city: 'sample', days: 1, units: 'metric' });
+    expect(choice.message.tool_calls[0]).toMatchObject({
+      id: expect.stringMatching(/^call_/),
+      type: 'function',
+      function: { name: 'get_weather' },
+    });
+    expect(JSON.parse(choice.message.tool_calls[0].function.arguments)).toEqual({
+      city: 'sample',
+      days: 1,
+      units: 'metric',
+    });
   });
 
   it('answers a tool message with text mentioning the result', async () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: weatherToolSchema } }];
     const messages = [
       { role: 'user', content: 'Weather in Oslo?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: 'Rain, 9 degrees' },
     ];
     const reply = await postJson(completionsUrl, openaiBody({ tools, messages }), openaiHeaders);
@@ -74,7 +88,11 @@ describe('OpenAI JSON replies', () => {
 
 describe('OpenAI streams', () => {
   it('sends a role chunk, content deltas, a finish chunk, the usage chunk and [DONE]', async () => {
-    const reply = await postSse(completionsUrl, openaiBody({ stream: true, stream_options: { include_usage: true } }), openaiHeaders);
+    const reply = await postSse(
+      completionsUrl,
+      openaiBody({ stream: true, stream_options: { include_usage: true } }),
+      openaiHeaders,
+    );
     expect(reply.status).toBe(200);
     expect(reply.events.every((event) => event.event === undefined)).toBe(true);
     expect(reply.events[reply.events.length - 1]!.data).toBe('[DONE]');
@@ -109,7 +127,12 @@ describe('OpenAI streams', () => {
     const reply = await postSse(completionsUrl, openaiBody({ stream: true, tools }), openaiHeaders);
     const chunks = chunksOf(reply.events);
     const calls = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
-    expect(calls[0]).toMatchObject({ index: 0, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather' } });
+    expect(calls[0]).toMatchObject({
+      index: 0,
+      id: expect.stringMatching(/^call_/),
+      type: 'function',
+      function: { name: 'get_weather' },
+    });
     for (const call of calls.slice(1)) expect(Object.keys(call).sort()).toEqual(['function', 'index']);
     const argumentsJson = calls.map((call) => call.function.arguments).join('');
     expect(JSON.parse(argumentsJson)).toEqual({ city: 'sample', days: 1, units: 'metric' });
@@ -131,7 +154,11 @@ describe('OpenAI checks', () => {
     expect(noModel.json.error.message).toBe('you must provide a model parameter');
     const noMessages = await postJson(completionsUrl, { model: 'gpt-5' }, openaiHeaders);
     expect(noMessages.status).toBe(400);
-    expect(noMessages.json.error).toMatchObject({ param: 'messages', code: 'missing_required_parameter', type: 'invalid_request_error' });
+    expect(noMessages.json.error).toMatchObject({
+      param: 'messages',
+      code: 'missing_required_parameter',
+      type: 'invalid_request_error',
+    });
   });
 
   it('lists models in OpenAI format', async () => {
@@ -142,7 +169,11 @@ describe('OpenAI checks', () => {
   });
 
   it('answers 404 for a path no dialect serves', async () => {
-    const response = await request(`${simulator.url}/u/gpt-b/v1/embeddings`, { method: 'POST', headers: openaiHeaders, body: '{}' });
+    const response = await request(`${simulator.url}/u/gpt-b/v1/embeddings`, {
+      method: 'POST',
+      headers: openaiHeaders,
+      body: '{}',
+    });
     expect(response.statusCode).toBe(404);
     await response.body.dump();
   });

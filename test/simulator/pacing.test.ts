@@ -27,7 +27,10 @@ describe('pacing', () => {
   it('sends message_start at once, the first token at TTFT and one token per interval after it', async () => {
     const clock = new ManualClock();
     simulator = await startSimulator({ clock });
-    await control(simulator.url, 'POST', '/_sim/upstreams/claude-slow', { timeToFirstTokenMs: 200, tokensPerSecond: 10 });
+    await control(simulator.url, 'POST', '/_sim/upstreams/claude-slow', {
+      timeToFirstTokenMs: 200,
+      tokensPerSecond: 10,
+    });
     const startedAt = clock.now();
     const response = await request(`${simulator.url}/u/claude-slow/v1/messages`, {
       method: 'POST',
@@ -98,7 +101,9 @@ describe('pacing', () => {
     expect(response.statusCode).toBe(200);
     await vi.waitFor(() => expect(clock.pendingSleepers).toBe(1));
     controller.abort();
-    await vi.waitFor(() => expect(simulator!.stats().upstreams['claude-a']).toMatchObject({ aborted: 1, succeeded: 0, inFlight: 0 }));
+    await vi.waitFor(() =>
+      expect(simulator!.stats().upstreams['claude-a']).toMatchObject({ aborted: 1, succeeded: 0, inFlight: 0 }),
+    );
     // The sleep was cancelled with the connection: nothing is left waiting on the clock.
     expect(clock.pendingSleepers).toBe(0);
   });

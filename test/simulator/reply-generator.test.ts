@@ -28,7 +28,11 @@ describe('sampleToolInput', () => {
         mode: { enum: ['fast', 'slow'] },
         fixed: { const: 'x' },
         tags: { type: 'array', items: { type: 'string' }, minItems: 1 },
-        nested: { type: 'object', properties: { id: { type: ['string', 'null'] }, skip: { type: 'string' } }, required: ['id'] },
+        nested: {
+          type: 'object',
+          properties: { id: { type: ['string', 'null'] }, skip: { type: 'string' } },
+          required: ['id'],
+        },
         either: { anyOf: [{ type: 'null' }, { type: 'number' }] },
         optional: { type: 'string' },
       },
@@ -82,10 +86,20 @@ describe('generateReply', () => {
   });
 
   it('answers with truncated text when a tool call does not fit max_tokens', () => {
-    const tools = [{ name: 'lookup', inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } }];
+    const tools = [
+      {
+        name: 'lookup',
+        inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+      },
+    ];
     const fits = generateReply(requestWith({ tools }));
     expect(fits.stopReason).toBe('tool-use');
-    expect(fits.blocks[0]).toMatchObject({ type: 'tool-call', name: 'lookup', input: { query: 'sample' }, argumentsJson: '{"query":"sample"}' });
+    expect(fits.blocks[0]).toMatchObject({
+      type: 'tool-call',
+      name: 'lookup',
+      input: { query: 'sample' },
+      argumentsJson: '{"query":"sample"}',
+    });
     const tooSmall = generateReply(requestWith({ tools, maxTokens: 1 }));
     expect(tooSmall.stopReason).toBe('max-tokens');
     expect(tooSmall.blocks[0]?.type).toBe('text');
@@ -95,6 +109,8 @@ describe('generateReply', () => {
     const tools = [{ name: 'lookup', inputSchema: { type: 'object' } }];
     const lastTurn = { kind: 'tool-result' as const, toolName: 'lookup', text: '42 results' };
     expect(generateReply(requestWith({ tools, lastTurn })).blocks[0]?.type).toBe('text');
-    expect(generateReply(requestWith({ tools, lastTurn, toolChoice: { type: 'any' } })).blocks[0]?.type).toBe('tool-call');
+    expect(generateReply(requestWith({ tools, lastTurn, toolChoice: { type: 'any' } })).blocks[0]?.type).toBe(
+      'tool-call',
+    );
   });
 });

@@ -50,8 +50,17 @@ describe('loadScenarioFile', () => {
   });
 
   it('reads JSON', () => {
-    const path = write('latency.json', JSON.stringify({ faults: [{ target: '*', kind: 'latency', ms: 5 }], timeline: [{ at: '500ms', clearFaults: true }] }));
-    expect(loadScenarioFile(path)).toEqual({ faults: [{ target: '*', kind: 'latency', ms: 5 }], timeline: [{ at: 500, clearFaults: true }] });
+    const path = write(
+      'latency.json',
+      JSON.stringify({
+        faults: [{ target: '*', kind: 'latency', ms: 5 }],
+        timeline: [{ at: '500ms', clearFaults: true }],
+      }),
+    );
+    expect(loadScenarioFile(path)).toEqual({
+      faults: [{ target: '*', kind: 'latency', ms: 5 }],
+      timeline: [{ at: 500, clearFaults: true }],
+    });
   });
 
   it('names every problem of an invalid scenario', () => {
@@ -75,8 +84,10 @@ describe('a running scenario', () => {
   it('applies start state at once and timeline entries at their offsets on the clock', async () => {
     const clock = new ManualClock();
     simulator = await startSimulator({ clock, scenario: loadScenarioFile(write('run.yaml', outageYaml)) });
-    const claudeStatus = async (name: string) => (await postJson(`${simulator!.url}/u/${name}/v1/messages`, anthropicBody(), anthropicHeaders)).status;
-    const gptStatus = async () => (await postJson(`${simulator!.url}/u/gpt-b/v1/chat/completions`, openaiBody(), openaiHeaders)).status;
+    const claudeStatus = async (name: string) =>
+      (await postJson(`${simulator!.url}/u/${name}/v1/messages`, anthropicBody(), anthropicHeaders)).status;
+    const gptStatus = async () =>
+      (await postJson(`${simulator!.url}/u/gpt-b/v1/chat/completions`, openaiBody(), openaiHeaders)).status;
 
     expect(await gptStatus()).toBe(500);
     expect(await claudeStatus('claude-a')).toBe(200);

@@ -26,7 +26,12 @@ export interface SseReply {
   events: SseEvent[];
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<JsonReply> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<JsonReply> {
   const response = await request(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
   const text = await response.body.text();
   return { status: response.statusCode, headers: response.headers, json: JSON.parse(text) };
@@ -40,7 +45,11 @@ export async function postSse(url: string, body: unknown, headers: Record<string
 }
 
 /** Posts and reads whatever arrives until the connection ends or fails; never throws on a broken body. */
-export async function postRaw(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; text: string; failure?: unknown }> {
+export async function postRaw(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string; failure?: unknown }> {
   const response = await request(url, { method: 'POST', headers, body: JSON.stringify(body) });
   const chunks: Buffer[] = [];
   let failure: unknown;
@@ -52,7 +61,12 @@ export async function postRaw(url: string, body: unknown, headers: Record<string
   return { status: response.statusCode, text: Buffer.concat(chunks).toString('utf8'), failure };
 }
 
-export async function control(baseUrl: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json: any }> {
+export async function control(
+  baseUrl: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
   const response = await request(`${baseUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -62,7 +76,12 @@ export async function control(baseUrl: string, method: 'GET' | 'POST' | 'DELETE'
 }
 
 export function anthropicBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { model: 'claude-sonnet-4-5', max_tokens: 256, messages: [{ role: 'user', content: 'Tell me about lighthouses' }], ...overrides };
+  return {
+    model: 'claude-sonnet-4-5',
+    max_tokens: 256,
+    messages: [{ role: 'user', content: 'Tell me about lighthouses' }],
+    ...overrides,
+  };
 }
 
 export function openaiBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -71,6 +90,11 @@ export function openaiBody(overrides: Record<string, unknown> = {}): Record<stri
 
 export const weatherToolSchema = {
   type: 'object',
-  properties: { city: { type: 'string' }, days: { type: 'integer' }, units: { type: 'string', enum: ['metric', 'imperial'] }, note: { type: 'string' } },
+  properties: {
+    city: { type: 'string' },
+    days: { type: 'integer' },
+    units: { type: 'string', enum: ['metric', 'imperial'] },
+    note: { type: 'string' },
+  },
   required: ['city', 'days', 'units'],
 };

@@ -35,7 +35,8 @@ async function fetchDocument(path: string): Promise<{ status: number; contentTyp
 }
 
 const summary = async (page = 'anthropic') => (await fetchDocument(`/status/${page}/api/v2/summary.json`)).json;
-const statusOf = (document: any, id: string) => document.components.find((component: any) => component.id === id)?.status;
+const statusOf = (document: any, id: string) =>
+  document.components.find((component: any) => component.id === id)?.status;
 
 describe('simulated status pages', () => {
   it('shows a fault only after the lag, with an incident created at fault time + lag, and resolves it the lag after removal', async () => {
@@ -43,11 +44,18 @@ describe('simulated status pages', () => {
     simulator = await startSimulator({ clock });
     const configured = await control(simulator.url, 'POST', '/_sim/status-pages/anthropic', pageSettings);
     expect(configured.status).toBe(200);
-    expect(configured.json).toMatchObject({ name: 'anthropic', lagMs, serve: 'json', summaryPath: '/status/anthropic/api/v2/summary.json' });
+    expect(configured.json).toMatchObject({
+      name: 'anthropic',
+      lagMs,
+      serve: 'json',
+      summaryPath: '/status/anthropic/api/v2/summary.json',
+    });
 
     const quiet = await summary();
     expect(quiet.status).toEqual({ indicator: 'none', description: 'All Systems Operational' });
-    expect(quiet.components.map((component: any) => [component.id, component.name, component.status, component.position])).toEqual([
+    expect(
+      quiet.components.map((component: any) => [component.id, component.name, component.status, component.position]),
+    ).toEqual([
       ['cmp-claude-api', 'Claude API', 'operational', 1],
       ['cmp-console', 'Console', 'operational', 2],
     ]);
@@ -56,7 +64,12 @@ describe('simulated status pages', () => {
 
     await control(simulator.url, 'POST', '/_sim/upstreams/claude-b', { labels: ['anthropic-model-layer'] });
     const faultAt = clock.now();
-    await control(simulator.url, 'POST', '/_sim/faults', { id: 'down', target: 'label:anthropic-model-layer', kind: 'error', status: 529 });
+    await control(simulator.url, 'POST', '/_sim/faults', {
+      id: 'down',
+      target: 'label:anthropic-model-layer',
+      kind: 'error',
+      status: 529,
+    });
 
     await clock.advance(lagMs - 1);
     expect(statusOf(await summary(), 'cmp-claude-api')).toBe('operational');
@@ -68,7 +81,12 @@ describe('simulated status pages', () => {
     expect(down.status.indicator).toBe('critical');
     expect(down.incidents).toHaveLength(1);
     const incident = down.incidents[0];
-    expect(incident).toMatchObject({ status: 'investigating', impact: 'critical', resolved_at: null, name: 'Outage affecting Claude API' });
+    expect(incident).toMatchObject({
+      status: 'investigating',
+      impact: 'critical',
+      resolved_at: null,
+      name: 'Outage affecting Claude API',
+    });
     expect(Date.parse(incident.created_at)).toBe(faultAt + lagMs);
     expect(incident.components.map((component: any) => component.id)).toEqual(['cmp-claude-api']);
     expect(incident.incident_updates[0]).toMatchObject({ status: 'investigating', incident_id: incident.id });
@@ -93,14 +111,22 @@ describe('simulated status pages', () => {
     expect(history.incidents).toHaveLength(1);
     expect(history.incidents[0]).toMatchObject({ id: incident.id, status: 'resolved' });
     expect(Date.parse(history.incidents[0].resolved_at)).toBe(removedAt + lagMs);
-    expect(history.incidents[0].incident_updates.map((update: any) => update.status)).toEqual(['resolved', 'investigating']);
+    expect(history.incidents[0].incident_updates.map((update: any) => update.status)).toEqual([
+      'resolved',
+      'investigating',
+    ]);
   });
 
   it('never shows a fault shorter than the lag, and ignores latency and malformed faults', async () => {
     const clock = new ManualClock();
     simulator = await startSimulator({ clock });
     await control(simulator.url, 'POST', '/_sim/status-pages/anthropic', pageSettings);
-    await control(simulator.url, 'POST', '/_sim/faults', { target: 'claude-a', kind: 'error', status: 500, durationMs: lagMs - 1 });
+    await control(simulator.url, 'POST', '/_sim/faults', {
+      target: 'claude-a',
+      kind: 'error',
+      status: 500,
+      durationMs: lagMs - 1,
+    });
     await control(simulator.url, 'POST', '/_sim/faults', { target: 'claude-a', kind: 'latency', ms: 5_000 });
     await control(simulator.url, 'POST', '/_sim/faults', { target: 'claude-a', kind: 'malformed' });
     await clock.advance(lagMs);
@@ -125,7 +151,10 @@ describe('simulated status pages', () => {
     const both = await summary();
     expect(statusOf(both, 'cmp-console')).toBe('degraded_performance');
     expect(both.incidents).toHaveLength(1);
-    expect(both.incidents[0].components.map((component: any) => component.id)).toEqual(['cmp-claude-api', 'cmp-console']);
+    expect(both.incidents[0].components.map((component: any) => component.id)).toEqual([
+      'cmp-claude-api',
+      'cmp-console',
+    ]);
   });
 
   it('shows a fault that began before the page was configured', async () => {
@@ -146,10 +175,17 @@ describe('simulated status pages', () => {
     simulator.statusPages.configure('anthropic', pageSettings);
     simulator.faults.add({ target: 'claude-a', kind: 'error', status: 529 });
     await clock.advance(lagMs);
-    expect((await fetchDocument('/status/anthropic/api/v2/status.json')).json.status).toEqual({ indicator: 'critical', description: 'Major System Outage' });
+    expect((await fetchDocument('/status/anthropic/api/v2/status.json')).json.status).toEqual({
+      indicator: 'critical',
+      description: 'Major System Outage',
+    });
     expect((await fetchDocument('/status/anthropic/api/v2/components.json')).json.components).toHaveLength(2);
     expect((await fetchDocument('/status/anthropic/api/v2/incidents/unresolved.json')).json.incidents).toHaveLength(1);
-    for (const path of ['/status/nobody/api/v2/summary.json', '/status/anthropic/api/v2/nothing.json', '/status/anthropic']) {
+    for (const path of [
+      '/status/nobody/api/v2/summary.json',
+      '/status/anthropic/api/v2/nothing.json',
+      '/status/anthropic',
+    ]) {
       const answer = await fetchDocument(path);
       expect(answer.status).toBe(404);
       expect(answer.contentType).toContain('text/html');
@@ -183,7 +219,10 @@ describe('simulated status pages', () => {
     const described = await control(simulator.url, 'GET', '/_sim/status-pages/anthropic');
     expect(described.json.state.components).toHaveLength(2);
 
-    const invalid = await control(simulator.url, 'POST', '/_sim/status-pages/anthropic', { components: { x: { name: 'X', targets: [] } }, lagMs: -1 });
+    const invalid = await control(simulator.url, 'POST', '/_sim/status-pages/anthropic', {
+      components: { x: { name: 'X', targets: [] } },
+      lagMs: -1,
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.json.problems).toHaveLength(2);
     expect((await control(simulator.url, 'POST', '/_sim/status-pages/bad%20name', pageSettings)).status).toBe(400);
@@ -197,10 +236,15 @@ describe('simulated status pages', () => {
     const clock = new ManualClock();
     const scenario = parseScenario({
       upstreams: { 'claude-a': { labels: ['anthropic-model-layer'] } },
-      statusPages: { anthropic: { lagMs: 10_000, components: { api: { name: 'API', targets: ['label:anthropic-model-layer'] } } } },
+      statusPages: {
+        anthropic: { lagMs: 10_000, components: { api: { name: 'API', targets: ['label:anthropic-model-layer'] } } },
+      },
       timeline: [
         { at: '5s', faults: [{ id: 'down', target: 'claude-a', kind: 'error', status: 529 }] },
-        { at: '20s', statusPages: { openai: { lagMs: 0, components: { chat: { name: 'Chat', targets: ['gpt-*'] } } } } },
+        {
+          at: '20s',
+          statusPages: { openai: { lagMs: 0, components: { chat: { name: 'Chat', targets: ['gpt-*'] } } } },
+        },
       ],
     });
     simulator = await startSimulator({ clock, scenario });

@@ -17,7 +17,13 @@ afterAll(() => simulator.close());
 const bearer = { 'content-type': 'application/json', authorization: 'Bearer ya29.simulated-access-token' };
 const userText = 'Tell me about lighthouses';
 
-function claudeUrl(method: string, model = 'claude-sonnet-4-5@20250929', version = 'v1', sim = simulator, name = 'vertex-claude'): string {
+function claudeUrl(
+  method: string,
+  model = 'claude-sonnet-4-5@20250929',
+  version = 'v1',
+  sim = simulator,
+  name = 'vertex-claude',
+): string {
   return `${sim.url}/u/${name}/${version}/projects/my-project/locations/us-east5/publishers/anthropic/models/${model}:${method}`;
 }
 
@@ -26,20 +32,32 @@ function geminiUrl(method: string, sim = simulator, name = 'vertex-gemini', vers
 }
 
 function rawPredictBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { anthropic_version: 'vertex-2023-10-16', max_tokens: 256, messages: [{ role: 'user', content: userText }], ...overrides };
+  return {
+    anthropic_version: 'vertex-2023-10-16',
+    max_tokens: 256,
+    messages: [{ role: 'user', content: userText }],
+    ...overrides,
+  };
 }
 
 function geminiBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { contents: [{ role: 'user', parts: [{ text: userText }] }], ...overrides };
 }
 
-const weatherTools = [{ functionDeclarations: [{ name: 'get_weather', description: 'Weather', parameters: weatherToolSchema }] }];
+const weatherTools = [
+  { functionDeclarations: [{ name: 'get_weather', description: 'Weather', parameters: weatherToolSchema }] },
+];
 
 describe('Claude on Vertex (publishers/anthropic)', () => {
   it('rawPredict answers an Anthropic message with the model from the path, the same text as the Messages API', async () => {
     const reply = await postJson(claudeUrl('rawPredict'), rawPredictBody(), bearer);
     expect(reply.status).toBe(200);
-    expect(reply.json).toMatchObject({ type: 'message', role: 'assistant', model: 'claude-sonnet-4-5@20250929', stop_reason: 'end_turn' });
+    expect(reply.json).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5@20250929',
+      stop_reason: 'end_turn',
+    });
     const direct = await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders);
     expect(reply.json.content).toEqual(direct.json.content);
   });
@@ -58,21 +76,36 @@ describe('Claude on Vertex (publishers/anthropic)', () => {
   });
 
   it('calls a tool as the Messages API does', async () => {
-    const reply = await postJson(claudeUrl('rawPredict'), rawPredictBody({ tools: [{ name: 'get_weather', input_schema: weatherToolSchema }] }), bearer);
+    const reply = await postJson(
+      claudeUrl('rawPredict'),
+      rawPredictBody({ tools: [{ name: 'get_weather', input_schema: weatherToolSchema }] }),
+      bearer,
+    );
     expect(reply.json.stop_reason).toBe('tool_use');
-    expect(reply.json.content[0]).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { city: 'sample', days: 1, units: 'metric' } });
+    expect(reply.json.content[0]).toMatchObject({
+      type: 'tool_use',
+      name: 'get_weather',
+      input: { city: 'sample', days: 1, units: 'metric' },
+    });
   });
 
-  it('refuses a body without the Vertex anthropic_version in Anthropic\'s shape', async () => {
+  it("refuses a body without the Vertex anthropic_version in Anthropic's shape", async () => {
     for (const version of [undefined, 'bedrock-2023-05-31']) {
       const reply = await postJson(claudeUrl('rawPredict'), rawPredictBody({ anthropic_version: version }), bearer);
       expect(reply.status).toBe(400);
-      expect(reply.json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('vertex-2023-10-16') } });
+      expect(reply.json).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: expect.stringContaining('vertex-2023-10-16') },
+      });
     }
   });
 
   it('counts tokens through count-tokens:rawPredict, model kept in the body', async () => {
-    const reply = await postJson(claudeUrl('rawPredict', 'count-tokens'), { model: 'claude-sonnet-4-5@20250929', messages: [{ role: 'user', content: userText }] }, bearer);
+    const reply = await postJson(
+      claudeUrl('rawPredict', 'count-tokens'),
+      { model: 'claude-sonnet-4-5@20250929', messages: [{ role: 'user', content: userText }] },
+      bearer,
+    );
     expect(reply.status).toBe(200);
     expect(reply.json).toEqual({ input_tokens: 7 });
   });
@@ -85,8 +118,14 @@ describe('Gemini on Vertex (publishers/google)', () => {
     expect(reply.headers['content-type']).toBe('application/json; charset=UTF-8');
     const direct = await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders);
     expect(reply.json).toEqual({
-      candidates: [{ content: { role: 'model', parts: [{ text: direct.json.content[0].text }] }, finishReason: 'STOP', index: 0 }],
-      usageMetadata: { promptTokenCount: 7, candidatesTokenCount: direct.json.usage.output_tokens, totalTokenCount: 7 + direct.json.usage.output_tokens },
+      candidates: [
+        { content: { role: 'model', parts: [{ text: direct.json.content[0].text }] }, finishReason: 'STOP', index: 0 },
+      ],
+      usageMetadata: {
+        promptTokenCount: 7,
+        candidatesTokenCount: direct.json.usage.output_tokens,
+        totalTokenCount: 7 + direct.json.usage.output_tokens,
+      },
       modelVersion: 'gemini-2.5-flash',
       responseId: expect.any(String),
     });
@@ -99,8 +138,14 @@ describe('Gemini on Vertex (publishers/google)', () => {
     expect(reply.events.every((event) => event.event === undefined)).toBe(true);
     expect(chunks.length).toBeGreaterThan(3);
     const whole = await postJson(geminiUrl('generateContent'), geminiBody(), bearer);
-    expect(chunks.map((chunk) => chunk.candidates[0].content.parts[0].text).join('')).toBe(whole.json.candidates[0].content.parts[0].text);
-    expect(chunks.slice(0, -1).some((chunk) => chunk.candidates[0].finishReason !== undefined || chunk.usageMetadata !== undefined)).toBe(false);
+    expect(chunks.map((chunk) => chunk.candidates[0].content.parts[0].text).join('')).toBe(
+      whole.json.candidates[0].content.parts[0].text,
+    );
+    expect(
+      chunks
+        .slice(0, -1)
+        .some((chunk) => chunk.candidates[0].finishReason !== undefined || chunk.usageMetadata !== undefined),
+    ).toBe(false);
     expect(chunks.at(-1).candidates[0].finishReason).toBe('STOP');
     expect(chunks.at(-1).usageMetadata).toEqual(whole.json.usageMetadata);
   });
@@ -114,25 +159,59 @@ describe('Gemini on Vertex (publishers/google)', () => {
   });
 
   it('answers a functionCall part whole, finishing with STOP, and a functionResponse with text', async () => {
-    const streamed = await postSse(`${geminiUrl('streamGenerateContent')}?alt=sse`, geminiBody({ tools: weatherTools }), bearer);
+    const streamed = await postSse(
+      `${geminiUrl('streamGenerateContent')}?alt=sse`,
+      geminiBody({ tools: weatherTools }),
+      bearer,
+    );
     expect(streamed.events).toHaveLength(1);
     const chunk = JSON.parse(streamed.events[0]!.data);
-    expect(chunk.candidates[0]).toMatchObject({ content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'sample', days: 1, units: 'metric' } } }] }, finishReason: 'STOP' });
+    expect(chunk.candidates[0]).toMatchObject({
+      content: {
+        role: 'model',
+        parts: [{ functionCall: { name: 'get_weather', args: { city: 'sample', days: 1, units: 'metric' } } }],
+      },
+      finishReason: 'STOP',
+    });
     const contents = [
       ...(geminiBody().contents as unknown[]),
-      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'sample', days: 1, units: 'metric' } } }] },
-      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { result: 'Sunny and 21 degrees' } } }] },
+      {
+        role: 'model',
+        parts: [{ functionCall: { name: 'get_weather', args: { city: 'sample', days: 1, units: 'metric' } } }],
+      },
+      {
+        role: 'user',
+        parts: [{ functionResponse: { name: 'get_weather', response: { result: 'Sunny and 21 degrees' } } }],
+      },
     ];
-    const answered = await postJson(geminiUrl('generateContent'), geminiBody({ contents, tools: weatherTools }), bearer);
-    expect(answered.json.candidates[0].content.parts[0].text).toMatch(/^The tool get_weather returned: Sunny and 21 degrees/);
+    const answered = await postJson(
+      geminiUrl('generateContent'),
+      geminiBody({ contents, tools: weatherTools }),
+      bearer,
+    );
+    expect(answered.json.candidates[0].content.parts[0].text).toMatch(
+      /^The tool get_weather returned: Sunny and 21 degrees/,
+    );
   });
 
   it('refuses a parameters schema with keywords Gemini does not know, and takes them in parametersJsonSchema', async () => {
     const strictSchema = { ...weatherToolSchema, additionalProperties: false };
-    const refused = await postJson(geminiUrl('generateContent'), geminiBody({ tools: [{ functionDeclarations: [{ name: 'get_weather', parameters: strictSchema }] }] }), bearer);
+    const refused = await postJson(
+      geminiUrl('generateContent'),
+      geminiBody({ tools: [{ functionDeclarations: [{ name: 'get_weather', parameters: strictSchema }] }] }),
+      bearer,
+    );
     expect(refused.status).toBe(400);
-    expect(refused.json.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('Unknown name "additionalProperties"') });
-    const accepted = await postJson(geminiUrl('generateContent'), geminiBody({ tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: strictSchema }] }] }), bearer);
+    expect(refused.json.error).toMatchObject({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('Unknown name "additionalProperties"'),
+    });
+    const accepted = await postJson(
+      geminiUrl('generateContent'),
+      geminiBody({ tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: strictSchema }] }] }),
+      bearer,
+    );
     expect(accepted.status).toBe(200);
     expect(accepted.json.candidates[0].content.parts[0].functionCall.name).toBe('get_weather');
   });
@@ -148,8 +227,11 @@ describe('authentication', () => {
   it.each([
     ['anthropic rawPredict', () => claudeUrl('rawPredict'), rawPredictBody()],
     ['google generateContent', () => geminiUrl('generateContent'), geminiBody()],
-  ])('%s without a bearer token answers 401 UNAUTHENTICATED in Google\'s shape', async (_case, url, body) => {
-    const reply = await postJson(url(), body, { 'content-type': 'application/json', 'x-goog-api-key': 'not-enough-for-vertex' });
+  ])("%s without a bearer token answers 401 UNAUTHENTICATED in Google's shape", async (_case, url, body) => {
+    const reply = await postJson(url(), body, {
+      'content-type': 'application/json',
+      'x-goog-api-key': 'not-enough-for-vertex',
+    });
     expect(reply.status).toBe(401);
     expect(reply.json.error).toMatchObject({
       code: 401,
@@ -160,16 +242,22 @@ describe('authentication', () => {
   });
 });
 
-describe('faults in each publisher\'s format', () => {
+describe("faults in each publisher's format", () => {
   it('google publisher: 429 RESOURCE_EXHAUSTED with RetryInfo, 529 → 503 UNAVAILABLE, 500 INTERNAL', async () => {
     const sim = await startSimulator();
     try {
       sim.faults.add({ id: 'x', target: 'vertex-gemini', kind: 'error', status: 429 });
       const limited = await postJson(geminiUrl('generateContent', sim), geminiBody(), bearer);
       expect(limited.status).toBe(429);
-      expect(limited.json.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' }] });
+      expect(limited.json.error).toMatchObject({
+        code: 429,
+        status: 'RESOURCE_EXHAUSTED',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' }],
+      });
       sim.faults.add({ id: 'x', target: 'vertex-gemini', kind: 'error', status: 429, retryAfterSeconds: 30 });
-      expect((await postJson(geminiUrl('generateContent', sim), geminiBody(), bearer)).json.error.details[0].retryDelay).toBe('30s');
+      expect(
+        (await postJson(geminiUrl('generateContent', sim), geminiBody(), bearer)).json.error.details[0].retryDelay,
+      ).toBe('30s');
       sim.faults.add({ id: 'x', target: 'vertex-gemini', kind: 'error', status: 529 });
       const overloaded = await postJson(geminiUrl('generateContent', sim), geminiBody(), bearer);
       expect([overloaded.status, overloaded.json.error.status]).toEqual([503, 'UNAVAILABLE']);
@@ -182,7 +270,7 @@ describe('faults in each publisher\'s format', () => {
     }
   });
 
-  it('anthropic publisher: model-side errors in Anthropic\'s shape, quota and auth in Google\'s', async () => {
+  it("anthropic publisher: model-side errors in Anthropic's shape, quota and auth in Google's", async () => {
     const sim = await startSimulator();
     try {
       sim.faults.add({ id: 'x', target: 'vertex-claude', kind: 'error', status: 529 });
@@ -192,11 +280,21 @@ describe('faults in each publisher\'s format', () => {
       sim.faults.add({ id: 'x', target: 'vertex-claude', kind: 'error', status: 429 });
       const quota = await postJson(claudeUrl('rawPredict', undefined, 'v1', sim), rawPredictBody(), bearer);
       expect(quota.status).toBe(429);
-      expect(quota.json.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED', message: expect.stringContaining('Resource exhausted') });
+      expect(quota.json.error).toMatchObject({
+        code: 429,
+        status: 'RESOURCE_EXHAUSTED',
+        message: expect.stringContaining('Resource exhausted'),
+      });
       sim.faults.add({ id: 'x', target: 'vertex-claude', kind: 'error', status: 403 });
-      expect((await postJson(claudeUrl('rawPredict', undefined, 'v1', sim), rawPredictBody(), bearer)).json.error.status).toBe('PERMISSION_DENIED');
+      expect(
+        (await postJson(claudeUrl('rawPredict', undefined, 'v1', sim), rawPredictBody(), bearer)).json.error.status,
+      ).toBe('PERMISSION_DENIED');
       sim.faults.add({ id: 'x', target: 'vertex-claude', kind: 'error', status: 503, afterEvents: 2 });
-      const midStream = await postSse(claudeUrl('streamRawPredict', undefined, 'v1', sim), rawPredictBody({ stream: true }), bearer);
+      const midStream = await postSse(
+        claudeUrl('streamRawPredict', undefined, 'v1', sim),
+        rawPredictBody({ stream: true }),
+        bearer,
+      );
       expect(midStream.events.map((event) => event.event)).toEqual(['message_start', 'content_block_start', 'error']);
       expect(JSON.parse(midStream.events[2]!.data)).toMatchObject({ type: 'error', error: { type: 'api_error' } });
     } finally {
@@ -218,7 +316,9 @@ describe('faults in each publisher\'s format', () => {
       expect(array[2].error.status).toBe('UNAVAILABLE');
       sim.faults.clear();
       sim.faults.add({ target: 'vertex-gemini', kind: 'error', status: 500, afterEvents: 0 });
-      expect(JSON.parse((await postRaw(geminiUrl('streamGenerateContent', sim), geminiBody(), bearer)).text)).toEqual([{ error: expect.objectContaining({ status: 'INTERNAL' }) }]);
+      expect(JSON.parse((await postRaw(geminiUrl('streamGenerateContent', sim), geminiBody(), bearer)).text)).toEqual([
+        { error: expect.objectContaining({ status: 'INTERNAL' }) },
+      ]);
     } finally {
       await sim.close();
     }
@@ -242,12 +342,22 @@ describe('faults in each publisher\'s format', () => {
       const malformedJson = await postRaw(geminiUrl('generateContent', sim), geminiBody(), bearer);
       expect(() => JSON.parse(malformedJson.text)).toThrow();
       // The same upstream name also speaks Claude on Vertex: its malformed answer is Anthropic-shaped.
-      const malformedClaude = await postRaw(claudeUrl('rawPredict', undefined, 'v1', sim, 'vertex-gemini'), rawPredictBody(), bearer);
+      const malformedClaude = await postRaw(
+        claudeUrl('rawPredict', undefined, 'v1', sim, 'vertex-gemini'),
+        rawPredictBody(),
+        bearer,
+      );
       expect(malformedClaude.text.startsWith('{"id":"msg_')).toBe(true);
       expect(() => JSON.parse(malformedClaude.text)).toThrow();
 
       sim.faults.add({ id: 'x', target: 'vertex-gemini', kind: 'reset' });
-      await expect(request(geminiUrl('generateContent', sim), { method: 'POST', headers: bearer, body: JSON.stringify(geminiBody()) })).rejects.toThrow();
+      await expect(
+        request(geminiUrl('generateContent', sim), {
+          method: 'POST',
+          headers: bearer,
+          body: JSON.stringify(geminiBody()),
+        }),
+      ).rejects.toThrow();
 
       sim.faults.add({ id: 'x', target: 'vertex-gemini', kind: 'hang' });
       const controller = new AbortController();

@@ -42,7 +42,14 @@ export function toolRoundTripRequest(overrides: Partial<CanonicalRequest> = {}):
       },
       {
         role: 'user',
-        content: [{ type: 'tool-result', toolCallId: 'toolu_01', content: [{ type: 'text', text: '18C, sunny' }], isError: false }],
+        content: [
+          {
+            type: 'tool-result',
+            toolCallId: 'toolu_01',
+            content: [{ type: 'text', text: '18C, sunny' }],
+            isError: false,
+          },
+        ],
       },
     ],
     tools: [{ name: 'get_weather', description: 'Current weather', inputSchema: weatherSchema }],

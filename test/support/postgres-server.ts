@@ -14,7 +14,6 @@ function binDir(): string {
   return join(root, versions[0]!, 'bin');
 }
 
-
 const asRoot = process.getuid?.() === 0;
 
 /** Runs a PostgreSQL binary, as `postgres` when we are root. */
@@ -35,7 +34,16 @@ export class TestPostgres {
     const folder = mkdtempSync(join(tmpdir(), 'switchyard-pg-'));
     chmodSync(folder, 0o777);
     const dataDir = join(folder, 'data');
-    const [initdb, initArgs] = command(join(binDir(), 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+    const [initdb, initArgs] = command(join(binDir(), 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--no-sync',
+      '-E',
+      'UTF8',
+    ]);
     const result = spawnSync(initdb, initArgs, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`initdb failed: ${result.stderr || result.stdout}`);
     const server = new TestPostgres(await freePort(), dataDir, folder);
@@ -50,13 +58,20 @@ export class TestPostgres {
 
   async resume(): Promise<void> {
     const [postgres, args] = command(join(binDir(), 'postgres'), [
-      '-D', this.dataDir,
-      '-p', String(this.port),
-      '-h', '127.0.0.1',
-      '-k', this.folder,
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
+      '-D',
+      this.dataDir,
+      '-p',
+      String(this.port),
+      '-h',
+      '127.0.0.1',
+      '-k',
+      this.folder,
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
     ]);
     const child = spawn(postgres, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;

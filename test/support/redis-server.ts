@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './free-port.js';
 
-
 export class TestRedis {
   private process?: ChildProcess;
 
@@ -21,9 +20,13 @@ export class TestRedis {
 
   /** Starts (again) on the same port and resolves when it accepts connections. */
   async resume(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.process = child;
     await new Promise<void>((resolve, reject) => {
       let output = '';
@@ -35,7 +38,9 @@ export class TestRedis {
         }
       };
       child.stdout?.on('data', onData);
-      child.once('error', (error) => reject(new Error(`redis-server could not start (run scripts/ensure-services.sh): ${error.message}`)));
+      child.once('error', (error) =>
+        reject(new Error(`redis-server could not start (run scripts/ensure-services.sh): ${error.message}`)),
+      );
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output.slice(-400)}`)));
     });
   }

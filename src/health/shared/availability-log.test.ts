@@ -24,7 +24,11 @@ describe('AvailabilityLog', () => {
     log.down();
     expect(logger.lines).toEqual([
       { level: 'info', object: { replicaId: 'a' }, message: 'shared health connected' },
-      { level: 'warn', object: { replicaId: 'a', error: 'connect ECONNREFUSED' }, message: expect.stringMatching(/^shared health unavailable/) },
+      {
+        level: 'warn',
+        object: { replicaId: 'a', error: 'connect ECONNREFUSED' },
+        message: expect.stringMatching(/^shared health unavailable/),
+      },
       { level: 'info', object: { replicaId: 'a' }, message: 'shared health resumed' },
       { level: 'warn', object: { replicaId: 'a' }, message: expect.stringMatching(/^shared health unavailable/) },
     ]);
@@ -35,6 +39,9 @@ describe('AvailabilityLog', () => {
     const log = new AvailabilityLog(logger, {});
     log.down();
     log.up();
-    expect(logger.lines.map((line) => line.message)).toEqual([expect.stringMatching(/^shared health unavailable/), 'shared health resumed']);
+    expect(logger.lines.map((line) => line.message)).toEqual([
+      expect.stringMatching(/^shared health unavailable/),
+      'shared health resumed',
+    ]);
   });
 });

@@ -51,12 +51,21 @@ describe('DecisionLedger', () => {
 
   it('keeps the latest unpublished decision per deployment and hands them out once, oldest first', () => {
     const ledger = new DecisionLedger();
-    const decision = (id: string, to: 'ejected' | 'probing' | 'healthy', at: number) => ({ replica: 'a', id, to, reason: 'r', at });
+    const decision = (id: string, to: 'ejected' | 'probing' | 'healthy', at: number) => ({
+      replica: 'a',
+      id,
+      to,
+      reason: 'r',
+      at,
+    });
     ledger.markUnpublished(decision('claude', 'probing', 6_000));
     ledger.markUnpublished(decision('claude', 'ejected', 1_000)); // a write failing late must not win
     ledger.markUnpublished(decision('gpt', 'ejected', 3_000));
     ledger.markUnpublished(decision('claude', 'healthy', 7_000));
-    expect(ledger.takeUnpublished().map((entry) => `${entry.id}:${entry.to}`)).toEqual(['gpt:ejected', 'claude:healthy']);
+    expect(ledger.takeUnpublished().map((entry) => `${entry.id}:${entry.to}`)).toEqual([
+      'gpt:ejected',
+      'claude:healthy',
+    ]);
     expect(ledger.takeUnpublished()).toEqual([]);
   });
 });

@@ -35,7 +35,8 @@ export async function closeRedisConnection(connection: Redis): Promise<void> {
   // Only a connection with a socket emits 'end' after disconnect(); one waiting to reconnect has no
   // socket, and disconnect() just cancels its timer.
   if (connection.status === 'end') return;
-  const hasSocket = connection.status === 'connecting' || connection.status === 'connect' || connection.status === 'ready';
+  const hasSocket =
+    connection.status === 'connecting' || connection.status === 'connect' || connection.status === 'ready';
   const ended = hasSocket ? new Promise<void>((resolve) => connection.once('end', () => resolve())) : Promise.resolve();
   connection.disconnect();
   await ended;

@@ -28,7 +28,14 @@ afterEach(async () => {
 
 function replica(replicaId: string, clock: Clock) {
   const tracker = new HealthTracker({ deployments: [{ id: 'mistral', domains: [] }], clock });
-  const share = new RedisHealthShare({ tracker, redisUrl: redis.url, clock, logger: quiet, replicaId, publishIntervalMs: 20 });
+  const share = new RedisHealthShare({
+    tracker,
+    redisUrl: redis.url,
+    clock,
+    logger: quiet,
+    replicaId,
+    publishIntervalMs: 20,
+  });
   const entry = () => tracker.snapshot().deployments[0]!;
   return { tracker, share, entry };
 }

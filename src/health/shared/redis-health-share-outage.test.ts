@@ -40,11 +40,22 @@ function replica(replicaId: string, clock: Clock, options: Partial<RedisHealthSh
     warn: (object: object, message: string) => logs.push({ level: 'warn', object, message }),
     info: (object: object, message: string) => logs.push({ level: 'info', object, message }),
   };
-  const share = new RedisHealthShare({ tracker, redisUrl: redis.url, clock, logger, replicaId, publishIntervalMs: 1_000, ...options });
+  const share = new RedisHealthShare({
+    tracker,
+    redisUrl: redis.url,
+    clock,
+    logger,
+    replicaId,
+    publishIntervalMs: 1_000,
+    ...options,
+  });
   cleanups.push(() => share.close());
   const entry = (id: string) => tracker.snapshot().deployments.find((deployment) => deployment.id === id)!;
   const lines = (level: string, message: RegExp | string) =>
-    logs.filter((line) => line.level === level && (typeof message === 'string' ? line.message === message : message.test(line.message)));
+    logs.filter(
+      (line) =>
+        line.level === level && (typeof message === 'string' ? line.message === message : message.test(line.message)),
+    );
   return { tracker, share, logs, lines, entry };
 }
 
@@ -59,7 +70,13 @@ async function waitFor(condition: () => boolean, what: string, attempts = 2_000)
 /** Waits until a bystander connection has failed `count` times, so the shares have retried too. */
 async function failedConnections(url: string, count: number): Promise<void> {
   let failures = 0;
-  const bystander = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100, disconnectTimeout: 0 });
+  const bystander = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 100,
+    disconnectTimeout: 0,
+  });
   bystander.on('error', () => {
     failures += 1;
   });
@@ -156,18 +173,32 @@ describe('RedisHealthShare without Redis', () => {
     const inspector = new Redis(redis.url);
     cleanups.push(async () => void inspector.disconnect());
     // A decision b's subscription never saw (as if published while b was cut off): stored only.
-    const missed = { replica: 'a', id: 'claude', to: 'ejected' as const, reason: 'decided by a', at: clock.now(), ejectedUntil: clock.now() + 5_000, ejectionCount: 1 };
+    const missed = {
+      replica: 'a',
+      id: 'claude',
+      to: 'ejected' as const,
+      reason: 'decided by a',
+      at: clock.now(),
+      ejectedUntil: clock.now() + 5_000,
+      ejectionCount: 1,
+    };
     await inspector.hset(sharedHealthKeys().states, 'claude', encodeDecision(missed));
     expect(b.entry('claude').state).toBe('healthy');
 
     // Cut b's two connections (Redis itself stays up); ioredis reconnects them.
     const clients = String(await inspector.call('CLIENT', 'LIST')).split('\n');
-    const ids = clients.filter((line) => line.includes('name=switchyard-health:b:')).map((line) => /\bid=(\d+)/.exec(line)![1]!);
+    const ids = clients
+      .filter((line) => line.includes('name=switchyard-health:b:'))
+      .map((line) => /\bid=(\d+)/.exec(line)![1]!);
     expect(ids).toHaveLength(2);
     for (const id of ids) await inspector.call('CLIENT', 'KILL', 'ID', id);
     await waitFor(() => b.lines('warn', unavailable).length === 1 && b.share.connected, 'b to lose and regain Redis');
 
-    expect(b.entry('claude')).toMatchObject({ state: 'ejected', reason: 'decided by a', ejectedUntil: missed.ejectedUntil });
+    expect(b.entry('claude')).toMatchObject({
+      state: 'ejected',
+      reason: 'decided by a',
+      ejectedUntil: missed.ejectedUntil,
+    });
     expect(b.lines('info', 'shared health resumed')).toHaveLength(1);
   });
 
@@ -180,7 +211,12 @@ describe('RedisHealthShare without Redis', () => {
       warn: (object: object, message: string) => lines.push(JSON.stringify(object) + message),
       info: (object: object, message: string) => lines.push(JSON.stringify(object) + message),
     };
-    const share = new RedisHealthShare({ tracker, redisUrl: `redis://:hunter2@127.0.0.1:${redis.port}`, clock, logger });
+    const share = new RedisHealthShare({
+      tracker,
+      redisUrl: `redis://:hunter2@127.0.0.1:${redis.port}`,
+      clock,
+      logger,
+    });
     cleanups.push(() => share.close());
     await share.start();
     expect(lines).toHaveLength(1);

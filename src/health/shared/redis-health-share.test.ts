@@ -83,8 +83,15 @@ describe('RedisHealthShare between replicas', () => {
     const ejectionDelayMs = performance.now() - decidedAt;
 
     const ejected = a.entry('claude');
-    expect(b.entry('claude')).toMatchObject({ state: 'ejected', ejectedUntil: ejected.ejectedUntil, ejectionCount: 1, reason: ejected.reason });
-    expect(b.changes.filter((change) => change.kind === 'deployment').map((change) => `${change.to}/${change.origin}`)).toEqual(['ejected/remote']);
+    expect(b.entry('claude')).toMatchObject({
+      state: 'ejected',
+      ejectedUntil: ejected.ejectedUntil,
+      ejectionCount: 1,
+      reason: ejected.reason,
+    });
+    expect(
+      b.changes.filter((change) => change.kind === 'deployment').map((change) => `${change.to}/${change.origin}`),
+    ).toEqual(['ejected/remote']);
     expect(b.tracker.admit('claude')).toBe(false);
     expect(b.entry('gpt').state).toBe('healthy');
 
@@ -96,13 +103,20 @@ describe('RedisHealthShare between replicas', () => {
     expect(a.entry('claude').state).toBe('healthy');
     await waitFor(() => b.entry('claude').state === 'healthy', 'b to apply the readmission');
     const readmissionDelayMs = performance.now() - readmittedAt;
-    expect(b.changes.filter((change) => change.kind === 'deployment').at(-1)).toMatchObject({ id: 'claude', to: 'healthy', origin: 'remote', reason: 'trial request succeeded' });
+    expect(b.changes.filter((change) => change.kind === 'deployment').at(-1)).toMatchObject({
+      id: 'claude',
+      to: 'healthy',
+      origin: 'remote',
+      reason: 'trial request succeeded',
+    });
     expect(b.tracker.admit('claude')).toBe(true);
     // a never applied anything back (b's own time-based probing was older than a's readmission).
     expect(a.changes.every((change) => change.origin === 'local')).toBe(true);
     expect(a.entry('claude').state).toBe('healthy');
 
-    console.log(`shared health propagation: ejection ${ejectionDelayMs.toFixed(1)} ms, readmission ${readmissionDelayMs.toFixed(1)} ms`);
+    console.log(
+      `shared health propagation: ejection ${ejectionDelayMs.toFixed(1)} ms, readmission ${readmissionDelayMs.toFixed(1)} ms`,
+    );
   });
 
   it('applies an ejection even when its own degraded flip came later (clocks a little apart)', async () => {
@@ -144,12 +158,23 @@ describe('RedisHealthShare between replicas', () => {
     }
 
     await clock.advance(1_000); // both publish their counts
-    await waitFor(() => a.entry('claude').state === 'ejected' || b.entry('claude').state === 'ejected', 'an ejection on one replica');
-    await waitFor(() => a.entry('claude').state === 'ejected' && b.entry('claude').state === 'ejected', 'the ejection on both');
+    await waitFor(
+      () => a.entry('claude').state === 'ejected' || b.entry('claude').state === 'ejected',
+      'an ejection on one replica',
+    );
+    await waitFor(
+      () => a.entry('claude').state === 'ejected' && b.entry('claude').state === 'ejected',
+      'the ejection on both',
+    );
     const reasons = [a.entry('claude').reason, b.entry('claude').reason];
-    expect(reasons.some((reason) => /^failure rate 60(\.0)?% over 50 requests \(across replicas\)$/.test(reason))).toBe(true);
+    expect(reasons.some((reason) => /^failure rate 60(\.0)?% over 50 requests \(across replicas\)$/.test(reason))).toBe(
+      true,
+    );
     // The first to eject may have passed its decision on before its own counts: wait for those too.
-    await waitFor(() => a.entry('claude').requests === 50 && b.entry('claude').requests === 50, 'both windows to hold all 50 requests');
+    await waitFor(
+      () => a.entry('claude').requests === 50 && b.entry('claude').requests === 50,
+      'both windows to hold all 50 requests',
+    );
   });
 
   it('gives a replica that starts later the decisions in force, but not an ejection that is over', async () => {
@@ -163,7 +188,15 @@ describe('RedisHealthShare between replicas', () => {
     const keys = sharedHealthKeys();
     await waitFor(async () => (await inspector.hlen(keys.states)) === 2, 'both decisions stored');
     // An ejection another replica made long ago, over by now.
-    const over = { replica: 'gone', id: 'mistral', to: 'ejected' as const, reason: 'old outage', at: clock.now() - 600_000, ejectedUntil: clock.now() - 595_000, ejectionCount: 1 };
+    const over = {
+      replica: 'gone',
+      id: 'mistral',
+      to: 'ejected' as const,
+      reason: 'old outage',
+      at: clock.now() - 600_000,
+      ejectedUntil: clock.now() - 595_000,
+      ejectionCount: 1,
+    };
     await inspector.hset(keys.states, 'mistral', encodeDecision(over));
 
     // c's deployments are created after the decisions were made: they must still apply.

@@ -18,7 +18,12 @@ import { DecisionLedger, shareableDecision } from './decision-ledger.js';
 import { redactRedisUrl } from './redact-redis-url.js';
 import { closeRedisConnection, openRedisConnection } from './redis-connection.js';
 import { defaultSharedHealthPrefix, sharedHealthKeys, type SharedHealthKeys } from './shared-health-keys.js';
-import { encodeCountsMessage, parseCountsMessage, parseDecision, type SharedDecision } from './shared-health-messages.js';
+import {
+  encodeCountsMessage,
+  parseCountsMessage,
+  parseDecision,
+  type SharedDecision,
+} from './shared-health-messages.js';
 import { storeDecision } from './store-decision.js';
 
 export interface RedisHealthShareOptions {

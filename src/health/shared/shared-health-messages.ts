@@ -34,7 +34,8 @@ export function encodeCountsMessage(replica: string, deltas: readonly LocalCount
 
 export function parseCountsMessage(text: string): CountsMessage | undefined {
   const value = parseJson(text);
-  if (!isRecord(value) || value.v !== sharedHealthFormat || !isName(value.replica) || !Array.isArray(value.deltas)) return undefined;
+  if (!isRecord(value) || value.v !== sharedHealthFormat || !isName(value.replica) || !Array.isArray(value.deltas))
+    return undefined;
   const deltas: LocalCountsDelta[] = [];
   for (const entry of value.deltas) {
     if (!isRecord(entry) || !isName(entry.id) || !isFiniteNumber(entry.bucketStartMs)) return undefined;
@@ -56,8 +57,15 @@ export function parseDecision(text: string): SharedDecision | undefined {
   if (!isName(replica) || !isName(id) || typeof to !== 'string' || !states.has(to)) return undefined;
   if (typeof reason !== 'string' || !isFiniteNumber(at)) return undefined;
   if (ejectedUntil !== undefined && !isFiniteNumber(ejectedUntil)) return undefined;
-  if (ejectionCount !== undefined && !(Number.isInteger(ejectionCount) && (ejectionCount as number) >= 1)) return undefined;
-  const decision: SharedDecision = { replica, id, to: to as DeploymentState, reason: reason.slice(0, maxReasonLength), at };
+  if (ejectionCount !== undefined && !(Number.isInteger(ejectionCount) && (ejectionCount as number) >= 1))
+    return undefined;
+  const decision: SharedDecision = {
+    replica,
+    id,
+    to: to as DeploymentState,
+    reason: reason.slice(0, maxReasonLength),
+    at,
+  };
   if (ejectedUntil !== undefined) decision.ejectedUntil = ejectedUntil;
   if (ejectionCount !== undefined) decision.ejectionCount = ejectionCount as number;
   return decision;

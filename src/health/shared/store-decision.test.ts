@@ -27,7 +27,13 @@ describe('storeDecision', () => {
     const published: string[] = [];
     listener.on('message', (_channel: string, message: string) => published.push(message));
     await listener.subscribe(keys.state);
-    const decision = (to: SharedDecision['to'], at: number): SharedDecision => ({ replica: 'a', id: 'claude', to, reason: to, at });
+    const decision = (to: SharedDecision['to'], at: number): SharedDecision => ({
+      replica: 'a',
+      id: 'claude',
+      to,
+      reason: to,
+      at,
+    });
 
     expect(await storeDecision(connection, keys, decision('ejected', 2_000))).toBe(true);
     // Written late (after an outage, or a slower replica): older than the stored one, so dropped.
@@ -36,7 +42,8 @@ describe('storeDecision', () => {
     expect(await storeDecision(connection, keys, decision('healthy', 3_000))).toBe(true);
 
     expect(parseDecision((await connection.hget(keys.states, 'claude'))!)).toMatchObject({ to: 'healthy', at: 3_000 });
-    for (let attempt = 0; attempt < 1_000 && published.length < 3; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    for (let attempt = 0; attempt < 1_000 && published.length < 3; attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 2));
     expect(published.map((message) => parseDecision(message)?.to)).toEqual(['ejected', 'probing', 'healthy']);
   });
 });

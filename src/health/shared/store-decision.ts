@@ -21,8 +21,20 @@ return 1
 `;
 
 /** Resolves true when stored and published, false when Redis already holds a newer decision. */
-export async function storeDecision(connection: Redis, keys: SharedHealthKeys, decision: SharedDecision): Promise<boolean> {
+export async function storeDecision(
+  connection: Redis,
+  keys: SharedHealthKeys,
+  decision: SharedDecision,
+): Promise<boolean> {
   const text = encodeDecision(decision);
-  const result = await connection.eval(storeDecisionScript, 1, keys.states, decision.id, text, String(decision.at), keys.state);
+  const result = await connection.eval(
+    storeDecisionScript,
+    1,
+    keys.states,
+    decision.id,
+    text,
+    String(decision.at),
+    keys.state,
+  );
   return result === 1;
 }

@@ -21,7 +21,10 @@ afterEach(async () => {
 });
 
 async function receiver(answer?: (index: number) => ReceiverAnswer, port?: number): Promise<AlertReceiver> {
-  const started = await startAlertReceiver({ ...(answer ? { answer: (_request, index) => answer(index) } : {}), ...(port ? { port } : {}) });
+  const started = await startAlertReceiver({
+    ...(answer ? { answer: (_request, index) => answer(index) } : {}),
+    ...(port ? { port } : {}),
+  });
   receivers.push(started);
   return started;
 }
@@ -32,7 +35,13 @@ function captureLogs(): AlertLogger & { lines: string[] } {
   return { lines, info: log, warn: log, error: log };
 }
 
-function dispatcherFor(clock: ManualClock, sinks: AlertSink[], outbox = new InMemoryAlertOutbox(), owner = 'replica-a', extra: { logger?: AlertLogger; retryWindowMs?: number } = {}) {
+function dispatcherFor(
+  clock: ManualClock,
+  sinks: AlertSink[],
+  outbox = new InMemoryAlertOutbox(),
+  owner = 'replica-a',
+  extra: { logger?: AlertLogger; retryWindowMs?: number } = {},
+) {
   const dispatcher = new AlertDispatcher({ sinks, outbox, clock, random: seededRandom(7), owner, ...extra });
   return { dispatcher, outbox };
 }
@@ -48,12 +57,18 @@ describe('AlertDispatcher', () => {
   it('retries after a 500 with backoff on the injected clock, then delivers', async () => {
     const clock = new ManualClock();
     const hook = await receiver((index) => (index === 0 ? { status: 500, body: 'boom' } : { status: 200 }));
-    const { dispatcher, outbox } = dispatcherFor(clock, [new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' })]);
+    const { dispatcher, outbox } = dispatcherFor(clock, [
+      new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' }),
+    ]);
     dispatcher.start();
     await dispatcher.enqueue(sampleAlert());
     await settle(clock, dispatcher);
     expect(hook.received).toHaveLength(1);
-    expect(outbox.list()[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('answered 500') });
+    expect(outbox.list()[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: expect.stringContaining('answered 500'),
+    });
 
     // The first backoff is between 0.5 and 1 s: nothing before 500 ms, delivered by 1 s.
     await clock.advance(400);
@@ -64,7 +79,10 @@ describe('AlertDispatcher', () => {
     expect(hook.received).toHaveLength(2);
     expect(outbox.list()[0]).toMatchObject({ status: 'delivered', attempts: 2 });
     // The same idempotency key on both attempts.
-    expect(hook.received.map((request) => request.headers['idempotency-key'])).toEqual(['inc_7f3a:opened:1', 'inc_7f3a:opened:1']);
+    expect(hook.received.map((request) => request.headers['idempotency-key'])).toEqual([
+      'inc_7f3a:opened:1',
+      'inc_7f3a:opened:1',
+    ]);
     await dispatcher.stop();
   });
 
@@ -75,7 +93,9 @@ describe('AlertDispatcher', () => {
     await probe.close();
     receivers.splice(receivers.indexOf(probe), 1);
 
-    const { dispatcher, outbox } = dispatcherFor(clock, [new SlackSink('slack', { type: 'slack', url: `http://127.0.0.1:${port}/services/T/B/X` })]);
+    const { dispatcher, outbox } = dispatcherFor(clock, [
+      new SlackSink('slack', { type: 'slack', url: `http://127.0.0.1:${port}/services/T/B/X` }),
+    ]);
     dispatcher.start();
     await dispatcher.enqueue(sampleAlert());
     await settle(clock, dispatcher);
@@ -100,8 +120,12 @@ describe('AlertDispatcher', () => {
 
   it('waits as long as a 429 retry-after asks', async () => {
     const clock = new ManualClock();
-    const pagerduty = await receiver((index) => (index === 0 ? { status: 429, headers: { 'retry-after': '30' } } : { status: 202 }));
-    const { dispatcher, outbox } = dispatcherFor(clock, [new PagerDutySink('pd', { type: 'pagerduty', routingKey: 'rk', url: pagerduty.url })]);
+    const pagerduty = await receiver((index) =>
+      index === 0 ? { status: 429, headers: { 'retry-after': '30' } } : { status: 202 },
+    );
+    const { dispatcher, outbox } = dispatcherFor(clock, [
+      new PagerDutySink('pd', { type: 'pagerduty', routingKey: 'rk', url: pagerduty.url }),
+    ]);
     dispatcher.start();
     await dispatcher.enqueue(sampleAlert());
     await settle(clock, dispatcher);
@@ -120,7 +144,13 @@ describe('AlertDispatcher', () => {
     const start = clock.now();
     const hook = await receiver(() => ({ status: 502 }));
     const logs = captureLogs();
-    const { dispatcher, outbox } = dispatcherFor(clock, [new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's', retryWindowMs: 20_000 })], undefined, 'a', { logger: logs });
+    const { dispatcher, outbox } = dispatcherFor(
+      clock,
+      [new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's', retryWindowMs: 20_000 })],
+      undefined,
+      'a',
+      { logger: logs },
+    );
     dispatcher.start();
     await dispatcher.enqueue(sampleAlert());
     for (let second = 0; second <= 25; second += 1) {
@@ -141,14 +171,19 @@ describe('AlertDispatcher', () => {
   it('gives up at once when the receiver refuses the alert with a 4xx', async () => {
     const clock = new ManualClock();
     const hook = await receiver(() => ({ status: 400, body: 'invalid event' }));
-    const { dispatcher, outbox } = dispatcherFor(clock, [new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' })]);
+    const { dispatcher, outbox } = dispatcherFor(clock, [
+      new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' }),
+    ]);
     dispatcher.start();
     await dispatcher.enqueue(sampleAlert());
     await settle(clock, dispatcher);
     await clock.advance(120_000);
     await settle(clock, dispatcher);
     expect(hook.received).toHaveLength(1);
-    expect(outbox.list()[0]).toMatchObject({ status: 'abandoned', lastError: expect.stringContaining('answered 400: invalid event') });
+    expect(outbox.list()[0]).toMatchObject({
+      status: 'abandoned',
+      lastError: expect.stringContaining('answered 400: invalid event'),
+    });
     await dispatcher.stop();
   });
 
@@ -164,7 +199,11 @@ describe('AlertDispatcher', () => {
     const b = dispatcherFor(clock, sinksOf(), shared, 'replica-b').dispatcher;
     a.start();
     b.start();
-    const alerts: Alert[] = [sampleAlert('opened'), sampleAlert('escalated', { severity: 'critical' }), sampleAlert('resolved', { status: 'resolved' })];
+    const alerts: Alert[] = [
+      sampleAlert('opened'),
+      sampleAlert('escalated', { severity: 'critical' }),
+      sampleAlert('resolved', { status: 'resolved' }),
+    ];
     // Both replicas saw every transition and enqueue it, at the same moment.
     await Promise.all(alerts.flatMap((alert) => [a.enqueue(alert), b.enqueue(alert)]));
     for (let second = 0; second < 3; second += 1) {
@@ -172,7 +211,10 @@ describe('AlertDispatcher', () => {
       await clock.advance(1_000);
     }
     await settle(clock, a, b);
-    const delivered = hook.received.map((request) => `${request.path} ${(request.body as { transition?: string }).transition ?? (request.body as { text: string }).text.split(':')[0]}`);
+    const delivered = hook.received.map(
+      (request) =>
+        `${request.path} ${(request.body as { transition?: string }).transition ?? (request.body as { text: string }).text.split(':')[0]}`,
+    );
     expect(delivered.sort()).toEqual([
       '/hook escalated',
       '/hook opened',
@@ -190,7 +232,12 @@ describe('AlertDispatcher', () => {
     const clock = new ManualClock();
     const shared = new InMemoryAlertOutbox();
     const hook = await receiver();
-    const b = dispatcherFor(clock, [new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' })], shared, 'replica-b').dispatcher;
+    const b = dispatcherFor(
+      clock,
+      [new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' })],
+      shared,
+      'replica-b',
+    ).dispatcher;
     await b.enqueue(sampleAlert());
     // Replica a claimed it and died before sending.
     expect(await shared.claimDue({ owner: 'replica-a', now: clock.now(), leaseMs: 60_000, limit: 10 })).toHaveLength(1);
@@ -215,7 +262,10 @@ describe('AlertDispatcher', () => {
       send: () => new Promise((resolve) => (release = () => resolve({ ok: true, status: 200 }))),
     };
     const hook = await receiver();
-    const { dispatcher, outbox } = dispatcherFor(clock, [hung, new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' })]);
+    const { dispatcher, outbox } = dispatcherFor(clock, [
+      hung,
+      new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' }),
+    ]);
     dispatcher.start();
     await dispatcher.enqueue(sampleAlert());
     await hook.waitFor(1);
@@ -244,7 +294,8 @@ describe('AlertDispatcher', () => {
     await settle(clock, dispatcher);
     expect(logs.lines.length).toBeGreaterThanOrEqual(3);
     const text = logs.lines.join('\n') + JSON.stringify(outbox.list().map((entry) => entry.lastError));
-    for (const secret of ['PATHTOKEN', 'WEBHOOKSECRET', 'SLACKSECRET', 'ROUTINGKEYSECRET']) expect(text).not.toContain(secret);
+    for (const secret of ['PATHTOKEN', 'WEBHOOKSECRET', 'SLACKSECRET', 'ROUTINGKEYSECRET'])
+      expect(text).not.toContain(secret);
     await dispatcher.stop();
   });
 });

@@ -105,7 +105,10 @@ export class AlertDispatcher {
           await this.claimAndSend();
         } while (this.pumpAgain);
       } catch (error) {
-        this.options.logger?.warn({ err: safeError(error) }, 'alert outbox unavailable; claiming again on the next round');
+        this.options.logger?.warn(
+          { err: safeError(error) },
+          'alert outbox unavailable; claiming again on the next round',
+        );
       } finally {
         this.pumping = null;
       }
@@ -132,14 +135,22 @@ export class AlertDispatcher {
 
   private async claimAndSend(): Promise<void> {
     const { outbox, clock, owner } = this.options;
-    const entries = await outbox.claimDue({ owner, now: clock.now(), leaseMs: this.options.leaseMs ?? 60_000, limit: this.options.batchSize ?? 50 });
+    const entries = await outbox.claimDue({
+      owner,
+      now: clock.now(),
+      leaseMs: this.options.leaseMs ?? 60_000,
+      limit: this.options.batchSize ?? 50,
+    });
     for (const entry of entries) {
       if (this.sending.has(entry.dedupKey)) continue;
       this.sending.add(entry.dedupKey);
       const delivery = this.deliver(entry)
         .catch((error: unknown) => {
           // The outbox failed to record the outcome: the lease runs out and the entry is claimed again.
-          this.options.logger?.warn({ key: entry.dedupKey, err: safeError(error) }, 'could not record an alert delivery outcome');
+          this.options.logger?.warn(
+            { key: entry.dedupKey, err: safeError(error) },
+            'could not record an alert delivery outcome',
+          );
         })
         .finally(() => {
           this.sending.delete(entry.dedupKey);
@@ -153,12 +164,23 @@ export class AlertDispatcher {
     const { outbox, clock, owner } = this.options;
     const sink = this.sinks.get(entry.sinkId);
     const attempts = entry.attempts + 1;
-    const windowEndsAt = entry.createdAt + (sink?.retryWindowMs ?? this.options.retryWindowMs ?? defaultAlertRetryWindowMs);
+    const windowEndsAt =
+      entry.createdAt + (sink?.retryWindowMs ?? this.options.retryWindowMs ?? defaultAlertRetryWindowMs);
     if (!sink) {
       // A sink another replica has and this one does not (configurations differ during a rollout): leave it to them.
       const availableAt = clock.now() + (this.options.leaseMs ?? 60_000);
-      if (availableAt < windowEndsAt) await outbox.retryLater(entry.dedupKey, owner, { availableAt, attempts: entry.attempts, lastError: entry.lastError ?? 'sink not configured here' });
-      else await outbox.abandon(entry.dedupKey, owner, { at: clock.now(), attempts: entry.attempts, lastError: `sink ${entry.sinkId} is not configured` });
+      if (availableAt < windowEndsAt)
+        await outbox.retryLater(entry.dedupKey, owner, {
+          availableAt,
+          attempts: entry.attempts,
+          lastError: entry.lastError ?? 'sink not configured here',
+        });
+      else
+        await outbox.abandon(entry.dedupKey, owner, {
+          at: clock.now(),
+          attempts: entry.attempts,
+          lastError: `sink ${entry.sinkId} is not configured`,
+        });
       return;
     }
     const idempotencyKey = idempotencyKeyOf(entry.alert);
@@ -172,7 +194,10 @@ export class AlertDispatcher {
     const fields = { sink: sink.id, type: sink.type, target: sink.target, key: idempotencyKey, attempt: attempts };
     if (result.ok) {
       if (await outbox.complete(entry.dedupKey, owner, now)) this.counts.delivered += 1;
-      this.options.logger?.info({ ...fields, status: result.status }, `alert ${entry.alert.transition} delivered to ${sink.type}`);
+      this.options.logger?.info(
+        { ...fields, status: result.status },
+        `alert ${entry.alert.transition} delivered to ${sink.type}`,
+      );
       return;
     }
     const retryAt = result.retryable
@@ -186,13 +211,21 @@ export class AlertDispatcher {
         })
       : null;
     if (retryAt === null) {
-      if (await outbox.abandon(entry.dedupKey, owner, { at: now, attempts, lastError: result.error })) this.counts.abandoned += 1;
+      if (await outbox.abandon(entry.dedupKey, owner, { at: now, attempts, lastError: result.error }))
+        this.counts.abandoned += 1;
       const why = result.retryable ? 'retry window over' : 'refused by the receiver';
-      this.options.logger?.error({ ...fields, error: result.error }, `alert ${entry.alert.transition} to ${sink.type} given up (${why})`);
+      this.options.logger?.error(
+        { ...fields, error: result.error },
+        `alert ${entry.alert.transition} to ${sink.type} given up (${why})`,
+      );
       return;
     }
-    if (await outbox.retryLater(entry.dedupKey, owner, { availableAt: retryAt, attempts, lastError: result.error })) this.counts.retried += 1;
-    this.options.logger?.warn({ ...fields, error: result.error, retryInMs: retryAt - now }, `alert ${entry.alert.transition} to ${sink.type} failed; retrying`);
+    if (await outbox.retryLater(entry.dedupKey, owner, { availableAt: retryAt, attempts, lastError: result.error }))
+      this.counts.retried += 1;
+    this.options.logger?.warn(
+      { ...fields, error: result.error, retryInMs: retryAt - now },
+      `alert ${entry.alert.transition} to ${sink.type} failed; retrying`,
+    );
   }
 }
 

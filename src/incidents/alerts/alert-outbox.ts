@@ -38,7 +38,15 @@ export interface AlertOutbox {
   /** Marks an entry delivered. Returns false (and changes nothing) unless `owner` holds its lease. */
   complete(dedupKey: string, owner: string, at: number): Promise<boolean>;
   /** Releases an entry for another attempt from `availableAt`. Returns false unless `owner` holds its lease. */
-  retryLater(dedupKey: string, owner: string, retry: { availableAt: number; attempts: number; lastError: string }): Promise<boolean>;
+  retryLater(
+    dedupKey: string,
+    owner: string,
+    retry: { availableAt: number; attempts: number; lastError: string },
+  ): Promise<boolean>;
   /** Gives an entry up for good (retry window over, or refused by the sink). Returns false unless `owner` holds its lease. */
-  abandon(dedupKey: string, owner: string, failure: { at: number; attempts: number; lastError: string }): Promise<boolean>;
+  abandon(
+    dedupKey: string,
+    owner: string,
+    failure: { at: number; attempts: number; lastError: string },
+  ): Promise<boolean>;
 }

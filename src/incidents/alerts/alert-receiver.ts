@@ -38,7 +38,11 @@ export interface AlertReceiver {
 }
 
 /** Whether `x-switchyard-signature` is the HMAC-SHA256 of the raw body under `secret`. */
-export function verifyWebhookSignature(rawBody: string, signature: string | string[] | undefined, secret: string): boolean {
+export function verifyWebhookSignature(
+  rawBody: string,
+  signature: string | string[] | undefined,
+  secret: string,
+): boolean {
   if (typeof signature !== 'string') return false;
   const expected = Buffer.from(signBody(rawBody, secret));
   const given = Buffer.from(signature);

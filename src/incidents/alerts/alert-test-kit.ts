@@ -27,7 +27,9 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
       failover: { requests: 118, afterFailedAttempt: 40, servedBy: { 'claude-bedrock': 80, 'gpt-4o': 38 } },
       clientFailures: 0,
     },
-    updates: [{ at: detectedAt, type: 'opened', message: 'claude-direct ejected: 5 consecutive failures', severity: 'major' }],
+    updates: [
+      { at: detectedAt, type: 'opened', message: 'claude-direct ejected: 5 consecutive failures', severity: 'major' },
+    ],
     statusPage: null,
     alerting: true,
     ...overrides,
@@ -36,5 +38,10 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
 
 export function sampleAlert(transition: AlertTransition = 'opened', overrides: Partial<Incident> = {}): Alert {
   const sequence = transition === 'escalated' ? 3 : 1;
-  return { transition, sequence, at: detectedAt + (transition === 'resolved' ? 300_000 : 0), incident: sampleIncident(overrides) };
+  return {
+    transition,
+    sequence,
+    at: detectedAt + (transition === 'resolved' ? 300_000 : 0),
+    incident: sampleIncident(overrides),
+  };
 }

@@ -42,13 +42,17 @@ export function evidenceText(evidence: IncidentEvidence): string {
     .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
     .map(([kind, count]) => `${kind} ×${count}`);
   const failed = `${evidence.failedAttempts} failed attempt${evidence.failedAttempts === 1 ? '' : 's'}${evidence.attempts ? ` of ${evidence.attempts}` : ''}`;
-  const routes = evidence.affectedRoutes.length ? ` on route${evidence.affectedRoutes.length === 1 ? '' : 's'} ${evidence.affectedRoutes.join(', ')}` : '';
+  const routes = evidence.affectedRoutes.length
+    ? ` on route${evidence.affectedRoutes.length === 1 ? '' : 's'} ${evidence.affectedRoutes.join(', ')}`
+    : '';
   return `${failed}${kinds.length ? ` (${kinds.join(', ')})` : ''}${routes}`;
 }
 
 /** "118 requests served elsewhere: claude-bedrock 80, gpt-4o 38; no client saw a failure". */
 export function failoverText(evidence: IncidentEvidence): string {
-  const destinations = Object.entries(evidence.failover.servedBy).map(([deployment, count]) => `${deployment} ${count}`);
+  const destinations = Object.entries(evidence.failover.servedBy).map(
+    ([deployment, count]) => `${deployment} ${count}`,
+  );
   const served = evidence.failover.requests
     ? `${evidence.failover.requests} request${evidence.failover.requests === 1 ? '' : 's'} served elsewhere: ${destinations.join(', ')}`
     : 'no request served elsewhere yet';
@@ -61,10 +65,15 @@ export function failoverText(evidence: IncidentEvidence): string {
 /** Our detection against the provider's status page, when the page has said something. */
 export function leadTimeText(incident: Incident): string {
   const detection =
-    incident.firstFailedAt !== null ? `Detected ${describeDuration(incident.detectedAt - incident.firstFailedAt)} after the first failed request` : 'Detected from health';
+    incident.firstFailedAt !== null
+      ? `Detected ${describeDuration(incident.detectedAt - incident.firstFailedAt)} after the first failed request`
+      : 'Detected from health';
   const page = incident.statusPage;
   if (!page) return `${detection}; the provider's status page has not acknowledged it yet.`;
-  const lead = page.leadTimeMs >= 0 ? `${describeDuration(page.leadTimeMs)} after us` : `${describeDuration(page.leadTimeMs)} before us`;
+  const lead =
+    page.leadTimeMs >= 0
+      ? `${describeDuration(page.leadTimeMs)} after us`
+      : `${describeDuration(page.leadTimeMs)} before us`;
   return `${detection}; ${page.page} status page acknowledged it ${lead} (lead time ${Math.round(page.leadTimeMs / 1000)} s).`;
 }
 

@@ -21,11 +21,15 @@ describe('InMemoryAlertOutbox', () => {
     const outbox = new InMemoryAlertOutbox();
     await outbox.enqueue('later', entry(5_000));
     await outbox.enqueue('now', entry());
-    expect((await outbox.claimDue({ owner: 'a', now: 1_000, leaseMs: 100, limit: 5 })).map((claimed) => claimed.dedupKey)).toEqual(['now']);
+    expect(
+      (await outbox.claimDue({ owner: 'a', now: 1_000, leaseMs: 100, limit: 5 })).map((claimed) => claimed.dedupKey),
+    ).toEqual(['now']);
     expect(await outbox.claimDue({ owner: 'b', now: 1_050, leaseMs: 100, limit: 5 })).toEqual([]);
     expect(await outbox.retryLater('now', 'b', { availableAt: 2_000, attempts: 1, lastError: 'x' })).toBe(false);
     // a's lease over: b takes it, and a can no longer record anything.
-    expect((await outbox.claimDue({ owner: 'b', now: 1_100, leaseMs: 100, limit: 5 })).map((claimed) => claimed.dedupKey)).toEqual(['now']);
+    expect(
+      (await outbox.claimDue({ owner: 'b', now: 1_100, leaseMs: 100, limit: 5 })).map((claimed) => claimed.dedupKey),
+    ).toEqual(['now']);
     expect(await outbox.complete('now', 'a', 1_120)).toBe(false);
     expect(await outbox.retryLater('now', 'b', { availableAt: 3_000, attempts: 1, lastError: 'down' })).toBe(true);
     expect(await outbox.claimDue({ owner: 'b', now: 2_999, leaseMs: 100, limit: 5 })).toEqual([]);

@@ -33,7 +33,9 @@ export class InMemoryAlertOutbox implements AlertOutbox {
   async claimDue(request: ClaimRequest): Promise<OutboxEntry[]> {
     const claimed: OutboxEntry[] = [];
     const due = [...this.entries.values()]
-      .filter((entry) => entry.status === 'pending' && entry.availableAt <= request.now && entry.leaseUntil <= request.now)
+      .filter(
+        (entry) => entry.status === 'pending' && entry.availableAt <= request.now && entry.leaseUntil <= request.now,
+      )
       .sort((a, b) => a.availableAt - b.availableAt || a.createdAt - b.createdAt);
     for (const entry of due.slice(0, request.limit)) {
       entry.leaseOwner = request.owner;
@@ -46,27 +48,50 @@ export class InMemoryAlertOutbox implements AlertOutbox {
   async complete(dedupKey: string, owner: string, at: number): Promise<boolean> {
     const entry = this.leased(dedupKey, owner);
     if (!entry) return false;
-    Object.assign(entry, { status: 'delivered', attempts: entry.attempts + 1, leaseOwner: null, leaseUntil: 0, finishedAt: at });
+    Object.assign(entry, {
+      status: 'delivered',
+      attempts: entry.attempts + 1,
+      leaseOwner: null,
+      leaseUntil: 0,
+      finishedAt: at,
+    });
     return true;
   }
 
-  async retryLater(dedupKey: string, owner: string, retry: { availableAt: number; attempts: number; lastError: string }): Promise<boolean> {
+  async retryLater(
+    dedupKey: string,
+    owner: string,
+    retry: { availableAt: number; attempts: number; lastError: string },
+  ): Promise<boolean> {
     const entry = this.leased(dedupKey, owner);
     if (!entry) return false;
     Object.assign(entry, { ...retry, leaseOwner: null, leaseUntil: 0 });
     return true;
   }
 
-  async abandon(dedupKey: string, owner: string, failure: { at: number; attempts: number; lastError: string }): Promise<boolean> {
+  async abandon(
+    dedupKey: string,
+    owner: string,
+    failure: { at: number; attempts: number; lastError: string },
+  ): Promise<boolean> {
     const entry = this.leased(dedupKey, owner);
     if (!entry) return false;
-    Object.assign(entry, { status: 'abandoned', attempts: failure.attempts, lastError: failure.lastError, leaseOwner: null, leaseUntil: 0, finishedAt: failure.at });
+    Object.assign(entry, {
+      status: 'abandoned',
+      attempts: failure.attempts,
+      lastError: failure.lastError,
+      leaseOwner: null,
+      leaseUntil: 0,
+      finishedAt: failure.at,
+    });
     return true;
   }
 
   /** Every entry with its status, for tests and the admin view. */
   list(): Array<OutboxEntry & { status: OutboxEntryStatus }> {
-    return [...this.entries.values()].map((entry) => structuredClone({ ...this.publicView(entry), status: entry.status }));
+    return [...this.entries.values()].map((entry) =>
+      structuredClone({ ...this.publicView(entry), status: entry.status }),
+    );
   }
 
   private leased(dedupKey: string, owner: string): StoredEntry | undefined {

@@ -14,8 +14,14 @@ afterEach(async () => {
 
 describe('PagerDutySink', () => {
   it('triggers, re-triggers on escalation and resolves with one dedup key', async () => {
-    receiver = await startAlertReceiver({ answer: () => ({ status: 202, headers: { 'content-type': 'application/json' }, body: '{"status":"success"}' }) });
-    const config = pagerDutySinkSchema.parse({ type: 'pagerduty', routingKey: 'R0UTINGKEY0123456789', url: `${receiver.url}/v2/enqueue` });
+    receiver = await startAlertReceiver({
+      answer: () => ({ status: 202, headers: { 'content-type': 'application/json' }, body: '{"status":"success"}' }),
+    });
+    const config = pagerDutySinkSchema.parse({
+      type: 'pagerduty',
+      routingKey: 'R0UTINGKEY0123456789',
+      url: `${receiver.url}/v2/enqueue`,
+    });
     const sink = new PagerDutySink('2-pagerduty', config);
     const alerts = [
       sampleAlert('opened'),
@@ -34,7 +40,8 @@ describe('PagerDutySink', () => {
     expect(events[0]).toMatchObject({
       routing_key: 'R0UTINGKEY0123456789',
       payload: {
-        summary: 'Incident opened: deployment claude-direct ejected — 42 failed attempts of 60 (overloaded ×30, timeout ×12) on routes haiku, sonnet',
+        summary:
+          'Incident opened: deployment claude-direct ejected — 42 failed attempts of 60 (overloaded ×30, timeout ×12) on routes haiku, sonnet',
         source: 'switchyard',
         timestamp: new Date(detectedAt).toISOString(),
         component: 'claude-direct',
@@ -47,10 +54,14 @@ describe('PagerDutySink', () => {
         },
       },
     });
-    expect(events[1]!.payload.summary).toMatch(/^Incident escalated: deployment claude-direct ejected \(now critical\)/);
+    expect(events[1]!.payload.summary).toMatch(
+      /^Incident escalated: deployment claude-direct ejected \(now critical\)/,
+    );
   });
 
   it('defaults to the PagerDuty Events API URL', () => {
-    expect(pagerDutySinkSchema.parse({ type: 'pagerduty', routingKey: 'abc' }).url).toBe('https://events.pagerduty.com/v2/enqueue');
+    expect(pagerDutySinkSchema.parse({ type: 'pagerduty', routingKey: 'abc' }).url).toBe(
+      'https://events.pagerduty.com/v2/enqueue',
+    );
   });
 });

@@ -8,7 +8,15 @@ import { defaultAlertTimeoutMs, type PagerDutySinkConfig } from '../incidents-co
 import { redactUrl } from '../scrub-secrets.js';
 import type { Alert } from './alert.js';
 import type { AlertDelivery, AlertSink } from './alert-sink.js';
-import { evidenceText, failoverText, headlineOf, isoTime, leadTimeText, mainFailureKind, sinceText } from './alert-text.js';
+import {
+  evidenceText,
+  failoverText,
+  headlineOf,
+  isoTime,
+  leadTimeText,
+  mainFailureKind,
+  sinceText,
+} from './alert-text.js';
 import { postJson, type DeliveryResult } from './post-json.js';
 
 const summaryLimit = 1024;
@@ -91,10 +99,15 @@ export class PagerDutySink implements AlertSink {
   }
 
   send(alert: Alert, delivery: AlertDelivery): Promise<DeliveryResult> {
-    return postJson(this.config.url, JSON.stringify(pagerDutyEventOf(alert, this.config.routingKey)), {}, {
-      timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs,
-      now: delivery.now,
-      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-    });
+    return postJson(
+      this.config.url,
+      JSON.stringify(pagerDutyEventOf(alert, this.config.routingKey)),
+      {},
+      {
+        timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs,
+        now: delivery.now,
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+      },
+    );
   }
 }

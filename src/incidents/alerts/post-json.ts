@@ -26,7 +26,12 @@ export interface PostJsonOptions {
 
 const maximumErrorBody = 200;
 
-export async function postJson(url: string, body: string, headers: Record<string, string>, options: PostJsonOptions): Promise<DeliveryResult> {
+export async function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  options: PostJsonOptions,
+): Promise<DeliveryResult> {
   const target = redactUrl(url);
   try {
     const response = await request(url, {

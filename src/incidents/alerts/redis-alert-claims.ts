@@ -15,7 +15,12 @@ export interface AlertClaims {
 }
 
 export function redisAlertClaims(redisUrl: string, options: { keyPrefix?: string; ttlMs?: number } = {}): AlertClaims {
-  const redis = new Redis(redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'switchyard-alert-claims' });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectionName: 'switchyard-alert-claims',
+  });
   redis.on('error', () => {});
   const prefix = options.keyPrefix ?? 'switchyard:alerts';
   // Replicas see the same transition within seconds of each other (health is shared); the claim only

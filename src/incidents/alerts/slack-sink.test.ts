@@ -15,7 +15,10 @@ describe('SlackSink', () => {
   it('posts a message with header, fields and context blocks and a text fallback', async () => {
     receiver = await startAlertReceiver();
     const sink = new SlackSink('1-slack', { type: 'slack', url: `${receiver.url}/services/T000/B000/XXXX` });
-    expect(await sink.send(sampleAlert('opened'), { idempotencyKey: 'inc_7f3a:opened:1', now: detectedAt })).toEqual({ ok: true, status: 200 });
+    expect(await sink.send(sampleAlert('opened'), { idempotencyKey: 'inc_7f3a:opened:1', now: detectedAt })).toEqual({
+      ok: true,
+      status: 200,
+    });
     const [request] = await receiver.waitFor(1);
     expect(request!.path).toBe('/services/T000/B000/XXXX');
     const message = request!.body as SlackMessage;
@@ -24,15 +27,23 @@ describe('SlackSink', () => {
         '118 requests served elsewhere: claude-bedrock 80, gpt-4o 38; no client request failed.',
     );
     expect(message.blocks.map((block) => block.type)).toEqual(['header', 'section', 'context']);
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '🚨 Incident opened: deployment claude-direct ejected', emoji: true } });
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '🚨 Incident opened: deployment claude-direct ejected', emoji: true },
+    });
     const fields = (message.blocks[1] as { fields: Array<{ type: string; text: string }> }).fields;
-    expect(fields.map((field) => field.text.split('\n')[0])).toEqual(['*Since*', '*Severity*', '*Evidence*', '*Where traffic went*']);
+    expect(fields.map((field) => field.text.split('\n')[0])).toEqual([
+      '*Since*',
+      '*Severity*',
+      '*Evidence*',
+      '*Where traffic went*',
+    ]);
     expect(fields[0]!.text).toContain(`<!date^${Math.floor((detectedAt - 4_000) / 1000)}^`);
     expect(fields[2]!.text).toContain('`overloaded 529: overloaded_error: Overloaded`');
     expect(fields[3]!.text).toContain('claude-bedrock 80, gpt-4o 38');
     const context = JSON.stringify(message.blocks[2]);
     expect(context).toContain('Detected 4 s after the first failed request');
-    expect(context).toContain("status page has not acknowledged it yet");
+    expect(context).toContain('status page has not acknowledged it yet');
   });
 
   it('shows the status page lead time and the recovery on a resolve', () => {
@@ -43,9 +54,13 @@ describe('SlackSink', () => {
         statusPage: { page: 'anthropic', incidentId: 'sp1', acknowledgedAt: detectedAt + 125_000, leadTimeMs: 125_000 },
       }),
     );
-    expect(message.blocks[0]).toMatchObject({ text: { text: '✅ Incident resolved: deployment claude-direct ejected' } });
+    expect(message.blocks[0]).toMatchObject({
+      text: { text: '✅ Incident resolved: deployment claude-direct ejected' },
+    });
     expect(JSON.stringify(message.blocks[1])).toContain('recovered <!date^');
-    expect(JSON.stringify(message.blocks[2])).toContain('anthropic status page acknowledged it 2 min 5 s after us (lead time 125 s)');
+    expect(JSON.stringify(message.blocks[2])).toContain(
+      'anthropic status page acknowledged it 2 min 5 s after us (lead time 125 s)',
+    );
   });
 
   it('keeps the webhook URL out of delivery errors', async () => {

@@ -14,7 +14,11 @@ import { postJson, type DeliveryResult } from './post-json.js';
 const headerLimit = 150;
 const fieldLimit = 2000;
 
-const severityMarks: Record<string, string> = { minor: ':large_yellow_circle:', major: ':large_orange_circle:', critical: ':red_circle:' };
+const severityMarks: Record<string, string> = {
+  minor: ':large_yellow_circle:',
+  major: ':large_orange_circle:',
+  critical: ':red_circle:',
+};
 
 export interface SlackMessage {
   text: string;
@@ -43,7 +47,10 @@ export function slackMessageOf(alert: Alert): SlackMessage {
       ? `first failed request ${slackDate(incident.firstFailedAt)}\ndetected ${slackDate(incident.detectedAt)}`
       : `detected ${slackDate(incident.detectedAt)}`;
   const sinceAndEnd = incident.resolvedAt !== null ? `${since}\nrecovered ${slackDate(incident.resolvedAt)}` : since;
-  const samples = incident.evidence.sampleErrors.slice(0, 2).map((sample) => `\n\`${sample.replaceAll('`', "'")}\``).join('');
+  const samples = incident.evidence.sampleErrors
+    .slice(0, 2)
+    .map((sample) => `\n\`${sample.replaceAll('`', "'")}\``)
+    .join('');
   const fields = [
     field('Since', sinceAndEnd),
     field('Severity', `${incident.severity} · ${incident.scope} \`${incident.key}\``),
@@ -53,11 +60,23 @@ export function slackMessageOf(alert: Alert): SlackMessage {
   return {
     text: `${headline} (${incident.severity}). ${evidenceText(incident.evidence)}. ${failoverText(incident.evidence)}.`,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: truncate(`${alert.transition === 'resolved' ? '✅' : '🚨'} ${headline}`, headerLimit), emoji: true } },
+      {
+        type: 'header',
+        text: {
+          type: 'plain_text',
+          text: truncate(`${alert.transition === 'resolved' ? '✅' : '🚨'} ${headline}`, headerLimit),
+          emoji: true,
+        },
+      },
       { type: 'section', fields },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: truncate(`${mark} ${leadTimeText(incident)} Incident \`${incident.id}\`.`, fieldLimit) }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: truncate(`${mark} ${leadTimeText(incident)} Incident \`${incident.id}\`.`, fieldLimit),
+          },
+        ],
       },
     ],
   };
@@ -78,10 +97,15 @@ export class SlackSink implements AlertSink {
   }
 
   send(alert: Alert, delivery: AlertDelivery): Promise<DeliveryResult> {
-    return postJson(this.config.url, JSON.stringify(slackMessageOf(alert)), {}, {
-      timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs,
-      now: delivery.now,
-      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-    });
+    return postJson(
+      this.config.url,
+      JSON.stringify(slackMessageOf(alert)),
+      {},
+      {
+        timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs,
+        now: delivery.now,
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+      },
+    );
   }
 }

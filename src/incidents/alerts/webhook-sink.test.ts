@@ -30,8 +30,12 @@ describe('WebhookSink', () => {
     const expected = `sha256=${createHmac('sha256', secret).update(request!.rawBody).digest('hex')}`;
     expect(request!.headers['x-switchyard-signature']).toBe(expected);
     expect(verifyWebhookSignature(request!.rawBody, request!.headers['x-switchyard-signature'], secret)).toBe(true);
-    expect(verifyWebhookSignature(request!.rawBody, request!.headers['x-switchyard-signature'], 'another-secret')).toBe(false);
-    expect(verifyWebhookSignature(`${request!.rawBody} `, request!.headers['x-switchyard-signature'], secret)).toBe(false);
+    expect(verifyWebhookSignature(request!.rawBody, request!.headers['x-switchyard-signature'], 'another-secret')).toBe(
+      false,
+    );
+    expect(verifyWebhookSignature(`${request!.rawBody} `, request!.headers['x-switchyard-signature'], secret)).toBe(
+      false,
+    );
 
     expect(request!.body).toEqual({
       source: 'switchyard',
@@ -45,7 +49,10 @@ describe('WebhookSink', () => {
   });
 
   it('reports a non-2xx answer as retryable or not, without the URL path', async () => {
-    receiver = await startAlertReceiver({ answer: (_request, index) => (index === 0 ? { status: 503, body: 'busy' } : { status: 401, body: 'bad signature' }) });
+    receiver = await startAlertReceiver({
+      answer: (_request, index) =>
+        index === 0 ? { status: 503, body: 'busy' } : { status: 401, body: 'bad signature' },
+    });
     const sink = new WebhookSink('0-webhook', { type: 'webhook', url: `${receiver.url}/hook/t0ken-in-path`, secret });
     const first = await sink.send(sampleAlert(), { idempotencyKey: 'k', now: detectedAt });
     expect(first).toMatchObject({ ok: false, retryable: true, status: 503 });

@@ -25,7 +25,14 @@ export function signBody(rawBody: string, secret: string): string {
 }
 
 export function webhookBodyOf(alert: Alert, idempotencyKey: string): WebhookBody {
-  return { source: 'switchyard', transition: alert.transition, sequence: alert.sequence, at: alert.at, idempotencyKey, incident: alert.incident };
+  return {
+    source: 'switchyard',
+    transition: alert.transition,
+    sequence: alert.sequence,
+    at: alert.at,
+    idempotencyKey,
+    incident: alert.incident,
+  };
 }
 
 export class WebhookSink implements AlertSink {
@@ -52,7 +59,11 @@ export class WebhookSink implements AlertSink {
         'x-switchyard-timestamp': String(Math.floor(delivery.now / 1000)),
         'idempotency-key': delivery.idempotencyKey,
       },
-      { timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs, now: delivery.now, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) },
+      {
+        timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs,
+        now: delivery.now,
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+      },
     );
   }
 }

@@ -9,14 +9,24 @@ import { openStore } from '../store/open-store.js';
 import type { IncidentStore } from '../store/incident-store.js';
 import { buildAvailabilityReport } from './availability-report.js';
 import { incidentsWithTimeline } from './incident-timeline.js';
-import { deploymentProvider, minute, routeDeployments, seedKnownTraffic, windowEnd, windowStart } from './report-test-traffic.js';
+import {
+  deploymentProvider,
+  minute,
+  routeDeployments,
+  seedKnownTraffic,
+  windowEnd,
+  windowStart,
+} from './report-test-traffic.js';
 
 let folder: string;
 let store: IncidentStore;
 
 beforeEach(async () => {
   folder = mkdtempSync(join(tmpdir(), 'switchyard-report-'));
-  store = await openStore({ path: join(folder, 'switchyard.db') }, { clock: new ManualClock(windowEnd), replicaId: 'test' });
+  store = await openStore(
+    { path: join(folder, 'switchyard.db') },
+    { clock: new ManualClock(windowEnd), replicaId: 'test' },
+  );
   await seedKnownTraffic(store);
 });
 
@@ -26,7 +36,14 @@ afterEach(async () => {
 });
 
 const build = (extra: Partial<Parameters<typeof buildAvailabilityReport>[1]> = {}) =>
-  buildAvailabilityReport(store, { since: windowStart, until: windowEnd, now: windowEnd, deploymentProvider, routeDeployments, ...extra });
+  buildAvailabilityReport(store, {
+    since: windowStart,
+    until: windowEnd,
+    now: windowEnd,
+    deploymentProvider,
+    routeDeployments,
+    ...extra,
+  });
 
 describe('buildAvailabilityReport', () => {
   it('reports each deployment from its rollups, configured deployments without traffic included', async () => {
@@ -76,15 +93,42 @@ describe('buildAvailabilityReport', () => {
         timeEjectedMs: 0,
         incidents: 1,
       },
-      { id: 'gpt-4o', provider: 'openai', requests: 0, successes: 0, failures: 0, successRate: null, failuresByKind: {}, latency: null, timeEjectedMs: 0, incidents: 0 },
+      {
+        id: 'gpt-4o',
+        provider: 'openai',
+        requests: 0,
+        successes: 0,
+        failures: 0,
+        successRate: null,
+        failuresByKind: {},
+        latency: null,
+        timeEjectedMs: 0,
+        incidents: 0,
+      },
     ]);
   });
 
   it('reports routes as clients saw them, providers as attempts, and the difference failover made', async () => {
     const report = await build();
     expect(report.routes).toEqual([
-      { route: 'opus', requests: 200, successes: 199, failures: 1, successRate: 0.995, failovers: 3, extraLatencyMs: 1_000 },
-      { route: 'sonnet', requests: 500, successes: 500, failures: 0, successRate: 1, failovers: 82, extraLatencyMs: 350 },
+      {
+        route: 'opus',
+        requests: 200,
+        successes: 199,
+        failures: 1,
+        successRate: 0.995,
+        failovers: 3,
+        extraLatencyMs: 1_000,
+      },
+      {
+        route: 'sonnet',
+        requests: 500,
+        successes: 500,
+        failures: 0,
+        successRate: 1,
+        failovers: 82,
+        extraLatencyMs: 350,
+      },
     ]);
     expect(report.providers).toEqual([
       { provider: 'anthropic', deployments: ['claude-direct'], attempts: 1_000, successes: 918, successRate: 0.918 },
@@ -102,7 +146,17 @@ describe('buildAvailabilityReport', () => {
 
   it('lists the incidents of the window oldest first, with durations, lead time over the status page and sorted timelines', async () => {
     const report = await build();
-    expect(report.incidents.map((incident) => [incident.id, incident.scope, incident.key, incident.severity, incident.status, incident.durationMs, incident.leadTimeMs])).toEqual([
+    expect(
+      report.incidents.map((incident) => [
+        incident.id,
+        incident.scope,
+        incident.key,
+        incident.severity,
+        incident.status,
+        incident.durationMs,
+        incident.leadTimeMs,
+      ]),
+    ).toEqual([
       ['inc-direct', 'deployment', 'claude-direct', 'major', 'resolved', 120_000, null],
       ['inc-domain', 'domain', 'anthropic-model-layer', 'critical', 'resolved', 150_000, 117_000],
       ['inc-vertex', 'deployment', 'claude-vertex', 'minor', 'open', 1_800_000, null],
@@ -125,11 +179,26 @@ describe('buildAvailabilityReport', () => {
 
   it('narrows to a shorter window and works without the configuration maps', async () => {
     const report = await buildAvailabilityReport(store, { since: minute(11), until: minute(31), now: windowEnd });
-    expect(report.deployments.map((deployment) => [deployment.id, deployment.provider, deployment.requests, deployment.timeEjectedMs])).toEqual([
+    expect(
+      report.deployments.map((deployment) => [
+        deployment.id,
+        deployment.provider,
+        deployment.requests,
+        deployment.timeEjectedMs,
+      ]),
+    ).toEqual([
       ['claude-direct', null, 300, 30_000],
       ['claude-vertex', null, 100, 0],
     ]);
-    expect(report.providers).toEqual([{ provider: 'unknown', deployments: ['claude-direct', 'claude-vertex'], attempts: 400, successes: 399, successRate: 399 / 400 }]);
+    expect(report.providers).toEqual([
+      {
+        provider: 'unknown',
+        deployments: ['claude-direct', 'claude-vertex'],
+        attempts: 400,
+        successes: 399,
+        successRate: 399 / 400,
+      },
+    ]);
     expect(report.headline).toEqual([
       'unknown: 99.7% of attempts succeeded',
       'clients of route opus: 99.5%',
@@ -156,7 +225,11 @@ describe('incidentsWithTimeline', () => {
     const incidents = await incidentsWithTimeline(store, { since: windowStart, now: windowEnd });
     expect(incidents.map((incident) => incident.id)).toEqual(['inc-later', 'inc-vertex', 'inc-domain', 'inc-direct']);
     expect(incidents[0]).toMatchObject({ status: 'open', durationMs: 0, timeline: [] });
-    expect(incidents[2]!.timeline.map((entry) => entry.kind)).toEqual(['opened', 'status-page-acknowledged', 'resolved']);
+    expect(incidents[2]!.timeline.map((entry) => entry.kind)).toEqual([
+      'opened',
+      'status-page-acknowledged',
+      'resolved',
+    ]);
     expect(incidents[2]!.leadTimeMs).toBe(117_000);
     const limited = await incidentsWithTimeline(store, { since: windowStart, limit: 2, now: windowEnd });
     expect(limited.map((incident) => incident.id)).toEqual(['inc-later', 'inc-vertex']);

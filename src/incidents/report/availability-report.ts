@@ -142,16 +142,25 @@ function providerReports(deployments: readonly DeploymentReport[]): ProviderRepo
     group.successes += deployment.successes;
     groups.set(provider, group);
   }
-  return [...groups.values()].map((group) => ({ ...group, successRate: rate(group.successes, group.attempts) })).sort((a, b) => byName(a.provider, b.provider));
+  return [...groups.values()]
+    .map((group) => ({ ...group, successRate: rate(group.successes, group.attempts) }))
+    .sort((a, b) => byName(a.provider, b.provider));
 }
 
-function headlineOf(providers: readonly ProviderReport[], routes: readonly RouteReport[], routeDeployments: ReadonlyMap<string, readonly string[]>): string[] {
+function headlineOf(
+  providers: readonly ProviderReport[],
+  routes: readonly RouteReport[],
+  routeDeployments: ReadonlyMap<string, readonly string[]>,
+): string[] {
   const lines: string[] = [];
   const routeLine = (route: RouteReport) => `clients of route ${route.route}: ${formatPercent(route.successRate)}`;
   for (const provider of providers) {
     if (provider.attempts === 0) continue;
     const parts = [`${provider.provider}: ${formatPercent(provider.successRate)} of attempts succeeded`];
-    const served = routes.filter((route) => route.requests > 0 && (routeDeployments.get(route.route) ?? []).some((id) => provider.deployments.includes(id)));
+    const served = routes.filter(
+      (route) =>
+        route.requests > 0 && (routeDeployments.get(route.route) ?? []).some((id) => provider.deployments.includes(id)),
+    );
     for (const route of served) parts.push(routeLine(route));
     lines.push(parts.join('; '));
   }
@@ -161,12 +170,17 @@ function headlineOf(providers: readonly ProviderReport[], routes: readonly Route
   if (requests > 0) {
     const successes = routes.reduce((sum, route) => sum + route.successes, 0);
     const failovers = routes.reduce((sum, route) => sum + route.failovers, 0);
-    lines.push(`all routes: ${formatPercent(rate(successes, requests))} of ${formatCount(requests)} client requests succeeded; ${formatCount(failovers)} served after failover`);
+    lines.push(
+      `all routes: ${formatPercent(rate(successes, requests))} of ${formatCount(requests)} client requests succeeded; ${formatCount(failovers)} served after failover`,
+    );
   }
   return lines;
 }
 
-export async function buildAvailabilityReport(store: ReportStore, options: AvailabilityReportOptions): Promise<AvailabilityReport> {
+export async function buildAvailabilityReport(
+  store: ReportStore,
+  options: AvailabilityReportOptions,
+): Promise<AvailabilityReport> {
   const until = options.until ?? options.now;
   const since = Math.min(options.since, until);
   const range = { since, until };
@@ -175,13 +189,26 @@ export async function buildAvailabilityReport(store: ReportStore, options: Avail
     store.routeAvailability(range),
     store.listIncidents({ since, until, limit: options.incidentLimit ?? defaultIncidentLimit }),
   ]);
-  const incidents = records.map((record) => toIncidentReport(record, options.now)).sort((a, b) => a.detectedAt - b.detectedAt || byName(a.id, b.id));
-  const deployments = deploymentReports(deploymentAvailability, toMap(options.deploymentProvider), incidents, until - since);
+  const incidents = records
+    .map((record) => toIncidentReport(record, options.now))
+    .sort((a, b) => a.detectedAt - b.detectedAt || byName(a.id, b.id));
+  const deployments = deploymentReports(
+    deploymentAvailability,
+    toMap(options.deploymentProvider),
+    incidents,
+    until - since,
+  );
   const routes = routeReports(routeAvailability);
   const providers = providerReports(deployments);
   return {
     generatedAt: options.now,
-    window: { since, until, sinceIso: new Date(since).toISOString(), untilIso: new Date(until).toISOString(), durationMs: until - since },
+    window: {
+      since,
+      until,
+      sinceIso: new Date(since).toISOString(),
+      untilIso: new Date(until).toISOString(),
+      durationMs: until - since,
+    },
     headline: headlineOf(providers, routes, toMap(options.routeDeployments)),
     deployments,
     routes,

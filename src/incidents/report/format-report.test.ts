@@ -8,7 +8,13 @@ import { ManualClock } from '../../../test/support/manual-clock.js';
 import { openStore } from '../store/open-store.js';
 import { buildAvailabilityReport, type AvailabilityReport } from './availability-report.js';
 import { formatReport } from './format-report.js';
-import { deploymentProvider, routeDeployments, seedKnownTraffic, windowEnd, windowStart } from './report-test-traffic.js';
+import {
+  deploymentProvider,
+  routeDeployments,
+  seedKnownTraffic,
+  windowEnd,
+  windowStart,
+} from './report-test-traffic.js';
 import { markdownTable, textTable } from './text-table.js';
 
 let folder: string;
@@ -18,7 +24,13 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'switchyard-report-format-'));
   const store = await openStore({ path: join(folder, 'switchyard.db') }, { clock: new ManualClock(windowEnd) });
   await seedKnownTraffic(store);
-  report = await buildAvailabilityReport(store, { since: windowStart, until: windowEnd, now: windowEnd, deploymentProvider, routeDeployments });
+  report = await buildAvailabilityReport(store, {
+    since: windowStart,
+    until: windowEnd,
+    now: windowEnd,
+    deploymentProvider,
+    routeDeployments,
+  });
   await store.close();
 });
 
@@ -172,11 +184,26 @@ describe('formatReport', () => {
   it('json: the report itself, readable back', () => {
     const text = formatReport(report, 'json');
     expect(JSON.parse(text)).toEqual(report);
-    expect(Object.keys(JSON.parse(text))).toEqual(['generatedAt', 'window', 'headline', 'deployments', 'routes', 'providers', 'incidents']);
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      'generatedAt',
+      'window',
+      'headline',
+      'deployments',
+      'routes',
+      'providers',
+      'incidents',
+    ]);
   });
 
   it('says (none) for empty sections', () => {
-    const empty: AvailabilityReport = { ...report, headline: [], deployments: [], routes: [], providers: [], incidents: [] };
+    const empty: AvailabilityReport = {
+      ...report,
+      headline: [],
+      deployments: [],
+      routes: [],
+      providers: [],
+      incidents: [],
+    };
     const table = formatReport(empty, 'table');
     expect(block(table, 'Routes (as clients saw them)')).toEqual(['(none)']);
     expect(formatReport(empty, 'markdown')).toContain('## Incidents\n\n_None._\n');
@@ -190,10 +217,19 @@ describe('text tables', () => {
   ];
 
   it('pads to the widest cell and right-aligns numbers', () => {
-    expect(textTable(columns, [{ name: 'a', count: 1_000 }, { name: 'longer', count: 7 }])).toEqual(['NAME    COUNT', 'a        1000', 'longer      7']);
+    expect(
+      textTable(columns, [
+        { name: 'a', count: 1_000 },
+        { name: 'longer', count: 7 },
+      ]),
+    ).toEqual(['NAME    COUNT', 'a        1000', 'longer      7']);
   });
 
   it('escapes pipes and line breaks in Markdown cells', () => {
-    expect(markdownTable(columns, [{ name: 'a|b\nc', count: 1 }])).toEqual(['| NAME | COUNT |', '| --- | ---: |', '| a\\|b c | 1 |']);
+    expect(markdownTable(columns, [{ name: 'a|b\nc', count: 1 }])).toEqual([
+      '| NAME | COUNT |',
+      '| --- | ---: |',
+      '| a\\|b c | 1 |',
+    ]);
   });
 });

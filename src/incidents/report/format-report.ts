@@ -4,7 +4,15 @@
 import type { AvailabilityReport, DeploymentReport, ProviderReport, RouteReport } from './availability-report.js';
 import type { IncidentReport } from './incident-timeline.js';
 import type { ReportFormat } from './parse-since.js';
-import { formatCount, formatDuration, formatFailures, formatLead, formatMs, formatPercent, formatTime } from './report-numbers.js';
+import {
+  formatCount,
+  formatDuration,
+  formatFailures,
+  formatLead,
+  formatMs,
+  formatPercent,
+  formatTime,
+} from './report-numbers.js';
 import { markdownTable, textTable, type Column } from './text-table.js';
 
 const deploymentColumns: Column<DeploymentReport>[] = [
@@ -42,8 +50,16 @@ const incidentColumns: Column<IncidentReport>[] = [
   { header: 'SCOPE', cell: (row) => row.scope },
   { header: 'KEY', cell: (row) => row.key },
   { header: 'SEVERITY', cell: (row) => row.severity },
-  { header: 'DURATION', align: 'right', cell: (row) => `${formatDuration(row.durationMs)}${row.status === 'open' ? ' (open)' : ''}` },
-  { header: 'LEAD OVER STATUS PAGE', align: 'right', cell: (row) => (row.statusPage ? `${formatLead(row.leadTimeMs)} (${row.statusPage.page})` : '-') },
+  {
+    header: 'DURATION',
+    align: 'right',
+    cell: (row) => `${formatDuration(row.durationMs)}${row.status === 'open' ? ' (open)' : ''}`,
+  },
+  {
+    header: 'LEAD OVER STATUS PAGE',
+    align: 'right',
+    cell: (row) => (row.statusPage ? `${formatLead(row.leadTimeMs)} (${row.statusPage.page})` : '-'),
+  },
   { header: 'ID', cell: (row) => row.id },
 ];
 
@@ -55,10 +71,26 @@ interface Section {
 
 function sections(report: AvailabilityReport): Section[] {
   return [
-    { title: 'Deployments', empty: report.deployments.length === 0, lines: (table) => table(deploymentColumns, report.deployments) },
-    { title: 'Routes (as clients saw them)', empty: report.routes.length === 0, lines: (table) => table(routeColumns, report.routes) },
-    { title: 'Providers', empty: report.providers.length === 0, lines: (table) => table(providerColumns, report.providers) },
-    { title: 'Incidents', empty: report.incidents.length === 0, lines: (table) => table(incidentColumns, report.incidents) },
+    {
+      title: 'Deployments',
+      empty: report.deployments.length === 0,
+      lines: (table) => table(deploymentColumns, report.deployments),
+    },
+    {
+      title: 'Routes (as clients saw them)',
+      empty: report.routes.length === 0,
+      lines: (table) => table(routeColumns, report.routes),
+    },
+    {
+      title: 'Providers',
+      empty: report.providers.length === 0,
+      lines: (table) => table(providerColumns, report.providers),
+    },
+    {
+      title: 'Incidents',
+      empty: report.incidents.length === 0,
+      lines: (table) => table(incidentColumns, report.incidents),
+    },
   ];
 }
 
@@ -96,7 +128,8 @@ function formatMarkdown(report: AvailabilityReport): string {
   for (const incident of report.incidents) {
     lines.push(`### ${incident.scope} ${incident.key} (${incident.id})`, '');
     if (incident.timeline.length === 0) lines.push('_No timeline entries._');
-    for (const entry of incident.timeline) lines.push(`- \`${formatTime(entry.at)}\` **${entry.kind}**: ${entry.message}`);
+    for (const entry of incident.timeline)
+      lines.push(`- \`${formatTime(entry.at)}\` **${entry.kind}**: ${entry.message}`);
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;

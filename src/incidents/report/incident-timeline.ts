@@ -85,7 +85,10 @@ export interface IncidentListOptions {
 }
 
 /** For GET /admin/incidents: incidents with their timeline, newest first. */
-export async function incidentsWithTimeline(store: Pick<IncidentStore, 'listIncidents'>, options: IncidentListOptions): Promise<IncidentReport[]> {
+export async function incidentsWithTimeline(
+  store: Pick<IncidentStore, 'listIncidents'>,
+  options: IncidentListOptions,
+): Promise<IncidentReport[]> {
   const query: IncidentQuery = { since: options.since, limit: options.limit ?? 100 };
   if (options.until !== undefined) query.until = options.until;
   if (options.scope !== undefined) query.scope = options.scope;

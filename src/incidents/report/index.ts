@@ -9,7 +9,13 @@ export {
   type RouteReport,
 } from './availability-report.js';
 export { formatReport } from './format-report.js';
-export { incidentsWithTimeline, toIncidentReport, type IncidentListOptions, type IncidentReport, type TimelineEntry } from './incident-timeline.js';
+export {
+  incidentsWithTimeline,
+  toIncidentReport,
+  type IncidentListOptions,
+  type IncidentReport,
+  type TimelineEntry,
+} from './incident-timeline.js';
 export {
   defaultReportSince,
   parseReportDuration,

@@ -39,7 +39,15 @@ describe('parseReportFormat', () => {
 
 describe('report numbers', () => {
   it('rounds success rates down, so only a perfect rate reads 100.0%', () => {
-    expect([0.918, 0.995, 1, 0.99999, 699 / 700, 0, null].map(formatPercent)).toEqual(['91.8%', '99.5%', '100.0%', '99.9%', '99.8%', '0.0%', 'n/a']);
+    expect([0.918, 0.995, 1, 0.99999, 699 / 700, 0, null].map(formatPercent)).toEqual([
+      '91.8%',
+      '99.5%',
+      '100.0%',
+      '99.9%',
+      '99.8%',
+      '0.0%',
+      'n/a',
+    ]);
   });
 
   it('signs the lead over the status page', () => {

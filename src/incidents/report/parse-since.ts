@@ -39,7 +39,9 @@ export function parseSince(text: string, now: number): number {
       return at;
     }
   }
-  throw new ReportArgumentError(`--since takes a duration (24h, 90m, 7d) or an ISO date (2026-01-31 or 2026-01-31T08:00:00Z), not "${trimmed}"`);
+  throw new ReportArgumentError(
+    `--since takes a duration (24h, 90m, 7d) or an ISO date (2026-01-31 or 2026-01-31T08:00:00Z), not "${trimmed}"`,
+  );
 }
 
 export function parseReportFormat(text: string): ReportFormat {

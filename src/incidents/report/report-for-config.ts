@@ -11,7 +11,9 @@ export function reportForConfig(
 ): Promise<AvailabilityReport> {
   return buildAvailabilityReport(store, {
     ...range,
-    deploymentProvider: Object.fromEntries(config.deployments.map((deployment) => [deployment.id, deployment.provider])),
+    deploymentProvider: Object.fromEntries(
+      config.deployments.map((deployment) => [deployment.id, deployment.provider]),
+    ),
     routeDeployments: Object.fromEntries(config.routes.map((route) => [route.name, route.deployments])),
   });
 }

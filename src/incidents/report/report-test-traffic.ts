@@ -34,8 +34,17 @@ export const windowStart = Date.UTC(2026, 0, 1, 12, 0, 0);
 export const windowEnd = windowStart + 60 * 60_000;
 export const minute = (n: number) => windowStart + n * 60_000;
 
-export const deploymentProvider = { 'claude-direct': 'anthropic', 'claude-bedrock': 'bedrock', 'claude-vertex': 'vertex', 'gpt-4o': 'openai' };
-export const routeDeployments = { sonnet: ['claude-direct', 'claude-bedrock'], opus: ['claude-vertex', 'claude-direct'], gpt: ['gpt-4o'] };
+export const deploymentProvider = {
+  'claude-direct': 'anthropic',
+  'claude-bedrock': 'bedrock',
+  'claude-vertex': 'vertex',
+  'gpt-4o': 'openai',
+};
+export const routeDeployments = {
+  sonnet: ['claude-direct', 'claude-bedrock'],
+  opus: ['claude-vertex', 'claude-direct'],
+  gpt: ['gpt-4o'],
+};
 
 function latency(...samples: Array<[ms: number, count: number]>): LatencyHistogram {
   const histogram: LatencyHistogram = {};
@@ -43,18 +52,59 @@ function latency(...samples: Array<[ms: number, count: number]>): LatencyHistogr
   return histogram;
 }
 
-function attempts(at: number, deployment: string, total: number, successes: number, failuresByKind: Record<string, number>, samples: LatencyHistogram, ejectedMs = 0): RollupRow {
-  return { kind: 'deployment', minute: at, deployment, attempts: total, successes, failuresByKind, latency: samples, ejectedMs };
+function attempts(
+  at: number,
+  deployment: string,
+  total: number,
+  successes: number,
+  failuresByKind: Record<string, number>,
+  samples: LatencyHistogram,
+  ejectedMs = 0,
+): RollupRow {
+  return {
+    kind: 'deployment',
+    minute: at,
+    deployment,
+    attempts: total,
+    successes,
+    failuresByKind,
+    latency: samples,
+    ejectedMs,
+  };
 }
 
-function requests(at: number, route: string, total: number, successes: number, failovers = 0, extraLatencyMsSum = 0): RollupRow {
-  return { kind: 'route', minute: at, route, requests: total, successes, failures: total - successes, failovers, extraLatencyMsSum };
+function requests(
+  at: number,
+  route: string,
+  total: number,
+  successes: number,
+  failovers = 0,
+  extraLatencyMsSum = 0,
+): RollupRow {
+  return {
+    kind: 'route',
+    minute: at,
+    route,
+    requests: total,
+    successes,
+    failures: total - successes,
+    failovers,
+    extraLatencyMsSum,
+  };
 }
 
 export async function seedKnownTraffic(store: IncidentStore): Promise<void> {
   await store.writeRollups([
     attempts(minute(0), 'claude-direct', 400, 400, {}, latency([100, 400])),
-    attempts(minute(10), 'claude-direct', 300, 218, { overloaded: 60, server: 22 }, latency([100, 100], [400, 100], [2_000, 18]), 60_000),
+    attempts(
+      minute(10),
+      'claude-direct',
+      300,
+      218,
+      { overloaded: 60, server: 22 },
+      latency([100, 100], [400, 100], [2_000, 18]),
+      60_000,
+    ),
     attempts(minute(11), 'claude-direct', 300, 300, {}, latency([100, 300]), 30_000),
     attempts(minute(10), 'claude-bedrock', 600, 600, {}, latency([200, 600])),
     attempts(minute(30), 'claude-vertex', 100, 99, { server: 1 }, latency([1_000, 99])),
@@ -79,7 +129,11 @@ export async function seedKnownTraffic(store: IncidentStore): Promise<void> {
     updates: [
       { at: minute(12) + 33_000, kind: 'resolved', message: 'anthropic-model-layer healthy for 30 s' },
       { at: detected, kind: 'opened', message: 'anthropic-model-layer degraded: 2 of 3 deployments failing' },
-      { at: minute(12), kind: 'status-page-acknowledged', message: 'anthropic status page acknowledged (sp1) 1 min 57 s after our detection' },
+      {
+        at: minute(12),
+        kind: 'status-page-acknowledged',
+        message: 'anthropic status page acknowledged (sp1) 1 min 57 s after our detection',
+      },
     ],
   });
   await store.insertIncident({
@@ -93,7 +147,27 @@ export async function seedKnownTraffic(store: IncidentStore): Promise<void> {
     resolvedAt: minute(12) + 1_000,
     updates: [{ at: minute(10) + 1_000, kind: 'opened', message: 'claude-direct ejected (5 consecutive failures)' }],
   });
-  await store.insertIncident({ id: 'inc-vertex', scope: 'deployment', scopeKey: 'claude-vertex', severity: 'minor', detectedAt: minute(30), updates: [] });
-  await store.insertIncident({ id: 'inc-old', scope: 'deployment', scopeKey: 'claude-direct', severity: 'major', detectedAt: minute(-120), resolvedAt: minute(-60) });
-  await store.insertIncident({ id: 'inc-later', scope: 'deployment', scopeKey: 'claude-bedrock', severity: 'major', detectedAt: minute(61) });
+  await store.insertIncident({
+    id: 'inc-vertex',
+    scope: 'deployment',
+    scopeKey: 'claude-vertex',
+    severity: 'minor',
+    detectedAt: minute(30),
+    updates: [],
+  });
+  await store.insertIncident({
+    id: 'inc-old',
+    scope: 'deployment',
+    scopeKey: 'claude-direct',
+    severity: 'major',
+    detectedAt: minute(-120),
+    resolvedAt: minute(-60),
+  });
+  await store.insertIncident({
+    id: 'inc-later',
+    scope: 'deployment',
+    scopeKey: 'claude-bedrock',
+    severity: 'major',
+    detectedAt: minute(61),
+  });
 }

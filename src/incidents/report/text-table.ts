@@ -10,11 +10,16 @@ export interface Column<Row> {
 
 /** Columns padded to their widest cell, two spaces apart; no trailing spaces. */
 export function textTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string[] {
-  const cells = [columns.map((column) => column.header), ...rows.map((row) => columns.map((column) => column.cell(row)))];
+  const cells = [
+    columns.map((column) => column.header),
+    ...rows.map((row) => columns.map((column) => column.cell(row))),
+  ];
   const widths = columns.map((_, index) => Math.max(...cells.map((line) => line[index]!.length)));
   return cells.map((line) =>
     line
-      .map((cell, index) => (columns[index]!.align === 'right' ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!)))
+      .map((cell, index) =>
+        columns[index]!.align === 'right' ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!),
+      )
       .join('  ')
       .trimEnd(),
   );

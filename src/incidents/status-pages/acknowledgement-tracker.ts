@@ -29,7 +29,9 @@ export type AcknowledgementResult = boolean | void | readonly string[];
  * ours matches so far, or the targets taken: the rest is offered again on the next poll while the page
  * still shows it (with the same acknowledgedAt).
  */
-export type AcknowledgementCallback = (event: StatusPageAcknowledgementEvent) => AcknowledgementResult | Promise<AcknowledgementResult>;
+export type AcknowledgementCallback = (
+  event: StatusPageAcknowledgementEvent,
+) => AcknowledgementResult | Promise<AcknowledgementResult>;
 
 export interface PendingAcknowledgement {
   event: StatusPageAcknowledgementEvent;
@@ -65,10 +67,16 @@ export class AcknowledgementTracker {
       const componentIds = [...new Set(incident.componentIds.filter((id) => Object.hasOwn(mapped, id)))];
       if (componentIds.length === 0) continue;
       for (const id of componentIds) covered.add(id);
-      const memory = this.incidents.get(incident.id) ?? { announced: new Set<string>(), firstSeenAt: now, lastSeenAt: now };
+      const memory = this.incidents.get(incident.id) ?? {
+        announced: new Set<string>(),
+        firstSeenAt: now,
+        lastSeenAt: now,
+      };
       memory.lastSeenAt = now;
       this.incidents.set(incident.id, memory);
-      const fresh = [...new Set(componentIds.flatMap((id) => mapped[id] ?? []))].filter((target) => !memory.announced.has(target));
+      const fresh = [...new Set(componentIds.flatMap((id) => mapped[id] ?? []))].filter(
+        (target) => !memory.announced.has(target),
+      );
       if (fresh.length === 0) continue;
       due.push({
         key: { kind: 'incident', id: incident.id },
@@ -102,15 +110,19 @@ export class AcknowledgementTracker {
       });
     }
     for (const id of this.components.keys()) if (!present.has(id)) this.components.delete(id);
-    for (const [id, memory] of this.incidents) if (memory.lastSeenAt < now - incidentMemoryMs) this.incidents.delete(id);
+    for (const [id, memory] of this.incidents)
+      if (memory.lastSeenAt < now - incidentMemoryMs) this.incidents.delete(id);
     return due;
   }
 
   /** Records what the receiver took of it. */
   announced(pending: PendingAcknowledgement, result: AcknowledgementResult): void {
     if (result === false) return;
-    const taken = Array.isArray(result) ? pending.event.deployments.filter((target) => result.includes(target)) : pending.event.deployments;
-    const memory = pending.key.kind === 'incident' ? this.incidents.get(pending.key.id) : this.components.get(pending.key.id);
+    const taken = Array.isArray(result)
+      ? pending.event.deployments.filter((target) => result.includes(target))
+      : pending.event.deployments;
+    const memory =
+      pending.key.kind === 'incident' ? this.incidents.get(pending.key.id) : this.components.get(pending.key.id);
     for (const target of taken) memory?.announced.add(target);
   }
 }

@@ -36,7 +36,11 @@ export const fetchStatusPageText: StatusPageFetch = async (url, signal) => {
       chunks.push(chunk);
     }
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: Buffer.concat(chunks).toString('utf8') };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text: Buffer.concat(chunks).toString('utf8'),
+  };
 };
 
 // Messages name the failure (ECONNREFUSED, timeout), never the URL's credentials if it had any.

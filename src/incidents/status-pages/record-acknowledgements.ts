@@ -25,9 +25,16 @@ export function acknowledgementIdOf(event: StatusPageAcknowledgementEvent): stri
   return event.incidentId ?? `component:${event.components.join(',')}`;
 }
 
-export function recordAcknowledgementsWith(receiver: AcknowledgementReceiver, placements: readonly DeploymentPlacement[]): AcknowledgementCallback {
+export function recordAcknowledgementsWith(
+  receiver: AcknowledgementReceiver,
+  placements: readonly DeploymentPlacement[],
+): AcknowledgementCallback {
   return (event) => {
-    const acknowledgement: StatusPageAcknowledgement = { page: event.page, incidentId: acknowledgementIdOf(event), acknowledgedAt: event.acknowledgedAt };
+    const acknowledgement: StatusPageAcknowledgement = {
+      page: event.page,
+      incidentId: acknowledgementIdOf(event),
+      acknowledgedAt: event.acknowledgedAt,
+    };
     // Only the targets an incident of ours took; the others are offered again next poll.
     return event.deployments.filter((target) => {
       const record = receiver.recordStatusPageAcknowledgement(scopeOfTarget(target, placements), acknowledgement);

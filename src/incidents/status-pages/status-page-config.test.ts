@@ -5,7 +5,11 @@ import { statusPagesSchema, summaryUrlOf } from './status-page-config.js';
 describe('statusPagesSchema', () => {
   it('reads the documented shape with defaults, a single target reading as a list', () => {
     const pages = statusPagesSchema.parse([
-      { name: 'anthropic', url: 'https://status.claude.com', components: { rwppv331jlwc: ['claude-direct', 'claude-bedrock'], k8w3r06qmzrp: 'anthropic-model-layer' } },
+      {
+        name: 'anthropic',
+        url: 'https://status.claude.com',
+        components: { rwppv331jlwc: ['claude-direct', 'claude-bedrock'], k8w3r06qmzrp: 'anthropic-model-layer' },
+      },
     ]);
     expect(pages).toEqual([
       {
@@ -39,7 +43,11 @@ describe('statusPagesSchema', () => {
 describe('summaryUrlOf', () => {
   it('appends /api/v2/summary.json to the base, once', () => {
     expect(summaryUrlOf({ url: 'https://status.claude.com' })).toBe('https://status.claude.com/api/v2/summary.json');
-    expect(summaryUrlOf({ url: 'http://127.0.0.1:9/status/anthropic/' })).toBe('http://127.0.0.1:9/status/anthropic/api/v2/summary.json');
-    expect(summaryUrlOf({ url: 'https://status.claude.com/api/v2/summary.json' })).toBe('https://status.claude.com/api/v2/summary.json');
+    expect(summaryUrlOf({ url: 'http://127.0.0.1:9/status/anthropic/' })).toBe(
+      'http://127.0.0.1:9/status/anthropic/api/v2/summary.json',
+    );
+    expect(summaryUrlOf({ url: 'https://status.claude.com/api/v2/summary.json' })).toBe(
+      'https://status.claude.com/api/v2/summary.json',
+    );
   });
 });

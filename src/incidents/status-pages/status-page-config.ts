@@ -24,12 +24,21 @@ const httpUrl = z.string().refine((value) => {
 }, 'must be an http(s) URL');
 
 /** One name or a list: `{ abc123: claude-direct }` reads as `{ abc123: [claude-direct] }`. */
-const targetsSchema = z.union([z.string().min(1).transform((target) => [target]), z.array(z.string().min(1)).min(1, 'map the component to at least one deployment or domain')]);
+const targetsSchema = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((target) => [target]),
+  z.array(z.string().min(1)).min(1, 'map the component to at least one deployment or domain'),
+]);
 
 export const statusPageConfigSchema = z
   .object({
     /** Names the page in acknowledgements, incident timelines and logs. */
-    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"'),
     url: httpUrl,
     /** Statuspage component id → deployment ids or failure domain names. Ids, because names change. */
     components: z.record(z.string().min(1), targetsSchema),
@@ -45,7 +54,12 @@ export const statusPagesSchema = z
   .superRefine((pages, context) => {
     const seen = new Set<string>();
     pages.forEach((page, index) => {
-      if (seen.has(page.name)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `status page "${page.name}" is configured twice` });
+      if (seen.has(page.name))
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `status page "${page.name}" is configured twice`,
+        });
       seen.add(page.name);
     });
   });

@@ -55,9 +55,21 @@ function json(document: unknown): Answer {
 
 function summary(components: Record<string, string>, incidents: unknown[] = [], indicator = 'none') {
   return {
-    page: { id: 'kctbh9vrtdwd', name: 'Anthropic', url: 'https://status.claude.com', time_zone: 'Etc/UTC', updated_at: new Date(t0).toISOString() },
+    page: {
+      id: 'kctbh9vrtdwd',
+      name: 'Anthropic',
+      url: 'https://status.claude.com',
+      time_zone: 'Etc/UTC',
+      updated_at: new Date(t0).toISOString(),
+    },
     status: { indicator, description: indicator === 'none' ? 'All Systems Operational' : 'Partial System Outage' },
-    components: Object.entries(components).map(([id, status], index) => ({ id, name: `Component ${id}`, status, position: index + 1, group_id: null })),
+    components: Object.entries(components).map(([id, status], index) => ({
+      id,
+      name: `Component ${id}`,
+      status,
+      position: index + 1,
+      group_id: null,
+    })),
     incidents,
     scheduled_maintenances: [],
   };
@@ -71,7 +83,11 @@ function providerIncident(id: string, componentIds: string[], createdAt: number,
     impact: 'major',
     created_at: new Date(createdAt).toISOString(),
     shortlink: `https://stspg.io/${id}`,
-    components: componentIds.map((componentId) => ({ id: componentId, name: `Component ${componentId}`, status: 'major_outage' })),
+    components: componentIds.map((componentId) => ({
+      id: componentId,
+      name: `Component ${componentId}`,
+      status: 'major_outage',
+    })),
     incident_updates: [],
   };
 }
@@ -80,8 +96,10 @@ function logRecorder() {
   const lines: Array<{ level: 'warn' | 'info'; message: string; object: Record<string, unknown> }> = [];
   return {
     lines,
-    warn: (object: object, message: string) => void lines.push({ level: 'warn', message, object: object as Record<string, unknown> }),
-    info: (object: object, message: string) => void lines.push({ level: 'info', message, object: object as Record<string, unknown> }),
+    warn: (object: object, message: string) =>
+      void lines.push({ level: 'warn', message, object: object as Record<string, unknown> }),
+    info: (object: object, message: string) =>
+      void lines.push({ level: 'info', message, object: object as Record<string, unknown> }),
   };
 }
 
@@ -96,7 +114,12 @@ function createPoller(url: string, clock: ManualClock, overrides: Record<string,
     timeoutMs: 5_000,
     ...overrides,
   });
-  const poller = new StatusPagePoller({ pages: [page], clock, logger, onAcknowledgement: (event) => void events.push(event) });
+  const poller = new StatusPagePoller({
+    pages: [page],
+    clock,
+    logger,
+    onAcknowledgement: (event) => void events.push(event),
+  });
   pollers.push(poller);
   return { poller, events, logger };
 }
@@ -137,10 +160,23 @@ describe('StatusPagePoller', () => {
     await poller.whenIdle();
     expect(events).toEqual([]);
 
-    server.answer = json(summary({ api: 'major_outage', layer: 'operational', other: 'operational' }, [providerIncident('p1', ['api'], t0 + 4_000)], 'major'));
+    server.answer = json(
+      summary(
+        { api: 'major_outage', layer: 'operational', other: 'operational' },
+        [providerIncident('p1', ['api'], t0 + 4_000)],
+        'major',
+      ),
+    );
     await advance(clock, poller, 60_000);
     expect(events).toEqual([
-      { page: 'anthropic', components: ['api'], incidentId: 'p1', incidentName: 'Elevated errors on Claude API', acknowledgedAt: t0 + 4_000, deployments: ['claude-direct', 'claude-bedrock'] },
+      {
+        page: 'anthropic',
+        components: ['api'],
+        incidentId: 'p1',
+        incidentName: 'Elevated errors on Claude API',
+        acknowledgedAt: t0 + 4_000,
+        deployments: ['claude-direct', 'claude-bedrock'],
+      },
     ]);
     expect(server.paths.length).toBeGreaterThanOrEqual(7);
 
@@ -152,7 +188,9 @@ describe('StatusPagePoller', () => {
       lastError: null,
       failingSince: null,
       lastPollAt: t0 + 60_000,
-      affectedComponents: [{ id: 'api', name: 'Component api', status: 'major_outage', targets: ['claude-direct', 'claude-bedrock'] }],
+      affectedComponents: [
+        { id: 'api', name: 'Component api', status: 'major_outage', targets: ['claude-direct', 'claude-bedrock'] },
+      ],
       unresolvedIncidents: [{ id: 'p1', status: 'investigating', createdAt: t0 + 4_000, componentIds: ['api'] }],
       missingComponents: [],
     });
@@ -163,7 +201,9 @@ describe('StatusPagePoller', () => {
     await advance(clock, poller, 20_000);
     server.answer = json(summary({ api: 'operational', layer: 'degraded_performance' }, [], 'minor'));
     await advance(clock, poller, 30_000);
-    expect(events.slice(1)).toEqual([{ page: 'anthropic', components: ['layer'], acknowledgedAt: t0 + 90_000, deployments: ['anthropic-model-layer'] }]);
+    expect(events.slice(1)).toEqual([
+      { page: 'anthropic', components: ['layer'], acknowledgedAt: t0 + 90_000, deployments: ['anthropic-model-layer'] },
+    ]);
   });
 
   it('reports configured component ids the page does not list', async () => {
@@ -208,7 +248,9 @@ describe('StatusPagePoller', () => {
       'timed out after 5000 ms',
     ]);
     expect(poller.current()[0]).toMatchObject({ failingSince: t0 + 10_000, lastSuccessAt: t0, indicator: 'none' });
-    expect(logger.lines.map((line) => [line.level, line.object.error ?? null])).toEqual([['warn', 'answered HTTP 404 (HTML)']]);
+    expect(logger.lines.map((line) => [line.level, line.object.error ?? null])).toEqual([
+      ['warn', 'answered HTTP 404 (HTML)'],
+    ]);
 
     // It came back: one info line, and what it shows counts again.
     server.answer = json(summary({ api: 'partial_outage' }, [providerIncident('p9', ['api'], t0 + 61_000)]));
@@ -230,7 +272,12 @@ describe('StatusPagePoller', () => {
     const clock = new ManualClock(t0);
     const offered: StatusPageAcknowledgementEvent[] = [];
     let accept = false;
-    const page = statusPageConfigSchema.parse({ name: 'anthropic', url: server.url, components: { api: ['claude-direct'] }, intervalMs: 10_000 });
+    const page = statusPageConfigSchema.parse({
+      name: 'anthropic',
+      url: server.url,
+      components: { api: ['claude-direct'] },
+      intervalMs: 10_000,
+    });
     const poller = new StatusPagePoller({
       pages: [page],
       clock,
@@ -257,8 +304,19 @@ describe('StatusPagePoller', () => {
     const clock = new ManualClock(t0);
     const events: StatusPageAcknowledgementEvent[] = [];
     const pages = [
-      statusPageConfigSchema.parse({ name: 'anthropic', url: broken.url, components: { api: ['claude-direct'] }, intervalMs: 60_000, timeoutMs: 10_000 }),
-      statusPageConfigSchema.parse({ name: 'openai', url: good.url, components: { chat: ['gpt-4o'] }, intervalMs: 60_000 }),
+      statusPageConfigSchema.parse({
+        name: 'anthropic',
+        url: broken.url,
+        components: { api: ['claude-direct'] },
+        intervalMs: 60_000,
+        timeoutMs: 10_000,
+      }),
+      statusPageConfigSchema.parse({
+        name: 'openai',
+        url: good.url,
+        components: { chat: ['gpt-4o'] },
+        intervalMs: 60_000,
+      }),
     ];
     const poller = new StatusPagePoller({ pages, clock, onAcknowledgement: (event) => void events.push(event) });
     pollers.push(poller);

@@ -57,7 +57,9 @@ export class StatusPagePoller {
   /** Resolves once no poll is under way (tests: after advancing the clock). */
   async whenIdle(): Promise<void> {
     for (;;) {
-      const pending = this.runners.map((runner) => runner.inFlight).filter((poll): poll is Promise<void> => poll !== undefined);
+      const pending = this.runners
+        .map((runner) => runner.inFlight)
+        .filter((poll): poll is Promise<void> => poll !== undefined);
       if (pending.length === 0) return;
       await Promise.all(pending);
     }
@@ -90,7 +92,10 @@ export class StatusPagePoller {
       .poll(this.lifetime.signal)
       .catch((error: unknown) => {
         // poll() does not throw by design; if it ever does, say so and keep polling.
-        this.options.logger?.warn({ page: runner.watch.config.name, err: error instanceof Error ? error.message : String(error) }, 'status page poll failed');
+        this.options.logger?.warn(
+          { page: runner.watch.config.name, err: error instanceof Error ? error.message : String(error) },
+          'status page poll failed',
+        );
       })
       .finally(() => {
         if (runner.inFlight === poll) runner.inFlight = undefined;

@@ -86,12 +86,25 @@ describe('status page poller against the simulator', () => {
 
     await advance(20_000);
     expect(offered).toHaveLength(1);
-    expect(offered[0]).toMatchObject({ page: 'anthropic', components: ['cmp-api'], acknowledgedAt: faultAt + 120_000, deployments: ['anthropic-model-layer'] });
+    expect(offered[0]).toMatchObject({
+      page: 'anthropic',
+      components: ['cmp-api'],
+      acknowledgedAt: faultAt + 120_000,
+      deployments: ['anthropic-model-layer'],
+    });
     const incident = kit.detector.incident({ scope: 'domain', key: 'anthropic-model-layer' })!;
-    expect(incident.statusPage).toEqual({ page: 'anthropic', incidentId: offered[0]!.incidentId, acknowledgedAt: faultAt + 120_000, leadTimeMs: faultAt + 120_000 - domainDetectedAt });
+    expect(incident.statusPage).toEqual({
+      page: 'anthropic',
+      incidentId: offered[0]!.incidentId,
+      acknowledgedAt: faultAt + 120_000,
+      leadTimeMs: faultAt + 120_000 - domainDetectedAt,
+    });
     expect(incident.statusPage!.leadTimeMs).toBe(117_000);
     expect(kit.types()).toContain('status-page-acknowledged:domain:anthropic-model-layer');
-    expect(poller!.current()[0]).toMatchObject({ indicator: 'critical', affectedComponents: [{ id: 'cmp-api', status: 'major_outage', targets: ['anthropic-model-layer'] }] });
+    expect(poller!.current()[0]).toMatchObject({
+      indicator: 'critical',
+      affectedComponents: [{ id: 'cmp-api', status: 'major_outage', targets: ['anthropic-model-layer'] }],
+    });
 
     // Polled many more times while the outage lasts: still the one acknowledgement.
     await advance(120_000);
@@ -112,7 +125,12 @@ describe('status page poller against the simulator', () => {
     simulator.faults.add({ target: 'console', kind: 'hang' });
     await advance(40_000);
     // Declined on every poll since t+10 s: no incident of ours yet.
-    expect(offered.map((event) => event.acknowledgedAt)).toEqual([faultAt + 10_000, faultAt + 10_000, faultAt + 10_000, faultAt + 10_000]);
+    expect(offered.map((event) => event.acknowledgedAt)).toEqual([
+      faultAt + 10_000,
+      faultAt + 10_000,
+      faultAt + 10_000,
+      faultAt + 10_000,
+    ]);
     kit.change('claude-direct', 'healthy', 'ejected');
     const detectedAt = clock.now();
     await advance(30_000);
@@ -132,7 +150,13 @@ describe('status page poller against the simulator', () => {
       await advance(intervalMs);
       errors.push(poller!.current()[0]!.lastError);
     }
-    expect(errors).toEqual(['answered HTML, not Statuspage JSON', 'answered malformed JSON', 'answered HTTP 404 (HTML)', 'answered HTTP 503 (HTML)', null]);
+    expect(errors).toEqual([
+      'answered HTML, not Statuspage JSON',
+      'answered malformed JSON',
+      'answered HTTP 404 (HTML)',
+      'answered HTTP 503 (HTML)',
+      null,
+    ]);
   });
 });
 

@@ -2,7 +2,11 @@
 // outage of the page itself (logged once when it starts and once when it ends, however many polls fail
 // in between), and the acknowledgements each successful poll makes due.
 import type { Clock } from '../../util/clock.js';
-import { AcknowledgementTracker, type AcknowledgementCallback, type AcknowledgementResult } from './acknowledgement-tracker.js';
+import {
+  AcknowledgementTracker,
+  type AcknowledgementCallback,
+  type AcknowledgementResult,
+} from './acknowledgement-tracker.js';
 import { fetchStatuspageSummary, type StatusPageFetch } from './fetch-status-page.js';
 import { summaryUrlOf, type StatusPageConfig } from './status-page-config.js';
 import type { StatuspageSummary } from './statuspage-summary.js';
@@ -30,7 +34,14 @@ export interface StatusPageView {
   description: string | null;
   /** Components of the page that are not operational. */
   affectedComponents: AffectedComponent[];
-  unresolvedIncidents: Array<{ id: string; name: string; status: string; impact: string | null; createdAt: number | null; componentIds: string[] }>;
+  unresolvedIncidents: Array<{
+    id: string;
+    name: string;
+    status: string;
+    impact: string | null;
+    createdAt: number | null;
+    componentIds: string[];
+  }>;
   /** Configured component ids the page does not list (a typo, or the provider changed its page). */
   missingComponents: string[];
   lastPollAt: number | null;
@@ -81,7 +92,10 @@ export class StatusPageWatch {
       this.lastError = result.error;
       if (this.failingSince === null) {
         this.failingSince = startedAt;
-        logger?.warn({ page: this.config.name, url: this.url, error: result.error }, 'status page unusable; polling on, ignoring it until it answers');
+        logger?.warn(
+          { page: this.config.name, url: this.url, error: result.error },
+          'status page unusable; polling on, ignoring it until it answers',
+        );
       }
       return;
     }
@@ -97,7 +111,10 @@ export class StatusPageWatch {
       try {
         taken = await this.options.onAcknowledgement(pending.event);
       } catch (error) {
-        logger?.warn({ page: this.config.name, err: error instanceof Error ? error.message : String(error) }, 'status page acknowledgement receiver failed; offering it again next poll');
+        logger?.warn(
+          { page: this.config.name, err: error instanceof Error ? error.message : String(error) },
+          'status page acknowledgement receiver failed; offering it again next poll',
+        );
         taken = false;
       }
       this.tracker.announced(pending, taken);
@@ -116,7 +133,10 @@ export class StatusPageWatch {
       affectedComponents: (summary?.components ?? [])
         .filter((component) => component.status !== 'operational')
         .map((component) => ({ ...component, targets: [...(mapped[component.id] ?? [])] })),
-      unresolvedIncidents: (summary?.incidents ?? []).map((incident) => ({ ...incident, componentIds: [...incident.componentIds] })),
+      unresolvedIncidents: (summary?.incidents ?? []).map((incident) => ({
+        ...incident,
+        componentIds: [...incident.componentIds],
+      })),
       missingComponents: summary ? Object.keys(mapped).filter((id) => !listed.has(id)) : [],
       lastPollAt: this.lastPollAt,
       lastSuccessAt: this.lastSuccessAt,

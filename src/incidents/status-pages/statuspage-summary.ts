@@ -33,7 +33,11 @@ export type SummaryParse = { ok: true; summary: StatuspageSummary } | { ok: fals
 /** Incident statuses after which the provider no longer considers it ongoing. */
 export const finishedIncidentStatuses: ReadonlySet<string> = new Set(['resolved', 'postmortem', 'completed']);
 
-const componentSchema = z.looseObject({ id: z.string().min(1), name: z.string().optional(), status: z.string().min(1) });
+const componentSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  status: z.string().min(1),
+});
 const incidentSchema = z.looseObject({
   id: z.string().min(1),
   name: z.string().optional(),
@@ -76,7 +80,8 @@ function readIncident(value: unknown): StatuspageIncident | undefined {
 /** Parses a summary.json body; `contentType` helps name what came back when it is not JSON. */
 export function parseStatuspageSummary(text: string, contentType = ''): SummaryParse {
   const trimmed = text.trimStart();
-  if (/text\/html/i.test(contentType) || trimmed.startsWith('<')) return { ok: false, error: 'answered HTML, not Statuspage JSON' };
+  if (/text\/html/i.test(contentType) || trimmed.startsWith('<'))
+    return { ok: false, error: 'answered HTML, not Statuspage JSON' };
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -84,13 +89,21 @@ export function parseStatuspageSummary(text: string, contentType = ''): SummaryP
     return { ok: false, error: 'answered malformed JSON' };
   }
   const parsed = summarySchema.safeParse(document);
-  if (!parsed.success) return { ok: false, error: 'answered JSON that is not a Statuspage summary (no components list)' };
+  if (!parsed.success)
+    return { ok: false, error: 'answered JSON that is not a Statuspage summary (no components list)' };
   const components: StatuspageComponent[] = [];
   for (const entry of parsed.data.components) {
     const component = componentSchema.safeParse(entry);
-    if (component.success) components.push({ id: component.data.id, name: component.data.name ?? component.data.id, status: component.data.status });
+    if (component.success)
+      components.push({
+        id: component.data.id,
+        name: component.data.name ?? component.data.id,
+        status: component.data.status,
+      });
   }
-  const incidents = (parsed.data.incidents ?? []).map(readIncident).filter((incident): incident is StatuspageIncident => incident !== undefined);
+  const incidents = (parsed.data.incidents ?? [])
+    .map(readIncident)
+    .filter((incident): incident is StatuspageIncident => incident !== undefined);
   return {
     ok: true,
     summary: {

@@ -44,7 +44,8 @@ export function readStoredEvidence(record: Pick<IncidentRecord, 'evidence' | 'sc
   title: string;
   alerting: boolean;
 } {
-  const stored = typeof record.evidence === 'object' && record.evidence !== null ? (record.evidence as Partial<StoredEvidence>) : {};
+  const stored =
+    typeof record.evidence === 'object' && record.evidence !== null ? (record.evidence as Partial<StoredEvidence>) : {};
   const { title, alerting, ...evidence } = stored;
   return {
     // A row written by something else may lack fields; the detector's code expects all of them.
@@ -80,7 +81,9 @@ export function updatesOf(stored: readonly StoredUpdate[]): IncidentUpdate[] {
 export function newIncidentOf(incident: Incident): NewIncident {
   const expected = scopeKeyOf({ scope: incident.scope, key: incident.key });
   if (incident.scopeKey !== expected) {
-    throw new Error(`incident ${incident.id}: scopeKey "${incident.scopeKey}" does not match its scope and key ("${expected}")`);
+    throw new Error(
+      `incident ${incident.id}: scopeKey "${incident.scopeKey}" does not match its scope and key ("${expected}")`,
+    );
   }
   return {
     id: incident.id,

@@ -55,11 +55,19 @@ export class StoreAlertOutbox implements AlertOutbox {
     return this.settle(dedupKey, (id) => this.store.markAlertSent(id, at, owner));
   }
 
-  async retryLater(dedupKey: string, owner: string, retry: { availableAt: number; attempts: number; lastError: string }): Promise<boolean> {
+  async retryLater(
+    dedupKey: string,
+    owner: string,
+    retry: { availableAt: number; attempts: number; lastError: string },
+  ): Promise<boolean> {
     return this.settle(dedupKey, (id) => this.store.markAlertFailed(id, retry.availableAt, retry.lastError, owner));
   }
 
-  async abandon(dedupKey: string, owner: string, failure: { at: number; attempts: number; lastError: string }): Promise<boolean> {
+  async abandon(
+    dedupKey: string,
+    owner: string,
+    failure: { at: number; attempts: number; lastError: string },
+  ): Promise<boolean> {
     return this.settle(dedupKey, (id) => this.store.markAlertFailed(id, null, failure.lastError, owner));
   }
 
@@ -74,12 +82,19 @@ export class StoreAlertOutbox implements AlertOutbox {
 }
 
 function isStoredPayload(payload: unknown): payload is StoredAlertPayload {
-  return typeof payload === 'object' && payload !== null && typeof (payload as StoredAlertPayload).createdAt === 'number' && 'alert' in payload;
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    typeof (payload as StoredAlertPayload).createdAt === 'number' &&
+    'alert' in payload
+  );
 }
 
 function entryOf(record: AlertRecord): OutboxEntry {
   // A row enqueued by something other than the adapter holds the alert itself.
-  const payload = isStoredPayload(record.payload) ? record.payload : { createdAt: record.createdAt, alert: record.payload as Alert };
+  const payload = isStoredPayload(record.payload)
+    ? record.payload
+    : { createdAt: record.createdAt, alert: record.payload as Alert };
   return {
     dedupKey: record.dedupKey,
     sinkId: record.sink,

@@ -6,9 +6,20 @@
 // one step beyond the in-memory repository: an entry already in the timeline is not appended again.
 import type { Incident } from '../incident.js';
 import type { IncidentPatch, IncidentRepository } from '../incident-repository.js';
-import type { IncidentPatch as StorePatch, IncidentRecord, IncidentUpdate as StoredUpdate } from '../store/incident-record.js';
+import type {
+  IncidentPatch as StorePatch,
+  IncidentRecord,
+  IncidentUpdate as StoredUpdate,
+} from '../store/incident-record.js';
 import type { IncidentStore } from '../store/incident-store.js';
-import { incidentOf, newIncidentOf, raisedSeverity, readStoredEvidence, storedEvidenceOf, storedUpdatesOf } from './incident-record-mapping.js';
+import {
+  incidentOf,
+  newIncidentOf,
+  raisedSeverity,
+  readStoredEvidence,
+  storedEvidenceOf,
+  storedUpdatesOf,
+} from './incident-record-mapping.js';
 
 export class StoreIncidentRepository implements IncidentRepository {
   constructor(private readonly store: IncidentStore) {}
@@ -42,12 +53,14 @@ export function mergedPatch(current: IncidentRecord, patch: IncidentPatch): Stor
   }
   if (patch.parentId !== undefined && patch.parentId !== current.parentId) change.parentId = patch.parentId;
   if (patch.firstFailedAt !== undefined) {
-    const earliest = current.firstFailureAt === null ? patch.firstFailedAt : Math.min(current.firstFailureAt, patch.firstFailedAt);
+    const earliest =
+      current.firstFailureAt === null ? patch.firstFailedAt : Math.min(current.firstFailureAt, patch.firstFailedAt);
     if (earliest !== current.firstFailureAt) change.firstFailureAt = earliest;
   }
   // The first resolution wins: a later one (another replica's) leaves the stored time alone.
   if (patch.resolvedAt !== undefined && current.status === 'open') change.resolvedAt = patch.resolvedAt;
-  if (patch.statusPage !== undefined && current.statusPage === null) change.statusPage = structuredClone(patch.statusPage);
+  if (patch.statusPage !== undefined && current.statusPage === null)
+    change.statusPage = structuredClone(patch.statusPage);
   if (patch.evidence !== undefined || patch.title !== undefined) {
     // Title and alerting live beside the evidence: replacing the evidence must keep them.
     const stored = readStoredEvidence(current);

@@ -31,11 +31,20 @@ export async function queryDeploymentAvailability(
       ejectedMs: toNumber(row.ejected_ms),
     })),
     failures.map((row) => ({ deployment: String(row.deployment), kind: String(row.kind), count: toNumber(row.count) })),
-    buckets.map((row) => ({ deployment: String(row.deployment), bucket: toNumber(row.bucket), count: toNumber(row.count) })),
+    buckets.map((row) => ({
+      deployment: String(row.deployment),
+      bucket: toNumber(row.bucket),
+      count: toNumber(row.count),
+    })),
   );
 }
 
-export async function queryRouteAvailability(dialect: Dialect, run: RunQuery, since: number, until: number): Promise<RouteAvailability[]> {
+export async function queryRouteAvailability(
+  dialect: Dialect,
+  run: RunQuery,
+  since: number,
+  until: number,
+): Promise<RouteAvailability[]> {
   const rows = await run(availabilitySql(dialect).routeSums, [since, until]);
   return routeAvailabilityFrom(
     rows.map((row) => ({

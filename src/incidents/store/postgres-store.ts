@@ -9,14 +9,35 @@ import type { PoolClient } from 'pg';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { AlertQuery, AlertRecord, EnqueuedAlert, NewAlert } from './alert-record.js';
 import { queryDeploymentAvailability, queryRouteAvailability } from './availability-queries.js';
-import { incidentColumns, incidentUpdateValues, matchesExpectation, newIncidentRecord, patchedIncident } from './incident-changes.js';
-import type { IncidentClaim, IncidentExpectation, IncidentPatch, IncidentQuery, IncidentRecord, IncidentScope, NewIncident } from './incident-record.js';
+import {
+  incidentColumns,
+  incidentUpdateValues,
+  matchesExpectation,
+  newIncidentRecord,
+  patchedIncident,
+} from './incident-changes.js';
+import type {
+  IncidentClaim,
+  IncidentExpectation,
+  IncidentPatch,
+  IncidentQuery,
+  IncidentRecord,
+  IncidentScope,
+  NewIncident,
+} from './incident-record.js';
 import type { IncidentChange, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { pendingMigrations, schemaMigrationsTable } from './migrations.js';
 import { scheduleRetention, type RetentionSchedule } from './retention-schedule.js';
 import { coalesceRollups, storedDeploymentRow, storedRouteRow } from './rollup-math.js';
-import type { DeploymentAvailability, PruneResult, RollupRow, RouteAvailability, TimeRange, WriteRollupsOptions } from './rollup-rows.js';
+import type {
+  DeploymentAvailability,
+  PruneResult,
+  RollupRow,
+  RouteAvailability,
+  TimeRange,
+  WriteRollupsOptions,
+} from './rollup-rows.js';
 import { StoreError } from './store-error.js';
 import { alertFromRow, incidentFromRow, truncateError, leaseOwnerCondition, type DatabaseRow } from './store-rows.js';
 import {
@@ -72,7 +93,11 @@ export class PostgresStore implements IncidentStore {
       throw error;
     }
     if (options.retentionDays !== undefined && options.retentionDays > 0) {
-      store.retention = scheduleRetention(store, { retentionDays: options.retentionDays, clock: store.clock, logger: options.logger });
+      store.retention = scheduleRetention(store, {
+        retentionDays: options.retentionDays,
+        clock: store.clock,
+        logger: options.logger,
+      });
     }
     return store;
   }
@@ -104,7 +129,10 @@ export class PostgresStore implements IncidentStore {
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
-          throw new StoreError('SWITCHYARD_STORE_MIGRATION', `migration ${migration.version} (${migration.name}) failed: ${errorMessage(error)}`);
+          throw new StoreError(
+            'SWITCHYARD_STORE_MIGRATION',
+            `migration ${migration.version} (${migration.name}) failed: ${errorMessage(error)}`,
+          );
         }
         applied.add(migration.version);
       }
@@ -125,7 +153,10 @@ export class PostgresStore implements IncidentStore {
       await this.query(insertIncidentSql(postgresDialect), incidentColumns(record, encodeJson));
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new StoreError('SWITCHYARD_STORE_CONFLICT', `incident ${record.id} conflicts with an existing one (same id, or ${record.scope} ${record.scopeKey} already open)`);
+        throw new StoreError(
+          'SWITCHYARD_STORE_CONFLICT',
+          `incident ${record.id} conflicts with an existing one (same id, or ${record.scope} ${record.scopeKey} already open)`,
+        );
       }
       throw error;
     }
@@ -141,17 +172,25 @@ export class PostgresStore implements IncidentStore {
         `${insertIncidentSql(postgresDialect)} ON CONFLICT (scope, scope_key) WHERE resolved_at IS NULL DO NOTHING RETURNING id`,
         incidentColumns(record, encodeJson),
       ).catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw new StoreError('SWITCHYARD_STORE_CONFLICT', `incident id ${record.id} is already taken`);
+        if (isUniqueViolation(error))
+          throw new StoreError('SWITCHYARD_STORE_CONFLICT', `incident id ${record.id} is already taken`);
         throw error;
       });
       if (inserted.length === 1) return { incident: record, created: true };
       const existing = await this.findOpenIncident(record.scope, record.scopeKey);
       if (existing) return { incident: existing, created: false };
     }
-    throw new StoreError('SWITCHYARD_STORE_CONFLICT', `could not claim ${record.scope} ${record.scopeKey}: its open incident keeps changing`);
+    throw new StoreError(
+      'SWITCHYARD_STORE_CONFLICT',
+      `could not claim ${record.scope} ${record.scopeKey}: its open incident keeps changing`,
+    );
   }
 
-  async updateIncident(id: string, patch: IncidentPatch, expect?: IncidentExpectation): Promise<IncidentRecord | undefined> {
+  async updateIncident(
+    id: string,
+    patch: IncidentPatch,
+    expect?: IncidentExpectation,
+  ): Promise<IncidentRecord | undefined> {
     return this.modifyIncident(id, (current) => (matchesExpectation(current, expect) ? patch : undefined));
   }
 
@@ -169,7 +208,11 @@ export class PostgresStore implements IncidentStore {
         return next;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new StoreError('SWITCHYARD_STORE_CONFLICT', `cannot reopen incident ${id}: its scope already has an open one`);
+      if (isUniqueViolation(error))
+        throw new StoreError(
+          'SWITCHYARD_STORE_CONFLICT',
+          `cannot reopen incident ${id}: its scope already has an open one`,
+        );
       throw error;
     }
   }
@@ -180,7 +223,10 @@ export class PostgresStore implements IncidentStore {
   }
 
   async findOpenIncident(scope: IncidentScope, scopeKey: string): Promise<IncidentRecord | undefined> {
-    const [row] = await this.query('SELECT * FROM incidents WHERE scope = $1 AND scope_key = $2 AND resolved_at IS NULL', [scope, scopeKey]);
+    const [row] = await this.query(
+      'SELECT * FROM incidents WHERE scope = $1 AND scope_key = $2 AND resolved_at IS NULL',
+      [scope, scopeKey],
+    );
     return row ? incidentFromRow(row, decodeJson) : undefined;
   }
 
@@ -194,10 +240,21 @@ export class PostgresStore implements IncidentStore {
     const [inserted] = await this.query(
       `INSERT INTO alert_outbox (dedup_key, sink, incident_id, transition, payload, next_attempt_at, created_at)
         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (dedup_key, sink) DO NOTHING RETURNING id`,
-      [alert.dedupKey, alert.sink, alert.incidentId, alert.transition, encodeJson(alert.payload), alert.notBefore ?? now, now],
+      [
+        alert.dedupKey,
+        alert.sink,
+        alert.incidentId,
+        alert.transition,
+        encodeJson(alert.payload),
+        alert.notBefore ?? now,
+        now,
+      ],
     );
     if (inserted) return { id: Number(inserted.id), created: true };
-    const [existing] = await this.query('SELECT id FROM alert_outbox WHERE dedup_key = $1 AND sink = $2', [alert.dedupKey, alert.sink]);
+    const [existing] = await this.query('SELECT id FROM alert_outbox WHERE dedup_key = $1 AND sink = $2', [
+      alert.dedupKey,
+      alert.sink,
+    ]);
     return { id: Number(existing?.id), created: false };
   }
 
@@ -213,7 +270,9 @@ export class PostgresStore implements IncidentStore {
         RETURNING *`,
       [replicaId, now + leaseMs, now, Math.max(0, Math.floor(limit))],
     );
-    return rows.map((row) => alertFromRow(row, decodeJson)).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+    return rows
+      .map((row) => alertFromRow(row, decodeJson))
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
   }
 
   async markAlertSent(id: number, sentAt = this.clock.now(), leaseOwner?: string): Promise<boolean> {
@@ -225,7 +284,12 @@ export class PostgresStore implements IncidentStore {
     return rows.length > 0;
   }
 
-  async markAlertFailed(id: number, nextAttemptAt: number | null, error: string, leaseOwner?: string): Promise<boolean> {
+  async markAlertFailed(
+    id: number,
+    nextAttemptAt: number | null,
+    error: string,
+    leaseOwner?: string,
+  ): Promise<boolean> {
     if (nextAttemptAt === null) {
       const owner = leaseOwnerCondition(leaseOwner, '$3');
       const rows = await this.query(
@@ -255,7 +319,10 @@ export class PostgresStore implements IncidentStore {
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     parameters.push(Math.max(1, Math.floor(query.limit ?? 1_000)));
-    const rows = await this.query(`SELECT * FROM alert_outbox ${where} ORDER BY id LIMIT $${parameters.length}`, parameters);
+    const rows = await this.query(
+      `SELECT * FROM alert_outbox ${where} ORDER BY id LIMIT $${parameters.length}`,
+      parameters,
+    );
     return rows.map((row) => alertFromRow(row, decodeJson));
   }
 
@@ -293,7 +360,15 @@ export class PostgresStore implements IncidentStore {
           const stored = storedRouteRow(row);
           await this.query(
             upsertRouteRollupSql(postgresDialect),
-            [stored.minute, stored.route, stored.requests, stored.successes, stored.failures, stored.failovers, stored.extraLatencyMsSum],
+            [
+              stored.minute,
+              stored.route,
+              stored.requests,
+              stored.successes,
+              stored.failures,
+              stored.failovers,
+              stored.extraLatencyMsSum,
+            ],
             client,
           );
         }
@@ -303,11 +378,21 @@ export class PostgresStore implements IncidentStore {
   }
 
   async deploymentAvailability(range: TimeRange): Promise<DeploymentAvailability[]> {
-    return queryDeploymentAvailability(postgresDialect, (sql, parameters) => this.query(sql, parameters), range.since, range.until ?? this.clock.now());
+    return queryDeploymentAvailability(
+      postgresDialect,
+      (sql, parameters) => this.query(sql, parameters),
+      range.since,
+      range.until ?? this.clock.now(),
+    );
   }
 
   async routeAvailability(range: TimeRange): Promise<RouteAvailability[]> {
-    return queryRouteAvailability(postgresDialect, (sql, parameters) => this.query(sql, parameters), range.since, range.until ?? this.clock.now());
+    return queryRouteAvailability(
+      postgresDialect,
+      (sql, parameters) => this.query(sql, parameters),
+      range.since,
+      range.until ?? this.clock.now(),
+    );
   }
 
   async pruneOlderThan(cutoff: number): Promise<PruneResult> {

@@ -21,9 +21,13 @@ export function scheduleRetention(
   const prune = async () => {
     try {
       const removed = await store.pruneOlderThan(clock.now() - retentionDays * dayMs);
-      if (removed.rollups + removed.incidents + removed.alerts > 0) logger?.info({ ...removed, retentionDays }, 'incident store pruned');
+      if (removed.rollups + removed.incidents + removed.alerts > 0)
+        logger?.info({ ...removed, retentionDays }, 'incident store pruned');
     } catch (error) {
-      logger?.warn({ error: error instanceof Error ? error.message : String(error) }, 'incident store pruning failed; trying again later');
+      logger?.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'incident store pruning failed; trying again later',
+      );
     }
     if (!stopped) cancel = clock.schedule(retentionIntervalMs, () => void prune());
   };

@@ -1,7 +1,18 @@
 // Rollup arithmetic shared by both backends and the writer: normalising a row before it is stored,
 // adding rows with the same key together, and turning summed query results into availability figures.
-import { histogramPercentiles, histogramTotal, mergeHistogram, type LatencyHistogram } from '../../health/latency-histogram.js';
-import type { DeploymentAvailability, DeploymentRollupRow, RollupRow, RouteAvailability, RouteRollupRow } from './rollup-rows.js';
+import {
+  histogramPercentiles,
+  histogramTotal,
+  mergeHistogram,
+  type LatencyHistogram,
+} from '../../health/latency-histogram.js';
+import type {
+  DeploymentAvailability,
+  DeploymentRollupRow,
+  RollupRow,
+  RouteAvailability,
+  RouteRollupRow,
+} from './rollup-rows.js';
 
 export const minuteMs = 60_000;
 
@@ -68,7 +79,9 @@ export function storedRouteRow(row: RouteRollupRow): RouteRollupRow {
 
 export function rollupKey(row: RollupRow): string {
   const minute = floorToMinute(row.minute);
-  return row.kind === 'deployment' ? `deployment\u0000${minute}\u0000${row.deployment}` : `route\u0000${minute}\u0000${row.route}`;
+  return row.kind === 'deployment'
+    ? `deployment\u0000${minute}\u0000${row.deployment}`
+    : `route\u0000${minute}\u0000${row.route}`;
 }
 
 function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {

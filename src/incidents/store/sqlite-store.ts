@@ -7,13 +7,34 @@ import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { AlertQuery, AlertRecord, EnqueuedAlert, NewAlert } from './alert-record.js';
 import { queryDeploymentAvailability, queryRouteAvailability } from './availability-queries.js';
-import { incidentColumns, incidentUpdateValues, matchesExpectation, newIncidentRecord, patchedIncident } from './incident-changes.js';
-import type { IncidentClaim, IncidentExpectation, IncidentPatch, IncidentQuery, IncidentRecord, IncidentScope, NewIncident } from './incident-record.js';
+import {
+  incidentColumns,
+  incidentUpdateValues,
+  matchesExpectation,
+  newIncidentRecord,
+  patchedIncident,
+} from './incident-changes.js';
+import type {
+  IncidentClaim,
+  IncidentExpectation,
+  IncidentPatch,
+  IncidentQuery,
+  IncidentRecord,
+  IncidentScope,
+  NewIncident,
+} from './incident-record.js';
 import type { IncidentChange, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
 import { pendingMigrations, schemaMigrationsTable } from './migrations.js';
 import { scheduleRetention, type RetentionSchedule } from './retention-schedule.js';
 import { coalesceRollups, storedDeploymentRow, storedRouteRow } from './rollup-math.js';
-import type { DeploymentAvailability, PruneResult, RollupRow, RouteAvailability, TimeRange, WriteRollupsOptions } from './rollup-rows.js';
+import type {
+  DeploymentAvailability,
+  PruneResult,
+  RollupRow,
+  RouteAvailability,
+  TimeRange,
+  WriteRollupsOptions,
+} from './rollup-rows.js';
 import { StoreError } from './store-error.js';
 import { alertFromRow, incidentFromRow, truncateError, leaseOwnerCondition, type DatabaseRow } from './store-rows.js';
 import {
@@ -43,7 +64,8 @@ function addCountsJson(a: unknown, b: unknown): string {
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
@@ -72,7 +94,11 @@ export class SqliteStore implements IncidentStore {
       const store = new SqliteStore(db, options);
       if (options.migrate !== false) await store.migrate();
       if (options.retentionDays !== undefined && options.retentionDays > 0) {
-        store.retention = scheduleRetention(store, { retentionDays: options.retentionDays, clock: store.clock, logger: options.logger });
+        store.retention = scheduleRetention(store, {
+          retentionDays: options.retentionDays,
+          clock: store.clock,
+          logger: options.logger,
+        });
       }
       return store;
     } catch (error) {
@@ -103,9 +129,16 @@ export class SqliteStore implements IncidentStore {
           for (const statement of migration.sqlite) this.db.exec(statement);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          throw new StoreError('SWITCHYARD_STORE_MIGRATION', `migration ${migration.version} (${migration.name}) failed: ${message}`);
+          throw new StoreError(
+            'SWITCHYARD_STORE_MIGRATION',
+            `migration ${migration.version} (${migration.name}) failed: ${message}`,
+          );
         }
-        this.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, this.clock.now()]);
+        this.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+          migration.version,
+          migration.name,
+          this.clock.now(),
+        ]);
         applied.add(migration.version);
       }
       return { applied: pending.map((migration) => migration.version), version: Math.max(0, ...applied) };
@@ -125,7 +158,10 @@ export class SqliteStore implements IncidentStore {
       this.run(insertIncidentSql(sqliteDialect), incidentColumns(record, encodeJson));
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new StoreError('SWITCHYARD_STORE_CONFLICT', `incident ${record.id} conflicts with an existing one (same id, or ${record.scope} ${record.scopeKey} already open)`);
+        throw new StoreError(
+          'SWITCHYARD_STORE_CONFLICT',
+          `incident ${record.id} conflicts with an existing one (same id, or ${record.scope} ${record.scopeKey} already open)`,
+        );
       }
       throw error;
     }
@@ -141,19 +177,28 @@ export class SqliteStore implements IncidentStore {
         incidentColumns(record, encodeJson),
       );
       if (result.changes === 1) return { incident: record, created: true };
-      const existing = this.get('SELECT * FROM incidents WHERE scope = ? AND scope_key = ? AND resolved_at IS NULL', [record.scope, record.scopeKey]);
-      if (!existing) throw new Error(`claim of ${record.scope} ${record.scopeKey} found neither a new nor an open incident`);
+      const existing = this.get('SELECT * FROM incidents WHERE scope = ? AND scope_key = ? AND resolved_at IS NULL', [
+        record.scope,
+        record.scopeKey,
+      ]);
+      if (!existing)
+        throw new Error(`claim of ${record.scope} ${record.scopeKey} found neither a new nor an open incident`);
       return { incident: incidentFromRow(existing, decodeJson), created: false };
     });
     try {
       return claim.immediate();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new StoreError('SWITCHYARD_STORE_CONFLICT', `incident id ${record.id} is already taken`);
+      if (isUniqueViolation(error))
+        throw new StoreError('SWITCHYARD_STORE_CONFLICT', `incident id ${record.id} is already taken`);
       throw error;
     }
   }
 
-  async updateIncident(id: string, patch: IncidentPatch, expect?: IncidentExpectation): Promise<IncidentRecord | undefined> {
+  async updateIncident(
+    id: string,
+    patch: IncidentPatch,
+    expect?: IncidentExpectation,
+  ): Promise<IncidentRecord | undefined> {
     return this.modifyIncident(id, (current) => (matchesExpectation(current, expect) ? patch : undefined));
   }
 
@@ -168,7 +213,11 @@ export class SqliteStore implements IncidentStore {
       try {
         this.run(updateIncidentSql(sqliteDialect), incidentUpdateValues(next, encodeJson));
       } catch (error) {
-        if (isUniqueViolation(error)) throw new StoreError('SWITCHYARD_STORE_CONFLICT', `cannot reopen incident ${id}: ${next.scope} ${next.scopeKey} already has an open one`);
+        if (isUniqueViolation(error))
+          throw new StoreError(
+            'SWITCHYARD_STORE_CONFLICT',
+            `cannot reopen incident ${id}: ${next.scope} ${next.scopeKey} already has an open one`,
+          );
         throw error;
       }
       return next;
@@ -182,7 +231,10 @@ export class SqliteStore implements IncidentStore {
   }
 
   async findOpenIncident(scope: IncidentScope, scopeKey: string): Promise<IncidentRecord | undefined> {
-    const row = this.get('SELECT * FROM incidents WHERE scope = ? AND scope_key = ? AND resolved_at IS NULL', [scope, scopeKey]);
+    const row = this.get('SELECT * FROM incidents WHERE scope = ? AND scope_key = ? AND resolved_at IS NULL', [
+      scope,
+      scopeKey,
+    ]);
     return row ? incidentFromRow(row, decodeJson) : undefined;
   }
 
@@ -196,10 +248,21 @@ export class SqliteStore implements IncidentStore {
     const result = this.run(
       `INSERT INTO alert_outbox (dedup_key, sink, incident_id, transition, payload, next_attempt_at, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key, sink) DO NOTHING`,
-      [alert.dedupKey, alert.sink, alert.incidentId, alert.transition, encodeJson(alert.payload), alert.notBefore ?? now, now],
+      [
+        alert.dedupKey,
+        alert.sink,
+        alert.incidentId,
+        alert.transition,
+        encodeJson(alert.payload),
+        alert.notBefore ?? now,
+        now,
+      ],
     );
     if (result.changes === 1) return { id: Number(result.lastInsertRowid), created: true };
-    const existing = this.get('SELECT id FROM alert_outbox WHERE dedup_key = ? AND sink = ?', [alert.dedupKey, alert.sink]);
+    const existing = this.get('SELECT id FROM alert_outbox WHERE dedup_key = ? AND sink = ?', [
+      alert.dedupKey,
+      alert.sink,
+    ]);
     return { id: Number(existing?.id), created: false };
   }
 
@@ -231,7 +294,12 @@ export class SqliteStore implements IncidentStore {
     return result.changes > 0;
   }
 
-  async markAlertFailed(id: number, nextAttemptAt: number | null, error: string, leaseOwner?: string): Promise<boolean> {
+  async markAlertFailed(
+    id: number,
+    nextAttemptAt: number | null,
+    error: string,
+    leaseOwner?: string,
+  ): Promise<boolean> {
     const owner = leaseOwnerCondition(leaseOwner, '?');
     const result =
       nextAttemptAt === null
@@ -259,17 +327,19 @@ export class SqliteStore implements IncidentStore {
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     parameters.push(Math.max(1, Math.floor(query.limit ?? 1_000)));
-    return this.all(`SELECT * FROM alert_outbox ${where} ORDER BY id LIMIT ?`, parameters).map((row) => alertFromRow(row, decodeJson));
+    return this.all(`SELECT * FROM alert_outbox ${where} ORDER BY id LIMIT ?`, parameters).map((row) =>
+      alertFromRow(row, decodeJson),
+    );
   }
 
   async writeRollups(rows: readonly RollupRow[], options: WriteRollupsOptions = {}): Promise<{ applied: boolean }> {
     const coalesced = coalesceRollups(rows);
     const write = this.db.transaction((): { applied: boolean } => {
       if (options.batchId !== undefined) {
-        const marked = this.run('INSERT INTO applied_write_batches (batch_id, applied_at) VALUES (?, ?) ON CONFLICT (batch_id) DO NOTHING', [
-          options.batchId,
-          this.clock.now(),
-        ]);
+        const marked = this.run(
+          'INSERT INTO applied_write_batches (batch_id, applied_at) VALUES (?, ?) ON CONFLICT (batch_id) DO NOTHING',
+          [options.batchId, this.clock.now()],
+        );
         if (marked.changes === 0) return { applied: false };
       }
       const deploymentUpsert = this.db.prepare(upsertDeploymentRollupSql(sqliteDialect));
@@ -291,7 +361,15 @@ export class SqliteStore implements IncidentStore {
           );
         } else {
           const stored = storedRouteRow(row);
-          routeUpsert.run(stored.minute, stored.route, stored.requests, stored.successes, stored.failures, stored.failovers, stored.extraLatencyMsSum);
+          routeUpsert.run(
+            stored.minute,
+            stored.route,
+            stored.requests,
+            stored.successes,
+            stored.failures,
+            stored.failovers,
+            stored.extraLatencyMsSum,
+          );
         }
       }
       return { applied: true };
@@ -300,17 +378,28 @@ export class SqliteStore implements IncidentStore {
   }
 
   async deploymentAvailability(range: TimeRange): Promise<DeploymentAvailability[]> {
-    return queryDeploymentAvailability(sqliteDialect, async (sql, parameters) => this.all(sql, parameters), range.since, range.until ?? this.clock.now());
+    return queryDeploymentAvailability(
+      sqliteDialect,
+      async (sql, parameters) => this.all(sql, parameters),
+      range.since,
+      range.until ?? this.clock.now(),
+    );
   }
 
   async routeAvailability(range: TimeRange): Promise<RouteAvailability[]> {
-    return queryRouteAvailability(sqliteDialect, async (sql, parameters) => this.all(sql, parameters), range.since, range.until ?? this.clock.now());
+    return queryRouteAvailability(
+      sqliteDialect,
+      async (sql, parameters) => this.all(sql, parameters),
+      range.since,
+      range.until ?? this.clock.now(),
+    );
   }
 
   async pruneOlderThan(cutoff: number): Promise<PruneResult> {
     const statements = pruneSql(sqliteDialect);
     const prune = this.db.transaction((): PruneResult => {
-      const rollups = this.run(statements.deploymentRollups, [cutoff]).changes + this.run(statements.routeRollups, [cutoff]).changes;
+      const rollups =
+        this.run(statements.deploymentRollups, [cutoff]).changes + this.run(statements.routeRollups, [cutoff]).changes;
       const incidents = this.run(statements.incidents, [cutoff]).changes;
       const alerts = this.run(statements.alerts, [cutoff]).changes;
       this.run(statements.batches, [cutoff]);

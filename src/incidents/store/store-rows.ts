@@ -2,7 +2,13 @@
 // here: PostgreSQL returns BIGINT and NUMERIC as strings and JSONB already parsed, SQLite returns
 // numbers and JSON as text (so each backend passes its own `decodeJson`).
 import type { AlertRecord, AlertStatus } from './alert-record.js';
-import type { IncidentRecord, IncidentScope, IncidentStatus, IncidentUpdate, StatusPageAcknowledgement } from './incident-record.js';
+import type {
+  IncidentRecord,
+  IncidentScope,
+  IncidentStatus,
+  IncidentUpdate,
+  StatusPageAcknowledgement,
+} from './incident-record.js';
 
 export type DatabaseRow = Record<string, unknown>;
 export type DecodeJson = (value: unknown) => unknown;
@@ -68,6 +74,11 @@ export function truncateError(error: string): string {
 }
 
 /** `AND lease_owner = <placeholder>` when an owner is given, so a lease taken over is never overwritten. */
-export function leaseOwnerCondition(leaseOwner: string | undefined, placeholder: string): { sql: string; parameters: string[] } {
-  return leaseOwner === undefined ? { sql: '', parameters: [] } : { sql: ` AND lease_owner = ${placeholder}`, parameters: [leaseOwner] };
+export function leaseOwnerCondition(
+  leaseOwner: string | undefined,
+  placeholder: string,
+): { sql: string; parameters: string[] } {
+  return leaseOwner === undefined
+    ? { sql: '', parameters: [] }
+    : { sql: ` AND lease_owner = ${placeholder}`, parameters: [leaseOwner] };
 }

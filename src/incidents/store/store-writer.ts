@@ -172,7 +172,10 @@ export class StoreWriter {
     if (droppedNow === 0) return;
     this.dropped += droppedNow;
     if (this.droppedSinceLog === 0) {
-      this.logger?.warn({ maxPending: this.maxPending }, 'incident store writer is full: dropping the oldest rollup rows until the store is back');
+      this.logger?.warn(
+        { maxPending: this.maxPending },
+        'incident store writer is full: dropping the oldest rollup rows until the store is back',
+      );
     }
     this.droppedSinceLog += droppedNow;
   }
@@ -243,7 +246,10 @@ export class StoreWriter {
     }
     this.consecutiveFailures = 0;
     if (this.droppedSinceLog > 0) {
-      this.logger?.warn({ dropped: this.droppedSinceLog, droppedTotal: this.dropped }, 'incident store writer dropped rollup rows while full');
+      this.logger?.warn(
+        { dropped: this.droppedSinceLog, droppedTotal: this.dropped },
+        'incident store writer dropped rollup rows while full',
+      );
       this.droppedSinceLog = 0;
     }
   }

@@ -272,8 +272,10 @@ describe('parseAnthropicRequest: what real clients send', () => {
 
   it('maps every tool_choice form', () => {
     const parse = (toolChoice: unknown) =>
-      parseAnthropicRequest({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'x' }], tool_choice: toolChoice }, {})
-        .toolChoice;
+      parseAnthropicRequest(
+        { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'x' }], tool_choice: toolChoice },
+        {},
+      ).toolChoice;
     expect(parse({ type: 'auto' })).toEqual({ type: 'auto' });
     expect(parse({ type: 'auto', disable_parallel_tool_use: false })).toEqual({ type: 'auto', disableParallel: false });
     expect(parse({ type: 'any' })).toEqual({ type: 'any' });
@@ -286,7 +288,12 @@ describe('parseAnthropicRequest: what real clients send', () => {
   });
 
   it('passes a newer thinking type through the original body only', () => {
-    const body = { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'x' }], thinking: { type: 'interleaved_v2' } };
+    const body = {
+      model: 'm',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: 'x' }],
+      thinking: { type: 'interleaved_v2' },
+    };
     const request = parseAnthropicRequest(body, {});
     expect(request.thinking).toBeUndefined();
     expect(request.original.body.thinking).toEqual({ type: 'interleaved_v2' });

@@ -29,7 +29,10 @@ const imageBlockSchema = z.object({
 });
 
 // A `content` document source holds text (and possibly image) blocks; only text survives in canonical.
-const documentContentItemSchema = selectByType({ text: textBlockSchema, image: imageBlockSchema }, { allowUnknown: true });
+const documentContentItemSchema = selectByType(
+  { text: textBlockSchema, image: imageBlockSchema },
+  { allowUnknown: true },
+);
 
 const documentSourceSchema = selectByType({
   base64: z.object({ type: z.literal('base64'), media_type: z.string(), data: z.string() }),
@@ -132,7 +135,11 @@ const outputConfigSchema = z
   .looseObject({
     effort: z.string().nullish(),
     format: z
-      .looseObject({ type: z.string(), schema: z.record(z.string(), z.unknown()).nullish(), name: z.string().nullish() })
+      .looseObject({
+        type: z.string(),
+        schema: z.record(z.string(), z.unknown()).nullish(),
+        name: z.string().nullish(),
+      })
       .nullish(),
   })
   .nullish();

@@ -63,13 +63,23 @@ export function selectByType<Variants extends Record<string, z.ZodType>>(
     }
     const type = (value as { type?: unknown }).type;
     if (typeof type !== 'string') {
-      context.issues.push({ code: 'custom', message: `expected string (${expectedTypes})`, path: ['type'], input: type });
+      context.issues.push({
+        code: 'custom',
+        message: `expected string (${expectedTypes})`,
+        path: ['type'],
+        input: type,
+      });
       return z.NEVER;
     }
     const schema = Object.hasOwn(variants, type) ? variants[type] : undefined;
     if (schema !== undefined) return runSchema(schema, value, context) as VariantOutput<Variants>;
     if (options.allowUnknown) return { type, unknown: true };
-    context.issues.push({ code: 'custom', message: `${expectedTypes}; got "${type.slice(0, 64)}"`, path: ['type'], input: type });
+    context.issues.push({
+      code: 'custom',
+      message: `${expectedTypes}; got "${type.slice(0, 64)}"`,
+      path: ['type'],
+      input: type,
+    });
     return z.NEVER;
   });
 }

@@ -26,7 +26,9 @@ export function toCacheControl(cacheControl: AnthropicCacheControl): CacheContro
 
 export function toTextPart(block: AnthropicTextBlock): TextPart {
   const cacheControl = toCacheControl(block.cache_control);
-  return cacheControl === undefined ? { type: 'text', text: block.text } : { type: 'text', text: block.text, cacheControl };
+  return cacheControl === undefined
+    ? { type: 'text', text: block.text }
+    : { type: 'text', text: block.text, cacheControl };
 }
 
 function toImagePart(block: AnthropicImageBlock): ImagePart {
@@ -72,7 +74,9 @@ function toDocumentPart(block: AnthropicDocumentBlock): DocumentPart {
 
 type ToolResultItem = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock | UnknownVariant;
 
-function toToolResultContent(content: string | ToolResultItem[] | null | undefined): Array<TextPart | ImagePart | DocumentPart> {
+function toToolResultContent(
+  content: string | ToolResultItem[] | null | undefined,
+): Array<TextPart | ImagePart | DocumentPart> {
   if (content == null || content === '') return [];
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   const parts: Array<TextPart | ImagePart | DocumentPart> = [];

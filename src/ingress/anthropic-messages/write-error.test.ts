@@ -5,7 +5,10 @@ import { UpstreamError } from '../../canonical/errors.js';
 import { anthropicErrorTypeForUpstream } from './anthropic-error-type.js';
 import { anthropicErrorResponse, anthropicStreamErrorEvent } from './write-error.js';
 
-function gatewayError(status: number, extra: Partial<ConstructorParameters<typeof GatewayError>[0]> = {}): GatewayError {
+function gatewayError(
+  status: number,
+  extra: Partial<ConstructorParameters<typeof GatewayError>[0]> = {},
+): GatewayError {
   return new GatewayError({ status, code: 'SWITCHYARD_UPSTREAM_ERROR', message: `failed with ${status}`, ...extra });
 }
 
@@ -53,8 +56,12 @@ describe('anthropicErrorResponse', () => {
   });
 
   it('sends x-should-retry only when the error says', () => {
-    expect(anthropicErrorResponse(gatewayError(400, { shouldRetry: false }), 'r').headers['x-should-retry']).toBe('false');
-    expect(anthropicErrorResponse(gatewayError(503, { shouldRetry: true }), 'r').headers['x-should-retry']).toBe('true');
+    expect(anthropicErrorResponse(gatewayError(400, { shouldRetry: false }), 'r').headers['x-should-retry']).toBe(
+      'false',
+    );
+    expect(anthropicErrorResponse(gatewayError(503, { shouldRetry: true }), 'r').headers['x-should-retry']).toBe(
+      'true',
+    );
   });
 
   it('lists the attempts with only their public fields', () => {
@@ -84,11 +91,27 @@ describe('anthropicStreamErrorEvent', () => {
 
 describe('anthropicErrorTypeForUpstream', () => {
   it('prefers an Anthropic provider code, then the status, then the kind', () => {
-    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'server', message: 'x', providerCode: 'overloaded_error' }))).toBe('overloaded_error');
-    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'server', message: 'x', providerCode: 'server_error', status: 429 }))).toBe('rate_limit_error');
-    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'rate-limited', message: 'x' }))).toBe('rate_limit_error');
-    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'overloaded', message: 'x' }))).toBe('overloaded_error');
-    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'first-token-timeout', message: 'x' }))).toBe('timeout_error');
-    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'stream-interrupted', message: 'x' }))).toBe('api_error');
+    expect(
+      anthropicErrorTypeForUpstream(
+        new UpstreamError({ kind: 'server', message: 'x', providerCode: 'overloaded_error' }),
+      ),
+    ).toBe('overloaded_error');
+    expect(
+      anthropicErrorTypeForUpstream(
+        new UpstreamError({ kind: 'server', message: 'x', providerCode: 'server_error', status: 429 }),
+      ),
+    ).toBe('rate_limit_error');
+    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'rate-limited', message: 'x' }))).toBe(
+      'rate_limit_error',
+    );
+    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'overloaded', message: 'x' }))).toBe(
+      'overloaded_error',
+    );
+    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'first-token-timeout', message: 'x' }))).toBe(
+      'timeout_error',
+    );
+    expect(anthropicErrorTypeForUpstream(new UpstreamError({ kind: 'stream-interrupted', message: 'x' }))).toBe(
+      'api_error',
+    );
   });
 });

@@ -55,9 +55,13 @@ describe('toAnthropicResponse', () => {
   });
 
   it('reports the matched stop sequence only with stop_sequence', () => {
-    expect(toAnthropicResponse(response({ finishReason: 'stop-sequence', stopSequence: 'END' }), 'm').stop_sequence).toBe('END');
+    expect(
+      toAnthropicResponse(response({ finishReason: 'stop-sequence', stopSequence: 'END' }), 'm').stop_sequence,
+    ).toBe('END');
     expect(toAnthropicResponse(response({ finishReason: 'stop-sequence' }), 'm').stop_sequence).toBeNull();
-    expect(toAnthropicResponse(response({ finishReason: 'end-turn', stopSequence: 'END' }), 'm').stop_sequence).toBeNull();
+    expect(
+      toAnthropicResponse(response({ finishReason: 'end-turn', stopSequence: 'END' }), 'm').stop_sequence,
+    ).toBeNull();
   });
 
   it('writes thinking, redacted thinking and tool_use blocks', () => {

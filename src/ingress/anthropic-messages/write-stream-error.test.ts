@@ -5,7 +5,11 @@ import { APIError } from '@anthropic-ai/sdk';
 import { GatewayError } from '../../canonical/gateway-error.js';
 import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
-import { collectingSink, finalMessageFromSdk, readEvents } from '../../../test/fixtures/anthropic-ingress/stream-harness.js';
+import {
+  collectingSink,
+  finalMessageFromSdk,
+  readEvents,
+} from '../../../test/fixtures/anthropic-ingress/stream-harness.js';
 import { createAnthropicStreamWriter } from './write-stream.js';
 
 const opening: CanonicalStreamEvent[] = [
@@ -37,7 +41,11 @@ describe('createAnthropicStreamWriter: errors', () => {
     const writesAtError = sink.writes.length;
 
     writer.write({ type: 'text-delta', index: 0, text: 'more' });
-    writer.write({ type: 'finish', reason: 'end-turn', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 } });
+    writer.write({
+      type: 'finish',
+      reason: 'end-turn',
+      usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    });
     writer.fail(new GatewayError({ status: 500, code: 'SWITCHYARD_INTERNAL', message: 'late' }));
     writer.ping();
     expect(sink.writes.length).toBe(writesAtError);
@@ -57,7 +65,15 @@ describe('createAnthropicStreamWriter: errors', () => {
     const sink = collectingSink();
     const writer = createAnthropicStreamWriter(sink, 'm');
     for (const event of opening) writer.write(event);
-    writer.write({ type: 'error', error: new UpstreamError({ kind: 'rate-limited', message: 'slow down', status: 429, providerCode: 'rate_limit_exceeded' }) });
+    writer.write({
+      type: 'error',
+      error: new UpstreamError({
+        kind: 'rate-limited',
+        message: 'slow down',
+        status: 429,
+        providerCode: 'rate_limit_exceeded',
+      }),
+    });
     expect((await sdkError(sink.text())).type).toBe('rate_limit_error');
   });
 
@@ -93,7 +109,11 @@ describe('createAnthropicStreamWriter: errors', () => {
   it('writes nothing once finished', () => {
     const sink = collectingSink();
     const writer = createAnthropicStreamWriter(sink, 'm');
-    writer.write({ type: 'finish', reason: 'end-turn', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 } });
+    writer.write({
+      type: 'finish',
+      reason: 'end-turn',
+      usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    });
     const count = sink.writes.length;
     writer.fail(new GatewayError({ status: 500, code: 'SWITCHYARD_INTERNAL', message: 'late' }));
     writer.write({ type: 'message-start' });

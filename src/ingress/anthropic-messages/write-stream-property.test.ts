@@ -14,7 +14,11 @@ const index = fc.integer({ min: 0, max: 3 });
 const blockStart: fc.Arbitrary<BlockStart> = fc.oneof(
   fc.constant<BlockStart>({ type: 'text' }),
   fc.constant<BlockStart>({ type: 'thinking' }),
-  fc.record({ type: fc.constant('tool-call' as const), id: fc.string({ minLength: 1 }), name: fc.string({ minLength: 1 }) }),
+  fc.record({
+    type: fc.constant('tool-call' as const),
+    id: fc.string({ minLength: 1 }),
+    name: fc.string({ minLength: 1 }),
+  }),
   fc.record({ type: fc.constant('redacted-thinking' as const), data: fc.string() }),
 );
 const event: fc.Arbitrary<CanonicalStreamEvent | 'ping'> = fc.oneof(
@@ -23,7 +27,11 @@ const event: fc.Arbitrary<CanonicalStreamEvent | 'ping'> = fc.oneof(
   fc.record({ type: fc.constant('block-start' as const), index, block: blockStart }),
   fc.record({ type: fc.constant('text-delta' as const), index, text: fc.string() }),
   fc.record({ type: fc.constant('thinking-delta' as const), index, text: fc.string() }),
-  fc.record({ type: fc.constant('tool-input-delta' as const), index, partialJson: fc.constantFrom('', '{', '"a":1', '}') }),
+  fc.record({
+    type: fc.constant('tool-input-delta' as const),
+    index,
+    partialJson: fc.constantFrom('', '{', '"a":1', '}'),
+  }),
   fc.record({ type: fc.constant('signature-delta' as const), index, signature: fc.string() }),
   fc.record({ type: fc.constant('block-end' as const), index }),
 );
@@ -39,7 +47,11 @@ describe('createAnthropicStreamWriter: any event order', () => {
           else if (!withTools && item.type === 'block-start' && item.block.type === 'tool-call') continue;
           else writer.write(item);
         }
-        writer.write({ type: 'finish', reason: 'end-turn', usage: { inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 } });
+        writer.write({
+          type: 'finish',
+          reason: 'end-turn',
+          usage: { inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        });
         expect(sink.endCalls).toBe(1);
         const written = await expectWellFormed(sink);
 

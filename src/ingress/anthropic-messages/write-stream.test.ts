@@ -22,7 +22,12 @@ function run(events: CanonicalStreamEvent[]): CollectingSink {
 }
 
 const textSequence: CanonicalStreamEvent[] = [
-  { type: 'message-start', id: 'msg_upstream1', upstreamModel: 'gpt-5', usage: { inputTokens: 20, cacheReadTokens: 3, cacheWriteTokens: 4 } },
+  {
+    type: 'message-start',
+    id: 'msg_upstream1',
+    upstreamModel: 'gpt-5',
+    usage: { inputTokens: 20, cacheReadTokens: 3, cacheWriteTokens: 4 },
+  },
   { type: 'block-start', index: 0, block: { type: 'text' } },
   { type: 'text-delta', index: 0, text: 'Hello, ' },
   { type: 'text-delta', index: 0, text: 'wörld "quoted"\n' },
@@ -135,7 +140,10 @@ describe('createAnthropicStreamWriter', () => {
   });
 
   it('reports the stop sequence that matched', async () => {
-    const sink = run([...textSequence.slice(0, -1), { type: 'finish', reason: 'stop-sequence', stopSequence: 'END', usage: finalUsage }]);
+    const sink = run([
+      ...textSequence.slice(0, -1),
+      { type: 'finish', reason: 'stop-sequence', stopSequence: 'END', usage: finalUsage },
+    ]);
     const message = await finalMessageFromSdk(sink.text());
     expect(message.stop_reason).toBe('stop_sequence');
     expect(message.stop_sequence).toBe('END');
@@ -220,7 +228,11 @@ describe('createAnthropicStreamWriter', () => {
   it('never reports less input than message_start announced', async () => {
     const sink = run([
       { type: 'message-start', usage: { inputTokens: 100, cacheReadTokens: 50 } },
-      { type: 'finish', reason: 'end-turn', usage: { inputTokens: 0, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+      {
+        type: 'finish',
+        reason: 'end-turn',
+        usage: { inputTokens: 0, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      },
     ]);
     const message = await finalMessageFromSdk(sink.text());
     expect(message.usage).toMatchObject({ input_tokens: 100, cache_read_input_tokens: 50, output_tokens: 5 });
@@ -241,6 +253,8 @@ describe('createAnthropicStreamWriter', () => {
     expect(sink.writes[0]).toBe('event: ping\ndata: {"type": "ping"}\n\n');
     expect(sink.writes.at(-1)).toBe('event: message_stop\ndata: {"type":"message_stop"}\n\n');
     expect(writer.done).toBe(true);
-    expect((await finalMessageFromSdk(sink.text())).content).toEqual([{ type: 'text', text: 'Hello, wörld "quoted"\n' }]);
+    expect((await finalMessageFromSdk(sink.text())).content).toEqual([
+      { type: 'text', text: 'Hello, wörld "quoted"\n' },
+    ]);
   });
 });

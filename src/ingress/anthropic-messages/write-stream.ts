@@ -61,7 +61,8 @@ class AnthropicStreamWriter implements ClientStreamWriter {
       case 'text-delta': {
         if (event.text === '') return;
         const block = this.#blockFor(event.index, 'text');
-        if (block !== undefined) this.#writeDelta(block.index, `{"type":"text_delta","text":${JSON.stringify(event.text)}}`);
+        if (block !== undefined)
+          this.#writeDelta(block.index, `{"type":"text_delta","text":${JSON.stringify(event.text)}}`);
         return;
       }
       case 'thinking-delta': {
@@ -75,7 +76,10 @@ class AnthropicStreamWriter implements ClientStreamWriter {
       case 'tool-input-delta': {
         const block = this.#blockFor(event.index, 'tool_use');
         if (block !== undefined) {
-          this.#writeDelta(block.index, `{"type":"input_json_delta","partial_json":${JSON.stringify(event.partialJson)}}`);
+          this.#writeDelta(
+            block.index,
+            `{"type":"input_json_delta","partial_json":${JSON.stringify(event.partialJson)}}`,
+          );
         }
         return;
       }

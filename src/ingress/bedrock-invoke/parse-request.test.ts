@@ -71,7 +71,9 @@ describe('parseBedrockInvokeRequest', () => {
     expect(request.maxTokens).toBe(32000);
     expect(request.thinking).toEqual({ type: 'adaptive' });
     expect(request.userId).toBe('user_1');
-    expect(request.system).toEqual([{ type: 'text', text: 'You are Claude Code.', cacheControl: { type: 'ephemeral' } }]);
+    expect(request.system).toEqual([
+      { type: 'text', text: 'You are Claude Code.', cacheControl: { type: 'ephemeral' } },
+    ]);
     expect(request.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'List the files' }] }]);
   });
 
@@ -111,14 +113,21 @@ describe('parseBedrockInvokeRequest', () => {
       { 'anthropic-beta': 'claude-code-20250219, context-1m-2025-08-07', 'anthropic-version': '2023-06-01' },
       invokeUrl,
     );
-    expect(request.anthropicBeta).toEqual(['claude-code-20250219', 'interleaved-thinking-2025-05-14', 'context-1m-2025-08-07']);
+    expect(request.anthropicBeta).toEqual([
+      'claude-code-20250219',
+      'interleaved-thinking-2025-05-14',
+      'context-1m-2025-08-07',
+    ]);
     expect(request.anthropicVersion).toBe('2023-06-01');
   });
 
   it('accepts a body without betas, or with a comma-separated string of them', () => {
     const { anthropic_beta: _betas, ...withoutBetas } = body;
     expect(parseBedrockInvokeRequest(withoutBetas, {}, invokeUrl).anthropicBeta).toBeUndefined();
-    expect(parseBedrockInvokeRequest({ ...body, anthropic_beta: 'a, b' }, {}, invokeUrl).anthropicBeta).toEqual(['a', 'b']);
+    expect(parseBedrockInvokeRequest({ ...body, anthropic_beta: 'a, b' }, {}, invokeUrl).anthropicBeta).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it.each([
@@ -126,7 +135,11 @@ describe('parseBedrockInvokeRequest', () => {
     ['an anthropic_beta object', { ...body, anthropic_beta: { a: 1 } }, 'anthropic_beta'],
     ['a numeric beta flag', { ...body, anthropic_beta: ['a', 2] }, 'anthropic_beta.1'],
     ['missing messages', { anthropic_version: 'bedrock-2023-05-31', max_tokens: 10 }, 'messages'],
-    ['a missing max_tokens', { anthropic_version: 'bedrock-2023-05-31', messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens'],
+    [
+      'a missing max_tokens',
+      { anthropic_version: 'bedrock-2023-05-31', messages: [{ role: 'user', content: 'hi' }] },
+      'max_tokens',
+    ],
   ])('rejects %s with a 400 naming the field', (_name, invalid, param) => {
     const error = rejection(() => parseBedrockInvokeRequest(invalid, {}, invokeUrl));
     expect(error.status).toBe(400);

@@ -50,7 +50,12 @@ describe('bedrockErrorResponse', () => {
 
   it('says x-should-retry: false for a request retrying cannot fix', () => {
     const answer = bedrockErrorResponse(
-      new GatewayError({ status: 400, code: 'SWITCHYARD_INVALID_REQUEST', message: 'messages: required', shouldRetry: false }),
+      new GatewayError({
+        status: 400,
+        code: 'SWITCHYARD_INVALID_REQUEST',
+        message: 'messages: required',
+        shouldRetry: false,
+      }),
       'req_3',
     );
     expect(answer.headers['x-should-retry']).toBe('false');

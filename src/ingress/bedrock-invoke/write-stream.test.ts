@@ -66,7 +66,11 @@ describe('createBedrockStreamWriter', () => {
     // One frame per write: a frame is never split across writes.
     expect(frames).toHaveLength(sink.chunks.length);
     for (const frame of frames) {
-      expect(frame.headers).toEqual({ ':message-type': 'event', ':event-type': 'chunk', ':content-type': 'application/json' });
+      expect(frame.headers).toEqual({
+        ':message-type': 'event',
+        ':event-type': 'chunk',
+        ':content-type': 'application/json',
+      });
       expect(Object.keys(frame.payload)).toEqual(['bytes']);
     }
     expect(frames.map((frame) => frame.event?.type)).toEqual([
@@ -79,8 +83,15 @@ describe('createBedrockStreamWriter', () => {
       'message_stop',
     ]);
     expect(frames[0]!.event).toMatchObject({ message: { id: 'msg_upstream1', model: clientModel, role: 'assistant' } });
-    expect(frames[3]!.event).toEqual({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'wörld "quoted"\n' } });
-    expect(frames[5]!.event).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { input_tokens: 20, output_tokens: 42 } });
+    expect(frames[3]!.event).toEqual({
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: 'wörld "quoted"\n' },
+    });
+    expect(frames[5]!.event).toMatchObject({
+      delta: { stop_reason: 'end_turn' },
+      usage: { input_tokens: 20, output_tokens: 42 },
+    });
 
     const message = await finalMessageFromSdk(chunksAsSse(frames));
     expect(message.content).toEqual([{ type: 'text', text: 'Hello, wörld "quoted"\n' }]);
@@ -97,18 +108,32 @@ describe('createBedrockStreamWriter', () => {
       { type: 'finish', reason: 'tool-use', usage: finalUsage },
     ]);
     const message = await finalMessageFromSdk(chunksAsSse(decodeEventStream(sink.bytes(), 5)));
-    expect(message.content).toEqual([{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }]);
+    expect(message.content).toEqual([
+      { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+    ]);
     expect(message.stop_reason).toBe('tool_use');
   });
 
   it('turns a mid-stream upstream failure into an exception frame, after the content already sent', () => {
     const sink = run([
       ...textSequence.slice(0, 3),
-      { type: 'error', error: new UpstreamError({ kind: 'overloaded', status: 529, message: 'Overloaded', providerCode: 'overloaded_error' }) },
+      {
+        type: 'error',
+        error: new UpstreamError({
+          kind: 'overloaded',
+          status: 529,
+          message: 'Overloaded',
+          providerCode: 'overloaded_error',
+        }),
+      },
     ]);
     expect(sink.endCalls).toBe(1);
     const frames = decodeEventStream(sink.bytes());
-    expect(frames.slice(0, -1).map((frame) => frame.event?.type)).toEqual(['message_start', 'content_block_start', 'content_block_delta']);
+    expect(frames.slice(0, -1).map((frame) => frame.event?.type)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+    ]);
     const last = frames.at(-1)!;
     expect(last.headers).toEqual({
       ':message-type': 'exception',
@@ -128,7 +153,9 @@ describe('createBedrockStreamWriter', () => {
     const sink = byteSink();
     const writer = createBedrockStreamWriter(sink, clientModel);
     for (const event of textSequence.slice(0, 3)) writer.write(event);
-    writer.fail(new GatewayError({ status, code: 'SWITCHYARD_STREAM_INTERRUPTED', message: 'the upstream stream ended early' }));
+    writer.fail(
+      new GatewayError({ status, code: 'SWITCHYARD_STREAM_INTERRUPTED', message: 'the upstream stream ended early' }),
+    );
     writer.write(textSequence.at(-1)!);
     expect(writer.done).toBe(true);
     expect(sink.endCalls).toBe(1);

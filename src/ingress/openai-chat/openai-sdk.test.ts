@@ -121,7 +121,12 @@ describe('the openai SDK against the OpenAI ingress', () => {
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 15, completion_tokens: 5, total_tokens: 20 });
     expect(completion.usage?.prompt_tokens_details?.cached_tokens).toBe(3);
-    expect(received[0]).toMatchObject({ model: 'my-route', stream: true, includeUsage: true, system: [{ type: 'text', text: 'Be brief.' }] });
+    expect(received[0]).toMatchObject({
+      model: 'my-route',
+      stream: true,
+      includeUsage: true,
+      system: [{ type: 'text', text: 'Be brief.' }],
+    });
   });
 
   it('reassembles two parallel tool calls with their full arguments, without usage when not asked', async () => {
@@ -149,7 +154,11 @@ describe('the openai SDK against the OpenAI ingress', () => {
   it('accepts a stream with reasoning_content and a length finish', async () => {
     const { client } = await startServer({ kind: 'stream', events: thinkingStream() });
     const completion = await client.chat.completions
-      .stream({ model: 'my-route', messages: [{ role: 'user', content: '6*7?' }], stream_options: { include_usage: true } })
+      .stream({
+        model: 'my-route',
+        messages: [{ role: 'user', content: '6*7?' }],
+        stream_options: { include_usage: true },
+      })
       .finalChatCompletion();
     expect(completion.choices[0]?.message.content).toBe('42');
     expect(completion.choices[0]?.finish_reason).toBe('length');

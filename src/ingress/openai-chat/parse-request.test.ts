@@ -60,7 +60,11 @@ describe('parseOpenAIChatRequest: options', () => {
     [{ type: 'function', function: { name: 'lookup' } }, undefined, { type: 'tool', name: 'lookup' }],
     ['auto', false, { type: 'auto', disableParallel: true }],
     ['required', false, { type: 'any', disableParallel: true }],
-    [{ type: 'function', function: { name: 'lookup' } }, false, { type: 'tool', name: 'lookup', disableParallel: true }],
+    [
+      { type: 'function', function: { name: 'lookup' } },
+      false,
+      { type: 'tool', name: 'lookup', disableParallel: true },
+    ],
     ['none', false, { type: 'none' }],
     ['required', true, { type: 'any' }],
     [undefined, false, { type: 'auto', disableParallel: true }],
@@ -96,7 +100,9 @@ describe('parseOpenAIChatRequest: options', () => {
   });
 
   it('passes anthropic-beta flags from the headers through', () => {
-    const canonical = parseOpenAIChatRequest(minimal(), { 'anthropic-beta': 'context-1m-2025-08-07, interleaved-thinking' });
+    const canonical = parseOpenAIChatRequest(minimal(), {
+      'anthropic-beta': 'context-1m-2025-08-07, interleaved-thinking',
+    });
     expect(canonical.anthropicBeta).toEqual(['context-1m-2025-08-07', 'interleaved-thinking']);
     expect(parseOpenAIChatRequest(minimal(), {}).anthropicBeta).toBeUndefined();
   });
@@ -117,7 +123,10 @@ describe('parseOpenAIChatRequest: options', () => {
       },
       {},
     );
-    expect(canonical.messages[1]).toStrictEqual({ role: 'assistant', content: [{ type: 'text', text: 'I cannot help with that.' }] });
+    expect(canonical.messages[1]).toStrictEqual({
+      role: 'assistant',
+      content: [{ type: 'text', text: 'I cannot help with that.' }],
+    });
     expect(canonical.messages[3]).toStrictEqual({ role: 'assistant', content: [{ type: 'text', text: 'No.' }] });
     expect(canonical.messages[5]).toStrictEqual({
       role: 'assistant',
@@ -179,13 +188,35 @@ describe('parseOpenAIChatRequest: invalid requests → 400 naming the path', () 
     ['messages that is not an array', minimal({ messages: 'Hi' }), 'messages', 'expected array'],
     ['an unknown role', minimal({ messages: [{ role: 'robot', content: 'x' }] }), 'messages[0].role', "'assistant'"],
     ['a message without role', minimal({ messages: [{ content: 'x' }] }), 'messages[0].role', "'messages[0].role'"],
-    ['the function role', minimal({ messages: [user('a'), { role: 'function', name: 'f', content: 'x' }] }), 'messages[1].role', 'function'],
-    ['user content missing', minimal({ messages: [{ role: 'user' }] }), 'messages[0].content', 'Missing required parameter'],
+    [
+      'the function role',
+      minimal({ messages: [user('a'), { role: 'function', name: 'f', content: 'x' }] }),
+      'messages[1].role',
+      'function',
+    ],
+    [
+      'user content missing',
+      minimal({ messages: [{ role: 'user' }] }),
+      'messages[0].content',
+      'Missing required parameter',
+    ],
     ['user content a number', minimal({ messages: [user(42)] }), 'messages[0].content', 'string or an array'],
-    ['an unknown part type', minimal({ messages: [user([{ type: 'video', url: 'x' }])] }), 'messages[0].content[0].type', "'image_url'"],
+    [
+      'an unknown part type',
+      minimal({ messages: [user([{ type: 'video', url: 'x' }])] }),
+      'messages[0].content[0].type',
+      "'image_url'",
+    ],
     [
       'an image part without url',
-      minimal({ messages: [user([{ type: 'text', text: 'a' }, { type: 'image_url', image_url: {} }])] }),
+      minimal({
+        messages: [
+          user([
+            { type: 'text', text: 'a' },
+            { type: 'image_url', image_url: {} },
+          ]),
+        ],
+      }),
       'messages[0].content[1].image_url.url',
       'Missing required parameter',
     ],
@@ -221,26 +252,42 @@ describe('parseOpenAIChatRequest: invalid requests → 400 naming the path', () 
     ],
     [
       'tool call arguments that are a number',
-      minimal({ messages: [user('a'), assistantWithCall({ id: 'c', type: 'function', function: { name: 'f', arguments: 5 } })] }),
+      minimal({
+        messages: [user('a'), assistantWithCall({ id: 'c', type: 'function', function: { name: 'f', arguments: 5 } })],
+      }),
       'messages[1].tool_calls[0].function.arguments',
       'JSON string',
     ],
     [
       'a custom tool call',
-      minimal({ messages: [user('a'), assistantWithCall({ id: 'c', type: 'custom', custom: { name: 'f', input: 'x' } })] }),
+      minimal({
+        messages: [user('a'), assistantWithCall({ id: 'c', type: 'custom', custom: { name: 'f', input: 'x' } })],
+      }),
       'messages[1].tool_calls[0].type',
       "type 'function'",
     ],
     [
       'a tool call without id',
-      minimal({ messages: [user('a'), assistantWithCall({ type: 'function', function: { name: 'f', arguments: '{}' } })] }),
+      minimal({
+        messages: [user('a'), assistantWithCall({ type: 'function', function: { name: 'f', arguments: '{}' } })],
+      }),
       'messages[1].tool_calls[0].id',
       'Missing required parameter',
     ],
-    ['a tool message without tool_call_id', minimal({ messages: [user('a'), { role: 'tool', content: 'x' }] }), 'messages[1].tool_call_id', 'Missing'],
+    [
+      'a tool message without tool_call_id',
+      minimal({ messages: [user('a'), { role: 'tool', content: 'x' }] }),
+      'messages[1].tool_call_id',
+      'Missing',
+    ],
     [
       'a tool message with an image part',
-      minimal({ messages: [user('a'), { role: 'tool', tool_call_id: 'c', content: [{ type: 'image_url', image_url: { url: 'https://x' } }] }] }),
+      minimal({
+        messages: [
+          user('a'),
+          { role: 'tool', tool_call_id: 'c', content: [{ type: 'image_url', image_url: { url: 'https://x' } }] },
+        ],
+      }),
       'messages[1].content[0].type',
       "only 'text'",
     ],
@@ -250,21 +297,51 @@ describe('parseOpenAIChatRequest: invalid requests → 400 naming the path', () 
       'messages[0].content',
       'string or an array',
     ],
-    ['a tool without type', minimal({ tools: [{ function: { name: 'x' } }] }), 'tools[0].type', 'Missing required parameter'],
-    ['a custom tool', minimal({ tools: [{ type: 'custom', custom: { name: 'x' } }] }), 'tools[0].type', "type 'function'"],
-    ['a tool without a name', minimal({ tools: [{ type: 'function', function: { parameters: {} } }] }), 'tools[0].function.name', 'Missing'],
+    [
+      'a tool without type',
+      minimal({ tools: [{ function: { name: 'x' } }] }),
+      'tools[0].type',
+      'Missing required parameter',
+    ],
+    [
+      'a custom tool',
+      minimal({ tools: [{ type: 'custom', custom: { name: 'x' } }] }),
+      'tools[0].type',
+      "type 'function'",
+    ],
+    [
+      'a tool without a name',
+      minimal({ tools: [{ type: 'function', function: { parameters: {} } }] }),
+      'tools[0].function.name',
+      'Missing',
+    ],
     ['tools that is an object', minimal({ tools: { type: 'function' } }), 'tools', 'expected array'],
     ['tool_choice of an unknown word', minimal({ tool_choice: 'sometimes' }), 'tool_choice', "'required'"],
-    ['tool_choice function without name', minimal({ tool_choice: { type: 'function', function: {} } }), 'tool_choice.function.name', 'Missing'],
+    [
+      'tool_choice function without name',
+      minimal({ tool_choice: { type: 'function', function: {} } }),
+      'tool_choice.function.name',
+      'Missing',
+    ],
     ['n of 2', minimal({ n: 2 }), 'n', 'one choice'],
     ['n of 0', minimal({ n: 0 }), 'n', "'n'"],
     ['max_tokens of 0', minimal({ max_tokens: 0 }), 'max_tokens', "'max_tokens'"],
-    ['max_completion_tokens not an integer', minimal({ max_completion_tokens: 1.5 }), 'max_completion_tokens', 'expected int'],
+    [
+      'max_completion_tokens not an integer',
+      minimal({ max_completion_tokens: 1.5 }),
+      'max_completion_tokens',
+      'expected int',
+    ],
     ['temperature above 2', minimal({ temperature: 3 }), 'temperature', "'temperature'"],
     ['top_p above 1', minimal({ top_p: 1.5 }), 'top_p', "'top_p'"],
     ['stop that is a number', minimal({ stop: 5 }), 'stop', 'string or an array of strings'],
     ['stop with a number inside', minimal({ stop: ['a', 5] }), 'stop[1]', 'expected string'],
-    ['an unknown response_format', minimal({ response_format: { type: 'xml' } }), 'response_format.type', "'json_schema'"],
+    [
+      'an unknown response_format',
+      minimal({ response_format: { type: 'xml' } }),
+      'response_format.type',
+      "'json_schema'",
+    ],
     [
       'a json_schema response_format without name',
       minimal({ response_format: { type: 'json_schema', json_schema: { schema: {} } } }),
@@ -272,8 +349,18 @@ describe('parseOpenAIChatRequest: invalid requests → 400 naming the path', () 
       'Missing',
     ],
     ['stream that is a string', minimal({ stream: 'yes' }), 'stream', 'expected boolean'],
-    ['include_usage that is a string', minimal({ stream: true, stream_options: { include_usage: 'yes' } }), 'stream_options.include_usage', 'expected boolean'],
-    ['the deprecated functions parameter', minimal({ functions: [{ name: 'f', parameters: {} }] }), 'functions', 'tools'],
+    [
+      'include_usage that is a string',
+      minimal({ stream: true, stream_options: { include_usage: 'yes' } }),
+      'stream_options.include_usage',
+      'expected boolean',
+    ],
+    [
+      'the deprecated functions parameter',
+      minimal({ functions: [{ name: 'f', parameters: {} }] }),
+      'functions',
+      'tools',
+    ],
     ['the deprecated function_call parameter', minimal({ function_call: 'auto' }), 'function_call', 'tool_choice'],
   ])('%s', (_name, body, param, messageFragment) => {
     const error = parseFailure(body);

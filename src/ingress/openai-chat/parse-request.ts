@@ -1,12 +1,7 @@
 // Parses and validates a POST /v1/chat/completions body into a CanonicalRequest
 // (shared/PROTOCOLS.md §2.1, §6.1). Anything invalid is a GatewayError 400 naming the field.
 // Nothing here knows about HTTP frameworks: the server hands over the parsed JSON and headers.
-import type {
-  CanonicalRequest,
-  CanonicalTool,
-  CanonicalToolChoice,
-  ResponseFormat,
-} from '../../canonical/request.js';
+import type { CanonicalRequest, CanonicalTool, CanonicalToolChoice, ResponseFormat } from '../../canonical/request.js';
 import { convertMessages } from './convert-messages.js';
 import { invalidRequest, invalidRequestFromZod } from './invalid-request.js';
 import { openAIChatRequestSchema, type OpenAIChatRequestBody } from './request-schema.js';
@@ -75,7 +70,10 @@ function rejectUnsupported(body: OpenAIChatRequestBody, raw: Record<string, unkn
   }
   for (const legacy of ['functions', 'function_call'] as const) {
     if (raw[legacy] != null) {
-      throw invalidRequest([legacy], `the deprecated '${legacy}' parameter is not supported; use tools and tool_choice`);
+      throw invalidRequest(
+        [legacy],
+        `the deprecated '${legacy}' parameter is not supported; use tools and tool_choice`,
+      );
     }
   }
 }

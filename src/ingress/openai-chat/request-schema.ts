@@ -34,9 +34,13 @@ const textOnlyContentSchema = stringOrParts(
   z.discriminatedUnion('type', [textPartSchema], { error: "only 'text' content parts are allowed here" }),
 );
 
-const userPartSchema = z.discriminatedUnion('type', [textPartSchema, imageUrlPartSchema, inputAudioPartSchema, filePartSchema], {
-  error: "expected a content part of type 'text', 'image_url', 'file' or 'input_audio'",
-});
+const userPartSchema = z.discriminatedUnion(
+  'type',
+  [textPartSchema, imageUrlPartSchema, inputAudioPartSchema, filePartSchema],
+  {
+    error: "expected a content part of type 'text', 'image_url', 'file' or 'input_audio'",
+  },
+);
 
 const assistantPartSchema = z.discriminatedUnion('type', [textPartSchema, refusalPartSchema], {
   error: "expected a content part of type 'text' or 'refusal'",

@@ -21,22 +21,39 @@ describe('openAIErrorResponse', () => {
     [503, 'SWITCHYARD_ALL_DEPLOYMENTS_FAILED', 'overloaded_error', 'service_unavailable', 'overloaded_error'],
     [504, 'SWITCHYARD_DEADLINE_EXCEEDED', undefined, 'server_error', 'switchyard_deadline_exceeded'],
   ])('status %i %s (upstream %s) → type %s, code %s', (status, code, upstreamType, type, expectedCode) => {
-    const answer = openAIErrorResponse(gatewayError({ status, code, ...(upstreamType ? { upstreamType } : {}) }), 'req_1');
+    const answer = openAIErrorResponse(
+      gatewayError({ status, code, ...(upstreamType ? { upstreamType } : {}) }),
+      'req_1',
+    );
     expect(answer.status).toBe(status);
-    expect(answer.body).toStrictEqual({ error: { message: 'Something happened', type, param: null, code: expectedCode } });
+    expect(answer.body).toStrictEqual({
+      error: { message: 'Something happened', type, param: null, code: expectedCode },
+    });
   });
 
   it('carries param, the request id and x-should-retry: false for an invalid request', () => {
     const answer = openAIErrorResponse(
-      gatewayError({ status: 400, code: 'SWITCHYARD_INVALID_REQUEST', param: 'messages[0].content', shouldRetry: false }),
+      gatewayError({
+        status: 400,
+        code: 'SWITCHYARD_INVALID_REQUEST',
+        param: 'messages[0].content',
+        shouldRetry: false,
+      }),
       'req_42',
     );
-    expect(answer.headers).toStrictEqual({ 'content-type': 'application/json', 'x-request-id': 'req_42', 'x-should-retry': 'false' });
+    expect(answer.headers).toStrictEqual({
+      'content-type': 'application/json',
+      'x-request-id': 'req_42',
+      'x-should-retry': 'false',
+    });
     expect((answer.body.error as { param: string }).param).toBe('messages[0].content');
   });
 
   it('sends retry-after in whole seconds rounded up and retry-after-ms', () => {
-    const answer = openAIErrorResponse(gatewayError({ status: 429, code: 'SWITCHYARD_ALL_DEPLOYMENTS_FAILED', retryAfterMs: 1500 }), 'r');
+    const answer = openAIErrorResponse(
+      gatewayError({ status: 429, code: 'SWITCHYARD_ALL_DEPLOYMENTS_FAILED', retryAfterMs: 1500 }),
+      'r',
+    );
     expect(answer.headers['retry-after']).toBe('2');
     expect(answer.headers['retry-after-ms']).toBe('1500');
     expect(answer.headers['x-should-retry']).toBeUndefined();
@@ -50,14 +67,19 @@ describe('openAIErrorResponse', () => {
       { deployment: 'anthropic-direct', kind: 'overloaded', status: 529, message: 'Overloaded' },
       { deployment: 'bedrock-us-east-1', kind: 'timeout' },
     ];
-    const answer = openAIErrorResponse(gatewayError({ status: 503, code: 'SWITCHYARD_ALL_DEPLOYMENTS_FAILED', attempts }), 'r');
+    const answer = openAIErrorResponse(
+      gatewayError({ status: 503, code: 'SWITCHYARD_ALL_DEPLOYMENTS_FAILED', attempts }),
+      'r',
+    );
     expect((answer.body.error as { attempts: unknown }).attempts).toStrictEqual(attempts);
   });
 });
 
 describe('openAIStreamErrorChunk', () => {
   it('is one SSE data chunk holding the error object', () => {
-    const text = openAIStreamErrorChunk(gatewayError({ status: 502, code: 'SWITCHYARD_STREAM_INTERRUPTED', message: 'cut off' }));
+    const text = openAIStreamErrorChunk(
+      gatewayError({ status: 502, code: 'SWITCHYARD_STREAM_INTERRUPTED', message: 'cut off' }),
+    );
     expect(text).toBe(
       'data: {"error":{"message":"cut off","type":"server_error","param":null,"code":"switchyard_stream_interrupted"}}\n\n',
     );

@@ -6,7 +6,14 @@ import { toOpenAIChatResponse } from './write-response.js';
 const usage = { inputTokens: 100, outputTokens: 40, cacheReadTokens: 900, cacheWriteTokens: 0, reasoningTokens: 15 };
 
 function response(overrides: Partial<CanonicalResponse> = {}): CanonicalResponse {
-  return { id: 'msg_01abc', upstreamModel: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'Hello!' }], finishReason: 'end-turn', usage, ...overrides };
+  return {
+    id: 'msg_01abc',
+    upstreamModel: 'claude-sonnet-4-5',
+    content: [{ type: 'text', text: 'Hello!' }],
+    finishReason: 'end-turn',
+    usage,
+    ...overrides,
+  };
 }
 
 describe('toOpenAIChatResponse', () => {
@@ -51,7 +58,9 @@ describe('toOpenAIChatResponse', () => {
     ['tool-use', 'tool_calls'],
     ['content-filter', 'content_filter'],
   ])('finish reason %s → %s', (reason, expected) => {
-    const body = toOpenAIChatResponse(response({ finishReason: reason }), 'm', 1) as { choices: Array<{ finish_reason: string }> };
+    const body = toOpenAIChatResponse(response({ finishReason: reason }), 'm', 1) as {
+      choices: Array<{ finish_reason: string }>;
+    };
     expect(body.choices[0]?.finish_reason).toBe(expected);
   });
 
@@ -73,7 +82,11 @@ describe('toOpenAIChatResponse', () => {
       content: null,
       refusal: null,
       tool_calls: [
-        { id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","days":[1,2]}' } },
+        {
+          id: 'toolu_1',
+          type: 'function',
+          function: { name: 'get_weather', arguments: '{"city":"Paris","days":[1,2]}' },
+        },
         { id: 'toolu_2', type: 'function', function: { name: 'get_time', arguments: '{}' } },
       ],
     });

@@ -28,7 +28,8 @@ class RecordingSink implements StreamSink {
     return this.writes.map((chunk) => {
       if (chunk === ': ping\n\n') return ': ping';
       const match = /^data: (.*)\n\n$/s.exec(chunk);
-      if (!match || match[1]?.includes('\n\n')) throw new Error(`not exactly one SSE data chunk: ${JSON.stringify(chunk)}`);
+      if (!match || match[1]?.includes('\n\n'))
+        throw new Error(`not exactly one SSE data chunk: ${JSON.stringify(chunk)}`);
       return match[1] === '[DONE]' ? '[DONE]' : JSON.parse(match[1]!);
     });
   }
@@ -37,7 +38,11 @@ class RecordingSink implements StreamSink {
 /** `id: null` lets the writer choose its id. */
 function run(events: CanonicalStreamEvent[], includeUsage: boolean, id: string | null = 'chatcmpl-test') {
   const sink = new RecordingSink();
-  const writer = createOpenAIChatStreamWriter(sink, 'my-route', { includeUsage, createdSeconds: created, ...(id ? { id } : {}) });
+  const writer = createOpenAIChatStreamWriter(sink, 'my-route', {
+    includeUsage,
+    createdSeconds: created,
+    ...(id ? { id } : {}),
+  });
   for (const event of events) writer.write(event);
   return { sink, writer };
 }
@@ -97,9 +102,17 @@ describe('createOpenAIChatStreamWriter', () => {
     expect(sink.payloads()).toStrictEqual([
       chunk({ role: 'assistant', content: '' }),
       chunk({ content: 'Let me check both.' }),
-      chunk({ tool_calls: [{ index: 0, id: 'call_paris', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      chunk({
+        tool_calls: [
+          { index: 0, id: 'call_paris', type: 'function', function: { name: 'get_weather', arguments: '' } },
+        ],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] }),
-      chunk({ tool_calls: [{ index: 1, id: 'call_tokyo', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+      chunk({
+        tool_calls: [
+          { index: 1, id: 'call_tokyo', type: 'function', function: { name: 'get_weather', arguments: '' } },
+        ],
+      }),
       chunk({ tool_calls: [{ index: 1, function: { arguments: '{"city":' } }] }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Paris"}' } }] }),
       chunk({ tool_calls: [{ index: 1, function: { arguments: '"Tokyo"}' } }] }),
@@ -118,7 +131,10 @@ describe('createOpenAIChatStreamWriter', () => {
       chunk({ content: '42' }, null, null),
       chunk({}, 'length', null),
     ]);
-    expect(payloads[5]).toMatchObject({ choices: [], usage: { completion_tokens: 20, completion_tokens_details: { reasoning_tokens: 12 } } });
+    expect(payloads[5]).toMatchObject({
+      choices: [],
+      usage: { completion_tokens: 20, completion_tokens_details: { reasoning_tokens: 12 } },
+    });
     expect(payloads[6]).toBe('[DONE]');
     expect(sink.writes.join('')).not.toContain('sig-xyz');
   });
@@ -128,15 +144,27 @@ describe('createOpenAIChatStreamWriter', () => {
       [
         { type: 'block-start', index: 0, block: { type: 'text' } },
         { type: 'text-delta', index: 0, text: 'Hi' },
-        { type: 'finish', reason: 'stop-sequence', stopSequence: 'END', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+        {
+          type: 'finish',
+          reason: 'stop-sequence',
+          stopSequence: 'END',
+          usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        },
       ],
       false,
     );
-    expect(sink.payloads()).toStrictEqual([chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hi' }), chunk({}, 'stop'), '[DONE]']);
+    expect(sink.payloads()).toStrictEqual([
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'Hi' }),
+      chunk({}, 'stop'),
+      '[DONE]',
+    ]);
   });
 
   it('keeps one id on every chunk: the upstream chatcmpl- id, or a generated one', () => {
-    const generated = run(textStream(), true, null).sink.payloads().filter((payload) => payload !== '[DONE]');
+    const generated = run(textStream(), true, null)
+      .sink.payloads()
+      .filter((payload) => payload !== '[DONE]');
     const ids = new Set(generated.map((payload) => (payload as { id: string }).id));
     expect(ids.size).toBe(1);
     const [onlyId] = [...ids];
@@ -144,7 +172,9 @@ describe('createOpenAIChatStreamWriter', () => {
 
     const events = textStream();
     events[0] = { type: 'message-start', id: 'chatcmpl-upstream123' };
-    const kept = run(events, false, null).sink.payloads().filter((payload) => payload !== '[DONE]');
+    const kept = run(events, false, null)
+      .sink.payloads()
+      .filter((payload) => payload !== '[DONE]');
     expect(kept.every((payload) => (payload as { id: string }).id === 'chatcmpl-upstream123')).toBe(true);
   });
 
@@ -161,7 +191,11 @@ describe('createOpenAIChatStreamWriter', () => {
     expect(writer.done).toBe(true);
     writer.fail(new GatewayError({ status: 500, code: 'SWITCHYARD_INTERNAL', message: 'late' }));
     writer.ping();
-    writer.write({ type: 'finish', reason: 'end-turn', usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 } });
+    writer.write({
+      type: 'finish',
+      reason: 'end-turn',
+      usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    });
     expect(sink.writes).toHaveLength(3);
     expect(sink.endCalls).toBe(1);
   });
@@ -181,13 +215,30 @@ describe('createOpenAIChatStreamWriter', () => {
 
   it('fail() writes the gateway error with its attempts and ends the stream', () => {
     const sink = new RecordingSink();
-    const writer = createOpenAIChatStreamWriter(sink, 'my-route', { includeUsage: false, createdSeconds: created, id: 'chatcmpl-test' });
+    const writer = createOpenAIChatStreamWriter(sink, 'my-route', {
+      includeUsage: false,
+      createdSeconds: created,
+      id: 'chatcmpl-test',
+    });
     writer.write({ type: 'message-start' });
     writer.write({ type: 'text-delta', index: 0, text: 'So' });
     const attempts = [{ deployment: 'anthropic-direct', kind: 'stream-interrupted' }];
-    writer.fail(new GatewayError({ status: 502, code: 'SWITCHYARD_STREAM_INTERRUPTED', message: 'The upstream stream broke off', attempts }));
+    writer.fail(
+      new GatewayError({
+        status: 502,
+        code: 'SWITCHYARD_STREAM_INTERRUPTED',
+        message: 'The upstream stream broke off',
+        attempts,
+      }),
+    );
     expect(sink.payloads()[2]).toStrictEqual({
-      error: { message: 'The upstream stream broke off', type: 'server_error', param: null, code: 'switchyard_stream_interrupted', attempts },
+      error: {
+        message: 'The upstream stream broke off',
+        type: 'server_error',
+        param: null,
+        code: 'switchyard_stream_interrupted',
+        attempts,
+      },
     });
     expect(sink.endCalls).toBe(1);
     expect(writer.done).toBe(true);

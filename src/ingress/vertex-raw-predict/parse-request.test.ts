@@ -43,7 +43,12 @@ describe('parseVertexRawPredictPath', () => {
   });
 
   it('reads the project and region too', () => {
-    expect(parseVertexRawPredictPath(rawUrl)).toEqual({ project: 'my-project', region: 'us-east5', model, method: 'rawPredict' });
+    expect(parseVertexRawPredictPath(rawUrl)).toEqual({
+      project: 'my-project',
+      region: 'us-east5',
+      model,
+      method: 'rawPredict',
+    });
   });
 
   it.each([
@@ -93,7 +98,9 @@ describe('parseVertexRawPredictRequest', () => {
   });
 
   it('rejects an invalid body with a 400 naming the field, and a count-tokens path with a 404', () => {
-    const invalid = rejection(() => parseVertexRawPredictRequest({ anthropic_version: 'vertex-2023-10-16', max_tokens: 5 }, {}, rawUrl));
+    const invalid = rejection(() =>
+      parseVertexRawPredictRequest({ anthropic_version: 'vertex-2023-10-16', max_tokens: 5 }, {}, rawUrl),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.param).toBe('messages');
     expect(rejection(() => parseVertexRawPredictRequest('text', {}, rawUrl)).param).toBe('body');

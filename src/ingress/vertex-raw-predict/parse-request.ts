@@ -30,7 +30,8 @@ export function parseVertexCountTokensRequest(body: unknown, headers: RequestHea
 }
 
 function withoutVertexFields(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidRequest('body', 'expected a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalidRequest('body', 'expected a JSON object');
   const { anthropic_version: _version, ...anthropicBody } = body as Record<string, unknown>;
   return anthropicBody;
 }

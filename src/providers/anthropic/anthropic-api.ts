@@ -15,9 +15,7 @@ export type AnthropicImageSource =
   | { type: 'url'; url: string }
   | { type: 'file'; file_id: string };
 
-export type AnthropicDocumentSource =
-  | AnthropicImageSource
-  | { type: 'text'; media_type: 'text/plain'; data: string };
+export type AnthropicDocumentSource = AnthropicImageSource | { type: 'text'; media_type: 'text/plain'; data: string };
 
 export interface AnthropicTextBlockParam {
   type: 'text';

@@ -18,7 +18,14 @@ const cases: Case[] = [
   { file: 'overloaded-529.json', status: 529, kind: 'overloaded', providerCode: 'overloaded_error' },
   // The error type wins over a status that would say 'server'.
   { file: 'overloaded-500.json', status: 500, kind: 'overloaded', providerCode: 'overloaded_error' },
-  { file: 'rate-limit-429.json', status: 429, headers: { 'retry-after': '17' }, kind: 'rate-limited', providerCode: 'rate_limit_error', retryAfterMs: 17_000 },
+  {
+    file: 'rate-limit-429.json',
+    status: 429,
+    headers: { 'retry-after': '17' },
+    kind: 'rate-limited',
+    providerCode: 'rate_limit_error',
+    retryAfterMs: 17_000,
+  },
   { file: 'api-error-500.json', status: 500, kind: 'server', providerCode: 'api_error' },
   { file: 'authentication-401.json', status: 401, kind: 'auth', providerCode: 'authentication_error' },
   { file: 'permission-403.json', status: 403, kind: 'auth', providerCode: 'permission_error' },
@@ -32,13 +39,16 @@ const cases: Case[] = [
 ];
 
 describe('parseAnthropicError', () => {
-  it.each(cases)('classifies $file (HTTP $status) as $kind', ({ file, status, headers, kind, providerCode, retryAfterMs }) => {
-    const error = parseAnthropicError(status, headers ?? {}, anthropicFixtureText(`errors/${file}`));
-    expect(error.kind).toBe(kind);
-    expect(error.status).toBe(status);
-    expect(error.providerCode).toBe(providerCode);
-    expect(error.retryAfterMs).toBe(retryAfterMs);
-  });
+  it.each(cases)(
+    'classifies $file (HTTP $status) as $kind',
+    ({ file, status, headers, kind, providerCode, retryAfterMs }) => {
+      const error = parseAnthropicError(status, headers ?? {}, anthropicFixtureText(`errors/${file}`));
+      expect(error.kind).toBe(kind);
+      expect(error.status).toBe(status);
+      expect(error.providerCode).toBe(providerCode);
+      expect(error.retryAfterMs).toBe(retryAfterMs);
+    },
+  );
 
   it('says status, type, message and request id in the message', () => {
     const error = parseAnthropicError(529, {}, anthropicFixtureText('errors/overloaded-529.json'));
@@ -51,7 +61,11 @@ describe('parseAnthropicError', () => {
   });
 
   it('reads retry-after-ms before retry-after, and the request id from the header', () => {
-    const error = parseAnthropicError(429, { 'retry-after-ms': '1500', 'retry-after': '30', 'request-id': 'req_header' }, '{}');
+    const error = parseAnthropicError(
+      429,
+      { 'retry-after-ms': '1500', 'retry-after': '30', 'request-id': 'req_header' },
+      '{}',
+    );
     expect(error.retryAfterMs).toBe(1500);
     expect(error.kind).toBe('rate-limited');
     expect(error.message).toContain('(request req_header)');
@@ -66,7 +80,12 @@ describe('parseAnthropicError', () => {
     ['an empty body', 503, '', 'overloaded'],
     ['a JSON body of another shape', 500, '{"message":"boom"}', 'server'],
     ['an unknown error type', 409, '{"type":"error","error":{"type":"conflict_error","message":"busy"}}', 'server'],
-    ['invalid_request_error used for another 4xx', 408, '{"type":"error","error":{"type":"invalid_request_error","message":"slow"}}', 'timeout'],
+    [
+      'invalid_request_error used for another 4xx',
+      408,
+      '{"type":"error","error":{"type":"invalid_request_error","message":"slow"}}',
+      'timeout',
+    ],
   ] as const)('falls back to the status for %s', (_label, status, body, kind) => {
     expect(parseAnthropicError(status, {}, body).kind).toBe(kind);
   });

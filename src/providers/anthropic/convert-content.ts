@@ -53,8 +53,12 @@ function convertMediaPart(part: TextPart | ImagePart | DocumentPart): MediaBlock
   if (part.type === 'text') return convertTextPart(part);
   if (part.type === 'image') {
     // An "image" that is inline text cannot be an image block; its text still reaches the model.
-    if (part.source.kind === 'text') return convertTextPart({ type: 'text', text: part.source.text, cacheControl: part.cacheControl });
-    return withCacheControl<AnthropicImageBlockParam>({ type: 'image', source: convertImageSource(part.source) }, part.cacheControl);
+    if (part.source.kind === 'text')
+      return convertTextPart({ type: 'text', text: part.source.text, cacheControl: part.cacheControl });
+    return withCacheControl<AnthropicImageBlockParam>(
+      { type: 'image', source: convertImageSource(part.source) },
+      part.cacheControl,
+    );
   }
   const document: AnthropicDocumentBlockParam = { type: 'document', source: convertDocumentSource(part.source) };
   // Anthropic has no filename field; the title is what the model sees, so a filename is the best stand-in.

@@ -26,7 +26,13 @@ describe('cross-format path (canonical → Anthropic)', () => {
 
   it('defaults max_tokens, clamps temperature and maps top_p, top_k and user id', () => {
     const body = crossFormat({ maxTokens: undefined, temperature: 1.7, topP: 0.9, topK: 40, userId: 'user-7' });
-    expect(body).toMatchObject({ max_tokens: defaultMaxTokens, temperature: 1, top_p: 0.9, top_k: 40, metadata: { user_id: 'user-7' } });
+    expect(body).toMatchObject({
+      max_tokens: defaultMaxTokens,
+      temperature: 1,
+      top_p: 0.9,
+      top_k: 40,
+      metadata: { user_id: 'user-7' },
+    });
     expect(crossFormat({ temperature: -0.5 }).temperature).toBe(0);
   });
 
@@ -35,7 +41,13 @@ describe('cross-format path (canonical → Anthropic)', () => {
       simpleTextRequest({
         system: [{ type: 'text', text: '' }],
         messages: [
-          { role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'Hi' }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: '' },
+              { type: 'text', text: 'Hi' },
+            ],
+          },
           { role: 'assistant', content: [{ type: 'text', text: '' }] },
         ],
       }),
@@ -62,7 +74,13 @@ describe('cross-format path (canonical → Anthropic)', () => {
       { type: 'text', text: 'Answer in French.' },
     ]);
     expect(body.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'One' }, { type: 'text', text: 'Two' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'One' },
+          { type: 'text', text: 'Two' },
+        ],
+      },
     ]);
   });
 
@@ -142,8 +160,17 @@ describe('cross-format path (canonical → Anthropic)', () => {
             content: [
               { type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } },
               { type: 'image', source: { kind: 'file', fileId: 'file_01' } },
-              { type: 'document', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' }, filename: 'report.pdf' },
-              { type: 'document', source: { kind: 'text', mediaType: 'text/markdown', text: '# Notes' }, title: 'Notes', cacheControl: { type: 'ephemeral' } },
+              {
+                type: 'document',
+                source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' },
+                filename: 'report.pdf',
+              },
+              {
+                type: 'document',
+                source: { kind: 'text', mediaType: 'text/markdown', text: '# Notes' },
+                title: 'Notes',
+                cacheControl: { type: 'ephemeral' },
+              },
             ],
           },
         ],
@@ -153,15 +180,29 @@ describe('cross-format path (canonical → Anthropic)', () => {
     expect(body.messages[0]?.content).toEqual([
       { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
       { type: 'image', source: { type: 'file', file_id: 'file_01' } },
-      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' }, title: 'report.pdf' },
-      { type: 'document', source: { type: 'text', media_type: 'text/plain', data: '# Notes' }, title: 'Notes', cache_control: { type: 'ephemeral' } },
+      {
+        type: 'document',
+        source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' },
+        title: 'report.pdf',
+      },
+      {
+        type: 'document',
+        source: { type: 'text', media_type: 'text/plain', data: '# Notes' },
+        title: 'Notes',
+        cache_control: { type: 'ephemeral' },
+      },
     ]);
   });
 
   it('maps every tool choice, with disable_parallel_tool_use', () => {
-    expect(crossFormat({ toolChoice: { type: 'auto', disableParallel: true } }).tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
+    expect(crossFormat({ toolChoice: { type: 'auto', disableParallel: true } }).tool_choice).toEqual({
+      type: 'auto',
+      disable_parallel_tool_use: true,
+    });
     expect(crossFormat({ toolChoice: { type: 'any' } }).tool_choice).toEqual({ type: 'any' });
-    expect(crossFormat({ toolChoice: { type: 'tool', name: 'get_weather', disableParallel: false } }).tool_choice).toEqual({
+    expect(
+      crossFormat({ toolChoice: { type: 'tool', name: 'get_weather', disableParallel: false } }).tool_choice,
+    ).toEqual({
       type: 'tool',
       name: 'get_weather',
       disable_parallel_tool_use: false,
@@ -170,34 +211,68 @@ describe('cross-format path (canonical → Anthropic)', () => {
   });
 
   it('gives a parameterless tool an object schema and leaves out strict', () => {
-    const body = crossFormat({ tools: [{ name: 'now', inputSchema: {}, strict: true, cacheControl: { type: 'ephemeral' } }] });
-    expect(body.tools).toEqual([{ name: 'now', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }]);
+    const body = crossFormat({
+      tools: [{ name: 'now', inputSchema: {}, strict: true, cacheControl: { type: 'ephemeral' } }],
+    });
+    expect(body.tools).toEqual([
+      { name: 'now', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } },
+    ]);
   });
 
   it('sends thinking, raising only the default max_tokens above the budget and leaving out temperature', () => {
-    const body = crossFormat({ maxTokens: undefined, thinking: { type: 'enabled', budgetTokens: 8000 }, temperature: 0.2, topK: 5 });
-    expect(body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 8000 }, max_tokens: 8000 + defaultMaxTokens });
+    const body = crossFormat({
+      maxTokens: undefined,
+      thinking: { type: 'enabled', budgetTokens: 8000 },
+      temperature: 0.2,
+      topK: 5,
+    });
+    expect(body).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 8000 },
+      max_tokens: 8000 + defaultMaxTokens,
+    });
     expect(body.temperature).toBeUndefined();
     expect(body.top_k).toBeUndefined();
-    expect(crossFormat({ maxTokens: 10_000, thinking: { type: 'adaptive' } })).toMatchObject({ max_tokens: 10_000, thinking: { type: 'adaptive' } });
+    expect(crossFormat({ maxTokens: 10_000, thinking: { type: 'adaptive' } })).toMatchObject({
+      max_tokens: 10_000,
+      thinking: { type: 'adaptive' },
+    });
   });
 
   it('turns thinking off when the last tool-calling assistant turn does not start with thinking', () => {
     const history: CanonicalRequest['messages'] = [
       { role: 'user', content: [{ type: 'text', text: 'Weather?' }] },
-      { role: 'assistant', content: [{ type: 'thinking', text: 'unsigned' }, { type: 'tool-call', id: 't1', name: 'get_weather', input: {} }] },
-      { role: 'user', content: [{ type: 'tool-result', toolCallId: 't1', content: [{ type: 'text', text: 'sunny' }], isError: false }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', text: 'unsigned' },
+          { type: 'tool-call', id: 't1', name: 'get_weather', input: {} },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool-result', toolCallId: 't1', content: [{ type: 'text', text: 'sunny' }], isError: false },
+        ],
+      },
     ];
     expect(crossFormat({ messages: history, thinking: { type: 'adaptive' } }).thinking).toBeUndefined();
     expect(crossFormat({ thinking: { type: 'adaptive' }, toolChoice: { type: 'any' } }).thinking).toBeUndefined();
     const signed = history.map((message, position) =>
-      position === 1 ? { ...message, content: [{ type: 'thinking' as const, text: 'signed', signature: 'sig' }, ...message.content.slice(1)] } : message,
+      position === 1
+        ? {
+            ...message,
+            content: [{ type: 'thinking' as const, text: 'signed', signature: 'sig' }, ...message.content.slice(1)],
+          }
+        : message,
     );
     expect(crossFormat({ messages: signed, thinking: { type: 'adaptive' } }).thinking).toEqual({ type: 'adaptive' });
   });
 
   it('drops reasoning effort and response format rather than risk a 400', () => {
-    const body = crossFormat({ reasoningEffort: 'high', responseFormat: { type: 'json_schema', name: 'x', schema: { type: 'object' } } });
+    const body = crossFormat({
+      reasoningEffort: 'high',
+      responseFormat: { type: 'json_schema', name: 'x', schema: { type: 'object' } },
+    });
     expect(body).not.toHaveProperty('output_config');
     expect(body).not.toHaveProperty('response_format');
   });
@@ -220,7 +295,10 @@ describe('same-format path (Anthropic client → Anthropic)', () => {
 
   it('does not modify the client body it forwards', () => {
     const before = JSON.stringify(clientBody);
-    buildAnthropicBody(simpleTextRequest({ original: { format: 'anthropic-messages', body: clientBody } }), deploymentModel);
+    buildAnthropicBody(
+      simpleTextRequest({ original: { format: 'anthropic-messages', body: clientBody } }),
+      deploymentModel,
+    );
     expect(JSON.stringify(clientBody)).toBe(before);
   });
 });

@@ -121,7 +121,9 @@ function thinkingAllowed(messages: AnthropicMessageParam[], toolChoice: Canonica
 export function convertToAnthropicBody(request: CanonicalRequest, model: string): AnthropicMessagesRequestBody {
   const { messages, hoistedSystem } = convertMessages(request.messages);
   const thinking =
-    request.thinking !== undefined && request.thinking.type !== 'disabled' && thinkingAllowed(messages, request.toolChoice)
+    request.thinking !== undefined &&
+    request.thinking.type !== 'disabled' &&
+    thinkingAllowed(messages, request.toolChoice)
       ? request.thinking
       : undefined;
   // budget_tokens must stay below max_tokens; only our own default is ours to raise.
@@ -140,7 +142,8 @@ export function convertToAnthropicBody(request: CanonicalRequest, model: string)
     if (request.topP !== undefined) body.top_p = request.topP;
     if (request.topK !== undefined) body.top_k = request.topK;
   }
-  if (request.stopSequences !== undefined && request.stopSequences.length > 0) body.stop_sequences = request.stopSequences;
+  if (request.stopSequences !== undefined && request.stopSequences.length > 0)
+    body.stop_sequences = request.stopSequences;
   if (request.tools !== undefined && request.tools.length > 0) body.tools = request.tools.map(convertTool);
   if (request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
   if (request.userId !== undefined) body.metadata = { user_id: request.userId };

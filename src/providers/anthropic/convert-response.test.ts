@@ -44,7 +44,13 @@ describe('convertAnthropicResponse', () => {
       { type: 'tool-call', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', input: { city: 'Paris' } },
     ]);
     expect(response.finishReason).toBe('tool-use');
-    expect(response.usage).toEqual({ inputTokens: 412, outputTokens: 88, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 40 });
+    expect(response.usage).toEqual({
+      inputTokens: 412,
+      outputTokens: 88,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 40,
+    });
   });
 
   it.each([

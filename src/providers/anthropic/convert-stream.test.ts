@@ -50,7 +50,11 @@ describe('convertAnthropicStream', () => {
   it('converts a tool call whose input arrives in pieces, the first one empty', async () => {
     const events = await fixture('tool-call.sse.txt');
     expect(events.slice(4)).toEqual([
-      { type: 'block-start', index: 1, block: { type: 'tool-call', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather' } },
+      {
+        type: 'block-start',
+        index: 1,
+        block: { type: 'tool-call', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather' },
+      },
       { type: 'tool-input-delta', index: 1, partialJson: '{"city": ' },
       { type: 'tool-input-delta', index: 1, partialJson: '"Par' },
       { type: 'tool-input-delta', index: 1, partialJson: 'is"}' },
@@ -143,19 +147,30 @@ describe('convertAnthropicStream', () => {
   it('throws an UpstreamError on data that is not JSON', async () => {
     const stream = `${anthropicFixtureText('text.sse.txt').split('event: content_block_stop')[0]}event: content_block_delta\ndata: {"type":"content_block_delta",\n\n`;
     await expect(collect(once(encoder.encode(stream)))).rejects.toSatisfy(
-      (error: unknown) => UpstreamError.isInstance(error) && error.kind === 'server' && error.providerCode === 'malformed_stream',
+      (error: unknown) =>
+        UpstreamError.isInstance(error) && error.kind === 'server' && error.providerCode === 'malformed_stream',
     );
   });
 
   it('reads events without an event line by their type field', async () => {
-    const events = await collect(once(encoder.encode('data: {"type":"message_start","message":{"id":"msg_bare","usage":{"input_tokens":3}}}\n\n')));
-    expect(events).toEqual([{ type: 'message-start', id: 'msg_bare', usage: { inputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 } }]);
+    const events = await collect(
+      once(encoder.encode('data: {"type":"message_start","message":{"id":"msg_bare","usage":{"input_tokens":3}}}\n\n')),
+    );
+    expect(events).toEqual([
+      { type: 'message-start', id: 'msg_bare', usage: { inputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+    ]);
   });
 
   it('just ends when the body stops before message_stop', async () => {
     const cut = anthropicFixtureText('text.sse.txt').split('event: message_delta')[0] ?? '';
     const events = await collect(once(encoder.encode(cut)));
-    expect(events.map((event) => event.type)).toEqual(['message-start', 'block-start', 'text-delta', 'text-delta', 'block-end']);
+    expect(events.map((event) => event.type)).toEqual([
+      'message-start',
+      'block-start',
+      'text-delta',
+      'text-delta',
+      'block-end',
+    ]);
   });
 
   it('closes blocks left open at message_stop before finishing, and reads the rest of the body', async () => {

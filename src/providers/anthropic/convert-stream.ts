@@ -124,13 +124,16 @@ export class AnthropicStreamConverter {
     this.blocks.set(upstreamIndex, { index, kind: start.type });
     const events: CanonicalStreamEvent[] = [{ type: 'block-start', index, block: start }];
     // Anthropic starts blocks empty; a clone that puts content in the start still loses none of it.
-    if (start.type === 'text' && stringOf(block.text).length > 0) events.push({ type: 'text-delta', index, text: stringOf(block.text) });
+    if (start.type === 'text' && stringOf(block.text).length > 0)
+      events.push({ type: 'text-delta', index, text: stringOf(block.text) });
     if (start.type === 'tool-call' && Object.keys(fieldsOf(block.input)).length > 0) {
       events.push({ type: 'tool-input-delta', index, partialJson: JSON.stringify(block.input) });
     }
     if (start.type === 'thinking') {
-      if (stringOf(block.thinking).length > 0) events.push({ type: 'thinking-delta', index, text: stringOf(block.thinking) });
-      if (stringOf(block.signature).length > 0) events.push({ type: 'signature-delta', index, signature: stringOf(block.signature) });
+      if (stringOf(block.thinking).length > 0)
+        events.push({ type: 'thinking-delta', index, text: stringOf(block.thinking) });
+      if (stringOf(block.signature).length > 0)
+        events.push({ type: 'signature-delta', index, signature: stringOf(block.signature) });
     }
     return events;
   }
@@ -155,10 +158,15 @@ export class AnthropicStreamConverter {
     if (block === undefined || block === null) return [];
     const { index, kind } = block;
     // A delta that does not fit its block's kind is dropped rather than sent to a writer that cannot place it.
-    if (delta.type === 'text_delta' && kind === 'text') return nonEmpty(stringOf(delta.text), (text) => ({ type: 'text-delta', index, text }));
+    if (delta.type === 'text_delta' && kind === 'text')
+      return nonEmpty(stringOf(delta.text), (text) => ({ type: 'text-delta', index, text }));
     if (delta.type === 'input_json_delta' && kind === 'tool-call') {
       // The first fragment is often "": nothing to send.
-      return nonEmpty(stringOf(delta.partial_json), (partialJson) => ({ type: 'tool-input-delta', index, partialJson }));
+      return nonEmpty(stringOf(delta.partial_json), (partialJson) => ({
+        type: 'tool-input-delta',
+        index,
+        partialJson,
+      }));
     }
     if (delta.type === 'thinking_delta' && kind === 'thinking') {
       return nonEmpty(stringOf(delta.thinking), (text) => ({ type: 'thinking-delta', index, text }));
@@ -183,7 +191,9 @@ export class AnthropicStreamConverter {
     this.done = true;
     const events: CanonicalStreamEvent[] = [];
     // A block left open upstream is closed here, so that `finish` never arrives with blocks open.
-    const open = [...this.blocks.values()].filter((block) => block !== null).sort((left, right) => left.index - right.index);
+    const open = [...this.blocks.values()]
+      .filter((block) => block !== null)
+      .sort((left, right) => left.index - right.index);
     for (const block of open) events.push({ type: 'block-end', index: block.index });
     this.blocks.clear();
     const finish: Extract<CanonicalStreamEvent, { type: 'finish' }> = {

@@ -9,7 +9,11 @@ import { UpstreamError } from '../../canonical/errors.js';
 import type { DeploymentTarget, WireRequest } from '../adapter.js';
 import { simpleTextRequest, toolRoundTripRequest } from '../../../test/support/canonical-fixtures.js';
 import { ManualClock } from '../../../test/support/manual-clock.js';
-import { bedrockFixtureJson, testCredentials, testSessionCredentials } from '../../../test/fixtures/bedrock/load-fixtures.js';
+import {
+  bedrockFixtureJson,
+  testCredentials,
+  testSessionCredentials,
+} from '../../../test/fixtures/bedrock/load-fixtures.js';
 import { createBedrockAdapter } from './adapter.js';
 import { createCredentialSource, type AwsCredentialIdentity } from './credentials.js';
 
@@ -49,7 +53,14 @@ async function resign(wire: WireRequest, credentials: AwsCredentialIdentity, reg
   const signedHeaders = /SignedHeaders=([^,]+)/.exec(received ?? '')?.[1]?.split(';') ?? [];
   const amzDate = wire.headers['x-amz-date'] ?? '';
   const signingDate = new Date(
-    Date.UTC(+amzDate.slice(0, 4), +amzDate.slice(4, 6) - 1, +amzDate.slice(6, 8), +amzDate.slice(9, 11), +amzDate.slice(11, 13), +amzDate.slice(13, 15)),
+    Date.UTC(
+      +amzDate.slice(0, 4),
+      +amzDate.slice(4, 6) - 1,
+      +amzDate.slice(6, 8),
+      +amzDate.slice(9, 11),
+      +amzDate.slice(11, 13),
+      +amzDate.slice(13, 15),
+    ),
   );
   const request = new HttpRequest({
     method: wire.method,
@@ -68,7 +79,9 @@ describe('bedrock URLs and API choice', () => {
   it('calls InvokeModel for Claude, with the model id percent-encoded', async () => {
     const { adapter } = adapterWith();
     const wire = await adapter.buildRequest(simpleTextRequest(), claudeTarget);
-    expect(wire.url).toBe('https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke');
+    expect(wire.url).toBe(
+      'https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke',
+    );
     expect(wire.headers).toMatchObject({ 'content-type': 'application/json', accept: 'application/json' });
     expect(JSON.parse(wire.body ?? '{}')).toMatchObject({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 256 });
   });
@@ -77,19 +90,29 @@ describe('bedrock URLs and API choice', () => {
     const { adapter } = adapterWith();
     const wire = await adapter.buildRequest(simpleTextRequest({ stream: true }), claudeTarget);
     expect(wire.url.endsWith('/invoke-with-response-stream')).toBe(true);
-    expect(wire.headers).toMatchObject({ accept: 'application/vnd.amazon.eventstream', 'x-amzn-bedrock-accept': 'application/json' });
+    expect(wire.headers).toMatchObject({
+      accept: 'application/vnd.amazon.eventstream',
+      'x-amzn-bedrock-accept': 'application/json',
+    });
     expect(wire.body).not.toContain('"stream"');
   });
 
   it('calls Converse for other models and when config says so', async () => {
     const { adapter } = adapterWith();
-    expect((await adapter.buildRequest(simpleTextRequest(), novaTarget)).url).toMatch(/\/model\/us\.amazon\.nova-pro-v1%3A0\/converse$/);
-    const streaming = await adapter.buildRequest(simpleTextRequest({ stream: true }), { ...claudeTarget, api: 'converse' });
+    expect((await adapter.buildRequest(simpleTextRequest(), novaTarget)).url).toMatch(
+      /\/model\/us\.amazon\.nova-pro-v1%3A0\/converse$/,
+    );
+    const streaming = await adapter.buildRequest(simpleTextRequest({ stream: true }), {
+      ...claudeTarget,
+      api: 'converse',
+    });
     expect(streaming.url).toMatch(/\/converse-stream$/);
     expect(streaming.headers.accept).toBe('application/vnd.amazon.eventstream');
     expect(streaming.headers).not.toHaveProperty('x-amzn-bedrock-accept');
     expect(JSON.parse(streaming.body ?? '{}')).toHaveProperty('inferenceConfig');
-    expect((await adapter.buildRequest(simpleTextRequest(), { ...novaTarget, api: 'invoke' })).url).toMatch(/\/invoke$/);
+    expect((await adapter.buildRequest(simpleTextRequest(), { ...novaTarget, api: 'invoke' })).url).toMatch(
+      /\/invoke$/,
+    );
   });
 
   it('encodes an inference-profile ARN as one path segment', async () => {
@@ -105,14 +128,18 @@ describe('bedrock URLs and API choice', () => {
     const { adapter } = adapterWith();
     const target = { ...claudeTarget, baseUrl: 'http://127.0.0.1:4010/u/bedrock-east' };
     const wire = await adapter.buildRequest(simpleTextRequest(), target);
-    expect(wire.url).toBe('http://127.0.0.1:4010/u/bedrock-east/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke');
+    expect(wire.url).toBe(
+      'http://127.0.0.1:4010/u/bedrock-east/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke',
+    );
     expect(wire.headers.host).toBe('127.0.0.1:4010');
     expect(wire.headers.authorization).toContain('/us-east-1/bedrock/aws4_request');
   });
 
   it('needs a region or a base URL', async () => {
     const { adapter } = adapterWith();
-    await expect(adapter.buildRequest(simpleTextRequest(), { ...claudeTarget, region: undefined })).rejects.toMatchObject({ kind: 'local' });
+    await expect(
+      adapter.buildRequest(simpleTextRequest(), { ...claudeTarget, region: undefined }),
+    ).rejects.toMatchObject({ kind: 'local' });
     const fromHost = await adapter.buildRequest(simpleTextRequest(), {
       ...claudeTarget,
       region: undefined,
@@ -126,14 +153,21 @@ describe('SigV4', () => {
   it('signs with service bedrock, the region and the clock, and a server re-signing gets the same signature', async () => {
     const { adapter } = adapterWith();
     const target = { ...claudeTarget, headers: { 'X-Team': 'payments' } };
-    const wire = await adapter.buildRequest(toolRoundTripRequest({ original: { format: 'openai-chat', body: {} } }), target);
+    const wire = await adapter.buildRequest(
+      toolRoundTripRequest({ original: { format: 'openai-chat', body: {} } }),
+      target,
+    );
     expect(wire.headers['x-amz-date']).toBe('20261021T123045Z');
     expect(wire.headers.host).toBe('bedrock-runtime.us-east-1.amazonaws.com');
     expect(wire.headers['x-team']).toBe('payments');
     const authorization = wire.headers.authorization ?? '';
-    expect(authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261021\/us-east-1\/bedrock\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/);
+    expect(authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261021\/us-east-1\/bedrock\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/,
+    );
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';');
-    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-content-sha256', 'content-type', 'x-team']));
+    expect(signedHeaders).toEqual(
+      expect.arrayContaining(['host', 'x-amz-date', 'x-amz-content-sha256', 'content-type', 'x-team']),
+    );
     expect(await resign(wire, testCredentials, 'us-east-1')).toBe(authorization);
   });
 
@@ -142,8 +176,12 @@ describe('SigV4', () => {
     const wire = await adapter.buildRequest(simpleTextRequest(), claudeTarget);
     const authorization = wire.headers.authorization;
     expect(await resign({ ...wire, body: `${wire.body} ` }, testCredentials, 'us-east-1')).not.toBe(authorization);
-    expect(await resign({ ...wire, url: wire.url.replace('/invoke', '/converse') }, testCredentials, 'us-east-1')).not.toBe(authorization);
-    expect(await resign(wire, { ...testCredentials, secretAccessKey: 'another-fake-secret' }, 'us-east-1')).not.toBe(authorization);
+    expect(
+      await resign({ ...wire, url: wire.url.replace('/invoke', '/converse') }, testCredentials, 'us-east-1'),
+    ).not.toBe(authorization);
+    expect(await resign(wire, { ...testCredentials, secretAccessKey: 'another-fake-secret' }, 'us-east-1')).not.toBe(
+      authorization,
+    );
     expect(await resign(wire, testCredentials, 'us-west-2')).not.toBe(authorization);
   });
 
@@ -165,14 +203,19 @@ describe('SigV4', () => {
 describe('credentials', () => {
   it('sends a Bedrock API key as a bearer token, without SigV4 and without asking for AWS credentials', async () => {
     const { adapter, calls } = adapterWith();
-    const wire = await adapter.buildRequest(simpleTextRequest(), { ...claudeTarget, apiKey: 'bedrock-api-key-for-tests' });
+    const wire = await adapter.buildRequest(simpleTextRequest(), {
+      ...claudeTarget,
+      apiKey: 'bedrock-api-key-for-tests',
+    });
     expect(wire.headers.authorization).toBe('Bearer bedrock-api-key-for-tests');
     expect(Object.keys(wire.headers).filter((name) => name.startsWith('x-amz-'))).toEqual([]);
     expect(calls()).toBe(0);
   });
 
   it('takes AWS_BEARER_TOKEN_BEDROCK from the environment as the AWS SDKs do, when the deployment has no key', async () => {
-    const { adapter, calls } = adapterWith(testCredentials, { AWS_BEARER_TOKEN_BEDROCK: 'bedrock-env-token-for-tests' });
+    const { adapter, calls } = adapterWith(testCredentials, {
+      AWS_BEARER_TOKEN_BEDROCK: 'bedrock-env-token-for-tests',
+    });
     const wire = await adapter.buildRequest(simpleTextRequest(), claudeTarget);
     expect(wire.headers.authorization).toBe('Bearer bedrock-env-token-for-tests');
     expect(calls()).toBe(0);
@@ -213,7 +256,12 @@ describe('credentials', () => {
 describe('parseResponse', () => {
   it('reads a Converse answer and an InvokeModel (Anthropic) answer by their shape', () => {
     const { adapter } = adapterWith();
-    expect(adapter.parseResponse(bedrockFixtureJson('converse-response-text.json'), simpleTextRequest()).usage.cacheWriteTokens).toBe(100);
-    expect(adapter.parseResponse(bedrockFixtureJson('invoke-response.json'), simpleTextRequest()).id).toBe('msg_bdrk_01XFDUDYJgAACzvnptvVoYEL');
+    expect(
+      adapter.parseResponse(bedrockFixtureJson('converse-response-text.json'), simpleTextRequest()).usage
+        .cacheWriteTokens,
+    ).toBe(100);
+    expect(adapter.parseResponse(bedrockFixtureJson('invoke-response.json'), simpleTextRequest()).id).toBe(
+      'msg_bdrk_01XFDUDYJgAACzvnptvVoYEL',
+    );
   });
 });

@@ -74,7 +74,9 @@ function unsignedHeaders(target: DeploymentTarget, api: BedrockApi, stream: bool
 }
 
 function requestBody(request: CanonicalRequest, target: DeploymentTarget, api: BedrockApi): string {
-  return JSON.stringify(api === 'invoke' ? buildInvokeModelBody(request, target.model) : convertToConverseBody(request, target.model));
+  return JSON.stringify(
+    api === 'invoke' ? buildInvokeModelBody(request, target.model) : convertToConverseBody(request, target.model),
+  );
 }
 
 /** Converse answers carry `output`; InvokeModel answers are Anthropic Messages. */
@@ -112,7 +114,8 @@ export function createBedrockAdapter(options: BedrockAdapterOptions = {}): Provi
     },
     parseResponse: parseBedrockResponse,
     parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) => convertBedrockStream(body, request),
-    parseError: (status: number, headers: WireHeaders, bodyText: string) => parseBedrockError(status, headers, bodyText),
+    parseError: (status: number, headers: WireHeaders, bodyText: string) =>
+      parseBedrockError(status, headers, bodyText),
   };
 }
 

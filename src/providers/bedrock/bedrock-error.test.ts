@@ -6,7 +6,11 @@ import { bedrockStreamError, parseBedrockError, sanitizeErrorCode } from './bedr
 
 describe('parseBedrockError', () => {
   it.each(bedrockErrorFixtures)('classifies $file as $kind', (fixture) => {
-    const error = parseBedrockError(fixture.status, fixture.headers ?? {}, bedrockFixtureText(`errors/${fixture.file}`));
+    const error = parseBedrockError(
+      fixture.status,
+      fixture.headers ?? {},
+      bedrockFixtureText(`errors/${fixture.file}`),
+    );
     expect(error.kind).toBe(fixture.kind);
     expect(error.status).toBe(fixture.status);
     expect(error.providerCode).toBe(fixture.providerCode);
@@ -19,9 +23,15 @@ describe('parseBedrockError', () => {
       { 'x-amzn-errortype': 'ThrottlingException', 'x-amzn-requestid': 'req-1' },
       bedrockFixtureText('errors/throttling-429.json'),
     );
-    expect(throttled.message).toBe('bedrock 429 ThrottlingException: Too many requests, please wait before trying again. (request req-1)');
+    expect(throttled.message).toBe(
+      'bedrock 429 ThrottlingException: Too many requests, please wait before trying again. (request req-1)',
+    );
     expect(throttled.retryAfterMs).toBeUndefined();
-    const denied = parseBedrockError(403, { 'x-amzn-errortype': 'AccessDeniedException' }, bedrockFixtureText('errors/access-denied-403.json'));
+    const denied = parseBedrockError(
+      403,
+      { 'x-amzn-errortype': 'AccessDeniedException' },
+      bedrockFixtureText('errors/access-denied-403.json'),
+    );
     expect(denied.message).toContain('is not authorized to perform');
   });
 
@@ -62,18 +72,34 @@ describe('bedrockStreamError', () => {
   });
 
   it('classifies a mid-stream context-length validation error as context-length', () => {
-    expect(bedrockStreamError('validationException', '{"message":"Input is too long for requested model."}').kind).toBe('context-length');
+    expect(bedrockStreamError('validationException', '{"message":"Input is too long for requested model."}').kind).toBe(
+      'context-length',
+    );
   });
 });
 
 describe('ValidationException refinements', () => {
   it.each([
-    ['input length and `max_tokens` exceed context limit: 197626 + 21333 > 200000, decrease input length or `max_tokens` and try again', 'context-length'],
-    ['max_tokens: 64000 > 8192, which is the maximum allowed number of output tokens for claude-3-5-haiku-20241022', 'local'],
-    ["This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again.", 'local'],
+    [
+      'input length and `max_tokens` exceed context limit: 197626 + 21333 > 200000, decrease input length or `max_tokens` and try again',
+      'context-length',
+    ],
+    [
+      'max_tokens: 64000 > 8192, which is the maximum allowed number of output tokens for claude-3-5-haiku-20241022',
+      'local',
+    ],
+    [
+      "This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again.",
+      'local',
+    ],
     ['The provided model identifier is invalid.', 'not-found'],
-    ['messages: roles must alternate between "user" and "assistant", but found multiple "user" roles in a row', 'invalid-request'],
+    [
+      'messages: roles must alternate between "user" and "assistant", but found multiple "user" roles in a row',
+      'invalid-request',
+    ],
   ] as const)('%s → %s', (message, kind) => {
-    expect(parseBedrockError(400, { 'x-amzn-errortype': 'ValidationException' }, JSON.stringify({ message })).kind).toBe(kind);
+    expect(
+      parseBedrockError(400, { 'x-amzn-errortype': 'ValidationException' }, JSON.stringify({ message })).kind,
+    ).toBe(kind);
   });
 });

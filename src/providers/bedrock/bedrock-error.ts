@@ -58,8 +58,14 @@ function shapeName(code: string): string {
  */
 function kindForValidation(message: string): FailureKind {
   if (looksLikeContextLength(message) || /exceeds? (the )?context limit/i.test(message)) return 'context-length';
-  if (/on-demand throughput isn.t supported|model identifier is invalid|inference profile/i.test(message)) return 'not-found';
-  if (/invalid beta flag|extraneous key|extra inputs are not permitted|doesn.t support|does not support|maximum allowed number of output tokens/i.test(message)) return 'local';
+  if (/on-demand throughput isn.t supported|model identifier is invalid|inference profile/i.test(message))
+    return 'not-found';
+  if (
+    /invalid beta flag|extraneous key|extra inputs are not permitted|doesn.t support|does not support|maximum allowed number of output tokens/i.test(
+      message,
+    )
+  )
+    return 'local';
   return 'invalid-request';
 }
 
@@ -81,7 +87,9 @@ function trimMessage(message: string): string {
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -130,7 +138,8 @@ export function bedrockStreamError(code: string, payloadText: string, headerMess
   const name = shapeName(code);
   let message = headerMessage ?? messageOf(body) ?? '';
   const originalMessage = body?.originalMessage;
-  if (typeof originalMessage === 'string' && originalMessage.length > 0) message = `${message} (model: ${originalMessage})`;
+  if (typeof originalMessage === 'string' && originalMessage.length > 0)
+    message = `${message} (model: ${originalMessage})`;
   // No status: the answer was a 200, and a status such as 424 would read as the client's fault downstream.
   return new UpstreamError({
     kind: kindForBedrockError(code, message),

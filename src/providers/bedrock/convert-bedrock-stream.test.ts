@@ -5,14 +5,21 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import { simpleTextRequest } from '../../../test/support/canonical-fixtures.js';
-import { bedrockStreamBytes, encodeEventFixtures, type EventFixture } from '../../../test/fixtures/bedrock/load-fixtures.js';
+import {
+  bedrockStreamBytes,
+  encodeEventFixtures,
+  type EventFixture,
+} from '../../../test/fixtures/bedrock/load-fixtures.js';
 import { convertBedrockStream } from './convert-bedrock-stream.js';
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-async function collect(bytes: Uint8Array, request: CanonicalRequest = simpleTextRequest({ stream: true })): Promise<CanonicalStreamEvent[]> {
+async function collect(
+  bytes: Uint8Array,
+  request: CanonicalRequest = simpleTextRequest({ stream: true }),
+): Promise<CanonicalStreamEvent[]> {
   const events: CanonicalStreamEvent[] = [];
   for await (const event of convertBedrockStream(once(bytes), request)) events.push(event);
   return events;
@@ -41,7 +48,11 @@ describe('ConverseStream', () => {
   it('turns a toolUse start and input fragments into a tool-call block', async () => {
     const events = await collect(bedrockStreamBytes('converse-tool'));
     expect(events.slice(4)).toEqual([
-      { type: 'block-start', index: 1, block: { type: 'tool-call', id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'get_weather' } },
+      {
+        type: 'block-start',
+        index: 1,
+        block: { type: 'tool-call', id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'get_weather' },
+      },
       { type: 'tool-input-delta', index: 1, partialJson: '{"city": ' },
       { type: 'tool-input-delta', index: 1, partialJson: '"Par' },
       { type: 'tool-input-delta', index: 1, partialJson: 'is"}' },
@@ -61,14 +72,21 @@ describe('ConverseStream', () => {
     const events = await collect(
       frames([
         { event: 'messageStart', payload: { role: 'assistant' } },
-        { event: 'contentBlockStart', payload: { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_1', name: 'files_read' } } } },
+        {
+          event: 'contentBlockStart',
+          payload: { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_1', name: 'files_read' } } },
+        },
         { event: 'contentBlockStop', payload: { contentBlockIndex: 0 } },
         { event: 'messageStop', payload: { stopReason: 'tool_use' } },
         { event: 'metadata', payload: { usage: { inputTokens: 1, outputTokens: 1 } } },
       ]),
       request,
     );
-    expect(events[1]).toEqual({ type: 'block-start', index: 0, block: { type: 'tool-call', id: 'tooluse_1', name: 'files.read' } });
+    expect(events[1]).toEqual({
+      type: 'block-start',
+      index: 0,
+      block: { type: 'tool-call', id: 'tooluse_1', name: 'files.read' },
+    });
   });
 
   it('turns reasoning deltas into a thinking block with its signature, and reads the matched stop sequence', async () => {
@@ -96,7 +114,10 @@ describe('ConverseStream', () => {
   it('starts a redacted-thinking block with its data', async () => {
     const events = await collect(
       frames([
-        { event: 'contentBlockDelta', payload: { contentBlockIndex: 0, delta: { reasoningContent: { redactedContent: 'b3BhcXVl' } } } },
+        {
+          event: 'contentBlockDelta',
+          payload: { contentBlockIndex: 0, delta: { reasoningContent: { redactedContent: 'b3BhcXVl' } } },
+        },
         { event: 'contentBlockStop', payload: { contentBlockIndex: 0 } },
       ]),
     );
@@ -116,7 +137,11 @@ describe('ConverseStream', () => {
       ]),
     );
     expect(events.at(-2)).toEqual({ type: 'block-end', index: 0 });
-    expect(events.at(-1)).toMatchObject({ type: 'finish', reason: 'max-tokens', usage: { inputTokens: 0, outputTokens: 0 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'finish',
+      reason: 'max-tokens',
+      usage: { inputTokens: 0, outputTokens: 0 },
+    });
   });
 
   it('does not finish a stream that ended before messageStop', async () => {
@@ -153,7 +178,12 @@ describe('ConverseStream', () => {
 describe('InvokeModelWithResponseStream', () => {
   it('decodes each chunk into an Anthropic event and converts it', async () => {
     expect(await collect(bedrockStreamBytes('invoke-text'))).toEqual([
-      { type: 'message-start', id: 'msg_bdrk_01TextFixture', upstreamModel: 'claude-opus-4-6', usage: { inputTokens: 21, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+      {
+        type: 'message-start',
+        id: 'msg_bdrk_01TextFixture',
+        upstreamModel: 'claude-opus-4-6',
+        usage: { inputTokens: 21, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      },
       { type: 'block-start', index: 0, block: { type: 'text' } },
       { type: 'text-delta', index: 0, text: 'Hello!' },
       { type: 'text-delta', index: 0, text: ' How can I help?' },

@@ -70,7 +70,9 @@ export function converseToolUseId(id: string): string {
 }
 
 export function cachePoint(cacheControl: CacheControl): BedrockCachePoint {
-  return { cachePoint: cacheControl.ttl === undefined ? { type: 'default' } : { type: 'default', ttl: cacheControl.ttl } };
+  return {
+    cachePoint: cacheControl.ttl === undefined ? { type: 'default' } : { type: 'default', ttl: cacheControl.ttl },
+  };
 }
 
 function mediaType(source: MediaSource): string {
@@ -87,7 +89,8 @@ function convertImage(part: ImagePart): MediaBlock | undefined {
   if (source.kind === 'text') return source.text.length > 0 ? { text: source.text } : undefined;
   if (source.kind !== 'base64') return unreachableNote('image', source);
   const format = imageFormats[mediaType(source)];
-  if (format === undefined) return { text: `[image not included: ${source.mediaType} is not an image format this upstream accepts]` };
+  if (format === undefined)
+    return { text: `[image not included: ${source.mediaType} is not an image format this upstream accepts]` };
   return { image: { format, source: { bytes: source.data } } };
 }
 
@@ -110,7 +113,8 @@ function convertDocument(part: DocumentPart, context: ContentContext): MediaBloc
   const { source } = part;
   if (source.kind === 'url' || source.kind === 'file') return unreachableNote('document', source);
   const format = documentFormats[mediaType(source)] ?? (source.kind === 'text' ? 'txt' : undefined);
-  if (format === undefined) return { text: `[document not included: ${source.mediaType} is not a document format this upstream accepts]` };
+  if (format === undefined)
+    return { text: `[document not included: ${source.mediaType} is not a document format this upstream accepts]` };
   const bytes = source.kind === 'text' ? Buffer.from(source.text, 'utf8').toString('base64') : source.data;
   return { document: { format, name: documentName(part, context), source: { bytes } } };
 }
@@ -136,9 +140,7 @@ function convertPart(part: ContentPart, context: ContentContext): BedrockContent
         },
       };
     case 'tool-result': {
-      const content = part.content
-        .map((item) => convertMedia(item, context))
-        .filter((block) => block !== undefined);
+      const content = part.content.map((item) => convertMedia(item, context)).filter((block) => block !== undefined);
       return {
         toolResult: {
           toolUseId: converseToolUseId(part.toolCallId),

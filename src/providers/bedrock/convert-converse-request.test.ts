@@ -18,7 +18,10 @@ function body(overrides: Partial<CanonicalRequest>, model = claude): ReturnType<
 
 describe('convertToConverseBody', () => {
   it('converts the tool round trip to the exact Converse body', () => {
-    const converted = convertToConverseBody(toolRoundTripRequest({ ...fromOpenAi, anthropicBeta: ['context-1m-2025-08-07'] }), claude);
+    const converted = convertToConverseBody(
+      toolRoundTripRequest({ ...fromOpenAi, anthropicBeta: ['context-1m-2025-08-07'] }),
+      claude,
+    );
     expect(converted).toEqual(bedrockFixtureJson('request-converse-tool-round-trip.json'));
   });
 
@@ -43,7 +46,13 @@ describe('convertToConverseBody', () => {
   });
 
   it('sends thinking to Claude in additionalModelRequestFields and drops sampling Claude rejects with it', () => {
-    const converted = body({ maxTokens: undefined, thinking: { type: 'enabled', budgetTokens: 2048 }, temperature: 0.3, topP: 0.5, topK: 5 });
+    const converted = body({
+      maxTokens: undefined,
+      thinking: { type: 'enabled', budgetTokens: 2048 },
+      temperature: 0.3,
+      topP: 0.5,
+      topK: 5,
+    });
     expect(converted.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 2048 } });
     expect(converted.inferenceConfig).toEqual({ maxTokens: 2048 + defaultMaxTokens });
     expect(body({ thinking: { type: 'adaptive' } }, llama).additionalModelRequestFields).toBeUndefined();
@@ -52,7 +61,9 @@ describe('convertToConverseBody', () => {
   it('turns thinking off when the last assistant tool turn does not start with reasoning', () => {
     const request = toolRoundTripRequest({ ...fromOpenAi, thinking: { type: 'enabled', budgetTokens: 1024 } });
     const withReasoning = convertToConverseBody(request, claude);
-    expect(withReasoning.additionalModelRequestFields).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 } });
+    expect(withReasoning.additionalModelRequestFields).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+    });
     const assistant = request.messages[1]!;
     assistant.content = assistant.content.filter((part) => part.type !== 'thinking');
     expect(convertToConverseBody(request, claude).additionalModelRequestFields?.thinking).toBeUndefined();
@@ -71,7 +82,11 @@ describe('convertToConverseBody', () => {
         { role: 'assistant', content: [{ type: 'text', text: '' }] },
       ],
     });
-    expect(converted.system).toEqual([{ text: 'Be terse.' }, { cachePoint: { type: 'default', ttl: '1h' } }, { text: 'Answer in French.' }]);
+    expect(converted.system).toEqual([
+      { text: 'Be terse.' },
+      { cachePoint: { type: 'default', ttl: '1h' } },
+      { text: 'Answer in French.' },
+    ]);
     expect(converted.messages).toEqual([{ role: 'user', content: [{ text: 'One' }, { text: 'Two' }] }]);
   });
 
@@ -84,7 +99,13 @@ describe('convertToConverseBody', () => {
           role: 'user',
           content: [
             { type: 'text', text: 'Here you go.' },
-            { type: 'tool-result', toolCallId: 'call_1', content: [], isError: true, cacheControl: { type: 'ephemeral' } },
+            {
+              type: 'tool-result',
+              toolCallId: 'call_1',
+              content: [],
+              isError: true,
+              cacheControl: { type: 'ephemeral' },
+            },
           ],
         },
       ],
@@ -107,14 +128,22 @@ describe('convertToConverseBody', () => {
     expect(named.toolConfig?.toolChoice).toEqual({ tool: { name: wireName } });
     expect(body({ tools, toolChoice: { type: 'none' } }).toolConfig).toBeUndefined();
 
-    const withHistory = convertToConverseBody(toolRoundTripRequest({ ...fromOpenAi, toolChoice: { type: 'none' } }), claude);
+    const withHistory = convertToConverseBody(
+      toolRoundTripRequest({ ...fromOpenAi, toolChoice: { type: 'none' } }),
+      claude,
+    );
     expect(withHistory.toolConfig?.toolChoice).toBeUndefined();
     expect(withHistory.toolConfig?.tools).toHaveLength(1);
   });
 
   it('declares the tools a history used when the request declares none (Converse requires toolConfig then)', () => {
-    const converted = convertToConverseBody(toolRoundTripRequest({ ...fromOpenAi, tools: undefined, toolChoice: undefined }), claude);
-    expect(converted.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'get_weather', inputSchema: { json: { type: 'object' } } } }] });
+    const converted = convertToConverseBody(
+      toolRoundTripRequest({ ...fromOpenAi, tools: undefined, toolChoice: undefined }),
+      claude,
+    );
+    expect(converted.toolConfig).toEqual({
+      tools: [{ toolSpec: { name: 'get_weather', inputSchema: { json: { type: 'object' } } } }],
+    });
   });
 
   it('sanitises tool names and tool use ids the same way in calls and results', () => {
@@ -123,7 +152,12 @@ describe('convertToConverseBody', () => {
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'Go.' }] },
         { role: 'assistant', content: [{ type: 'tool-call', id: longId, name: 'files.read', input: 'raw' }] },
-        { role: 'user', content: [{ type: 'tool-result', toolCallId: longId, content: [{ type: 'text', text: 'ok' }], isError: false }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool-result', toolCallId: longId, content: [{ type: 'text', text: 'ok' }], isError: false },
+          ],
+        },
       ],
       tools: [{ name: 'files.read', inputSchema: {} }],
     });
@@ -146,8 +180,16 @@ describe('convertToConverseBody', () => {
             { type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } },
             { type: 'image', source: { kind: 'base64', mediaType: 'image/jpeg', data: '/9j/4AAQ' } },
             { type: 'image', source: { kind: 'base64', mediaType: 'image/tiff', data: 'SUkq' } },
-            { type: 'document', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' }, title: 'Q3 report.pdf' },
-            { type: 'document', source: { kind: 'text', mediaType: 'text/plain', text: 'notes' }, filename: 'Q3 report.txt' },
+            {
+              type: 'document',
+              source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' },
+              title: 'Q3 report.pdf',
+            },
+            {
+              type: 'document',
+              source: { kind: 'text', mediaType: 'text/plain', text: 'notes' },
+              filename: 'Q3 report.txt',
+            },
             { type: 'document', source: { kind: 'file', fileId: 'file_abc' } },
           ],
         },
@@ -158,7 +200,9 @@ describe('convertToConverseBody', () => {
       { image: { format: 'jpeg', source: { bytes: '/9j/4AAQ' } } },
       { text: '[image not included: image/tiff is not an image format this upstream accepts]' },
       { document: { format: 'pdf', name: 'Q3 report', source: { bytes: 'JVBERi0=' } } },
-      { document: { format: 'txt', name: 'Q3 report (2)', source: { bytes: Buffer.from('notes').toString('base64') } } },
+      {
+        document: { format: 'txt', name: 'Q3 report (2)', source: { bytes: Buffer.from('notes').toString('base64') } },
+      },
       { text: '[document not included (file file_abc): this upstream only accepts inline document bytes]' },
     ]);
   });

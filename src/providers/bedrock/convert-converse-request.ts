@@ -86,7 +86,8 @@ function toolSpec(tool: CanonicalTool, toolNames: ToolNameMap): BedrockToolSpec 
 
 function toolNamesInHistory(messages: BedrockMessage[]): string[] {
   const names = new Set<string>();
-  for (const message of messages) for (const block of message.content) if ('toolUse' in block) names.add(block.toolUse.name);
+  for (const message of messages)
+    for (const block of message.content) if ('toolUse' in block) names.add(block.toolUse.name);
   return [...names];
 }
 
@@ -120,7 +121,9 @@ function convertTools(
   const declaredByWireName = new Map(declared.map((tool) => [context.toolNames.toWire(tool.name), tool]));
   const tools = toolNamesInHistory(messages).map((name): BedrockToolSpec => {
     const tool = declaredByWireName.get(name);
-    return tool !== undefined ? toolSpec(tool, context.toolNames) : { toolSpec: { name, inputSchema: { json: { type: 'object' } } } };
+    return tool !== undefined
+      ? toolSpec(tool, context.toolNames)
+      : { toolSpec: { name, inputSchema: { json: { type: 'object' } } } };
   });
   // Tool results without any tool call in the history: one placeholder keeps toolConfig valid.
   if (tools.length === 0) tools.push({ toolSpec: { name: 'unused_tool', inputSchema: { json: { type: 'object' } } } });
@@ -156,7 +159,10 @@ export function convertToConverseBody(request: CanonicalRequest, modelId: string
   };
   const { messages, hoistedSystem } = convertMessages(request.messages, context);
   const thinking =
-    claude && request.thinking !== undefined && request.thinking.type !== 'disabled' && thinkingAllowed(request, messages)
+    claude &&
+    request.thinking !== undefined &&
+    request.thinking.type !== 'disabled' &&
+    thinkingAllowed(request, messages)
       ? request.thinking
       : undefined;
   const maxTokens =
@@ -168,7 +174,8 @@ export function convertToConverseBody(request: CanonicalRequest, modelId: string
 
   const additional: Record<string, unknown> = {};
   if (thinking !== undefined) {
-    additional.thinking = thinking.type === 'enabled' ? { type: 'enabled', budget_tokens: thinking.budgetTokens } : { type: thinking.type };
+    additional.thinking =
+      thinking.type === 'enabled' ? { type: 'enabled', budget_tokens: thinking.budgetTokens } : { type: thinking.type };
     // With thinking on, Claude rejects temperature and top_k changes and a top_p below 0.95.
     if (request.topP !== undefined && request.topP >= 0.95) body.inferenceConfig.topP = Math.min(request.topP, 1);
   } else {
@@ -177,7 +184,8 @@ export function convertToConverseBody(request: CanonicalRequest, modelId: string
     if (request.topP !== undefined) body.inferenceConfig.topP = request.topP;
     if (claude && request.topK !== undefined) additional.top_k = request.topK;
   }
-  if (request.stopSequences !== undefined && request.stopSequences.length > 0) body.inferenceConfig.stopSequences = request.stopSequences;
+  if (request.stopSequences !== undefined && request.stopSequences.length > 0)
+    body.inferenceConfig.stopSequences = request.stopSequences;
 
   const toolConfig = convertTools(request, messages, context);
   if (toolConfig !== undefined) body.toolConfig = toolConfig;

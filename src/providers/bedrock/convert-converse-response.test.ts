@@ -37,7 +37,9 @@ describe('convertConverseResponse', () => {
           message: {
             role: 'assistant',
             content: [
-              { citationsContent: { content: [{ text: 'Paris is ' }, { text: 'sunny.' }], citations: [{ title: 'w' }] } },
+              {
+                citationsContent: { content: [{ text: 'Paris is ' }, { text: 'sunny.' }], citations: [{ title: 'w' }] },
+              },
               { toolUse: { toolUseId: 't1', name: 'files_read', input: { path: 'a' } } },
             ],
           },
@@ -54,7 +56,10 @@ describe('convertConverseResponse', () => {
   });
 
   it('treats a guardrail intervention as a content filter', () => {
-    const response = convertConverseResponse(bedrockFixtureJson('converse-response-guardrail.json'), simpleTextRequest());
+    const response = convertConverseResponse(
+      bedrockFixtureJson('converse-response-guardrail.json'),
+      simpleTextRequest(),
+    );
     expect(response.finishReason).toBe('content-filter');
     expect(response.rawFinishReason).toBe('guardrail_intervened');
   });

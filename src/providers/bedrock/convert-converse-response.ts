@@ -46,11 +46,17 @@ function convertOutputBlock(block: unknown, toolNames: ToolNameMap): OutputBlock
   if (typeof fields.text === 'string') return { type: 'text', text: fields.text };
   if ('toolUse' in fields) {
     const toolUse = fieldsOf(fields.toolUse);
-    return { type: 'tool-call', id: stringOf(toolUse.toolUseId), name: toolNames.fromWire(stringOf(toolUse.name)), input: toolUse.input ?? {} };
+    return {
+      type: 'tool-call',
+      id: stringOf(toolUse.toolUseId),
+      name: toolNames.fromWire(stringOf(toolUse.name)),
+      input: toolUse.input ?? {},
+    };
   }
   if ('reasoningContent' in fields) {
     const reasoning = fieldsOf(fields.reasoningContent);
-    if (typeof reasoning.redactedContent === 'string') return { type: 'redacted-thinking', data: reasoning.redactedContent };
+    if (typeof reasoning.redactedContent === 'string')
+      return { type: 'redacted-thinking', data: reasoning.redactedContent };
     const reasoningText = fieldsOf(reasoning.reasoningText);
     const signature = stringOf(reasoningText.signature);
     return signature.length > 0
@@ -79,7 +85,9 @@ export function convertConverseResponse(body: unknown, request: CanonicalRequest
   const toolNames = createToolNameMap(request);
   const rawFinishReason = typeof fields.stopReason === 'string' ? fields.stopReason : undefined;
   const response: CanonicalResponse = {
-    content: message.content.map((block) => convertOutputBlock(block, toolNames)).filter((block) => block !== undefined),
+    content: message.content
+      .map((block) => convertOutputBlock(block, toolNames))
+      .filter((block) => block !== undefined),
     finishReason: mapConverseStopReason(rawFinishReason),
     stopSequence: stopSequenceOf(fields.additionalModelResponseFields),
     usage: convertConverseUsage(fieldsOf(fields.usage) as ConverseUsage),

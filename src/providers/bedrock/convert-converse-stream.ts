@@ -113,17 +113,24 @@ export class ConverseStreamConverter {
     if ('toolUse' in delta) {
       const block = this.blocks.get(upstreamIndex);
       const input = stringOf(fieldsOf(delta.toolUse).input);
-      if (block?.kind === 'tool-call' && input.length > 0) events.push({ type: 'tool-input-delta', index: block.index, partialJson: input });
+      if (block?.kind === 'tool-call' && input.length > 0)
+        events.push({ type: 'tool-input-delta', index: block.index, partialJson: input });
       return events;
     }
-    if ('reasoningContent' in delta) return this.reasoningDelta(upstreamIndex, fieldsOf(delta.reasoningContent), events);
+    if ('reasoningContent' in delta)
+      return this.reasoningDelta(upstreamIndex, fieldsOf(delta.reasoningContent), events);
     // citation and future delta types have no canonical counterpart.
     return events;
   }
 
-  private reasoningDelta(upstreamIndex: number, reasoning: Fields, events: CanonicalStreamEvent[]): CanonicalStreamEvent[] {
+  private reasoningDelta(
+    upstreamIndex: number,
+    reasoning: Fields,
+    events: CanonicalStreamEvent[],
+  ): CanonicalStreamEvent[] {
     if (typeof reasoning.redactedContent === 'string') {
-      if (!this.blocks.has(upstreamIndex)) this.open(upstreamIndex, { type: 'redacted-thinking', data: reasoning.redactedContent }, events);
+      if (!this.blocks.has(upstreamIndex))
+        this.open(upstreamIndex, { type: 'redacted-thinking', data: reasoning.redactedContent }, events);
       return events;
     }
     const text = stringOf(reasoning.text);
@@ -149,7 +156,9 @@ export class ConverseStreamConverter {
     this.done = true;
     const events: CanonicalStreamEvent[] = [...this.start()];
     // A block left open upstream is closed here, so that `finish` never arrives with blocks open.
-    const open = [...this.blocks.values()].filter((block) => block !== null).sort((left, right) => left.index - right.index);
+    const open = [...this.blocks.values()]
+      .filter((block) => block !== null)
+      .sort((left, right) => left.index - right.index);
     for (const block of open) events.push({ type: 'block-end', index: block.index });
     this.blocks.clear();
     const finish: Extract<CanonicalStreamEvent, { type: 'finish' }> = {

@@ -41,7 +41,10 @@ export function createCredentialSource(injected?: AwsCredentialIdentityProvider)
  * Resolves credentials for one request. A chain that finds nothing is this deployment's problem
  * (auth: eject it, fail over). The SDK's messages name providers and files, never secrets.
  */
-export async function resolveCredentials(provider: AwsCredentialIdentityProvider, deploymentId: string): Promise<AwsCredentialIdentity> {
+export async function resolveCredentials(
+  provider: AwsCredentialIdentityProvider,
+  deploymentId: string,
+): Promise<AwsCredentialIdentity> {
   try {
     return await provider();
   } catch (error) {

@@ -12,7 +12,10 @@ describe('buildInvokeModelBody', () => {
   it('forwards a Claude Code body without model and stream, with the Bedrock version and betas in the body', () => {
     const request = simpleTextRequest({
       stream: true,
-      original: { format: 'anthropic-messages', body: anthropicFixtureJson('client-request.json') as Record<string, unknown> },
+      original: {
+        format: 'anthropic-messages',
+        body: anthropicFixtureJson('client-request.json') as Record<string, unknown>,
+      },
       anthropicBeta: ['claude-code-20250219', 'context-1m-2025-08-07', 'effort-2025-11-24'],
     });
     const body = buildInvokeModelBody(request, model);
@@ -28,17 +31,25 @@ describe('buildInvokeModelBody', () => {
 
   it('merges betas already in the body with the header ones, without duplicates', () => {
     const request = simpleTextRequest({
-      original: { format: 'anthropic-messages', body: { messages: [{ role: 'user', content: 'Hi' }], anthropic_beta: ['context-1m-2025-08-07'] } },
+      original: {
+        format: 'anthropic-messages',
+        body: { messages: [{ role: 'user', content: 'Hi' }], anthropic_beta: ['context-1m-2025-08-07'] },
+      },
       anthropicBeta: ['context-1m-2025-08-07', 'effort-2025-11-24'],
     });
     expect(buildInvokeModelBody(request, model).anthropic_beta).toEqual(['context-1m-2025-08-07', 'effort-2025-11-24']);
-    const without = buildInvokeModelBody(simpleTextRequest({ original: { format: 'anthropic-messages', body: { messages: [] } } }), model);
+    const without = buildInvokeModelBody(
+      simpleTextRequest({ original: { format: 'anthropic-messages', body: { messages: [] } } }),
+      model,
+    );
     expect(without).not.toHaveProperty('anthropic_beta');
   });
 
   it('converts a request from another format to the Anthropic body, adapted the same way', () => {
     const request = toolRoundTripRequest({ original: { format: 'openai-chat', body: {} }, userId: 'user-7' });
-    const expected: Record<string, unknown> = { ...(anthropicFixtureJson('request-tool-round-trip.json') as Record<string, unknown>) };
+    const expected: Record<string, unknown> = {
+      ...(anthropicFixtureJson('request-tool-round-trip.json') as Record<string, unknown>),
+    };
     delete expected.model;
     delete expected.stream;
     expect(buildInvokeModelBody(request, model)).toEqual({ ...expected, anthropic_version: 'bedrock-2023-05-31' });

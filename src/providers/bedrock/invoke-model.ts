@@ -48,7 +48,9 @@ function normaliseSystem(body: Fields): void {
       return false;
     });
   }
-  const system = [...systemBlocks(body.system), ...hoisted].filter((block) => !(isTextBlock(block) && isBillingHeaderText(block.text)));
+  const system = [...systemBlocks(body.system), ...hoisted].filter(
+    (block) => !(isTextBlock(block) && isBillingHeaderText(block.text)),
+  );
   if (system.length > 0) body.system = system;
   else delete body.system;
 }
@@ -59,8 +61,14 @@ export function buildInvokeModelBody(request: CanonicalRequest, modelId: string)
   for (const field of firstPartyOnlyFields) delete body[field];
   normaliseSystem(body);
   body.anthropic_version = bedrockAnthropicVersion;
-  const fromBody = Array.isArray(body.anthropic_beta) ? body.anthropic_beta.filter((beta): beta is string => typeof beta === 'string') : [];
-  const betas = [...new Set([...fromBody, ...(request.anthropicBeta ?? [])].map((beta) => beta.trim()).filter((beta) => beta.length > 0))];
+  const fromBody = Array.isArray(body.anthropic_beta)
+    ? body.anthropic_beta.filter((beta): beta is string => typeof beta === 'string')
+    : [];
+  const betas = [
+    ...new Set(
+      [...fromBody, ...(request.anthropicBeta ?? [])].map((beta) => beta.trim()).filter((beta) => beta.length > 0),
+    ),
+  ];
   if (betas.length > 0) body.anthropic_beta = betas;
   else delete body.anthropic_beta;
   return body;
@@ -89,7 +97,8 @@ export function decodeChunk(payload: Fields): Fields {
   } catch (error) {
     throw malformedChunk('chunk bytes are not base64 JSON', error);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw malformedChunk('chunk event is not an object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw malformedChunk('chunk event is not an object');
   return parsed as Fields;
 }
 
@@ -111,7 +120,8 @@ export class InvokeStreamConverter {
     const type = typeof event.type === 'string' ? event.type : '';
     if (type === 'ping') return [];
     const events = this.anthropic.convert(type, event);
-    if (type === 'message_stop') fillFromMetrics(events, fieldsOf(event['amazon-bedrock-invocationMetrics']) as BedrockInvocationMetrics);
+    if (type === 'message_stop')
+      fillFromMetrics(events, fieldsOf(event['amazon-bedrock-invocationMetrics']) as BedrockInvocationMetrics);
     return events;
   }
 }

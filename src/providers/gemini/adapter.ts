@@ -58,8 +58,10 @@ export function createGeminiAdapter(options: GeminiAdapterOptions = {}): Provide
       };
     },
     parseResponse: (body: unknown, request: CanonicalRequest) => convertGeminiResponse(body, request, context),
-    parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) => convertGeminiStream(body, request, context),
-    parseError: (status: number, headers: WireHeaders, bodyText: string) => parseGoogleError('gemini', status, headers, bodyText),
+    parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) =>
+      convertGeminiStream(body, request, context),
+    parseError: (status: number, headers: WireHeaders, bodyText: string) =>
+      parseGoogleError('gemini', status, headers, bodyText),
   };
 }
 

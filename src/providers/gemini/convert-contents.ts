@@ -83,7 +83,11 @@ function convertMediaPart(part: TextPart | ImagePart | DocumentPart): GeminiPart
 }
 
 /** Gemini wants the response as an object: text becomes {content}, a failed call {error}. */
-function convertToolResult(part: ToolResultPart, callNames: Map<string, string>, toolNames: GeminiToolNameMap): GeminiPart[] {
+function convertToolResult(
+  part: ToolResultPart,
+  callNames: Map<string, string>,
+  toolNames: GeminiToolNameMap,
+): GeminiPart[] {
   const text = part.content
     .filter((content): content is TextPart => content.type === 'text')
     .map((content) => content.text)
@@ -155,7 +159,10 @@ export function convertGeminiContents(
   for (const content of contents) {
     // Function responses answer the model turn before them, so they lead their user turn.
     if (content.role === 'user' && content.parts.some(isFunctionResponse)) {
-      content.parts = [...content.parts.filter(isFunctionResponse), ...content.parts.filter((part) => !isFunctionResponse(part))];
+      content.parts = [
+        ...content.parts.filter(isFunctionResponse),
+        ...content.parts.filter((part) => !isFunctionResponse(part)),
+      ];
     }
     if (content.role === 'model' && options.signFunctionCalls) signFirstFunctionCall(content);
   }

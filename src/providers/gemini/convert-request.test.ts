@@ -58,9 +58,23 @@ describe('request out: Claude Code tool schemas', () => {
   it('sanitises $schema, additionalProperties, const, array types, $ref, allOf and empty parameters', () => {
     const tools = geminiFixtureJson<CanonicalTool[]>('claude-code-tools.json');
     const body = buildGeminiBody(simpleTextRequest({ tools }), 'gemini-2.5-pro');
-    expect(body.tools).toEqual([{ functionDeclarations: geminiFixtureJson('claude-code-tools.function-declarations.json') }]);
+    expect(body.tools).toEqual([
+      { functionDeclarations: geminiFixtureJson('claude-code-tools.function-declarations.json') },
+    ]);
     const text = JSON.stringify(body.tools);
-    for (const keyword of ['$schema', 'additionalProperties', 'const', 'propertyNames', '$ref', '$defs', 'default', 'examples', 'oneOf', 'uniqueItems', 'exclusiveMinimum']) {
+    for (const keyword of [
+      '$schema',
+      'additionalProperties',
+      'const',
+      'propertyNames',
+      '$ref',
+      '$defs',
+      'default',
+      'examples',
+      'oneOf',
+      'uniqueItems',
+      'exclusiveMinimum',
+    ]) {
       expect(text).not.toContain(`"${keyword}"`);
     }
   });
@@ -73,7 +87,12 @@ describe('request out: Claude Code tool schemas', () => {
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'go' }] },
         { role: 'assistant', content: [{ type: 'tool-call', id: 'call_1', name: longName, input: { q: 'x' } }] },
-        { role: 'user', content: [{ type: 'tool-result', toolCallId: 'call_1', content: [{ type: 'text', text: 'done' }], isError: false }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool-result', toolCallId: 'call_1', content: [{ type: 'text', text: 'done' }], isError: false },
+          ],
+        },
       ],
     });
     const body = buildGeminiBody(request, 'gemini-2.5-flash');
@@ -95,8 +114,13 @@ describe('request out: mappings', () => {
       { functionCallingConfig: { mode: 'ANY' } },
       { functionCallingConfig: { mode: 'NONE' } },
     ]);
-    const forced = buildGeminiBody(toolRoundTripRequest({ toolChoice: { type: 'tool', name: 'get_weather', disableParallel: true } }), 'm');
-    expect(forced.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } });
+    const forced = buildGeminiBody(
+      toolRoundTripRequest({ toolChoice: { type: 'tool', name: 'get_weather', disableParallel: true } }),
+      'm',
+    );
+    expect(forced.toolConfig).toEqual({
+      functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] },
+    });
     expect(buildGeminiBody(toolRoundTripRequest({ tools: [] }), 'm').toolConfig).toBeUndefined();
   });
 
@@ -108,7 +132,11 @@ describe('request out: mappings', () => {
         topP: 0.9,
         topK: 40,
         stopSequences: ['a', 'b', '', 'c', 'd', 'e', 'f'],
-        responseFormat: { type: 'json_schema', name: 'answer', schema: { type: 'object', additionalProperties: false } },
+        responseFormat: {
+          type: 'json_schema',
+          name: 'answer',
+          schema: { type: 'object', additionalProperties: false },
+        },
       }),
       'gemini-2.5-flash',
     );
@@ -122,13 +150,20 @@ describe('request out: mappings', () => {
       responseJsonSchema: { type: 'object', additionalProperties: false },
       thinkingConfig: { thinkingBudget: 2048, includeThoughts: true },
     });
-    expect(buildGeminiBody(simpleTextRequest({ thinking: { type: 'adaptive' } }), 'm').generationConfig?.thinkingConfig).toEqual({ includeThoughts: true });
-    expect(buildGeminiBody(simpleTextRequest({ thinking: { type: 'disabled' } }), 'm').generationConfig?.thinkingConfig).toBeUndefined();
-    expect(buildGeminiBody(simpleTextRequest({ responseFormat: { type: 'json_object' } }), 'm').generationConfig?.responseMimeType).toBe('application/json');
+    expect(
+      buildGeminiBody(simpleTextRequest({ thinking: { type: 'adaptive' } }), 'm').generationConfig?.thinkingConfig,
+    ).toEqual({ includeThoughts: true });
+    expect(
+      buildGeminiBody(simpleTextRequest({ thinking: { type: 'disabled' } }), 'm').generationConfig?.thinkingConfig,
+    ).toBeUndefined();
+    expect(
+      buildGeminiBody(simpleTextRequest({ responseFormat: { type: 'json_object' } }), 'm').generationConfig
+        ?.responseMimeType,
+    ).toBe('application/json');
     expect(buildGeminiBody(simpleTextRequest({ maxTokens: undefined }), 'm').generationConfig).toBeUndefined();
   });
 
-  it('hoists mid-conversation system turns into systemInstruction and drops Claude Code\'s billing header', () => {
+  it("hoists mid-conversation system turns into systemInstruction and drops Claude Code's billing header", () => {
     const body = buildGeminiBody(
       simpleTextRequest({
         system: [
@@ -138,7 +173,13 @@ describe('request out: mappings', () => {
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'one' }] },
           { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
-          { role: 'user', content: [{ type: 'text', text: 'two' }, { type: 'text', text: '' }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'two' },
+              { type: 'text', text: '' },
+            ],
+          },
         ],
       }),
       'gemini-2.5-flash',
@@ -159,7 +200,11 @@ describe('request out: mappings', () => {
               { type: 'image', source: { kind: 'url', url: 'gs://bucket/photo' } },
               { type: 'document', source: { kind: 'url', url: 'https://example.com/report.pdf' } },
               { type: 'document', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' } },
-              { type: 'document', title: 'Notes', source: { kind: 'text', mediaType: 'text/plain', text: 'Remember the milk.' } },
+              {
+                type: 'document',
+                title: 'Notes',
+                source: { kind: 'text', mediaType: 'text/plain', text: 'Remember the milk.' },
+              },
               { type: 'image', source: { kind: 'file', fileId: 'file_011' } },
             ],
           },
@@ -180,7 +225,10 @@ describe('request out: mappings', () => {
     const body = buildGeminiBody(
       simpleTextRequest({
         messages: [
-          { role: 'assistant', content: [{ type: 'tool-call', id: 'call_a', name: 'screenshot', input: 'not an object' }] },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool-call', id: 'call_a', name: 'screenshot', input: 'not an object' }],
+          },
           {
             role: 'user',
             content: [
@@ -202,7 +250,10 @@ describe('request out: mappings', () => {
       'gemini-2.5-flash',
     );
     expect(body.contents).toEqual([
-      { role: 'model', parts: [{ functionCall: { name: 'screenshot', args: { value: 'not an object' }, id: 'call_a' } }] },
+      {
+        role: 'model',
+        parts: [{ functionCall: { name: 'screenshot', args: { value: 'not an object' }, id: 'call_a' } }],
+      },
       {
         role: 'user',
         parts: [

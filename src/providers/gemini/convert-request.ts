@@ -5,7 +5,13 @@
 // disableParallel (no Gemini switch), reasoningEffort (thinkingLevel exists only on Gemini 3 and is
 // a 400 on older models), userId (Vertex `labels` only accept short lower-case values, which a
 // Claude Code user id is not), stop sequences past the fifth (Gemini's limit).
-import type { CanonicalRequest, CanonicalToolChoice, ResponseFormat, TextPart, ThinkingConfig } from '../../canonical/request.js';
+import type {
+  CanonicalRequest,
+  CanonicalToolChoice,
+  ResponseFormat,
+  TextPart,
+  ThinkingConfig,
+} from '../../canonical/request.js';
 import type {
   GeminiFunctionDeclaration,
   GeminiGenerateContentRequest,

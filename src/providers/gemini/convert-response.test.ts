@@ -46,7 +46,13 @@ describe('convertGeminiResponse', () => {
     const body = {
       candidates: [
         {
-          content: { role: 'model', parts: [{ functionCall: { id: 'fc_1', name: 'get_weather', args: { city: 'Rome' } } }, { functionCall: { name: 'get_weather', args: {} } }] },
+          content: {
+            role: 'model',
+            parts: [
+              { functionCall: { id: 'fc_1', name: 'get_weather', args: { city: 'Rome' } } },
+              { functionCall: { name: 'get_weather', args: {} } },
+            ],
+          },
           finishReason: 'STOP',
         },
       ],
@@ -63,13 +69,30 @@ describe('convertGeminiResponse', () => {
       { type: 'thinking', text: 'The user wants a greeting.' },
       { type: 'text', text: 'Hi there!' },
     ]);
-    expect(response.usage).toEqual({ inputTokens: 1200 - 1024 + 5, outputTokens: 3 + 41, cacheReadTokens: 1024, cacheWriteTokens: 0, reasoningTokens: 41 });
+    expect(response.usage).toEqual({
+      inputTokens: 1200 - 1024 + 5,
+      outputTokens: 3 + 41,
+      cacheReadTokens: 1024,
+      cacheWriteTokens: 0,
+      reasoningTokens: 41,
+    });
   });
 
   it('maps MAX_TOKENS, SAFETY and MALFORMED_FUNCTION_CALL', () => {
-    expect(convert('response-max-tokens.json')).toMatchObject({ finishReason: 'max-tokens', rawFinishReason: 'MAX_TOKENS' });
-    expect(convert('response-safety.json')).toMatchObject({ finishReason: 'content-filter', rawFinishReason: 'SAFETY', content: [] });
-    expect(convert('response-malformed-function-call.json')).toMatchObject({ finishReason: 'other', rawFinishReason: 'MALFORMED_FUNCTION_CALL', content: [] });
+    expect(convert('response-max-tokens.json')).toMatchObject({
+      finishReason: 'max-tokens',
+      rawFinishReason: 'MAX_TOKENS',
+    });
+    expect(convert('response-safety.json')).toMatchObject({
+      finishReason: 'content-filter',
+      rawFinishReason: 'SAFETY',
+      content: [],
+    });
+    expect(convert('response-malformed-function-call.json')).toMatchObject({
+      finishReason: 'other',
+      rawFinishReason: 'MALFORMED_FUNCTION_CALL',
+      content: [],
+    });
   });
 
   it('answers a blocked prompt (no candidates) with an empty content-filter response', () => {
@@ -81,17 +104,30 @@ describe('convertGeminiResponse', () => {
     });
   });
 
-  it('maps tool names it renamed back to the client\'s', () => {
+  it("maps tool names it renamed back to the client's", () => {
     const name = 'mcp__server__tool with spaces';
-    const request = simpleTextRequest({ tools: [{ name, inputSchema: { type: 'object', properties: { a: { type: 'string' } } } }] });
-    const body = { candidates: [{ content: { parts: [{ functionCall: { name: 'mcp__server__tool_with_spaces', args: { a: 'x' } } }] }, finishReason: 'STOP' }] };
+    const request = simpleTextRequest({
+      tools: [{ name, inputSchema: { type: 'object', properties: { a: { type: 'string' } } } }],
+    });
+    const body = {
+      candidates: [
+        {
+          content: { parts: [{ functionCall: { name: 'mcp__server__tool_with_spaces', args: { a: 'x' } } }] },
+          finishReason: 'STOP',
+        },
+      ],
+    };
     expect(convertGeminiResponse(body, request, context).content[0]).toMatchObject({ name });
   });
 
   it('throws classified UpstreamErrors for an error body or a body that is not a response', () => {
     const overloaded = (() => {
       try {
-        convertGeminiResponse({ error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }, toolRoundTripRequest(), context);
+        convertGeminiResponse(
+          { error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } },
+          toolRoundTripRequest(),
+          context,
+        );
       } catch (error) {
         return error;
       }
@@ -103,7 +139,9 @@ describe('convertGeminiResponse', () => {
 
 describe('convertGeminiUsage', () => {
   it('never reports negative input when cached exceeds prompt, and omits reasoning when Gemini did', () => {
-    expect(convertGeminiUsage({ promptTokenCount: 10, cachedContentTokenCount: 50, candidatesTokenCount: 'x' })).toEqual({
+    expect(
+      convertGeminiUsage({ promptTokenCount: 10, cachedContentTokenCount: 50, candidatesTokenCount: 'x' }),
+    ).toEqual({
       inputTokens: 0,
       outputTokens: 0,
       cacheReadTokens: 10,

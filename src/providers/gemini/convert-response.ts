@@ -29,10 +29,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** True for a body that has the shape of a GenerateContentResponse (or Google's error body). */
 export function looksLikeGeminiResponse(body: unknown): boolean {
   if (!isRecord(body)) return false;
-  return Array.isArray(body.candidates) || isRecord(body.promptFeedback) || isRecord(body.usageMetadata) || isRecord(body.error);
+  return (
+    Array.isArray(body.candidates) ||
+    isRecord(body.promptFeedback) ||
+    isRecord(body.usageMetadata) ||
+    isRecord(body.error)
+  );
 }
 
-export function convertGeminiResponse(body: unknown, request: CanonicalRequest, context: GeminiConvertContext): CanonicalResponse {
+export function convertGeminiResponse(
+  body: unknown,
+  request: CanonicalRequest,
+  context: GeminiConvertContext,
+): CanonicalResponse {
   // An error body behind a 2xx is the upstream failing, classified as such.
   if (isRecord(body) && isRecord(body.error)) throw inBandGoogleError(context.provider, body);
   if (!isRecord(body) || (!Array.isArray(body.candidates) && !isRecord(body.promptFeedback))) {
@@ -72,7 +81,10 @@ export function convertGeminiResponse(body: unknown, request: CanonicalRequest, 
   const blockReason = candidate === undefined ? blockReasonOf(response) : undefined;
   const converted: CanonicalResponse = {
     content,
-    finishReason: blockReason !== undefined ? mapGeminiBlockReason(blockReason) : mapGeminiFinishReason(finishReason, functionCalls > 0),
+    finishReason:
+      blockReason !== undefined
+        ? mapGeminiBlockReason(blockReason)
+        : mapGeminiFinishReason(finishReason, functionCalls > 0),
     // Gemini ends on a stop sequence with plain STOP and does not say which one matched.
     stopSequence: null,
     usage: convertGeminiUsage(response.usageMetadata),

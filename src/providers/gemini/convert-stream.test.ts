@@ -14,7 +14,10 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 async function events(source: string | Uint8Array): Promise<CanonicalStreamEvent[]> {
   const bytes = typeof source === 'string' ? geminiFixtureBytes(source) : source;
   const collected: CanonicalStreamEvent[] = [];
-  for await (const event of convertGeminiStream(once(bytes), toolRoundTripRequest(), { provider: 'gemini', random: seededRandom(5) })) {
+  for await (const event of convertGeminiStream(once(bytes), toolRoundTripRequest(), {
+    provider: 'gemini',
+    random: seededRandom(5),
+  })) {
     collected.push(event);
   }
   return collected;
@@ -56,7 +59,13 @@ describe('convertGeminiStream', () => {
       { type: 'block-start', index: 1, block: { type: 'tool-call', id, name: 'get_weather' } },
       { type: 'tool-input-delta', index: 1, partialJson: '{"city":"Paris"}' },
       { type: 'block-end', index: 1 },
-      { type: 'finish', reason: 'tool-use', rawReason: 'STOP', stopSequence: null, usage: { inputTokens: 61, outputTokens: 22, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+      {
+        type: 'finish',
+        reason: 'tool-use',
+        rawReason: 'STOP',
+        stopSequence: null,
+        usage: { inputTokens: 61, outputTokens: 22, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      },
     ]);
   });
 
@@ -101,8 +110,19 @@ describe('convertGeminiStream', () => {
 
   it('finishes a blocked prompt with content-filter and no blocks', async () => {
     expect(await events('prompt-blocked.sse.txt')).toEqual([
-      { type: 'message-start', id: 'e3D6cL4qF0g_3fmRms4TySu', upstreamModel: 'gemini-2.5-flash', usage: { inputTokens: 14, cacheReadTokens: 0, cacheWriteTokens: 0 } },
-      { type: 'finish', reason: 'content-filter', rawReason: 'PROHIBITED_CONTENT', stopSequence: null, usage: { inputTokens: 14, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+      {
+        type: 'message-start',
+        id: 'e3D6cL4qF0g_3fmRms4TySu',
+        upstreamModel: 'gemini-2.5-flash',
+        usage: { inputTokens: 14, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      },
+      {
+        type: 'finish',
+        reason: 'content-filter',
+        rawReason: 'PROHIBITED_CONTENT',
+        stopSequence: null,
+        usage: { inputTokens: 14, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      },
     ]);
   });
 

@@ -53,7 +53,8 @@ export class GeminiStreamConverter {
     }
     const events: CanonicalStreamEvent[] = [];
     this.responseId ??= nonEmptyString(chunk.responseId);
-    if (typeof chunk.usageMetadata === 'object' && chunk.usageMetadata !== null) this.usage = convertGeminiUsage(chunk.usageMetadata);
+    if (typeof chunk.usageMetadata === 'object' && chunk.usageMetadata !== null)
+      this.usage = convertGeminiUsage(chunk.usageMetadata);
     if (!this.started) events.push(this.messageStart(chunk));
     const candidate = firstCandidate(chunk);
     for (const part of readParts(candidate)) this.appendPart(part, events);
@@ -93,7 +94,11 @@ export class GeminiStreamConverter {
     if (id !== undefined) event.id = id;
     if (model !== undefined) event.upstreamModel = model;
     if (this.usage !== undefined) {
-      event.usage = { inputTokens: this.usage.inputTokens, cacheReadTokens: this.usage.cacheReadTokens, cacheWriteTokens: 0 };
+      event.usage = {
+        inputTokens: this.usage.inputTokens,
+        cacheReadTokens: this.usage.cacheReadTokens,
+        cacheWriteTokens: 0,
+      };
     }
     return event;
   }
@@ -123,7 +128,11 @@ export class GeminiStreamConverter {
       events.push({ type: 'block-start', index: this.open.index, block: { type: part.kind } });
     }
     const index = this.open.index;
-    events.push(part.kind === 'text' ? { type: 'text-delta', index, text: part.text } : { type: 'thinking-delta', index, text: part.text });
+    events.push(
+      part.kind === 'text'
+        ? { type: 'text-delta', index, text: part.text }
+        : { type: 'thinking-delta', index, text: part.text },
+    );
   }
 }
 

@@ -14,28 +14,49 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 }
 
 describe('an Anthropic client against Gemini', () => {
-  it('sends Claude Code\'s request as a Gemini request Gemini accepts', async () => {
+  it("sends Claude Code's request as a Gemini request Gemini accepts", async () => {
     const request = parseAnthropicRequest(anthropicFixtureJson('client-request.json'), {});
     const wire = await geminiAdapter.buildRequest(request, geminiTarget);
-    expect(wire.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+    expect(wire.url).toBe(
+      'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
+    );
     const body = JSON.parse(wire.body ?? '{}');
-    expect(body.systemInstruction).toEqual({ parts: [{ text: 'You are Claude Code.' }, { text: 'The user switched to plan mode.' }] });
+    expect(body.systemInstruction).toEqual({
+      parts: [{ text: 'You are Claude Code.' }, { text: 'The user switched to plan mode.' }],
+    });
     expect(body.contents).toEqual([
       { role: 'user', parts: [{ text: 'Read README.md' }] },
       { role: 'model', parts: [{ functionCall: { name: 'Read', args: { path: 'README.md' }, id: 'toolu_01' } }] },
-      { role: 'user', parts: [{ functionResponse: { name: 'Read', response: { content: '# Switchyard' }, id: 'toolu_01' } }] },
+      {
+        role: 'user',
+        parts: [{ functionResponse: { name: 'Read', response: { content: '# Switchyard' }, id: 'toolu_01' } }],
+      },
     ]);
     // The server tool (web_search) has no Gemini form; the custom tool's schema is sanitised.
     expect(body.tools).toEqual([
-      { functionDeclarations: [{ name: 'Read', description: 'Reads a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }] },
+      {
+        functionDeclarations: [
+          {
+            name: 'Read',
+            description: 'Reads a file',
+            parameters: { type: 'object', properties: { path: { type: 'string' } } },
+          },
+        ],
+      },
     ]);
     expect(body.generationConfig).toEqual({ maxOutputTokens: 32000, thinkingConfig: { includeThoughts: true } });
   });
 
   it('streams a Gemini function call to the client as a well-formed tool_use block', async () => {
-    const request = parseAnthropicRequest({ ...(anthropicFixtureJson('client-request.json') as object), model: 'sonnet' }, {});
+    const request = parseAnthropicRequest(
+      { ...(anthropicFixtureJson('client-request.json') as object), model: 'sonnet' },
+      {},
+    );
     const written: string[] = [];
-    const writer = createAnthropicStreamWriter({ write: (chunk) => written.push(String(chunk)), end: () => undefined }, 'sonnet');
+    const writer = createAnthropicStreamWriter(
+      { write: (chunk) => written.push(String(chunk)), end: () => undefined },
+      'sonnet',
+    );
     const events: CanonicalStreamEvent[] = [];
     for await (const event of geminiAdapter.parseStream(once(geminiFixtureBytes('tool-call.sse.txt')), request)) {
       events.push(event);
@@ -58,8 +79,14 @@ describe('an Anthropic client against Gemini', () => {
       'message_stop',
     ]);
     const toolStart = payloads[4] as { content_block: { type: string; id: string; name: string } };
-    expect(toolStart.content_block).toMatchObject({ type: 'tool_use', name: 'get_weather', id: expect.stringMatching(/^toolu_/) });
-    expect(JSON.parse((payloads[5] as { delta: { partial_json: string } }).delta.partial_json)).toEqual({ city: 'Paris' });
+    expect(toolStart.content_block).toMatchObject({
+      type: 'tool_use',
+      name: 'get_weather',
+      id: expect.stringMatching(/^toolu_/),
+    });
+    expect(JSON.parse((payloads[5] as { delta: { partial_json: string } }).delta.partial_json)).toEqual({
+      city: 'Paris',
+    });
     expect(payloads[7]).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 22 } });
   });
 });

@@ -96,9 +96,13 @@ function errorInfoReason(detail: GoogleErrorDetail): string | undefined {
 export function kindForGoogleError(detail: GoogleErrorDetail, httpStatus?: number): FailureKind {
   const reason = errorInfoReason(detail);
   if (reason !== undefined && authReasons.has(reason)) return 'auth';
-  const byStatus = detail.status !== undefined && Object.hasOwn(kindsByStatus, detail.status) ? kindsByStatus[detail.status] : undefined;
+  const byStatus =
+    detail.status !== undefined && Object.hasOwn(kindsByStatus, detail.status)
+      ? kindsByStatus[detail.status]
+      : undefined;
   // "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576)."
-  if ((byStatus === 'invalid-request' || byStatus === undefined) && looksLikeContextLength(detail.message)) return 'context-length';
+  if ((byStatus === 'invalid-request' || byStatus === undefined) && looksLikeContextLength(detail.message))
+    return 'context-length';
   if (byStatus !== undefined) return byStatus;
   const status = httpStatus ?? detail.code;
   return status === undefined ? 'server' : kindForStatus(status);
@@ -118,7 +122,12 @@ function parseJson(text: string): unknown {
 }
 
 /** A Google error that came with an HTTP status. */
-export function googleErrorFromDetail(provider: string, status: number, headers: WireHeaders, detail: GoogleErrorDetail): UpstreamError {
+export function googleErrorFromDetail(
+  provider: string,
+  status: number,
+  headers: WireHeaders,
+  detail: GoogleErrorDetail,
+): UpstreamError {
   const code = detail.status ?? String(detail.code ?? status);
   const retryAfter = googleRetryDelayMs(detail) ?? retryAfterMs(headers);
   return new UpstreamError({
@@ -131,7 +140,12 @@ export function googleErrorFromDetail(provider: string, status: number, headers:
 }
 
 /** A non-JSON (or unrecognised JSON) answer: a proxy or load balancer page. Classified by status. */
-export function unrecognisedErrorBody(provider: string, status: number, headers: WireHeaders, bodyText: string): UpstreamError {
+export function unrecognisedErrorBody(
+  provider: string,
+  status: number,
+  headers: WireHeaders,
+  bodyText: string,
+): UpstreamError {
   const snippet = bodyText.replace(/<[^>]*>/g, ' ');
   const retryAfter = retryAfterMs(headers);
   return new UpstreamError({
@@ -143,7 +157,12 @@ export function unrecognisedErrorBody(provider: string, status: number, headers:
 }
 
 /** Classifies a non-2xx answer of the Gemini API or Vertex's Gemini. Never throws, whatever the body. */
-export function parseGoogleError(provider: string, status: number, headers: WireHeaders, bodyText: string): UpstreamError {
+export function parseGoogleError(
+  provider: string,
+  status: number,
+  headers: WireHeaders,
+  bodyText: string,
+): UpstreamError {
   const detail = readGoogleErrorDetail(parseJson(bodyText));
   if (detail === undefined) return unrecognisedErrorBody(provider, status, headers, bodyText);
   return googleErrorFromDetail(provider, status, headers, detail);

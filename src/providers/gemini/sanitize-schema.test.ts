@@ -33,14 +33,20 @@ function problems(schema: unknown, path = '#'): string[] {
   const found: string[] = [];
   for (const [key, value] of Object.entries(schema)) {
     if (!allowedKeywords.has(key)) found.push(`${path}/${key} is not a Gemini keyword`);
-    if (key === 'type' && !(typeof value === 'string' && geminiTypes.has(value))) found.push(`${path}/type is ${JSON.stringify(value)}`);
-    if (key === 'enum' && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string'))) found.push(`${path}/enum is not strings`);
-    if (key === 'properties') for (const [name, property] of Object.entries(value as object)) found.push(...problems(property, `${path}/properties/${name}`));
+    if (key === 'type' && !(typeof value === 'string' && geminiTypes.has(value)))
+      found.push(`${path}/type is ${JSON.stringify(value)}`);
+    if (key === 'enum' && !(Array.isArray(value) && value.every((entry) => typeof entry === 'string')))
+      found.push(`${path}/enum is not strings`);
+    if (key === 'properties')
+      for (const [name, property] of Object.entries(value as object))
+        found.push(...problems(property, `${path}/properties/${name}`));
     if (key === 'items') found.push(...problems(value, `${path}/items`));
-    if (key === 'anyOf') (value as unknown[]).forEach((branch, index) => found.push(...problems(branch, `${path}/anyOf/${index}`)));
+    if (key === 'anyOf')
+      (value as unknown[]).forEach((branch, index) => found.push(...problems(branch, `${path}/anyOf/${index}`)));
     if (key === 'required') {
       const properties = (schema as { properties?: object }).properties ?? {};
-      for (const name of value as string[]) if (!(name in properties)) found.push(`${path}/required names missing ${name}`);
+      for (const name of value as string[])
+        if (!(name in properties)) found.push(`${path}/required names missing ${name}`);
     }
   }
   return found;
@@ -57,8 +63,14 @@ describe('sanitizeGeminiSchema', () => {
   });
 
   it('turns ["x","null"] into x + nullable and several types into anyOf', () => {
-    expect(sanitizeGeminiSchema({ type: ['string', 'null'], maxLength: 3 })).toEqual({ type: 'string', maxLength: 3, nullable: true });
-    expect(sanitizeGeminiSchema({ type: ['array', 'string', 'null'], items: { type: 'string' }, description: 'Paths' })).toEqual({
+    expect(sanitizeGeminiSchema({ type: ['string', 'null'], maxLength: 3 })).toEqual({
+      type: 'string',
+      maxLength: 3,
+      nullable: true,
+    });
+    expect(
+      sanitizeGeminiSchema({ type: ['array', 'string', 'null'], items: { type: 'string' }, description: 'Paths' }),
+    ).toEqual({
       description: 'Paths',
       anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }],
       nullable: true,
@@ -66,15 +78,25 @@ describe('sanitizeGeminiSchema', () => {
   });
 
   it('collapses anyOf with a null branch, and keeps a real union as anyOf', () => {
-    expect(sanitizeGeminiSchema({ anyOf: [{ type: 'string' }, { type: 'null' }] })).toEqual({ type: 'string', nullable: true });
-    expect(sanitizeGeminiSchema({ oneOf: [{ type: 'string' }, { type: 'number' }] })).toEqual({ anyOf: [{ type: 'string' }, { type: 'number' }] });
+    expect(sanitizeGeminiSchema({ anyOf: [{ type: 'string' }, { type: 'null' }] })).toEqual({
+      type: 'string',
+      nullable: true,
+    });
+    expect(sanitizeGeminiSchema({ oneOf: [{ type: 'string' }, { type: 'number' }] })).toEqual({
+      anyOf: [{ type: 'string' }, { type: 'number' }],
+    });
   });
 
   it('inlines $ref, cuts recursion and survives unresolvable references', () => {
     const tree = {
       type: 'object',
-      properties: { root: { $ref: '#/definitions/node' }, remote: { $ref: 'https://example.com/schema.json', description: 'Elsewhere' } },
-      definitions: { node: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/definitions/node' } } } } },
+      properties: {
+        root: { $ref: '#/definitions/node' },
+        remote: { $ref: 'https://example.com/schema.json', description: 'Elsewhere' },
+      },
+      definitions: {
+        node: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/definitions/node' } } } },
+      },
     };
     expect(sanitizeGeminiSchema(tree)).toEqual({
       type: 'object',
@@ -109,35 +131,66 @@ describe('sanitizeGeminiSchema', () => {
   it('leaves out parameters for a tool without arguments', () => {
     expect(sanitizeToolParameters({ type: 'object', properties: {} })).toBeUndefined();
     expect(sanitizeToolParameters({})).toBeUndefined();
-    expect(sanitizeToolParameters({ properties: { a: { type: 'string' } } })).toEqual({ type: 'object', properties: { a: { type: 'string' } } });
+    expect(sanitizeToolParameters({ properties: { a: { type: 'string' } } })).toEqual({
+      type: 'object',
+      properties: { a: { type: 'string' } },
+    });
   });
 
   it('only ever produces keywords and types Gemini accepts (property)', () => {
     const keyword = fc.constantFrom(
-      '$schema', 'additionalProperties', 'const', 'propertyNames', 'default', 'examples', 'title', 'description', 'format',
-      'pattern', 'minimum', 'exclusiveMaximum', 'uniqueItems', 'not', 'if', 'patternProperties', 'nullable', 'minItems',
+      '$schema',
+      'additionalProperties',
+      'const',
+      'propertyNames',
+      'default',
+      'examples',
+      'title',
+      'description',
+      'format',
+      'pattern',
+      'minimum',
+      'exclusiveMaximum',
+      'uniqueItems',
+      'not',
+      'if',
+      'patternProperties',
+      'nullable',
+      'minItems',
     );
     const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null));
-    const typeName = fc.constantFrom('string', 'number', 'integer', 'boolean', 'array', 'object', 'null', 'STRING', 'weird');
+    const typeName = fc.constantFrom(
+      'string',
+      'number',
+      'integer',
+      'boolean',
+      'array',
+      'object',
+      'null',
+      'STRING',
+      'weird',
+    );
     const { schema } = fc.letrec((tie) => ({
       schema: fc.oneof({ maxDepth: 3, depthIdentifier: 'schema' }, fc.record({ type: typeName }), tie('node')),
-      node: fc.record(
-        {
-          type: fc.oneof(typeName, fc.array(typeName, { maxLength: 3 })),
-          properties: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), tie('schema'), { maxKeys: 3 }),
-          required: fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
-          items: fc.oneof(tie('schema'), fc.array(tie('schema'), { maxLength: 2 }), fc.boolean()),
-          enum: fc.array(leaf, { maxLength: 4 }),
-          const: leaf,
-          anyOf: fc.array(tie('schema'), { maxLength: 3 }),
-          oneOf: fc.array(tie('schema'), { maxLength: 3 }),
-          allOf: fc.array(tie('schema'), { maxLength: 2 }),
-          $ref: fc.constantFrom('#', '#/$defs/a', '#/$defs/missing', 'http://x/y'),
-          $defs: fc.record({ a: tie('schema') }, { requiredKeys: [] }),
-          extra: fc.tuple(keyword, leaf),
-        },
-        { requiredKeys: [] },
-      ).map(({ extra, ...rest }) => (extra ? { ...rest, [extra[0]]: extra[1] } : rest)),
+      node: fc
+        .record(
+          {
+            type: fc.oneof(typeName, fc.array(typeName, { maxLength: 3 })),
+            properties: fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), tie('schema'), { maxKeys: 3 }),
+            required: fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }),
+            items: fc.oneof(tie('schema'), fc.array(tie('schema'), { maxLength: 2 }), fc.boolean()),
+            enum: fc.array(leaf, { maxLength: 4 }),
+            const: leaf,
+            anyOf: fc.array(tie('schema'), { maxLength: 3 }),
+            oneOf: fc.array(tie('schema'), { maxLength: 3 }),
+            allOf: fc.array(tie('schema'), { maxLength: 2 }),
+            $ref: fc.constantFrom('#', '#/$defs/a', '#/$defs/missing', 'http://x/y'),
+            $defs: fc.record({ a: tie('schema') }, { requiredKeys: [] }),
+            extra: fc.tuple(keyword, leaf),
+          },
+          { requiredKeys: [] },
+        )
+        .map(({ extra, ...rest }) => (extra ? { ...rest, [extra[0]]: extra[1] } : rest)),
     }));
     fc.assert(
       fc.property(schema, (input) => {

@@ -62,7 +62,10 @@ function isNullOnly(node: unknown): boolean {
 /** Resolves a local JSON pointer (`#`, `#/$defs/Name`, `#/definitions/Name`); undefined otherwise. */
 function resolvePointer(root: Schema, reference: string): unknown {
   if (!reference.startsWith('#')) return undefined;
-  const path = reference.slice(1).split('/').filter((segment) => segment.length > 0);
+  const path = reference
+    .slice(1)
+    .split('/')
+    .filter((segment) => segment.length > 0);
   let node: unknown = root;
   for (const rawSegment of path) {
     const segment = decodeURIComponent(rawSegment).replace(/~1/g, '/').replace(/~0/g, '~');
@@ -77,7 +80,8 @@ function withDescription(schema: Schema, description: unknown): Schema {
 }
 
 function appendDescription(schema: Schema, note: string): void {
-  schema.description = typeof schema.description === 'string' && schema.description.length > 0 ? `${schema.description} (${note})` : note;
+  schema.description =
+    typeof schema.description === 'string' && schema.description.length > 0 ? `${schema.description} (${note})` : note;
 }
 
 function deeper(context: Context, reference?: string): Context {
@@ -178,7 +182,8 @@ function copyNumbers(node: Schema, result: Schema, keys: string[]): void {
 function sanitizeObject(node: Schema, result: Schema, context: Context): void {
   if (!isRecord(node.properties)) return;
   const properties: Schema = {};
-  for (const [name, property] of Object.entries(node.properties)) properties[name] = sanitizeNode(property, deeper(context));
+  for (const [name, property] of Object.entries(node.properties))
+    properties[name] = sanitizeNode(property, deeper(context));
   if (Object.keys(properties).length === 0) return;
   result.properties = properties;
   // A required name without a property is a 400 on Gemini.

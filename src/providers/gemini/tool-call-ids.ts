@@ -15,6 +15,7 @@ export function syntheticToolCallId(responseId: string | undefined, position: nu
     return `toolu_${digest.replace(/[-_]/g, '').slice(0, suffixLength)}`;
   }
   let suffix = '';
-  for (let index = 0; index < suffixLength; index++) suffix += alphabet[Math.floor(random.next() * alphabet.length)] ?? 'x';
+  for (let index = 0; index < suffixLength; index++)
+    suffix += alphabet[Math.floor(random.next() * alphabet.length)] ?? 'x';
   return `toolu_${suffix}`;
 }

@@ -69,8 +69,10 @@ export function createOpenAIAdapter(dialect: OpenAIDialect, options: OpenAIAdapt
       };
     },
     parseResponse: (body: unknown, request: CanonicalRequest) => convertOpenAIResponse(body, request, context),
-    parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) => convertOpenAIStream(body, request, context),
-    parseError: (status: number, headers: WireHeaders, bodyText: string) => parseOpenAIError(dialect, status, headers, bodyText),
+    parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) =>
+      convertOpenAIStream(body, request, context),
+    parseError: (status: number, headers: WireHeaders, bodyText: string) =>
+      parseOpenAIError(dialect, status, headers, bodyText),
   };
 }
 

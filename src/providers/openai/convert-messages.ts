@@ -11,12 +11,7 @@ import type {
   TextPart,
   ToolResultPart,
 } from '../../canonical/request.js';
-import type {
-  OpenAIAssistantMessage,
-  OpenAIMessage,
-  OpenAIToolCall,
-  OpenAIUserContentPart,
-} from './openai-api.js';
+import type { OpenAIAssistantMessage, OpenAIMessage, OpenAIToolCall, OpenAIUserContentPart } from './openai-api.js';
 import type { ToolNameMap } from './tool-names.js';
 
 function joinText(parts: TextPart[]): string {
@@ -45,7 +40,8 @@ function documentToPart(document: DocumentPart): OpenAIUserContentPart {
   switch (source.kind) {
     case 'base64': {
       const extension = source.mediaType === 'application/pdf' ? 'pdf' : 'bin';
-      const filename = document.filename ?? (document.title ? `${document.title}.${extension}` : `document.${extension}`);
+      const filename =
+        document.filename ?? (document.title ? `${document.title}.${extension}` : `document.${extension}`);
       return { type: 'file', file: { filename, file_data: dataUri(source.mediaType, source.data) } };
     }
     case 'text':

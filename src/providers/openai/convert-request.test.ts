@@ -30,7 +30,12 @@ describe('request out: the tool round trip, exactly', () => {
     ['openai', openaiAdapter, openaiTarget, 'request-openai-tool-round-trip.json'],
     ['azure with a dated api-version', azureAdapter, azureDatedTarget, 'request-azure-dated-tool-round-trip.json'],
     ['azure v1', azureAdapter, azureV1Target, 'request-azure-v1-tool-round-trip.json'],
-    ['openai-compatible (max_tokens)', openaiCompatibleAdapter, compatibleTarget, 'request-compatible-tool-round-trip.json'],
+    [
+      'openai-compatible (max_tokens)',
+      openaiCompatibleAdapter,
+      compatibleTarget,
+      'request-compatible-tool-round-trip.json',
+    ],
   ] as const)('%s', async (_name, adapter, target, fixture) => {
     const expected = openaiFixtureJson<ExpectedWire>(fixture);
     const wire = await adapter.buildRequest(toolRoundTripRequest(), target);
@@ -47,7 +52,9 @@ describe('request out: URLs and headers', () => {
       const v1 = await azureAdapter.buildRequest(simpleTextRequest(), { ...azureV1Target, baseUrl });
       expect(v1.url).toBe('https://r.openai.azure.com/openai/v1/chat/completions');
       const dated = await azureAdapter.buildRequest(simpleTextRequest(), { ...azureDatedTarget, baseUrl });
-      expect(dated.url).toBe('https://r.openai.azure.com/openai/deployments/gpt-4o-eu/chat/completions?api-version=2024-10-21');
+      expect(dated.url).toBe(
+        'https://r.openai.azure.com/openai/deployments/gpt-4o-eu/chat/completions?api-version=2024-10-21',
+      );
     }
   });
 
@@ -67,7 +74,10 @@ describe('request out: URLs and headers', () => {
       original: { format: 'openai-chat', body: { model: 'sonnet', messages: [], api_key: 'client-secret-key' } },
       anthropicBeta: ['client-flag'],
     });
-    const wire = await openaiAdapter.buildRequest(request, { ...openaiTarget, headers: { Authorization: 'Bearer stale' } });
+    const wire = await openaiAdapter.buildRequest(request, {
+      ...openaiTarget,
+      headers: { Authorization: 'Bearer stale' },
+    });
     expect(wire.headers.authorization).toBe('Bearer sk-openai-deployment-key');
     expect(Object.keys(wire.headers)).not.toContain('Authorization');
     expect(JSON.stringify(wire.headers)).not.toContain('client');
@@ -97,7 +107,13 @@ describe('request out: canonical conversion', () => {
           { role: 'user', content: [{ type: 'text', text: 'one' }] },
           { role: 'system', content: [{ type: 'text', text: 'Remember the plan.' }] },
           { role: 'assistant', content: [{ type: 'redacted-thinking', data: 'opaque' }] },
-          { role: 'assistant', content: [{ type: 'thinking', text: 'hmm', signature: 's' }, { type: 'text', text: 'two' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', text: 'hmm', signature: 's' },
+              { type: 'text', text: 'two' },
+            ],
+          },
           { role: 'user', content: [{ type: 'text', text: 'three' }] },
         ],
       }),
@@ -135,7 +151,12 @@ describe('request out: canonical conversion', () => {
                   { type: 'image', source: { kind: 'base64', mediaType: 'image/jpeg', data: '/9j/4AAQ' } },
                 ],
               },
-              { type: 'tool-result', toolCallId: 'toolu_b', isError: true, content: [{ type: 'text', text: 'timeout' }] },
+              {
+                type: 'tool-result',
+                toolCallId: 'toolu_b',
+                isError: true,
+                content: [{ type: 'text', text: 'timeout' }],
+              },
               { type: 'text', text: 'Compare them.' },
             ],
           },
@@ -173,7 +194,11 @@ describe('request out: canonical conversion', () => {
             role: 'user',
             content: [
               { type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } },
-              { type: 'document', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0x' }, title: 'Report' },
+              {
+                type: 'document',
+                source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0x' },
+                title: 'Report',
+              },
               { type: 'document', source: { kind: 'text', mediaType: 'text/plain', text: 'plain notes' } },
               { type: 'document', source: { kind: 'file', fileId: 'file-abc' } },
             ],
@@ -198,7 +223,11 @@ describe('request out: canonical conversion', () => {
   it.each([
     [{ type: 'auto' } as const, 'auto', undefined],
     [{ type: 'any', disableParallel: true } as const, 'required', false],
-    [{ type: 'tool', name: 'get_weather' } as const, { type: 'function', function: { name: 'get_weather' } }, undefined],
+    [
+      { type: 'tool', name: 'get_weather' } as const,
+      { type: 'function', function: { name: 'get_weather' } },
+      undefined,
+    ],
     [{ type: 'none' } as const, 'none', undefined],
   ])('maps tool choice %j', async (toolChoice, expected, parallel) => {
     const body = await openaiBody(toolRoundTripRequest({ toolChoice }));
@@ -207,7 +236,9 @@ describe('request out: canonical conversion', () => {
   });
 
   it('sends neither tool_choice nor parallel_tool_calls without tools', async () => {
-    const body = await openaiBody(toolRoundTripRequest({ tools: [], toolChoice: { type: 'any', disableParallel: true } }));
+    const body = await openaiBody(
+      toolRoundTripRequest({ tools: [], toolChoice: { type: 'any', disableParallel: true } }),
+    );
     expect(body).not.toHaveProperty('tools');
     expect(body).not.toHaveProperty('tool_choice');
     expect(body).not.toHaveProperty('parallel_tool_calls');
@@ -225,7 +256,10 @@ describe('request out: canonical conversion', () => {
     expect(body.stop).toEqual(['a', 'b', 'c', 'd']);
     expect(body.top_p).toBe(0.9);
     expect(body).not.toHaveProperty('top_k');
-    expect(body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' }, strict: true } });
+    expect(body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'answer', schema: { type: 'object' }, strict: true },
+    });
   });
 
   it('sends reasoning_effort and safety_identifier to OpenAI only, user to Azure, neither to compatible servers', async () => {
@@ -259,7 +293,12 @@ describe('request out: canonical conversion', () => {
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'go' }] },
           { role: 'assistant', content: [{ type: 'tool-call', id: 't1', name: longName, input: {} }] },
-          { role: 'user', content: [{ type: 'tool-result', toolCallId: 't1', isError: false, content: [{ type: 'text', text: 'ok' }] }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool-result', toolCallId: 't1', isError: false, content: [{ type: 'text', text: 'ok' }] },
+            ],
+          },
         ],
       }),
     );
@@ -268,9 +307,9 @@ describe('request out: canonical conversion', () => {
     expect(names[1]).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
     expect(names[1]).toHaveLength(64);
     expect(body.tool_choice).toEqual({ type: 'function', function: { name: 'mcp_github_search' } });
-    const assistant = (body.messages as Array<{ role: string; tool_calls?: Array<{ function: { name: string } }> }>).find(
-      (message) => message.role === 'assistant',
-    );
+    const assistant = (
+      body.messages as Array<{ role: string; tool_calls?: Array<{ function: { name: string } }> }>
+    ).find((message) => message.role === 'assistant');
     expect(assistant?.tool_calls?.[0]?.function.name).toBe(names[1]);
   });
 });
@@ -308,7 +347,9 @@ describe('request out: the zero-loss path for Chat Completions clients', () => {
 
   it('converts from canonical when the original body holds no messages to forward', async () => {
     const request = toolRoundTripRequest({ original: { format: 'openai-chat', body: {} } });
-    expect(await openaiBody(request)).toEqual(openaiFixtureJson<ExpectedWire>('request-openai-tool-round-trip.json').body);
+    expect(await openaiBody(request)).toEqual(
+      openaiFixtureJson<ExpectedWire>('request-openai-tool-round-trip.json').body,
+    );
   });
 
   it('rebuilds the body from canonical for Azure', async () => {

@@ -27,7 +27,9 @@ function toolChoiceToOpenAI(choice: CanonicalToolChoice, toolNames: ToolNameMap)
 
 function responseFormatToOpenAI(format: ResponseFormat): OpenAIResponseFormat {
   if (format.type === 'json_schema') {
-    const jsonSchema: { name: string; schema?: Record<string, unknown>; strict?: boolean } = { name: format.name ?? 'response' };
+    const jsonSchema: { name: string; schema?: Record<string, unknown>; strict?: boolean } = {
+      name: format.name ?? 'response',
+    };
     if (format.schema !== undefined) jsonSchema.schema = format.schema;
     if (format.strict !== undefined) jsonSchema.strict = format.strict;
     return { type: 'json_schema', json_schema: jsonSchema };
@@ -41,22 +43,28 @@ function streamFields(stream: boolean): Pick<OpenAIChatRequest, 'stream' | 'stre
 }
 
 /** Builds the body from the canonical request: the path for every client format and every dialect. */
-export function convertToOpenAIRequest(request: CanonicalRequest, model: string, dialect: OpenAIDialect): OpenAIChatRequest {
+export function convertToOpenAIRequest(
+  request: CanonicalRequest,
+  model: string,
+  dialect: OpenAIDialect,
+): OpenAIChatRequest {
   const features = dialectFeatures[dialect];
   const toolNames = createToolNameMap(request);
   const body: OpenAIChatRequest = { model, messages: convertToOpenAIMessages(request, toolNames) };
 
   const tools = request.tools ?? [];
   if (tools.length > 0) {
-    body.tools = tools.map((tool): OpenAIFunctionTool => ({
-      type: 'function',
-      function: {
-        name: toolNames.toWire(tool.name),
-        ...(tool.description !== undefined ? { description: tool.description } : {}),
-        parameters: tool.inputSchema,
-        ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
-      },
-    }));
+    body.tools = tools.map(
+      (tool): OpenAIFunctionTool => ({
+        type: 'function',
+        function: {
+          name: toolNames.toWire(tool.name),
+          ...(tool.description !== undefined ? { description: tool.description } : {}),
+          parameters: tool.inputSchema,
+          ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+        },
+      }),
+    );
     // tool_choice and parallel_tool_calls without tools are a 400 on OpenAI.
     if (request.toolChoice) {
       body.tool_choice = toolChoiceToOpenAI(request.toolChoice, toolNames);
@@ -104,9 +112,17 @@ export function forwardOriginalOpenAIRequest(request: CanonicalRequest, model: s
  * without a `messages` array is not a Chat Completions request we could forward (a caller that
  * built the canonical request itself), so it goes through the canonical conversion.
  */
-export function buildOpenAIBody(request: CanonicalRequest, model: string, dialect: OpenAIDialect): Record<string, unknown> | OpenAIChatRequest {
+export function buildOpenAIBody(
+  request: CanonicalRequest,
+  model: string,
+  dialect: OpenAIDialect,
+): Record<string, unknown> | OpenAIChatRequest {
   const original = request.original;
-  if (original.format === 'openai-chat' && dialectFeatures[dialect].forwardsOriginalOpenAIBody && Array.isArray(original.body.messages)) {
+  if (
+    original.format === 'openai-chat' &&
+    dialectFeatures[dialect].forwardsOriginalOpenAIBody &&
+    Array.isArray(original.body.messages)
+  ) {
     return forwardOriginalOpenAIRequest(request, model);
   }
   return convertToOpenAIRequest(request, model, dialect);

@@ -38,13 +38,22 @@ describe('response in', () => {
   });
 
   it('reads tool calls, with invalid JSON arguments becoming an empty input, and reasoning tokens', () => {
-    const response = openaiAdapter.parseResponse(openaiFixtureJson('completion-tool-calls.json'), toolRoundTripRequest());
+    const response = openaiAdapter.parseResponse(
+      openaiFixtureJson('completion-tool-calls.json'),
+      toolRoundTripRequest(),
+    );
     expect(response.finishReason).toBe('tool-use');
     expect(response.content).toEqual([
       { type: 'tool-call', id: 'call_8Hk2LmQ9rT4vWx1zYb3nPq6s', name: 'get_weather', input: { city: 'Paris' } },
       { type: 'tool-call', id: 'call_Vn5cRt7yUi2oPa9sDf4gHj1k', name: 'get_weather', input: {} },
     ]);
-    expect(response.usage).toEqual({ inputTokens: 118, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 302, reasoningTokens: 256 });
+    expect(response.usage).toEqual({
+      inputTokens: 118,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 302,
+      reasoningTokens: 256,
+    });
   });
 
   it('reads length as max-tokens', () => {
@@ -54,7 +63,10 @@ describe('response in', () => {
   });
 
   it('reads an Azure content_filter finish with no content', () => {
-    const response = azureAdapter.parseResponse(openaiFixtureJson('completion-azure-content-filter.json'), simpleTextRequest());
+    const response = azureAdapter.parseResponse(
+      openaiFixtureJson('completion-azure-content-filter.json'),
+      simpleTextRequest(),
+    );
     expect(response.finishReason).toBe('content-filter');
     expect(response.rawFinishReason).toBe('content_filter');
     expect(response.content).toEqual([]);
@@ -77,7 +89,10 @@ describe('response in', () => {
   it('reads the deprecated function_call with a synthetic id from the injected random', () => {
     const adapter = createOpenAIAdapter('openai-compatible', { random: seededRandom(1) });
     const response = adapter.parseResponse(
-      completionWith({ content: null, function_call: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }, 'function_call'),
+      completionWith(
+        { content: null, function_call: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+        'function_call',
+      ),
       toolRoundTripRequest(),
     );
     expect(response.finishReason).toBe('tool-use');
@@ -89,7 +104,13 @@ describe('response in', () => {
   it('maps sanitised tool names back to the names the client declared', () => {
     const request = toolRoundTripRequest({ tools: [{ name: 'mcp.github.search', inputSchema: { type: 'object' } }] });
     const response = openaiAdapter.parseResponse(
-      completionWith({ content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'mcp_github_search', arguments: '{}' } }] }, 'tool_calls'),
+      completionWith(
+        {
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'mcp_github_search', arguments: '{}' } }],
+        },
+        'tool_calls',
+      ),
       request,
     );
     expect(response.content).toEqual([{ type: 'tool-call', id: 'c1', name: 'mcp.github.search', input: {} }]);
@@ -98,7 +119,11 @@ describe('response in', () => {
   it('subtracts cache writes from input so that the three input counts add up to prompt_tokens', () => {
     const body = {
       ...completionWith({ content: 'ok' }, 'stop'),
-      usage: { prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 30, cache_write_tokens: 50 } },
+      usage: {
+        prompt_tokens: 100,
+        completion_tokens: 1,
+        prompt_tokens_details: { cached_tokens: 30, cache_write_tokens: 50 },
+      },
     };
     expect(openaiAdapter.parseResponse(body, simpleTextRequest()).usage).toEqual({
       inputTokens: 20,
@@ -121,7 +146,10 @@ describe('response in', () => {
 
   it('classifies an error carried in a 200 body', () => {
     const error = thrownBy(() =>
-      openaiCompatibleAdapter.parseResponse({ error: { message: 'Rate limited', code: 'rate_limit_exceeded' } }, simpleTextRequest()),
+      openaiCompatibleAdapter.parseResponse(
+        { error: { message: 'Rate limited', code: 'rate_limit_exceeded' } },
+        simpleTextRequest(),
+      ),
     );
     expect(error).toMatchObject({ kind: 'rate-limited', providerCode: 'rate_limit_exceeded' });
   });

@@ -61,7 +61,11 @@ function toolCallBlocks(message: OpenAIResponseMessage, toolNames: ToolNameMap, 
   return blocks;
 }
 
-export function convertOpenAIResponse(body: unknown, request: CanonicalRequest, context: ConvertResponseContext): CanonicalResponse {
+export function convertOpenAIResponse(
+  body: unknown,
+  request: CanonicalRequest,
+  context: ConvertResponseContext,
+): CanonicalResponse {
   if (!isRecord(body)) throw malformed(context.provider, 'response body is not a JSON object');
   if (body.error !== undefined && body.error !== null) throw inBandOpenAIError(context.provider, body);
   const completion = body as OpenAIChatCompletion;
@@ -69,7 +73,8 @@ export function convertOpenAIResponse(body: unknown, request: CanonicalRequest, 
     throw malformed(context.provider, 'response has no choices');
   }
   // n > 1 cannot be represented canonically; the first choice is the answer.
-  const choice: OpenAIChoice | undefined = completion.choices.find((candidate) => (candidate.index ?? 0) === 0) ?? completion.choices[0];
+  const choice: OpenAIChoice | undefined =
+    completion.choices.find((candidate) => (candidate.index ?? 0) === 0) ?? completion.choices[0];
   const message = choice?.message;
   if (!isRecord(message)) throw malformed(context.provider, 'first choice has no message');
 

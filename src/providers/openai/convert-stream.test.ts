@@ -51,9 +51,17 @@ describe('stream in', () => {
     const events = await collect(openaiAdapter, openaiFixtureBytes('tool-calls.sse.txt'));
     expect(events.filter((event) => event.type !== 'tool-input-delta')).toEqual([
       { type: 'message-start', id: 'chatcmpl-C3kSx2LpQw9Rr4aVbN6mEo8tHdJcU', upstreamModel: 'gpt-4.1-2025-04-14' },
-      { type: 'block-start', index: 0, block: { type: 'tool-call', id: 'call_8Hk2LmQ9rT4vWx1zYb3nPq6s', name: 'get_weather' } },
+      {
+        type: 'block-start',
+        index: 0,
+        block: { type: 'tool-call', id: 'call_8Hk2LmQ9rT4vWx1zYb3nPq6s', name: 'get_weather' },
+      },
       { type: 'block-end', index: 0 },
-      { type: 'block-start', index: 1, block: { type: 'tool-call', id: 'call_Vn5cRt7yUi2oPa9sDf4gHj1k', name: 'get_weather' } },
+      {
+        type: 'block-start',
+        index: 1,
+        block: { type: 'tool-call', id: 'call_Vn5cRt7yUi2oPa9sDf4gHj1k', name: 'get_weather' },
+      },
       { type: 'block-end', index: 1 },
       {
         type: 'finish',
@@ -70,10 +78,20 @@ describe('stream in', () => {
 
   it('skips Azure’s empty-choices prompt-filter chunk: message-start carries the real id and model', async () => {
     const events = await collect(azureAdapter, openaiFixtureBytes('azure-prompt-filter.sse.txt'));
-    expect(events[0]).toEqual({ type: 'message-start', id: 'chatcmpl-C3kU3Yz8Ab1Cd2Ef3Gh4Ij5Kl6Mn7', upstreamModel: 'gpt-4o-2024-11-20' });
+    expect(events[0]).toEqual({
+      type: 'message-start',
+      id: 'chatcmpl-C3kU3Yz8Ab1Cd2Ef3Gh4Ij5Kl6Mn7',
+      upstreamModel: 'gpt-4o-2024-11-20',
+    });
     const { text, finish } = checkEventOrder(events);
     expect(text).toBe('Bonjour de Paris.');
-    expect(finish?.usage).toEqual({ inputTokens: 21, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0 });
+    expect(finish?.usage).toEqual({
+      inputTokens: 21,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 5,
+      reasoningTokens: 0,
+    });
   });
 
   it('reports tool-use when a compatible server says stop after a whole tool call', async () => {
@@ -83,7 +101,12 @@ describe('stream in', () => {
       { type: 'block-start', index: 0, block: { type: 'tool-call', id: 'call_k3m9x2qa', name: 'get_weather' } },
       { type: 'tool-input-delta', index: 0, partialJson: '{"city":"Paris"}' },
       { type: 'block-end', index: 0 },
-      { type: 'finish', reason: 'tool-use', rawReason: 'stop', usage: { inputTokens: 163, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 21 } },
+      {
+        type: 'finish',
+        reason: 'tool-use',
+        rawReason: 'stop',
+        usage: { inputTokens: 163, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 21 },
+      },
     ]);
   });
 
@@ -100,7 +123,11 @@ describe('stream in', () => {
       { type: 'block-end', index: 1 },
     ]);
     expect(events.some((event) => event.type === 'signature-delta')).toBe(false);
-    expect(events.at(-1)).toMatchObject({ type: 'finish', reason: 'end-turn', usage: { inputTokens: 14, outputTokens: 44 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'finish',
+      reason: 'end-turn',
+      usage: { inputTokens: 14, outputTokens: 44 },
+    });
   });
 
   it('ends with an error event on an error chunk mid-stream, leaving the text block to the caller', async () => {
@@ -114,7 +141,10 @@ describe('stream in', () => {
     const events = await collect(openaiAdapter, openaiFixtureBytes('event-error.sse.txt'));
     const last = events.at(-1);
     expect(last?.type).toBe('error');
-    expect(last?.type === 'error' && last.error).toMatchObject({ kind: 'rate-limited', providerCode: 'rate_limit_exceeded' });
+    expect(last?.type === 'error' && last.error).toMatchObject({
+      kind: 'rate-limited',
+      providerCode: 'rate_limit_exceeded',
+    });
   });
 
   it.each([
@@ -130,7 +160,10 @@ describe('stream in', () => {
   });
 
   it('an error as the very first chunk comes without message-start', async () => {
-    const events = await collect(openaiCompatibleAdapter, sse({ error: { message: 'busy', code: 'rate_limit_exceeded' } }));
+    const events = await collect(
+      openaiCompatibleAdapter,
+      sse({ error: { message: 'busy', code: 'rate_limit_exceeded' } }),
+    );
     expect(events.map((event) => event.type)).toEqual(['error']);
   });
 
@@ -148,9 +181,18 @@ describe('stream in', () => {
     );
     const starts = events.filter((event) => event.type === 'block-start');
     expect(starts).toHaveLength(2);
-    expect(starts[0]?.type === 'block-start' && starts[0].block).toMatchObject({ type: 'tool-call', name: 'get_weather' });
-    expect(starts[0]?.type === 'block-start' && starts[0].block.type === 'tool-call' && starts[0].block.id).toMatch(/^call_[A-Za-z0-9]{24}$/);
-    expect(starts[1]?.type === 'block-start' && starts[1].block).toEqual({ type: 'tool-call', id: 'srv_2', name: 'get_weather' });
+    expect(starts[0]?.type === 'block-start' && starts[0].block).toMatchObject({
+      type: 'tool-call',
+      name: 'get_weather',
+    });
+    expect(starts[0]?.type === 'block-start' && starts[0].block.type === 'tool-call' && starts[0].block.id).toMatch(
+      /^call_[A-Za-z0-9]{24}$/,
+    );
+    expect(starts[1]?.type === 'block-start' && starts[1].block).toEqual({
+      type: 'tool-call',
+      id: 'srv_2',
+      name: 'get_weather',
+    });
     expect(checkEventOrder(events).tools).toEqual([
       { name: 'get_weather', input: { city: 'Rome' } },
       { name: 'get_weather', input: { city: 'Nice' } },
@@ -177,7 +219,9 @@ describe('stream in', () => {
       openaiAdapter,
       sse(
         chunk({ role: 'assistant', content: 'Checking.' }),
-        chunk({ tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] }),
+        chunk({
+          tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+        }),
         chunk({}, 'tool_calls'),
         '[DONE]',
       ),
@@ -227,7 +271,8 @@ describe('stream in', () => {
 
   it('throws a malformed_stream UpstreamError on data that is not JSON', async () => {
     await expect(collect(openaiAdapter, sse(chunk({ content: 'a' }), '{"id":'))).rejects.toSatisfy(
-      (error: unknown) => UpstreamError.isInstance(error) && error.kind === 'server' && error.providerCode === 'malformed_stream',
+      (error: unknown) =>
+        UpstreamError.isInstance(error) && error.kind === 'server' && error.providerCode === 'malformed_stream',
     );
   });
 });

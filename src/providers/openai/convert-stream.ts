@@ -31,7 +31,12 @@ interface ToolCallState {
 }
 
 function malformedStream(provider: string, detail: string, cause?: unknown): UpstreamError {
-  return new UpstreamError({ kind: 'server', providerCode: 'malformed_stream', message: `${provider}: ${detail}`, cause });
+  return new UpstreamError({
+    kind: 'server',
+    providerCode: 'malformed_stream',
+    message: `${provider}: ${detail}`,
+    cause,
+  });
 }
 
 function nonEmptyString(value: unknown): string | undefined {
@@ -168,7 +173,8 @@ class ChunkTranslator {
     } else if (call.closed) {
       // Interleaved calls cannot be carried with one block open at a time; losing arguments
       // silently would run a tool with the wrong input, so the stream fails instead.
-      if (argumentsText) throw malformedStream(this.context.provider, `arguments for tool call ${call.id} after it ended`);
+      if (argumentsText)
+        throw malformedStream(this.context.provider, `arguments for tool call ${call.id} after it ended`);
       return;
     }
     if (argumentsText) events.push({ type: 'tool-input-delta', index: call.blockIndex, partialJson: argumentsText });

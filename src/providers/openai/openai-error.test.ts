@@ -24,14 +24,24 @@ describe('error shapes', () => {
   });
 
   it('reads the title of an HTML error page', () => {
-    const error = openaiCompatibleAdapter.parseError(502, {}, '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
+    const error = openaiCompatibleAdapter.parseError(
+      502,
+      {},
+      '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>',
+    );
     expect(error.message).toBe('openai-compatible 502: 502 Bad Gateway');
     expect(error.kind).toBe('server');
   });
 
   it('reads a plain-text body and an Ollama-style string error', () => {
-    expect(openaiCompatibleAdapter.parseError(500, {}, 'upstream connect error').message).toBe('openai-compatible 500: upstream connect error');
-    const ollama = openaiCompatibleAdapter.parseError(400, {}, '{"error":"invalid character \'x\' looking for beginning of value"}');
+    expect(openaiCompatibleAdapter.parseError(500, {}, 'upstream connect error').message).toBe(
+      'openai-compatible 500: upstream connect error',
+    );
+    const ollama = openaiCompatibleAdapter.parseError(
+      400,
+      {},
+      '{"error":"invalid character \'x\' looking for beginning of value"}',
+    );
     expect(ollama.kind).toBe('invalid-request');
     expect(ollama.message).toContain("invalid character 'x'");
   });
@@ -49,18 +59,26 @@ describe('error shapes', () => {
   });
 
   it('a context message on a 400 without the code is still context-length', () => {
-    const error = openaiCompatibleAdapter.parseError(400, {}, '{"error":{"message":"Input is too long for requested model.","code":null}}');
+    const error = openaiCompatibleAdapter.parseError(
+      400,
+      {},
+      '{"error":{"message":"Input is too long for requested model.","code":null}}',
+    );
     expect(error.kind).toBe('context-length');
   });
 
   it('a content-filter message on a 400 is not mistaken for context-length', () => {
-    const body = '{"error":{"code":"content_filter","message":"The prompt exceeds the context of our policy","status":400}}';
+    const body =
+      '{"error":{"code":"content_filter","message":"The prompt exceeds the context of our policy","status":400}}';
     expect(azureAdapter.parseError(400, {}, body).kind).toBe('content-filter');
   });
 
   it('never echoes a key the upstream put in its message, and trims long messages', () => {
     const body = JSON.stringify({
-      error: { message: `Invalid key sk-live-abcdef1234567890 and api-key: 0123456789abcdef0123456789abcdef. ${'x '.repeat(400)}`, code: 'invalid_api_key' },
+      error: {
+        message: `Invalid key sk-live-abcdef1234567890 and api-key: 0123456789abcdef0123456789abcdef. ${'x '.repeat(400)}`,
+        code: 'invalid_api_key',
+      },
     });
     const error = openaiAdapter.parseError(401, {}, body);
     expect(error.message).not.toContain('sk-live-abcdef1234567890');

@@ -66,7 +66,8 @@ export function classifyInBandError(payload: OpenAIErrorPayload | undefined): Fa
   const has = (...names: string[]) => names.some((name) => codes.includes(name));
   if (has('insufficient_quota')) return 'auth';
   if (has('rate_limit_exceeded', 'rate_limit_error', 'rate_limit', 'tokens', 'requests')) return 'rate-limited';
-  if (has('overloaded', 'overloaded_error', 'slow_down', 'service_unavailable', 'server_overloaded')) return 'overloaded';
+  if (has('overloaded', 'overloaded_error', 'slow_down', 'service_unavailable', 'server_overloaded'))
+    return 'overloaded';
   if (isContentFilter(codes)) return 'content-filter';
   if (has('context_length_exceeded') || looksLikeContextLength(payload?.message ?? '')) return 'context-length';
   // Azure puts the status in `status`, vLLM in `code`.
@@ -88,7 +89,8 @@ export function redactCredentials(text: string): string {
 
 function textOfNonJsonBody(bodyText: string): string {
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(bodyText)?.[1];
-  const text = title ?? bodyText.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ');
+  const text =
+    title ?? bodyText.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ');
   return text.replace(/\s+/g, ' ').trim();
 }
 
@@ -100,14 +102,24 @@ function tryParseJson(text: string): unknown {
   }
 }
 
-export function formatErrorMessage(provider: string, status: number | undefined, code: string | undefined, detail: string): string {
+export function formatErrorMessage(
+  provider: string,
+  status: number | undefined,
+  code: string | undefined,
+  detail: string,
+): string {
   const head = [provider, status === undefined ? undefined : String(status), code].filter(Boolean).join(' ');
   const message = redactCredentials(`${head}: ${detail || 'no error message'}`);
   return message.length > maximumMessageLength ? `${message.slice(0, maximumMessageLength - 1)}…` : message;
 }
 
 /** A non-2xx answer → UpstreamError with kind, status, provider code and retry-after. */
-export function parseOpenAIError(provider: string, status: number, headers: WireHeaders, bodyText: string): UpstreamError {
+export function parseOpenAIError(
+  provider: string,
+  status: number,
+  headers: WireHeaders,
+  bodyText: string,
+): UpstreamError {
   const payload = readErrorPayload(tryParseJson(bodyText));
   const providerCode = providerCodeOf(payload);
   const detail = payload ? (payload.message ?? '') : textOfNonJsonBody(bodyText);

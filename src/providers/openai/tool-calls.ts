@@ -7,7 +7,8 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 
 export function syntheticToolCallId(random: Random): string {
   let suffix = '';
-  for (let position = 0; position < 24; position++) suffix += alphabet[Math.floor(random.next() * alphabet.length)] ?? 'x';
+  for (let position = 0; position < 24; position++)
+    suffix += alphabet[Math.floor(random.next() * alphabet.length)] ?? 'x';
   return `call_${suffix}`;
 }
 
@@ -16,7 +17,8 @@ export function parseToolArguments(text: string | null | undefined): Record<stri
   if (typeof text !== 'string' || text.trim().length === 0) return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // A model that emits broken JSON (it happens, PROTOCOLS §6.1) gets an empty call rather than
     // failing the whole answer: the tool then reports the missing arguments and the model retries.

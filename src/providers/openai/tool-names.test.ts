@@ -6,7 +6,9 @@ import { simpleTextRequest } from '../../../test/support/canonical-fixtures.js';
 const validToolName = /^[a-zA-Z0-9_-]{1,64}$/;
 
 function mapFor(names: string[]) {
-  return createToolNameMap(simpleTextRequest({ tools: names.map((name) => ({ name, inputSchema: { type: 'object' } })) }));
+  return createToolNameMap(
+    simpleTextRequest({ tools: names.map((name) => ({ name, inputSchema: { type: 'object' } })) }),
+  );
 }
 
 describe('tool name map', () => {
@@ -29,15 +31,18 @@ describe('tool name map', () => {
 
   it('is valid and reversible for any set of names', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 0, maxLength: 90 }), { minLength: 1, maxLength: 8 }), (names) => {
-        const map = mapFor(names);
-        const wireNames = names.map((name) => map.toWire(name));
-        expect(new Set(wireNames).size).toBe(names.length);
-        for (const [position, name] of names.entries()) {
-          expect(wireNames[position]).toMatch(validToolName);
-          expect(map.fromWire(wireNames[position] ?? '')).toBe(name);
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 0, maxLength: 90 }), { minLength: 1, maxLength: 8 }),
+        (names) => {
+          const map = mapFor(names);
+          const wireNames = names.map((name) => map.toWire(name));
+          expect(new Set(wireNames).size).toBe(names.length);
+          for (const [position, name] of names.entries()) {
+            expect(wireNames[position]).toMatch(validToolName);
+            expect(map.fromWire(wireNames[position] ?? '')).toBe(name);
+          }
+        },
+      ),
     );
   });
 });

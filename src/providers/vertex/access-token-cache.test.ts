@@ -133,7 +133,10 @@ describe('AccessTokenCache', () => {
 
   it('rejects a source answer without a token as an auth failure', async () => {
     const clock = new ManualClock();
-    const cache = new AccessTokenCache({ getToken: async () => ({ token: '', expiresAt: clock.now() + hour }) }, { clock });
+    const cache = new AccessTokenCache(
+      { getToken: async () => ({ token: '', expiresAt: clock.now() + hour }) },
+      { clock },
+    );
     expect(await kindOf(cache.getToken())).toBe('auth');
   });
 });

@@ -42,12 +42,19 @@ async function streamEvents(adapter: ProviderAdapter, bytes: Uint8Array): Promis
 
 describe('vertexAdapter.buildRequest: the tool round trip, exactly', () => {
   it.each([
-    ['claude (streamRawPredict, anthropic body without model)', vertexClaudeTarget, 'request-claude-tool-round-trip.json'],
+    [
+      'claude (streamRawPredict, anthropic body without model)',
+      vertexClaudeTarget,
+      'request-claude-tool-round-trip.json',
+    ],
     ['gemini (streamGenerateContent, Gemini body)', vertexGeminiTarget, 'request-gemini-tool-round-trip.json'],
   ] as const)('%s', async (_name, target, fixture) => {
     const { adapter } = setup();
     const expected = vertexFixtureJson<ExpectedWire>(fixture);
-    const wire = await adapter.buildRequest(toolRoundTripRequest({ original: { format: 'openai-chat', body: {} } }), target);
+    const wire = await adapter.buildRequest(
+      toolRoundTripRequest({ original: { format: 'openai-chat', body: {} } }),
+      target,
+    );
     expect(wire.method).toBe('POST');
     expect(wire.url).toBe(expected.url);
     expect(wire.headers).toEqual(expected.headers);
@@ -56,7 +63,7 @@ describe('vertexAdapter.buildRequest: the tool round trip, exactly', () => {
 });
 
 describe('vertexAdapter.buildRequest: Claude', () => {
-  it('forwards an Anthropic client\'s own body without model, with the Vertex version, stream kept and betas in the header', async () => {
+  it("forwards an Anthropic client's own body without model, with the Vertex version, stream kept and betas in the header", async () => {
     const { adapter } = setup();
     const clientBody = anthropicFixtureJson('client-request.json') as Record<string, unknown>;
     const request = simpleTextRequest({
@@ -77,7 +84,7 @@ describe('vertexAdapter.buildRequest: Claude', () => {
     expect(wire.url.endsWith(':streamRawPredict')).toBe(true);
   });
 
-  it('moves a Bedrock-style body\'s anthropic_beta into the header and replaces its anthropic_version', async () => {
+  it("moves a Bedrock-style body's anthropic_beta into the header and replaces its anthropic_version", async () => {
     const { adapter } = setup();
     const clientBody = {
       anthropic_version: 'bedrock-2023-05-31',
@@ -85,7 +92,10 @@ describe('vertexAdapter.buildRequest: Claude', () => {
       max_tokens: 100,
       messages: [{ role: 'user', content: 'hi' }],
     };
-    const request = simpleTextRequest({ anthropicBeta: ['claude-code-20250219'], original: { format: 'anthropic-messages', body: clientBody } });
+    const request = simpleTextRequest({
+      anthropicBeta: ['claude-code-20250219'],
+      original: { format: 'anthropic-messages', body: clientBody },
+    });
     const wire = await adapter.buildRequest(request, vertexClaudeTarget);
     expect(JSON.parse(wire.body ?? '{}')).toEqual({
       anthropic_version: 'vertex-2023-10-16',
@@ -110,7 +120,8 @@ describe('vertexAdapter.buildRequest: Claude', () => {
 describe('vertexAdapter.buildRequest: tokens', () => {
   it('fetches one token for many requests and a new one before the old expires', async () => {
     const { adapter, clock, source } = setup();
-    for (let call = 0; call < 5; call++) await adapter.buildRequest(simpleTextRequest(), call % 2 === 0 ? vertexClaudeTarget : vertexGeminiTarget);
+    for (let call = 0; call < 5; call++)
+      await adapter.buildRequest(simpleTextRequest(), call % 2 === 0 ? vertexClaudeTarget : vertexGeminiTarget);
     expect(source.calls).toBe(1);
     await clock.advance(56 * 60_000);
     await adapter.buildRequest(simpleTextRequest(), vertexClaudeTarget);
@@ -129,12 +140,14 @@ describe('vertexAdapter.buildRequest: tokens', () => {
         },
       },
     });
-    const failure = await Promise.resolve(adapter.buildRequest(simpleTextRequest(), vertexGeminiTarget)).catch((error: unknown) => error);
-    expect(UpstreamError.isInstance(failure) && failure.kind).toBe('auth');
-    expect(calls).toBe(1);
-    const misconfigured = await Promise.resolve(adapter.buildRequest(simpleTextRequest(), { ...vertexGeminiTarget, project: undefined })).catch(
+    const failure = await Promise.resolve(adapter.buildRequest(simpleTextRequest(), vertexGeminiTarget)).catch(
       (error: unknown) => error,
     );
+    expect(UpstreamError.isInstance(failure) && failure.kind).toBe('auth');
+    expect(calls).toBe(1);
+    const misconfigured = await Promise.resolve(
+      adapter.buildRequest(simpleTextRequest(), { ...vertexGeminiTarget, project: undefined }),
+    ).catch((error: unknown) => error);
     expect(UpstreamError.isInstance(misconfigured) && misconfigured.kind).toBe('not-found');
   });
 });
@@ -147,9 +160,14 @@ describe('vertexAdapter answers: read by the publisher that sent them', () => {
       finishReason: 'end-turn',
       usage: { inputTokens: 18, outputTokens: 9 },
     });
-    expect(adapter.parseResponse(geminiFixtureJson('response-function-call.json'), toolRoundTripRequest())).toMatchObject({
+    expect(
+      adapter.parseResponse(geminiFixtureJson('response-function-call.json'), toolRoundTripRequest()),
+    ).toMatchObject({
       finishReason: 'tool-use',
-      content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool-call', name: 'get_weather', input: { city: 'Paris' } }],
+      content: [
+        { type: 'text', text: 'Let me check.' },
+        { type: 'tool-call', name: 'get_weather', input: { city: 'Paris' } },
+      ],
     });
   });
 
@@ -158,7 +176,9 @@ describe('vertexAdapter answers: read by the publisher that sent them', () => {
     const claude = await streamEvents(adapter, vertexFixtureBytes('claude-text.sse.txt'));
     expect(claude[0]).toMatchObject({ type: 'message-start', id: 'msg_vrtx_01TextFixture' });
     expect(claude.at(-1)).toMatchObject({ type: 'finish', reason: 'end-turn', usage: { outputTokens: 9 } });
-    const pingFirst = new TextEncoder().encode(`event: ping\ndata: {"type": "ping"}\n\n${new TextDecoder().decode(vertexFixtureBytes('claude-text.sse.txt'))}`);
+    const pingFirst = new TextEncoder().encode(
+      `event: ping\ndata: {"type": "ping"}\n\n${new TextDecoder().decode(vertexFixtureBytes('claude-text.sse.txt'))}`,
+    );
     expect(await streamEvents(adapter, pingFirst)).toEqual(claude);
     const gemini = await streamEvents(adapter, geminiFixtureBytes('thinking.sse.txt'));
     expect(gemini.map((event) => event.type)).toContain('thinking-delta');

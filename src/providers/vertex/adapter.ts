@@ -25,7 +25,12 @@ export interface VertexAdapterOptions {
 }
 
 /** Config headers may add to ours; the token is set last so nothing can replace it. */
-function vertexHeaders(target: DeploymentTarget, stream: boolean, token: string, betas: string[]): Record<string, string> {
+function vertexHeaders(
+  target: DeploymentTarget,
+  stream: boolean,
+  token: string,
+  betas: string[],
+): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',
@@ -64,7 +69,12 @@ export function createVertexAdapter(options: VertexAdapterOptions = {}): Provide
       const token = await tokenCacheFor(target).getToken();
       if (vertexPublisherFor(target.model) === 'anthropic') {
         const { body, betas } = buildVertexClaudeRequest(request, target.model);
-        return { method: 'POST', url, headers: vertexHeaders(target, request.stream, token, betas), body: JSON.stringify(body) };
+        return {
+          method: 'POST',
+          url,
+          headers: vertexHeaders(target, request.stream, token, betas),
+          body: JSON.stringify(body),
+        };
       }
       return {
         method: 'POST',
@@ -74,7 +84,8 @@ export function createVertexAdapter(options: VertexAdapterOptions = {}): Provide
       };
     },
     parseResponse: (body: unknown, request: CanonicalRequest) => convertVertexResponse(body, request, context),
-    parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) => convertVertexStream(body, request, context),
+    parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) =>
+      convertVertexStream(body, request, context),
     parseError: (status: number, headers: WireHeaders, bodyText: string) => parseVertexError(status, headers, bodyText),
   };
 }

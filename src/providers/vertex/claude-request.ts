@@ -21,7 +21,14 @@ export interface VertexClaudeRequest {
 export function buildVertexClaudeRequest(request: CanonicalRequest, model: string): VertexClaudeRequest {
   // A forwarded body may carry another platform's anthropic_version (a Bedrock InvokeModel client's)
   // and Bedrock's body-borne betas; Vertex takes its own version and betas only as a header.
-  const { model: _model, anthropic_version: _version, anthropic_beta: bodyBetas, ...rest } = buildAnthropicBody(request, model);
-  const betas = [...new Set([...betaList(request.anthropicBeta), ...betaList(bodyBetas)])].filter((beta) => beta.length > 0);
+  const {
+    model: _model,
+    anthropic_version: _version,
+    anthropic_beta: bodyBetas,
+    ...rest
+  } = buildAnthropicBody(request, model);
+  const betas = [...new Set([...betaList(request.anthropicBeta), ...betaList(bodyBetas)])].filter(
+    (beta) => beta.length > 0,
+  );
   return { body: { anthropic_version: vertexAnthropicVersion, ...rest }, betas };
 }

@@ -13,7 +13,11 @@ export function looksLikeAnthropicBody(body: unknown): boolean {
   return fields.type === 'message' || fields.type === 'error' || Array.isArray(fields.content);
 }
 
-export function convertVertexResponse(body: unknown, request: CanonicalRequest, context: GeminiConvertContext): CanonicalResponse {
+export function convertVertexResponse(
+  body: unknown,
+  request: CanonicalRequest,
+  context: GeminiConvertContext,
+): CanonicalResponse {
   if (looksLikeAnthropicBody(body)) return convertAnthropicResponse(body);
   return convertGeminiResponse(body, request, context);
 }

@@ -29,8 +29,14 @@ type Reader =
   | { publisher: 'anthropic'; converter: AnthropicStreamConverter }
   | { publisher: 'google'; converter: GeminiStreamConverter };
 
-function readerFor(first: SseEvent, data: Record<string, unknown> | undefined, request: CanonicalRequest, context: GeminiConvertContext): Reader {
-  if (first.event !== undefined || typeof data?.type === 'string') return { publisher: 'anthropic', converter: new AnthropicStreamConverter() };
+function readerFor(
+  first: SseEvent,
+  data: Record<string, unknown> | undefined,
+  request: CanonicalRequest,
+  context: GeminiConvertContext,
+): Reader {
+  if (first.event !== undefined || typeof data?.type === 'string')
+    return { publisher: 'anthropic', converter: new AnthropicStreamConverter() };
   return { publisher: 'google', converter: new GeminiStreamConverter(request, context) };
 }
 

@@ -99,7 +99,9 @@ describe('createGoogleAuthTokenSource', () => {
       },
     ],
   ])('turns %s into an auth failure', async (_name, pathOf) => {
-    const cache = new AccessTokenCache(createGoogleAuthTokenSource({ credentialsFile: pathOf(), clock: systemClock }), { clock: systemClock });
+    const cache = new AccessTokenCache(createGoogleAuthTokenSource({ credentialsFile: pathOf(), clock: systemClock }), {
+      clock: systemClock,
+    });
     const error = await cache.getToken().catch((thrown: unknown) => thrown);
     expect(UpstreamError.isInstance(error) && error.kind).toBe('auth');
   });

@@ -48,7 +48,8 @@ export function createGoogleAuthTokenSource(options: GoogleAuthTokenSourceOption
         throw error;
       }
       const { token } = await resolved.getAccessToken();
-      if (typeof token !== 'string' || token.length === 0) throw new Error('google-auth-library returned no access token');
+      if (typeof token !== 'string' || token.length === 0)
+        throw new Error('google-auth-library returned no access token');
       const expiry = resolved.credentials?.expiry_date;
       const now = options.clock.now();
       return { token, expiresAt: typeof expiry === 'number' && expiry > now ? expiry : now + unknownExpiryLifetimeMs };

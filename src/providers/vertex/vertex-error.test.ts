@@ -14,7 +14,10 @@ describe('parseVertexError', () => {
   });
 
   it('reads retry-after on an Anthropic-shaped 429', () => {
-    const body = JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit' } });
+    const body = JSON.stringify({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit' },
+    });
     const error = parseVertexError(429, { 'retry-after': '4' }, body);
     expect(error).toMatchObject({ kind: 'rate-limited', retryAfterMs: 4_000, providerCode: 'rate_limit_error' });
   });

@@ -6,7 +6,12 @@ import { UpstreamError } from '../../canonical/errors.js';
 import type { WireHeaders } from '../adapter.js';
 import { retryAfterMs } from '../classify-status.js';
 import { kindForAnthropicError, readAnthropicErrorDetail } from '../anthropic/anthropic-error.js';
-import { googleErrorFromDetail, readGoogleErrorDetail, trimErrorMessage, unrecognisedErrorBody } from '../gemini/google-error.js';
+import {
+  googleErrorFromDetail,
+  readGoogleErrorDetail,
+  trimErrorMessage,
+  unrecognisedErrorBody,
+} from '../gemini/google-error.js';
 
 function parseJson(text: string): unknown {
   try {

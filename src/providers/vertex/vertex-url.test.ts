@@ -40,7 +40,11 @@ describe('vertexModelUrl', () => {
   });
 
   it('uses a configured base URL and a path version named by apiVersion', () => {
-    const target: DeploymentTarget = { ...vertexGeminiTarget, baseUrl: 'http://127.0.0.1:9000/u/vertex/', apiVersion: 'v1beta1' };
+    const target: DeploymentTarget = {
+      ...vertexGeminiTarget,
+      baseUrl: 'http://127.0.0.1:9000/u/vertex/',
+      apiVersion: 'v1beta1',
+    };
     expect(vertexModelUrl(target, true)).toBe(
       'http://127.0.0.1:9000/u/vertex/v1beta1/projects/switchyard-test/locations/global/publishers/google/models/gemini-3-pro-preview:streamGenerateContent?alt=sse',
     );
@@ -48,7 +52,10 @@ describe('vertexModelUrl', () => {
   });
 
   it('fails a deployment without project or region as its own configuration problem', () => {
-    for (const target of [{ ...vertexClaudeTarget, project: undefined }, { ...vertexClaudeTarget, region: undefined }]) {
+    for (const target of [
+      { ...vertexClaudeTarget, project: undefined },
+      { ...vertexClaudeTarget, region: undefined },
+    ]) {
       let thrown: unknown;
       try {
         vertexModelUrl(target, false);

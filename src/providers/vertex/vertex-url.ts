@@ -25,7 +25,9 @@ export function vertexHost(region: string): string {
  * js-genai uses and where some preview fields appear first).
  */
 function pathVersion(target: DeploymentTarget): string {
-  return target.apiVersion !== undefined && /^v\d+((alpha|beta)\d*)?$/.test(target.apiVersion) ? target.apiVersion : 'v1';
+  return target.apiVersion !== undefined && /^v\d+((alpha|beta)\d*)?$/.test(target.apiVersion)
+    ? target.apiVersion
+    : 'v1';
 }
 
 /**

@@ -76,7 +76,12 @@ export interface AnthropicStreamEvent {
  * The events of a Messages stream, in order. `ping` is the API's keep-alive; Bedrock's
  * InvokeModelWithResponseStream does not relay it, so its renderer asks for none.
  */
-export function anthropicStreamEvents(reply: SimulatedReply, model: string, sequence: number, options: { ping: boolean }): AnthropicStreamEvent[] {
+export function anthropicStreamEvents(
+  reply: SimulatedReply,
+  model: string,
+  sequence: number,
+  options: { ping: boolean },
+): AnthropicStreamEvent[] {
   const events: AnthropicStreamEvent[] = [];
   const push = (event: AnthropicStreamEvent['event'], tokens = 0) => events.push({ event, tokens });
   push({
@@ -98,13 +103,19 @@ export function anthropicStreamEvents(reply: SimulatedReply, model: string, sequ
       push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       // The real API sends a ping early in the stream; clients must ignore it.
       if (index === 0 && options.ping) push({ type: 'ping' });
-      for (const piece of block.pieces) push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 1);
+      for (const piece of block.pieces)
+        push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 1);
     } else {
-      push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolUseId(block.callKey), name: block.name, input: {} } });
+      push({
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: toolUseId(block.callKey), name: block.name, input: {} },
+      });
       if (index === 0 && options.ping) push({ type: 'ping' });
       // The first fragment of tool input is empty on the real API; parsers must cope with it.
       push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } });
-      for (const piece of block.pieces) push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }, 1);
+      for (const piece of block.pieces)
+        push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }, 1);
     }
     push({ type: 'content_block_stop', index });
   });
@@ -121,7 +132,9 @@ export function renderAnthropicStream(reply: SimulatedReply, model: string, sequ
   return {
     type: 'stream',
     headers: { ...streamHeaders, 'request-id': anthropicRequestId(sequence) },
-    frames: anthropicStreamEvents(reply, model, sequence, { ping: true }).map(({ event, tokens }) => frame(event.type, event, tokens)),
+    frames: anthropicStreamEvents(reply, model, sequence, { ping: true }).map(({ event, tokens }) =>
+      frame(event.type, event, tokens),
+    ),
   };
 }
 
@@ -140,6 +153,13 @@ export function renderAnthropicMalformedStream(model: string, sequence: number):
       usage: { input_tokens: 1, output_tokens: 1 },
     },
   });
-  const broken = { data: 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"te\n\n', tokens: 0 };
-  return { type: 'stream', headers: { ...streamHeaders, 'request-id': anthropicRequestId(sequence) }, frames: [start, broken] };
+  const broken = {
+    data: 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"te\n\n',
+    tokens: 0,
+  };
+  return {
+    type: 'stream',
+    headers: { ...streamHeaders, 'request-id': anthropicRequestId(sequence) },
+    frames: [start, broken],
+  };
 }

@@ -1,7 +1,13 @@
 // Reads an Anthropic Messages body into the neutral request the reply generator answers. Shared
 // by every dialect that carries this body: the Messages API itself, Bedrock InvokeModel (no
 // `model`, anthropic_version in the body) and Vertex rawPredict (the same, another version).
-import { estimateTokens, type LastTurn, type SimulatedRequest, type SimulatedTool, type SimulatedToolChoice } from '../reply-generator.js';
+import {
+  estimateTokens,
+  type LastTurn,
+  type SimulatedRequest,
+  type SimulatedTool,
+  type SimulatedToolChoice,
+} from '../reply-generator.js';
 import { isRecord } from './dialect.js';
 
 export interface CheckedAnthropicBody {
@@ -53,7 +59,8 @@ function toolNameFor(messages: unknown[], before: number, toolUseId: unknown): s
     const message = messages[index];
     if (!isRecord(message) || !Array.isArray(message.content)) continue;
     for (const block of message.content) {
-      if (isRecord(block) && block.type === 'tool_use' && block.id === toolUseId && typeof block.name === 'string') return block.name;
+      if (isRecord(block) && block.type === 'tool_use' && block.id === toolUseId && typeof block.name === 'string')
+        return block.name;
     }
   }
   return undefined;
@@ -68,7 +75,11 @@ function lastTurnOf(messages: unknown[]): LastTurn {
     if (Array.isArray(content)) {
       const result = content.find((block) => isRecord(block) && block.type === 'tool_result');
       if (isRecord(result)) {
-        return { kind: 'tool-result', toolName: toolNameFor(messages, index, result.tool_use_id), text: textOf(result.content) };
+        return {
+          kind: 'tool-result',
+          toolName: toolNameFor(messages, index, result.tool_use_id),
+          text: textOf(result.content),
+        };
       }
     }
     return { kind: 'user-text', text: textOf(content) };
@@ -97,10 +108,16 @@ function toolChoiceOf(body: Record<string, unknown>): SimulatedToolChoice {
 }
 
 /** Checks the fields the Messages API requires; `problem` is the API's own message for the first one missing. */
-export function checkAnthropicBody(value: unknown, invalid: boolean, rules: AnthropicBodyRules): CheckedAnthropicBody | { problem: string } {
-  if (invalid || !isRecord(value)) return { problem: 'There was an error parsing the body of your request. Please send a valid JSON object.' };
+export function checkAnthropicBody(
+  value: unknown,
+  invalid: boolean,
+  rules: AnthropicBodyRules,
+): CheckedAnthropicBody | { problem: string } {
+  if (invalid || !isRecord(value))
+    return { problem: 'There was an error parsing the body of your request. Please send a valid JSON object.' };
   const body = value;
-  if (rules.requireModel && (typeof body.model !== 'string' || body.model.length === 0)) return { problem: 'model: Field required' };
+  if (rules.requireModel && (typeof body.model !== 'string' || body.model.length === 0))
+    return { problem: 'model: Field required' };
   if (rules.requireMaxTokens) {
     if (body.max_tokens === undefined) return { problem: 'max_tokens: Field required' };
     if (typeof body.max_tokens !== 'number' || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) {
@@ -117,13 +134,19 @@ export function anthropicInputTokens(checked: CheckedAnthropicBody): number {
   return estimateTokens(inputCharacters(checked.body, checked.messages));
 }
 
-export function anthropicSimulatedRequest(checked: CheckedAnthropicBody, model: string, stream: boolean): SimulatedRequest {
+export function anthropicSimulatedRequest(
+  checked: CheckedAnthropicBody,
+  model: string,
+  stream: boolean,
+): SimulatedRequest {
   const { body, messages } = checked;
   return {
     model,
     stream,
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
-    stopSequences: Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((entry): entry is string => typeof entry === 'string') : [],
+    stopSequences: Array.isArray(body.stop_sequences)
+      ? body.stop_sequences.filter((entry): entry is string => typeof entry === 'string')
+      : [],
     tools: toolsOf(body),
     toolChoice: toolChoiceOf(body),
     lastTurn: lastTurnOf(messages),

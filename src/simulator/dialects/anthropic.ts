@@ -4,7 +4,12 @@
 // and its error body `{"type":"error","error":{type,message},"request_id"}`.
 import type { IncomingHttpHeaders } from 'node:http';
 import { generateReply } from '../reply-generator.js';
-import { anthropicInputTokens, anthropicSimulatedRequest, checkAnthropicBody, type CheckedAnthropicBody } from './anthropic-request.js';
+import {
+  anthropicInputTokens,
+  anthropicSimulatedRequest,
+  checkAnthropicBody,
+  type CheckedAnthropicBody,
+} from './anthropic-request.js';
 import {
   bearerToken,
   jsonAnswer,
@@ -42,14 +47,23 @@ const errorTypes: Record<number, { type: string; message: string }> = {
 
 const defaultRetryAfterSeconds = 1;
 
-export function anthropicError(status: number, message: string | undefined, sequence: number, extraHeaders: Record<string, string> = {}): JsonAnswer {
+export function anthropicError(
+  status: number,
+  message: string | undefined,
+  sequence: number,
+  extraHeaders: Record<string, string> = {},
+): JsonAnswer {
   const known = errorTypes[status] ?? (status >= 500 ? errorTypes[500]! : errorTypes[400]!);
   const requestId = anthropicRequestId(sequence);
-  return jsonAnswer(status, { 'request-id': requestId, ...extraHeaders }, {
-    type: 'error',
-    error: { type: known.type, message: message ?? known.message },
-    request_id: requestId,
-  });
+  return jsonAnswer(
+    status,
+    { 'request-id': requestId, ...extraHeaders },
+    {
+      type: 'error',
+      error: { type: known.type, message: message ?? known.message },
+      request_id: requestId,
+    },
+  );
 }
 
 /** Refuses requests the real API would refuse before looking at the body. */
@@ -86,7 +100,9 @@ const messagesOperation: DialectOperation = {
       model: request.model,
       answer: () => {
         const reply = generateReply(request);
-        return request.stream ? renderAnthropicStream(reply, request.model, sequence) : renderAnthropicMessage(reply, request.model, sequence);
+        return request.stream
+          ? renderAnthropicStream(reply, request.model, sequence)
+          : renderAnthropicMessage(reply, request.model, sequence);
       },
     };
   },
@@ -123,7 +139,12 @@ const modelsOperation: DialectOperation = {
     const body =
       model.length > 0
         ? modelEntry(model)
-        : { data: listedModels.map(modelEntry), has_more: false, first_id: listedModels[0], last_id: listedModels[listedModels.length - 1] };
+        : {
+            data: listedModels.map(modelEntry),
+            has_more: false,
+            first_id: listedModels[0],
+            last_id: listedModels[listedModels.length - 1],
+          };
     return { accepted: true, stream: false, model, answer: () => jsonAnswer(200, headers, body) };
   },
 };
@@ -137,11 +158,13 @@ export const anthropicDialect: Dialect = {
 
   operation(method, path, headers) {
     if (method === 'POST' && path === '/v1/messages') return { operation: messagesOperation, pathRest: '' };
-    if (method === 'POST' && path === '/v1/messages/count_tokens') return { operation: countTokensOperation, pathRest: '' };
+    if (method === 'POST' && path === '/v1/messages/count_tokens')
+      return { operation: countTokensOperation, pathRest: '' };
     // OpenAI shares the models path; an Anthropic client is recognised by its headers.
     if (method === 'GET' && looksAnthropic(headers)) {
       if (path === '/v1/models') return { operation: modelsOperation, pathRest: '' };
-      if (path.startsWith('/v1/models/')) return { operation: modelsOperation, pathRest: path.slice('/v1/models/'.length) };
+      if (path.startsWith('/v1/models/'))
+        return { operation: modelsOperation, pathRest: path.slice('/v1/models/'.length) };
     }
     return undefined;
   },
@@ -154,12 +177,20 @@ export const anthropicDialect: Dialect = {
 
   streamErrorFrame(options: ErrorAnswerOptions, context: ExchangeContext): StreamFrame {
     // The same body as the HTTP error, as the API sends it after a 200 (e.g. overloaded mid-stream).
-    return { data: `event: error\ndata: ${anthropicError(options.status, options.message, context.sequence).body}\n\n`, tokens: 0 };
+    return {
+      data: `event: error\ndata: ${anthropicError(options.status, options.message, context.sequence).body}\n\n`,
+      tokens: 0,
+    };
   },
 
   malformedAnswer(stream: boolean, model: string, context: ExchangeContext): WireAnswer {
     if (stream) return renderAnthropicMalformedStream(model, context.sequence);
     const body = `{"id":"${anthropicMessageId(context.sequence)}","type":"message","role":"assistant","content":[{"type":"text","text":"cut sh`;
-    return { type: 'json', status: 200, headers: { 'content-type': 'application/json', 'request-id': anthropicRequestId(context.sequence) }, body };
+    return {
+      type: 'json',
+      status: 200,
+      headers: { 'content-type': 'application/json', 'request-id': anthropicRequestId(context.sequence) },
+      body,
+    };
   },
 };

@@ -35,7 +35,10 @@ const unsignedPayload = 'UNSIGNED-PAYLOAD';
 
 const refusals = {
   missing: { errorType: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
-  unknownKey: { errorType: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' },
+  unknownKey: {
+    errorType: 'UnrecognizedClientException',
+    message: 'The security token included in the request is invalid.',
+  },
   mismatch: {
     errorType: 'InvalidSignatureException',
     message:
@@ -68,13 +71,17 @@ function parseAuthorization(header: string): ParsedAuthorization | AuthRefusal {
     if (separator !== -1) parameters.set(part.slice(0, separator).trim(), part.slice(separator + 1).trim());
   }
   const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((name) => !parameters.get(name));
-  if (missing.length > 0) return incomplete(missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '));
+  if (missing.length > 0)
+    return incomplete(missing.map((name) => `Authorization header requires '${name}' parameter.`).join(' '));
   const scope = parameters.get('Credential')!.split('/');
   if (scope.length !== 5 || scope.some((part) => part.length === 0)) {
-    return incomplete("Credential should be scoped to a valid region, service and date, like 'AKID/20250101/us-east-1/bedrock/aws4_request'.");
+    return incomplete(
+      "Credential should be scoped to a valid region, service and date, like 'AKID/20250101/us-east-1/bedrock/aws4_request'.",
+    );
   }
   const [accessKeyId, date, region, service, terminator] = scope as [string, string, string, string, string];
-  if (terminator !== 'aws4_request') return invalid("Credential should be scoped with a valid terminator: 'aws4_request'.");
+  if (terminator !== 'aws4_request')
+    return invalid("Credential should be scoped with a valid terminator: 'aws4_request'.");
   return {
     accessKeyId,
     date,
@@ -89,7 +96,15 @@ function parseAuthorization(header: string): ParsedAuthorization | AuthRefusal {
 function parseAmzDate(value: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!match) return undefined;
-  const [, year, month, day, hour, minute, second] = match.map(Number) as [number, number, number, number, number, number, number];
+  const [, year, month, day, hour, minute, second] = match.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
@@ -138,16 +153,21 @@ export async function checkBedrockAuth(input: OperationInput): Promise<AuthRefus
   const parsed = parseAuthorization(authorization);
   if ('errorType' in parsed) return parsed;
   if (parsed.accessKeyId !== simulatorAwsCredentials.accessKeyId) return refusals.unknownKey;
-  if (parsed.service !== bedrockSigningService) return invalid(`Credential should be scoped to correct service: '${bedrockSigningService}'.`);
+  if (parsed.service !== bedrockSigningService)
+    return invalid(`Credential should be scoped to correct service: '${bedrockSigningService}'.`);
 
   const amzDate = headerValue(input.headers['x-amz-date']);
-  if (amzDate === undefined) return incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  if (amzDate === undefined)
+    return incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   const signingDate = parseAmzDate(amzDate);
-  if (!signingDate) return incomplete('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'".');
+  if (!signingDate) return incomplete("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\".");
   if (!amzDate.startsWith(parsed.date)) {
-    return invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parsed.date}' != '${amzDate.slice(0, 8)}'.`);
+    return invalid(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parsed.date}' != '${amzDate.slice(0, 8)}'.`,
+    );
   }
-  if (!parsed.signedHeaders.includes('host')) return invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!parsed.signedHeaders.includes('host'))
+    return invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
   const headers: Record<string, string> = {};
   for (const name of parsed.signedHeaders) {
@@ -158,7 +178,11 @@ export async function checkBedrockAuth(input: OperationInput): Promise<AuthRefus
   }
   // The signer trusts x-amz-content-sha256 as the body's hash; the service checks it against the body.
   const declaredHash = headers[payloadHashHeader];
-  if (declaredHash !== undefined && declaredHash !== unsignedPayload && declaredHash !== (await sha256Hex(input.raw.body))) {
+  if (
+    declaredHash !== undefined &&
+    declaredHash !== unsignedPayload &&
+    declaredHash !== (await sha256Hex(input.raw.body))
+  ) {
     return refusals.mismatch;
   }
 

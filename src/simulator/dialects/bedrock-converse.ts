@@ -2,7 +2,15 @@
 // into the neutral request, with the checks Bedrock makes before a model sees it (a conversation
 // starts with the user and alternates, tool blocks need a toolConfig, names and ids match Bedrock's
 // patterns), and renders the reply as the Converse JSON or as ConverseStream events.
-import { estimateTokens, type LastTurn, type SimulatedReply, type SimulatedRequest, type SimulatedStopReason, type SimulatedTool, type SimulatedToolChoice } from '../reply-generator.js';
+import {
+  estimateTokens,
+  type LastTurn,
+  type SimulatedReply,
+  type SimulatedRequest,
+  type SimulatedStopReason,
+  type SimulatedTool,
+  type SimulatedToolChoice,
+} from '../reply-generator.js';
 import { isRecord, type StreamFrame } from './dialect.js';
 import { eventFrame } from './bedrock-event-stream.js';
 
@@ -51,7 +59,12 @@ function blockTexts(content: unknown[]): string {
 function toolNameFor(messages: unknown[], before: number, toolUseId: unknown): string | undefined {
   for (let index = before - 1; index >= 0; index -= 1) {
     for (const block of contentOf(messages[index])) {
-      if (isRecord(block) && isRecord(block.toolUse) && block.toolUse.toolUseId === toolUseId && typeof block.toolUse.name === 'string') {
+      if (
+        isRecord(block) &&
+        isRecord(block.toolUse) &&
+        block.toolUse.toolUseId === toolUseId &&
+        typeof block.toolUse.name === 'string'
+      ) {
         return block.toolUse.name;
       }
     }
@@ -66,7 +79,11 @@ function lastTurnOf(messages: unknown[]): LastTurn {
   const content = contentOf(last);
   const result = content.find((block) => isRecord(block) && isRecord(block.toolResult));
   if (isRecord(result) && isRecord(result.toolResult)) {
-    return { kind: 'tool-result', toolName: toolNameFor(messages, index, result.toolResult.toolUseId), text: toolResultText(result.toolResult) };
+    return {
+      kind: 'tool-result',
+      toolName: toolNameFor(messages, index, result.toolResult.toolUseId),
+      text: toolResultText(result.toolResult),
+    };
   }
   return { kind: 'user-text', text: blockTexts(content) };
 }
@@ -132,9 +149,14 @@ function conversationProblem(messages: unknown[], hasToolConfig: boolean): strin
     }
     for (const block of content) {
       if (!isRecord(block)) continue;
-      const toolBlock = isRecord(block.toolUse) ? block.toolUse : isRecord(block.toolResult) ? block.toolResult : undefined;
+      const toolBlock = isRecord(block.toolUse)
+        ? block.toolUse
+        : isRecord(block.toolResult)
+          ? block.toolResult
+          : undefined;
       if (!toolBlock) continue;
-      if (!hasToolConfig) return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
+      if (!hasToolConfig)
+        return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
       if (typeof toolBlock.toolUseId !== 'string' || !toolUseIdPattern.test(toolBlock.toolUseId)) {
         return `1 validation error detected: Value '${String(toolBlock.toolUseId)}' at 'messages.${index + 1}.member.content' failed to satisfy constraint: toolUseId must satisfy regular expression pattern: [a-zA-Z0-9_.:-]+`;
       }
@@ -144,15 +166,27 @@ function conversationProblem(messages: unknown[], hasToolConfig: boolean): strin
 }
 
 /** A Converse body as the neutral request, or Bedrock's ValidationException message. */
-export function parseConverseRequest(value: unknown, invalid: boolean, model: string, stream: boolean): SimulatedRequest | { problem: string } {
-  if (invalid || !isRecord(value)) return { problem: 'Malformed input request, please reformat your input and try again.' };
+export function parseConverseRequest(
+  value: unknown,
+  invalid: boolean,
+  model: string,
+  stream: boolean,
+): SimulatedRequest | { problem: string } {
+  if (invalid || !isRecord(value))
+    return { problem: 'Malformed input request, please reformat your input and try again.' };
   const body = value;
   if (!Array.isArray(body.messages)) {
-    return { problem: "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null" };
+    return {
+      problem:
+        "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null",
+    };
   }
   const messages = body.messages;
   if (messages.length === 0) {
-    return { problem: 'A conversation must start with a user message. Try again with a conversation that starts with a user message.' };
+    return {
+      problem:
+        'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
+    };
   }
   const toolConfig = isRecord(body.toolConfig) ? body.toolConfig : undefined;
   const problem = conversationProblem(messages, toolConfig !== undefined);
@@ -170,7 +204,9 @@ export function parseConverseRequest(value: unknown, invalid: boolean, model: st
     model,
     stream,
     maxTokens: maxTokens as number | undefined,
-    stopSequences: Array.isArray(inference.stopSequences) ? inference.stopSequences.filter((entry): entry is string => typeof entry === 'string') : [],
+    stopSequences: Array.isArray(inference.stopSequences)
+      ? inference.stopSequences.filter((entry): entry is string => typeof entry === 'string')
+      : [],
     tools,
     toolChoice: toolConfig ? toolChoiceOf(toolConfig) : { type: 'auto' },
     lastTurn: lastTurnOf(messages),
@@ -179,12 +215,18 @@ export function parseConverseRequest(value: unknown, invalid: boolean, model: st
 }
 
 function usage(reply: SimulatedReply) {
-  return { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, totalTokens: reply.inputTokens + reply.outputTokens };
+  return {
+    inputTokens: reply.inputTokens,
+    outputTokens: reply.outputTokens,
+    totalTokens: reply.inputTokens + reply.outputTokens,
+  };
 }
 
 export function converseResponseBody(reply: SimulatedReply): Record<string, unknown> {
   const content = reply.blocks.map((block) =>
-    block.type === 'text' ? { text: block.text } : { toolUse: { toolUseId: bedrockToolUseId(block.callKey), name: block.name, input: block.input } },
+    block.type === 'text'
+      ? { text: block.text }
+      : { toolUse: { toolUseId: bedrockToolUseId(block.callKey), name: block.name, input: block.input } },
   );
   return {
     output: { message: { role: 'assistant', content } },
@@ -200,11 +242,19 @@ export function converseStreamFrames(reply: SimulatedReply): StreamFrame[] {
   reply.blocks.forEach((block, contentBlockIndex) => {
     if (block.type === 'text') {
       // There is no text variant of contentBlockStart: a text block begins with its first delta.
-      if (block.pieces.length === 0) frames.push(eventFrame('contentBlockDelta', { contentBlockIndex, delta: { text: '' } }));
-      for (const piece of block.pieces) frames.push(eventFrame('contentBlockDelta', { contentBlockIndex, delta: { text: piece } }, 1));
+      if (block.pieces.length === 0)
+        frames.push(eventFrame('contentBlockDelta', { contentBlockIndex, delta: { text: '' } }));
+      for (const piece of block.pieces)
+        frames.push(eventFrame('contentBlockDelta', { contentBlockIndex, delta: { text: piece } }, 1));
     } else {
-      frames.push(eventFrame('contentBlockStart', { contentBlockIndex, start: { toolUse: { toolUseId: bedrockToolUseId(block.callKey), name: block.name } } }));
-      for (const piece of block.pieces) frames.push(eventFrame('contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input: piece } } }, 1));
+      frames.push(
+        eventFrame('contentBlockStart', {
+          contentBlockIndex,
+          start: { toolUse: { toolUseId: bedrockToolUseId(block.callKey), name: block.name } },
+        }),
+      );
+      for (const piece of block.pieces)
+        frames.push(eventFrame('contentBlockDelta', { contentBlockIndex, delta: { toolUse: { input: piece } } }, 1));
     }
     frames.push(eventFrame('contentBlockStop', { contentBlockIndex }));
   });

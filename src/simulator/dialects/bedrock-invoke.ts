@@ -17,8 +17,14 @@ function malformedInput(detail: string): { problem: string } {
 }
 
 /** An InvokeModel body as the neutral request, or Bedrock's ValidationException message. */
-export function parseInvokeRequest(value: unknown, invalid: boolean, model: string, stream: boolean): SimulatedRequest | { problem: string } {
-  if (invalid || !isRecord(value)) return { problem: 'Malformed input request, please reformat your input and try again.' };
+export function parseInvokeRequest(
+  value: unknown,
+  invalid: boolean,
+  model: string,
+  stream: boolean,
+): SimulatedRequest | { problem: string } {
+  if (invalid || !isRecord(value))
+    return { problem: 'Malformed input request, please reformat your input and try again.' };
   if (value.anthropic_version === undefined) return malformedInput('#: required key [anthropic_version] not found');
   if (value.anthropic_version !== bedrockAnthropicVersion) {
     return malformedInput(`#/anthropic_version: ${String(value.anthropic_version)} is not a valid enum value`);
@@ -32,7 +38,12 @@ export function parseInvokeRequest(value: unknown, invalid: boolean, model: stri
   return anthropicSimulatedRequest(checked, model, stream);
 }
 
-export function renderInvokeMessage(reply: SimulatedReply, model: string, sequence: number, requestId: string): WireAnswer {
+export function renderInvokeMessage(
+  reply: SimulatedReply,
+  model: string,
+  sequence: number,
+  requestId: string,
+): WireAnswer {
   return {
     type: 'json',
     status: 200,
@@ -54,7 +65,12 @@ function chunkFrame(event: Record<string, unknown>, tokens: number): StreamFrame
 
 const invokeStreamExtraHeaders = { 'x-amzn-bedrock-content-type': 'application/json' };
 
-export function renderInvokeStream(reply: SimulatedReply, model: string, sequence: number, requestId: string): WireAnswer {
+export function renderInvokeStream(
+  reply: SimulatedReply,
+  model: string,
+  sequence: number,
+  requestId: string,
+): WireAnswer {
   const events = anthropicStreamEvents(reply, model, sequence, { ping: false });
   const frames = events.map(({ event, tokens }) => {
     if (event.type !== 'message_stop') return chunkFrame(event, tokens);
@@ -73,12 +89,31 @@ export function renderInvokeStream(reply: SimulatedReply, model: string, sequenc
 export function renderInvokeMalformed(stream: boolean, model: string, sequence: number, requestId: string): WireAnswer {
   if (!stream) {
     const body = `{"id":"${anthropicMessageId(sequence)}","type":"message","role":"assistant","content":[{"type":"text","text":"cut sh`;
-    return { type: 'json', status: 200, headers: { 'content-type': 'application/json', 'x-amzn-RequestId': requestId }, body };
+    return {
+      type: 'json',
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-amzn-RequestId': requestId },
+      body,
+    };
   }
   const start = chunkFrame(
-    { type: 'message_start', message: { id: anthropicMessageId(sequence), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } },
+    {
+      type: 'message_start',
+      message: {
+        id: anthropicMessageId(sequence),
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 1, output_tokens: 1 },
+      },
+    },
     0,
   );
-  const broken = withBrokenChecksum(chunkFrame({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 0));
+  const broken = withBrokenChecksum(
+    chunkFrame({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 0),
+  );
   return { type: 'stream', headers: eventStreamHeaders(requestId, invokeStreamExtraHeaders), frames: [start, broken] };
 }

@@ -7,7 +7,12 @@ import { generateReply, type SimulatedRequest } from '../reply-generator.js';
 import { checkBedrockAuth } from './bedrock-auth.js';
 import { converseResponseBody, converseStreamFrames, parseConverseRequest } from './bedrock-converse.js';
 import { eventFrame, eventStreamHeaders, exceptionFrame, withBrokenChecksum } from './bedrock-event-stream.js';
-import { parseInvokeRequest, renderInvokeMalformed, renderInvokeMessage, renderInvokeStream } from './bedrock-invoke.js';
+import {
+  parseInvokeRequest,
+  renderInvokeMalformed,
+  renderInvokeMessage,
+  renderInvokeStream,
+} from './bedrock-invoke.js';
 import {
   jsonAnswer,
   safeDecode,
@@ -33,7 +38,12 @@ interface BedrockErrorKind {
   streamType: string;
 }
 
-const validation: BedrockErrorKind = { status: 400, errorType: 'ValidationException', message: 'The provided request is not valid', streamType: 'validationException' };
+const validation: BedrockErrorKind = {
+  status: 400,
+  errorType: 'ValidationException',
+  message: 'The provided request is not valid',
+  streamType: 'validationException',
+};
 const internal: BedrockErrorKind = {
   status: 500,
   errorType: 'InternalServerException',
@@ -50,13 +60,43 @@ const unavailable: BedrockErrorKind = {
 /** What each injected status becomes on Bedrock (§3.7): Bedrock has no 529, overload is a 503. */
 const errorKinds: Record<number, BedrockErrorKind> = {
   400: validation,
-  401: { status: 403, errorType: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.', streamType: 'validationException' },
-  403: { status: 403, errorType: 'AccessDeniedException', message: "You don't have access to the model with the specified model ID.", streamType: 'validationException' },
-  404: { status: 404, errorType: 'ResourceNotFoundException', message: 'The requested resource could not be found.', streamType: 'validationException' },
-  408: { status: 408, errorType: 'ModelTimeoutException', message: 'Model has timed out in processing the request. Try your request again.', streamType: 'modelStreamErrorException' },
+  401: {
+    status: 403,
+    errorType: 'UnrecognizedClientException',
+    message: 'The security token included in the request is invalid.',
+    streamType: 'validationException',
+  },
+  403: {
+    status: 403,
+    errorType: 'AccessDeniedException',
+    message: "You don't have access to the model with the specified model ID.",
+    streamType: 'validationException',
+  },
+  404: {
+    status: 404,
+    errorType: 'ResourceNotFoundException',
+    message: 'The requested resource could not be found.',
+    streamType: 'validationException',
+  },
+  408: {
+    status: 408,
+    errorType: 'ModelTimeoutException',
+    message: 'Model has timed out in processing the request. Try your request again.',
+    streamType: 'modelStreamErrorException',
+  },
   413: { ...validation, message: 'Input is too long for requested model.' },
-  424: { status: 424, errorType: 'ModelErrorException', message: 'The model encountered an error while processing the request.', streamType: 'modelStreamErrorException' },
-  429: { status: 429, errorType: 'ThrottlingException', message: 'Too many requests, please wait before trying again.', streamType: 'throttlingException' },
+  424: {
+    status: 424,
+    errorType: 'ModelErrorException',
+    message: 'The model encountered an error while processing the request.',
+    streamType: 'modelStreamErrorException',
+  },
+  429: {
+    status: 429,
+    errorType: 'ThrottlingException',
+    message: 'Too many requests, please wait before trying again.',
+    streamType: 'throttlingException',
+  },
   500: internal,
   503: unavailable,
   529: unavailable,
@@ -71,8 +111,23 @@ export function bedrockRequestId(sequence: number): string {
   return `00000000-0000-4000-8000-${sequence.toString(16).padStart(12, '0')}`;
 }
 
-function errorAnswer(status: number, errorType: string, namespace: string, message: string, sequence: number, extraHeaders: Record<string, string> = {}): JsonAnswer {
-  return jsonAnswer(status, { 'x-amzn-ErrorType': `${errorType}:${namespace}`, 'x-amzn-RequestId': bedrockRequestId(sequence), ...extraHeaders }, { message });
+function errorAnswer(
+  status: number,
+  errorType: string,
+  namespace: string,
+  message: string,
+  sequence: number,
+  extraHeaders: Record<string, string> = {},
+): JsonAnswer {
+  return jsonAnswer(
+    status,
+    {
+      'x-amzn-ErrorType': `${errorType}:${namespace}`,
+      'x-amzn-RequestId': bedrockRequestId(sequence),
+      ...extraHeaders,
+    },
+    { message },
+  );
 }
 
 function validationError(message: string, sequence: number): JsonAnswer {
@@ -81,7 +136,11 @@ function validationError(message: string, sequence: number): JsonAnswer {
 
 type BedrockOperationName = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream';
 
-function acceptedReply(request: SimulatedRequest, render: () => WireAnswer, overrides: Partial<Extract<Acceptance, { accepted: true }>> = {}): Acceptance {
+function acceptedReply(
+  request: SimulatedRequest,
+  render: () => WireAnswer,
+  overrides: Partial<Extract<Acceptance, { accepted: true }>> = {},
+): Acceptance {
   return { accepted: true, stream: request.stream, model: request.model, answer: render, ...overrides };
 }
 
@@ -93,7 +152,11 @@ function bedrockOperation(name: BedrockOperationName): DialectOperation {
       const sequence = input.context.sequence;
       // AWS authenticates before it reads anything else.
       const refusal = await checkBedrockAuth(input);
-      if (refusal) return { accepted: false, answer: errorAnswer(403, refusal.errorType, coralServiceNamespace, refusal.message, sequence) };
+      if (refusal)
+        return {
+          accepted: false,
+          answer: errorAnswer(403, refusal.errorType, coralServiceNamespace, refusal.message, sequence),
+        };
       const model = safeDecode(input.pathRest);
       const requestId = bedrockRequestId(sequence);
       const parsed = invoke
@@ -106,15 +169,21 @@ function bedrockOperation(name: BedrockOperationName): DialectOperation {
           request,
           () => {
             const reply = generateReply(request);
-            return stream ? renderInvokeStream(reply, model, sequence, requestId) : renderInvokeMessage(reply, model, sequence, requestId);
+            return stream
+              ? renderInvokeStream(reply, model, sequence, requestId)
+              : renderInvokeMessage(reply, model, sequence, requestId);
           },
           { malformedAnswer: () => renderInvokeMalformed(stream, model, sequence, requestId) },
         );
       }
       return acceptedReply(request, () => {
         const reply = generateReply(request);
-        if (stream) return { type: 'stream', headers: eventStreamHeaders(requestId), frames: converseStreamFrames(reply) };
-        return { ...jsonAnswer(200, { 'x-amzn-RequestId': requestId }, converseResponseBody(reply)), outputTokens: reply.outputTokens };
+        if (stream)
+          return { type: 'stream', headers: eventStreamHeaders(requestId), frames: converseStreamFrames(reply) };
+        return {
+          ...jsonAnswer(200, { 'x-amzn-RequestId': requestId }, converseResponseBody(reply)),
+          outputTokens: reply.outputTokens,
+        };
       });
     },
   };
@@ -143,8 +212,16 @@ export const bedrockDialect: Dialect = {
   errorAnswer(options: ErrorAnswerOptions, context): JsonAnswer {
     const kind = errorKind(options.status);
     // Bedrock sends no retry-after of its own; one is added only when the fault asks for it.
-    const headers: Record<string, string> = options.retryAfterSeconds === undefined ? {} : { 'retry-after': String(options.retryAfterSeconds) };
-    return errorAnswer(kind.status, kind.errorType, bedrockNamespace, options.message ?? kind.message, context.sequence, headers);
+    const headers: Record<string, string> =
+      options.retryAfterSeconds === undefined ? {} : { 'retry-after': String(options.retryAfterSeconds) };
+    return errorAnswer(
+      kind.status,
+      kind.errorType,
+      bedrockNamespace,
+      options.message ?? kind.message,
+      context.sequence,
+      headers,
+    );
   },
 
   streamErrorFrame(options: ErrorAnswerOptions): StreamFrame {
@@ -156,9 +233,20 @@ export const bedrockDialect: Dialect = {
     const requestId = bedrockRequestId(context.sequence);
     if (!stream) {
       const body = '{"output":{"message":{"role":"assistant","content":[{"text":"cut sh';
-      return { type: 'json', status: 200, headers: { 'content-type': 'application/json', 'x-amzn-RequestId': requestId }, body };
+      return {
+        type: 'json',
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-amzn-RequestId': requestId },
+        body,
+      };
     }
-    const broken = withBrokenChecksum(eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'cut short' } }));
-    return { type: 'stream', headers: eventStreamHeaders(requestId), frames: [eventFrame('messageStart', { role: 'assistant' }), broken] };
+    const broken = withBrokenChecksum(
+      eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'cut short' } }),
+    );
+    return {
+      type: 'stream',
+      headers: eventStreamHeaders(requestId),
+      frames: [eventFrame('messageStart', { role: 'assistant' }), broken],
+    };
   },
 };

@@ -10,7 +10,14 @@ import { openaiDialect } from './openai.js';
 import { vertexClaudeDialect, vertexGeminiDialect } from './vertex.js';
 
 // Anthropic first: it claims the shared GET /v1/models only for clients that send its headers.
-export const dialects: readonly Dialect[] = [anthropicDialect, openaiDialect, bedrockDialect, vertexClaudeDialect, vertexGeminiDialect, geminiDialect];
+export const dialects: readonly Dialect[] = [
+  anthropicDialect,
+  openaiDialect,
+  bedrockDialect,
+  vertexClaudeDialect,
+  vertexGeminiDialect,
+  geminiDialect,
+];
 
 export interface FoundOperation {
   dialect: Dialect;
@@ -18,7 +25,11 @@ export interface FoundOperation {
   pathRest: string;
 }
 
-export function findDialectOperation(method: string, path: string, headers: IncomingHttpHeaders): FoundOperation | undefined {
+export function findDialectOperation(
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+): FoundOperation | undefined {
   for (const dialect of dialects) {
     const found = dialect.operation(method, path, headers);
     if (found) return { dialect, operation: found.operation, pathRest: found.pathRest };

@@ -96,7 +96,11 @@ export interface ErrorAnswerOptions {
 export interface Dialect {
   readonly name: string;
   /** The operation for a method and a path below `/u/<name>` (no query string), if this dialect has it. */
-  operation(method: string, path: string, headers: IncomingHttpHeaders): { operation: DialectOperation; pathRest: string } | undefined;
+  operation(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+  ): { operation: DialectOperation; pathRest: string } | undefined;
   /** The provider's own error answer for an injected `error` fault. */
   errorAnswer(options: ErrorAnswerOptions, context: ExchangeContext): JsonAnswer;
   /** The in-band error that ends a stream already under way (Anthropic `event: error`, an OpenAI `{"error"}` chunk). */
@@ -139,7 +143,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function jsonAnswer(status: number, headers: AnswerHeaders, body: unknown): JsonAnswer {
-  return { type: 'json', status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  return {
+    type: 'json',
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 export const streamHeaders: AnswerHeaders = {

@@ -2,14 +2,31 @@
 // generateContent, streamGenerateContent (SSE with `?alt=sse`, otherwise one streamed JSON array)
 // and countTokens. Each service supplies its own authentication check.
 import { generateReply } from '../reply-generator.js';
-import { jsonAnswer, queryParameter, type Acceptance, type DialectOperation, type JsonAnswer, type OperationInput } from './dialect.js';
+import {
+  jsonAnswer,
+  queryParameter,
+  type Acceptance,
+  type DialectOperation,
+  type JsonAnswer,
+  type OperationInput,
+} from './dialect.js';
 import { googleError, googleJsonContentType } from './google-error.js';
 import { countGeminiTokens, parseGenerateContentRequest } from './gemini-request.js';
-import { geminiStreamErrorFrame, renderGeminiJson, renderGeminiMalformed, renderGeminiStream, type GeminiStreamFraming } from './gemini-render.js';
+import {
+  geminiStreamErrorFrame,
+  renderGeminiJson,
+  renderGeminiMalformed,
+  renderGeminiStream,
+  type GeminiStreamFraming,
+} from './gemini-render.js';
 
 export type GeminiMethod = 'generateContent' | 'streamGenerateContent' | 'countTokens';
 
-export const geminiMethods: ReadonlySet<string> = new Set<GeminiMethod>(['generateContent', 'streamGenerateContent', 'countTokens']);
+export const geminiMethods: ReadonlySet<string> = new Set<GeminiMethod>([
+  'generateContent',
+  'streamGenerateContent',
+  'countTokens',
+]);
 
 /** Refuses a request the service would not authenticate; undefined lets it through. */
 export type GoogleAuthCheck = (input: OperationInput) => JsonAnswer | undefined;
@@ -32,7 +49,11 @@ export function geminiOperations(checkAuth: GoogleAuthCheck): Record<GeminiMetho
       if ('problem' in parsed) return { accepted: false, answer: googleError(400, { message: parsed.problem }) };
       const request = parsed;
       const context = { model, sequence: input.context.sequence };
-      const framing: GeminiStreamFraming | undefined = stream ? (queryParameter(input.raw.query, 'alt') === 'sse' ? 'sse' : 'json-array') : undefined;
+      const framing: GeminiStreamFraming | undefined = stream
+        ? queryParameter(input.raw.query, 'alt') === 'sse'
+          ? 'sse'
+          : 'json-array'
+        : undefined;
       return {
         accepted: true,
         stream,
@@ -52,7 +73,8 @@ export function geminiOperations(checkAuth: GoogleAuthCheck): Record<GeminiMetho
       const refusal = checkAuth(input);
       if (refusal) return { accepted: false, answer: refusal };
       const counted = countGeminiTokens(input.body, input.bodyInvalid);
-      if (typeof counted !== 'number') return { accepted: false, answer: googleError(400, { message: counted.problem }) };
+      if (typeof counted !== 'number')
+        return { accepted: false, answer: googleError(400, { message: counted.problem }) };
       return {
         accepted: true,
         stream: false,

@@ -4,16 +4,41 @@
 // the OpenAPI subset Gemini knows (an unknown keyword such as additionalProperties, or a list as
 // `type`, is refused as Google refuses it; `parametersJsonSchema` takes any JSON Schema).
 // Field names are accepted in lowerCamel and snake_case, as Google's JSON parser does.
-import { estimateTokens, type LastTurn, type SimulatedRequest, type SimulatedTool, type SimulatedToolChoice } from '../reply-generator.js';
+import {
+  estimateTokens,
+  type LastTurn,
+  type SimulatedRequest,
+  type SimulatedTool,
+  type SimulatedToolChoice,
+} from '../reply-generator.js';
 import { isRecord } from './dialect.js';
 
 const functionNamePattern = /^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/;
 
 /** The fields of Gemini's Schema object; anything else in `parameters` is an unknown field to Google. */
 const schemaFields = new Set([
-  'type', 'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required',
-  'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering',
-  'default', 'items', 'minimum', 'maximum',
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'maxItems',
+  'minItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'example',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'items',
+  'minimum',
+  'maximum',
 ]);
 
 function field(record: Record<string, unknown>, camel: string, snake: string): unknown {
@@ -24,8 +49,10 @@ function field(record: Record<string, unknown>, camel: string, snake: string): u
 function schemaProblem(schema: unknown, at: string): string | undefined {
   if (!isRecord(schema)) return undefined;
   for (const [key, value] of Object.entries(schema)) {
-    if (!schemaFields.has(key)) return `Invalid JSON payload received. Unknown name "${key}" at '${at}': Cannot find field.`;
-    if (key === 'type' && typeof value !== 'string') return `Invalid JSON payload received. Proto field is not repeating, cannot start list at '${at}.type'.`;
+    if (!schemaFields.has(key))
+      return `Invalid JSON payload received. Unknown name "${key}" at '${at}': Cannot find field.`;
+    if (key === 'type' && typeof value !== 'string')
+      return `Invalid JSON payload received. Proto field is not repeating, cannot start list at '${at}.type'.`;
   }
   if (isRecord(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties)) {
@@ -60,7 +87,10 @@ function toolsOf(body: Record<string, unknown>): SimulatedTool[] | string {
       const parameters = declaration.parameters;
       const problem = schemaProblem(parameters, `tools[${toolIndex}].function_declarations[${index}].parameters`);
       if (problem) return problem;
-      tools.push({ name, inputSchema: parameters ?? field(declaration, 'parametersJsonSchema', 'parameters_json_schema') });
+      tools.push({
+        name,
+        inputSchema: parameters ?? field(declaration, 'parametersJsonSchema', 'parameters_json_schema'),
+      });
     }
   }
   return tools;
@@ -68,12 +98,15 @@ function toolsOf(body: Record<string, unknown>): SimulatedTool[] | string {
 
 function toolChoiceOf(body: Record<string, unknown>): SimulatedToolChoice {
   const toolConfig = field(body, 'toolConfig', 'tool_config');
-  const calling = isRecord(toolConfig) ? field(toolConfig, 'functionCallingConfig', 'function_calling_config') : undefined;
+  const calling = isRecord(toolConfig)
+    ? field(toolConfig, 'functionCallingConfig', 'function_calling_config')
+    : undefined;
   if (!isRecord(calling)) return { type: 'auto' };
   if (calling.mode === 'NONE') return { type: 'none' };
   if (calling.mode === 'ANY') {
     const allowed = field(calling, 'allowedFunctionNames', 'allowed_function_names');
-    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === 'string') return { type: 'tool', name: allowed[0] };
+    if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === 'string')
+      return { type: 'tool', name: allowed[0] };
     return { type: 'any' };
   }
   return { type: 'auto' };
@@ -85,7 +118,8 @@ function partsOf(content: unknown): unknown[] {
 
 function partTexts(parts: unknown[]): string {
   const texts: string[] = [];
-  for (const part of parts) if (isRecord(part) && typeof part.text === 'string' && part.thought !== true) texts.push(part.text);
+  for (const part of parts)
+    if (isRecord(part) && typeof part.text === 'string' && part.thought !== true) texts.push(part.text);
   return texts.join('\n');
 }
 
@@ -105,7 +139,11 @@ function lastTurnOf(contents: unknown[]): LastTurn {
   for (const part of parts) {
     const response = isRecord(part) ? field(part, 'functionResponse', 'function_response') : undefined;
     if (isRecord(response)) {
-      return { kind: 'tool-result', toolName: typeof response.name === 'string' ? response.name : undefined, text: functionResponseText(response.response) };
+      return {
+        kind: 'tool-result',
+        toolName: typeof response.name === 'string' ? response.name : undefined,
+        text: functionResponseText(response.response),
+      };
     }
   }
   return { kind: 'user-text', text: partTexts(parts) };
@@ -129,11 +167,14 @@ function inputCharacters(body: Record<string, unknown>, contents: unknown[]): nu
 
 /** The first thing Google would refuse in `contents`, as its message. */
 function contentsProblem(contents: unknown): string | undefined {
-  if (!Array.isArray(contents) || contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified\n';
+  if (!Array.isArray(contents) || contents.length === 0)
+    return '* GenerateContentRequest.contents: contents is not specified\n';
   for (const [index, content] of contents.entries()) {
     if (!isRecord(content)) return `Invalid JSON payload received. Expected an object at 'contents[${index}]'.`;
-    if (content.role !== undefined && content.role !== 'user' && content.role !== 'model') return 'Please use a valid role: user, model.';
-    if (partsOf(content).length === 0) return `* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.\n`;
+    if (content.role !== undefined && content.role !== 'user' && content.role !== 'model')
+      return 'Please use a valid role: user, model.';
+    if (partsOf(content).length === 0)
+      return `* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.\n`;
   }
   return undefined;
 }
@@ -149,7 +190,12 @@ export function countGeminiTokens(value: unknown, invalid: boolean): number | { 
 }
 
 /** A generateContent body as the neutral request, or Google's INVALID_ARGUMENT message. */
-export function parseGenerateContentRequest(value: unknown, invalid: boolean, model: string, stream: boolean): SimulatedRequest | { problem: string } {
+export function parseGenerateContentRequest(
+  value: unknown,
+  invalid: boolean,
+  model: string,
+  stream: boolean,
+): SimulatedRequest | { problem: string } {
   if (invalid || !isRecord(value)) return { problem: 'Invalid JSON payload received. Unexpected token.' };
   const body = value;
   const problem = contentsProblem(body.contents);
@@ -165,7 +211,9 @@ export function parseGenerateContentRequest(value: unknown, invalid: boolean, mo
     model,
     stream,
     maxTokens: typeof maxTokens === 'number' && Number.isInteger(maxTokens) && maxTokens > 0 ? maxTokens : undefined,
-    stopSequences: Array.isArray(stopSequences) ? stopSequences.filter((entry): entry is string => typeof entry === 'string') : [],
+    stopSequences: Array.isArray(stopSequences)
+      ? stopSequences.filter((entry): entry is string => typeof entry === 'string')
+      : [],
     tools,
     toolChoice: toolChoiceOf(body),
     lastTurn: lastTurnOf(contents),

@@ -2,7 +2,16 @@
 // /v1beta/models/{model}:generateContent, :streamGenerateContent (`?alt=sse`) and :countTokens
 // (also under /v1), GET /v1beta/models[/{model}], authenticated by an API key in `x-goog-api-key`
 // (or `?key=`, or an OAuth bearer token), with Google's error shape.
-import { bearerToken, jsonAnswer, queryParameter, safeDecode, type Acceptance, type Dialect, type DialectOperation, type OperationInput } from './dialect.js';
+import {
+  bearerToken,
+  jsonAnswer,
+  queryParameter,
+  safeDecode,
+  type Acceptance,
+  type Dialect,
+  type DialectOperation,
+  type OperationInput,
+} from './dialect.js';
 import { geminiMethods, geminiOperations, splitModelMethod, type GeminiMethod } from './gemini-generate.js';
 import { geminiStreamErrorFrame, renderGeminiMalformed } from './gemini-render.js';
 import { errorInfo, googleError, googleJsonContentType } from './google-error.js';
@@ -53,7 +62,12 @@ const modelsOperation: DialectOperation = {
     // Every model id exists on a simulated upstream, so `GET /v1beta/models/<id>` always answers.
     const model = input.pathRest;
     const body = model.length > 0 ? modelEntry(model) : { models: listedModels.map(modelEntry) };
-    return { accepted: true, stream: false, model, answer: () => jsonAnswer(200, { 'content-type': googleJsonContentType }, body) };
+    return {
+      accepted: true,
+      stream: false,
+      model,
+      answer: () => jsonAnswer(200, { 'content-type': googleJsonContentType }, body),
+    };
   },
 };
 

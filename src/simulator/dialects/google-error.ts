@@ -9,9 +9,17 @@ interface GoogleErrorKind {
   message: string;
 }
 
-const invalidArgument: GoogleErrorKind = { status: 400, rpcStatus: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.' };
+const invalidArgument: GoogleErrorKind = {
+  status: 400,
+  rpcStatus: 'INVALID_ARGUMENT',
+  message: 'Request contains an invalid argument.',
+};
 const internal: GoogleErrorKind = { status: 500, rpcStatus: 'INTERNAL', message: 'Internal error encountered.' };
-const unavailable: GoogleErrorKind = { status: 503, rpcStatus: 'UNAVAILABLE', message: 'The model is overloaded. Please try again later.' };
+const unavailable: GoogleErrorKind = {
+  status: 503,
+  rpcStatus: 'UNAVAILABLE',
+  message: 'The model is overloaded. Please try again later.',
+};
 
 /** What each injected status becomes at Google: there is no 529, overload is 503 UNAVAILABLE. */
 const errorKinds: Record<number, GoogleErrorKind> = {
@@ -50,8 +58,13 @@ export function googleErrorBody(status: number, options: GoogleErrorOptions = {}
   const kind = errorKinds[status] ?? (status >= 500 ? internal : invalidArgument);
   const details = [...(options.details ?? [])];
   const retryDelay = options.retryAfterSeconds ?? (kind.status === 429 ? defaultRetryDelaySeconds : undefined);
-  if (retryDelay !== undefined) details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryDelay}s` });
-  const error: Record<string, unknown> = { code: kind.status, message: options.message ?? kind.message, status: kind.rpcStatus };
+  if (retryDelay !== undefined)
+    details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryDelay}s` });
+  const error: Record<string, unknown> = {
+    code: kind.status,
+    message: options.message ?? kind.message,
+    status: kind.rpcStatus,
+  };
   if (details.length > 0) error.details = details;
   return { error };
 }
@@ -61,6 +74,10 @@ export function googleError(status: number, options: GoogleErrorOptions = {}): J
   return jsonAnswer(body.error.code as number, { 'content-type': googleJsonContentType }, body);
 }
 
-export function errorInfo(reason: string, domain: string, metadata: Record<string, string> = {}): Record<string, unknown> {
+export function errorInfo(
+  reason: string,
+  domain: string,
+  metadata: Record<string, string> = {},
+): Record<string, unknown> {
   return { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain, metadata };
 }

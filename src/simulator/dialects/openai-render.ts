@@ -30,7 +30,12 @@ function usage(reply: SimulatedReply) {
     completion_tokens: reply.outputTokens,
     total_tokens: reply.inputTokens + reply.outputTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -52,7 +57,12 @@ export function renderOpenaiCompletion(input: OpenaiRenderInput): WireAnswer {
   const toolCalls: unknown[] = [];
   for (const block of reply.blocks) {
     if (block.type === 'text') content = (content ?? '') + block.text;
-    else toolCalls.push({ id: toolCallId(block.callKey), type: 'function', function: { name: block.name, arguments: block.argumentsJson } });
+    else
+      toolCalls.push({
+        id: toolCallId(block.callKey),
+        type: 'function',
+        function: { name: block.name, arguments: block.argumentsJson },
+      });
   }
   const message: Record<string, unknown> = { role: 'assistant', content, refusal: null, annotations: [] };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
@@ -101,7 +111,9 @@ export function renderOpenaiStream(input: OpenaiRenderInput): WireAnswer {
   const { reply } = input;
   const chunk = chunkFactory(input);
   const startsWithText = reply.blocks[0]?.type === 'text';
-  const frames: StreamFrame[] = [chunk(delta({ role: 'assistant', content: startsWithText ? '' : null, refusal: null }))];
+  const frames: StreamFrame[] = [
+    chunk(delta({ role: 'assistant', content: startsWithText ? '' : null, refusal: null })),
+  ];
   let toolIndex = 0;
   for (const block of reply.blocks) {
     if (block.type === 'text') {
@@ -111,9 +123,16 @@ export function renderOpenaiStream(input: OpenaiRenderInput): WireAnswer {
     const index = toolIndex;
     toolIndex += 1;
     frames.push(
-      chunk(delta({ tool_calls: [{ index, id: toolCallId(block.callKey), type: 'function', function: { name: block.name, arguments: '' } }] })),
+      chunk(
+        delta({
+          tool_calls: [
+            { index, id: toolCallId(block.callKey), type: 'function', function: { name: block.name, arguments: '' } },
+          ],
+        }),
+      ),
     );
-    for (const piece of block.pieces) frames.push(chunk(delta({ tool_calls: [{ index, function: { arguments: piece } }] }), 1));
+    for (const piece of block.pieces)
+      frames.push(chunk(delta({ tool_calls: [{ index, function: { arguments: piece } }] }), 1));
   }
   frames.push(chunk(delta({}, finishReasons[reply.stopReason])));
   if (input.includeUsage) frames.push(chunk([], 0, usage(reply)));
@@ -126,6 +145,13 @@ export function renderOpenaiMalformedStream(model: string, sequence: number, cre
   const first = chunkFactory({ model, sequence, created, includeUsage: false })(
     delta({ role: 'assistant', content: '', refusal: null }),
   );
-  const broken = { data: `data: {"id":"${openaiCompletionId(sequence)}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"cut sh\n\n`, tokens: 0 };
-  return { type: 'stream', headers: { ...streamHeaders, 'x-request-id': openaiRequestId(sequence) }, frames: [first, broken] };
+  const broken = {
+    data: `data: {"id":"${openaiCompletionId(sequence)}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"cut sh\n\n`,
+    tokens: 0,
+  };
+  return {
+    type: 'stream',
+    headers: { ...streamHeaders, 'x-request-id': openaiRequestId(sequence) },
+    frames: [first, broken],
+  };
 }

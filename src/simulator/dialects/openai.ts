@@ -2,7 +2,14 @@
 // and SSE) and GET /v1/models[/<id>], with the API's own checks (Authorization: Bearer, model,
 // messages) and its error body `{"error":{message,type,param,code}}`.
 import type { IncomingHttpHeaders } from 'node:http';
-import { estimateTokens, generateReply, type LastTurn, type SimulatedRequest, type SimulatedTool, type SimulatedToolChoice } from '../reply-generator.js';
+import {
+  estimateTokens,
+  generateReply,
+  type LastTurn,
+  type SimulatedRequest,
+  type SimulatedTool,
+  type SimulatedToolChoice,
+} from '../reply-generator.js';
 import {
   bearerToken,
   isRecord,
@@ -17,7 +24,13 @@ import {
   type StreamFrame,
   type WireAnswer,
 } from './dialect.js';
-import { openaiCompletionId, openaiRequestId, renderOpenaiCompletion, renderOpenaiMalformedStream, renderOpenaiStream } from './openai-render.js';
+import {
+  openaiCompletionId,
+  openaiRequestId,
+  renderOpenaiCompletion,
+  renderOpenaiMalformedStream,
+  renderOpenaiStream,
+} from './openai-render.js';
 
 interface OpenaiErrorShape {
   message: string;
@@ -29,10 +42,26 @@ interface OpenaiErrorShape {
 const errorShapes: Record<number, Omit<OpenaiErrorShape, 'param'>> = {
   400: { message: 'Invalid request.', type: 'invalid_request_error', code: null },
   401: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' },
-  403: { message: 'Country, region, or territory not supported', type: 'invalid_request_error', code: 'unsupported_country_region_territory' },
-  404: { message: 'The model does not exist or you do not have access to it.', type: 'invalid_request_error', code: 'model_not_found' },
-  429: { message: 'Rate limit reached for requests. Please try again later.', type: 'requests', code: 'rate_limit_exceeded' },
-  500: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', code: null },
+  403: {
+    message: 'Country, region, or territory not supported',
+    type: 'invalid_request_error',
+    code: 'unsupported_country_region_territory',
+  },
+  404: {
+    message: 'The model does not exist or you do not have access to it.',
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+  },
+  429: {
+    message: 'Rate limit reached for requests. Please try again later.',
+    type: 'requests',
+    code: 'rate_limit_exceeded',
+  },
+  500: {
+    message: 'The server had an error while processing your request. Sorry about that!',
+    type: 'server_error',
+    code: null,
+  },
   503: { message: 'The engine is currently overloaded, please try again later.', type: 'server_error', code: null },
 };
 
@@ -45,7 +74,13 @@ export function openaiError(
   extraHeaders: Record<string, string> = {},
 ): JsonAnswer {
   const known = errorShapes[status] ?? (status >= 500 ? errorShapes[500]! : errorShapes[400]!);
-  const error: OpenaiErrorShape = { message: known.message, type: known.type, param: null, code: known.code, ...overrides };
+  const error: OpenaiErrorShape = {
+    message: known.message,
+    type: known.type,
+    param: null,
+    code: known.code,
+    ...overrides,
+  };
   return jsonAnswer(status, { 'x-request-id': openaiRequestId(sequence), ...extraHeaders }, { error });
 }
 
@@ -96,7 +131,12 @@ function toolNameFor(messages: unknown[], before: number, toolCallId: unknown): 
     const message = messages[index];
     if (!isRecord(message) || !Array.isArray(message.tool_calls)) continue;
     for (const call of message.tool_calls) {
-      if (isRecord(call) && call.id === toolCallId && isRecord(call.function) && typeof call.function.name === 'string') {
+      if (
+        isRecord(call) &&
+        call.id === toolCallId &&
+        isRecord(call.function) &&
+        typeof call.function.name === 'string'
+      ) {
         return call.function.name;
       }
     }
@@ -110,7 +150,11 @@ function lastTurnOf(messages: unknown[]): LastTurn {
     if (!isRecord(message) || message.role === 'system' || message.role === 'developer') continue;
     if (message.role === 'user') return { kind: 'user-text', text: textOf(message.content) };
     if (message.role === 'tool') {
-      return { kind: 'tool-result', toolName: toolNameFor(messages, index, message.tool_call_id), text: textOf(message.content) };
+      return {
+        kind: 'tool-result',
+        toolName: toolNameFor(messages, index, message.tool_call_id),
+        text: textOf(message.content),
+      };
     }
     return { kind: 'other' };
   }
@@ -121,7 +165,12 @@ function toolsOf(body: Record<string, unknown>): SimulatedTool[] {
   if (!Array.isArray(body.tools)) return [];
   const tools: SimulatedTool[] = [];
   for (const tool of body.tools) {
-    if (isRecord(tool) && tool.type === 'function' && isRecord(tool.function) && typeof tool.function.name === 'string') {
+    if (
+      isRecord(tool) &&
+      tool.type === 'function' &&
+      isRecord(tool.function) &&
+      typeof tool.function.name === 'string'
+    ) {
       tools.push({ name: tool.function.name, inputSchema: tool.function.parameters });
     }
   }
@@ -155,7 +204,8 @@ const chatCompletionsOperation: DialectOperation = {
     const refusal = checkAuth(input.headers, sequence);
     if (refusal) return { accepted: false, answer: refusal };
     if (input.bodyInvalid || !isRecord(input.body)) {
-      const message = 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly.)';
+      const message =
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)";
       return { accepted: false, answer: openaiError(400, { message }, sequence) };
     }
     const body = input.body;
@@ -166,11 +216,18 @@ const chatCompletionsOperation: DialectOperation = {
     }
     if (!Array.isArray(body.messages)) {
       const message = "Missing required parameter: 'messages'.";
-      return { accepted: false, answer: openaiError(400, { message, param: 'messages', code: 'missing_required_parameter' }, sequence) };
+      return {
+        accepted: false,
+        answer: openaiError(400, { message, param: 'messages', code: 'missing_required_parameter' }, sequence),
+      };
     }
     if (body.messages.length === 0) {
-      const message = "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.";
-      return { accepted: false, answer: openaiError(400, { message, param: 'messages', code: 'empty_array' }, sequence) };
+      const message =
+        "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.";
+      return {
+        accepted: false,
+        answer: openaiError(400, { message, param: 'messages', code: 'empty_array' }, sequence),
+      };
     }
     const messages = body.messages;
     const request: SimulatedRequest = {
@@ -219,26 +276,41 @@ export const openaiDialect: Dialect = {
   name: 'openai',
 
   operation(method, path) {
-    if (method === 'POST' && path === '/v1/chat/completions') return { operation: chatCompletionsOperation, pathRest: '' };
+    if (method === 'POST' && path === '/v1/chat/completions')
+      return { operation: chatCompletionsOperation, pathRest: '' };
     // Azure OpenAI: the v1 API, and the dated API with the deployment in the path (api-version in the query).
-    if (method === 'POST' && path === '/openai/v1/chat/completions') return { operation: chatCompletionsOperation, pathRest: '' };
+    if (method === 'POST' && path === '/openai/v1/chat/completions')
+      return { operation: chatCompletionsOperation, pathRest: '' };
     const azureDeployment = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path);
-    if (method === 'POST' && azureDeployment) return { operation: chatCompletionsOperation, pathRest: azureDeployment[1]! };
+    if (method === 'POST' && azureDeployment)
+      return { operation: chatCompletionsOperation, pathRest: azureDeployment[1]! };
     if (method === 'GET' && path === '/v1/models') return { operation: modelsOperation, pathRest: '' };
-    if (method === 'GET' && path.startsWith('/v1/models/')) return { operation: modelsOperation, pathRest: path.slice('/v1/models/'.length) };
+    if (method === 'GET' && path.startsWith('/v1/models/'))
+      return { operation: modelsOperation, pathRest: path.slice('/v1/models/'.length) };
     return undefined;
   },
 
   errorAnswer(options: ErrorAnswerOptions, context: ExchangeContext): JsonAnswer {
     const retryAfter = options.retryAfterSeconds ?? (options.status === 429 ? defaultRetryAfterSeconds : undefined);
     const headers: Record<string, string> =
-      retryAfter === undefined ? {} : { 'retry-after': String(retryAfter), 'retry-after-ms': String(Math.round(retryAfter * 1000)) };
-    return openaiError(options.status, options.message === undefined ? {} : { message: options.message }, context.sequence, headers);
+      retryAfter === undefined
+        ? {}
+        : { 'retry-after': String(retryAfter), 'retry-after-ms': String(Math.round(retryAfter * 1000)) };
+    return openaiError(
+      options.status,
+      options.message === undefined ? {} : { message: options.message },
+      context.sequence,
+      headers,
+    );
   },
 
   streamErrorFrame(options: ErrorAnswerOptions, context: ExchangeContext): StreamFrame {
     // openai-node throws APIError on a data payload with an `error` key.
-    const body = openaiError(options.status, options.message === undefined ? {} : { message: options.message }, context.sequence).body;
+    const body = openaiError(
+      options.status,
+      options.message === undefined ? {} : { message: options.message },
+      context.sequence,
+    ).body;
     return { data: `data: ${body}\n\n`, tokens: 0 };
   },
 
@@ -246,6 +318,11 @@ export const openaiDialect: Dialect = {
     const created = Math.floor(context.nowMs / 1000);
     if (stream) return renderOpenaiMalformedStream(model, context.sequence, created);
     const body = `{"id":"${openaiCompletionId(context.sequence)}","object":"chat.completion","created":${created},"choices":[{"index":0,"message":{"role":"assistant","content":"cut sh`;
-    return { type: 'json', status: 200, headers: { 'content-type': 'application/json', 'x-request-id': openaiRequestId(context.sequence) }, body };
+    return {
+      type: 'json',
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-request-id': openaiRequestId(context.sequence) },
+      body,
+    };
   },
 };

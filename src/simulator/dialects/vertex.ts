@@ -13,7 +13,15 @@ import { generateReply } from '../reply-generator.js';
 import { anthropicError, anthropicDialect } from './anthropic.js';
 import { renderAnthropicMessage, renderAnthropicStream, anthropicRequestId } from './anthropic-render.js';
 import { anthropicInputTokens, anthropicSimulatedRequest, checkAnthropicBody } from './anthropic-request.js';
-import { bearerToken, jsonAnswer, safeDecode, type Acceptance, type Dialect, type DialectOperation, type OperationInput } from './dialect.js';
+import {
+  bearerToken,
+  jsonAnswer,
+  safeDecode,
+  type Acceptance,
+  type Dialect,
+  type DialectOperation,
+  type OperationInput,
+} from './dialect.js';
 import { geminiMethods, geminiOperations, splitModelMethod, type GeminiMethod } from './gemini-generate.js';
 import { geminiStreamErrorFrame, renderGeminiMalformed } from './gemini-render.js';
 import { errorInfo, googleError } from './google-error.js';
@@ -33,7 +41,8 @@ function checkBearer(input: OperationInput) {
   });
 }
 
-const modelPath = /^\/(?:v1|v1beta1)\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(anthropic|google)\/models\/([^/]+)$/;
+const modelPath =
+  /^\/(?:v1|v1beta1)\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(anthropic|google)\/models\/([^/]+)$/;
 
 /** The publisher, model and method of a Vertex path, or undefined. */
 function parseVertexPath(path: string): { publisher: string; model: string; method: string } | undefined {
@@ -49,10 +58,16 @@ function rawPredictOperation(streamByPath: boolean): DialectOperation {
       const sequence = input.context.sequence;
       const refusal = checkBearer(input);
       if (refusal) return { accepted: false, answer: refusal };
-      const checked = checkAnthropicBody(input.body, input.bodyInvalid, { requireModel: false, requireMaxTokens: true });
+      const checked = checkAnthropicBody(input.body, input.bodyInvalid, {
+        requireModel: false,
+        requireMaxTokens: true,
+      });
       if ('problem' in checked) return { accepted: false, answer: anthropicError(400, checked.problem, sequence) };
       if (checked.body.anthropic_version !== vertexAnthropicVersion) {
-        return { accepted: false, answer: anthropicError(400, `anthropic_version: Input should be '${vertexAnthropicVersion}'`, sequence) };
+        return {
+          accepted: false,
+          answer: anthropicError(400, `anthropic_version: Input should be '${vertexAnthropicVersion}'`, sequence),
+        };
       }
       const model = input.pathRest;
       // stream: true stays in the body on Vertex; the SDK also picks streamRawPredict for it.
@@ -63,7 +78,9 @@ function rawPredictOperation(streamByPath: boolean): DialectOperation {
         model,
         answer: () => {
           const reply = generateReply(request);
-          return request.stream ? renderAnthropicStream(reply, model, sequence) : renderAnthropicMessage(reply, model, sequence);
+          return request.stream
+            ? renderAnthropicStream(reply, model, sequence)
+            : renderAnthropicMessage(reply, model, sequence);
         },
       };
     },
@@ -97,7 +114,8 @@ export const vertexClaudeDialect: Dialect = {
   operation(method, path) {
     const target = method === 'POST' ? parseVertexPath(path) : undefined;
     if (target?.publisher !== 'anthropic') return undefined;
-    if (target.model === 'count-tokens' && target.method === 'rawPredict') return { operation: countTokensOperation, pathRest: '' };
+    if (target.model === 'count-tokens' && target.method === 'rawPredict')
+      return { operation: countTokensOperation, pathRest: '' };
     if (target.method === 'rawPredict') return { operation: rawPredict, pathRest: target.model };
     if (target.method === 'streamRawPredict') return { operation: streamRawPredict, pathRest: target.model };
     return undefined;
@@ -131,5 +149,6 @@ export const vertexGeminiDialect: Dialect = {
   },
 
   streamErrorFrame: (options) => geminiStreamErrorFrame(options, 'sse', 1),
-  malformedAnswer: (stream, model, context) => renderGeminiMalformed({ model, sequence: context.sequence }, stream ? 'sse' : undefined),
+  malformedAnswer: (stream, model, context) =>
+    renderGeminiMalformed({ model, sequence: context.sequence }, stream ? 'sse' : undefined),
 };

@@ -10,7 +10,11 @@ import { candidateListArbitrary } from '../../conformance/routing-policy.case.js
 
 const draws = 10_000;
 
-function firstPickShares(policy: RoutingPolicy, candidates: readonly PolicyCandidate[], seed: number): Map<string, number> {
+function firstPickShares(
+  policy: RoutingPolicy,
+  candidates: readonly PolicyCandidate[],
+  seed: number,
+): Map<string, number> {
   const random = seededRandom(seed);
   const counts = new Map<string, number>();
   for (let draw = 0; draw < draws; draw += 1) {

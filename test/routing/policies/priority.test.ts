@@ -23,7 +23,11 @@ describe('priority policy', () => {
 
 describe('routing policy registry', () => {
   it('has a policy for every strategy the config accepts', () => {
-    expect(routingPolicies).toEqual({ priority: priorityPolicy, weighted: weightedPolicy, latency: defaultLatencyPolicy });
+    expect(routingPolicies).toEqual({
+      priority: priorityPolicy,
+      weighted: weightedPolicy,
+      latency: defaultLatencyPolicy,
+    });
     for (const strategy of Object.keys(routingPolicies)) {
       expect(routeSchema.parse({ name: 'route', deployments: ['a'], strategy }).strategy).toBe(strategy);
     }

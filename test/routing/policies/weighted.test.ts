@@ -23,7 +23,14 @@ function shareAt(candidates: readonly PolicyCandidate[], position: number, seed:
 describe('weighted policy', () => {
   it('picks first in proportion to weight: 3:1 gives 75% ± 2%', () => {
     for (const seed of [1, 42, 2024]) {
-      const shares = shareAt([{ id: 'heavy', weight: 3 }, { id: 'light', weight: 1 }], 0, seed);
+      const shares = shareAt(
+        [
+          { id: 'heavy', weight: 3 },
+          { id: 'light', weight: 1 },
+        ],
+        0,
+        seed,
+      );
       expect(Math.abs(shares.get('heavy')! - 0.75)).toBeLessThan(0.02);
       expect(Math.abs(shares.get('light')! - 0.25)).toBeLessThan(0.02);
     }
@@ -37,18 +44,31 @@ describe('weighted policy', () => {
       { id: 'd', weight: 0.4 },
     ];
     const shares = shareAt(candidates, 0, 7);
-    for (const candidate of candidates) expect(Math.abs(shares.get(candidate.id)! - candidate.weight)).toBeLessThan(0.02);
+    for (const candidate of candidates)
+      expect(Math.abs(shares.get(candidate.id)! - candidate.weight)).toBeLessThan(0.02);
   });
 
   it('draws later positions without replacement, among the candidates left', () => {
     // a:2, b:1, c:1 → a is second when b or c went first (25% each) and a then won 2 of 3: 1/3.
-    const shares = shareAt([{ id: 'a', weight: 2 }, { id: 'b', weight: 1 }, { id: 'c', weight: 1 }], 1, 11);
+    const shares = shareAt(
+      [
+        { id: 'a', weight: 2 },
+        { id: 'b', weight: 1 },
+        { id: 'c', weight: 1 },
+      ],
+      1,
+      11,
+    );
     expect(Math.abs(shares.get('a')! - 1 / 3)).toBeLessThan(0.02);
     expect(Math.abs(shares.get('b')! - 1 / 3)).toBeLessThan(0.02);
   });
 
   it('maps the draw onto cumulative weights: 0 picks the first, just below 1 the last', () => {
-    const candidates = [{ id: 'a', weight: 1 }, { id: 'b', weight: 1 }, { id: 'c', weight: 2 }];
+    const candidates = [
+      { id: 'a', weight: 1 },
+      { id: 'b', weight: 1 },
+      { id: 'c', weight: 2 },
+    ];
     expect(weightedPolicy(candidates, scriptedRandom([0]))).toEqual(['a', 'b', 'c']);
     expect(weightedPolicy(candidates, scriptedRandom([1 - Number.EPSILON]))).toEqual(['c', 'b', 'a']);
     expect(weightedPolicy(candidates, scriptedRandom([0.3, 0.6]))).toEqual(['b', 'c', 'a']);
@@ -66,11 +86,16 @@ describe('weighted policy', () => {
   });
 
   it('keeps the given order when every weight is 0', () => {
-    expect(weightedPolicy([{ id: 'x', weight: 0 }, { id: 'y', weight: 0 }, { id: 'z', weight: 0 }], seededRandom(3))).toEqual([
-      'x',
-      'y',
-      'z',
-    ]);
+    expect(
+      weightedPolicy(
+        [
+          { id: 'x', weight: 0 },
+          { id: 'y', weight: 0 },
+          { id: 'z', weight: 0 },
+        ],
+        seededRandom(3),
+      ),
+    ).toEqual(['x', 'y', 'z']);
   });
 
   it('treats weights a config would reject as 0, and a missing one as the default 1', () => {

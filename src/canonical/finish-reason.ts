@@ -1,4 +1,4 @@
-// Why generation stopped, unified across providers (shared/PROTOCOLS.md §6.2).
+// Why generation stopped, unified across providers (docs/protocols/translation.md §6.2).
 // Each adapter maps its raw reason here and keeps the raw one beside it.
 
 export type FinishReason =

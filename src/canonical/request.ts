@@ -1,5 +1,5 @@
 // The canonical request: what every ingress produces and every provider adapter consumes.
-// Field names are our own; each adapter maps them to its wire format (shared/PROTOCOLS.md §6.1).
+// Field names are our own; each adapter maps them to its wire format (docs/protocols/translation.md §6.1).
 
 export type ClientFormat = 'anthropic-messages' | 'openai-chat';
 

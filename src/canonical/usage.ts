@@ -1,4 +1,4 @@
-// Token usage in Anthropic's split: input excludes cache reads and writes (shared/PROTOCOLS.md §6.3).
+// Token usage in Anthropic's split: input excludes cache reads and writes (docs/protocols/translation.md §6.3).
 
 export interface Usage {
   /** Input tokens that were neither read from nor written to a prompt cache. */

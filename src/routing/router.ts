@@ -1,6 +1,6 @@
 // The attempt loop: for a route, try its deployments in order under ONE deadline, classify every
 // failure, retry the same deployment only when its outcome kind allows and the backoff fits the
-// deadline, otherwise fail over; report every outcome to health. See shared/DESIGN.md.
+// deadline, otherwise fail over; report every outcome to health. See docs/design.md.
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';

@@ -1,5 +1,5 @@
 // POST /v1/messages/count_tokens: asked of the route's first Anthropic deployment that answers
-// within the time limit, otherwise estimated locally (about four characters a token), as PROTOCOLS §8 allows.
+// within the time limit, otherwise estimated locally (about four characters a token), as docs/protocols/claude-code.md §8 allows.
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { ResolvedRoute } from '../routing/resolve-route.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';

@@ -1,6 +1,6 @@
 // The client dialects Switchyard serves, as one shape the request pipeline can drive: Anthropic
 // Messages, OpenAI Chat Completions, and the two cloud forms of the Anthropic API that Claude Code
-// speaks in Bedrock and Vertex mode (shared/PROTOCOLS.md §8).
+// speaks in Bedrock and Vertex mode (docs/protocols/claude-code.md §8).
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { GatewayError } from '../canonical/gateway-error.js';

@@ -84,7 +84,7 @@
 //                                      404 when none; `?all=true` → {"requests": [...]} (the last 20, oldest first)
 //   GET    /_sim/health             → {"ok": true}
 //
-// Provider status pages (Atlassian Statuspage v2 JSON, PROTOCOLS §7; status-page.ts serves them):
+// Provider status pages (Atlassian Statuspage v2 JSON, docs/protocols/statuspage.md §7; status-page.ts serves them):
 //   POST   /_sim/status-pages/<page>   {"components": {"<component id>": {"name": "Claude API",
 //                                        "targets": ["claude-a", "label:anthropic-model-layer"]}}, "lagMs": 120000}
 //                                      creates the page or changes the fields given (components are replaced as a whole)

@@ -1,4 +1,4 @@
-// Renders a simulated page's state as Atlassian Statuspage v2 JSON (PROTOCOLS §7): the documents
+// Renders a simulated page's state as Atlassian Statuspage v2 JSON (docs/protocols/statuspage.md §7): the documents
 // summary.json, status.json, components.json, incidents.json and incidents/unresolved.json, with the
 // fields real pages carry, so a poller written against the simulator reads real pages too.
 import type { ComponentState, ComponentStatus, IncidentState, PageState } from './status-page-state.js';

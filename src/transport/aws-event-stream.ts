@@ -1,4 +1,4 @@
-// Amazon Event Stream framing (`application/vnd.amazon.eventstream`, shared/PROTOCOLS.md §3.4) from a
+// Amazon Event Stream framing (`application/vnd.amazon.eventstream`, docs/protocols/bedrock.md §3.4) from a
 // byte stream: frames are reassembled across chunk boundaries (a frame may be split at any byte) and
 // decoded by the AWS SDK's own EventStreamCodec, which checks both CRCs. Anything that is not a
 // well-formed frame (a corrupted CRC, an impossible length, text where frames belong, a frame cut off

@@ -1,4 +1,4 @@
-// Claude Code's cloud modes against Switchyard (shared/PROTOCOLS.md §3.5, §4.1, §8): Bedrock InvokeModel
+// Claude Code's cloud modes against Switchyard (docs/protocols/ §3.5, §4.1, §8): Bedrock InvokeModel
 // (CLAUDE_CODE_USE_BEDROCK + ANTHROPIC_BEDROCK_BASE_URL, auth skipped) and Vertex rawPredict
 // (CLAUDE_CODE_USE_VERTEX + ANTHROPIC_VERTEX_BASE_URL, auth skipped), sent as raw HTTP exactly as
 // Anthropic's Bedrock and Vertex SDKs send them, served by the Anthropic-format simulated upstreams,

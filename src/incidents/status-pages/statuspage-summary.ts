@@ -1,4 +1,4 @@
-// Reads an Atlassian Statuspage v2 summary.json (PROTOCOLS §7) defensively: pages move, answer HTML
+// Reads an Atlassian Statuspage v2 summary.json (docs/protocols/statuspage.md §7) defensively: pages move, answer HTML
 // (a maintenance or login page), cut their JSON short, or drop fields. Only what the poller uses is
 // required (a components list with ids and statuses); entries it cannot read are skipped, not fatal.
 import { z } from 'zod';

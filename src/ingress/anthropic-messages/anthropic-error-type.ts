@@ -1,4 +1,4 @@
-// The Anthropic `error.type` for an HTTP status or a failed upstream (shared/PROTOCOLS.md §1.5, §6.4).
+// The Anthropic `error.type` for an HTTP status or a failed upstream (docs/protocols/ §1.5, §6.4).
 import type { UpstreamError } from '../../canonical/errors.js';
 
 /** Every error type the Anthropic SDK knows; an upstream's own type is passed through only if it is one. */

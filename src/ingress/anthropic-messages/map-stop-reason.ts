@@ -1,4 +1,4 @@
-// Canonical FinishReason → Anthropic `stop_reason` (shared/PROTOCOLS.md §1.3, §6.2;
+// Canonical FinishReason → Anthropic `stop_reason` (docs/protocols/ §1.3, §6.2;
 // https://docs.anthropic.com/en/api/messages#response-stop-reason).
 import type { FinishReason } from '../../canonical/finish-reason.js';
 

@@ -1,4 +1,4 @@
-// Real client requests (fixtures written from shared/PROTOCOLS.md §1.2 and §9) → canonical requests.
+// Real client requests (fixtures written from docs/protocols/ §1.2 and §9) → canonical requests.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAnthropicRequest, type RequestHeaders } from './parse-request.js';

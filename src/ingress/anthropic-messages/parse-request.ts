@@ -1,5 +1,5 @@
 // Anthropic Messages request (body + headers) → CanonicalRequest, or a 400 GatewayError that names
-// the field at fault. Accepts everything real clients send (shared/PROTOCOLS.md §1.2, §9): Claude
+// the field at fault. Accepts everything real clients send (docs/protocols/ §1.2, §9): Claude
 // Code's role:"system" turns, adaptive thinking, server tools, and fields we do not model.
 import type { z } from 'zod';
 import type {

@@ -1,4 +1,4 @@
-// The zod schema of an Anthropic Messages request body (shared/PROTOCOLS.md §1.2, §1.6, §9).
+// The zod schema of an Anthropic Messages request body (docs/protocols/ §1.2, §1.6, §9).
 // It validates only what the canonical request needs, and is lenient everywhere else: unknown
 // top-level fields, unknown block types and server tools pass (the original body still reaches
 // Anthropic upstreams unchanged), optional fields may be null as the SDK types allow.

@@ -1,5 +1,5 @@
 // GatewayError → Anthropic's error shape: the HTTP answer (status, retry headers, body) before a
-// stream starts, or an in-band `event: error` once it has (shared/PROTOCOLS.md §1.4, §1.5, §9).
+// stream starts, or an in-band `event: error` once it has (docs/protocols/ §1.4, §1.5, §9).
 import type { GatewayError } from '../../canonical/gateway-error.js';
 import { anthropicErrorTypeForStatus } from './anthropic-error-type.js';
 

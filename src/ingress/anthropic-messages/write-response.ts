@@ -1,4 +1,4 @@
-// CanonicalResponse → the Anthropic Message JSON a non-streaming client receives (shared/PROTOCOLS.md §1.3).
+// CanonicalResponse → the Anthropic Message JSON a non-streaming client receives (docs/protocols/anthropic-messages.md §1.3).
 // `model` is always the name the client asked for, whichever deployment served it.
 import type { CanonicalResponse, OutputBlock } from '../../canonical/response.js';
 import type { Usage } from '../../canonical/usage.js';

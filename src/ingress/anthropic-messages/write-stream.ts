@@ -1,5 +1,5 @@
 // Canonical stream events → Anthropic SSE, in exactly the order the SDK's stream parser accepts
-// (shared/PROTOCOLS.md §1.4, §9): message_start first, block start/delta/stop with matching
+// (docs/protocols/ §1.4, §9): message_start first, block start/delta/stop with matching
 // indices, message_delta, message_stop; always with `event:` lines; failures as `event: error`.
 // Each event is one string and one sink.write; the hot deltas are built without intermediate objects.
 import type { FinishReason } from '../../canonical/finish-reason.js';

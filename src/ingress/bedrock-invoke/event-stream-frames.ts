@@ -1,5 +1,5 @@
 // Binary `application/vnd.amazon.eventstream` frames as Bedrock's InvokeModelWithResponseStream sends
-// them (shared/PROTOCOLS.md §3.4, §3.5): a `chunk` event whose payload is {"bytes": base64(one Anthropic
+// them (docs/protocols/bedrock.md §3.4, §3.5): a `chunk` event whose payload is {"bytes": base64(one Anthropic
 // stream event JSON)}, or an exception whose `:exception-type` is a member of Bedrock's ResponseStream
 // union. Encoded with the Smithy codec, so lengths and both CRCs are what the AWS SDKs check.
 import { EventStreamCodec } from '@smithy/eventstream-codec';

@@ -1,4 +1,4 @@
-// The Bedrock InvokeModel paths Claude Code calls in Bedrock mode (shared/PROTOCOLS.md §3.1, §3.5, §8):
+// The Bedrock InvokeModel paths Claude Code calls in Bedrock mode (docs/protocols/ §3.1, §3.5, §8):
 // `POST /model/{modelId}/invoke` and `/model/{modelId}/invoke-with-response-stream`. The model id is
 // percent-encoded by the clients (`:` → `%3A`, and an ARN's `/` → `%2F`), so the path is split on raw
 // slashes first and only then decoded.

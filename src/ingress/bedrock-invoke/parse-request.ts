@@ -1,4 +1,4 @@
-// Bedrock InvokeModel request (path + body + headers) → CanonicalRequest (shared/PROTOCOLS.md §3.5, §8).
+// Bedrock InvokeModel request (path + body + headers) → CanonicalRequest (docs/protocols/ §3.5, §8).
 // The body is an Anthropic Messages body without `model` and `stream`, plus the Bedrock-only
 // `anthropic_version` and optional `anthropic_beta`. The model comes from the path and the stream flag
 // from which path was called; the rest is parsed exactly as /v1/messages is. The Bedrock-only fields

@@ -1,4 +1,4 @@
-// GatewayError → the error answer Bedrock Runtime gives before a stream starts (shared/PROTOCOLS.md
+// GatewayError → the error answer Bedrock Runtime gives before a stream starts (docs/protocols/bedrock.md
 // §3.7): the same HTTP status, the exception name in `x-amzn-ErrorType`, and a `{"message"}` body.
 // Retry headers are the same as in the other dialects, so SDK retry behaviour does not depend on the
 // client's format (Anthropic's Bedrock SDK is the Anthropic SDK underneath and honours them).

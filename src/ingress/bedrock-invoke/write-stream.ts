@@ -1,6 +1,6 @@
 // Canonical stream events → Bedrock's InvokeModelWithResponseStream answer for Claude: the very event
 // sequence the Anthropic writer produces (message_start … message_stop, ping, matching indices), each
-// event re-framed as a binary event-stream `chunk` (shared/PROTOCOLS.md §3.4, §3.5). An in-band error
+// event re-framed as a binary event-stream `chunk` (docs/protocols/bedrock.md §3.4, §3.5). An in-band error
 // becomes an exception frame instead, which the AWS SDKs and Anthropic's Bedrock SDK raise as an error.
 // Reusing the Anthropic writer keeps one implementation of the event order both dialects depend on.
 import type { ClientStreamWriter, StreamSink } from '../client-stream-writer.js';

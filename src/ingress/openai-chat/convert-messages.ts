@@ -1,4 +1,4 @@
-// OpenAI chat messages → the canonical system prompt and message list (shared/PROTOCOLS.md §6.1).
+// OpenAI chat messages → the canonical system prompt and message list (docs/protocols/translation.md §6.1).
 // - system/developer messages before the first user/assistant turn form the system prompt;
 //   later ones stay in place as canonical `system` messages.
 // - a run of consecutive `tool` messages becomes ONE user message of tool-result parts, which is

@@ -1,4 +1,4 @@
-// Canonical finish reason → OpenAI `finish_reason` (shared/PROTOCOLS.md §6.2; values from
+// Canonical finish reason → OpenAI `finish_reason` (docs/protocols/translation.md §6.2; values from
 // https://platform.openai.com/docs/api-reference/chat/object). OpenAI has no pause or
 // context-window reasons: a paused turn ended normally, a full context window cut the output short.
 import type { FinishReason } from '../../canonical/finish-reason.js';

@@ -1,4 +1,4 @@
-// Canonical usage → OpenAI `usage` (shared/PROTOCOLS.md §6.3). OpenAI's prompt_tokens includes
+// Canonical usage → OpenAI `usage` (docs/protocols/translation.md §6.3). OpenAI's prompt_tokens includes
 // cached tokens, so the three canonical input counts are added back together.
 import { totalInputTokens, type Usage } from '../../canonical/usage.js';
 

@@ -30,7 +30,7 @@ function parseFailure(body: unknown): GatewayError {
   throw new Error('expected the request to be rejected');
 }
 
-describe('parseOpenAIChatRequest: fixtures (PROTOCOLS §2.1)', () => {
+describe('parseOpenAIChatRequest: fixtures (docs/protocols/openai-chat.md §2.1)', () => {
   it('has the fixtures it is meant to replay', () => {
     expect(requestFixtures.map((entry) => entry.name).sort()).toEqual([
       'ai-sdk-stream.json',

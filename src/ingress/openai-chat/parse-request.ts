@@ -1,5 +1,5 @@
 // Parses and validates a POST /v1/chat/completions body into a CanonicalRequest
-// (shared/PROTOCOLS.md §2.1, §6.1). Anything invalid is a GatewayError 400 naming the field.
+// (docs/protocols/ §2.1, §6.1). Anything invalid is a GatewayError 400 naming the field.
 // Nothing here knows about HTTP frameworks: the server hands over the parsed JSON and headers.
 import type { CanonicalRequest, CanonicalTool, CanonicalToolChoice, ResponseFormat } from '../../canonical/request.js';
 import { convertMessages } from './convert-messages.js';

@@ -1,7 +1,7 @@
 // OpenAI sends tool-call arguments as a JSON string; the canonical tool call holds the parsed
 // object (Anthropic, Bedrock and Gemini all want an object). Models do emit broken JSON, and a
 // history containing it must still be forwarded rather than crash the request
-// (shared/PROTOCOLS.md §6.1), so anything that is not a JSON object is kept verbatim under one key.
+// (docs/protocols/translation.md §6.1), so anything that is not a JSON object is kept verbatim under one key.
 
 /** The key under which arguments that are not a JSON object are kept as the original string. */
 export const rawArgumentsKey = '_raw_arguments';

@@ -1,4 +1,4 @@
-// The zod schema of an OpenAI Chat Completions request body (shared/PROTOCOLS.md §2.1).
+// The zod schema of an OpenAI Chat Completions request body (docs/protocols/openai-chat.md §2.1).
 // Unknown fields are accepted and ignored here (the raw body travels on as `original`), and
 // optional fields accept `null`, which several SDKs send for "not given". Branches that
 // Switchyard refuses (input_audio parts, the `function` role) are still modelled so that the

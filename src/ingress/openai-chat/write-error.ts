@@ -1,5 +1,5 @@
 // GatewayError → OpenAI's error shape `{"error":{"message","type","param","code"}}`
-// (shared/PROTOCOLS.md §2.4), as an HTTP answer or as an in-band stream chunk. The headers steer
+// (docs/protocols/openai-chat.md §2.4), as an HTTP answer or as an in-band stream chunk. The headers steer
 // the official SDKs' retries (§9): retry-after(-ms) when we know when, x-should-retry: false when
 // retrying cannot help.
 import type { GatewayError } from '../../canonical/gateway-error.js';

@@ -1,4 +1,4 @@
-// A CanonicalResponse → an OpenAI `chat.completion` body (shared/PROTOCOLS.md §2.2).
+// A CanonicalResponse → an OpenAI `chat.completion` body (docs/protocols/openai-chat.md §2.2).
 // The model is the one the client asked for (its route name), never the upstream's.
 // Thinking is not part of OpenAI's schema; its text is exposed as the non-standard
 // `message.reasoning_content` that OpenAI-compatible servers use, and redacted thinking is dropped.

@@ -1,4 +1,4 @@
-// Canonical stream events → OpenAI `chat.completion.chunk` SSE (shared/PROTOCOLS.md §2.3, §6.4.6).
+// Canonical stream events → OpenAI `chat.completion.chunk` SSE (docs/protocols/ §2.3, §6.4.6).
 // Only `data:` lines; the same id and created on every chunk; a first delta with the role and a
 // final chunk with finish_reason (openai-node's stream helper throws without either, §9); the
 // usage chunk with `choices: []` when asked for; then `[DONE]`. Errors go in-band as an

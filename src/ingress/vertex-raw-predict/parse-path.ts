@@ -1,4 +1,4 @@
-// The Vertex AI paths Claude Code calls in Vertex mode (shared/PROTOCOLS.md §4.1, §8):
+// The Vertex AI paths Claude Code calls in Vertex mode (docs/protocols/ §4.1, §8):
 // `POST /v1/projects/{project}/locations/{region}/publishers/anthropic/models/{model}:rawPredict`, or
 // `:streamRawPredict`, also under `v1beta1`, and without the version when the client's base URL
 // (ANTHROPIC_VERTEX_BASE_URL) leaves it out. `…/models/count-tokens:rawPredict` counts tokens.

@@ -1,4 +1,4 @@
-// Vertex rawPredict request (path + body + headers) → CanonicalRequest (shared/PROTOCOLS.md §4.1, §8).
+// Vertex rawPredict request (path + body + headers) → CanonicalRequest (docs/protocols/ §4.1, §8).
 // The body is an Anthropic Messages body without `model`, plus `anthropic_version: "vertex-2023-10-16"`;
 // `stream` stays in the body (and streamRawPredict always streams); betas come in the `anthropic-beta`
 // header as on /v1/messages. The model comes from the path; the project and region are the client's

@@ -1,4 +1,4 @@
-// Wire types of the Anthropic Messages API (shared/PROTOCOLS.md §1): the request body we build from
+// Wire types of the Anthropic Messages API (docs/protocols/anthropic-messages.md §1): the request body we build from
 // canonical, usage, stop reasons and the error detail. Responses and SSE events are untrusted input and
 // are read field by field in the converters; fields we never touch pass through untyped on the
 // same-format path.

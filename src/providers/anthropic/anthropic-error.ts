@@ -1,4 +1,4 @@
-// Anthropic error bodies (shared/PROTOCOLS.md §1.5) → classified UpstreamError, for non-2xx answers
+// Anthropic error bodies (docs/protocols/anthropic-messages.md §1.5) → classified UpstreamError, for non-2xx answers
 // and for the in-band `event: error` of a stream that already answered 200.
 import { UpstreamError, type FailureKind } from '../../canonical/errors.js';
 import { headerValue, type WireHeaders } from '../adapter.js';

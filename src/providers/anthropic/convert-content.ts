@@ -1,4 +1,4 @@
-// Canonical content parts → Anthropic content blocks (shared/PROTOCOLS.md §1.2), one part at a time.
+// Canonical content parts → Anthropic content blocks (docs/protocols/anthropic-messages.md §1.2), one part at a time.
 // Parts Anthropic would reject are dropped here: empty text, and thinking without a genuine signature.
 import type {
   CacheControl,

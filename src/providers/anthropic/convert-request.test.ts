@@ -1,5 +1,5 @@
 // Canonical → Anthropic body: the exact JSON for the shared tool round trip (cross-format path), the
-// zero-loss forward of an Anthropic client's own body, and the pitfalls of PROTOCOLS.md §6.5.
+// zero-loss forward of an Anthropic client's own body, and the pitfalls of docs/protocols/translation.md §6.5.
 import { describe, expect, it } from 'vitest';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import { simpleTextRequest, toolRoundTripRequest } from '../../../test/support/canonical-fixtures.js';

@@ -1,4 +1,4 @@
-// CanonicalRequest → the body of POST /v1/messages (shared/PROTOCOLS.md §1.2, §6.1, §6.5).
+// CanonicalRequest → the body of POST /v1/messages (docs/protocols/ §1.2, §6.1, §6.5).
 // Two paths: a client that already spoke Anthropic gets its own body forwarded (zero loss: fields we
 // do not model, such as context_management, output_config or server tools, survive); any other client
 // gets a body converted from the canonical request.
@@ -102,7 +102,7 @@ function convertThinking(thinking: ThinkingConfig): AnthropicThinkingConfig {
 /**
  * Whether thinking can be sent at all. Anthropic rejects it with a forced tool choice, and when the
  * last assistant turn calls a tool without starting with a thinking block (a history produced by
- * another model, whose reasoning was dropped): PROTOCOLS.md §6.5 says to turn thinking off then.
+ * another model, whose reasoning was dropped): docs/protocols/translation.md §6.5 says to turn thinking off then.
  */
 function thinkingAllowed(messages: AnthropicMessageParam[], toolChoice: CanonicalToolChoice | undefined): boolean {
   if (toolChoice?.type === 'any' || toolChoice?.type === 'tool') return false;

@@ -1,4 +1,4 @@
-// An Anthropic Message (shared/PROTOCOLS.md §1.3) → CanonicalResponse, and Anthropic usage → Usage.
+// An Anthropic Message (docs/protocols/anthropic-messages.md §1.3) → CanonicalResponse, and Anthropic usage → Usage.
 import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalResponse, OutputBlock } from '../../canonical/response.js';
 import type { Usage } from '../../canonical/usage.js';

@@ -1,4 +1,4 @@
-// Anthropic SSE (shared/PROTOCOLS.md §1.4) → canonical stream events.
+// Anthropic SSE (docs/protocols/anthropic-messages.md §1.4) → canonical stream events.
 // Blocks the canonical stream cannot carry (server_tool_use, web_search_tool_result, …) are skipped
 // with all their deltas, and canonical indices stay dense: the canonical index of a block is the
 // number of blocks emitted before it, so upstream index 2 may become canonical index 1.

@@ -1,4 +1,4 @@
-// Anthropic `stop_reason` → canonical FinishReason (shared/PROTOCOLS.md §1.3, §6.2).
+// Anthropic `stop_reason` → canonical FinishReason (docs/protocols/ §1.3, §6.2).
 // Reference: https://docs.anthropic.com/en/api/handling-stop-reasons
 import type { FinishReason } from '../../canonical/finish-reason.js';
 import type { AnthropicStopReason } from './anthropic-api.js';

@@ -1,4 +1,4 @@
-// The Bedrock provider adapter (shared/PROTOCOLS.md §3): POST {base}/model/{modelId}/{operation},
+// The Bedrock provider adapter (docs/protocols/bedrock.md §3): POST {base}/model/{modelId}/{operation},
 // signed with SigV4 (service `bedrock`) or sent with a Bedrock API key as a bearer token. Claude goes
 // through InvokeModel with the Anthropic body unless config says `api: converse`; every other model
 // through Converse. This file knows URLs, headers and auth; the conversions live beside it.

@@ -1,4 +1,4 @@
-// Wire types of the Bedrock Runtime API (shared/PROTOCOLS.md §3; Smithy model
+// Wire types of the Bedrock Runtime API (docs/protocols/bedrock.md §3; Smithy model
 // botocore/data/bedrock-runtime/2023-09-30/service-2.json): the Converse request we build, and the
 // names of the things we read. Responses and stream events are untrusted input and are read field by
 // field in the converters.

@@ -1,4 +1,4 @@
-// Bedrock error classification (shared/PROTOCOLS.md §3.7): every error fixture, the AWS SDK's
+// Bedrock error classification (docs/protocols/bedrock.md §3.7): every error fixture, the AWS SDK's
 // x-amzn-ErrorType parsing rules, and the exception frames of a stream.
 import { describe, expect, it } from 'vitest';
 import { bedrockErrorFixtures, bedrockFixtureText } from '../../../test/fixtures/bedrock/load-fixtures.js';

@@ -1,4 +1,4 @@
-// Bedrock errors (shared/PROTOCOLS.md §3.7) → classified UpstreamError: non-2xx answers (the error
+// Bedrock errors (docs/protocols/bedrock.md §3.7) → classified UpstreamError: non-2xx answers (the error
 // type from `x-amzn-ErrorType`, parsed as the AWS SDK does, else from the body), and the exception
 // frames of an event stream that already answered 200 (`:exception-type: throttlingException`, …).
 import { UpstreamError, type FailureKind } from '../../canonical/errors.js';

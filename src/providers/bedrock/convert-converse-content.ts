@@ -1,4 +1,4 @@
-// Canonical content parts → Converse ContentBlocks (shared/PROTOCOLS.md §3.2, §6.1, §6.5), one part
+// Canonical content parts → Converse ContentBlocks (docs/protocols/ §3.2, §6.1, §6.5), one part
 // at a time. What Converse cannot take is dropped here, with a short text note where the model would
 // otherwise miss something the user meant it to see (an image given by URL: Bedrock wants the bytes,
 // and fetching arbitrary URLs from the gateway is not something it does).

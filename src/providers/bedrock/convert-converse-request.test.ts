@@ -1,5 +1,5 @@
 // Canonical → Converse body: the exact JSON for the shared tool round trip, and the pitfalls of
-// shared/PROTOCOLS.md §3.2 and §6.5 (alternating roles, cache points, tool names and ids, `none`,
+// docs/protocols/ §3.2 and §6.5 (alternating roles, cache points, tool names and ids, `none`,
 // thinking only for Claude, media Bedrock cannot take).
 import { describe, expect, it } from 'vitest';
 import type { CanonicalRequest } from '../../canonical/request.js';

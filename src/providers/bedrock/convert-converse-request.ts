@@ -1,4 +1,4 @@
-// CanonicalRequest → the body of Converse / ConverseStream (shared/PROTOCOLS.md §3.2, §6.1, §6.5).
+// CanonicalRequest → the body of Converse / ConverseStream (docs/protocols/ §3.2, §6.1, §6.5).
 // Converse is one shape for every Bedrock model, so only the fields every model takes go in the
 // common part; Claude-only parameters (top_k, thinking, betas) travel in additionalModelRequestFields.
 import type { CanonicalMessage, CanonicalRequest, CanonicalTool, TextPart } from '../../canonical/request.js';

@@ -1,4 +1,4 @@
-// A Converse response (shared/PROTOCOLS.md §3.2) → CanonicalResponse, and Converse usage → Usage.
+// A Converse response (docs/protocols/bedrock.md §3.2) → CanonicalResponse, and Converse usage → Usage.
 import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalResponse, OutputBlock } from '../../canonical/response.js';

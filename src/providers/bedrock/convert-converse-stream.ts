@@ -1,4 +1,4 @@
-// ConverseStream events (shared/PROTOCOLS.md §3.3, §6.4) → canonical stream events. Text and
+// ConverseStream events (docs/protocols/ §3.3, §6.4) → canonical stream events. Text and
 // reasoning blocks have no start event (they begin with their first delta); tool calls do. The stop
 // reason arrives in messageStop and usage in the metadata event after it, so `finish` waits for both
 // (or for the end of the body, when metadata never comes).

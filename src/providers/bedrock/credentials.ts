@@ -1,4 +1,4 @@
-// AWS credentials for SigV4 (shared/PROTOCOLS.md §3.1): the standard Node credential chain of the
+// AWS credentials for SigV4 (docs/protocols/bedrock.md §3.1): the standard Node credential chain of the
 // AWS SDK (environment, shared config and credentials files with the deployment's profile, SSO, web
 // identity, process, container and instance metadata). The chain's provider memoizes what it
 // resolves and refreshes temporary credentials before they expire, so one provider is kept per

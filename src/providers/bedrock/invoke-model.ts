@@ -1,4 +1,4 @@
-// Claude through InvokeModel / InvokeModelWithResponseStream (shared/PROTOCOLS.md §3.5): the body is
+// Claude through InvokeModel / InvokeModelWithResponseStream (docs/protocols/bedrock.md §3.5): the body is
 // the Anthropic Messages body (the client's own, forwarded, or one converted from canonical) minus
 // `model` and `stream`, plus `anthropic_version` and the betas as a body array. Answers are Anthropic
 // Messages; stream `chunk` events each carry one Anthropic stream event, base64-encoded, which the

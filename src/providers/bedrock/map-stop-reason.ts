@@ -1,4 +1,4 @@
-// Converse `stopReason` → canonical FinishReason (shared/PROTOCOLS.md §3.2, §6.2).
+// Converse `stopReason` → canonical FinishReason (docs/protocols/ §3.2, §6.2).
 // Reference: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
 import type { FinishReason } from '../../canonical/finish-reason.js';
 import type { ConverseStopReason } from './bedrock-api.js';

@@ -1,4 +1,4 @@
-// What a Bedrock model id says about the model behind it (shared/PROTOCOLS.md §3.6): Claude or not,
+// What a Bedrock model id says about the model behind it (docs/protocols/bedrock.md §3.6): Claude or not,
 // which API to call, whether Converse cache points are accepted. Ids come as base ids
 // (`anthropic.claude-…-v1:0`), cross-region inference profiles (`us.anthropic.claude-…`, `global.…`)
 // and ARNs (`arn:aws:bedrock:…:inference-profile/us.anthropic.claude-…`). An application inference

@@ -1,4 +1,4 @@
-// Request authentication for Bedrock (shared/PROTOCOLS.md §3.1): SigV4 with service `bedrock` and the
+// Request authentication for Bedrock (docs/protocols/bedrock.md §3.1): SigV4 with service `bedrock` and the
 // deployment's region, signed by the AWS SDK's own signer over the final URL, headers and body (as
 // Anthropic's Bedrock SDK does), or a Bedrock API key sent as a bearer token.
 import { Sha256 } from '@aws-crypto/sha256-js';

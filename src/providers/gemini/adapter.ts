@@ -1,6 +1,6 @@
 // The Gemini API adapter (provider `gemini`): POST {baseUrl}/v1beta/models/{model}:generateContent,
 // or :streamGenerateContent?alt=sse, with the deployment's key in x-goog-api-key
-// (shared/PROTOCOLS.md §4.2). The wire code beside it is shared with Gemini on Vertex.
+// (docs/protocols/google.md §4.2). The wire code beside it is shared with Gemini on Vertex.
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { DeploymentTarget, ProviderAdapter, WireHeaders, WireRequest } from '../adapter.js';
 import { systemRandom, type Random } from '../../util/random.js';

@@ -1,4 +1,4 @@
-// Canonical messages → Gemini `contents` (shared/PROTOCOLS.md §4.2, §6.1, §6.5): roles user/model,
+// Canonical messages → Gemini `contents` (docs/protocols/ §4.2, §6.1, §6.5): roles user/model,
 // tool calls as functionCall, tool results as functionResponse (which needs the function's name, so
 // call ids are mapped to names from the assistant turns of the same request), media as inlineData or
 // fileData, same-role runs merged. Thinking is dropped: Claude's signatures mean nothing to Gemini.
@@ -19,7 +19,7 @@ export interface ConvertContentsOptions {
   /**
    * Put Google's placeholder signature on the first functionCall of each model turn. Gemini 3
    * rejects history whose function calls have no thoughtSignature, and the canonical request
-   * cannot carry Gemini's real signatures across turns (PROTOCOLS §6.5).
+   * cannot carry Gemini's real signatures across turns (docs/protocols/translation.md §6.5).
    */
   signFunctionCalls: boolean;
 }

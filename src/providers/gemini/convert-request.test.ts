@@ -1,5 +1,5 @@
 // Request out: the canonical tool round trip exactly as the Gemini API must receive it, Claude Code's
-// tool schemas sanitised, and each mapping of PROTOCOLS §6.1 that has a Gemini form.
+// tool schemas sanitised, and each mapping of docs/protocols/translation.md §6.1 that has a Gemini form.
 import { describe, expect, it } from 'vitest';
 import type { CanonicalMessage, CanonicalTool } from '../../canonical/request.js';
 import { simpleTextRequest, toolRoundTripRequest } from '../../../test/support/canonical-fixtures.js';

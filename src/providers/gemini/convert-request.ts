@@ -1,4 +1,4 @@
-// CanonicalRequest → the body of generateContent / streamGenerateContent (shared/PROTOCOLS.md §4.2,
+// CanonicalRequest → the body of generateContent / streamGenerateContent (docs/protocols/ §4.2,
 // §6.1, §6.5), for the Gemini API and Gemini on Vertex alike. The model is in the URL, not the body.
 //
 // Not carried, on purpose: cache_control (Gemini caches implicitly; no per-block equivalent),

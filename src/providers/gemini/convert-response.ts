@@ -1,4 +1,4 @@
-// A GenerateContentResponse (shared/PROTOCOLS.md §4.2) → CanonicalResponse.
+// A GenerateContentResponse (docs/protocols/google.md §4.2) → CanonicalResponse.
 // Adjacent text parts (Gemini splits answers into several) become one text block, adjacent thought
 // parts one thinking block without a signature (Gemini's thoughtSignature is not Anthropic's, and a
 // fake one would be rejected by Claude later). A refused prompt (no candidates, promptFeedback.blockReason)

@@ -1,4 +1,4 @@
-// streamGenerateContent?alt=sse (shared/PROTOCOLS.md §4.2, §6.4) → canonical stream events.
+// streamGenerateContent?alt=sse (docs/protocols/ §4.2, §6.4) → canonical stream events.
 // Each `data:` is a whole GenerateContentResponse; there are no event names and no [DONE]. Text and
 // thought parts are incremental (one block per run of the same kind); functionCall parts arrive
 // whole, so each becomes block-start, one tool-input-delta with the JSON of its args, block-end.

@@ -1,4 +1,4 @@
-// Gemini `usageMetadata` → canonical Usage (shared/PROTOCOLS.md §6.3).
+// Gemini `usageMetadata` → canonical Usage (docs/protocols/translation.md §6.3).
 // promptTokenCount includes the cached part, so input = prompt − cached and cacheRead = cached.
 // Output is candidates + thoughts: Gemini counts thinking apart from the answer (totalTokenCount =
 // prompt + candidates + thoughts + tool-use prompt), while canonical output, like Anthropic's

@@ -1,4 +1,4 @@
-// Wire types of Gemini `generateContent` (shared/PROTOCOLS.md §4.2, §4.3), shared by the Gemini API
+// Wire types of Gemini `generateContent` (docs/protocols/google.md §4.2, §4.3), shared by the Gemini API
 // and Gemini on Vertex. The request types describe what we build; responses, stream chunks and
 // error bodies are untrusted input, typed loosely and read field by field by the converters.
 

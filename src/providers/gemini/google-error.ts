@@ -1,4 +1,4 @@
-// Google's error shape (shared/PROTOCOLS.md §4.3) → classified UpstreamError, for the Gemini API and
+// Google's error shape (docs/protocols/google.md §4.3) → classified UpstreamError, for the Gemini API and
 // Vertex: `{"error":{"code":429,"message":"…","status":"RESOURCE_EXHAUSTED","details":[…]}}`, as a
 // non-2xx body (sometimes wrapped in a one-element array) or as an `error` chunk inside a stream.
 // The google.rpc status name decides the kind when there is one; the HTTP status otherwise.

@@ -1,4 +1,4 @@
-// Gemini `finishReason` / `promptFeedback.blockReason` → canonical FinishReason (shared/PROTOCOLS.md §6.2).
+// Gemini `finishReason` / `promptFeedback.blockReason` → canonical FinishReason (docs/protocols/translation.md §6.2).
 // Reference: https://ai.google.dev/api/generate-content#FinishReason
 // Function calls finish with STOP, so tool use is inferred from the functionCall parts.
 import type { FinishReason } from '../../canonical/finish-reason.js';

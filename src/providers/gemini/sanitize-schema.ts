@@ -1,5 +1,5 @@
 // JSON Schema → the OpenAPI-subset Schema that Gemini's `functionDeclarations[].parameters` accepts
-// (shared/PROTOCOLS.md §6.5). Gemini answers 400 for `$schema`, `additionalProperties`, `const`,
+// (docs/protocols/translation.md §6.5). Gemini answers 400 for `$schema`, `additionalProperties`, `const`,
 // `propertyNames`, array-valued `type` ("Proto field is not repeating"), `$ref`, unknown string
 // formats and non-string enums, and Claude Code's and MCP servers' tool schemas contain all of them.
 // So this is an allow-list: a node keeps only the keywords Gemini knows for its type, and the rest

@@ -20,7 +20,7 @@ function withoutTrailingSlashes(url: string): string {
 }
 
 /**
- * Azure's two APIs (shared/PROTOCOLS.md §5): with an api-version, the dated API that names the
+ * Azure's two APIs (docs/protocols/azure-and-compatible.md §5): with an api-version, the dated API that names the
  * deployment in the path; without one, the v1 API that takes the deployment name as `model`.
  * A base URL that already ends in /openai or /openai/v1 is accepted as well.
  */

@@ -1,4 +1,4 @@
-// Canonical system prompt and messages → Chat Completions `messages` (shared/PROTOCOLS.md §6.1, §6.5).
+// Canonical system prompt and messages → Chat Completions `messages` (docs/protocols/translation.md §6.1, §6.5).
 // The lossy points: thinking is dropped (signatures only validate on Claude), tool results are
 // text only (their images move to a following user message), cache_control has no counterpart.
 import type {

@@ -1,4 +1,4 @@
-// Canonical request → Chat Completions body (shared/PROTOCOLS.md §2.1, §6.1), for OpenAI, Azure
+// Canonical request → Chat Completions body (docs/protocols/ §2.1, §6.1), for OpenAI, Azure
 // and compatible servers; where they differ is in dialect.ts.
 import type { CanonicalRequest, CanonicalToolChoice, ResponseFormat } from '../../canonical/request.js';
 import type { OpenAIChatRequest, OpenAIFunctionTool, OpenAIResponseFormat, OpenAIToolChoice } from './openai-api.js';

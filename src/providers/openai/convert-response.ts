@@ -1,4 +1,4 @@
-// A 2xx Chat Completions body → CanonicalResponse (shared/PROTOCOLS.md §2.2). Read defensively:
+// A 2xx Chat Completions body → CanonicalResponse (docs/protocols/openai-chat.md §2.2). Read defensively:
 // compatible servers vary content shapes, omit ids and usage, and some answer 200 with an error.
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalResponse, OutputBlock } from '../../canonical/response.js';
@@ -80,7 +80,7 @@ export function convertOpenAIResponse(
 
   const content: OutputBlock[] = [];
   const reasoning = reasoningText(message);
-  // Other vendors' reasoning never gets a signature (PROTOCOLS §6.5): it cannot be validated upstream.
+  // Other vendors' reasoning never gets a signature (docs/protocols/translation.md §6.5): it cannot be validated upstream.
   if (reasoning.length > 0) content.push({ type: 'thinking', text: reasoning });
   const text = messageText(message) || (typeof message.refusal === 'string' ? message.refusal : '');
   if (text.length > 0) content.push({ type: 'text', text });

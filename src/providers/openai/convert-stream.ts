@@ -1,4 +1,4 @@
-// Chat Completions SSE chunks → canonical stream events (shared/PROTOCOLS.md §2.3, §5, §6.4).
+// Chat Completions SSE chunks → canonical stream events (docs/protocols/ §2.3, §5, §6.4).
 // A small state machine: one canonical block open at a time (text, thinking or a tool call, in
 // order of appearance, like Anthropic's), a record of tool calls by their upstream index, and the
 // finish reason and usage held until the stream ends ([DONE], or body end after a finish_reason),

@@ -1,4 +1,4 @@
-// Chat Completions usage → canonical Usage (shared/PROTOCOLS.md §6.3). OpenAI's prompt_tokens
+// Chat Completions usage → canonical Usage (docs/protocols/translation.md §6.3). OpenAI's prompt_tokens
 // includes cached tokens; canonical input excludes every cache read and write, so that
 // totalInputTokens(usage) gives prompt_tokens back to an OpenAI-format client unchanged.
 import type { Usage } from '../../canonical/usage.js';

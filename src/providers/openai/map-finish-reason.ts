@@ -1,4 +1,4 @@
-// Chat Completions finish_reason → canonical FinishReason (shared/PROTOCOLS.md §2.2, §6.2).
+// Chat Completions finish_reason → canonical FinishReason (docs/protocols/ §2.2, §6.2).
 // https://platform.openai.com/docs/api-reference/chat/object#chat/object-choices
 import type { FinishReason } from '../../canonical/finish-reason.js';
 

@@ -1,5 +1,5 @@
 // Wire types of the OpenAI Chat Completions API as OpenAI, Azure OpenAI and OpenAI-compatible
-// servers speak it (shared/PROTOCOLS.md §2, §5). Types only. Response-side fields are optional
+// servers speak it (docs/protocols/ §2, §5). Types only. Response-side fields are optional
 // and loosely typed on purpose: compatible servers omit or vary many of them, so the converters
 // read them defensively instead of trusting this shape.
 

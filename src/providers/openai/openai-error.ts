@@ -1,4 +1,4 @@
-// Error answers of OpenAI, Azure OpenAI and compatible servers → UpstreamError (shared/PROTOCOLS.md
+// Error answers of OpenAI, Azure OpenAI and compatible servers → UpstreamError (docs/protocols/
 // §2.4, §5). Bodies vary: `{error:{message,type,param,code}}`, `{error:"…"}` (Ollama),
 // `{object:"error",…}` (vLLM), `{detail:"…"}` (FastAPI), or text / HTML from a proxy in front.
 // The status decides the kind first (classify-status.ts); the provider's code refines it where the

@@ -20,7 +20,7 @@ export function parseToolArguments(text: string | null | undefined): Record<stri
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
       return parsed as Record<string, unknown>;
   } catch {
-    // A model that emits broken JSON (it happens, PROTOCOLS §6.1) gets an empty call rather than
+    // A model that emits broken JSON (it happens, docs/protocols/translation.md §6.1) gets an empty call rather than
     // failing the whole answer: the tool then reports the missing arguments and the model retries.
   }
   return {};

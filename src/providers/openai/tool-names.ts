@@ -1,4 +1,4 @@
-// OpenAI (and Bedrock) tool names must match ^[a-zA-Z0-9_-]{1,64}$ (shared/PROTOCOLS.md §6.5).
+// OpenAI (and Bedrock) tool names must match ^[a-zA-Z0-9_-]{1,64}$ (docs/protocols/translation.md §6.5).
 import type { CanonicalRequest } from '../../canonical/request.js';
 import { createToolNameMapWith, type ToolNameMap, type ToolNameRules } from '../tool-name-map.js';
 

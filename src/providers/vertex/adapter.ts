@@ -1,4 +1,4 @@
-// The Vertex AI adapter (provider `vertex`, shared/PROTOCOLS.md §4.1, §4.2): Claude models through
+// The Vertex AI adapter (provider `vertex`, docs/protocols/google.md §4.1, §4.2): Claude models through
 // Anthropic's rawPredict / streamRawPredict, every other model through Google's generateContent /
 // streamGenerateContent?alt=sse with the Gemini wire code. Both authenticate with an OAuth2 access
 // token as `Authorization: Bearer …`, cached per credential (access-token-cache.ts).

@@ -1,4 +1,4 @@
-// The body and headers of Claude on Vertex (shared/PROTOCOLS.md §4.1): the Anthropic body without
+// The body and headers of Claude on Vertex (docs/protocols/google.md §4.1): the Anthropic body without
 // `model` (the model is in the URL), with `anthropic_version: "vertex-2023-10-16"`, `stream` kept in
 // the body, and the betas in the anthropic-beta header. The Anthropic conversion (forwarding an
 // Anthropic client's own body, converting any other) is reused as it is.

@@ -1,4 +1,4 @@
-// Vertex error answers → UpstreamError. Vertex may answer in either shape (shared/PROTOCOLS.md §4.1):
+// Vertex error answers → UpstreamError. Vertex may answer in either shape (docs/protocols/google.md §4.1):
 // Google's `{error:{code,message,status,details}}` for platform errors (quota, permissions, a model
 // not enabled) and, for Claude, Anthropic's `{type:"error",error:{type,message}}` from the model
 // server behind rawPredict. Each is classified by its own rules; anything else by the HTTP status.

@@ -1,4 +1,4 @@
-// Vertex AI URLs (shared/PROTOCOLS.md §4.1, §4.2): which publisher serves a model, which host
+// Vertex AI URLs (docs/protocols/google.md §4.1, §4.2): which publisher serves a model, which host
 // serves a region, and the method path for Claude (rawPredict / streamRawPredict) or Gemini
 // (generateContent / streamGenerateContent?alt=sse).
 import { UpstreamError } from '../../canonical/errors.js';

@@ -1,5 +1,5 @@
 // Renders a neutral reply as Anthropic Messages: the JSON message and the exact SSE sequence the
-// official SDK's MessageStream accepts (shared/PROTOCOLS.md §1.3, §1.4, §9): message_start,
+// official SDK's MessageStream accepts (docs/protocols/ §1.3, §1.4, §9): message_start,
 // content_block_start / ping / deltas / content_block_stop per block, message_delta with cumulative
 // usage, message_stop. Every event has its `event:` line and repeats its name in `type`.
 import type { SimulatedReply, SimulatedStopReason } from '../reply-generator.js';

@@ -1,4 +1,4 @@
-// The Anthropic Messages dialect (shared/PROTOCOLS.md §1): POST /v1/messages (JSON and SSE),
+// The Anthropic Messages dialect (docs/protocols/anthropic-messages.md §1): POST /v1/messages (JSON and SSE),
 // POST /v1/messages/count_tokens and GET /v1/models[/<id>], with the API's own checks (a key in
 // x-api-key or Authorization: Bearer, an anthropic-version header, model / max_tokens / messages)
 // and its error body `{"type":"error","error":{type,message},"request_id"}`.

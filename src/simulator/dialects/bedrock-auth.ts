@@ -1,4 +1,4 @@
-// Bedrock's authentication as the service checks it (shared/PROTOCOLS.md §3.1): a Bedrock API key
+// Bedrock's authentication as the service checks it (docs/protocols/bedrock.md §3.1): a Bedrock API key
 // as `Authorization: Bearer …`, or a SigV4 signature that is recomputed here with the AWS SDK's
 // own signer from the request exactly as received (raw percent-encoded path, query, the headers
 // the client says it signed, the body bytes) and the simulator's test credentials. A missing,

@@ -1,4 +1,4 @@
-// Bedrock Converse on the simulator (shared/PROTOCOLS.md §3.2, §3.3): reads a Converse request
+// Bedrock Converse on the simulator (docs/protocols/bedrock.md §3.2, §3.3): reads a Converse request
 // into the neutral request, with the checks Bedrock makes before a model sees it (a conversation
 // starts with the user and alternates, tool blocks need a toolConfig, names and ids match Bedrock's
 // patterns), and renders the reply as the Converse JSON or as ConverseStream events.

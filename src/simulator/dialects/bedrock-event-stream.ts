@@ -1,4 +1,4 @@
-// Binary `application/vnd.amazon.eventstream` messages for the Bedrock dialect (shared/PROTOCOLS.md
+// Binary `application/vnd.amazon.eventstream` messages for the Bedrock dialect (docs/protocols/bedrock.md
 // §3.4), encoded with the AWS SDK's own codec so the framing and both CRCs are exactly what
 // Bedrock sends: events (`:message-type: event`), modelled exceptions (`:message-type: exception`)
 // and, for the malformed fault, a message whose checksum does not match.

@@ -1,4 +1,4 @@
-// Bedrock InvokeModel / InvokeModelWithResponseStream for Claude (shared/PROTOCOLS.md §3.5): the
+// Bedrock InvokeModel / InvokeModelWithResponseStream for Claude (docs/protocols/bedrock.md §3.5): the
 // body is an Anthropic Messages body without `model` and `stream`, with anthropic_version
 // "bedrock-2023-05-31"; the answer is an Anthropic message, or `chunk` events whose payload
 // `{"bytes": base64}` holds one Anthropic stream event each, the last carrying Bedrock's

@@ -1,4 +1,4 @@
-// The AWS Bedrock Runtime dialect (shared/PROTOCOLS.md §3): POST /model/{modelId}/converse,
+// The AWS Bedrock Runtime dialect (docs/protocols/bedrock.md §3): POST /model/{modelId}/converse,
 // /converse-stream, /invoke and /invoke-with-response-stream below /u/<name>, with Bedrock's
 // authentication (SigV4 verified against the simulator's test credentials, or a Bedrock API key
 // as bearer; bedrock-auth.ts), binary event streams (bedrock-event-stream.ts), and its errors:

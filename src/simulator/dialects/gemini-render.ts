@@ -1,4 +1,4 @@
-// Renders a neutral reply as a Gemini GenerateContentResponse (shared/PROTOCOLS.md §4.2): the JSON
+// Renders a neutral reply as a Gemini GenerateContentResponse (docs/protocols/google.md §4.2): the JSON
 // answer of generateContent, and streamGenerateContent either as SSE (`?alt=sse`: `data:` chunks
 // separated by CRLF CRLF, no event names, no [DONE]) or as one JSON array sent piece by piece.
 // Text arrives in incremental parts, a functionCall part whole; the last chunk carries

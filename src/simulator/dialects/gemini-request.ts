@@ -1,4 +1,4 @@
-// Reads a Gemini `generateContent` body (shared/PROTOCOLS.md §4.2), as the Gemini API and Vertex
+// Reads a Gemini `generateContent` body (docs/protocols/google.md §4.2), as the Gemini API and Vertex
 // take it, into the neutral request, with the checks Google makes first: contents present with
 // valid roles and parts, function names in Google's pattern, and `parameters` schemas limited to
 // the OpenAPI subset Gemini knows (an unknown keyword such as additionalProperties, or a list as

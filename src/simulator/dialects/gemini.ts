@@ -1,4 +1,4 @@
-// The Gemini Developer API dialect (shared/PROTOCOLS.md §4.2, §4.3): POST
+// The Gemini Developer API dialect (docs/protocols/google.md §4.2, §4.3): POST
 // /v1beta/models/{model}:generateContent, :streamGenerateContent (`?alt=sse`) and :countTokens
 // (also under /v1), GET /v1beta/models[/{model}], authenticated by an API key in `x-goog-api-key`
 // (or `?key=`, or an OAuth bearer token), with Google's error shape.

@@ -1,4 +1,4 @@
-// Google's error shape (shared/PROTOCOLS.md §4.3), shared by the Gemini API and Vertex:
+// Google's error shape (docs/protocols/google.md §4.3), shared by the Gemini API and Vertex:
 // `{"error":{"code","message","status","details"}}` with the google.rpc status for the HTTP code,
 // RetryInfo.retryDelay on 429s (and wherever a retry delay is asked for), ErrorInfo on auth errors.
 import { jsonAnswer, type JsonAnswer } from './dialect.js';

@@ -1,4 +1,4 @@
-// Renders a neutral reply as OpenAI Chat Completions (shared/PROTOCOLS.md §2.2, §2.3, §9): the JSON
+// Renders a neutral reply as OpenAI Chat Completions (docs/protocols/ §2.2, §2.3, §9): the JSON
 // completion and the chunk stream the openai SDK's stream helper accepts — a first chunk with
 // `role`, content deltas, tool_calls deltas by index (id, type and name on the first fragment),
 // a chunk with finish_reason, a usage chunk with `choices: []` when asked for, then `data: [DONE]`.

@@ -1,4 +1,4 @@
-// The OpenAI Chat Completions dialect (shared/PROTOCOLS.md §2): POST /v1/chat/completions (JSON
+// The OpenAI Chat Completions dialect (docs/protocols/openai-chat.md §2): POST /v1/chat/completions (JSON
 // and SSE) and GET /v1/models[/<id>], with the API's own checks (Authorization: Bearer, model,
 // messages) and its error body `{"error":{message,type,param,code}}`.
 import type { IncomingHttpHeaders } from 'node:http';

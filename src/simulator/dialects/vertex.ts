@@ -1,4 +1,4 @@
-// Google Vertex AI (shared/PROTOCOLS.md §4.1, §4.2), below
+// Google Vertex AI (docs/protocols/google.md §4.1, §4.2), below
 // /{v1|v1beta1}/projects/{project}/locations/{region}/publishers/{publisher}/models/{model}:{method},
 // as two dialects because their errors differ:
 // - anthropic publisher: :rawPredict / :streamRawPredict with an Anthropic body (no `model`,

@@ -17,6 +17,13 @@ function run(command, args) {
 const services = run('bash', [join(root, 'scripts', 'ensure-services.sh')]);
 if (services !== 0) process.exit(services);
 
+// One formatter and linter for the whole tree (Biome): a style or lint problem fails the run like a test.
+const lint = run('npx', ['biome', 'check', '.']);
+if (lint !== 0) {
+  console.error('biome check failed: run `npm run format` for formatting, then fix what the linter names');
+  process.exit(lint);
+}
+
 const typecheck = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (typecheck !== 0) {
   console.error('typecheck failed');

@@ -38,8 +38,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
   app.post<{ Params: { id: string }; Body: { reason?: unknown } | undefined }>(
     '/admin/deployments/:id/isolate',
     async (request, reply) => {
-      if (!tracker || !tracker.has(request.params.id))
-        return reply.code(404).send(unknownDeployment(request.params.id));
+      if (!tracker?.has(request.params.id)) return reply.code(404).send(unknownDeployment(request.params.id));
       const reason = typeof request.body?.reason === 'string' ? request.body.reason : 'isolated by an operator';
       tracker.isolate(request.params.id, reason);
       return tracker.snapshot().deployments.find((deployment) => deployment.id === request.params.id);
@@ -47,7 +46,7 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
   );
 
   app.post<{ Params: { id: string } }>('/admin/deployments/:id/release', async (request, reply) => {
-    if (!tracker || !tracker.has(request.params.id)) return reply.code(404).send(unknownDeployment(request.params.id));
+    if (!tracker?.has(request.params.id)) return reply.code(404).send(unknownDeployment(request.params.id));
     tracker.release(request.params.id);
     return tracker.snapshot().deployments.find((deployment) => deployment.id === request.params.id);
   });
@@ -62,11 +61,9 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
       const limit = request.query.limit ? Number.parseInt(request.query.limit, 10) : 100;
       return { incidents: await incidentsWithTimeline(history.store, { since, now, limit }) };
     } catch (error) {
-      return reply
-        .code(400)
-        .send({
-          error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) },
-        });
+      return reply.code(400).send({
+        error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) },
+      });
     }
   });
 
@@ -84,11 +81,9 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
         .header('content-type', format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8')
         .send(formatReport(report, format));
     } catch (error) {
-      return reply
-        .code(400)
-        .send({
-          error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) },
-        });
+      return reply.code(400).send({
+        error: { type: 'invalid_request_error', message: error instanceof Error ? error.message : String(error) },
+      });
     }
   });
 

@@ -69,16 +69,16 @@ describe('AdaptiveConsecutiveFailuresStrategy', () => {
   it('asks a deployment that usually fails 30% of calls for a run of 12', () => {
     // 140 successes and 60 failures before the run.
     const before = { requests: 200, failures: 60 };
-    const after = (run: number) =>
+    const afterRun = (run: number) =>
       view({
         requests: before.requests + run,
         failures: before.failures + run,
         consecutiveFailures: run,
         failureRateBeforeRun: 0.3,
       });
-    expect(strategy.requiredRun(strategy.usualFailureRate(after(5)))).toBe(12);
-    expect(strategy.shouldEject(after(11))).toBeUndefined();
-    expect(strategy.shouldEject(after(12))).toMatch(
+    expect(strategy.requiredRun(strategy.usualFailureRate(afterRun(5)))).toBe(12);
+    expect(strategy.shouldEject(afterRun(11))).toBeUndefined();
+    expect(strategy.shouldEject(afterRun(12))).toMatch(
       /^12 consecutive failures \(at a usual failure rate of 30(\.\d)?%, 12 were needed\)$/,
     );
   });

@@ -11,7 +11,7 @@ import { createDetector } from './incident-test-kit.js';
 
 // Key-shaped test values, assembled at run time so that no credential-like literal sits in the source.
 const awsExampleKeyId = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
-const anthropicExampleKey = ['sk-ant', 'api03', 'AbCdEf123456_xyz-789'].join('-');
+const _anthropicExampleKey = ['sk-ant', 'api03', 'AbCdEf123456_xyz-789'].join('-');
 const anthropicSecretKey = ['sk-ant', 'api03', 'SECRETSECRET-abc'].join('-');
 
 describe('incident evidence', () => {

@@ -5,7 +5,7 @@ import { redactUrl, scrubSecrets } from './scrub-secrets.js';
 // Key-shaped test values, assembled at run time so that no credential-like literal sits in the source.
 const awsExampleKeyId = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
 const anthropicExampleKey = ['sk-ant', 'api03', 'AbCdEf123456_xyz-789'].join('-');
-const anthropicSecretKey = ['sk-ant', 'api03', 'SECRETSECRET-abc'].join('-');
+const _anthropicSecretKey = ['sk-ant', 'api03', 'SECRETSECRET-abc'].join('-');
 
 describe('scrubSecrets', () => {
   const cases: Array<[string, string, string]> = [

@@ -233,7 +233,7 @@ async function handleStatusPages(
 
 function handleRequests(
   service: ControlService,
-  request: IncomingMessage,
+  _request: IncomingMessage,
   response: ServerResponse,
   name: string,
   query: string,

@@ -11,7 +11,7 @@ import type { UpstreamRegistry, SimulatedUpstream } from './upstream-registry.js
 import type { Acceptance, Dialect, ExchangeContext, JsonAnswer, StreamFrame, WireAnswer } from './dialects/dialect.js';
 import { findDialectOperation } from './dialects/dialect-registry.js';
 import { Exchange } from './exchange.js';
-import { parseJson, readBody, sendJson } from './http-io.js';
+import { type BodyResult, parseJson, readBody, sendJson } from './http-io.js';
 
 const emptyBody = new Uint8Array(0);
 
@@ -204,7 +204,7 @@ export async function serveUpstream(
   let bodyBytes: Uint8Array = emptyBody;
   let tooLarge = false;
   if (method !== 'GET' && method !== 'HEAD') {
-    let body;
+    let body: BodyResult | undefined;
     try {
       body = await readBody(request);
     } catch {

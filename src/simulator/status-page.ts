@@ -120,7 +120,7 @@ export class StatusPageRegistry {
       case 'error':
         return sendHtml(response, 503, '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>');
       case 'malformed': {
-        const text = '{"page":{"id":"' + page.id + '","name":';
+        const text = `{"page":{"id":"${page.id}","name":`;
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
         return void response.end(text);
       }

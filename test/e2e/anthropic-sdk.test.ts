@@ -112,7 +112,7 @@ describe('Anthropic SDK through Switchyard', () => {
     expect(first.stop_reason).toBe('tool_use');
     const call = first.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
     expect(call?.name).toBe('get_weather');
-    expect(typeof (call?.input as { city?: unknown }).city).toBe('string');
+    expect(typeof (call!.input as { city?: unknown }).city).toBe('string');
     const second = await client.messages.create({
       model: 'sonnet',
       max_tokens: 200,

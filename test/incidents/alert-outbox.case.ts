@@ -119,7 +119,7 @@ export function runAlertOutboxContract(name: string, backend: AlertOutboxUnderTe
       expect(takenOver).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'later']);
       expect(await a.complete('e1', 'a', 9_010)).toBe(false);
       expect(await b.complete('e1', 'b', 9_010)).toBe(true);
-      expect((await statuses())['e1']).toBe('delivered');
+      expect((await statuses()).e1).toBe('delivered');
     });
 
     it('retries an entry from its new time with its error and attempts, and abandons it for good', async () => {

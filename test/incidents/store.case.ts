@@ -394,7 +394,7 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
         const merged = (await b.getIncident(incident.id))!;
         expect(merged.severity).toBe('critical');
         expect(merged.firstFailureAt).toBe(startTime - 3_000);
-        expect(['sp-' + (startTime + 90_000), 'sp-' + (startTime + 95_000), 'sp-' + (startTime + 99_000)]).toContain(
+        expect([`sp-${startTime + 90_000}`, `sp-${startTime + 95_000}`, `sp-${startTime + 99_000}`]).toContain(
           merged.statusPage?.incidentId,
         );
         // A change that decides nothing leaves the row alone.

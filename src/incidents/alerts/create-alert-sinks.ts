@@ -19,6 +19,8 @@ export function createAlertSinks(config: AlertsConfig, dispatcher?: Dispatcher):
         return new SlackSink(id, sink, dispatcher);
       case 'pagerduty':
         return new PagerDutySink(id, sink, dispatcher);
+      default:
+        throw new Error(`alerts[${index}]: unknown sink type`);
     }
   });
 }

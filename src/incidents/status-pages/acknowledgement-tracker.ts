@@ -22,7 +22,7 @@ export interface StatusPageAcknowledgementEvent {
 }
 
 /** What the receiver took: everything (true or nothing returned), nothing (false), or the listed targets. */
-export type AcknowledgementResult = boolean | void | readonly string[];
+export type AcknowledgementResult = boolean | undefined | readonly string[];
 
 /**
  * Receives acknowledgements. Return false (or throw) when nothing could take it yet, e.g. no incident of

@@ -7,5 +7,5 @@ export function generateMessageId(): string {
 }
 
 export function anthropicMessageId(upstreamId: string | undefined): string {
-  return upstreamId !== undefined && upstreamId.startsWith('msg_') ? upstreamId : generateMessageId();
+  return upstreamId?.startsWith('msg_') ? upstreamId : generateMessageId();
 }

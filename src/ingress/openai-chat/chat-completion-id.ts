@@ -10,7 +10,5 @@ export function newChatCompletionId(): string {
 }
 
 export function chatCompletionIdFor(upstreamId: string | undefined): string {
-  return upstreamId !== undefined && upstreamId.startsWith(prefix) && upstreamId.length > prefix.length
-    ? upstreamId
-    : newChatCompletionId();
+  return upstreamId?.startsWith(prefix) && upstreamId.length > prefix.length ? upstreamId : newChatCompletionId();
 }

@@ -123,7 +123,7 @@ describe('convertToConverseBody', () => {
     const any = body({ tools, toolChoice: { type: 'any' } });
     expect(any.toolConfig?.toolChoice).toEqual({ any: {} });
     const named = body({ tools, toolChoice: { type: 'tool', name: 'mcp__github.search' } });
-    const wireName = (named.toolConfig?.tools[0] as { toolSpec: { name: string } }).toolSpec.name;
+    const wireName = (named.toolConfig!.tools[0] as { toolSpec: { name: string } }).toolSpec.name;
     expect(wireName).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
     expect(named.toolConfig?.toolChoice).toEqual({ tool: { name: wireName } });
     expect(body({ tools, toolChoice: { type: 'none' } }).toolConfig).toBeUndefined();

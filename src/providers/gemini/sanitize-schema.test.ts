@@ -42,7 +42,8 @@ function problems(schema: unknown, path = '#'): string[] {
         found.push(...problems(property, `${path}/properties/${name}`));
     if (key === 'items') found.push(...problems(value, `${path}/items`));
     if (key === 'anyOf')
-      (value as unknown[]).forEach((branch, index) => found.push(...problems(branch, `${path}/anyOf/${index}`)));
+      for (const [index, branch] of (value as unknown[]).entries())
+        found.push(...problems(branch, `${path}/anyOf/${index}`));
     if (key === 'required') {
       const properties = (schema as { properties?: object }).properties ?? {};
       for (const name of value as string[])

@@ -19,7 +19,6 @@ import {
   type DialectOperation,
   type ErrorAnswerOptions,
   type ExchangeContext,
-  type OperationInput,
   type JsonAnswer,
   type StreamFrame,
   type WireAnswer,

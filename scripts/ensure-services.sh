@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the real servers the test suite starts for itself (redis-server, PostgreSQL; Chromium
-# joins when the dashboard lands). Debian packages, installed only when missing.
+# Installs what the test suite starts for itself (redis-server, PostgreSQL, and Chromium for the
+# dashboard's browser test). Debian packages, installed only when missing.
 set -euo pipefail
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The dashboard's browser test drives the distribution's Chromium (never a downloaded browser build).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

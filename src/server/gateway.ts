@@ -14,6 +14,10 @@ import type { StateChange } from '../health/deployment-state.js';
 import { probeDeployment } from '../providers/probe-deployment.js';
 import { createMetrics, type Metrics } from '../control/metrics.js';
 import { registerAdminRoutes } from '../control/admin-api.js';
+import { TrafficSeries } from '../control/dashboard/traffic-series.js';
+import { DashboardFeed } from '../control/dashboard/dashboard-feed.js';
+import { dashboardIncidents } from '../control/dashboard/dashboard-incidents.js';
+import { registerDashboard } from '../control/dashboard/register-dashboard.js';
 import { startHistory, type RunningHistory } from '../incidents/start-history.js';
 import type { AlertSink } from '../incidents/alerts/alert-sink.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -145,8 +149,38 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     countTokensTimeoutMs: config.timeouts.firstTokenMs,
   });
   let metrics: Metrics | undefined;
+  let series: TrafficSeries | undefined;
   if (config.admin.enabled) {
     metrics = createMetrics(tracker ? { health: () => tracker.snapshot() } : {});
+    const extra = () => ({
+      probesSent: prober?.sent ?? 0,
+      sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
+    });
+    series = new TrafficSeries({
+      clock,
+      deployments: config.deployments.map((deployment) => deployment.id),
+      routes: config.routes.map((route) => route.name),
+    });
+    const store = history.store;
+    const detector = history.incidents?.detector;
+    registerDashboard(
+      app,
+      new DashboardFeed({
+        clock,
+        series,
+        extra,
+        ...(tracker
+          ? { health: () => tracker.snapshot(), onStateChange: (listener) => tracker.onStateChange(listener) }
+          : {}),
+        ...(store ? { incidents: () => dashboardIncidents(store, clock.now()) } : {}),
+        ...(detector ? { onIncidentChange: (listener) => detector.onTransition(listener) } : {}),
+        onError: (error) =>
+          logger.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'dashboard: incidents unreadable',
+          ),
+      }),
+    );
     registerAdminRoutes(app, {
       tracker,
       metrics,
@@ -160,10 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
             },
           }
         : {}),
-      extra: () => ({
-        probesSent: prober?.sent ?? 0,
-        sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
-      }),
+      extra,
     });
   }
   await app.listen({ host: config.server.host, port: options.port ?? config.server.port });
@@ -183,6 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await history.close();
       await share?.close();
       metrics?.close();
+      series?.close();
       await pools.close();
     },
   };

@@ -53,40 +53,75 @@ function renderHealth(health) {
   const note = element('health-note');
   note.hidden = health.available;
   note.textContent = health.available ? '' : 'health tracking is disabled (health.enabled: false)';
-  const rows = health.deployments.map((deployment) => {
-    const row = make('tr', undefined, { 'data-deployment': deployment.id, 'data-state': deployment.state });
-    const action =
-      deployment.state === 'isolated'
-        ? make('button', 'Release', { className: 'release' })
-        : make('button', 'Isolate', { className: 'isolate danger' });
-    action.addEventListener('click', () => confirmAction(deployment.id, deployment.state === 'isolated'));
-    const latency =
-      deployment.latencyP50Ms == null ? '–' : `${deployment.latencyP50Ms} / ${deployment.latencyP95Ms ?? '–'} ms`;
-    row.append(
-      make('td', deployment.id),
-      make('td').appendChild(badge(deployment.state)).parentNode,
-      make('td', deployment.reason, { className: 'reason' }),
-      make('td', ago(deployment.since), { title: new Date(deployment.since).toISOString() }),
-      make('td', deployment.domains.join(', ')),
-      make('td', deployment.attempts ? percent(deployment.failureRate) : '–'),
-      make('td', latency),
-      make('td').appendChild(action).parentNode,
-    );
+  syncRows(element('deployments').tBodies[0], 'data-deployment', health.deployments, (deployment) => deployment.id, deploymentRow);
+  syncRows(element('domains').tBodies[0], 'data-domain', health.domains, (domain) => domain.name, domainRow);
+}
+
+/** Updates rows in place (keyed), so a button the operator is about to click is not replaced under the pointer. */
+function syncRows(body, keyAttribute, items, keyOf, fill) {
+  const existing = new Map([...body.rows].map((row) => [row.getAttribute(keyAttribute), row]));
+  const rows = items.map((item) => {
+    const key = keyOf(item);
+    let row = existing.get(key);
+    if (!row) {
+      row = make('tr', undefined, { [keyAttribute]: key });
+      row.cellsByName = {};
+    }
+    fill(row, item);
     return row;
   });
-  element('deployments').tBodies[0].replaceChildren(...rows);
-  const domainRows = health.domains.map((domain) => {
-    const row = make('tr', undefined, { 'data-domain': domain.name, 'data-state': domain.state });
-    row.append(
-      make('td', domain.name),
-      make('td').appendChild(badge(domain.state)).parentNode,
-      make('td', domain.affected.join(', ') || '–'),
-      make('td', domain.members.join(', ')),
-      make('td', ago(domain.since)),
-    );
-    return row;
-  });
-  element('domains').tBodies[0].replaceChildren(...domainRows);
+  if (rows.length !== body.rows.length || rows.some((row, index) => body.rows[index] !== row)) body.replaceChildren(...rows);
+}
+
+function cell(row, name, className) {
+  if (!row.cellsByName[name]) {
+    row.cellsByName[name] = make('td', undefined, { className: className ?? name });
+    row.append(row.cellsByName[name]);
+  }
+  return row.cellsByName[name];
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function setBadge(node, state) {
+  const current = node.firstElementChild;
+  if (current && current.dataset.state === state) return;
+  node.replaceChildren(badge(state));
+}
+
+function deploymentRow(row, deployment) {
+  row.dataset.state = deployment.state;
+  setText(cell(row, 'id'), deployment.id);
+  setBadge(cell(row, 'state'), deployment.state);
+  setText(cell(row, 'reason'), deployment.reason);
+  setText(cell(row, 'since'), ago(deployment.since));
+  setText(cell(row, 'domains'), deployment.domains.join(', '));
+  setText(cell(row, 'failure-rate'), deployment.attempts ? percent(deployment.failureRate) : '–');
+  setText(
+    cell(row, 'latency'),
+    deployment.latencyP50Ms == null ? '–' : `${deployment.latencyP50Ms} / ${deployment.latencyP95Ms ?? '–'} ms`,
+  );
+  const actionCell = cell(row, 'action');
+  const release = deployment.state === 'isolated';
+  const button = actionCell.firstElementChild;
+  if (!button || button.classList.contains('release') !== release) {
+    const action = release
+      ? make('button', 'Release', { className: 'release', type: 'button' })
+      : make('button', 'Isolate', { className: 'isolate danger', type: 'button' });
+    action.addEventListener('click', () => confirmAction(deployment.id, release));
+    actionCell.replaceChildren(action);
+  }
+}
+
+function domainRow(row, domain) {
+  row.dataset.state = domain.state;
+  setText(cell(row, 'name'), domain.name);
+  setBadge(cell(row, 'state'), domain.state);
+  setText(cell(row, 'affected'), domain.affected.join(', ') || '–');
+  setText(cell(row, 'members'), domain.members.join(', '));
+  setText(cell(row, 'since'), ago(domain.since));
 }
 
 // ---- isolate / release ----

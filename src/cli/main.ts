@@ -12,6 +12,12 @@ commands:
   demo      [--duration S]               simulator + gateway + a scripted outage, with a summary
   report    --config F [--since 24h] [--format table|json|markdown]
                                          availability per deployment and route, incidents, lead time
+  exec      [--config F] [--give-up-after S] -- <command …>
+                                         run one command (a CI step) with its clients pointed at an
+                                         in-process gateway; prints a summary; exits with the command's
+                                         code, or 75 when every deployment of its routes was unavailable
+  watch     --config F [--port N]        monitor only: synthetic requests per deployment on a schedule
+                                         (no client traffic) feed health, incidents, alerts, dashboard
 `;
 
 function waitForSignal(): Promise<void> {
@@ -22,7 +28,11 @@ function waitForSignal(): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...afterCommand] = argv;
+  // `exec` passes everything after `--` to its command untouched.
+  const separator = command === 'exec' ? afterCommand.indexOf('--') : -1;
+  const rest = separator === -1 ? afterCommand : afterCommand.slice(0, separator);
+  const commandLine = separator === -1 ? [] : afterCommand.slice(separator + 1);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -32,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       since: { type: 'string' },
       format: { type: 'string' },
+      'give-up-after': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -85,6 +96,22 @@ export async function main(argv: string[]): Promise<number> {
           await runReport(config, { since: values.since ?? '24h', format: values.format ?? 'table' }),
         );
         return 0;
+      }
+      case 'exec': {
+        if (commandLine.length === 0)
+          throw new ConfigError(['exec: give the command after --, e.g. switchyard exec -- claude -p "…"']);
+        const giveUpAfter = values['give-up-after'] === undefined ? 30 : Number.parseFloat(values['give-up-after']);
+        if (!(giveUpAfter > 0)) throw new ConfigError(['--give-up-after: a number of seconds above 0']);
+        const { execConfig } = await import('./exec/exec-config.js');
+        const config = execConfig(values.config, process.env, (text) => process.stderr.write(text));
+        const { runExec } = await import('./exec/run-exec.js');
+        const { createLogger } = await import('../server/logger.js');
+        return await runExec({
+          config,
+          command: commandLine,
+          giveUpAfterMs: giveUpAfter * 1000,
+          logger: createLogger(config.logging.level, process.stderr),
+        });
       }
       default:
         process.stderr.write(`unknown command "${command}"\n${usage}`);

@@ -72,6 +72,19 @@ export async function main(argv: string[]): Promise<number> {
         await gateway.close();
         return 0;
       }
+      case 'watch': {
+        if (!values.config) throw new ConfigError(['--config: required']);
+        const config = loadConfigFile(values.config);
+        const { startWatch } = await import('../watch/start-watch.js');
+        const running = await startWatch({ config, port });
+        const { watch } = config;
+        process.stdout.write(
+          `switchyard watch: ${config.deployments.length} deployments, one synthetic request each every ${watch.intervalMs / 1000} s (cap $${watch.spendCapUsdPerDay}/day each); dashboard on ${running.gateway.url}/dashboard\n`,
+        );
+        await waitForSignal();
+        await running.close();
+        return 0;
+      }
       case 'sim': {
         const { startSimulator } = await import('../simulator/simulator.js');
         const { loadScenarioFile } = await import('../simulator/scenario.js');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { deploymentHealthSchema, healthSchema } from './health-schema.js';
 import { alertsSchema, incidentsSectionSchema } from '../incidents/incidents-config.js';
 import { statusPagesSchema } from '../incidents/status-pages/status-page-config.js';
+import { watchSchema } from './watch-schema.js';
 
 export const providerKinds = [
   'anthropic',
@@ -133,6 +134,8 @@ export const configSchema = z
     alerts: alertsSchema,
     incidents: incidentsSectionSchema,
     statusPages: statusPagesSchema,
+    /** Monitor-only mode (`switchyard watch`): synthetic requests per deployment. */
+    watch: watchSchema,
     admin: z
       .object({
         /** Serve /admin/* and /metrics (on the gateway's port). */

@@ -3,6 +3,7 @@
 import type { CanonicalRequest } from '../canonical/request.js';
 import { UpstreamError } from '../canonical/errors.js';
 import type { DeploymentConfig } from '../config/schema.js';
+import type { Usage } from '../canonical/usage.js';
 import type { AttemptOutcome } from '../health/health-gate.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { Clock } from '../util/clock.js';
@@ -22,6 +23,12 @@ function probeRequest(deployment: DeploymentConfig): CanonicalRequest {
   };
 }
 
+export interface ProbeResult {
+  outcome: AttemptOutcome;
+  /** Tokens the upstream reported (what the probe cost), when it answered. */
+  usage?: Usage;
+}
+
 export async function probeDeployment(
   deployment: DeploymentConfig,
   adapter: ProviderAdapter,
@@ -29,9 +36,20 @@ export async function probeDeployment(
   clock: Clock,
   signal: AbortSignal,
 ): Promise<AttemptOutcome> {
+  return (await sendProbe(deployment, adapter, pools, clock, signal)).outcome;
+}
+
+/** The probe with what it cost, for monitor-only mode's spend cap. */
+export async function sendProbe(
+  deployment: DeploymentConfig,
+  adapter: ProviderAdapter,
+  pools: UpstreamPools,
+  clock: Clock,
+  signal: AbortSignal,
+): Promise<ProbeResult> {
   const startedAt = clock.now();
   try {
-    await callDeployment({
+    const answer = await callDeployment({
       adapter,
       target: toDeploymentTarget(deployment),
       request: probeRequest(deployment),
@@ -39,16 +57,17 @@ export async function probeDeployment(
       signal,
     });
     const latencyMs = clock.now() - startedAt;
-    return { kind: 'success', latencyMs, timeToFirstTokenMs: latencyMs };
+    const outcome: AttemptOutcome = { kind: 'success', latencyMs, timeToFirstTokenMs: latencyMs };
+    return answer.type === 'response' ? { outcome, usage: answer.response.usage } : { outcome };
   } catch (error) {
     const latencyMs = clock.now() - startedAt;
     if (UpstreamError.isInstance(error)) {
       // A probe the upstream refused as invalid still proves it is up and answering.
       if (error.kind === 'invalid-request' || error.kind === 'context-length' || error.kind === 'content-filter') {
-        return { kind: 'success', latencyMs };
+        return { outcome: { kind: 'success', latencyMs } };
       }
-      return { kind: error.kind, latencyMs, ...(error.status ? { status: error.status } : {}) };
+      return { outcome: { kind: error.kind, latencyMs, ...(error.status ? { status: error.status } : {}) } };
     }
-    return { kind: signal.aborted ? 'timeout' : 'local', latencyMs };
+    return { outcome: { kind: signal.aborted ? 'timeout' : 'local', latencyMs } };
   }
 }

@@ -38,6 +38,8 @@ export interface GatewayOptions {
   replicaId?: string;
   /** Replaces the alert sinks built from `alerts` (tests). */
   alertSinks?: AlertSink[];
+  /** More figures for /admin/health and the dashboard (monitor-only mode's synthetic requests). */
+  extraHealth?: () => Record<string, unknown>;
 }
 
 export interface RunningGateway {
@@ -155,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const extra = () => ({
       probesSent: prober?.sent ?? 0,
       sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
+      ...options.extraHealth?.(),
     });
     series = new TrafficSeries({
       clock,

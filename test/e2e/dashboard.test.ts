@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { StateChange } from '../../src/health/deployment-state.js';
-import { startAlertReceiver, type AlertReceiver } from '../../src/incidents/alerts/alert-receiver.js';
+import { startAlertReceiver, type AlertReceiver } from '../../src/alerts/alert-receiver.js';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { startAlertReceiver, type AlertReceiver } from '../../src/incidents/alerts/alert-receiver.js';
+import { startAlertReceiver, type AlertReceiver } from '../../src/alerts/alert-receiver.js';
 import { requestChannel } from '../../src/observability/channels.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';

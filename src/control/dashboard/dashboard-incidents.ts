@@ -2,8 +2,8 @@
 // with its timeline, the lead time over the provider's status page, and the alerts sent for it (sink,
 // transition, delivery status only: a sink's error text can hold its URL, and a Slack or PagerDuty
 // URL is a credential).
-import type { IncidentStore } from '../../incidents/store/incident-store.js';
-import { incidentsWithTimeline, type IncidentReport } from '../../incidents/report/incident-timeline.js';
+import type { IncidentStore } from '../../history/store/incident-store.js';
+import { incidentsWithTimeline, type IncidentReport } from '../../history/report/incident-timeline.js';
 
 export interface DashboardAlert {
   sink: string;

@@ -9,7 +9,7 @@ import { defaultBreakerStrategies } from './default-breaker-strategies.js';
 import { degradationReason, recoveredFromDegradation } from './degradation-check.js';
 import type { ChangeOrigin, DeploymentState, RemoteStateChange, StateChange } from './deployment-state.js';
 import { FailureRun } from './failure-run.js';
-import type { AttemptOutcome } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import type { HealthSettings } from './health-settings.js';
 import type { DeploymentHealthSnapshot } from './health-snapshot.js';
 import { OutcomeWindow, type BucketDelta, type HealthClock } from './outcome-window.js';

@@ -9,7 +9,8 @@ import { orderCandidates, type CandidateStatus } from './candidate-order.js';
 import { DeploymentHealth } from './deployment-health.js';
 import type { RemoteStateChange, StateChange, StateChangeListener } from './deployment-state.js';
 import { FailureDomains } from './failure-domains.js';
-import type { AttemptOutcome, HealthGate } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
+import type { HealthGate } from './health-gate.js';
 import { resolveHealthSettings, type HealthSettings } from './health-settings.js';
 import type { HealthSnapshot } from './health-snapshot.js';
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { BreakerStrategy, BreakerView } from '../../src/health/breaker-strategy.js';
 import { FailureRun } from '../../src/health/failure-run.js';
 import { OutcomeWindow } from '../../src/health/outcome-window.js';
-import type { AttemptOutcome } from '../../src/health/health-gate.js';
+import type { AttemptOutcome } from '../../src/canonical/attempt.js';
 import type { Clock } from '../../src/util/clock.js';
 
 /** One attempt outcome in a scripted sequence, with the time that passes before it. */

@@ -26,6 +26,7 @@ import type { RouteTable, ResolvedRoute } from './resolve-route.js';
 import { committedStream, readStreamHead } from './commit-stream.js';
 import { allFailedError, clientFacingError } from './route-errors.js';
 import { publishAttempt } from '../observability/channels.js';
+import { isPatientRequest } from './first-token-limit.js';
 
 interface RoutedBase {
   route: ResolvedRoute;
@@ -141,7 +142,9 @@ export class Router {
           : new AbortReason('first-token-timeout', `no first token within ${firstTokenMs} ms`),
       ),
     );
+    const inFlight = this.options.health.start?.(deployment.id, { patient: isPatientRequest(request) });
     const finishRecord = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
+      inFlight?.end();
       const record: Attempt = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt };
       if (error?.status !== undefined) record.status = error.status;
       if (error) record.message = error.message;
@@ -179,12 +182,14 @@ export class Router {
         signal: controller.signal,
       });
       if (answer.type === 'response') {
+        inFlight?.firstContent();
         release();
         const record = finishRecord('success', undefined, clock.now() - startedAt);
         attempts.push(record);
         return { ok: true, routed: { type: 'response', response: answer.response, route, deployment, attempts } };
       }
       const head = await readStreamHead(answer.events);
+      inFlight?.firstContent();
       cancelTimer();
       const timeToFirstTokenMs = clock.now() - startedAt;
       const pending: Attempt = { deployment: deployment.id, kind: 'success', latencyMs: timeToFirstTokenMs };

@@ -29,11 +29,13 @@ export function breakerViewAfter(outcomes: readonly ScriptedOutcome[]): BreakerV
       : { kind: 'server', latencyMs: 20, status: 503 };
     window.record(outcome);
     if (success) run.recordSuccess();
-    else run.recordFailure();
+    else run.recordFailure(undefined, true, now);
   }
   return {
     ...window.view(),
     consecutiveFailures: run.consecutiveFailures,
+    consecutiveHardFailures: run.consecutiveHardFailures,
+    hardRunSpanMs: run.hardRunSpanMs(),
     failureRateBeforeRun: run.failureRateBeforeRun,
   };
 }

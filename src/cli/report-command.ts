@@ -2,10 +2,10 @@
 // prints availability per deployment and route, incidents and lead times.
 import type { SwitchyardConfig } from '../config/schema.js';
 import { ConfigError } from '../config/load-config.js';
-import { openStore } from '../incidents/store/open-store.js';
-import { reportForConfig } from '../incidents/report/report-for-config.js';
-import { formatReport } from '../incidents/report/format-report.js';
-import { parseReportFormat, parseSince } from '../incidents/report/parse-since.js';
+import { openStore } from '../history/store/open-store.js';
+import { reportForConfig } from '../history/report/report-for-config.js';
+import { formatReport } from '../history/report/format-report.js';
+import { parseReportFormat, parseSince } from '../history/report/parse-since.js';
 
 export async function runReport(
   config: SwitchyardConfig,

@@ -2,8 +2,9 @@
 // are checked in validate-references.ts so that messages can name the exact path.
 import { z } from 'zod';
 import { deploymentHealthSchema, healthSchema } from './health-schema.js';
-import { alertsSchema, incidentsSectionSchema } from '../incidents/incidents-config.js';
-import { statusPagesSchema } from '../incidents/status-pages/status-page-config.js';
+import { alertsSchema } from '../alerts/alerts-config.js';
+import { incidentsSectionSchema } from '../incidents/incidents-config.js';
+import { statusPagesSchema } from '../status-pages/status-page-config.js';
 
 export const providerKinds = [
   'anthropic',

@@ -4,11 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import type { HealthTracker } from '../health/health-tracker.js';
 import type { Metrics } from './metrics.js';
 import type { SwitchyardConfig } from '../config/schema.js';
-import type { IncidentStore } from '../incidents/store/incident-store.js';
-import { reportForConfig } from '../incidents/report/report-for-config.js';
-import { incidentsWithTimeline } from '../incidents/report/incident-timeline.js';
-import { formatReport } from '../incidents/report/format-report.js';
-import { parseReportFormat, parseSince } from '../incidents/report/parse-since.js';
+import type { IncidentStore } from '../history/store/incident-store.js';
+import { reportForConfig } from '../history/report/report-for-config.js';
+import { incidentsWithTimeline } from '../history/report/incident-timeline.js';
+import { formatReport } from '../history/report/format-report.js';
+import { parseReportFormat, parseSince } from '../history/report/parse-since.js';
 import type { Clock } from '../util/clock.js';
 
 export interface AdminOptions {

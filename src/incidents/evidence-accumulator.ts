@@ -4,7 +4,7 @@
 import type { FailureKind, OutcomeKind } from '../canonical/errors.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
 import { emptyEvidence, type IncidentEvidence } from './incident.js';
-import { scrubSecrets } from './scrub-secrets.js';
+import { scrubSecrets } from '../util/scrub-secrets.js';
 
 const maximumSampleErrors = 5;
 const maximumMessageLength = 300;

@@ -4,7 +4,7 @@
 import type { DeploymentState, StateChange } from '../health/deployment-state.js';
 import { DeploymentTopology, type DeploymentPlacement } from './deployment-topology.js';
 import { EvidenceAccumulator, isUpstreamFailure, type AttemptFact, type RequestFact } from './evidence-accumulator.js';
-import { scrubSecrets } from './scrub-secrets.js';
+import { scrubSecrets } from '../util/scrub-secrets.js';
 
 export interface Condition {
   state: string;

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import { publishAttempt, publishRequest } from '../observability/channels.js';
-import { alertFor } from './alerts/alert.js';
-import { slackMessageOf } from './alerts/slack-sink.js';
+import { alertFor } from '../alerts/alert.js';
+import { slackMessageOf } from '../alerts/slack-sink.js';
 import { attachIncidentDetector } from './attach-incident-detector.js';
 import { createDetector } from './incident-test-kit.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import type { AttemptOutcome } from '../health/health-gate.js';
 import { HealthTracker } from '../health/health-tracker.js';
-import { alertFor } from './alerts/alert.js';
+import { alertFor } from '../alerts/alert.js';
 import { attachIncidentDetector } from './attach-incident-detector.js';
 import { createDetector, placements } from './incident-test-kit.js';
 

@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import { seededRandom } from '../util/random.js';
-import type { Alert } from './alerts/alert.js';
-import { AlertDispatcher } from './alerts/alert-dispatcher.js';
-import type { AlertSink } from './alerts/alert-sink.js';
-import { InMemoryAlertOutbox } from './alerts/in-memory-alert-outbox.js';
+import type { Alert } from '../alerts/alert.js';
+import { AlertDispatcher } from '../alerts/alert-dispatcher.js';
+import type { AlertSink } from '../alerts/alert-sink.js';
+import { InMemoryAlertOutbox } from '../alerts/in-memory-alert-outbox.js';
 import { InMemoryIncidentRepository } from './in-memory-incident-repository.js';
 import type { Incident } from './incident.js';
 import type { IncidentRepository } from './incident-repository.js';

@@ -6,13 +6,13 @@
 // writes (retried with backoff) but never the detector; past a short wait, an opening is alerted
 // unclaimed rather than not at all.
 import type { Clock } from '../util/clock.js';
-import type { Alert } from './alerts/alert.js';
-import { alertFor } from './alerts/alert.js';
-import type { AlertLogger } from './alerts/alert-dispatcher.js';
+import type { Alert } from '../alerts/alert.js';
+import { alertFor } from '../alerts/alert.js';
+import type { AlertLogger } from '../alerts/alert-dispatcher.js';
 import type { Incident, IncidentTransition, IncidentUpdate } from './incident.js';
 import type { IncidentDetector } from './incident-detector.js';
 import type { IncidentPatch, IncidentRepository } from './incident-repository.js';
-import { scrubSecrets } from './scrub-secrets.js';
+import { scrubSecrets } from '../util/scrub-secrets.js';
 
 /** Where alerts go: the AlertDispatcher (its enqueue is idempotent per transition and sink). */
 export interface AlertQueue {

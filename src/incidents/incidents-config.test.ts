@@ -1,7 +1,8 @@
 // The `alerts:` and `incidents:` sections: the fixed keys parse, defaults apply, mistakes are
 // reported without echoing a secret.
 import { describe, expect, it } from 'vitest';
-import { alertsSchema, incidentsSectionSchema, sinkIdOf } from './incidents-config.js';
+import { alertsSchema, sinkIdOf } from '../alerts/alerts-config.js';
+import { incidentsSectionSchema } from './incidents-config.js';
 
 describe('incidents config', () => {
   it('parses the three sink types with their fixed keys', () => {

@@ -5,10 +5,11 @@ import { ManualClock } from '../../test/support/manual-clock.js';
 import type { AttemptOutcome } from '../health/health-gate.js';
 import { HealthTracker } from '../health/health-tracker.js';
 import { seededRandom } from '../util/random.js';
-import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from './alerts/alert-receiver.js';
-import type { WebhookBody } from './alerts/webhook-sink.js';
+import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from '../alerts/alert-receiver.js';
+import type { WebhookBody } from '../alerts/webhook-sink.js';
 import { InMemoryIncidentRepository } from './in-memory-incident-repository.js';
-import { alertsSchema, incidentsSectionSchema } from './incidents-config.js';
+import { alertsSchema } from '../alerts/alerts-config.js';
+import { incidentsSectionSchema } from './incidents-config.js';
 import { startIncidents } from './start-incidents.js';
 
 let receiver: AlertReceiver | undefined;

@@ -4,17 +4,18 @@
 // them, incidents and the outbox live in this process.
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
-import { AlertDispatcher, type AlertLogger } from './alerts/alert-dispatcher.js';
-import type { AlertOutbox } from './alerts/alert-outbox.js';
-import type { AlertSink } from './alerts/alert-sink.js';
-import { createAlertSinks } from './alerts/create-alert-sinks.js';
-import { InMemoryAlertOutbox } from './alerts/in-memory-alert-outbox.js';
+import { AlertDispatcher, type AlertLogger } from '../alerts/alert-dispatcher.js';
+import type { AlertOutbox } from '../alerts/alert-outbox.js';
+import type { AlertSink } from '../alerts/alert-sink.js';
+import { createAlertSinks } from '../alerts/create-alert-sinks.js';
+import { InMemoryAlertOutbox } from '../alerts/in-memory-alert-outbox.js';
 import { attachIncidentDetector, type StateChangeSource } from './attach-incident-detector.js';
 import type { DeploymentPlacement } from './deployment-topology.js';
 import { IncidentDetector } from './incident-detector.js';
 import type { IncidentRepository } from './incident-repository.js';
 import { IncidentRecorder } from './incident-recorder.js';
-import type { AlertsConfig, IncidentsConfig } from './incidents-config.js';
+import type { AlertsConfig } from '../alerts/alerts-config.js';
+import type { IncidentsConfig } from './incidents-config.js';
 
 export interface StartIncidentsOptions {
   alerts: AlertsConfig;

@@ -12,11 +12,7 @@ import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/server/logger.js';
-import {
-  startAlertReceiver,
-  verifyWebhookSignature,
-  type AlertReceiver,
-} from '../../src/incidents/alerts/alert-receiver.js';
+import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from '../../src/alerts/alert-receiver.js';
 import { runReport } from '../../src/cli/report-command.js';
 import type { SwitchyardConfig } from '../../src/config/schema.js';
 import { eventually } from './harness.js';

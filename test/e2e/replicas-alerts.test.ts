@@ -9,7 +9,7 @@ import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/server/logger.js';
-import { startAlertReceiver, type AlertReceiver } from '../../src/incidents/alerts/alert-receiver.js';
+import { startAlertReceiver, type AlertReceiver } from '../../src/alerts/alert-receiver.js';
 import { TestRedis } from '../support/redis-server.js';
 import { eventually } from './harness.js';
 

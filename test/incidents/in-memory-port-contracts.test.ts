@@ -1,8 +1,8 @@
 // The port contracts on the in-memory implementations: the reference the store adapters are held to.
 // Two replicas share one instance, as two recorders or dispatchers in one process would.
-import { InMemoryAlertOutbox } from '../../src/incidents/alerts/in-memory-alert-outbox.js';
+import { InMemoryAlertOutbox } from '../../src/alerts/in-memory-alert-outbox.js';
 import { InMemoryIncidentRepository } from '../../src/incidents/in-memory-incident-repository.js';
-import { runAlertOutboxContract } from './alert-outbox.case.js';
+import { runAlertOutboxContract } from '../alerts/alert-outbox.case.js';
 import { runIncidentRepositoryContract } from './incident-repository.case.js';
 
 runIncidentRepositoryContract('in memory', {

@@ -3,7 +3,7 @@
 // (the same instance twice in memory): a scope is claimed once however the claims race, the loser gets
 // the open incident back whole (what `adopt()` needs), and patches from both merge by the port's rules.
 import { describe, expect, it } from 'vitest';
-import { sampleIncident } from '../../src/incidents/alerts/alert-test-kit.js';
+import { sampleIncident } from '../../src/alerts/alert-test-kit.js';
 import type { Incident, IncidentSeverity, StatusPageRecord } from '../../src/incidents/incident.js';
 import type { IncidentRepository } from '../../src/incidents/incident-repository.js';
 

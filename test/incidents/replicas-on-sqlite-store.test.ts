@@ -8,18 +8,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttemptOutcome } from '../../src/health/health-gate.js';
 import { HealthTracker } from '../../src/health/health-tracker.js';
-import {
-  startAlertReceiver,
-  verifyWebhookSignature,
-  type AlertReceiver,
-} from '../../src/incidents/alerts/alert-receiver.js';
-import type { WebhookBody } from '../../src/incidents/alerts/webhook-sink.js';
-import { alertsSchema, incidentsSectionSchema } from '../../src/incidents/incidents-config.js';
+import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from '../../src/alerts/alert-receiver.js';
+import type { WebhookBody } from '../../src/alerts/webhook-sink.js';
+import { alertsSchema } from '../../src/alerts/alerts-config.js';
+import { incidentsSectionSchema } from '../../src/incidents/incidents-config.js';
 import { startIncidents, type RunningIncidents } from '../../src/incidents/start-incidents.js';
-import type { IncidentStore } from '../../src/incidents/store/incident-store.js';
-import { SqliteStore } from '../../src/incidents/store/sqlite-store.js';
-import { StoreAlertOutbox } from '../../src/incidents/store-ports/store-alert-outbox.js';
-import { StoreIncidentRepository } from '../../src/incidents/store-ports/store-incident-repository.js';
+import type { IncidentStore } from '../../src/history/store/incident-store.js';
+import { SqliteStore } from '../../src/history/store/sqlite-store.js';
+import { StoreAlertOutbox } from '../../src/history/store-ports/store-alert-outbox.js';
+import { StoreIncidentRepository } from '../../src/history/store-ports/store-incident-repository.js';
 import { seededRandom } from '../../src/util/random.js';
 import { ManualClock } from '../support/manual-clock.js';
 

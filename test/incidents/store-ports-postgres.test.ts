@@ -2,7 +2,7 @@
 // file, a fresh database per test, a separate pool per store instance (as each replica has its own).
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { PostgresStore } from '../../src/incidents/store/postgres-store.js';
+import { PostgresStore } from '../../src/history/store/postgres-store.js';
 import { TestPostgres } from '../support/postgres-server.js';
 import { runStorePortContracts } from './store-ports.case.js';
 

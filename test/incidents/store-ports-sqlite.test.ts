@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { SqliteStore } from '../../src/incidents/store/sqlite-store.js';
+import { SqliteStore } from '../../src/history/store/sqlite-store.js';
 import { runStorePortContracts } from './store-ports.case.js';
 
 const folders: string[] = [];

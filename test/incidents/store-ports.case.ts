@@ -2,15 +2,15 @@
 // store backend that provides fresh databases. Each replica is its own store instance on the shared
 // database (its own SQLite connection or PostgreSQL pool), the way two gateway processes would be.
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleIncident } from '../../src/incidents/alerts/alert-test-kit.js';
-import type { OutboxEntryStatus } from '../../src/incidents/alerts/in-memory-alert-outbox.js';
+import { sampleIncident } from '../../src/alerts/alert-test-kit.js';
+import type { OutboxEntryStatus } from '../../src/alerts/in-memory-alert-outbox.js';
 import type { IncidentPatch } from '../../src/incidents/incident-repository.js';
-import type { AlertStatus } from '../../src/incidents/store/alert-record.js';
-import type { IncidentStore, StoreOptions } from '../../src/incidents/store/incident-store.js';
-import { StoreAlertOutbox } from '../../src/incidents/store-ports/store-alert-outbox.js';
-import { StoreIncidentRepository } from '../../src/incidents/store-ports/store-incident-repository.js';
+import type { AlertStatus } from '../../src/history/store/alert-record.js';
+import type { IncidentStore, StoreOptions } from '../../src/history/store/incident-store.js';
+import { StoreAlertOutbox } from '../../src/history/store-ports/store-alert-outbox.js';
+import { StoreIncidentRepository } from '../../src/history/store-ports/store-incident-repository.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { runAlertOutboxContract } from './alert-outbox.case.js';
+import { runAlertOutboxContract } from '../alerts/alert-outbox.case.js';
 import { runIncidentRepositoryContract } from './incident-repository.case.js';
 
 export type OpenStoreOn = (options: StoreOptions) => Promise<IncidentStore>;

@@ -1,0 +1,53 @@
+// The shared store suite on a real PostgreSQL server: one throwaway server for this file, a fresh
+// database per test, and a separate pool for each store instance (as each replica has its own).
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestSchemaVersion } from '../../src/history/store/migrations.js';
+import { openStore } from '../../src/history/store/open-store.js';
+import { redactDatabaseUrl } from '../../src/history/store/postgres-connection.js';
+import { PostgresStore } from '../../src/history/store/postgres-store.js';
+import { TestPostgres } from '../support/postgres-server.js';
+import { runIncidentStoreSuite } from './store.case.js';
+
+let server: TestPostgres;
+let admin: pg.Pool;
+let databases = 0;
+
+beforeAll(async () => {
+  server = await TestPostgres.start();
+  admin = new pg.Pool({ connectionString: server.url, max: 1 });
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await server?.destroy();
+});
+
+runIncidentStoreSuite('PostgreSQL', {
+  async createDatabase() {
+    databases += 1;
+    const name = `switchyard_test_${databases}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = server.url.replace(/\/postgres$/, `/${name}`);
+    return (options) => PostgresStore.open(url, options);
+  },
+});
+
+describe('openStore with store.url', () => {
+  it('opens a migrated PostgreSQL store', async () => {
+    await admin.query('CREATE DATABASE switchyard_open_store');
+    const store = await openStore({ url: server.url.replace(/\/postgres$/, '/switchyard_open_store') });
+    try {
+      expect(store.backend).toBe('postgres');
+      expect(await store.schemaVersion()).toBe(latestSchemaVersion);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('redacts the password when a database URL is logged', () => {
+    expect(redactDatabaseUrl('postgres://switchyard:hunter2@db.internal:5432/history')).toBe(
+      'postgres://switchyard:***@db.internal:5432/history',
+    );
+  });
+});

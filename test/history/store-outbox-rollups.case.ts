@@ -1,0 +1,337 @@
+// Part of the shared store suite (store.case.ts): the alert outbox shared by two instances, rollups
+// written by two replicas and summed into availability figures checked against numbers worked out by
+// hand, and retention.
+import { describe, expect, it, vi } from 'vitest';
+import { addSample, type LatencyHistogram } from '../../src/health/latency-histogram.js';
+import type { NewAlert } from '../../src/history/store/alert-record.js';
+import type { DeploymentRollupRow, RouteRollupRow } from '../../src/history/store/rollup-rows.js';
+import type { StoreSuiteContext } from './store.case.js';
+
+const minute = 60_000;
+const dayMs = 24 * 60 * minute;
+
+function latency(samples: Array<[ms: number, count: number]>): LatencyHistogram {
+  const histogram: LatencyHistogram = {};
+  for (const [ms, count] of samples) for (let index = 0; index < count; index += 1) addSample(histogram, ms);
+  return histogram;
+}
+
+function deploymentRow(at: number, deployment: string, fields: Partial<DeploymentRollupRow>): DeploymentRollupRow {
+  return {
+    kind: 'deployment',
+    minute: at,
+    deployment,
+    attempts: 0,
+    successes: 0,
+    failuresByKind: {},
+    latency: {},
+    ejectedMs: 0,
+    ...fields,
+  };
+}
+
+function routeRow(at: number, route: string, fields: Partial<RouteRollupRow>): RouteRollupRow {
+  return {
+    kind: 'route',
+    minute: at,
+    route,
+    requests: 0,
+    successes: 0,
+    failures: 0,
+    failovers: 0,
+    extraLatencyMsSum: 0,
+    ...fields,
+  };
+}
+
+function alert(dedupKey: string, fields: Partial<NewAlert> = {}): NewAlert {
+  return {
+    dedupKey,
+    incidentId: 'incident-1',
+    transition: 'opened',
+    sink: 'webhook',
+    payload: { text: dedupKey },
+    ...fields,
+  };
+}
+
+export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
+  describe('alert outbox', () => {
+    it('enqueues an alert once per (dedup key, sink)', async () => {
+      const { a, b } = await context.twoReplicas();
+      const first = await a.enqueueAlert(alert('incident-1:opened'));
+      expect(first.created).toBe(true);
+      expect(await b.enqueueAlert(alert('incident-1:opened', { payload: { other: true } }))).toEqual({
+        id: first.id,
+        created: false,
+      });
+      expect((await a.enqueueAlert(alert('incident-1:opened', { sink: 'slack' }))).created).toBe(true);
+      const stored = await b.listAlerts({ incidentId: 'incident-1' });
+      expect(stored.map((entry) => [entry.dedupKey, entry.sink, entry.payload])).toEqual([
+        ['incident-1:opened', 'webhook', { text: 'incident-1:opened' }],
+        ['incident-1:opened', 'slack', { text: 'incident-1:opened' }],
+      ]);
+      expect(stored[0]).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        leaseOwner: null,
+        nextAttemptAt: context.clock.now(),
+        createdAt: context.clock.now(),
+      });
+    });
+
+    it('leases each due alert to one instance, retries failures when due and stops at sent or abandoned', async () => {
+      const { a, b } = await context.twoReplicas();
+      const now = context.clock.now();
+      const lease = 30_000;
+      for (let index = 0; index < 6; index += 1) await a.enqueueAlert(alert(`alert-${index}`));
+      await a.enqueueAlert(alert('later', { notBefore: now + 10_000 }));
+
+      const [claimedByA, claimedByB] = await Promise.all([
+        a.claimDueAlerts('a', now, 4, lease),
+        b.claimDueAlerts('b', now, 4, lease),
+      ]);
+      const claimedIds = [...claimedByA, ...claimedByB].map((entry) => entry.id);
+      expect(claimedIds).toHaveLength(6);
+      expect(new Set(claimedIds).size).toBe(6);
+      expect([...claimedByA, ...claimedByB].map((entry) => entry.dedupKey).sort()).toEqual([
+        'alert-0',
+        'alert-1',
+        'alert-2',
+        'alert-3',
+        'alert-4',
+        'alert-5',
+      ]);
+      for (const entry of claimedByA)
+        expect(entry).toMatchObject({ leaseOwner: 'a', leaseExpiresAt: now + lease, attempts: 1 });
+      for (const entry of claimedByB)
+        expect(entry).toMatchObject({ leaseOwner: 'b', leaseExpiresAt: now + lease, attempts: 1 });
+      // Leased alerts are not handed out again while the lease runs.
+      expect(await b.claimDueAlerts('b', now + 1_000, 10, lease)).toEqual([]);
+
+      const byKey = new Map([...claimedByA, ...claimedByB].map((entry) => [entry.dedupKey, entry]));
+      const [failed, sent, abandoned] = [byKey.get('alert-0')!, byKey.get('alert-1')!, byKey.get('alert-2')!];
+      await a.markAlertFailed(failed.id, now + 5_000, 'receiver answered 500');
+      expect(await b.claimDueAlerts('b', now + 4_999, 10, lease)).toEqual([]);
+      const retried = await b.claimDueAlerts('b', now + 5_000, 10, lease);
+      expect(retried.map((entry) => [entry.id, entry.attempts, entry.lastError, entry.leaseOwner])).toEqual([
+        [failed.id, 2, 'receiver answered 500', 'b'],
+      ]);
+
+      await a.markAlertSent(sent.id, now + 2_000);
+      await a.markAlertFailed(abandoned.id, null, 'retry window over');
+      // A late failure report does not undo a delivery.
+      await b.markAlertFailed(sent.id, now + 3_000, 'late failure report');
+
+      // When the first leases expire, the other replica takes over what is still pending, plus the later alert.
+      const takenOver = await b.claimDueAlerts('b', now + lease, 10, lease);
+      expect(takenOver.map((entry) => entry.dedupKey).sort()).toEqual(['alert-3', 'alert-4', 'alert-5', 'later']);
+      for (const entry of takenOver) expect(entry.attempts).toBe(entry.dedupKey === 'later' ? 1 : 2);
+
+      expect(
+        (await a.listAlerts({ status: 'sent' })).map((entry) => [entry.id, entry.sentAt, entry.leaseOwner]),
+      ).toEqual([[sent.id, now + 2_000, null]]);
+      expect((await a.listAlerts({ status: 'abandoned' })).map((entry) => [entry.id, entry.lastError])).toEqual([
+        [abandoned.id, 'retry window over'],
+      ]);
+      expect(await a.listAlerts({ status: 'pending' })).toHaveLength(5);
+    });
+  });
+
+  describe('rollups and availability', () => {
+    const m0 = Math.floor(1_700_000_000_000 / minute) * minute;
+    const [m1, m2] = [m0 + minute, m0 + 2 * minute];
+
+    it('adds up rows from two replicas and computes availability over a range', async () => {
+      const { a, b } = await context.twoReplicas();
+      await a.writeRollups([
+        deploymentRow(m0 + 15_000, 'claude', {
+          attempts: 10,
+          successes: 8,
+          failuresByKind: { server: 2 },
+          latency: latency([[100, 8]]),
+        }),
+        deploymentRow(m1, 'claude', {
+          attempts: 6,
+          successes: 3,
+          failuresByKind: { server: 2 },
+          latency: latency([[100, 3]]),
+          ejectedMs: 20_000,
+        }),
+        deploymentRow(m1, 'gpt', { attempts: 4, successes: 4, latency: latency([[400, 4]]) }),
+        routeRow(m0, 'sonnet', { requests: 20, successes: 20, failovers: 2, extraLatencyMsSum: 600 }),
+        routeRow(m1, 'sonnet', { requests: 5, successes: 5 }),
+        routeRow(m1, 'gpt', { requests: 4, successes: 3, failures: 1 }),
+      ]);
+      // The same replica's next flush for the same minute adds to it.
+      await a.writeRollups([
+        deploymentRow(m1 + 59_999, 'claude', {
+          attempts: 4,
+          successes: 2,
+          failuresByKind: { server: 1, timeout: 2 },
+          latency: latency([[100, 2]]),
+          ejectedMs: 10_000,
+        }),
+      ]);
+      await b.writeRollups([
+        deploymentRow(m0, 'claude', { attempts: 10, successes: 10, latency: latency([[100, 10]]) }),
+        deploymentRow(m1, 'claude', {
+          attempts: 6,
+          successes: 1,
+          failuresByKind: { timeout: 5 },
+          latency: latency([[1_000, 1]]),
+          ejectedMs: 45_000,
+        }),
+        routeRow(m0, 'sonnet', { requests: 10, successes: 9, failures: 1, failovers: 3, extraLatencyMsSum: 1_500 }),
+        // Outside [m0, m2):
+        deploymentRow(m2, 'claude', { attempts: 100, successes: 0, failuresByKind: { server: 100 } }),
+        deploymentRow(m0 - minute, 'claude', { attempts: 100, successes: 100 }),
+        routeRow(m2, 'sonnet', { requests: 100, failures: 100 }),
+      ]);
+
+      // claude: 10+10+10+6 attempts, 8+10+5+1 successes; ejected in m1 is 30 s for a (20 + 10) and 45 s
+      // for b, which is one ejection seen by both: 45 s. Latencies: 23 at 100 ms, 1 at 1,000 ms; the
+      // histogram's bucket values for them are 99 ms and 939 ms, and the 24th of 24 samples is the p99.
+      expect(await b.deploymentAvailability({ since: m0, until: m2 })).toEqual([
+        {
+          deployment: 'claude',
+          attempts: 36,
+          successes: 24,
+          failures: 12,
+          successRate: 24 / 36,
+          failuresByKind: { server: 5, timeout: 7 },
+          latency: { count: 24, p50: 99, p95: 99, p99: 939 },
+          ejectedMs: 45_000,
+        },
+        {
+          deployment: 'gpt',
+          attempts: 4,
+          successes: 4,
+          failures: 0,
+          successRate: 1,
+          failuresByKind: {},
+          latency: { count: 4, p50: 395, p95: 395, p99: 395 },
+          ejectedMs: 0,
+        },
+      ]);
+      expect(await a.routeAvailability({ since: m0, until: m2 })).toEqual([
+        {
+          route: 'gpt',
+          requests: 4,
+          successes: 3,
+          failures: 1,
+          successRate: 0.75,
+          failovers: 0,
+          extraLatencyMsSum: 0,
+          averageExtraLatencyMs: null,
+        },
+        {
+          route: 'sonnet',
+          requests: 35,
+          successes: 34,
+          failures: 1,
+          successRate: 34 / 35,
+          failovers: 5,
+          extraLatencyMsSum: 2_100,
+          averageExtraLatencyMs: 420,
+        },
+      ]);
+      // A range with one minute only.
+      expect(
+        (await a.deploymentAvailability({ since: m2, until: m2 + minute })).map((row) => [
+          row.deployment,
+          row.attempts,
+          row.successRate,
+          row.latency,
+        ]),
+      ).toEqual([['claude', 100, 0, null]]);
+      expect(await a.routeAvailability({ since: m2 + minute, until: m2 + 10 * minute })).toEqual([]);
+    });
+
+    it('skips a batch it has already applied, so a retried write does not count twice', async () => {
+      const { a } = await context.twoReplicas();
+      const rows = [
+        deploymentRow(m0, 'claude', { attempts: 3, successes: 3 }),
+        routeRow(m0, 'sonnet', { requests: 3, successes: 3 }),
+      ];
+      expect(await a.writeRollups(rows, { batchId: 'a:1' })).toEqual({ applied: true });
+      expect(await a.writeRollups(rows, { batchId: 'a:1' })).toEqual({ applied: false });
+      expect(await a.writeRollups(rows, { batchId: 'a:2' })).toEqual({ applied: true });
+      expect((await a.deploymentAvailability({ since: m0, until: m1 }))[0]?.attempts).toBe(6);
+      expect((await a.routeAvailability({ since: m0, until: m1 }))[0]?.requests).toBe(6);
+    });
+  });
+
+  describe('retention', () => {
+    it('prunes old rollups, resolved incidents and finished alerts, and keeps what is open or pending', async () => {
+      const { a } = await context.twoReplicas();
+      const start = context.clock.now();
+      const oldMinute = Math.floor(start / minute) * minute;
+      await a.writeRollups([
+        deploymentRow(oldMinute, 'claude', { attempts: 1, successes: 1 }),
+        routeRow(oldMinute, 'sonnet', { requests: 1, successes: 1 }),
+      ]);
+      const oldResolved = await a.insertIncident({
+        scope: 'deployment',
+        scopeKey: 'claude',
+        severity: 'minor',
+        detectedAt: start,
+        resolvedAt: start + 1_000,
+      });
+      const oldOpen = await a.insertIncident({
+        scope: 'provider',
+        scopeKey: 'anthropic',
+        severity: 'major',
+        detectedAt: start,
+      });
+      for (const key of ['sent', 'abandoned', 'pending']) await a.enqueueAlert(alert(key));
+      const [sent, abandoned] = await a.listAlerts();
+      await a.markAlertSent(sent!.id);
+      await a.markAlertFailed(abandoned!.id, null, 'gave up');
+
+      await context.clock.advance(3 * dayMs);
+      const now = context.clock.now();
+      const recentMinute = Math.floor(now / minute) * minute;
+      await a.writeRollups([
+        deploymentRow(recentMinute, 'claude', { attempts: 2, successes: 2 }),
+        routeRow(recentMinute, 'sonnet', { requests: 2, successes: 2 }),
+      ]);
+      const recentResolved = await a.insertIncident({
+        scope: 'deployment',
+        scopeKey: 'claude',
+        severity: 'minor',
+        detectedAt: now - 5_000,
+        resolvedAt: now - 1_000,
+      });
+
+      expect(await a.pruneOlderThan(now - dayMs)).toEqual({ rollups: 2, incidents: 1, alerts: 2 });
+      expect(await a.getIncident(oldResolved.id)).toBeUndefined();
+      expect(await a.getIncident(oldOpen.id)).toBeDefined();
+      expect(await a.getIncident(recentResolved.id)).toBeDefined();
+      expect((await a.listAlerts()).map((entry) => entry.dedupKey)).toEqual(['pending']);
+      expect((await a.deploymentAvailability({ since: 0, until: now + minute })).map((row) => row.attempts)).toEqual([
+        2,
+      ]);
+      expect((await a.routeAvailability({ since: 0, until: now + minute })).map((row) => row.requests)).toEqual([2]);
+      expect(await a.pruneOlderThan(now - dayMs)).toEqual({ rollups: 0, incidents: 0, alerts: 0 });
+    });
+
+    it('prunes at open and then hourly when retentionDays is set', async () => {
+      const { a, open } = await context.twoReplicas();
+      const written = context.clock.now();
+      await a.writeRollups([routeRow(written, 'sonnet', { requests: 1, successes: 1 })]);
+      await context.clock.advance(2 * dayMs);
+      const routes = async () =>
+        (await a.routeAvailability({ since: 0, until: context.clock.now() + minute })).map((row) => row.requests);
+      expect(await routes()).toEqual([1]);
+
+      await open({ replicaId: 'pruner', retentionDays: 1 });
+      await vi.waitFor(async () => expect(await routes()).toEqual([]));
+
+      await a.writeRollups([routeRow(context.clock.now() - 2 * dayMs, 'sonnet', { requests: 5, successes: 5 })]);
+      expect(await routes()).toEqual([5]);
+      await context.clock.advance(60 * minute);
+      await vi.waitFor(async () => expect(await routes()).toEqual([]));
+    });
+  });
+}

@@ -6,7 +6,7 @@
 // it. First requests are spread over the interval so deployments are not pinged all at once.
 import type { DeploymentConfig } from '../config/schema.js';
 import type { TokenPrice, WatchConfig } from '../config/watch-schema.js';
-import type { AttemptOutcome } from '../health/health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import type { HealthTracker } from '../health/health-tracker.js';
 import { publishAttempt } from '../observability/channels.js';
 import type { ProbeResult } from '../providers/probe-deployment.js';

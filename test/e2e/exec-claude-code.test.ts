@@ -113,7 +113,10 @@ describe('switchyard exec with real Claude Code', () => {
     console.log(`total outage: exec exited ${code} after ${elapsedMs} ms`);
     expect(code, run.stderr()).toBe(75);
     expect(elapsedMs).toBeLessThan(60_000);
-    const skipLines = run.stderr().split('\n').filter((line) => line.includes('EX_TEMPFAIL'));
+    const skipLines = run
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('EX_TEMPFAIL'));
     expect(skipLines).toHaveLength(1);
     expect(skipLines[0]).toMatch(/every deployment of route "claude-sonnet-4-6" was unavailable/);
     expect(readFileSync(summaryFile, 'utf8')).toContain('AI step skipped');

@@ -37,11 +37,12 @@ export class ExecTally {
   failovers = 0;
   readonly deploymentsUsed = new Map<string, number>();
   readonly routesUsed = new Set<string>();
-  /** When each route last failed a request. */
-  readonly lastFailureAt = new Map<string, number>();
+  /** Whether each route's latest request failed (the command is stuck on it) or was answered. */
+  readonly lastFailed = new Map<string, boolean>();
   private readonly onRequest = (message: unknown) => this.record(message as RequestEvent);
 
-  constructor(private readonly now: () => number) {
+  /** `routeName` turns what the client asked for (an alias, on a failure) into the route's own name. */
+  constructor(private readonly routeName: (asked: string) => string = (asked) => asked) {
     diagnosticsChannel.subscribe(requestChannel.name, this.onRequest);
   }
 
@@ -51,12 +52,11 @@ export class ExecTally {
 
   record(event: RequestEvent): void {
     this.requests += 1;
-    this.routesUsed.add(event.route);
+    const route = this.routeName(event.route);
+    this.routesUsed.add(route);
+    this.lastFailed.set(route, !event.succeeded);
     if (event.succeeded) this.succeeded += 1;
-    else {
-      this.failed += 1;
-      this.lastFailureAt.set(event.route, this.now());
-    }
+    else this.failed += 1;
     if (event.failedOver) this.failovers += 1;
     if (event.succeeded && event.deployment)
       this.deploymentsUsed.set(event.deployment, (this.deploymentsUsed.get(event.deployment) ?? 0) + 1);

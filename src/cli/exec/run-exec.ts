@@ -48,7 +48,14 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const config: SwitchyardConfig = { ...options.config, server: { ...options.config.server, host: '127.0.0.1' } };
   const { startGateway } = await import('../../server/gateway.js');
   const gateway = await startGateway({ config, port: 0, clock, ...(options.logger ? { logger: options.logger } : {}) });
-  const tally = new ExecTally(() => clock.now());
+  const routes = new RouteTable(config);
+  const tally = new ExecTally((asked) => {
+    try {
+      return routes.resolve(asked).name;
+    } catch {
+      return asked;
+    }
+  });
   const incidents = new Map<string, ExecIncident>();
   const stopIncidents = gateway.history.incidents?.detector.onTransition((transition) => {
     const { incident } = transition;
@@ -62,7 +69,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
     if (transition.type === 'resolved') entry.resolvedAt = transition.at;
     incidents.set(incident.id, entry);
   });
-  const outage = new RouteOutage(new RouteTable(config), () => gateway.tracker?.snapshot());
+  const outage = new RouteOutage(routes, () => gateway.tracker?.snapshot());
   const startedAt = clock.now();
   const commandText = options.command.join(' ');
 
@@ -71,10 +78,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const checkOutage = (): RouteDown[] => {
     const now = clock.now();
     const down = outage.check(tally.routesUsed, now);
-    for (const route of down) {
-      const lastFailure = tally.lastFailureAt.get(route.route) ?? Number.NEGATIVE_INFINITY;
-      if (lastFailure >= route.since) failedWhileDown = route;
-    }
+    for (const route of down) if (tally.lastFailed.get(route.route)) failedWhileDown = route;
     return down;
   };
 
@@ -93,10 +97,10 @@ export async function runExec(options: ExecOptions): Promise<number> {
     const scheduleCheck = () => {
       cancelCheck = clock.schedule(checkIntervalMs, () => {
         const down = checkOutage();
+        // Down as a whole for long enough, and the command's latest request on it failed: whatever the
+        // command retries now cannot be answered.
         const hopeless = down.find(
-          (route) =>
-            clock.now() - route.since >= giveUpAfterMs &&
-            (tally.lastFailureAt.get(route.route) ?? Number.NEGATIVE_INFINITY) >= route.since,
+          (route) => clock.now() - route.since >= giveUpAfterMs && tally.lastFailed.get(route.route) === true,
         );
         if (hopeless && !stoppedForOutage) {
           stoppedForOutage = true;

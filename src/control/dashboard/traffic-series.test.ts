@@ -24,7 +24,13 @@ describe('TrafficSeries', () => {
         latencyMs: 100,
         ...(index < 5 ? { timeToFirstTokenMs: 40 } : {}),
       });
-    publishAttempt({ route: 'sonnet', deployment: 'gpt-b', provider: 'openai', kind: 'success', latencyMs: 400 });
+    publishAttempt({
+      route: 'sonnet',
+      deployment: 'gpt-b',
+      provider: 'openai',
+      kind: 'success',
+      latencyMs: 400,
+    });
     publishRequest({
       route: 'sonnet',
       format: 'anthropic',
@@ -58,7 +64,7 @@ describe('TrafficSeries', () => {
     const clock = new ManualClock(1_700_000_000_000);
     const traffic = start(clock);
     const hedged = { route: 'sonnet', deployment: 'gpt-b', provider: 'openai', kind: 'success', latencyMs: 5 } as const;
-    traffic.recordAttempt({ ...hedged, hedge: true });
+    traffic.recordAttempt({ ...hedged, role: 'hedge' });
     publishAttempt({ ...hedged, deployment: 'invented-by-a-client', route: 'invented' });
     let view = traffic.view();
     expect(Object.keys(view.deployments)).toEqual(['claude-a', 'gpt-b']);

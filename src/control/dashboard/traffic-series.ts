@@ -41,9 +41,6 @@ export interface TrafficSeriesView {
   routes: Record<string, SeriesPoints>;
 }
 
-/** An attempt that a hedge started carries `hedge: true` once hedging publishes it; older events lack it. */
-type PublishedAttempt = AttemptEvent & { hedge?: boolean };
-
 class BucketRing {
   private readonly buckets = new Map<number, Bucket>();
 
@@ -91,7 +88,7 @@ class BucketRing {
 export class TrafficSeries {
   private readonly deployments = new Map<string, BucketRing>();
   private readonly routes = new Map<string, BucketRing>();
-  private readonly onAttempt = (message: unknown) => this.recordAttempt(message as PublishedAttempt);
+  private readonly onAttempt = (message: unknown) => this.recordAttempt(message as AttemptEvent);
   private readonly onRequest = (message: unknown) => this.recordRequest(message as RequestEvent);
 
   constructor(private readonly options: { clock: Clock; deployments: readonly string[]; routes: readonly string[] }) {
@@ -106,20 +103,20 @@ export class TrafficSeries {
     diagnosticsChannel.unsubscribe(requestChannel.name, this.onRequest);
   }
 
-  recordAttempt(event: PublishedAttempt): void {
+  recordAttempt(event: AttemptEvent): void {
     const start = this.currentBucketStart();
     const deployment = this.deployments.get(event.deployment)?.at(start);
     if (deployment) {
       deployment.requests += 1;
       if (event.kind === 'success') deployment.successes += 1;
-      if (event.hedge) deployment.hedges += 1;
+      if (event.role === 'hedge') deployment.hedges += 1;
       addSample(deployment.latency, event.latencyMs);
       if (event.kind === 'success' && event.timeToFirstTokenMs !== undefined)
         addSample(deployment.timeToFirstToken, event.timeToFirstTokenMs);
     }
     const route = this.routes.get(event.route)?.at(start);
     if (route) {
-      if (event.hedge) route.hedges += 1;
+      if (event.role === 'hedge') route.hedges += 1;
       if (event.kind === 'success' && event.timeToFirstTokenMs !== undefined)
         addSample(route.timeToFirstToken, event.timeToFirstTokenMs);
     }

@@ -77,7 +77,7 @@ function chartSpecs() {
     {
       title: 'requests/s · success %',
       series: [
-        { label: 'req/s', stroke: '#2563eb', scale: 'rate', value: (_c, v) => (v == null ? '–' : v.toFixed(2)) },
+        { label: 'req/s', stroke: '#2563eb', scale: 'rate', points: { show: false }, value: (_c, v) => (v == null ? '–' : v.toFixed(2)) },
         {
           label: 'success %',
           stroke: '#16a34a',
@@ -145,7 +145,8 @@ class SeriesCard {
           legend: { show: true, live: false },
           cursor: { drag: { x: false, y: false } },
           scales: { x: { time: true }, ...spec.scales },
-          series: [{}, ...spec.series],
+          // Points as well as lines: a lone bucket between empty ones has no line to draw.
+          series: [{}, ...spec.series.map((series) => ({ points: { show: true, size: 4 }, ...series }))],
           axes: [{ size: 30 }, ...spec.axes],
           plugins: [markersPlugin(() => this.points)],
         },

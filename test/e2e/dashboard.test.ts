@@ -18,6 +18,7 @@ import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { launchChromium, type Browser } from '../support/chromium.js';
+import { simulatedDeployment, simulatorControl } from '../support/simulator-setup.js';
 
 let simulator: RunningSimulator;
 let gateway: RunningGateway;
@@ -29,12 +30,7 @@ let client: Anthropic;
 const pageErrors: string[] = [];
 const deploymentIds = ['claude-a', 'claude-b', 'gpt-b'];
 
-const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${simulator.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const control = (method: string, path: string, body?: unknown) => simulatorControl(simulator.url)(method, path, body);
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'switchyard-dashboard-'));
@@ -47,30 +43,9 @@ beforeAll(async () => {
   const config = parseConfig({
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      {
-        id: 'claude-a',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        baseUrl: `${simulator.url}/u/claude-a`,
-        apiKey: 'sim-key',
-        domains: ['anthropic-model-layer'],
-      },
-      {
-        id: 'claude-b',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        baseUrl: `${simulator.url}/u/claude-b`,
-        apiKey: 'sim-key',
-        domains: ['anthropic-model-layer', 'aws-us-east-1'],
-      },
-      {
-        id: 'gpt-b',
-        provider: 'openai',
-        model: 'gpt-5',
-        baseUrl: `${simulator.url}/u/gpt-b/v1`,
-        apiKey: 'sim-key',
-        domains: ['openai'],
-      },
+      simulatedDeployment(simulator.url, 'claude-a', 'anthropic', ['anthropic-model-layer']),
+      simulatedDeployment(simulator.url, 'claude-b', 'anthropic', ['anthropic-model-layer', 'aws-us-east-1']),
+      simulatedDeployment(simulator.url, 'gpt-b', 'openai', ['openai']),
     ],
     routes: [{ name: 'sonnet', deployments: ['claude-a', 'claude-b', 'gpt-b'] }],
     health: { defaults: { baseEjectionMs: 60_000 }, probes: { intervalMs: 500, timeoutMs: 1_000 } },

@@ -9,16 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { claudeCodeBinary } from '../support/claude-code.js';
 import { runCli } from '../support/cli-process.js';
+import { simulatorControl } from '../support/simulator-setup.js';
 
 let simulator: RunningSimulator;
 let folder: string;
 
-const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${simulator.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const control = (method: string, path: string, body?: unknown) => simulatorControl(simulator.url)(method, path, body);
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'switchyard-exec-claude-'));
@@ -88,6 +84,7 @@ describe('switchyard exec with real Claude Code', () => {
     const summaryFile = join(folder, 'family-outage.md');
     const run = claudeStep(home, summaryFile);
     const code = await run.exited;
+    console.log(run.stderr().trim().split('\n').slice(-4).join('\n'));
     expect(code, run.stderr()).toBe(0);
     const result = JSON.parse(run.stdout().trim().split('\n').pop()!) as { is_error: boolean; result: string };
     expect(result.is_error).toBe(false);
@@ -111,6 +108,7 @@ describe('switchyard exec with real Claude Code', () => {
     const code = await run.exited;
     const elapsedMs = Date.now() - startedAt;
     console.log(`total outage: exec exited ${code} after ${elapsedMs} ms`);
+    console.log(run.stderr().trim().split('\n').slice(-5).join('\n'));
     expect(code, run.stderr()).toBe(75);
     expect(elapsedMs).toBeLessThan(60_000);
     const skipLines = run

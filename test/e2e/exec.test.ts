@@ -9,17 +9,13 @@ import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { runCli } from '../support/cli-process.js';
+import { simulatedDeployment, simulatorControl } from '../support/simulator-setup.js';
 
 let simulator: RunningSimulator;
 let folder: string;
 let configPath: string;
 
-const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${simulator.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const control = (method: string, path: string, body?: unknown) => simulatorControl(simulator.url)(method, path, body);
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'switchyard-exec-'));
@@ -30,22 +26,8 @@ beforeAll(async () => {
     stringify({
       server: { host: '127.0.0.1', port: 0 },
       deployments: [
-        {
-          id: 'claude-a',
-          provider: 'anthropic',
-          model: 'claude-sonnet-4-6',
-          baseUrl: `${simulator.url}/u/claude-a`,
-          apiKey: 'sim-key',
-          domains: ['anthropic-model-layer'],
-        },
-        {
-          id: 'gpt-b',
-          provider: 'openai',
-          model: 'gpt-5',
-          baseUrl: `${simulator.url}/u/gpt-b/v1`,
-          apiKey: 'sim-key',
-          domains: ['openai'],
-        },
+        simulatedDeployment(simulator.url, 'claude-a', 'anthropic', ['anthropic-model-layer']),
+        simulatedDeployment(simulator.url, 'gpt-b', 'openai', ['openai']),
       ],
       routes: [
         { name: 'claude-sonnet-4-6', deployments: ['claude-a', 'gpt-b'] },

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/server/logger.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { startWatch, type RunningWatch } from '../../src/watch/start-watch.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { simulatedDeployment, simulatorControl } from '../support/simulator-setup.js';
 
 let simulator: RunningSimulator;
 let receiver: AlertReceiver;
@@ -26,12 +27,7 @@ const capUsd = 0.001;
 // A deliberately high price, so the cap is reached within a few synthetic requests.
 const price = { inputPerMillionTokens: 20, outputPerMillionTokens: 40 };
 
-const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${simulator.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const control = (method: string, path: string, body?: unknown) => simulatorControl(simulator.url)(method, path, body);
 const upstreamRequests = async (name: string) =>
   ((await (await control('GET', '/_sim/stats')).json()) as { upstreams: Record<string, { requests: number }> })
     .upstreams[name]?.requests ?? 0;
@@ -53,22 +49,8 @@ beforeAll(async () => {
   const config = parseConfig({
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      {
-        id: 'claude-a',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        baseUrl: `${simulator.url}/u/claude-a`,
-        apiKey: 'sim-key',
-        domains: ['anthropic-model-layer'],
-      },
-      {
-        id: 'gpt-b',
-        provider: 'openai',
-        model: 'gpt-5',
-        baseUrl: `${simulator.url}/u/gpt-b/v1`,
-        apiKey: 'sim-key',
-        domains: ['openai'],
-      },
+      simulatedDeployment(simulator.url, 'claude-a', 'anthropic', ['anthropic-model-layer']),
+      simulatedDeployment(simulator.url, 'gpt-b', 'openai', ['openai']),
     ],
     routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
     // A fixed run of three failures ejects (no adaptive threshold), so the detection time below is exact.

@@ -1,0 +1,24 @@
+// What end-to-end tests of the dashboard, exec and watch share about the simulator: its control API,
+// and deployments on its upstreams (`claude-a` speaking Anthropic, `gpt-b` speaking OpenAI, …).
+
+/** Calls the simulator's control API (faults, status pages, stats). */
+export function simulatorControl(simulatorUrl: string) {
+  return (method: string, path: string, body?: unknown) =>
+    fetch(`${simulatorUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
+/** A deployment config on the simulated upstream of the same name, with a key only the simulator sees. */
+export function simulatedDeployment(
+  simulatorUrl: string,
+  id: string,
+  provider: 'anthropic' | 'openai',
+  domains: string[],
+): Record<string, unknown> {
+  return provider === 'anthropic'
+    ? { id, provider, model: 'claude-sonnet-4-6', baseUrl: `${simulatorUrl}/u/${id}`, apiKey: 'sim-key', domains }
+    : { id, provider, model: 'gpt-5', baseUrl: `${simulatorUrl}/u/${id}/v1`, apiKey: 'sim-key', domains };
+}

@@ -9,6 +9,7 @@ import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { generateKey } from '../../src/keys/gateway-key.js';
+import type { Clock } from '../../src/util/clock.js';
 
 export const providerSecret = ['sk', 'ant', 'provider', generateKey().slice(4)].join('-');
 
@@ -31,6 +32,7 @@ export interface KeyedGatewayOptions {
   /** Reuse a directory (the same SQLite file) and simulator: a second replica. */
   shareWith?: KeyedGateway;
   configKeyLimits?: Record<string, unknown>;
+  clock?: Clock;
 }
 
 export async function startKeyedGateway(options: KeyedGatewayOptions = {}): Promise<KeyedGateway> {
@@ -78,7 +80,12 @@ export async function startKeyedGateway(options: KeyedGatewayOptions = {}): Prom
   const { writeFileSync } = await import('node:fs');
   // The CLI reads the same file: secrets resolved here, since the CLI's environment is the test's.
   writeFileSync(configPath, JSON.stringify({ ...document, auth: { ...document.auth, adminToken, keys: [] } }));
-  const gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
+  const gateway = await startGateway({
+    config,
+    port: 0,
+    logger: createLogger('silent'),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     gateway,
     simulator,

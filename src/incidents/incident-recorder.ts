@@ -32,7 +32,7 @@ export interface IncidentRecorderOptions {
   availability?: StoreAvailability;
   /** How often changed evidence and timelines are written (default 5 s); transitions are written at once. */
   persistIntervalMs?: number;
-  /** First retry delay of a failed write (default 500 ms), doubled up to retryMaxMs (default 30 s). */
+  /** First retry delay of a failed write (default 500 ms), doubled up to retryMaxMs (default 5 s: incidents are few, and they should be in the store soon after it returns). */
   retryBaseMs?: number;
   retryMaxMs?: number;
 }
@@ -49,6 +49,7 @@ export class IncidentRecorder {
   private cancelRetry: (() => void) | undefined;
   private consecutiveFailures = 0;
   private unsubscribe: (() => void) | undefined;
+  private stopWatchingStore: (() => void) | undefined;
   private lastPersistAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: IncidentRecorderOptions) {
@@ -58,11 +59,20 @@ export class IncidentRecorder {
 
   start(): void {
     this.unsubscribe ??= this.options.detector.onTransition((transition) => this.queue(() => this.record(transition)));
+    // Another writer got through: the store is back, no need to sit out the rest of a backoff.
+    this.stopWatchingStore ??= this.availability.onAvailable(() => {
+      if (!this.cancelRetry) return;
+      this.cancelRetry();
+      this.cancelRetry = undefined;
+      this.write();
+    });
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.stopWatchingStore?.();
+    this.stopWatchingStore = undefined;
     this.takeChanged();
     await this.idle();
     this.cancelRetry?.();
@@ -187,7 +197,7 @@ export class IncidentRecorder {
   private scheduleRetry(): void {
     this.consecutiveFailures += 1;
     const base = this.options.retryBaseMs ?? 500;
-    const delay = Math.min(this.options.retryMaxMs ?? 30_000, base * 2 ** (this.consecutiveFailures - 1));
+    const delay = Math.min(this.options.retryMaxMs ?? 5_000, base * 2 ** (this.consecutiveFailures - 1));
     this.cancelRetry = this.options.clock.schedule(delay, () => {
       this.cancelRetry = undefined;
       this.takeChanged();

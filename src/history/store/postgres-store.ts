@@ -72,7 +72,7 @@ export class PostgresStore implements IncidentStore {
   }
 
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const connection = new PostgresConnection(url, options, options.clock ?? systemClock, options.logger);
+    const connection = new PostgresConnection(url, options);
     const store = new PostgresStore(connection, options);
     try {
       if (options.migrate !== false) await store.migrate();

@@ -1,18 +1,27 @@
 // `switchyard <command>`: thin wrappers over the rooms below (serve, validate, sim, demo).
 // Commands are imported when used, so `validate` starts fast and loads no server code.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigFile, ConfigError } from '../config/load-config.js';
 
-const usage = `usage: switchyard <command> [options]
+const usage = `usage: switchyard <command> [options]   (--help, --version)
 
 commands:
-  serve     --config F [--port N]        run the gateway
+  serve     [--config F] [--port N]      run the gateway (no --config: built from provider keys in the environment)
   validate  --config F                   check a config file; exits 1 with every problem
   sim       [--port N] [--scenario F]    run the provider simulator
   demo      [--duration S]               simulator + gateway + a scripted outage, with a summary
   report    --config F [--since 24h] [--format table|json|markdown]
                                          availability per deployment and route, incidents, lead time
 `;
+
+/** `serve` without --config: the providers whose credentials are in the environment, printed. */
+async function configFromCredentials() {
+  const { configFromEnvironment, describeEnvironmentConfig } = await import('../config/from-environment.js');
+  const built = configFromEnvironment(process.env);
+  process.stdout.write(describeEnvironmentConfig(built));
+  return built.config;
+}
 
 function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -21,8 +30,22 @@ function waitForSignal(): Promise<void> {
   });
 }
 
+/** The package's own version, read beside the compiled or source tree (dist/cli or src/cli). */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`switchyard ${packageVersion()}\n`);
+    return 0;
+  }
+  if (command === '--help' || command === '-h') {
+    process.stdout.write(usage);
+    return 0;
+  }
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -52,8 +75,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'serve': {
-        if (!values.config) throw new ConfigError(['--config: required']);
-        const config = loadConfigFile(values.config);
+        const config = values.config ? loadConfigFile(values.config) : await configFromCredentials();
         const { startGateway } = await import('../server/gateway.js');
         const gateway = await startGateway({ config, port });
         process.stdout.write(`switchyard listening on ${gateway.url}\n`);

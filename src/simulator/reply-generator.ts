@@ -1,8 +1,10 @@
 // The dialect-neutral reply of a simulated model. The reply depends only on the request, so the
-// same request always gets the same answer: a tool call when tools are offered and the last turn
-// is the user's text, text mentioning the result after a tool result, and otherwise a short text
-// that echoes the start of the user's words followed by words picked by a hash of them. Dialects
-// (dialects/*.ts) only render this reply in their wire format.
+// same request always gets the same answer, the way a model would give it: a tool call only when the
+// conversation asks for one (the user's words name an offered tool, or the tool choice forces a call),
+// text mentioning the result after a tool result, and otherwise a short text that echoes the start of
+// the user's words followed by words picked by a hash of them. Offering tools is not asking for one:
+// agents such as Claude Code offer dozens on every turn, and a model that called the first of them
+// would loop forever. Dialects (dialects/*.ts) only render this reply in their wire format.
 import { seededRandom } from '../util/random.js';
 import { sampleToolInput } from './tool-input.js';
 
@@ -189,14 +191,39 @@ function splitArguments(json: string): string[] {
   return pieces;
 }
 
+/** Clients' own notes to the model (Claude Code's `<system-reminder>` blocks) are not the user asking. */
+const systemReminder = /<system-reminder>[\s\S]*?<\/system-reminder>/g;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The offered tool the user's words name first (as a whole word, case as declared), if any. */
+export function toolNamedIn(text: string, tools: SimulatedTool[]): SimulatedTool | undefined {
+  const words = text.replace(systemReminder, ' ');
+  let named: SimulatedTool | undefined;
+  let namedAt = Number.POSITIVE_INFINITY;
+  for (const tool of tools) {
+    if (tool.name.length === 0) continue;
+    const match = new RegExp(`(?<![\\w-])${escapeRegExp(tool.name)}(?![\\w-])`).exec(words);
+    if (match && match.index < namedAt) {
+      named = tool;
+      namedAt = match.index;
+    }
+  }
+  return named;
+}
+
 function chooseTool(request: SimulatedRequest): SimulatedTool | undefined {
   if (request.tools.length === 0) return undefined;
   const choice = request.toolChoice;
   if (choice.type === 'none') return undefined;
   if (choice.type === 'tool') return request.tools.find((tool) => tool.name === choice.name);
-  // A forced choice always calls; `auto` calls only in answer to the user's own words.
-  if (choice.type === 'any' || request.lastTurn.kind === 'user-text') return request.tools[0];
-  return undefined;
+  const lastTurn = request.lastTurn;
+  const named = lastTurn.kind === 'user-text' ? toolNamedIn(lastTurn.text, request.tools) : undefined;
+  // `any` must call: the tool the user named, else the first offered. `auto` calls only a tool the user named.
+  if (choice.type === 'any') return named ?? request.tools[0];
+  return named;
 }
 
 function toolCallReply(request: SimulatedRequest, tool: SimulatedTool): SimulatedReply | undefined {

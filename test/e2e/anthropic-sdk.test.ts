@@ -106,7 +106,7 @@ describe('Anthropic SDK through Switchyard', () => {
         model: 'sonnet',
         max_tokens: 200,
         tools: [weatherTool],
-        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+        messages: [{ role: 'user', content: 'Use get_weather for Paris.' }],
       })
       .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
@@ -118,7 +118,7 @@ describe('Anthropic SDK through Switchyard', () => {
       max_tokens: 200,
       tools: [weatherTool],
       messages: [
-        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'user', content: 'Use get_weather for Paris.' },
         { role: 'assistant', content: first.content },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: call!.id, content: '18C and sunny' }] },
       ],

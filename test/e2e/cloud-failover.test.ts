@@ -93,7 +93,7 @@ async function toolRoundTrip(): Promise<string> {
     model: 'sonnet',
     max_tokens: 200,
     tools: [tool],
-    messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+    messages: [{ role: 'user', content: 'Use get_weather for Oslo.' }],
   });
   const { response } = await stream.withResponse();
   const first = await stream.finalMessage();
@@ -106,7 +106,7 @@ async function toolRoundTrip(): Promise<string> {
       max_tokens: 200,
       tools: [tool],
       messages: [
-        { role: 'user', content: 'Weather in Oslo?' },
+        { role: 'user', content: 'Use get_weather for Oslo.' },
         { role: 'assistant', content: first.content },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: '4C, snow' }] },
       ],

@@ -29,7 +29,7 @@ describe('cross-format', () => {
         max_tokens: 200,
         system: 'Be brief.',
         tools: [tool],
-        messages: [{ role: 'user', content: 'Define gateway.' }],
+        messages: [{ role: 'user', content: 'Define gateway with lookup.' }],
       })
       .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
@@ -45,7 +45,7 @@ describe('cross-format', () => {
         max_tokens: 200,
         tools: [tool],
         messages: [
-          { role: 'user', content: 'Define gateway.' },
+          { role: 'user', content: 'Define gateway with lookup.' },
           { role: 'assistant', content: first.content },
           { role: 'user', content: [{ type: 'tool_result', tool_use_id: call!.id, content: 'a point of entry' }] },
         ],
@@ -72,7 +72,7 @@ describe('cross-format', () => {
         tools: [tool],
         messages: [
           { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: 'Define gateway.' },
+          { role: 'user', content: 'Define gateway with lookup.' },
         ],
       })
       .finalChatCompletion();
@@ -89,7 +89,7 @@ describe('cross-format', () => {
         tools: [tool],
         stream_options: { include_usage: true },
         messages: [
-          { role: 'user', content: 'Define gateway.' },
+          { role: 'user', content: 'Define gateway with lookup.' },
           first.choices[0]!.message as OpenAI.ChatCompletionMessageParam,
           { role: 'tool', tool_call_id: call!.id, content: 'a point of entry' },
         ],

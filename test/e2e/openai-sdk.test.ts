@@ -49,7 +49,11 @@ describe('OpenAI SDK through Switchyard', () => {
 
   it('completes a tool round trip, streaming', async () => {
     const first = await client.chat.completions
-      .stream({ model: 'only-gpt', tools: [weatherTool], messages: [{ role: 'user', content: 'Weather in Paris?' }] })
+      .stream({
+        model: 'only-gpt',
+        tools: [weatherTool],
+        messages: [{ role: 'user', content: 'Use get_weather for Paris.' }],
+      })
       .finalChatCompletion();
     expect(first.choices[0]?.finish_reason).toBe('tool_calls');
     const call = first.choices[0]?.message.tool_calls?.[0];
@@ -60,7 +64,7 @@ describe('OpenAI SDK through Switchyard', () => {
       model: 'only-gpt',
       tools: [weatherTool],
       messages: [
-        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'user', content: 'Use get_weather for Paris.' },
         first.choices[0]!.message as OpenAI.ChatCompletionMessageParam,
         { role: 'tool', tool_call_id: call!.id, content: '18C and sunny' },
       ],

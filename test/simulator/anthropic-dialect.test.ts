@@ -1,7 +1,15 @@
 // The Anthropic Messages dialect on the wire: JSON and SSE shapes, tool calls, checks, count_tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { anthropicBody, anthropicHeaders, control, postJson, postSse, weatherToolSchema } from './simulator-client.js';
+import {
+  anthropicBody,
+  anthropicHeaders,
+  askFor,
+  control,
+  postJson,
+  postSse,
+  weatherToolSchema,
+} from './simulator-client.js';
 
 let simulator: RunningSimulator;
 let messagesUrl: string;
@@ -66,12 +74,16 @@ describe('Anthropic JSON replies', () => {
     expect(reply.json.content[0].text).toBe('You said: Tell me ');
   });
 
-  it('calls the first offered tool with an input that satisfies its schema', async () => {
+  it('calls the tool the prompt names with an input that satisfies its schema', async () => {
     const tools = [
-      { name: 'get_weather', description: 'Weather', input_schema: weatherToolSchema },
       { name: 'other', input_schema: { type: 'object', properties: {} } },
+      { name: 'get_weather', description: 'Weather', input_schema: weatherToolSchema },
     ];
-    const reply = await postJson(messagesUrl, anthropicBody({ tools }), anthropicHeaders);
+    const reply = await postJson(
+      messagesUrl,
+      anthropicBody({ tools, messages: askFor('get_weather') }),
+      anthropicHeaders,
+    );
     expect(reply.json.stop_reason).toBe('tool_use');
     expect(reply.json.content).toEqual([
       {
@@ -170,7 +182,11 @@ describe('Anthropic streams', () => {
 
   it('streams a tool call as input_json_delta fragments that concatenate to the input', async () => {
     const tools = [{ name: 'get_weather', input_schema: weatherToolSchema }];
-    const reply = await postSse(messagesUrl, anthropicBody({ stream: true, tools }), anthropicHeaders);
+    const reply = await postSse(
+      messagesUrl,
+      anthropicBody({ stream: true, tools, messages: askFor('get_weather') }),
+      anthropicHeaders,
+    );
     const data = reply.events.map((event) => JSON.parse(event.data));
     const blockStart = data.find((event) => event.type === 'content_block_start');
     expect(blockStart.content_block).toMatchObject({ type: 'tool_use', name: 'get_weather', input: {} });

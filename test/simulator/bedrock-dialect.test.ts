@@ -4,7 +4,7 @@
 // Bedrock's own error format.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorAwsCredentials, startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { anthropicBody, anthropicHeaders, postJson, weatherToolSchema } from './simulator-client.js';
+import { anthropicBody, anthropicHeaders, askFor, postJson, weatherToolSchema } from './simulator-client.js';
 import {
   chunkEvent,
   claudeOnBedrock,
@@ -46,6 +46,8 @@ function invokeBody(overrides: Record<string, unknown> = {}): Record<string, unk
   };
 }
 
+const askingForWeather = [{ role: 'user', content: [{ text: askFor('get_weather')[0]?.content }] }];
+
 const weatherToolConfig = {
   tools: [{ toolSpec: { name: 'get_weather', description: 'Weather', inputSchema: { json: weatherToolSchema } } }],
 };
@@ -78,7 +80,12 @@ describe('Converse', () => {
   });
 
   it('calls an offered tool with a schema-satisfying input, honours toolChoice, and answers a tool result', async () => {
-    const call = parseJson(await postSigned(operationUrl('converse'), converseBody({ toolConfig: weatherToolConfig })));
+    const call = parseJson(
+      await postSigned(
+        operationUrl('converse'),
+        converseBody({ messages: askingForWeather, toolConfig: weatherToolConfig }),
+      ),
+    );
     expect(call.stopReason).toBe('tool_use');
     const toolUse = call.output.message.content[0].toolUse;
     expect(toolUse).toEqual({
@@ -198,7 +205,10 @@ describe('ConverseStream', () => {
   });
 
   it('streams a tool call: contentBlockStart with the toolUse, input fragments, stop, tool_use', async () => {
-    const reply = await postSigned(operationUrl('converse-stream'), converseBody({ toolConfig: weatherToolConfig }));
+    const reply = await postSigned(
+      operationUrl('converse-stream'),
+      converseBody({ messages: askingForWeather, toolConfig: weatherToolConfig }),
+    );
     const { messages } = decodeEventStream(reply.bytes);
     const start = messages.find((message) => message.headers[':event-type'] === 'contentBlockStart')!;
     expect(start.payload).toMatchObject({
@@ -248,7 +258,10 @@ describe('InvokeModel', () => {
 
   it('streams chunk events whose base64 bytes hold the Anthropic event sequence, metrics on message_stop', async () => {
     const tools = [{ name: 'get_weather', input_schema: weatherToolSchema }];
-    const reply = await postSigned(operationUrl('invoke-with-response-stream'), invokeBody({ tools }));
+    const reply = await postSigned(
+      operationUrl('invoke-with-response-stream'),
+      invokeBody({ tools, messages: askFor('get_weather') }),
+    );
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('application/vnd.amazon.eventstream');
     const { messages } = decodeEventStream(reply.bytes);

@@ -5,7 +5,15 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { anthropicBody, anthropicHeaders, postJson, postRaw, postSse, weatherToolSchema } from './simulator-client.js';
+import {
+  anthropicBody,
+  anthropicHeaders,
+  askFor,
+  postJson,
+  postRaw,
+  postSse,
+  weatherToolSchema,
+} from './simulator-client.js';
 
 let simulator: RunningSimulator;
 
@@ -82,8 +90,11 @@ describe('generateContent and streamGenerateContent', () => {
     expect(reply.json.usageMetadata).toEqual({ promptTokenCount: 9, candidatesTokenCount: 3, totalTokenCount: 12 });
   });
 
-  it('calls the first tool under AUTO, none under NONE, the allowed one under ANY', async () => {
-    const auto = await postJson(modelUrl('generateContent'), geminiBody({ tools: twoTools }), apiKey);
+  it('calls the tool the prompt names under AUTO, none under NONE, the allowed one under ANY', async () => {
+    const unasked = await postJson(modelUrl('generateContent'), geminiBody({ tools: twoTools }), apiKey);
+    expect(unasked.json.candidates[0].content.parts[0].text).toEqual(expect.any(String));
+    const asking = [{ role: 'user', parts: [{ text: askFor('get_weather')[0]?.content }] }];
+    const auto = await postJson(modelUrl('generateContent'), geminiBody({ contents: asking, tools: twoTools }), apiKey);
     expect(auto.json.candidates[0].content.parts).toEqual([
       { functionCall: { name: 'get_weather', args: { city: 'sample', days: 1, units: 'metric' } } },
     ]);

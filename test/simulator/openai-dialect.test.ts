@@ -2,7 +2,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { openaiBody, openaiHeaders, postJson, postSse, weatherToolSchema } from './simulator-client.js';
+import { askFor, openaiBody, openaiHeaders, postJson, postSse, weatherToolSchema } from './simulator-client.js';
 
 let simulator: RunningSimulator;
 let completionsUrl: string;
@@ -48,9 +48,11 @@ describe('OpenAI JSON replies', () => {
     expect(reply.json.choices[0].message.content).toBe('You said: Tell me about ');
   });
 
-  it('calls the first function tool with arguments that satisfy its schema', async () => {
+  it('calls the function tool the prompt names with arguments that satisfy its schema', async () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: weatherToolSchema } }];
-    const reply = await postJson(completionsUrl, openaiBody({ tools }), openaiHeaders);
+    const unasked = await postJson(completionsUrl, openaiBody({ tools }), openaiHeaders);
+    expect(unasked.json.choices[0].finish_reason).toBe('stop');
+    const reply = await postJson(completionsUrl, openaiBody({ tools, messages: askFor('get_weather') }), openaiHeaders);
     const choice = reply.json.choices[0];
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBeNull();
@@ -124,7 +126,11 @@ describe('OpenAI streams', () => {
 
   it('streams tool_calls by index: id, type and name first, then argument fragments', async () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: weatherToolSchema } }];
-    const reply = await postSse(completionsUrl, openaiBody({ stream: true, tools }), openaiHeaders);
+    const reply = await postSse(
+      completionsUrl,
+      openaiBody({ stream: true, tools, messages: askFor('get_weather') }),
+      openaiHeaders,
+    );
     const chunks = chunksOf(reply.events);
     const calls = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     expect(calls[0]).toMatchObject({

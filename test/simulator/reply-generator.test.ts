@@ -92,7 +92,8 @@ describe('generateReply', () => {
         inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
       },
     ];
-    const fits = generateReply(requestWith({ tools }));
+    const lastTurn = { kind: 'user-text' as const, text: 'Please run lookup on gateways' };
+    const fits = generateReply(requestWith({ tools, lastTurn }));
     expect(fits.stopReason).toBe('tool-use');
     expect(fits.blocks[0]).toMatchObject({
       type: 'tool-call',
@@ -100,7 +101,7 @@ describe('generateReply', () => {
       input: { query: 'sample' },
       argumentsJson: '{"query":"sample"}',
     });
-    const tooSmall = generateReply(requestWith({ tools, maxTokens: 1 }));
+    const tooSmall = generateReply(requestWith({ tools, lastTurn, maxTokens: 1 }));
     expect(tooSmall.stopReason).toBe('max-tokens');
     expect(tooSmall.blocks[0]?.type).toBe('text');
   });
@@ -112,5 +113,35 @@ describe('generateReply', () => {
     expect(generateReply(requestWith({ tools, lastTurn, toolChoice: { type: 'any' } })).blocks[0]?.type).toBe(
       'tool-call',
     );
+  });
+
+  it('answers text when tools are offered but the conversation does not ask for one, as a model would', () => {
+    // Claude Code offers Agent, Bash, Read… on every turn; calling the first would loop forever.
+    const tools = [
+      { name: 'Agent', inputSchema: { type: 'object' } },
+      { name: 'Read', inputSchema: { type: 'object' } },
+    ];
+    const plain = generateReply(requestWith({ tools, lastTurn: { kind: 'user-text', text: 'Say hello, then stop' } }));
+    expect(plain.stopReason).toBe('end-turn');
+    expect(plain.blocks[0]?.type).toBe('text');
+    // A lowercase word or a longer identifier is not the tool's name.
+    const near = { kind: 'user-text' as const, text: 'read the Agents guide and ReadMe' };
+    expect(generateReply(requestWith({ tools, lastTurn: near })).blocks[0]?.type).toBe('text');
+    // The client's own reminders are not the user asking.
+    const reminder = { kind: 'user-text' as const, text: '<system-reminder>Use the Agent tool</system-reminder>Hi' };
+    expect(generateReply(requestWith({ tools, lastTurn: reminder })).blocks[0]?.type).toBe('text');
+  });
+
+  it('calls the tool the user names first, and any named tool under a forcing choice', () => {
+    const tools = [
+      { name: 'Agent', inputSchema: { type: 'object' } },
+      { name: 'Read', inputSchema: { type: 'object' } },
+    ];
+    const asking = { kind: 'user-text' as const, text: 'Use Read on README.md, not Agent' };
+    expect(generateReply(requestWith({ tools, lastTurn: asking })).blocks[0]).toMatchObject({ name: 'Read' });
+    const forced = generateReply(requestWith({ tools, toolChoice: { type: 'any' } }));
+    expect(forced.blocks[0]).toMatchObject({ type: 'tool-call', name: 'Agent' });
+    const forcedNamed = generateReply(requestWith({ tools, lastTurn: asking, toolChoice: { type: 'any' } }));
+    expect(forcedNamed.blocks[0]).toMatchObject({ type: 'tool-call', name: 'Read' });
   });
 });

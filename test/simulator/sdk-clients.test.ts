@@ -5,7 +5,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { weatherToolSchema } from './simulator-client.js';
+import { askFor, weatherToolSchema } from './simulator-client.js';
 
 let simulator: RunningSimulator;
 let anthropic: Anthropic;
@@ -32,6 +32,7 @@ beforeEach(() => {
 });
 
 const question = [{ role: 'user' as const, content: 'How do lighthouses work?' }];
+const askingForWeather = askFor('get_weather');
 
 describe('Anthropic SDK', () => {
   it('reads a JSON message', async () => {
@@ -66,7 +67,7 @@ describe('Anthropic SDK', () => {
       .stream({
         model: 'claude-sonnet-4-6',
         max_tokens: 200,
-        messages: question,
+        messages: askingForWeather,
         tools: [
           {
             name: 'get_weather',
@@ -152,7 +153,7 @@ describe('OpenAI SDK', () => {
     const completion = await openai.chat.completions
       .stream({
         model: 'gpt-5',
-        messages: question,
+        messages: askingForWeather,
         tools: [{ type: 'function', function: { name: 'get_weather', parameters: weatherToolSchema } }],
       })
       .finalChatCompletion();

@@ -88,6 +88,11 @@ export function openaiBody(overrides: Record<string, unknown> = {}): Record<stri
   return { model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Tell me about lighthouses' }], ...overrides };
 }
 
+/** A user turn that asks for a tool by name: the simulator, like a model, calls a tool only when asked. */
+export function askFor(toolName: string): Array<{ role: 'user'; content: string }> {
+  return [{ role: 'user', content: `Use ${toolName} for Oslo, please` }];
+}
+
 export const weatherToolSchema = {
   type: 'object',
   properties: {

@@ -5,7 +5,15 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { anthropicBody, anthropicHeaders, postJson, postRaw, postSse, weatherToolSchema } from './simulator-client.js';
+import {
+  anthropicBody,
+  anthropicHeaders,
+  askFor,
+  postJson,
+  postRaw,
+  postSse,
+  weatherToolSchema,
+} from './simulator-client.js';
 
 let simulator: RunningSimulator;
 
@@ -16,6 +24,7 @@ afterAll(() => simulator.close());
 
 const bearer = { 'content-type': 'application/json', authorization: 'Bearer ya29.simulated-access-token' };
 const userText = 'Tell me about lighthouses';
+const askingForWeather = [{ role: 'user', parts: [{ text: askFor('get_weather')[0]?.content }] }];
 
 function claudeUrl(
   method: string,
@@ -78,7 +87,10 @@ describe('Claude on Vertex (publishers/anthropic)', () => {
   it('calls a tool as the Messages API does', async () => {
     const reply = await postJson(
       claudeUrl('rawPredict'),
-      rawPredictBody({ tools: [{ name: 'get_weather', input_schema: weatherToolSchema }] }),
+      rawPredictBody({
+        messages: askFor('get_weather'),
+        tools: [{ name: 'get_weather', input_schema: weatherToolSchema }],
+      }),
       bearer,
     );
     expect(reply.json.stop_reason).toBe('tool_use');
@@ -161,7 +173,7 @@ describe('Gemini on Vertex (publishers/google)', () => {
   it('answers a functionCall part whole, finishing with STOP, and a functionResponse with text', async () => {
     const streamed = await postSse(
       `${geminiUrl('streamGenerateContent')}?alt=sse`,
-      geminiBody({ tools: weatherTools }),
+      geminiBody({ contents: askingForWeather, tools: weatherTools }),
       bearer,
     );
     expect(streamed.events).toHaveLength(1);
@@ -209,7 +221,10 @@ describe('Gemini on Vertex (publishers/google)', () => {
     });
     const accepted = await postJson(
       geminiUrl('generateContent'),
-      geminiBody({ tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: strictSchema }] }] }),
+      geminiBody({
+        contents: askingForWeather,
+        tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: strictSchema }] }],
+      }),
       bearer,
     );
     expect(accepted.status).toBe(200);

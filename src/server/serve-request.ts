@@ -121,6 +121,8 @@ export async function serveRequest(
       'request-id': requestId,
       'x-switchyard-deployment': routed.deployment.id,
       'x-switchyard-attempts': String(routed.attempts.length),
+      // A hedge was sent: whether it served the request (won) or the first attempt did (lost).
+      ...(routed.hedge ? { 'x-switchyard-hedge': routed.hedge } : {}),
     };
     if (routed.type === 'response') {
       await reply

@@ -55,6 +55,25 @@ function renderHealth(health) {
   note.textContent = health.available ? '' : 'health tracking is disabled (health.enabled: false)';
   syncRows(element('deployments').tBodies[0], 'data-deployment', health.deployments, (deployment) => deployment.id, deploymentRow);
   syncRows(element('domains').tBodies[0], 'data-domain', health.domains, (domain) => domain.name, domainRow);
+  const watch = health.watch ?? [];
+  element('watch-section').hidden = watch.length === 0;
+  syncRows(element('watch').tBodies[0], 'data-watch', watch, (entry) => entry.deployment, watchRow);
+}
+
+function usd(value) {
+  return `$${value.toFixed(value < 0.01 ? 5 : 2)}`;
+}
+
+function watchRow(row, entry) {
+  row.dataset.capped = String(entry.spend.capped);
+  setText(cell(row, 'id'), entry.deployment);
+  setText(cell(row, 'sent'), String(entry.sent));
+  setText(cell(row, 'failed'), String(entry.failures));
+  setText(cell(row, 'last'), entry.lastOutcome ?? '–');
+  setText(cell(row, 'spent'), usd(entry.spend.spentTodayUsd));
+  setText(cell(row, 'cap'), entry.spend.capped ? `${usd(entry.spend.capUsd)} (reached)` : usd(entry.spend.capUsd));
+  const wait = entry.nextAt - (Date.now() + serverOffsetMs);
+  setText(cell(row, 'next'), wait <= 0 ? 'now' : `in ${formatDuration(wait)}`);
 }
 
 /** Updates rows in place (keyed), so a button the operator is about to click is not replaced under the pointer. */

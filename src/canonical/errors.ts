@@ -15,6 +15,8 @@ export type FailureKind =
   | 'content-filter'
   /** The upstream does not have the model / endpoint (404): a configuration problem of that deployment. */
   | 'not-found'
+  /** The gateway stopped the attempt because another one answered first (the losing side of a hedge). */
+  | 'abandoned'
   /** The client went away: local origin, never counts against the upstream. */
   | 'client-aborted'
   /** Our own bug or an unparseable answer we could not attribute: local origin. */
@@ -32,6 +34,10 @@ export type SwitchyardErrorCode =
   | 'SWITCHYARD_BODY_TOO_LARGE'
   | 'SWITCHYARD_STREAM_INTERRUPTED'
   | 'SWITCHYARD_UNAUTHENTICATED'
+  | 'SWITCHYARD_FORBIDDEN'
+  | 'SWITCHYARD_KEY_RATE_LIMITED'
+  | 'SWITCHYARD_GATEWAY_OVERLOADED'
+  | 'SWITCHYARD_SHUTTING_DOWN'
   | 'SWITCHYARD_NOT_FOUND'
   | 'SWITCHYARD_INTERNAL';
 

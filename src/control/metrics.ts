@@ -58,10 +58,41 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
     buckets: latencyBuckets,
     registers: [registry],
   });
+  const hedges = new Counter({
+    name: 'switchyard_hedges_total',
+    help: 'Hedge attempts by route and deployment: won (answered first), lost (abandoned), failed.',
+    labelNames: ['route', 'deployment', 'result'] as const,
+    registers: [registry],
+  });
+  const continuations = new Counter({
+    name: 'switchyard_continuations_total',
+    help: 'Broken streams continued on another deployment, by route, deployment and outcome kind.',
+    labelNames: ['route', 'deployment', 'kind'] as const,
+    registers: [registry],
+  });
   const tokens = new Counter({
     name: 'switchyard_tokens_total',
     help: 'Tokens by deployment and kind (input, output, cache_read, cache_write).',
     labelNames: ['deployment', 'kind'] as const,
+    registers: [registry],
+  });
+  // Key names come from the config and the key store (operators create them), never from requests.
+  const keyRequests = new Counter({
+    name: 'switchyard_key_requests_total',
+    help: 'Client requests by gateway key name and outcome.',
+    labelNames: ['key', 'outcome'] as const,
+    registers: [registry],
+  });
+  const keyTokens = new Counter({
+    name: 'switchyard_key_tokens_total',
+    help: 'Tokens by gateway key name and kind (input, output).',
+    labelNames: ['key', 'kind'] as const,
+    registers: [registry],
+  });
+  const keyFailovers = new Counter({
+    name: 'switchyard_key_failovers_total',
+    help: 'Requests of a gateway key that were tried on more than one deployment.',
+    labelNames: ['key'] as const,
     registers: [registry],
   });
   const health = options.health;
@@ -95,6 +126,13 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
     const event = message as AttemptEvent;
     attempts.inc({ route: event.route, deployment: event.deployment, provider: event.provider, kind: event.kind });
     attemptLatency.observe({ deployment: event.deployment }, event.latencyMs / 1000);
+    if (event.role === 'hedge') {
+      const result = event.kind === 'success' ? 'won' : event.kind === 'abandoned' ? 'lost' : 'failed';
+      hedges.inc({ route: event.route, deployment: event.deployment, result });
+    }
+    if (event.role === 'continuation') {
+      continuations.inc({ route: event.route, deployment: event.deployment, kind: event.kind });
+    }
     if (event.kind === 'success' && event.timeToFirstTokenMs !== undefined) {
       timeToFirstToken.observe({ deployment: event.deployment }, event.timeToFirstTokenMs / 1000);
     }
@@ -111,6 +149,14 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
     });
     requestLatency.observe({ route: event.route, stream }, event.latencyMs / 1000);
     if (event.failedOver) failovers.inc({ route: event.route });
+    if (event.key !== undefined) {
+      keyRequests.inc({ key: event.key, outcome: event.succeeded ? 'success' : 'failure' });
+      if (event.failedOver) keyFailovers.inc({ key: event.key });
+      if (event.usage) {
+        keyTokens.inc({ key: event.key, kind: 'input' }, event.usage.inputTokens);
+        keyTokens.inc({ key: event.key, kind: 'output' }, event.usage.outputTokens);
+      }
+    }
     if (event.usage && event.deployment) {
       tokens.inc({ deployment: event.deployment, kind: 'input' }, event.usage.inputTokens);
       tokens.inc({ deployment: event.deployment, kind: 'output' }, event.usage.outputTokens);

@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -114,6 +115,10 @@ describe('the packed package', () => {
     expect(tarballFiles).toContain('dist/cli/main.js');
     expect(tarballFiles).toContain('bin/switchyard.js');
     expect(tarballFiles).toContain('config/demo.yaml');
+    // The dashboard's page ships in the package; its chart library comes with the dependencies.
+    expect(tarballFiles).toContain('assets/dashboard/index.html');
+    expect(tarballFiles).toContain('assets/dashboard/app.js');
+    expect(existsSync(join(app, 'node_modules/uplot/dist/uPlot.iife.min.js'))).toBe(true);
     expect(tarballFiles.some((file) => file.startsWith('src/') || file.startsWith('test/'))).toBe(false);
     expect(tarballFiles.some((file) => file.endsWith('.test.js') || file.endsWith('.map'))).toBe(false);
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/switchyard/package.json'), 'utf8'));

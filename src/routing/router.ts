@@ -36,14 +36,20 @@ interface RoutedBase {
   route: ResolvedRoute;
   deployment: DeploymentConfig;
   attempts: AttemptRecord[];
+  /** The serving upstream's request id and rate-limit headers. */
+  upstreamHeaders?: Record<string, string>;
 }
 export interface RoutedResponse extends RoutedBase {
   type: 'response';
   response: CanonicalResponse;
+  /** Relay lane: the upstream's JSON body, sent to the client unchanged. */
+  relayed?: string;
 }
 export interface RoutedStream extends RoutedBase {
   type: 'stream';
   events: AsyncIterable<CanonicalStreamEvent>;
+  /** Relay lane: the events are the upstream's own (`relay` events), written unchanged. */
+  relayed?: boolean;
 }
 
 export interface RouterOptions {
@@ -187,7 +193,10 @@ export class Router {
         release();
         const record = finishRecord('success', undefined, clock.now() - startedAt);
         attempts.push(record);
-        return { ok: true, routed: { type: 'response', response: answer.response, route, deployment, attempts } };
+        const routed: RoutedResponse = { type: 'response', response: answer.response, route, deployment, attempts };
+        if (answer.relayed !== undefined) routed.relayed = answer.relayed;
+        if (answer.upstreamHeaders !== undefined) routed.upstreamHeaders = answer.upstreamHeaders;
+        return { ok: true, routed };
       }
       const head = await readStreamHead(answer.events);
       cancelTimer();
@@ -205,7 +214,10 @@ export class Router {
           Object.assign(pending, record);
         },
       });
-      return { ok: true, routed: { type: 'stream', events, route, deployment, attempts } };
+      const routed: RoutedStream = { type: 'stream', events, route, deployment, attempts };
+      if (answer.relayed === true) routed.relayed = true;
+      if (answer.upstreamHeaders !== undefined) routed.upstreamHeaders = answer.upstreamHeaders;
+      return { ok: true, routed };
     } catch (thrown) {
       release();
       if (!controller.signal.aborted) controller.abort(attemptAbandoned);

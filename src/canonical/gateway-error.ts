@@ -1,15 +1,7 @@
 // An error Switchyard answers a client with. Ingress writers turn it into the client's own
 // error shape (Anthropic or OpenAI) with the same status, retry-after and x-should-retry.
+import type { AttemptSummary } from './attempt.js';
 import type { RelayedErrorAnswer, SwitchyardErrorCode } from './errors.js';
-
-export interface AttemptSummary {
-  deployment: string;
-  /** Outcome kind of that attempt. */
-  kind: string;
-  status?: number;
-  /** A short message, credential-free. */
-  message?: string;
-}
 
 export interface GatewayErrorInit {
   status: number;

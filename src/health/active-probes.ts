@@ -5,7 +5,7 @@
 // one would wait for the window to forget its failures). The prober takes the tracker's trial slot
 // (admit), sends the probe, and records its outcome like any attempt.
 import type { Clock } from '../util/clock.js';
-import type { AttemptOutcome } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import type { HealthTracker } from './health-tracker.js';
 import { AbortReason } from '../transport/abort-reasons.js';
 

@@ -6,6 +6,10 @@ import type { WindowView } from './outcome-window.js';
 export interface BreakerView extends WindowView {
   /** Upstream-origin failures since the last success. */
   consecutiveFailures: number;
+  /** The trailing hard failures of that run (connection refused, 503, 529), when known. */
+  consecutiveHardFailures?: number;
+  /** Time from the first to the last of those hard failures. */
+  hardRunSpanMs?: number;
   /** Recent failure rate before the current run began (see failure-run.ts). */
   failureRateBeforeRun: number;
   /** Attempts admitted since the run began, when known (see failure-run.ts). */

@@ -1,7 +1,7 @@
 // The counts one bucket of the outcome window holds. Additive, so counts recorded by this replica and
 // counts received from other replicas merge by addition; plain JSON, so a shared store can carry them.
 import type { FailureKind } from '../canonical/errors.js';
-import type { AttemptOutcome } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import { addSample, mergeHistogram, type LatencyHistogram } from './latency-histogram.js';
 import { outcomePolicies } from './outcome-policy.js';
 

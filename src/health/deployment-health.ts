@@ -9,7 +9,10 @@ import { defaultBreakerStrategies } from './default-breaker-strategies.js';
 import { degradationReason, recoveredFromDegradation } from './degradation-check.js';
 import type { ChangeOrigin, DeploymentState, RemoteStateChange, StateChange } from './deployment-state.js';
 import { FailureRun } from './failure-run.js';
-import type { AttemptOutcome } from './health-gate.js';
+import { isHardFailure } from './hard-failure-run-strategy.js';
+import type { Percentiles } from './latency-histogram.js';
+import { WaitingAttempts } from './waiting-attempts.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import type { HealthSettings } from './health-settings.js';
 import type { DeploymentHealthSnapshot } from './health-snapshot.js';
 import { OutcomeWindow, type BucketDelta, type HealthClock } from './outcome-window.js';
@@ -43,6 +46,10 @@ export class DeploymentHealth {
   private readonly onChange: (change: StateChange) => void;
   private readonly window: OutcomeWindow;
   private readonly run = new FailureRun();
+  private readonly waiting: WaitingAttempts;
+  /** The current ejection is a suspicion (requests waiting), which the first content to arrive ends. */
+  private suspect = false;
+  private learnedAt = Number.NEGATIVE_INFINITY;
 
   private currentState: DeploymentState = 'healthy';
   private currentReason = 'no outcomes yet';
@@ -71,6 +78,7 @@ export class DeploymentHealth {
       windowMs: options.settings.windowMs,
       bucketMs: options.settings.bucketMs,
     });
+    this.waiting = new WaitingAttempts(options.settings);
     this.currentSince = options.clock.now();
     this.stableSince = this.currentSince;
   }
@@ -93,7 +101,33 @@ export class DeploymentHealth {
       this.trials = this.trials.filter((startedAt) => now - startedAt < this.settings.probeTrialTimeoutMs);
     }
     this.decayEjectionCount(now);
-    if (this.currentState === 'healthy' || this.currentState === 'degraded') this.updateDegradation();
+    if (this.currentState === 'healthy' || this.currentState === 'degraded') {
+      this.updateDegradation();
+      this.checkWaiting(now);
+    }
+  }
+
+  /** An attempt was admitted and sent; until it shows content it counts as waiting (see waiting-attempts.ts). */
+  startAttempt(patient = false): number {
+    return this.waiting.start(this.clock.now(), patient);
+  }
+
+  /** The attempt produced its first content. Ends a suspicion at once: the deployment is answering. */
+  attemptProgressed(token: number): void {
+    this.waiting.progressed(token, this.clock.now());
+    if (this.suspect && this.currentState === 'ejected') {
+      this.readmit('a waiting request got its first token: no longer suspect', 'local', this.clock.now());
+    }
+  }
+
+  attemptEnded(token: number): void {
+    this.waiting.ended(token);
+  }
+
+  /** The learned time-to-first-token percentiles (the last window with enough samples), if any. */
+  learnedFirstToken(): Percentiles | undefined {
+    this.refreshLearned(this.clock.now());
+    return this.waiting.learnedFirstToken();
   }
 
   admit(): boolean {
@@ -126,7 +160,8 @@ export class DeploymentHealth {
     const countsAgainstHealth = outcomePolicies[outcome.kind].countsAgainstHealth;
     const startedAt = this.clock.now() - Math.max(0, outcome.latencyMs);
     if (outcome.kind === 'success') this.run.recordSuccess(startedAt);
-    else if (countsAgainstHealth) this.run.recordFailure(startedAt);
+    else if (countsAgainstHealth)
+      this.run.recordFailure(startedAt, isHardFailure(outcome.kind, outcome.status), this.clock.now());
     if (outcome.kind === 'rate-limited') this.noteRateLimit(outcome.retryAfterMs);
     else if (outcome.kind === 'success' || countsAgainstHealth) this.consecutiveRateLimits = 0;
 
@@ -190,6 +225,7 @@ export class DeploymentHealth {
         } else {
           this.ejectionCount = count;
           this.ejectedUntil = until;
+          this.suspect = false;
           this.trials = [];
           this.transition('ejected', change.reason, 'remote', change.at);
         }
@@ -284,6 +320,9 @@ export class DeploymentHealth {
       nextProbeAt: ejected ? (this.ejectedUntil ?? null) : null,
       probesInFlight: this.currentState === 'probing' ? this.trials.length : 0,
       coolDownUntil: this.coolDownUntil ?? null,
+      waitingForFirstToken: this.waiting.count,
+      learnedTimeToFirstTokenP99Ms: this.learnedFirstToken()?.p99 ?? null,
+      suspectAfterMs: this.waiting.suspectAfterMs() ?? null,
     };
   }
 
@@ -301,6 +340,8 @@ export class DeploymentHealth {
       // Breakers judge counts and runs; latency percentiles are not needed on every outcome.
       ...this.window.view(false),
       consecutiveFailures: this.run.consecutiveFailures,
+      consecutiveHardFailures: this.run.consecutiveHardFailures,
+      hardRunSpanMs: this.run.hardRunSpanMs(),
       failureRateBeforeRun: this.run.failureRateBeforeRun,
       attemptsSinceRunStart: this.run.attemptsSinceRunStart(),
     };
@@ -320,8 +361,9 @@ export class DeploymentHealth {
     return undefined;
   }
 
-  private eject(reason: string, origin: ChangeOrigin): void {
+  private eject(reason: string, origin: ChangeOrigin, suspect = false): void {
     const now = this.clock.now();
+    this.suspect = suspect;
     this.ejectionCount = clampCount(this.ejectionCount + 1, this.maxEjectionCount());
     this.ejectedUntil = now + this.ejectionTime(this.ejectionCount);
     this.trials = [];
@@ -332,10 +374,28 @@ export class DeploymentHealth {
     // The failures that led here must not eject the deployment again the moment it is back.
     this.window.reset();
     this.run.endRun();
+    this.suspect = false;
     this.trials = [];
     this.ejectedUntil = undefined;
     this.stableSince = this.clock.now();
     this.transition('healthy', reason, origin, at);
+  }
+
+  /** Waiting requests past what the deployment usually takes, none answered since: suspect at once. */
+  private checkWaiting(now: number): void {
+    const oldest = this.waiting.oldestStart();
+    if (oldest === undefined || now - oldest < this.settings.suspectFloorMs) return;
+    this.refreshLearned(now);
+    const reason = this.waiting.suspicion(now);
+    if (reason) this.eject(reason, 'local', true);
+  }
+
+  // Percentiles cost a histogram merge: learn them at most every quarter second.
+  private refreshLearned(now: number): void {
+    if (now - this.learnedAt < 250) return;
+    this.learnedAt = now;
+    const view = this.window.view();
+    this.waiting.learn(view.timeToFirstToken, view.timeToFirstTokenSamples);
   }
 
   private updateDegradation(): void {

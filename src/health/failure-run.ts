@@ -9,6 +9,11 @@ export const defaultRunSmoothing = 0.1;
 export class FailureRun {
   /** Upstream-origin failures since the last success. */
   consecutiveFailures = 0;
+  /** The trailing part of the run made of hard failures only (connection refused, 503, 529). */
+  consecutiveHardFailures = 0;
+  /** When the first and the last of those hard failures were recorded. */
+  private hardRunFirstAt = 0;
+  private hardRunLastAt = 0;
   /** The weighted failure rate as it stood at the last success, i.e. before the current run. */
   failureRateBeforeRun = 0;
   private recentFailureRate = 0;
@@ -30,14 +35,23 @@ export class FailureRun {
     this.recentFailureRate *= 1 - this.smoothing;
     this.failureRateBeforeRun = this.recentFailureRate;
     this.consecutiveFailures = 0;
+    this.consecutiveHardFailures = 0;
     this.runStartedAt = undefined;
   }
 
-  recordFailure(startedAt?: number): void {
+  recordFailure(startedAt?: number, hard = false, at = 0): void {
     this.recentFailureRate = this.recentFailureRate * (1 - this.smoothing) + this.smoothing;
     this.consecutiveFailures += 1;
+    this.consecutiveHardFailures = hard ? this.consecutiveHardFailures + 1 : 0;
+    if (this.consecutiveHardFailures === 1) this.hardRunFirstAt = at;
+    this.hardRunLastAt = at;
     if (this.runStartedAt === undefined) this.runStartedAt = startedAt ?? Number.NEGATIVE_INFINITY;
     else if (startedAt !== undefined && startedAt < this.runStartedAt) this.runStartedAt = startedAt;
+  }
+
+  /** Time between the first and the last hard failure of the current run (0 for fewer than two). */
+  hardRunSpanMs(): number {
+    return this.consecutiveHardFailures < 2 ? 0 : this.hardRunLastAt - this.hardRunFirstAt;
   }
 
   /** Notes that an attempt was admitted at `at` (it starts right away). */
@@ -62,6 +76,7 @@ export class FailureRun {
   /** Ends the current run (readmission); the memory of the usual failure rate is kept on purpose. */
   endRun(): void {
     this.consecutiveFailures = 0;
+    this.consecutiveHardFailures = 0;
     this.runStartedAt = undefined;
   }
 }

@@ -1,14 +1,11 @@
 // The only two calls the request path makes into health: admit before an attempt, record after it.
-import type { OutcomeKind } from '../canonical/errors.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
+import type { Percentiles } from './latency-histogram.js';
 
-export interface AttemptOutcome {
-  kind: OutcomeKind;
-  /** Time from attempt start to the end of the attempt. */
-  latencyMs: number;
-  /** Time from attempt start to the first content event (streams) or the full answer. */
-  timeToFirstTokenMs?: number;
-  status?: number;
-  retryAfterMs?: number;
+/** One attempt in flight, as health follows it: first content, then its end (before record). */
+export interface InFlightAttempt {
+  firstContent(): void;
+  end(): void;
 }
 
 export interface HealthGate {
@@ -21,6 +18,14 @@ export interface HealthGate {
    * last, a panic pick when nothing is left). Without it, the policy's order is used as it is.
    */
   order?(deploymentIds: readonly string[]): string[];
+  /**
+   * An attempt was sent: health counts it as waiting until it shows content, so a deployment whose
+   * requests wait far longer than usual is suspect before any of them times out. `patient` attempts
+   * (long thinking) are expected to wait and never make a deployment suspect.
+   */
+  start?(deploymentId: string, options?: { patient?: boolean }): InFlightAttempt;
+  /** The learned time-to-first-token percentiles, for hedging and the adaptive first-token limit. */
+  firstTokenFigures?(deploymentId: string): Percentiles | undefined;
   /** Recent median latency figures, for the latency routing policy. */
   recentLatency?(deploymentId: string): { timeToFirstTokenP50Ms?: number; latencyP50Ms?: number };
 }

@@ -31,6 +31,19 @@ export interface HealthSettings {
   /** p95 time to first token above which the deployment is degraded; off when undefined. */
   timeToFirstTokenP95ThresholdMs?: number;
 
+  /**
+   * A deployment whose oldest request has waited for first content longer than suspectFactor × its
+   * learned p99 time to first token (and at least suspectFloorMs), with no request answering since,
+   * is suspect: taken out of rotation at once while its waiting requests keep waiting.
+   */
+  suspectFactor: number;
+  suspectFloorMs: number;
+  /**
+   * Hard failures (connection refused, 503, 529) in a row that eject a deployment whose window holds too
+   * few requests to judge a usual failure rate (low traffic), where the adaptive run would need ~10.
+   */
+  hardFailureRun: number;
+
   /** Ejection time is baseEjectionMs × ejection count, capped at maxEjectionMs. */
   baseEjectionMs: number;
   maxEjectionMs: number;
@@ -63,6 +76,9 @@ export const defaultHealthSettings: Readonly<HealthSettings> = Object.freeze({
   degradedMinimumRequests: 10,
   latencyP95ThresholdMs: undefined,
   timeToFirstTokenP95ThresholdMs: undefined,
+  suspectFactor: 3,
+  suspectFloorMs: 1_000,
+  hardFailureRun: 3,
   baseEjectionMs: 5_000,
   maxEjectionMs: 120_000,
   ejectionDecayMs: 60_000,
@@ -95,6 +111,9 @@ function validate(settings: HealthSettings): void {
     'maximumConsecutiveFailures',
     'ejectionMinimumRequests',
     'degradedMinimumRequests',
+    'suspectFactor',
+    'suspectFloorMs',
+    'hardFailureRun',
     'baseEjectionMs',
     'maxEjectionMs',
     'ejectionDecayMs',

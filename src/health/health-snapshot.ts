@@ -26,6 +26,12 @@ export interface DeploymentHealthSnapshot {
   probesInFlight: number;
   /** A rate-limit cool-down in force: not an outage, but nothing is sent until then. */
   coolDownUntil: number | null;
+  /** Requests in flight that have not yet had a first token. */
+  waitingForFirstToken: number;
+  /** The p99 time to first token health last learned (kept while the window is empty). */
+  learnedTimeToFirstTokenP99Ms: number | null;
+  /** How long a request may wait for a first token before the deployment is suspect. */
+  suspectAfterMs: number | null;
 }
 
 export interface DomainSnapshot {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import type { StateChange } from './deployment-state.js';
-import type { AttemptOutcome } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import { HealthTracker } from './health-tracker.js';
 
 const ok: AttemptOutcome = { kind: 'success', latencyMs: 200 };

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import { seededRandom, type Random } from '../util/random.js';
 import type { DeploymentState, StateChange } from './deployment-state.js';
-import type { AttemptOutcome } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import { HealthTracker } from './health-tracker.js';
 
 const periodMs = 50;

@@ -9,7 +9,9 @@ import { orderCandidates, type CandidateStatus } from './candidate-order.js';
 import { DeploymentHealth } from './deployment-health.js';
 import type { RemoteStateChange, StateChange, StateChangeListener } from './deployment-state.js';
 import { FailureDomains } from './failure-domains.js';
-import type { AttemptOutcome, HealthGate } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
+import type { HealthGate, InFlightAttempt } from './health-gate.js';
+import type { Percentiles } from './latency-histogram.js';
 import { resolveHealthSettings, type HealthSettings } from './health-settings.js';
 import type { HealthSnapshot } from './health-snapshot.js';
 
@@ -61,6 +63,19 @@ export class HealthTracker implements HealthGate {
 
   record(id: string, outcome: AttemptOutcome): void {
     this.deployment(id).record(outcome);
+  }
+
+  start(id: string, options?: { patient?: boolean }): InFlightAttempt {
+    const deployment = this.deployment(id);
+    const token = deployment.startAttempt(options?.patient ?? false);
+    return {
+      firstContent: () => deployment.attemptProgressed(token),
+      end: () => deployment.attemptEnded(token),
+    };
+  }
+
+  firstTokenFigures(id: string): Percentiles | undefined {
+    return this.deployment(id).learnedFirstToken();
   }
 
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import { emptyBucketCounts, addOutcome } from './bucket-counts.js';
-import type { AttemptOutcome } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import { OutcomeWindow } from './outcome-window.js';
 
 const success = (latencyMs = 100, timeToFirstTokenMs?: number): AttemptOutcome => ({

@@ -4,7 +4,7 @@
 // for publishing while the figures cover the whole fleet. Time comes from the injected clock.
 import type { Clock } from '../util/clock.js';
 import type { FailureKind } from '../canonical/errors.js';
-import type { AttemptOutcome } from './health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import {
   addOutcome,
   cloneBucketCounts,

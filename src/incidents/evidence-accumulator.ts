@@ -2,6 +2,7 @@
 // attempts (kinds, counts, messages, routes), and requests on the affected routes that other
 // deployments answered (where traffic failed over) or that failed for the client.
 import type { FailureKind, OutcomeKind } from '../canonical/errors.js';
+import type { AttemptEvent } from '../observability/channels.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
 import { emptyEvidence, type IncidentEvidence } from './incident.js';
 import { scrubSecrets } from '../util/scrub-secrets.js';
@@ -9,16 +10,8 @@ import { scrubSecrets } from '../util/scrub-secrets.js';
 const maximumSampleErrors = 5;
 const maximumMessageLength = 300;
 
-/** One attempt as the detector sees it (an AttemptEvent plus when it was observed). */
-export interface AttemptFact {
-  route: string;
-  deployment: string;
-  provider: string;
-  kind: OutcomeKind;
-  latencyMs: number;
-  /** The error message, when the publisher includes it. */
-  message?: string;
-  status?: number;
+/** One attempt as the detector sees it: the published attempt plus when it was observed. */
+export interface AttemptFact extends AttemptEvent {
   at: number;
 }
 

@@ -3,7 +3,7 @@
 // and is critical when no member is healthy.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
-import type { AttemptOutcome } from '../health/health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import { HealthTracker } from '../health/health-tracker.js';
 import { alertFor } from '../alerts/alert.js';
 import { attachIncidentDetector } from './attach-incident-detector.js';

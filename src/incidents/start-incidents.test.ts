@@ -2,7 +2,7 @@
 // opened alert reaches a local webhook receiver, signed; after recovery, the resolved alert follows.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
-import type { AttemptOutcome } from '../health/health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import { HealthTracker } from '../health/health-tracker.js';
 import { seededRandom } from '../util/random.js';
 import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from '../alerts/alert-receiver.js';

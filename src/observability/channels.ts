@@ -2,20 +2,13 @@
 // anything else) subscribes. The path never imports the metrics code, and publishing costs nothing
 // when nobody listens (hasSubscribers is checked first).
 import diagnosticsChannel from 'node:diagnostics_channel';
-import type { OutcomeKind } from '../canonical/errors.js';
+import type { Attempt } from '../canonical/attempt.js';
 import type { Usage } from '../canonical/usage.js';
 
-export interface AttemptEvent {
+/** An attempt as published: the attempt plus the route it served and the deployment's provider. */
+export interface AttemptEvent extends Attempt {
   route: string;
-  deployment: string;
   provider: string;
-  kind: OutcomeKind;
-  latencyMs: number;
-  timeToFirstTokenMs?: number;
-  /** Upstream HTTP status, when there was an answer. */
-  status?: number;
-  /** A short, credential-free description of a failure. */
-  message?: string;
 }
 
 export interface RequestEvent {

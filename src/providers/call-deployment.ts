@@ -5,9 +5,8 @@ import type { Dispatcher } from 'undici';
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
-import { UpstreamError, type FailureKind } from '../canonical/errors.js';
+import { UpstreamError } from '../canonical/errors.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
-import { AbortReason } from '../transport/abort-reasons.js';
 import type { DeploymentTarget, ProviderAdapter } from './adapter.js';
 import { takesRelayLane } from './relay/relay-lanes.js';
 import { relayedHeaders } from './relay/relayed-headers.js';
@@ -16,6 +15,7 @@ interface AnswerBase {
   /** The upstream's request id and rate-limit headers, relayed to the client (relayed-headers.ts). */
   upstreamHeaders?: Record<string, string>;
 }
+import { classifyTransportError, streamEndedEarly } from './attempt-failure.js';
 
 export type AttemptAnswer =
   | (AnswerBase & {
@@ -37,38 +37,6 @@ export interface CallDeploymentOptions {
 }
 
 export type CallDeployment = (options: CallDeploymentOptions) => Promise<AttemptAnswer>;
-
-const connectCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-
-/** Turns whatever undici or a parser threw into a classified UpstreamError. */
-export function classifyTransportError(error: unknown, signal: AbortSignal, phase: 'connect' | 'body'): UpstreamError {
-  if (UpstreamError.isInstance(error)) return error;
-  if (signal.aborted && AbortReason.isInstance(signal.reason)) {
-    return new UpstreamError({ kind: signal.reason.kind, message: signal.reason.message, cause: error });
-  }
-  const code = (error as { code?: string } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  let kind: FailureKind = phase === 'body' ? 'stream-interrupted' : 'connect';
-  if (phase === 'connect' && code !== undefined && !connectCodes.has(code)) kind = 'local';
-  return new UpstreamError({
-    kind,
-    message: `${phase === 'connect' ? 'connection failed' : 'upstream body failed'}: ${code ?? ''} ${message}`.trim(),
-    providerCode: code,
-    cause: error,
-  });
-}
 
 async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
   return body.text();
@@ -115,10 +83,7 @@ async function* guardStream(
     // Stopped early (error, abort, consumer gone): release the socket rather than read on.
     if (!finished) body.destroy();
   }
-  if (signal.aborted && AbortReason.isInstance(signal.reason)) {
-    throw new UpstreamError({ kind: signal.reason.kind, message: signal.reason.message });
-  }
-  throw new UpstreamError({ kind: 'stream-interrupted', message: 'upstream stream ended before it finished' });
+  throw streamEndedEarly(signal);
 }
 
 export const callDeployment: CallDeployment = async ({ adapter, target, request, pools, signal }) => {

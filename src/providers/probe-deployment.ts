@@ -3,7 +3,7 @@
 import type { CanonicalRequest } from '../canonical/request.js';
 import { UpstreamError } from '../canonical/errors.js';
 import type { DeploymentConfig } from '../config/schema.js';
-import type { AttemptOutcome } from '../health/health-gate.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { Clock } from '../util/clock.js';
 import type { ProviderAdapter } from './adapter.js';

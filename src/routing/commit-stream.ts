@@ -3,9 +3,10 @@
 // an idle watchdog, and its end (finish, error or interruption) is reported exactly once.
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import { isContentEvent } from '../canonical/stream-event.js';
-import { UpstreamError } from '../canonical/errors.js';
+import type { UpstreamError } from '../canonical/errors.js';
 import type { Clock } from '../util/clock.js';
 import { AbortReason } from '../transport/abort-reasons.js';
+import { classifyTransportError, failureFromAbort, streamEndedEarly } from '../providers/attempt-failure.js';
 
 export interface StreamHead {
   /** Events up to and including the first content event. */
@@ -19,8 +20,7 @@ export async function readStreamHead(events: AsyncIterable<CanonicalStreamEvent>
   const head: CanonicalStreamEvent[] = [];
   for (;;) {
     const step = await iterator.next();
-    if (step.done)
-      throw new UpstreamError({ kind: 'stream-interrupted', message: 'upstream stream ended before any content' });
+    if (step.done) throw streamEndedEarly(undefined, true);
     const event = step.value;
     if (event.type === 'error') throw event.error;
     head.push(event);
@@ -83,18 +83,13 @@ export async function* committedStream(
       try {
         step = await stream.iterator.next();
       } catch (error) {
-        const failure = UpstreamError.isInstance(error)
-          ? error
-          : new UpstreamError({ kind: 'stream-interrupted', message: String(error), cause: error });
+        const failure = classifyTransportError(error, options.signal, 'body');
         finish(failure);
         yield { type: 'error', error: failure };
         return;
       }
       if (step.done) {
-        const failure = new UpstreamError({
-          kind: 'stream-interrupted',
-          message: 'upstream stream ended before it finished',
-        });
+        const failure = streamEndedEarly(options.signal);
         finish(failure);
         yield { type: 'error', error: failure };
         return;
@@ -118,7 +113,7 @@ export async function* committedStream(
       // The consumer stopped reading (client gone): abort the upstream at once.
       const reason = new AbortReason('client-aborted', 'the client stopped reading the stream');
       options.abort(reason);
-      finish(new UpstreamError({ kind: 'client-aborted', message: reason.message }));
+      finish(failureFromAbort(reason));
       void stream.iterator.return?.().catch(() => {});
     }
   }

@@ -1,12 +1,13 @@
 // The errors a client sees when the attempt loop cannot serve it: an upstream client error passed
 // through with its status, or one 503 that summarises every attempt (no secrets, with retry-after).
-import { GatewayError, type AttemptSummary } from '../canonical/gateway-error.js';
+import type { Attempt, AttemptSummary } from '../canonical/attempt.js';
+import { attemptMessageLength } from '../canonical/attempt.js';
+import { GatewayError } from '../canonical/gateway-error.js';
 import type { UpstreamError } from '../canonical/errors.js';
-import type { AttemptRecord } from './router.js';
 import type { ResolvedRoute } from './resolve-route.js';
 
 /** An upstream answer that no other deployment would change (400 invalid request, content filter). */
-export function clientFacingError(error: UpstreamError, attempts: AttemptRecord[]): GatewayError {
+export function clientFacingError(error: UpstreamError, attempts: Attempt[]): GatewayError {
   const status = error.status !== undefined && error.status >= 400 && error.status < 500 ? error.status : 400;
   return new GatewayError({
     status,
@@ -19,20 +20,16 @@ export function clientFacingError(error: UpstreamError, attempts: AttemptRecord[
   });
 }
 
-function summarise(attempts: AttemptRecord[]): AttemptSummary[] {
+function summarise(attempts: Attempt[]): AttemptSummary[] {
   return attempts.map((attempt) => ({
     deployment: attempt.deployment,
     kind: attempt.kind,
     ...(attempt.status !== undefined ? { status: attempt.status } : {}),
-    ...(attempt.message !== undefined ? { message: attempt.message.slice(0, 300) } : {}),
+    ...(attempt.message !== undefined ? { message: attempt.message.slice(0, attemptMessageLength) } : {}),
   }));
 }
 
-export function allFailedError(
-  route: ResolvedRoute,
-  attempts: AttemptRecord[],
-  why: 'deadline' | 'exhausted',
-): GatewayError {
+export function allFailedError(route: ResolvedRoute, attempts: Attempt[], why: 'deadline' | 'exhausted'): GatewayError {
   const summary = attempts
     .map((attempt) => `${attempt.deployment}: ${attempt.kind}${attempt.status ? ` (${attempt.status})` : ''}`)
     .join('; ');

@@ -4,12 +4,15 @@
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
-import { UpstreamError, type OutcomeKind } from '../canonical/errors.js';
+import type { Attempt } from '../canonical/attempt.js';
+import { attemptMessageLength } from '../canonical/attempt.js';
+import type { UpstreamError, OutcomeKind } from '../canonical/errors.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { DeploymentConfig, SwitchyardConfig, ProviderKind } from '../config/schema.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { callDeployment, type CallDeployment } from '../providers/call-deployment.js';
 import { toDeploymentTarget } from '../providers/deployment-target.js';
+import { attemptFailure } from '../providers/attempt-failure.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
 import type { HealthGate } from '../health/health-gate.js';
@@ -23,19 +26,12 @@ import type { RouteTable, ResolvedRoute } from './resolve-route.js';
 import { committedStream, readStreamHead } from './commit-stream.js';
 import { allFailedError, clientFacingError } from './route-errors.js';
 import { publishAttempt } from '../observability/channels.js';
-
-export interface AttemptRecord {
-  deployment: string;
-  kind: OutcomeKind;
-  status?: number;
-  latencyMs: number;
-  message?: string;
-}
+import { isPatientRequest } from './first-token-limit.js';
 
 interface RoutedBase {
   route: ResolvedRoute;
   deployment: DeploymentConfig;
-  attempts: AttemptRecord[];
+  attempts: Attempt[];
   /** The serving upstream's request id and rate-limit headers. */
   upstreamHeaders?: Record<string, string>;
 }
@@ -68,7 +64,7 @@ const attemptAbandoned = new AbortReason('client-aborted', 'attempt abandoned');
 
 type AttemptResult =
   | { ok: true; routed: RoutedResponse | RoutedStream }
-  | { ok: false; error: UpstreamError; record: AttemptRecord };
+  | { ok: false; error: UpstreamError; record: Attempt };
 
 export class Router {
   private readonly call: CallDeployment;
@@ -82,7 +78,7 @@ export class Router {
     const { config, clock, health } = this.options;
     const route = this.options.routes.resolve(request.model);
     const deadline = new Deadline(clock, config.timeouts.requestMs);
-    const attempts: AttemptRecord[] = [];
+    const attempts: Attempt[] = [];
     const candidates = orderCandidates(route, health, this.options.random);
     let contextLimit: number | undefined;
 
@@ -136,7 +132,7 @@ export class Router {
     request: CanonicalRequest,
     clientSignal: AbortSignal,
     deadline: Deadline,
-    attempts: AttemptRecord[],
+    attempts: Attempt[],
   ): Promise<AttemptResult> {
     const { clock, config } = this.options;
     const startedAt = clock.now();
@@ -152,8 +148,10 @@ export class Router {
           : new AbortReason('first-token-timeout', `no first token within ${firstTokenMs} ms`),
       ),
     );
-    const finishRecord = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): AttemptRecord => {
-      const record: AttemptRecord = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt };
+    const inFlight = this.options.health.start?.(deployment.id, { patient: isPatientRequest(request) });
+    const finishRecord = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
+      inFlight?.end();
+      const record: Attempt = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt };
       if (error?.status !== undefined) record.status = error.status;
       if (error) record.message = error.message;
       this.options.health.record(deployment.id, {
@@ -171,7 +169,7 @@ export class Router {
         latencyMs: record.latencyMs,
         ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}),
         ...(error?.status !== undefined ? { status: error.status } : {}),
-        ...(error ? { message: error.message.slice(0, 300) } : {}),
+        ...(error ? { message: error.message.slice(0, attemptMessageLength) } : {}),
       });
       return record;
     };
@@ -190,6 +188,7 @@ export class Router {
         signal: controller.signal,
       });
       if (answer.type === 'response') {
+        inFlight?.firstContent();
         release();
         const record = finishRecord('success', undefined, clock.now() - startedAt);
         attempts.push(record);
@@ -199,9 +198,10 @@ export class Router {
         return { ok: true, routed };
       }
       const head = await readStreamHead(answer.events);
+      inFlight?.firstContent();
       cancelTimer();
       const timeToFirstTokenMs = clock.now() - startedAt;
-      const pending: AttemptRecord = { deployment: deployment.id, kind: 'success', latencyMs: timeToFirstTokenMs };
+      const pending: Attempt = { deployment: deployment.id, kind: 'success', latencyMs: timeToFirstTokenMs };
       attempts.push(pending);
       const events = committedStream(head, {
         clock,
@@ -221,15 +221,7 @@ export class Router {
     } catch (thrown) {
       release();
       if (!controller.signal.aborted) controller.abort(attemptAbandoned);
-      const error = UpstreamError.isInstance(thrown)
-        ? thrown
-        : AbortReason.isInstance(thrown)
-          ? new UpstreamError({ kind: thrown.kind, message: thrown.message })
-          : new UpstreamError({
-              kind: 'local',
-              message: thrown instanceof Error ? thrown.message : String(thrown),
-              cause: thrown,
-            });
+      const error = attemptFailure(thrown);
       const record = finishRecord(error.kind, error);
       attempts.push(record);
       return { ok: false, error, record };

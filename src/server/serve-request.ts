@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import { publishRequest, type RequestEvent } from '../observability/channels.js';
 import type { Usage } from '../canonical/usage.js';
 import { createRelayStreamWriter } from '../ingress/relay-stream-writer.js';
+import { streamEndedEarly } from '../providers/attempt-failure.js';
 
 export interface PipelineContext {
   router: Router;
@@ -233,15 +234,9 @@ async function writeStream(
       writer.write(event);
       if (writer.done) break;
     }
-    if (!writer.done && !controller.signal.aborted) {
-      writer.fail(
-        new GatewayError({
-          status: 500,
-          code: 'SWITCHYARD_STREAM_INTERRUPTED',
-          message: 'the upstream stream ended early',
-        }),
-      );
-    }
+    // The router's streams always end with a finish or an error event; this only guards a writer
+    // that was handed neither, with the same failure the attempt loop would have reported.
+    if (!writer.done && !controller.signal.aborted) writer.write({ type: 'error', error: streamEndedEarly() });
   } catch (error) {
     if (!writer.done) writer.fail(toGatewayError(error));
   } finally {

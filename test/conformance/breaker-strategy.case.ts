@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { BreakerStrategy, BreakerView } from '../../src/health/breaker-strategy.js';
 import { FailureRun } from '../../src/health/failure-run.js';
 import { OutcomeWindow } from '../../src/health/outcome-window.js';
-import type { AttemptOutcome } from '../../src/health/health-gate.js';
+import type { AttemptOutcome } from '../../src/canonical/attempt.js';
 import type { Clock } from '../../src/util/clock.js';
 
 /** One attempt outcome in a scripted sequence, with the time that passes before it. */
@@ -29,11 +29,13 @@ export function breakerViewAfter(outcomes: readonly ScriptedOutcome[]): BreakerV
       : { kind: 'server', latencyMs: 20, status: 503 };
     window.record(outcome);
     if (success) run.recordSuccess();
-    else run.recordFailure();
+    else run.recordFailure(undefined, true, now);
   }
   return {
     ...window.view(),
     consecutiveFailures: run.consecutiveFailures,
+    consecutiveHardFailures: run.consecutiveHardFailures,
+    hardRunSpanMs: run.hardRunSpanMs(),
     failureRateBeforeRun: run.failureRateBeforeRun,
   };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { HealthTracker } from '../../src/health/health-tracker.js';
 import { ActiveProber } from '../../src/health/active-probes.js';
-import type { AttemptOutcome } from '../../src/health/health-gate.js';
+import type { AttemptOutcome } from '../../src/canonical/attempt.js';
 import { ManualClock, flushMicrotasks } from '../support/manual-clock.js';
 
 function ejected(clock: ManualClock) {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AttemptOutcome } from '../../src/health/health-gate.js';
+import type { AttemptOutcome } from '../../src/canonical/attempt.js';
 import { HealthTracker } from '../../src/health/health-tracker.js';
 import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from '../../src/alerts/alert-receiver.js';
 import type { WebhookBody } from '../../src/alerts/webhook-sink.js';

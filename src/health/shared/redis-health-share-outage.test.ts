@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../test/support/manual-clock.js';
 import { TestRedis } from '../../../test/support/redis-server.js';
 import type { Clock } from '../../util/clock.js';
-import type { AttemptOutcome } from '../health-gate.js';
+import type { AttemptOutcome } from '../../canonical/attempt.js';
 import { HealthTracker } from '../health-tracker.js';
 import { RedisHealthShare, type RedisHealthShareOptions } from './redis-health-share.js';
 import { sharedHealthKeys } from './shared-health-keys.js';

@@ -4,6 +4,7 @@ import { GatewayError } from '../../canonical/gateway-error.js';
 import { UpstreamError } from '../../canonical/errors.js';
 import { anthropicErrorTypeForUpstream } from './anthropic-error-type.js';
 import { anthropicErrorResponse, anthropicStreamErrorEvent } from './write-error.js';
+import type { AttemptSummary } from '../../canonical/attempt.js';
 
 function gatewayError(
   status: number,
@@ -65,7 +66,7 @@ describe('anthropicErrorResponse', () => {
   });
 
   it('lists the attempts with only their public fields', () => {
-    const attempts = [
+    const attempts: AttemptSummary[] = [
       { deployment: 'anthropic-direct', kind: 'overloaded', status: 529, message: 'Overloaded' },
       { deployment: 'bedrock-us-east-1', kind: 'timeout' },
     ];

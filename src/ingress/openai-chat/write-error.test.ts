@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SwitchyardErrorCode } from '../../canonical/errors.js';
 import { GatewayError, type GatewayErrorInit } from '../../canonical/gateway-error.js';
 import { openAIErrorResponse, openAIStreamErrorChunk } from './write-error.js';
+import type { AttemptSummary } from '../../canonical/attempt.js';
 
 function gatewayError(init: Partial<GatewayErrorInit> & { status: number; code: SwitchyardErrorCode }): GatewayError {
   return new GatewayError({ message: 'Something happened', ...init });
@@ -63,7 +64,7 @@ describe('openAIErrorResponse', () => {
   });
 
   it('includes the attempts when set', () => {
-    const attempts = [
+    const attempts: AttemptSummary[] = [
       { deployment: 'anthropic-direct', kind: 'overloaded', status: 529, message: 'Overloaded' },
       { deployment: 'bedrock-us-east-1', kind: 'timeout' },
     ];

@@ -10,6 +10,7 @@ import {
   thinkingStream,
 } from '../../../test/fixtures/openai-ingress/canonical-streams.js';
 import { createOpenAIChatStreamWriter } from './write-stream.js';
+import type { AttemptSummary } from '../../canonical/attempt.js';
 
 const created = 1_700_000_000;
 
@@ -222,7 +223,7 @@ describe('createOpenAIChatStreamWriter', () => {
     });
     writer.write({ type: 'message-start' });
     writer.write({ type: 'text-delta', index: 0, text: 'So' });
-    const attempts = [{ deployment: 'anthropic-direct', kind: 'stream-interrupted' }];
+    const attempts: AttemptSummary[] = [{ deployment: 'anthropic-direct', kind: 'stream-interrupted' }];
     writer.fail(
       new GatewayError({
         status: 502,

@@ -1,0 +1,152 @@
+// Health learns from requests still in flight: a deployment whose requests wait for a first token far
+// past its learned p99, with none answering, is suspect at once; a first token ends the suspicion;
+// two suspect members degrade their failure domain. Driven by a ManualClock, no sleeping.
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../test/support/manual-clock.js';
+import type { AttemptOutcome } from '../canonical/attempt.js';
+import { HealthTracker } from './health-tracker.js';
+
+const ok: AttemptOutcome = { kind: 'success', latencyMs: 400, timeToFirstTokenMs: 200 };
+
+function setup() {
+  const clock = new ManualClock();
+  const tracker = new HealthTracker({
+    deployments: [
+      { id: 'claude-a', domains: ['anthropic-model-layer'] },
+      { id: 'claude-b', domains: ['anthropic-model-layer'] },
+      { id: 'gpt-c', domains: ['openai'] },
+    ],
+    clock,
+    defaults: { suspectFactor: 2, suspectFloorMs: 300 },
+  });
+  const learn = async (id: string, count = 20) => {
+    for (let index = 0; index < count; index += 1) {
+      const attempt = tracker.start(id);
+      await clock.advance(200);
+      attempt.firstContent();
+      await clock.advance(10);
+      attempt.end();
+      tracker.record(id, ok);
+    }
+  };
+  const state = (id: string) => tracker.snapshot().deployments.find((entry) => entry.id === id)!;
+  return { clock, tracker, learn, state };
+}
+
+describe('health sees waiting requests', () => {
+  it('makes a deployment suspect once its requests wait past factor × learned p99 with none answering', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    const p99 = state('claude-a').learnedTimeToFirstTokenP99Ms!;
+    expect(p99).toBeGreaterThan(150);
+    expect(p99).toBeLessThan(250);
+    expect(state('claude-a').suspectAfterMs).toBe(2 * p99);
+
+    const waiting = [tracker.start('claude-a'), tracker.start('claude-a')];
+    await clock.advance(2 * p99 - 1);
+    expect(tracker.order(['claude-a', 'gpt-c'])).toEqual(['claude-a', 'gpt-c']);
+    expect(state('claude-a')).toMatchObject({ state: 'healthy', waitingForFirstToken: 2 });
+
+    await clock.advance(1);
+    // New requests go elsewhere at once; nothing has timed out yet.
+    expect(tracker.order(['claude-a', 'gpt-c'])).toEqual(['gpt-c']);
+    expect(state('claude-a').state).toBe('ejected');
+    expect(state('claude-a').reason).toMatch(/^suspect: 2 request\(s\) waiting for a first token for over \d+ ms/);
+
+    // The waiting ones keep waiting; the first of them to answer ends the suspicion.
+    await clock.advance(3_000);
+    expect(state('claude-a').waitingForFirstToken).toBe(2);
+    waiting[0]!.firstContent();
+    expect(state('claude-a').state).toBe('healthy');
+    expect(tracker.order(['claude-a', 'gpt-c'])).toEqual(['claude-a', 'gpt-c']);
+  });
+
+  it('is not suspect while other requests keep answering (one slow request is not a hung deployment)', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    tracker.start('claude-a');
+    for (let index = 0; index < 20; index += 1) {
+      const attempt = tracker.start('claude-a');
+      await clock.advance(200);
+      attempt.firstContent();
+      attempt.end();
+      tracker.record('claude-a', ok);
+    }
+    expect(tracker.order(['claude-a', 'gpt-c'])).toEqual(['claude-a', 'gpt-c']);
+    expect(state('claude-a').state).toBe('healthy');
+  });
+
+  it('never suspects a deployment because of patient (long-thinking) requests, nor before anything was learned', async () => {
+    const { clock, tracker, learn, state } = setup();
+    tracker.start('claude-b');
+    await learn('claude-a');
+    tracker.start('claude-a', { patient: true });
+    await clock.advance(60_000);
+    expect(tracker.order(['claude-a', 'claude-b'])).toEqual(['claude-a', 'claude-b']);
+    expect(state('claude-a').state).toBe('healthy');
+    expect(state('claude-b')).toMatchObject({ state: 'healthy', learnedTimeToFirstTokenP99Ms: null });
+  });
+
+  it('never lets the limit fall under the floor', async () => {
+    const { clock, tracker, state } = setup();
+    for (let index = 0; index < 20; index += 1) {
+      const attempt = tracker.start('claude-a');
+      await clock.advance(5);
+      attempt.firstContent();
+      attempt.end();
+      tracker.record('claude-a', { kind: 'success', latencyMs: 5, timeToFirstTokenMs: 5 });
+    }
+    tracker.start('claude-a');
+    await clock.advance(299);
+    expect(state('claude-a')).toMatchObject({ state: 'healthy', suspectAfterMs: 300 });
+    await clock.advance(1);
+    expect(state('claude-a').state).toBe('ejected');
+  });
+
+  it('degrades the failure domain when two of its members are suspect', async () => {
+    const { clock, tracker, learn } = setup();
+    await learn('claude-a');
+    await learn('claude-b');
+    tracker.start('claude-a');
+    tracker.start('claude-b');
+    await clock.advance(1_000);
+    expect(tracker.order(['claude-a', 'claude-b', 'gpt-c'])).toEqual(['gpt-c']);
+    const domain = tracker.snapshot().domains.find((entry) => entry.name === 'anthropic-model-layer')!;
+    expect(domain).toMatchObject({ state: 'degraded', affected: ['claude-a', 'claude-b'] });
+  });
+
+  it('keeps the learned figures while the window empties (a hung deployment records nothing)', async () => {
+    const { clock, learn, state } = setup();
+    await learn('claude-a');
+    const learned = state('claude-a').learnedTimeToFirstTokenP99Ms;
+    await clock.advance(60_000);
+    expect(state('claude-a')).toMatchObject({ timeToFirstTokenP95Ms: null, learnedTimeToFirstTokenP99Ms: learned });
+  });
+});
+
+describe('hard failures at low traffic', () => {
+  const hardDown: AttemptOutcome = { kind: 'server', latencyMs: 20, status: 503 };
+
+  it('ejects after three hard failures in a row at one request every 4 s', async () => {
+    const { clock, tracker, state } = setup();
+    for (let index = 0; index < 3; index += 1) {
+      await clock.advance(4_000);
+      expect(state('gpt-c').state).toBe('healthy');
+      tracker.record('gpt-c', index === 1 ? { kind: 'connect', latencyMs: 2 } : hardDown);
+    }
+    expect(state('gpt-c')).toMatchObject({ state: 'ejected' });
+    expect(state('gpt-c').reason).toMatch(/3 hard failures in a row/);
+  });
+
+  it('does not count failures that are not hard (a 500, a timeout) toward that short run', async () => {
+    const { clock, tracker, state } = setup();
+    for (const outcome of [hardDown, { kind: 'server', latencyMs: 20, status: 500 }, hardDown, hardDown] as const) {
+      await clock.advance(4_000);
+      tracker.record('gpt-c', outcome);
+    }
+    expect(state('gpt-c').state).toBe('healthy');
+    await clock.advance(4_000);
+    tracker.record('gpt-c', hardDown);
+    expect(state('gpt-c').state).toBe('ejected');
+  });
+});

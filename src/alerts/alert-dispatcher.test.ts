@@ -1,7 +1,7 @@
 // The dispatcher against local receivers, time driven by a ManualClock: retries on a 500 and on a
 // receiver that is down and comes back on the same port, retry-after respected, the retry window
-// honoured, two replicas sharing one outbox delivering each alert once, a hung sink delaying nobody,
-// and no secret in any log line.
+// honoured, two replicas sharing their delivery claims delivering each alert once, an alert sent even
+// when claims cannot be made, a hung sink delaying nobody, and no secret in any log line.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import { seededRandom } from '../util/random.js';
@@ -10,7 +10,7 @@ import { AlertDispatcher, type AlertLogger } from './alert-dispatcher.js';
 import { startAlertReceiver, type AlertReceiver, type ReceiverAnswer } from './alert-receiver.js';
 import type { AlertSink } from './alert-sink.js';
 import { sampleAlert } from './alert-test-kit.js';
-import { InMemoryAlertOutbox } from './in-memory-alert-outbox.js';
+import { type DeliveryClaims, processClaims } from './delivery-claims.js';
 import { PagerDutySink } from './pagerduty-sink.js';
 import { SlackSink } from './slack-sink.js';
 import { WebhookSink } from './webhook-sink.js';
@@ -38,12 +38,12 @@ function captureLogs(): AlertLogger & { lines: string[] } {
 function dispatcherFor(
   clock: ManualClock,
   sinks: AlertSink[],
-  outbox = new InMemoryAlertOutbox(),
+  claims: DeliveryClaims = processClaims(),
   owner = 'replica-a',
   extra: { logger?: AlertLogger; retryWindowMs?: number } = {},
 ) {
-  const dispatcher = new AlertDispatcher({ sinks, outbox, clock, random: seededRandom(7), owner, ...extra });
-  return { dispatcher, outbox };
+  const dispatcher = new AlertDispatcher({ sinks, claims, clock, random: seededRandom(7), owner, ...extra });
+  return { dispatcher, outbox: { list: () => dispatcher.list() } };
 }
 
 async function settle(clock: ManualClock, ...dispatchers: AlertDispatcher[]) {
@@ -187,9 +187,9 @@ describe('AlertDispatcher', () => {
     await dispatcher.stop();
   });
 
-  it('delivers each transition to each sink once when two replicas share the outbox', async () => {
+  it('delivers each transition to each sink once when two replicas share their claims', async () => {
     const clock = new ManualClock();
-    const shared = new InMemoryAlertOutbox();
+    const shared = processClaims();
     const hook = await receiver();
     const sinksOf = () => [
       new WebhookSink('hook', { type: 'webhook', url: `${hook.url}/hook`, secret: 's' }),
@@ -223,33 +223,34 @@ describe('AlertDispatcher', () => {
       '/slack Incident opened',
       '/slack Incident resolved',
     ]);
-    expect(a.counts.enqueued + b.counts.enqueued).toBe(6);
+    // Each replica queued every delivery; one of them sent each.
+    expect(a.counts.enqueued + b.counts.enqueued).toBe(12);
     expect(a.counts.delivered + b.counts.delivered).toBe(6);
     await Promise.all([a.stop(), b.stop()]);
   });
 
-  it('lets another replica take over an entry whose lease ran out', async () => {
+  it('sends when the claim cannot be made, under the idempotency key a receiver deduplicates on', async () => {
     const clock = new ManualClock();
-    const shared = new InMemoryAlertOutbox();
     const hook = await receiver();
-    const b = dispatcherFor(
-      clock,
-      [new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' })],
-      shared,
-      'replica-b',
-    ).dispatcher;
-    await b.enqueue(sampleAlert());
-    // Replica a claimed it and died before sending.
-    expect(await shared.claimDue({ owner: 'replica-a', now: clock.now(), leaseMs: 60_000, limit: 10 })).toHaveLength(1);
+    const logs = captureLogs();
+    const unreachable: DeliveryClaims = {
+      claim: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      },
+    };
+    const sinks = () => [new WebhookSink('hook', { type: 'webhook', url: hook.url, secret: 's' })];
+    const a = dispatcherFor(clock, sinks(), unreachable, 'replica-a', { logger: logs }).dispatcher;
+    const b = dispatcherFor(clock, sinks(), unreachable, 'replica-b').dispatcher;
+    a.start();
     b.start();
-    await clock.advance(59_000);
-    await settle(clock, b);
-    expect(hook.received).toHaveLength(0);
-    await clock.advance(1_000);
-    await settle(clock, b);
-    expect(hook.received).toHaveLength(1);
-    expect(await shared.complete(shared.list()[0]!.dedupKey, 'replica-a', clock.now())).toBe(false);
-    await b.stop();
+    await Promise.all([a.enqueue(sampleAlert()), b.enqueue(sampleAlert())]);
+    await settle(clock, a, b);
+    expect(hook.received.map((request) => request.headers['idempotency-key'])).toEqual([
+      'inc_7f3a:opened:1',
+      'inc_7f3a:opened:1',
+    ]);
+    expect(logs.lines.some((line) => line.startsWith('alert claim unavailable; sending without it'))).toBe(true);
+    await Promise.all([a.stop(), b.stop()]);
   });
 
   it('does not let a hung sink delay the others', async () => {

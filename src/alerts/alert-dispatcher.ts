@@ -1,16 +1,17 @@
-// Sends every alert to every sink, off the request path, exactly once across replicas: alerts go into
-// the shared outbox (one entry per transition × sink, idempotent by dedup key), and each replica's
-// dispatcher claims due entries under a lease, sends them, and marks them delivered, or puts them back
-// with a backoff until the sink's retry window is over. Sends run concurrently, so a slow or dead sink
-// delays nobody else; nothing here is awaited by the detector or a client request.
+// Sends every alert to every sink, off the request path and without waiting for the store: each
+// (alert × sink) is a delivery queued in this process, sent at once and retried with backoff until the
+// sink's retry window is over. Replicas that see the same transition queue the same delivery (the
+// incident's identity, hence the idempotency key, is the same on every replica); the first to claim it
+// (delivery-claims.ts) sends it. Sends run concurrently, so a slow or dead sink delays nobody else;
+// nothing here is awaited by the detector or a client request.
 import type { Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
 import { defaultAlertRetryWindowMs } from './alerts-config.js';
 import { scrubSecrets } from '../util/scrub-secrets.js';
 import { idempotencyKeyOf, type Alert } from './alert.js';
 import { defaultBackoff, nextAttemptAt, type BackoffSettings } from './alert-backoff.js';
-import type { AlertOutbox, OutboxEntry } from './alert-outbox.js';
 import type { AlertSink } from './alert-sink.js';
+import { type DeliveryClaim, type DeliveryClaims, processClaims } from './delivery-claims.js';
 import type { DeliveryResult } from './post-json.js';
 
 /** The part of a pino logger the dispatcher uses. Fields never hold secrets: targets are host-only. */
@@ -22,20 +23,17 @@ export interface AlertLogger {
 
 export interface AlertDispatcherOptions {
   sinks: readonly AlertSink[];
-  outbox: AlertOutbox;
+  /** Where replicas claim deliveries (default: this process only). */
+  claims?: DeliveryClaims;
   clock: Clock;
   random?: Random;
-  /** This replica's name in outbox leases. */
+  /** This replica's name on its claims. */
   owner: string;
   /** How long an alert is retried when its sink does not set its own window (default 10 min). */
   retryWindowMs?: number;
   backoff?: BackoffSettings;
-  /** How often due entries are claimed (default 1 s); new alerts are claimed at once as well. */
+  /** How often due retries are looked for (default 1 s); new alerts go at once. */
   pollIntervalMs?: number;
-  /** How long a claimed entry is ours before another replica may take it over (default 60 s). */
-  leaseMs?: number;
-  /** Entries claimed per round (default 50). */
-  batchSize?: number;
   logger?: AlertLogger;
 }
 
@@ -46,34 +44,65 @@ export interface DispatcherCounts {
   abandoned: number;
 }
 
-export function outboxKeyOf(alert: Alert, sinkId: string): string {
-  return `${idempotencyKeyOf(alert)}:${sinkId}`;
+export type DeliveryStatus = 'pending' | 'delivered' | 'abandoned' | 'sent elsewhere';
+
+/** One alert to one sink, as this replica tracks it. */
+export interface Delivery {
+  sinkId: string;
+  alert: Alert;
+  idempotencyKey: string;
+  createdAt: number;
+  /** The next attempt goes from this time. */
+  availableAt: number;
+  attempts: number;
+  lastError: string | null;
+  status: DeliveryStatus;
+  /** Whether this replica holds the claim (asked once, before the first send). */
+  claimed: boolean;
 }
+
+// Finished deliveries are kept a while (the admin view, and so a transition seen twice is sent once).
+const finishedKept = 1_000;
 
 export class AlertDispatcher {
   readonly counts: DispatcherCounts = { enqueued: 0, delivered: 0, retried: 0, abandoned: 0 };
   private readonly sinks: Map<string, AlertSink>;
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly sending = new Set<string>();
-  private pumping: Promise<void> | null = null;
-  private pumpAgain = false;
+  private readonly claims: DeliveryClaims;
+  private readonly deliveries = new Map<string, Delivery>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   private running = false;
   private cancelPoll: (() => void) | undefined;
+  /** Whether claims are failing: logged when it starts, not for every alert while it lasts. */
+  private claimsFailing = false;
 
   constructor(private readonly options: AlertDispatcherOptions) {
     this.sinks = new Map(options.sinks.map((sink) => [sink.id, sink]));
+    this.claims = options.claims ?? processClaims();
   }
 
-  /** Puts one entry per sink into the outbox (a no-op for entries another replica already put there). */
+  /** Queues one delivery per sink (a no-op for one already queued here); returns how many were added. */
   async enqueue(alert: Alert): Promise<number> {
     const now = this.options.clock.now();
+    const idempotencyKey = idempotencyKeyOf(alert);
     let added = 0;
     for (const sink of this.sinks.values()) {
-      const entry = { sinkId: sink.id, alert, createdAt: now, availableAt: now };
-      if (await this.options.outbox.enqueue(outboxKeyOf(alert, sink.id), entry)) added += 1;
+      const key = `${idempotencyKey}|${sink.id}`;
+      if (this.deliveries.has(key)) continue;
+      this.deliveries.set(key, {
+        sinkId: sink.id,
+        alert: structuredClone(alert),
+        idempotencyKey,
+        createdAt: now,
+        availableAt: now,
+        attempts: 0,
+        lastError: null,
+        status: 'pending',
+        claimed: false,
+      });
+      added += 1;
     }
     this.counts.enqueued += added;
-    if (added > 0 && this.running) void this.pump();
+    if (added > 0 && this.running) this.pump();
     return added;
   }
 
@@ -81,129 +110,130 @@ export class AlertDispatcher {
     if (this.running) return;
     this.running = true;
     this.schedulePoll();
-    void this.pump();
+    this.pump();
   }
 
-  /** Stops claiming; deliveries already under way finish. */
+  /** Stops sending; deliveries already under way finish. */
   async stop(): Promise<void> {
     this.running = false;
     this.cancelPoll?.();
     await this.idle();
+    await this.claims.close?.();
   }
 
-  /** One claim round (rounds never overlap: a call during one asks for another right after). */
-  pump(): Promise<void> {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return this.pumping;
+  /** Starts every due delivery that is not under way. */
+  pump(): void {
+    const now = this.options.clock.now();
+    for (const [key, delivery] of this.deliveries) {
+      if (delivery.status !== 'pending' || delivery.availableAt > now || this.inFlight.has(key)) continue;
+      const attempt = this.attempt(delivery)
+        .catch((error: unknown) => {
+          this.options.logger?.warn({ key: delivery.idempotencyKey, err: safeError(error) }, 'alert delivery failed');
+        })
+        .finally(() => {
+          this.inFlight.delete(key);
+          this.forgetOldFinished();
+        });
+      this.inFlight.set(key, attempt);
     }
-    // The flag is checked and `pumping` cleared in one synchronous step, so no call in between is lost.
-    const run = async () => {
-      try {
-        do {
-          this.pumpAgain = false;
-          await this.claimAndSend();
-        } while (this.pumpAgain);
-      } catch (error) {
-        this.options.logger?.warn(
-          { err: safeError(error) },
-          'alert outbox unavailable; claiming again on the next round',
-        );
-      } finally {
-        this.pumping = null;
-      }
-    };
-    this.pumping = run();
-    return this.pumping;
   }
 
-  /** Resolves once no claim round and no delivery is under way. */
+  /** Resolves once no delivery is under way. */
   async idle(): Promise<void> {
-    while (this.pumping || this.inFlight.size > 0) {
-      await this.pumping;
-      await Promise.allSettled([...this.inFlight]);
-    }
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Every delivery this replica knows, oldest first (tests and the admin view). */
+  list(): Delivery[] {
+    return [...this.deliveries.values()].map((delivery) => structuredClone(delivery));
   }
 
   private schedulePoll(): void {
     this.cancelPoll = this.options.clock.schedule(this.options.pollIntervalMs ?? 1_000, () => {
       if (!this.running) return;
       this.schedulePoll();
-      void this.pump();
+      this.pump();
     });
   }
 
-  private async claimAndSend(): Promise<void> {
-    const { outbox, clock, owner } = this.options;
-    const entries = await outbox.claimDue({
-      owner,
-      now: clock.now(),
-      leaseMs: this.options.leaseMs ?? 60_000,
-      limit: this.options.batchSize ?? 50,
-    });
-    for (const entry of entries) {
-      if (this.sending.has(entry.dedupKey)) continue;
-      this.sending.add(entry.dedupKey);
-      const delivery = this.deliver(entry)
-        .catch((error: unknown) => {
-          // The outbox failed to record the outcome: the lease runs out and the entry is claimed again.
-          this.options.logger?.warn(
-            { key: entry.dedupKey, err: safeError(error) },
-            'could not record an alert delivery outcome',
-          );
-        })
-        .finally(() => {
-          this.sending.delete(entry.dedupKey);
-          this.inFlight.delete(delivery);
-        });
-      this.inFlight.add(delivery);
+  private forgetOldFinished(): void {
+    let finished = 0;
+    for (const delivery of this.deliveries.values()) if (delivery.status !== 'pending') finished += 1;
+    for (const [key, delivery] of this.deliveries) {
+      if (finished <= finishedKept) return;
+      if (delivery.status === 'pending') continue;
+      this.deliveries.delete(key);
+      finished -= 1;
     }
   }
 
-  private async deliver(entry: OutboxEntry): Promise<void> {
-    const { outbox, clock, owner } = this.options;
-    const sink = this.sinks.get(entry.sinkId);
-    const attempts = entry.attempts + 1;
+  private claimOf(delivery: Delivery): DeliveryClaim {
+    return {
+      idempotencyKey: delivery.idempotencyKey,
+      sink: delivery.sinkId,
+      owner: this.options.owner,
+      alert: delivery.alert,
+      at: delivery.createdAt,
+    };
+  }
+
+  private async attempt(delivery: Delivery): Promise<void> {
+    const { clock } = this.options;
+    const sink = this.sinks.get(delivery.sinkId);
+    if (!sink) return;
+    if (!delivery.claimed) {
+      const won = await this.claims.claim(this.claimOf(delivery)).then(
+        (answer) => {
+          this.claimsFailing = false;
+          return answer;
+        },
+        (error: unknown) => {
+          // The medium is down: send anyway, under the key a receiver deduplicates on.
+          if (!this.claimsFailing)
+            this.options.logger?.warn(
+              { key: delivery.idempotencyKey, sink: sink.id, err: safeError(error) },
+              'alert claim unavailable; sending without it',
+            );
+          this.claimsFailing = true;
+          return true;
+        },
+      );
+      if (!won) {
+        delivery.status = 'sent elsewhere';
+        return;
+      }
+      delivery.claimed = true;
+    }
     const windowEndsAt =
-      entry.createdAt + (sink?.retryWindowMs ?? this.options.retryWindowMs ?? defaultAlertRetryWindowMs);
-    if (!sink) {
-      // A sink another replica has and this one does not (configurations differ during a rollout): leave it to them.
-      const availableAt = clock.now() + (this.options.leaseMs ?? 60_000);
-      if (availableAt < windowEndsAt)
-        await outbox.retryLater(entry.dedupKey, owner, {
-          availableAt,
-          attempts: entry.attempts,
-          lastError: entry.lastError ?? 'sink not configured here',
-        });
-      else
-        await outbox.abandon(entry.dedupKey, owner, {
-          at: clock.now(),
-          attempts: entry.attempts,
-          lastError: `sink ${entry.sinkId} is not configured`,
-        });
-      return;
-    }
-    const idempotencyKey = idempotencyKeyOf(entry.alert);
+      delivery.createdAt + (sink.retryWindowMs ?? this.options.retryWindowMs ?? defaultAlertRetryWindowMs);
+    delivery.attempts += 1;
     let result: DeliveryResult;
     try {
-      result = await sink.send(entry.alert, { idempotencyKey, now: clock.now() });
+      result = await sink.send(delivery.alert, { idempotencyKey: delivery.idempotencyKey, now: clock.now() });
     } catch (error) {
       result = { ok: false, retryable: true, error: safeError(error) };
     }
     const now = clock.now();
-    const fields = { sink: sink.id, type: sink.type, target: sink.target, key: idempotencyKey, attempt: attempts };
+    const fields = {
+      sink: sink.id,
+      type: sink.type,
+      target: sink.target,
+      key: delivery.idempotencyKey,
+      attempt: delivery.attempts,
+    };
+    const transition = delivery.alert.transition;
     if (result.ok) {
-      if (await outbox.complete(entry.dedupKey, owner, now)) this.counts.delivered += 1;
-      this.options.logger?.info(
-        { ...fields, status: result.status },
-        `alert ${entry.alert.transition} delivered to ${sink.type}`,
-      );
+      delivery.status = 'delivered';
+      this.counts.delivered += 1;
+      this.options.logger?.info({ ...fields, status: result.status }, `alert ${transition} delivered to ${sink.type}`);
+      await this.claims.settle?.(this.claimOf(delivery), { status: 'sent', at: now, attempts: delivery.attempts });
       return;
     }
+    delivery.lastError = result.error;
     const retryAt = result.retryable
       ? nextAttemptAt({
           now,
-          attempts,
+          attempts: delivery.attempts,
           windowEndsAt,
           ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
           settings: this.options.backoff ?? defaultBackoff,
@@ -211,20 +241,26 @@ export class AlertDispatcher {
         })
       : null;
     if (retryAt === null) {
-      if (await outbox.abandon(entry.dedupKey, owner, { at: now, attempts, lastError: result.error }))
-        this.counts.abandoned += 1;
+      delivery.status = 'abandoned';
+      this.counts.abandoned += 1;
       const why = result.retryable ? 'retry window over' : 'refused by the receiver';
       this.options.logger?.error(
         { ...fields, error: result.error },
-        `alert ${entry.alert.transition} to ${sink.type} given up (${why})`,
+        `alert ${transition} to ${sink.type} given up (${why})`,
       );
+      await this.claims.settle?.(this.claimOf(delivery), {
+        status: 'abandoned',
+        at: now,
+        attempts: delivery.attempts,
+        error: result.error,
+      });
       return;
     }
-    if (await outbox.retryLater(entry.dedupKey, owner, { availableAt: retryAt, attempts, lastError: result.error }))
-      this.counts.retried += 1;
+    delivery.availableAt = retryAt;
+    this.counts.retried += 1;
     this.options.logger?.warn(
       { ...fields, error: result.error, retryInMs: retryAt - now },
-      `alert ${entry.alert.transition} to ${sink.type} failed; retrying`,
+      `alert ${transition} to ${sink.type} failed; retrying`,
     );
   }
 }

@@ -15,6 +15,8 @@ export type FailureKind =
   | 'content-filter'
   /** The upstream does not have the model / endpoint (404): a configuration problem of that deployment. */
   | 'not-found'
+  /** The gateway stopped the attempt because another one answered first (the losing side of a hedge). */
+  | 'abandoned'
   /** The client went away: local origin, never counts against the upstream. */
   | 'client-aborted'
   /** Our own bug or an unparseable answer we could not attribute: local origin. */

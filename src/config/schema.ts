@@ -60,6 +60,11 @@ export const deploymentSchema = z
     /** Extra headers sent upstream (never the client's). */
     headers: z.record(z.string(), z.string()).default({}),
     timeouts: z.object({ requestMs: positiveMs, connectMs: positiveMs, firstTokenMs: positiveMs }).partial().optional(),
+    /**
+     * The deployment continues an assistant prefill (the last message is the assistant's own, and the
+     * answer carries on from it): only such deployments take over a broken stream (route continuation).
+     */
+    prefill: z.boolean().default(false),
     /** Health thresholds for this deployment (over health.defaults), and whether it is actively probed. */
     health: deploymentHealthSchema.optional(),
   })
@@ -71,6 +76,19 @@ export const routeSchema = z
     aliases: z.array(z.string().min(1)).default([]),
     deployments: z.array(z.string().min(1)).min(1),
     strategy: z.enum(['priority', 'weighted', 'latency']).default('priority'),
+    /**
+     * Hedged requests: `auto` starts a second attempt outside the first one's failure domains once the
+     * first has waited past its deployment's learned p95 time to first token; `{ afterMs }` after a fixed
+     * delay. Bounded by hedging.budget.
+     */
+    hedge: z.union([z.enum(['off', 'auto']), z.object({ afterMs: positiveMs }).strict()]).default('off'),
+    /** `on`: a stream that breaks after content is continued on another deployment that supports prefill. */
+    continuation: z.enum(['on', 'off']).default('off'),
+    /**
+     * `adaptive`: without hedging, an attempt's first-token limit is min(firstTokenMs, max(factor × the
+     * deployment's learned p99, floor)); `fixed` always waits firstTokenMs (routes of long-thinking work).
+     */
+    firstTokenLimit: z.enum(['adaptive', 'fixed']).default('adaptive'),
   })
   .strict();
 
@@ -98,9 +116,33 @@ export const configSchema = z
         requestMs: positiveMs.default(120_000),
         connectMs: positiveMs.default(5_000),
         firstTokenMs: positiveMs.default(30_000),
+        /** Adaptive first-token limit: factor × the deployment's learned p99 time to first token… */
+        firstTokenFactor: z.number().positive().default(5),
+        /** …never under this floor. */
+        firstTokenFloorMs: positiveMs.default(5_000),
+        /** Continuation routes: a committed stream silent for max(10 × its largest gap so far, this) has stalled. */
+        stallFloorMs: positiveMs.default(5_000),
       })
       .strict()
-      .default({ requestMs: 120_000, connectMs: 5_000, firstTokenMs: 30_000 }),
+      .default({
+        requestMs: 120_000,
+        connectMs: 5_000,
+        firstTokenMs: 30_000,
+        firstTokenFactor: 5,
+        firstTokenFloorMs: 5_000,
+        stallFloorMs: 5_000,
+      }),
+    hedging: z
+      .object({
+        /** Hedges may add at most this share of extra upstream requests… */
+        budget: z.number().min(0).max(1).default(0.05),
+        /** …over this sliding window. */
+        budgetWindowMs: positiveMs.default(10_000),
+        /** No hedge sooner than this after the first attempt started. */
+        minimumDelayMs: positiveMs.default(50),
+      })
+      .strict()
+      .default({ budget: 0.05, budgetWindowMs: 10_000, minimumDelayMs: 50 }),
     retry: z
       .object({
         maxAttemptsPerDeployment: z.number().int().min(1).max(10).default(2),

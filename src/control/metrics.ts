@@ -59,6 +59,18 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
     buckets: latencyBuckets,
     registers: [registry],
   });
+  const hedges = new Counter({
+    name: 'switchyard_hedges_total',
+    help: 'Hedge attempts by route and deployment: won (answered first), lost (abandoned), failed.',
+    labelNames: ['route', 'deployment', 'result'] as const,
+    registers: [registry],
+  });
+  const continuations = new Counter({
+    name: 'switchyard_continuations_total',
+    help: 'Broken streams continued on another deployment, by route, deployment and outcome kind.',
+    labelNames: ['route', 'deployment', 'kind'] as const,
+    registers: [registry],
+  });
   const tokens = new Counter({
     name: 'switchyard_tokens_total',
     help: 'Tokens by deployment and kind (input, output, cache_read, cache_write).',
@@ -96,6 +108,13 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
     const event = message as AttemptEvent;
     attempts.inc({ route: event.route, deployment: event.deployment, provider: event.provider, kind: event.kind });
     attemptLatency.observe({ deployment: event.deployment }, event.latencyMs / 1000);
+    if (event.role === 'hedge') {
+      const result = event.kind === 'success' ? 'won' : event.kind === 'abandoned' ? 'lost' : 'failed';
+      hedges.inc({ route: event.route, deployment: event.deployment, result });
+    }
+    if (event.role === 'continuation') {
+      continuations.inc({ route: event.route, deployment: event.deployment, kind: event.kind });
+    }
     if (event.kind === 'success' && event.timeToFirstTokenMs !== undefined) {
       timeToFirstToken.observe({ deployment: event.deployment }, event.timeToFirstTokenMs / 1000);
     }

@@ -31,6 +31,8 @@ export const outcomePolicies: Record<OutcomeKind, OutcomePolicy> = {
   'context-length': { countsAgainstHealth: false, retrySameDeployment: false, failover: true },
   'content-filter': { countsAgainstHealth: false, retrySameDeployment: false, failover: false },
   'client-aborted': { countsAgainstHealth: false, retrySameDeployment: false, failover: false },
+  // Stopped by the gateway itself (a hedge answered first): says nothing about the upstream.
+  abandoned: { countsAgainstHealth: false, retrySameDeployment: false, failover: false },
   // Our own translation bug for one provider: another provider may still serve it.
   local: { countsAgainstHealth: false, retrySameDeployment: false, failover: true },
 };

@@ -12,14 +12,20 @@ import type { IncidentStore } from './store/incident-store.js';
 import { StoreWriter } from './store/store-writer.js';
 import { RollupCollector } from './rollup-collector.js';
 import { startIncidents, type RunningIncidents } from '../incidents/start-incidents.js';
-import { StoreIncidentRepository } from './store-ports/store-incident-repository.js';
-import { StoreAlertOutbox } from './store-ports/store-alert-outbox.js';
 import { StatusPagePoller } from '../status-pages/status-page-poller.js';
 import { recordAcknowledgementsWith } from '../status-pages/record-acknowledgements.js';
 import type { DeploymentPlacement } from '../incidents/deployment-topology.js';
 import type { AlertSink } from '../alerts/alert-sink.js';
-import { createAlertSinks } from '../alerts/create-alert-sinks.js';
-import { claimedSink, redisAlertClaims, type AlertClaims } from '../alerts/redis-alert-claims.js';
+import { type DeliveryClaims, processClaims } from '../alerts/delivery-claims.js';
+import { redisDeliveryClaims } from '../alerts/redis-delivery-claims.js';
+import { storeDeliveryClaims } from '../alerts/store-delivery-claims.js';
+import {
+  type IncidentIdentities,
+  ownIdentities,
+  redisIncidentIdentities,
+  storeIncidentIdentities,
+} from '../incidents/incident-identity.js';
+import { StoreAvailability } from './store/store-availability.js';
 
 export interface HistoryOptions {
   config: SwitchyardConfig;
@@ -62,8 +68,17 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
       );
     }
   }
+  // One for every writer to the store, so an outage is one log line when it starts and one when it ends.
+  const availability = new StoreAvailability(logger);
   const writer = store
-    ? new StoreWriter({ store, clock, replicaId, logger, ...(options.random ? { random: options.random } : {}) })
+    ? new StoreWriter({
+        store,
+        clock,
+        replicaId,
+        logger,
+        availability,
+        ...(options.random ? { random: options.random } : {}),
+      })
     : undefined;
   const collector = writer
     ? new RollupCollector({
@@ -73,12 +88,17 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
       })
     : undefined;
 
-  // Replicas sharing health through Redis send each alert once even without a shared database.
-  let claims: AlertClaims | undefined;
-  let sinks = options.sinks;
-  if (options.tracker && config.health.shared) {
-    claims = redisAlertClaims(config.health.shared.redisUrl, { keyPrefix: `${config.health.shared.keyPrefix}:alerts` });
-    sinks = (sinks ?? createAlertSinks(config.alerts)).map((sink) => claimedSink(sink, claims!));
+  // What replicas share decides where they agree on incident ids and claim alert deliveries: Redis
+  // when they share health through it (it stays up when the database does not), else the store.
+  const shared = options.tracker ? config.health.shared : undefined;
+  let identities: IncidentIdentities = ownIdentities;
+  let claims: DeliveryClaims = processClaims();
+  if (shared) {
+    identities = redisIncidentIdentities(shared.redisUrl, { keyPrefix: `${shared.keyPrefix}:incidents` });
+    claims = redisDeliveryClaims(shared.redisUrl, { keyPrefix: `${shared.keyPrefix}:alerts` });
+  } else if (store) {
+    identities = storeIncidentIdentities(store, availability, { schedule: (ms, task) => clock.schedule(ms, task) });
+    claims = storeDeliveryClaims(store, availability);
   }
 
   let incidents: RunningIncidents | undefined;
@@ -91,9 +111,12 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
       clock,
       owner: replicaId,
       logger,
+      identities,
+      claims,
+      availability,
       ...(options.random ? { random: options.random } : {}),
-      ...(sinks ? { sinks } : {}),
-      ...(store ? { repository: new StoreIncidentRepository(store), outbox: new StoreAlertOutbox(store) } : {}),
+      ...(options.sinks ? { sinks: options.sinks } : {}),
+      ...(store ? { store } : {}),
     });
   }
 
@@ -120,7 +143,7 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
       collector?.close();
       await writer?.close();
       await store?.close();
-      await claims?.close();
+      await identities.close();
     },
   };
 }

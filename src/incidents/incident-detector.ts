@@ -3,7 +3,6 @@
 // failure domain degrades; grouped under a domain or provider incident; escalated when things get
 // worse; resolved once the scope has been healthy for a while. Synchronous and timer-free: time comes
 // from the injected clock and is evaluated on every event and on tick() (the owner calls it every second).
-import { newIncidentId } from './incident-id.js';
 import type { StateChange } from '../health/deployment-state.js';
 import type { AttemptEvent, RequestEvent } from '../observability/channels.js';
 import type { Clock } from '../util/clock.js';
@@ -25,6 +24,7 @@ import {
   type StatusPageAcknowledgement,
   type StatusPageRecord,
 } from './incident.js';
+import { incidentIdOf } from './incident-identity.js';
 import { TrackedIncident } from './tracked-incident.js';
 
 export const defaultGracePeriodMs = 30_000;
@@ -44,7 +44,8 @@ export interface IncidentDetectorOptions {
   providerGroupThreshold?: number;
   /** How long a resolved incident can still take a status-page acknowledgement (default 1 h). */
   acknowledgementLookbackMs?: number;
-  newId?: () => string;
+  /** Default: the hash of the scope key and when the failure began, the same on every replica. */
+  newId?: (scopeKey: string, beganAt: number) => string;
   /** Called when a transition listener throws: the detector never fails because of a subscriber. */
   onListenerError?: (error: unknown, transition: IncidentTransition) => void;
 }
@@ -152,7 +153,7 @@ export class IncidentDetector {
     return incident.statusPage;
   }
 
-  /** Takes the identity the store gave this scope's open incident (another replica may have opened it first). */
+  /** Takes the identity other replicas gave this scope's incident (one of them may have opened it first). */
   adopt(localId: string, stored: Incident): void {
     const incident = [...this.open.values(), ...this.resolved].find((candidate) => candidate.id === localId);
     if (!incident) return;
@@ -160,8 +161,7 @@ export class IncidentDetector {
     incident.detectedAt = Math.min(incident.detectedAt, stored.detectedAt);
     incident.adoptedFirstFailedAt = stored.firstFailedAt;
     incident.severity = higherSeverity(incident.severity, stored.severity);
-    // A store that does not keep the flag: an incident opened without a parent is the one that alerts.
-    incident.alerting = typeof stored.alerting === 'boolean' ? stored.alerting : stored.parentId === null;
+    incident.alerting = stored.alerting;
     incident.statusPage ??= stored.statusPage;
   }
 
@@ -255,6 +255,7 @@ export class IncidentDetector {
         null,
         now,
         condition.reason,
+        condition.since,
       );
       for (const member of members) {
         const child = this.open.get(scopeKeyOf({ scope: 'deployment', key: member }));
@@ -280,6 +281,7 @@ export class IncidentDetector {
         parent,
         now,
         `${id} ${condition.state}: ${condition.reason}`,
+        condition.since,
       );
       parent?.addUpdate({ at: now, type: 'grouped', message: `deployment ${id} ${condition.state}` });
     }
@@ -308,6 +310,7 @@ export class IncidentDetector {
           null,
           now,
           `failing: ${failing}`,
+          Math.min(...children.map((child) => this.view.deployment(child.key).since)),
         );
       }
       for (const child of children) if (child.parent === null) this.group(child, parent, now);
@@ -322,9 +325,11 @@ export class IncidentDetector {
     parent: TrackedIncident | null,
     now: number,
     reason: string,
+    /** When health says the failure began: with the scope, what names the incident on every replica. */
+    beganAt: number,
   ): TrackedIncident {
     const incident = new TrackedIncident({
-      id: (this.options.newId ?? newIncidentId)(),
+      id: (this.options.newId ?? incidentIdOf)(scopeKeyOf({ scope, key }), beganAt),
       scope,
       key,
       title,

@@ -1,16 +1,22 @@
-// The recorder between detector, store and outbox: two replicas seeing the same ejection store one
-// incident and send one alert per transition; a flapping deployment costs one opened and one resolved
-// alert; a store that fails delays but does not lose the opening alert.
-import { describe, expect, it } from 'vitest';
+// The recorder between detector, store and alerts, on real SQLite stores (two instances on one file are
+// two replicas sharing a database): two replicas seeing the same ejection store one incident and send
+// one alert per transition; a flapping deployment costs one opened and one resolved alert; a store that
+// is down delays nothing: the alert goes out at once and the incident is written when the store returns.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
-import { seededRandom } from '../util/random.js';
 import type { Alert } from '../alerts/alert.js';
 import { AlertDispatcher } from '../alerts/alert-dispatcher.js';
 import type { AlertSink } from '../alerts/alert-sink.js';
-import { InMemoryAlertOutbox } from '../alerts/in-memory-alert-outbox.js';
-import { InMemoryIncidentRepository } from './in-memory-incident-repository.js';
+import { storeDeliveryClaims } from '../alerts/store-delivery-claims.js';
+import type { IncidentStore } from '../history/store/incident-store.js';
+import { SqliteStore } from '../history/store/sqlite-store.js';
+import { StoreAvailability } from '../history/store/store-availability.js';
+import { seededRandom } from '../util/random.js';
 import type { Incident } from './incident.js';
-import type { IncidentRepository } from './incident-repository.js';
+import { storeIncidentIdentities } from './incident-identity.js';
 import { IncidentRecorder } from './incident-recorder.js';
 import { createDetector } from './incident-test-kit.js';
 
@@ -25,20 +31,80 @@ class RecordingSink implements AlertSink {
   }
 }
 
+const folders: string[] = [];
+const stores: IncidentStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A database file; each call of the returned function is another replica's store on it. */
+function database(clock: ManualClock): (replicaId: string) => Promise<SqliteStore> {
+  const folder = mkdtempSync(join(tmpdir(), 'switchyard-recorder-'));
+  folders.push(folder);
+  return async (replicaId) => {
+    const store = await SqliteStore.open(join(folder, 'history.db'), { clock, replicaId });
+    stores.push(store);
+    return store;
+  };
+}
+
+/** The store with a switch that makes every call fail as if the database were unreachable. */
+class SwitchableStore implements Pick<IncidentStore, 'saveIncident' | 'claimAlertDelivery' | 'recordAlertOutcome'> {
+  down = false;
+  calls = 0;
+  constructor(private readonly inner: IncidentStore) {}
+  private check(): void {
+    this.calls += 1;
+    if (this.down) throw new Error('connect ECONNREFUSED postgres://switchyard:hunter2@db/incidents');
+  }
+  async saveIncident(incident: Incident) {
+    this.check();
+    return this.inner.saveIncident(incident);
+  }
+  async claimAlertDelivery(...parameters: Parameters<IncidentStore['claimAlertDelivery']>) {
+    this.check();
+    return this.inner.claimAlertDelivery(...parameters);
+  }
+  async recordAlertOutcome(...parameters: Parameters<IncidentStore['recordAlertOutcome']>) {
+    this.check();
+    return this.inner.recordAlertOutcome(...parameters);
+  }
+}
+
+function captureLogs() {
+  const lines: string[] = [];
+  const log = (fields: object, message: string) => lines.push(`${message} ${JSON.stringify(fields)}`);
+  return { lines, info: log, warn: log, error: log };
+}
+
 function replica(
   clock: ManualClock,
   name: string,
-  shared: { repository: IncidentRepository; outbox: InMemoryAlertOutbox },
+  store: Pick<IncidentStore, 'saveIncident' | 'claimAlertDelivery' | 'recordAlertOutcome'>,
   sinks: AlertSink[],
+  logger?: ReturnType<typeof captureLogs>,
 ) {
   let next = 0;
   const kit = createDetector(clock, { resolvePeriodMs: 30_000, newId: () => `${name}-inc-${(next += 1)}` });
-  const dispatcher = new AlertDispatcher({ sinks, outbox: shared.outbox, clock, random: seededRandom(1), owner: name });
+  const availability = new StoreAvailability(logger);
+  const schedule = (ms: number, task: () => void) => clock.schedule(ms, task);
+  const dispatcher = new AlertDispatcher({
+    sinks,
+    claims: storeDeliveryClaims(store, availability),
+    clock,
+    random: seededRandom(1),
+    owner: name,
+    ...(logger ? { logger } : {}),
+  });
   const recorder = new IncidentRecorder({
     detector: kit.detector,
-    repository: shared.repository,
+    store,
+    identities: storeIncidentIdentities(store, availability, { schedule }),
+    availability,
     alerts: dispatcher,
     clock,
+    ...(logger ? { logger } : {}),
   });
   recorder.start();
   dispatcher.start();
@@ -58,11 +124,12 @@ async function settle(clock: ManualClock, ...replicas: Array<ReturnType<typeof r
 describe('IncidentRecorder', () => {
   it('stores one incident and sends one alert per transition when two replicas see the same ejection', async () => {
     const clock = new ManualClock();
-    const shared = { repository: new InMemoryIncidentRepository(), outbox: new InMemoryAlertOutbox() };
+    const open = database(clock);
+    const storeA = await open('a');
     const sinkA = new RecordingSink('hook');
     const sinkB = new RecordingSink('hook');
-    const a = replica(clock, 'a', shared, [sinkA]);
-    const b = replica(clock, 'b', shared, [sinkB]);
+    const a = replica(clock, 'a', storeA, [sinkA]);
+    const b = replica(clock, 'b', await open('b'), [sinkB]);
 
     a.kit.attempt('gpt-4o', 'server', { route: 'chat' });
     a.kit.change('gpt-4o', 'healthy', 'ejected', { origin: 'local' });
@@ -72,7 +139,7 @@ describe('IncidentRecorder', () => {
     b.kit.change('gpt-4o', 'healthy', 'ejected', { origin: 'remote' });
     await settle(clock, a, b);
 
-    const stored = shared.repository.list();
+    const stored = await storeA.listIncidents({ since: 0 });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       id: 'a-inc-1',
@@ -98,15 +165,23 @@ describe('IncidentRecorder', () => {
       .map((alert) => `${alert.incident.id}:${alert.transition}:${alert.sequence}`)
       .sort();
     expect(delivered).toEqual(['a-inc-1:escalated:3', 'a-inc-1:opened:1', 'a-inc-1:resolved:1']);
-    expect(shared.repository.get('a-inc-1')).toMatchObject({ status: 'resolved', severity: 'critical' });
-    expect(shared.outbox.list().map((entry) => entry.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(await storeA.getIncident('a-inc-1')).toMatchObject({ status: 'resolved', severity: 'critical' });
+    const statuses = [...a.dispatcher.list(), ...b.dispatcher.list()].map((delivery) => delivery.status).sort();
+    expect(statuses).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+      'sent elsewhere',
+      'sent elsewhere',
+      'sent elsewhere',
+    ]);
   });
 
   it('sends at most an opened and a resolved alert for a flapping deployment', async () => {
     const clock = new ManualClock();
-    const shared = { repository: new InMemoryIncidentRepository(), outbox: new InMemoryAlertOutbox() };
+    const store = await database(clock)('a');
     const sink = new RecordingSink('hook');
-    const a = replica(clock, 'a', shared, [sink]);
+    const a = replica(clock, 'a', store, [sink]);
     a.kit.change('claude-direct', 'healthy', 'ejected');
     for (let cycle = 0; cycle < 6; cycle += 1) {
       await clock.advance(10_000);
@@ -125,7 +200,7 @@ describe('IncidentRecorder', () => {
     }
     await settle(clock, a);
     expect(sink.sent.map((alert) => alert.transition)).toEqual(['opened', 'resolved']);
-    const stored = shared.repository.list();
+    const stored = await store.listIncidents({ since: 0 });
     expect(stored).toHaveLength(1);
     const types = stored[0]!.updates.map((update) => update.type);
     expect(types.filter((type) => type === 'relapsed')).toHaveLength(6);
@@ -134,56 +209,53 @@ describe('IncidentRecorder', () => {
     expect(new Set(stored[0]!.updates.map((update) => JSON.stringify(update))).size).toBe(stored[0]!.updates.length);
   });
 
-  it('alerts an opening without a claim when the store stays down past the claim window', async () => {
+  it('alerts at once while the store is down and writes the incident when it returns, logging the outage once each way', async () => {
     const clock = new ManualClock();
-    let claims = 0;
-    const failing: IncidentRepository = {
-      claimOpen: async () => {
-        claims += 1;
-        throw new Error('connect ECONNREFUSED postgres://switchyard:hunter2@db/incidents');
-      },
-      update: async () => {},
-    };
+    const inner = await database(clock)('a');
+    const store = new SwitchableStore(inner);
     const sink = new RecordingSink('hook');
-    const warnings: string[] = [];
-    const logger = {
-      info: () => {},
-      warn: (fields: object) => warnings.push(JSON.stringify(fields)),
-      error: (fields: object) => warnings.push(JSON.stringify(fields)),
-    };
-    const kit = createDetector(clock);
-    const dispatcher = new AlertDispatcher({
-      sinks: [sink],
-      outbox: new InMemoryAlertOutbox(),
-      clock,
-      random: seededRandom(1),
-      owner: 'a',
-    });
-    const recorder = new IncidentRecorder({
-      detector: kit.detector,
-      repository: failing,
-      alerts: dispatcher,
-      clock,
-      logger,
-      claimRetryWindowMs: 5_000,
-    });
-    recorder.start();
-    dispatcher.start();
-    kit.change('gpt-4o', 'healthy', 'ejected');
-    await clock.advance(0);
-    expect(sink.sent).toHaveLength(0);
-    await clock.advance(10_000);
-    await recorder.idle();
-    await dispatcher.idle();
-    expect(claims).toBeGreaterThan(1);
-    expect(sink.sent.map((alert) => alert.transition)).toEqual(['opened']);
-    expect(warnings.join('\n')).not.toContain('hunter2');
+    const logs = captureLogs();
+    const a = replica(clock, 'a', store, [sink], logs);
+    store.down = true;
+    a.kit.change('gpt-4o', 'healthy', 'ejected');
+    await settle(clock, a);
+    // The alert did not wait for the store.
+    expect(sink.sent.map((alert) => `${alert.incident.id}:${alert.transition}`)).toEqual(['a-inc-1:opened']);
+    for (let second = 0; second < 40; second += 1) {
+      await clock.advance(1_000);
+      a.recorder.tick();
+      await settle(clock, a);
+    }
+    a.kit.change('gpt-4o', 'ejected', 'healthy');
+    await clock.advance(30_000);
+    a.kit.tick();
+    await settle(clock, a);
+    expect(sink.sent.map((alert) => alert.transition)).toEqual(['opened', 'resolved']);
+    expect(store.calls).toBeGreaterThan(3);
+    expect(a.recorder.pending).toBe(1);
+    expect(await inner.listIncidents({ since: 0 })).toEqual([]);
+
+    store.down = false;
+    await clock.advance(30_000);
+    await settle(clock, a);
+    expect(a.recorder.pending).toBe(0);
+    const stored = await inner.listIncidents({ since: 0 });
+    expect(stored.map((incident) => [incident.id, incident.status])).toEqual([['a-inc-1', 'resolved']]);
+    expect(stored[0]!.updates.map((update) => update.type)).toEqual(
+      ['opened', 'state-change', 'recovering', 'resolved'].filter((type) =>
+        stored[0]!.updates.some((update) => update.type === type),
+      ),
+    );
+    const outage = logs.lines.filter((line) => line.startsWith('incident store unavailable'));
+    const back = logs.lines.filter((line) => line.startsWith('incident store available again'));
+    expect([outage.length, back.length]).toEqual([1, 1]);
+    expect(logs.lines.join('\n')).not.toContain('hunter2');
   });
 
   it('writes the parent id once a child is grouped, with the parent claimed first', async () => {
     const clock = new ManualClock();
-    const shared = { repository: new InMemoryIncidentRepository(), outbox: new InMemoryAlertOutbox() };
-    const a = replica(clock, 'a', shared, [new RecordingSink('hook')]);
+    const store = await database(clock)('a');
+    const a = replica(clock, 'a', store, [new RecordingSink('hook')]);
     a.kit.change('claude-direct', 'healthy', 'ejected');
     await settle(clock, a);
     a.kit.change('claude-bedrock', 'healthy', 'ejected');
@@ -191,7 +263,9 @@ describe('IncidentRecorder', () => {
     await settle(clock, a);
     a.recorder.tick();
     await settle(clock, a);
-    const byScope = new Map(shared.repository.list().map((incident: Incident) => [incident.scopeKey, incident]));
+    const byScope = new Map(
+      (await store.listIncidents({ since: 0 })).map((incident: Incident) => [incident.scopeKey, incident]),
+    );
     const domain = byScope.get('domain:anthropic-model-layer')!;
     expect(byScope.get('deployment:claude-direct')!.parentId).toBe(domain.id);
     expect(byScope.get('deployment:claude-bedrock')!.parentId).toBe(domain.id);

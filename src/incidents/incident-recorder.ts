@@ -1,18 +1,18 @@
-// Carries the detector's transitions to the store and to the alert outbox, in order, off the request
-// path. Opening goes through the store's claim (one open incident per scope key across replicas): the
-// replica whose claim wins owns the incident (writes its evidence, enqueues its opened alert); the
-// others take its id. Escalations and resolutions are enqueued by whichever replica sees them: the
-// outbox's dedup key (incident id, transition, n) makes that one alert. A store that is down delays
-// writes (retried with backoff) but never the detector; past a short wait, an opening is alerted
-// unclaimed rather than not at all.
-import type { Clock } from '../util/clock.js';
-import type { Alert } from '../alerts/alert.js';
-import { alertFor } from '../alerts/alert.js';
+// Carries the detector's transitions to the alerts and to the store, off the request path, in that
+// order of urgency. An opening first gets the name every replica agrees on (incident-identity.ts), then
+// its alert goes out at once: alerts never wait for the store. Incidents are written to the store
+// whenever they change (transitions at once, evidence and timeline every few seconds); a write that
+// fails is kept and retried with backoff until the store answers, so an outage loses nothing, and the
+// store's merge makes the late writes of several replicas one incident.
 import type { AlertLogger } from '../alerts/alert-dispatcher.js';
-import type { Incident, IncidentTransition, IncidentUpdate } from './incident.js';
-import type { IncidentDetector } from './incident-detector.js';
-import type { IncidentPatch, IncidentRepository } from './incident-repository.js';
+import { type Alert, alertFor } from '../alerts/alert.js';
+import type { IncidentStore } from '../history/store/incident-store.js';
+import { StoreAvailability } from '../history/store/store-availability.js';
+import type { Clock } from '../util/clock.js';
 import { scrubSecrets } from '../util/scrub-secrets.js';
+import type { Incident, IncidentTransition } from './incident.js';
+import type { IncidentDetector } from './incident-detector.js';
+import { type IncidentIdentities, ownIdentities } from './incident-identity.js';
 
 /** Where alerts go: the AlertDispatcher (its enqueue is idempotent per transition and sink). */
 export interface AlertQueue {
@@ -22,52 +22,62 @@ export interface AlertQueue {
 export interface IncidentRecorderOptions {
   detector: IncidentDetector;
   /** Absent: incidents live in the detector only (alerts still go out). */
-  repository?: IncidentRepository;
+  store?: Pick<IncidentStore, 'saveIncident'>;
+  /** How replicas agree on an incident's id (default: this replica alone). */
+  identities?: IncidentIdentities;
   alerts?: AlertQueue;
   clock: Clock;
   logger?: AlertLogger;
+  /** Shared with the other writers to the same store, so an outage is logged once. */
+  availability?: StoreAvailability;
   /** How often changed evidence and timelines are written (default 5 s); transitions are written at once. */
   persistIntervalMs?: number;
-  /** How long an opening waits for a store that fails before it is alerted unclaimed (default 5 s). */
-  claimRetryWindowMs?: number;
-  /** How long other writes are retried (default 60 s). */
-  writeRetryWindowMs?: number;
-  /** How long putting an alert into the outbox is retried (default 10 min, the alert retry window). */
-  enqueueRetryWindowMs?: number;
-}
-
-interface Written {
-  severity: string;
-  title: string;
-  parentId: string | null;
-  firstFailedAt: number | null;
-  resolved: boolean;
-  statusPage: boolean;
-  /** The last timeline entry written, to send only what came after it. */
-  lastUpdate: string | null;
+  /** First retry delay of a failed write (default 500 ms), doubled up to retryMaxMs (default 5 s: incidents are few, and they should be in the store soon after it returns). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
 }
 
 export class IncidentRecorder {
   private chain: Promise<void> = Promise.resolve();
-  /** Local incident id → the id the store holds (another replica's when its claim won). */
+  /** Local incident id → the id the replicas agreed on or the store merged it into. */
   private readonly ids = new Map<string, string>();
-  /** Store ids of the incidents this replica opened. */
-  private readonly owned = new Set<string>();
-  private readonly written = new Map<string, Written>();
+  /** Latest snapshot of each incident not yet written, by id. */
+  private readonly unwritten = new Map<string, Incident>();
+  private readonly identities: IncidentIdentities;
+  private readonly availability: StoreAvailability;
+  private writing: Promise<void> | undefined;
+  private cancelRetry: (() => void) | undefined;
+  private consecutiveFailures = 0;
   private unsubscribe: (() => void) | undefined;
+  private stopWatchingStore: (() => void) | undefined;
   private lastPersistAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly options: IncidentRecorderOptions) {}
+  constructor(private readonly options: IncidentRecorderOptions) {
+    this.identities = options.identities ?? ownIdentities;
+    this.availability = options.availability ?? new StoreAvailability(options.logger);
+  }
 
   start(): void {
     this.unsubscribe ??= this.options.detector.onTransition((transition) => this.queue(() => this.record(transition)));
+    // Another writer got through: the store is back, no need to sit out the rest of a backoff.
+    this.stopWatchingStore ??= this.availability.onAvailable(() => {
+      if (!this.cancelRetry) return;
+      this.cancelRetry();
+      this.cancelRetry = undefined;
+      this.write();
+    });
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.persistChanged();
+    this.stopWatchingStore?.();
+    this.stopWatchingStore = undefined;
+    this.takeChanged();
     await this.idle();
+    this.cancelRetry?.();
+    if (this.unwritten.size > 0)
+      this.options.logger?.warn({ pending: this.unwritten.size }, 'incident recorder stopped with unwritten incidents');
   }
 
   /** Writes changed evidence and timelines when the persist interval has passed. Call every second. */
@@ -75,116 +85,62 @@ export class IncidentRecorder {
     const now = this.options.clock.now();
     if (now - this.lastPersistAt < (this.options.persistIntervalMs ?? 5_000)) return;
     this.lastPersistAt = now;
-    this.persistChanged();
+    this.takeChanged();
+    this.write();
   }
 
-  /** Resolves once every queued write and enqueue is done. */
+  /** Resolves once every queued transition is handled and a write round (if any) is over. */
   async idle(): Promise<void> {
     for (;;) {
       const current = this.chain;
       await current;
-      if (current === this.chain) return;
+      await this.writing;
+      if (current === this.chain && !this.writing) return;
     }
   }
 
-  /** The store's id for a local incident id. */
+  /** Incidents waiting for the store. */
+  get pending(): number {
+    return this.unwritten.size;
+  }
+
+  /** The agreed (or stored) id of a local incident id. */
   storedIdOf(localId: string): string {
     return this.ids.get(localId) ?? localId;
   }
 
-  private persistChanged(): void {
+  private takeChanged(): void {
     // Taken even without a store, so the detector's change set does not grow.
-    const changed = this.options.detector.takeChanged();
-    if (changed.length > 0 && this.options.repository)
-      this.queue(async () => {
-        for (const incident of changed) await this.write(incident);
-      });
+    for (const incident of this.options.detector.takeChanged()) this.markUnwritten(incident);
+  }
+
+  private markUnwritten(incident: Incident): void {
+    if (!this.options.store) return;
+    const translated = this.translate(incident);
+    this.unwritten.set(translated.id, translated);
   }
 
   private queue(step: () => Promise<void>): void {
     this.chain = this.chain.then(step).catch((error: unknown) => {
-      this.options.logger?.error({ err: safeError(error) }, 'incident could not be recorded');
+      this.options.logger?.error({ err: safeError(error) }, 'incident transition could not be handled');
     });
   }
 
   private async record(transition: IncidentTransition): Promise<void> {
-    let claimed = true;
-    if (transition.type === 'opened') claimed = await this.claim(transition.incident);
-    else await this.write(transition.incident);
-    const alert = alertFor({ ...transition, incident: this.translate(transition.incident) });
-    // Another replica opened it and alerted it; later transitions are enqueued by whoever sees them.
-    if (!alert || (transition.type === 'opened' && !claimed)) return;
-    const alerts = this.options.alerts;
-    if (alerts)
-      await this.retrying(() => alerts.enqueue(alert), this.options.enqueueRetryWindowMs ?? 600_000, 'alert enqueue');
-  }
-
-  private async claim(local: Incident): Promise<boolean> {
-    const repository = this.options.repository;
-    if (!repository) return true;
+    const local = transition.incident;
+    if (transition.type === 'opened') {
+      const agreed = await this.identities.agree(this.translate(local));
+      if (agreed !== this.storedIdOf(local.id)) {
+        this.ids.set(local.id, agreed);
+        this.options.detector.adopt(local.id, { ...local, id: agreed });
+      }
+    }
     const incident = this.translate(local);
-    let result: { incident: Incident; claimed: boolean };
-    try {
-      result = await this.retrying(
-        () => repository.claimOpen(incident),
-        this.options.claimRetryWindowMs ?? 5_000,
-        'incident claim',
-      );
-    } catch (error) {
-      // Better an alert a second replica may repeat than none: alert as if this replica had opened it.
-      this.options.logger?.error(
-        { err: safeError(error), scope: local.scopeKey },
-        'incident store unavailable; alerting without a claim',
-      );
-      this.owned.add(local.id);
-      return true;
-    }
-    if (result.claimed) {
-      this.owned.add(incident.id);
-      this.written.set(incident.id, writtenOf(incident));
-      return true;
-    }
-    const stored = result.incident;
-    this.ids.set(local.id, stored.id);
-    this.options.detector.adopt(local.id, stored);
-    // Our own opening entry duplicates the owner's: count it as written, add only what we saw earlier.
-    this.written.set(stored.id, { ...writtenOf(stored), lastUpdate: keyOf(local.updates.at(-1)) });
-    if (local.firstFailedAt !== null && (stored.firstFailedAt === null || local.firstFailedAt < stored.firstFailedAt)) {
-      await this.retrying(
-        () => repository.update(stored.id, { firstFailedAt: local.firstFailedAt! }),
-        this.writeWindow,
-        'incident write',
-      );
-    }
-    return false;
-  }
-
-  private async write(local: Incident): Promise<void> {
-    const repository = this.options.repository;
-    if (!repository) return;
-    const incident = this.translate(local);
-    const before = this.written.get(incident.id);
-    if (!before) return; // its claim failed: nothing in the store to update
-    const patch: IncidentPatch = {};
-    if (incident.severity !== before.severity) patch.severity = incident.severity;
-    if (incident.title !== before.title) patch.title = incident.title;
-    if (incident.parentId !== before.parentId) patch.parentId = incident.parentId;
-    if (incident.firstFailedAt !== null && incident.firstFailedAt !== before.firstFailedAt)
-      patch.firstFailedAt = incident.firstFailedAt;
-    if (incident.status === 'resolved' && !before.resolved && incident.resolvedAt !== null)
-      patch.resolvedAt = incident.resolvedAt;
-    if (incident.statusPage && !before.statusPage) patch.statusPage = incident.statusPage;
-    // Each replica sees only its own traffic; the opener's view is the one kept.
-    if (this.owned.has(incident.id)) patch.evidence = incident.evidence;
-    const newUpdates = updatesAfter(incident.updates, before.lastUpdate);
-    if (newUpdates.length > 0) patch.newUpdates = newUpdates;
-    if (Object.keys(patch).length === 0) return;
-    await this.retrying(() => repository.update(incident.id, patch), this.writeWindow, 'incident write');
-    this.written.set(incident.id, writtenOf(incident));
-  }
-
-  private get writeWindow(): number {
-    return this.options.writeRetryWindowMs ?? 60_000;
+    if (transition.type === 'resolved') await this.identities.release(incident);
+    const alert = alertFor({ ...transition, incident });
+    if (alert) await this.options.alerts?.enqueue(alert);
+    this.markUnwritten(incident);
+    this.write();
   }
 
   private translate(incident: Incident): Incident {
@@ -195,45 +151,59 @@ export class IncidentRecorder {
     };
   }
 
-  private async retrying<T>(operation: () => Promise<T>, windowMs: number, what: string): Promise<T> {
-    const { clock } = this.options;
-    const startedAt = clock.now();
-    let delay = 500;
-    for (let attempt = 1; ; attempt += 1) {
+  /** Starts a write round unless one is under way or a retry is scheduled. */
+  private write(): void {
+    if (this.writing || this.cancelRetry || this.unwritten.size === 0) return;
+    this.writing = this.writeAll().finally(() => {
+      this.writing = undefined;
+    });
+  }
+
+  private async writeAll(): Promise<void> {
+    const store = this.options.store;
+    if (!store) return;
+    // Parents first, so a child's parent id names a row that exists.
+    const queued = [...this.unwritten.values()].sort(
+      (a, b) => Number(a.scope === 'deployment') - Number(b.scope === 'deployment'),
+    );
+    for (const incident of queued) {
+      let stored: Incident;
       try {
-        return await operation();
+        stored = await store.saveIncident(incident);
       } catch (error) {
-        if (clock.now() + delay - startedAt > windowMs) throw error;
-        this.options.logger?.warn({ err: safeError(error), attempt, retryInMs: delay }, `${what} failed; retrying`);
-        await clock.sleep(delay);
-        delay = Math.min(delay * 2, 30_000);
+        this.availability.failed(error, this.unwritten.size);
+        this.scheduleRetry();
+        return;
       }
+      this.consecutiveFailures = 0;
+      // A newer snapshot that arrived meanwhile stays for the next round.
+      if (this.unwritten.get(incident.id) === incident) this.unwritten.delete(incident.id);
+      this.availability.succeeded(this.unwritten.size);
+      if (stored.id !== incident.id) this.mergedInto(incident.id, stored);
     }
+    if (this.unwritten.size > 0) this.write();
   }
-}
 
-function keyOf(update: IncidentUpdate | undefined): string | null {
-  return update ? `${update.at}|${update.type}|${update.message}` : null;
-}
-
-function writtenOf(incident: Incident): Written {
-  return {
-    severity: incident.severity,
-    title: incident.title,
-    parentId: incident.parentId,
-    firstFailedAt: incident.firstFailedAt,
-    resolved: incident.status === 'resolved',
-    statusPage: incident.statusPage !== null,
-    lastUpdate: keyOf(incident.updates.at(-1)),
-  };
-}
-
-function updatesAfter(updates: readonly IncidentUpdate[], lastKey: string | null): IncidentUpdate[] {
-  if (lastKey === null) return [...updates];
-  for (let index = updates.length - 1; index >= 0; index -= 1) {
-    if (keyOf(updates[index]) === lastKey) return updates.slice(index + 1);
+  /** The store merged the incident into another replica's open incident of the same scope. */
+  private mergedInto(id: string, stored: Incident): void {
+    for (const [local, current] of this.ids) if (current === id) this.ids.set(local, stored.id);
+    if (![...this.ids.values()].includes(stored.id)) this.ids.set(id, stored.id);
+    const pending = this.unwritten.get(id);
+    this.unwritten.delete(id);
+    if (pending) this.unwritten.set(stored.id, { ...pending, id: stored.id });
+    this.options.detector.adopt(id, stored);
   }
-  return [...updates];
+
+  private scheduleRetry(): void {
+    this.consecutiveFailures += 1;
+    const base = this.options.retryBaseMs ?? 500;
+    const delay = Math.min(this.options.retryMaxMs ?? 5_000, base * 2 ** (this.consecutiveFailures - 1));
+    this.cancelRetry = this.options.clock.schedule(delay, () => {
+      this.cancelRetry = undefined;
+      this.takeChanged();
+      this.write();
+    });
+  }
 }
 
 function safeError(error: unknown): string {

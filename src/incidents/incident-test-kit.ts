@@ -4,7 +4,7 @@ import type { StateChange } from '../health/deployment-state.js';
 import type { OutcomeKind } from '../canonical/errors.js';
 import type { Clock } from '../util/clock.js';
 import type { DeploymentPlacement } from './deployment-topology.js';
-import type { IncidentTransition } from './incident.js';
+import { emptyEvidence, type Incident, type IncidentTransition, scopeKeyOf } from './incident.js';
 import { IncidentDetector, type IncidentDetectorOptions } from './incident-detector.js';
 
 export const placements: DeploymentPlacement[] = [
@@ -64,4 +64,26 @@ export function createDetector(clock: Pick<Clock, 'now'>, options: Partial<Incid
   };
   const types = () => transitions.map((transition) => `${transition.type}:${transition.incident.scopeKey}`);
   return { detector, transitions, change, domain, attempt, tick, types };
+}
+
+/** A complete incident from the fields a test cares about (an open, alerting incident with empty evidence). */
+export function incidentFixture(
+  fields: Partial<Incident> & Pick<Incident, 'id' | 'scope' | 'key' | 'detectedAt'>,
+): Incident {
+  const resolvedAt = fields.resolvedAt ?? null;
+  const parentId = fields.parentId ?? null;
+  return {
+    scopeKey: scopeKeyOf({ scope: fields.scope, key: fields.key }),
+    parentId,
+    title: `${fields.scope} ${fields.key}`,
+    severity: 'major',
+    status: resolvedAt === null ? 'open' : 'resolved',
+    firstFailedAt: null,
+    resolvedAt,
+    evidence: emptyEvidence(),
+    updates: [],
+    statusPage: null,
+    alerting: parentId === null,
+    ...fields,
+  };
 }

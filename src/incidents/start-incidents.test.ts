@@ -7,7 +7,7 @@ import { HealthTracker } from '../health/health-tracker.js';
 import { seededRandom } from '../util/random.js';
 import { startAlertReceiver, verifyWebhookSignature, type AlertReceiver } from '../alerts/alert-receiver.js';
 import type { WebhookBody } from '../alerts/webhook-sink.js';
-import { InMemoryIncidentRepository } from './in-memory-incident-repository.js';
+import { SqliteStore } from '../history/store/sqlite-store.js';
 import { alertsSchema } from '../alerts/alerts-config.js';
 import { incidentsSectionSchema } from './incidents-config.js';
 import { startIncidents } from './start-incidents.js';
@@ -31,7 +31,8 @@ describe('startIncidents', () => {
       deployments,
       defaults: { consecutiveFailures: 3, maximumConsecutiveFailures: 3, baseEjectionMs: 5_000 },
     });
-    const repository = new InMemoryIncidentRepository();
+    // SQLite in memory: the real store, as fast as a stand-in.
+    const store = await SqliteStore.open(':memory:', { clock });
     const incidents = startIncidents({
       alerts: alertsSchema.parse([{ type: 'webhook', url: `${receiver.url}/alerts`, secret: 'demo-secret' }]),
       incidents: incidentsSectionSchema.parse({ resolvePeriodMs: 10_000 }),
@@ -40,7 +41,7 @@ describe('startIncidents', () => {
       clock,
       random: seededRandom(3),
       owner: 'replica-1',
-      repository,
+      store,
     });
     const down: AttemptOutcome = { kind: 'server', latencyMs: 20, status: 500 };
     for (let index = 0; index < 3; index += 1) {
@@ -69,6 +70,9 @@ describe('startIncidents', () => {
     expect(body.transition).toBe('resolved');
     expect(body.incident.id).toBe((opened!.body as WebhookBody).incident.id);
     await incidents.stop();
-    expect(repository.list()).toMatchObject([{ scopeKey: 'deployment:claude-direct', status: 'resolved' }]);
+    expect(await store.listIncidents({ since: 0 })).toMatchObject([
+      { scopeKey: 'deployment:claude-direct', status: 'resolved' },
+    ]);
+    await store.close();
   });
 });

@@ -1,18 +1,19 @@
 // Assembles incidents for a running gateway: detector (fed by the tracker and the request path's
-// channels), recorder (store + outbox), alert dispatcher, and the one-second tick that drives time-based
-// transitions. The store and the outbox are ports: pass the shared ones for several replicas; without
-// them, incidents and the outbox live in this process.
+// channels), recorder (store), alert dispatcher, and the one-second tick that drives time-based
+// transitions. For several replicas pass what they share: the store, how they agree on incident ids and
+// where they claim alert deliveries; without them, incidents and alerts live in this process.
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { AlertDispatcher, type AlertLogger } from '../alerts/alert-dispatcher.js';
-import type { AlertOutbox } from '../alerts/alert-outbox.js';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import { createAlertSinks } from '../alerts/create-alert-sinks.js';
-import { InMemoryAlertOutbox } from '../alerts/in-memory-alert-outbox.js';
+import type { DeliveryClaims } from '../alerts/delivery-claims.js';
+import type { IncidentStore } from '../history/store/incident-store.js';
+import type { StoreAvailability } from '../history/store/store-availability.js';
 import { attachIncidentDetector, type StateChangeSource } from './attach-incident-detector.js';
 import type { DeploymentPlacement } from './deployment-topology.js';
 import { IncidentDetector } from './incident-detector.js';
-import type { IncidentRepository } from './incident-repository.js';
+import type { IncidentIdentities } from './incident-identity.js';
 import { IncidentRecorder } from './incident-recorder.js';
 import type { AlertsConfig } from '../alerts/alerts-config.js';
 import type { IncidentsConfig } from './incidents-config.js';
@@ -24,10 +25,12 @@ export interface StartIncidentsOptions {
   tracker?: StateChangeSource;
   clock: Clock;
   random?: Random;
-  /** This replica's name (outbox leases). */
+  /** This replica's name (on alert claims). */
   owner: string;
-  repository?: IncidentRepository;
-  outbox?: AlertOutbox;
+  store?: Pick<IncidentStore, 'saveIncident'>;
+  availability?: StoreAvailability;
+  identities?: IncidentIdentities;
+  claims?: DeliveryClaims;
   /** Overrides the sinks built from `alerts` (tests, demo). */
   sinks?: AlertSink[];
   logger?: AlertLogger;
@@ -57,7 +60,7 @@ export function startIncidents(options: StartIncidentsOptions): RunningIncidents
   });
   const dispatcher = new AlertDispatcher({
     sinks: options.sinks ?? createAlertSinks(options.alerts),
-    outbox: options.outbox ?? new InMemoryAlertOutbox(),
+    ...(options.claims ? { claims: options.claims } : {}),
     clock,
     ...(options.random ? { random: options.random } : {}),
     owner: options.owner,
@@ -66,11 +69,12 @@ export function startIncidents(options: StartIncidentsOptions): RunningIncidents
   });
   const recorder = new IncidentRecorder({
     detector,
-    ...(options.repository ? { repository: options.repository } : {}),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.availability ? { availability: options.availability } : {}),
+    ...(options.identities ? { identities: options.identities } : {}),
     alerts: dispatcher,
     clock,
     ...(logger ? { logger } : {}),
-    enqueueRetryWindowMs: options.incidents.alertRetryWindowMs,
   });
   recorder.start();
   dispatcher.start();

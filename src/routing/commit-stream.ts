@@ -32,6 +32,11 @@ export interface CommittedStreamOptions {
   clock: Clock;
   /** Longest silence tolerated between upstream events once committed. */
   idleTimeoutMs: number;
+  /**
+   * When set, a silence longer than max(10 × the largest gap this stream has shown, stallFloorMs) —
+   * and never more than idleTimeoutMs — is a stall: the stream is cut so it can be continued elsewhere.
+   */
+  stallFloorMs?: number;
   /** Aborts the upstream call (the attempt's controller). */
   abort: (reason: AbortReason) => void;
   signal: AbortSignal;
@@ -48,17 +53,23 @@ export async function* committedStream(
   options: CommittedStreamOptions,
 ): AsyncGenerator<CanonicalStreamEvent> {
   let lastEventAt = options.clock.now();
+  let largestGapMs = 0;
   let ended = false;
   let cancelWatchdog: () => void = () => {};
+  const silenceLimit = () =>
+    options.stallFloorMs === undefined
+      ? options.idleTimeoutMs
+      : Math.min(options.idleTimeoutMs, Math.max(10 * largestGapMs, options.stallFloorMs));
   const watch = (waitMs: number) => {
     cancelWatchdog = options.clock.schedule(waitMs, () => {
       if (ended) return;
-      const remaining = lastEventAt + options.idleTimeoutMs - options.clock.now();
+      const limit = silenceLimit();
+      const remaining = lastEventAt + limit - options.clock.now();
       if (remaining > 0) watch(remaining);
-      else options.abort(new AbortReason('timeout', `no upstream event for ${options.idleTimeoutMs} ms`));
+      else options.abort(new AbortReason('timeout', `the stream stalled: no upstream event for ${limit} ms`));
     });
   };
-  watch(options.idleTimeoutMs);
+  watch(silenceLimit());
 
   const finish = (failure: UpstreamError | undefined) => {
     if (ended) return;
@@ -94,7 +105,9 @@ export async function* committedStream(
         yield { type: 'error', error: failure };
         return;
       }
-      lastEventAt = options.clock.now();
+      const now = options.clock.now();
+      largestGapMs = Math.max(largestGapMs, now - lastEventAt);
+      lastEventAt = now;
       const event = step.value;
       if (event.type === 'error') {
         finish(event.error);

@@ -8,10 +8,31 @@ export interface ResolvedRoute {
   deployments: DeploymentConfig[];
   byId: Map<string, DeploymentConfig>;
   strategy: RouteConfig['strategy'];
+  hedge: RouteConfig['hedge'];
+  continuation: RouteConfig['continuation'];
+  firstTokenLimit: RouteConfig['firstTokenLimit'];
 }
 
-function resolved(name: string, deployments: DeploymentConfig[], strategy: RouteConfig['strategy']): ResolvedRoute {
-  return { name, deployments, byId: new Map(deployments.map((deployment) => [deployment.id, deployment])), strategy };
+type RouteBehaviour = Pick<RouteConfig, 'strategy' | 'hedge' | 'continuation' | 'firstTokenLimit'>;
+
+/** A deployment served under its own model id: plain priority, no hedging, no continuation. */
+const directBehaviour: RouteBehaviour = {
+  strategy: 'priority',
+  hedge: 'off',
+  continuation: 'off',
+  firstTokenLimit: 'adaptive',
+};
+
+function resolved(name: string, deployments: DeploymentConfig[], behaviour: RouteBehaviour): ResolvedRoute {
+  return {
+    name,
+    deployments,
+    byId: new Map(deployments.map((deployment) => [deployment.id, deployment])),
+    strategy: behaviour.strategy,
+    hedge: behaviour.hedge,
+    continuation: behaviour.continuation,
+    firstTokenLimit: behaviour.firstTokenLimit,
+  };
 }
 
 export class RouteTable {
@@ -22,14 +43,14 @@ export class RouteTable {
     // Exact upstream model ids first, so that route names and aliases win on a clash.
     for (const deployment of config.deployments) {
       if (!this.byName.has(deployment.model)) {
-        this.byName.set(deployment.model, resolved(deployment.model, [deployment], 'priority'));
+        this.byName.set(deployment.model, resolved(deployment.model, [deployment], directBehaviour));
       }
     }
     for (const route of config.routes) {
       const members = route.deployments
         .map((id) => deployments.get(id))
         .filter((item): item is DeploymentConfig => !!item);
-      const entry = resolved(route.name, members, route.strategy);
+      const entry = resolved(route.name, members, route);
       for (const name of [route.name, ...route.aliases]) this.byName.set(name, entry);
     }
   }

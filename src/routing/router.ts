@@ -1,37 +1,39 @@
 // The attempt loop: for a route, try its deployments in order under ONE deadline, classify every
 // failure, retry the same deployment only when its outcome kind allows and the backoff fits the
-// deadline, otherwise fail over; report every outcome to health. See docs/design.md.
+// deadline, otherwise fail over; hedge a slow first attempt when the route asks for it; continue a
+// broken stream on another deployment when the route allows it. Every attempt is reported to health
+// (see run-attempt.ts). See docs/design.md.
+import type { Attempt, AttemptRole } from '../canonical/attempt.js';
+import { GatewayError } from '../canonical/gateway-error.js';
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
-import type { Attempt } from '../canonical/attempt.js';
-import { attemptMessageLength } from '../canonical/attempt.js';
-import type { UpstreamError, OutcomeKind } from '../canonical/errors.js';
-import { GatewayError } from '../canonical/gateway-error.js';
-import type { DeploymentConfig, SwitchyardConfig, ProviderKind } from '../config/schema.js';
-import type { ProviderAdapter } from '../providers/adapter.js';
-import { callDeployment, type CallDeployment } from '../providers/call-deployment.js';
-import { toDeploymentTarget } from '../providers/deployment-target.js';
-import { attemptFailure } from '../providers/attempt-failure.js';
-import type { UpstreamPools } from '../transport/upstream-pools.js';
-import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
+import type { DeploymentConfig, ProviderKind, SwitchyardConfig } from '../config/schema.js';
 import type { HealthGate } from '../health/health-gate.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import { type CallDeployment, callDeployment } from '../providers/call-deployment.js';
+import { clientAborted } from '../transport/abort-reasons.js';
+import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { backoffDelay } from './backoff.js';
-import { Deadline } from './deadline.js';
 import { orderCandidates } from './candidates.js';
-import type { RouteTable, ResolvedRoute } from './resolve-route.js';
-import { committedStream, readStreamHead } from './commit-stream.js';
+import { continueStream } from './continue-stream.js';
+import { Deadline } from './deadline.js';
+import { firstTokenLimit } from './first-token-limit.js';
+import { HedgeBudget } from './hedge-budget.js';
+import { hedgeDelay, outsideDomains, raceWithHedge } from './hedge-race.js';
+import type { ResolvedRoute, RouteTable } from './resolve-route.js';
 import { allFailedError, clientFacingError } from './route-errors.js';
-import { publishAttempt } from '../observability/channels.js';
-import { isPatientRequest } from './first-token-limit.js';
+import { type AttemptContext, type AttemptResult, type RunningAttempt, runAttempt } from './run-attempt.js';
 
 interface RoutedBase {
   route: ResolvedRoute;
   deployment: DeploymentConfig;
   attempts: Attempt[];
+  /** Set when a hedge was sent: whether it (won) or the first attempt (lost) served the request. */
+  hedge?: 'won' | 'lost';
   /** The serving upstream's request id and rate-limit headers. */
   upstreamHeaders?: Record<string, string>;
 }
@@ -59,53 +61,78 @@ export interface RouterOptions {
   call?: CallDeployment;
 }
 
-/** Preallocated: aborting with a reason avoids building a DOMException with a stack on every failure. */
-const attemptAbandoned = new AbortReason('client-aborted', 'attempt abandoned');
-
-type AttemptResult =
-  | { ok: true; routed: RoutedResponse | RoutedStream }
-  | { ok: false; error: UpstreamError; record: Attempt };
+/** What one request carries through its attempts. */
+interface RequestRun {
+  route: ResolvedRoute;
+  request: CanonicalRequest;
+  clientSignal: AbortSignal;
+  deadline: Deadline;
+  attempts: Attempt[];
+  candidates: DeploymentConfig[];
+  /** Deployments already tried by a hedge: the loop does not try them again. */
+  tried: Set<string>;
+}
 
 export class Router {
-  private readonly call: CallDeployment;
+  readonly hedgeBudget: HedgeBudget;
+  private readonly context: AttemptContext;
 
   constructor(private readonly options: RouterOptions) {
-    this.call = options.call ?? callDeployment;
+    this.context = {
+      clock: options.clock,
+      health: options.health,
+      pools: options.pools,
+      call: options.call ?? callDeployment,
+      adapterFor: options.adapterFor,
+    };
+    this.hedgeBudget = new HedgeBudget(options.clock, {
+      ratio: options.config.hedging.budget,
+      windowMs: options.config.hedging.budgetWindowMs,
+    });
   }
 
   /** Serves a request from the first deployment that can; throws GatewayError when none can. */
   async route(request: CanonicalRequest, clientSignal: AbortSignal): Promise<RoutedResponse | RoutedStream> {
     const { config, clock, health } = this.options;
     const route = this.options.routes.resolve(request.model);
-    const deadline = new Deadline(clock, config.timeouts.requestMs);
-    const attempts: Attempt[] = [];
-    const candidates = orderCandidates(route, health, this.options.random);
+    const run: RequestRun = {
+      route,
+      request,
+      clientSignal,
+      deadline: new Deadline(clock, config.timeouts.requestMs),
+      attempts: [],
+      candidates: orderCandidates(route, health, this.options.random),
+      tried: new Set(),
+    };
+    if (route.hedge !== 'off') this.hedgeBudget.noteRequest();
     let contextLimit: number | undefined;
 
-    for (const [index, deployment] of candidates.entries()) {
+    for (const [index, deployment] of run.candidates.entries()) {
+      if (run.tried.has(deployment.id)) continue;
       if (contextLimit !== undefined && !((deployment.contextWindow ?? 0) > contextLimit)) continue;
       if (!health.admit(deployment.id)) continue;
       for (let attemptNumber = 1; attemptNumber <= config.retry.maxAttemptsPerDeployment; attemptNumber += 1) {
         if (clientSignal.aborted) throw clientAborted();
-        if (deadline.expired()) throw allFailedError(route, attempts, 'deadline');
-        const result = await this.attempt(route, deployment, request, clientSignal, deadline, attempts);
-        if (result.ok) return result.routed;
+        if (run.deadline.expired()) throw allFailedError(route, run.attempts, 'deadline');
+        const role: AttemptRole = attemptNumber > 1 ? 'retry' : run.attempts.length > 0 ? 'failover' : 'first';
+        const { result, hedge } = await this.attemptMaybeHedged(run, deployment, role);
+        if (result.ok) return this.routed(run, result, hedge);
         const { error } = result;
         const policy = outcomePolicies[error.kind];
         if (error.kind === 'client-aborted') throw clientAborted();
-        if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error, attempts);
+        if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error, run.attempts);
         if (error.kind === 'context-length') {
           // Only a deployment with a larger window can help; without a known window, none can.
-          if (deployment.contextWindow === undefined) throw clientFacingError(error, attempts);
+          if (deployment.contextWindow === undefined) throw clientFacingError(error, run.attempts);
           contextLimit = deployment.contextWindow;
           break;
         }
         // Never spend backoff time on a failing deployment while another one may serve at once.
-        const alternativeLeft = index < candidates.length - 1;
+        const alternativeLeft = index < run.candidates.length - 1;
         if (!policy.retrySameDeployment || alternativeLeft || attemptNumber === config.retry.maxAttemptsPerDeployment)
           break;
         const delay = error.retryAfterMs ?? backoffDelay(attemptNumber, config.retry, this.options.random);
-        if (!deadline.fits(delay)) break;
+        if (!run.deadline.fits(delay)) break;
         try {
           await clock.sleep(delay, clientSignal);
         } catch {
@@ -113,8 +140,8 @@ export class Router {
         }
       }
     }
-    const lastContextError = [...attempts].reverse().find((record) => record.kind === 'context-length');
-    if (lastContextError && attempts.every((record) => record.kind === 'context-length')) {
+    const lastContextError = [...run.attempts].reverse().find((record) => record.kind === 'context-length');
+    if (lastContextError && run.attempts.every((record) => record.kind === 'context-length')) {
       throw new GatewayError({
         status: 400,
         code: 'SWITCHYARD_UPSTREAM_ERROR',
@@ -123,108 +150,108 @@ export class Router {
         upstreamType: 'invalid_request_error',
       });
     }
-    throw allFailedError(route, attempts, deadline.expired() ? 'deadline' : 'exhausted');
+    throw allFailedError(route, run.attempts, run.deadline.expired() ? 'deadline' : 'exhausted');
   }
 
-  private async attempt(
-    route: ResolvedRoute,
+  private async attemptMaybeHedged(
+    run: RequestRun,
     deployment: DeploymentConfig,
-    request: CanonicalRequest,
-    clientSignal: AbortSignal,
-    deadline: Deadline,
-    attempts: Attempt[],
-  ): Promise<AttemptResult> {
-    const { clock, config } = this.options;
-    const startedAt = clock.now();
-    const controller = new AbortController();
-    const onClientAbort = () => controller.abort(clientAborted());
-    clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    role: AttemptRole,
+  ): Promise<{ result: AttemptResult; hedge?: 'won' | 'lost' }> {
+    const first = this.start(run, deployment, role, run.request);
+    const { config, health, clock } = this.options;
     const firstTokenMs = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
-    const budget = Math.min(firstTokenMs, deadline.remainingMs());
-    const cancelTimer = clock.schedule(budget, () =>
-      controller.abort(
-        budget < firstTokenMs
-          ? new AbortReason('timeout', `request deadline reached after ${clock.now() - startedAt} ms`)
-          : new AbortReason('first-token-timeout', `no first token within ${firstTokenMs} ms`),
-      ),
-    );
-    const inFlight = this.options.health.start?.(deployment.id, { patient: isPatientRequest(request) });
-    const finishRecord = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
-      inFlight?.end();
-      const record: Attempt = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt };
-      if (error?.status !== undefined) record.status = error.status;
-      if (error) record.message = error.message;
-      this.options.health.record(deployment.id, {
-        kind,
-        latencyMs: record.latencyMs,
-        timeToFirstTokenMs,
-        status: error?.status,
-        retryAfterMs: error?.retryAfterMs,
-      });
-      publishAttempt({
-        route: route.name,
-        deployment: deployment.id,
-        provider: deployment.provider,
-        kind,
-        latencyMs: record.latencyMs,
-        ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}),
-        ...(error?.status !== undefined ? { status: error.status } : {}),
-        ...(error ? { message: error.message.slice(0, attemptMessageLength) } : {}),
-      });
-      return record;
-    };
-    const release = () => {
-      cancelTimer();
-      clientSignal.removeEventListener('abort', onClientAbort);
-    };
+    const delay = hedgeDelay(run.route.hedge, health.firstTokenFigures?.(deployment.id), firstTokenMs, {
+      minimumDelayMs: config.hedging.minimumDelayMs,
+    });
+    if (delay === undefined) return { result: await first.result };
+    const outcome = await raceWithHedge(first, delay, clock, () => this.startHedge(run, deployment));
+    if (!outcome.hedge) return { result: outcome.result };
+    return { result: outcome.result, hedge: outcome.result.deployment === outcome.hedge.deployment ? 'won' : 'lost' };
+  }
 
-    try {
-      const adapter = this.options.adapterFor(deployment.provider);
-      const answer = await this.call({
-        adapter,
-        target: toDeploymentTarget(deployment),
-        request,
-        pools: this.options.pools,
-        signal: controller.signal,
-      });
-      if (answer.type === 'response') {
-        inFlight?.firstContent();
-        release();
-        const record = finishRecord('success', undefined, clock.now() - startedAt);
-        attempts.push(record);
-        const routed: RoutedResponse = { type: 'response', response: answer.response, route, deployment, attempts };
-        if (answer.relayed !== undefined) routed.relayed = answer.relayed;
-        if (answer.upstreamHeaders !== undefined) routed.upstreamHeaders = answer.upstreamHeaders;
-        return { ok: true, routed };
-      }
-      const head = await readStreamHead(answer.events);
-      inFlight?.firstContent();
-      cancelTimer();
-      const timeToFirstTokenMs = clock.now() - startedAt;
-      const pending: Attempt = { deployment: deployment.id, kind: 'success', latencyMs: timeToFirstTokenMs };
-      attempts.push(pending);
-      const events = committedStream(head, {
-        clock,
-        idleTimeoutMs: firstTokenMs,
-        abort: (reason) => controller.abort(reason),
-        signal: controller.signal,
-        onEnd: (failure) => {
-          clientSignal.removeEventListener('abort', onClientAbort);
-          const record = finishRecord(failure?.kind ?? 'success', failure, timeToFirstTokenMs);
-          Object.assign(pending, record);
-        },
-      });
-      const routed: RoutedStream = { type: 'stream', events, route, deployment, attempts };
-      if (answer.relayed === true) routed.relayed = true;
-      if (answer.upstreamHeaders !== undefined) routed.upstreamHeaders = answer.upstreamHeaders;
-      return { ok: true, routed };
-    } catch (thrown) {
-      release();
-      if (!controller.signal.aborted) controller.abort(attemptAbandoned);
-      const error = attemptFailure(thrown);
-      const record = finishRecord(error.kind, error);
-      attempts.push(record);
-      return { ok: false, error, record };
+  /** The next admitted candidate outside every failure domain of `first`, if the budget allows one more hedge. */
+  private startHedge(run: RequestRun, first: DeploymentConfig): RunningAttempt | undefined {
+    if (run.clientSignal.aborted || run.deadline.expired()) return undefined;
+    const candidate = run.candidates.find(
+      (deployment) => !run.tried.has(deployment.id) && outsideDomains(first, deployment),
+    );
+    if (!candidate || !this.hedgeBudget.tryTake()) return undefined;
+    if (!this.options.health.admit(candidate.id)) return undefined;
+    run.tried.add(candidate.id);
+    return this.start(run, candidate, 'hedge', run.request);
+  }
+
+  private start(run: RequestRun, deployment: DeploymentConfig, role: AttemptRole, request: CanonicalRequest) {
+    const { config, health } = this.options;
+    const configured = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
+    // With hedging, a slow attempt is covered by its hedge; without, the limit adapts to what was learned.
+    const adaptive = run.route.hedge === 'off' && run.route.firstTokenLimit === 'adaptive';
+    const limit = firstTokenLimit(
+      configured,
+      adaptive ? health.firstTokenFigures?.(deployment.id) : undefined,
+      request,
+      { factor: config.timeouts.firstTokenFactor, floorMs: config.timeouts.firstTokenFloorMs },
+    );
+    return runAttempt(this.context, {
+      route: run.route.name,
+      deployment,
+      request,
+      role,
+      firstTokenMs: limit.limitMs,
+      adaptedLimit: limit.adapted,
+      idleTimeoutMs: configured,
+      ...(run.route.continuation === 'on' ? { stallFloorMs: config.timeouts.stallFloorMs } : {}),
+      deadline: run.deadline,
+      clientSignal: run.clientSignal,
+      attempts: run.attempts,
+    });
+  }
+
+  private routed(run: RequestRun, result: AttemptResult & { ok: true }, hedge?: 'won' | 'lost') {
+    const base = {
+      route: run.route,
+      deployment: result.deployment,
+      attempts: run.attempts,
+      ...(hedge ? { hedge } : {}),
+      ...(result.answer.upstreamHeaders ? { upstreamHeaders: result.answer.upstreamHeaders } : {}),
+    };
+    if (result.answer.type === 'response') {
+      const relayed = result.answer.relayed;
+      return { type: 'response' as const, response: result.answer.response, ...base, ...(relayed ? { relayed } : {}) };
     }
+    // A relayed stream is the upstream's own bytes: another deployment's answer cannot continue it.
+    if (result.answer.relayed === true)
+      return { type: 'stream' as const, events: result.answer.events, relayed: true, ...base };
+    // Continuations never go back to a deployment that already broke this answer.
+    const failed = new Set([result.deployment.id]);
+    const events =
+      run.route.continuation === 'on'
+        ? continueStream(result.answer.events, {
+            request: run.request,
+            resume: (request) => this.resume(run, request, failed),
+          })
+        : result.answer.events;
+    return { type: 'stream' as const, events, ...base };
+  }
+
+  /**
+   * A stream broke after content: the next admitted deployment that declares prefill support gets the
+   * continuation request. Undefined when none can (the caller then ends with the original failure).
+   */
+  private async resume(
+    run: RequestRun,
+    request: CanonicalRequest,
+    failed: Set<string>,
+  ): Promise<AsyncIterable<CanonicalStreamEvent> | undefined> {
+    for (const deployment of run.candidates) {
+      if (failed.has(deployment.id) || deployment.prefill !== true) continue;
+      if (run.clientSignal.aborted || run.deadline.expired()) return undefined;
+      if (!this.options.health.admit(deployment.id)) continue;
+      failed.add(deployment.id);
+      const result = await this.start(run, deployment, 'continuation', request).result;
+      if (result.ok && result.answer.type === 'stream') return result.answer.events;
+    }
+    return undefined;
   }
 }

@@ -163,6 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       extra: () => ({
         probesSent: prober?.sent ?? 0,
         sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
+        hedging: router.hedgeBudget.snapshot(),
       }),
     });
   }

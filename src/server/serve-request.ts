@@ -108,6 +108,8 @@ export async function serveRequest(
       'x-request-id': requestId,
       'x-switchyard-deployment': routed.deployment.id,
       'x-switchyard-attempts': String(routed.attempts.length),
+      // A hedge was sent: whether it served the request (won) or the first attempt did (lost).
+      ...(routed.hedge ? { 'x-switchyard-hedge': routed.hedge } : {}),
     };
     // Every answer names the model that produced it: the relay lane's bytes already do; the
     // translate lane names the deployment's model, not the route the client asked for.

@@ -39,7 +39,16 @@ describe('config', () => {
     expect(config.deployments[0]!.apiKey).toBe('from-env');
     expect(config.deployments[1]!.apiKey).toBe('fallback-key');
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 7300 });
-    expect(config.timeouts).toEqual({ requestMs: 120_000, connectMs: 5_000, firstTokenMs: 30_000 });
+    expect(config.timeouts).toEqual({
+      requestMs: 120_000,
+      connectMs: 5_000,
+      firstTokenMs: 30_000,
+      firstTokenFactor: 5,
+      firstTokenFloorMs: 5_000,
+      stallFloorMs: 5_000,
+    });
+    expect(config.hedging).toEqual({ budget: 0.05, budgetWindowMs: 10_000, minimumDelayMs: 50 });
+    expect(config.routes[0]).toMatchObject({ hedge: 'off', continuation: 'off', firstTokenLimit: 'adaptive' });
     expect(config.retry.maxAttemptsPerDeployment).toBe(2);
     expect(config.routes[0]!.aliases).toEqual(['sonnet']);
   });

@@ -7,11 +7,13 @@ import { openStore } from '../../src/history/store/open-store.js';
 import { redactDatabaseUrl } from '../../src/history/store/postgres-connection.js';
 import { PostgresStore } from '../../src/history/store/postgres-store.js';
 import { TestPostgres } from '../support/postgres-server.js';
+import type { IncidentStore } from '../../src/history/store/incident-store.js';
 import { runIncidentStoreSuite } from './store.case.js';
 
 let server: TestPostgres;
 let admin: pg.Pool;
 let databases = 0;
+const urls = new WeakMap<IncidentStore, string>();
 
 beforeAll(async () => {
   server = await TestPostgres.start();
@@ -29,7 +31,21 @@ runIncidentStoreSuite('PostgreSQL', {
     const name = `switchyard_test_${databases}`;
     await admin.query(`CREATE DATABASE ${name}`);
     const url = server.url.replace(/\/postgres$/, `/${name}`);
-    return (options) => PostgresStore.open(url, options);
+    return async (options) => {
+      const store = await PostgresStore.open(url, options);
+      urls.set(store, url);
+      return store;
+    };
+  },
+  async rawQuery(store, sql, parameters = []) {
+    const pool = new pg.Pool({ connectionString: urls.get(store)!, max: 1 });
+    try {
+      let index = 0;
+      const numbered = sql.replace(/\?/g, () => `$${(index += 1)}`);
+      return (await pool.query(numbered, parameters)).rows as Array<Record<string, unknown>>;
+    } finally {
+      await pool.end();
+    }
   },
 });
 

@@ -1,9 +1,10 @@
-// Part of the shared store suite (store.case.ts): the alert outbox shared by two instances, rollups
+// Part of the shared store suite (store.case.ts): alert delivery claims shared by two instances, rollups
 // written by two replicas and summed into availability figures checked against numbers worked out by
 // hand, and retention.
 import { describe, expect, it, vi } from 'vitest';
 import { addSample, type LatencyHistogram } from '../../src/health/latency-histogram.js';
-import type { NewAlert } from '../../src/history/store/alert-record.js';
+import type { DeliveryClaim } from '../../src/alerts/delivery-claims.js';
+import { incidentFixture } from '../../src/incidents/incident-test-kit.js';
 import type { DeploymentRollupRow, RouteRollupRow } from '../../src/history/store/rollup-rows.js';
 import type { StoreSuiteContext } from './store.case.js';
 
@@ -44,97 +45,52 @@ function routeRow(at: number, route: string, fields: Partial<RouteRollupRow>): R
   };
 }
 
-function alert(dedupKey: string, fields: Partial<NewAlert> = {}): NewAlert {
+function delivery(idempotencyKey: string, fields: Partial<DeliveryClaim> = {}): DeliveryClaim {
+  const incident = incidentFixture({ id: 'incident-1', scope: 'deployment', key: 'claude', detectedAt: 0 });
   return {
-    dedupKey,
-    incidentId: 'incident-1',
-    transition: 'opened',
+    idempotencyKey,
     sink: 'webhook',
-    payload: { text: dedupKey },
+    owner: 'a',
+    alert: { transition: 'opened', sequence: 1, at: 0, incident },
+    at: 0,
     ...fields,
   };
 }
 
 export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
-  describe('alert outbox', () => {
-    it('enqueues an alert once per (dedup key, sink)', async () => {
+  describe('alert delivery claims', () => {
+    it('grants each (idempotency key, sink) to one instance, whoever asks and however often', async () => {
       const { a, b } = await context.twoReplicas();
-      const first = await a.enqueueAlert(alert('incident-1:opened'));
-      expect(first.created).toBe(true);
-      expect(await b.enqueueAlert(alert('incident-1:opened', { payload: { other: true } }))).toEqual({
-        id: first.id,
-        created: false,
+      const claims = await Promise.all([
+        a.claimAlertDelivery(delivery('incident-1:opened:1', { owner: 'a' })),
+        b.claimAlertDelivery(delivery('incident-1:opened:1', { owner: 'b' })),
+        a.claimAlertDelivery(delivery('incident-1:opened:1', { owner: 'a' })),
+        b.claimAlertDelivery(delivery('incident-1:opened:1', { owner: 'b' })),
+      ]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      // Another sink, or another transition, is another delivery.
+      expect(await b.claimAlertDelivery(delivery('incident-1:opened:1', { sink: 'slack' }))).toBe(true);
+      expect(await b.claimAlertDelivery(delivery('incident-1:resolved:1'))).toBe(true);
+      // Recording the outcome keeps the claim: it is not granted again.
+      await a.recordAlertOutcome('incident-1:opened:1', 'webhook', { status: 'sent', at: 5, attempts: 2 });
+      await a.recordAlertOutcome('incident-1:resolved:1', 'webhook', {
+        status: 'abandoned',
+        at: 6,
+        attempts: 3,
+        error: 'x'.repeat(2_000),
       });
-      expect((await a.enqueueAlert(alert('incident-1:opened', { sink: 'slack' }))).created).toBe(true);
-      const stored = await b.listAlerts({ incidentId: 'incident-1' });
-      expect(stored.map((entry) => [entry.dedupKey, entry.sink, entry.payload])).toEqual([
-        ['incident-1:opened', 'webhook', { text: 'incident-1:opened' }],
-        ['incident-1:opened', 'slack', { text: 'incident-1:opened' }],
+      expect(await b.claimAlertDelivery(delivery('incident-1:opened:1', { owner: 'b' }))).toBe(false);
+      const rows = await context.backend.rawQuery(
+        a,
+        'SELECT dedup_key, sink, status, attempts, last_error FROM alert_outbox ORDER BY id',
+      );
+      expect(rows.map((row) => [row.dedup_key, row.sink, row.status, Number(row.attempts)])).toEqual([
+        ['incident-1:opened:1', 'webhook', 'sent', 2],
+        ['incident-1:opened:1', 'slack', 'pending', 0],
+        ['incident-1:resolved:1', 'webhook', 'abandoned', 3],
       ]);
-      expect(stored[0]).toMatchObject({
-        status: 'pending',
-        attempts: 0,
-        leaseOwner: null,
-        nextAttemptAt: context.clock.now(),
-        createdAt: context.clock.now(),
-      });
-    });
-
-    it('leases each due alert to one instance, retries failures when due and stops at sent or abandoned', async () => {
-      const { a, b } = await context.twoReplicas();
-      const now = context.clock.now();
-      const lease = 30_000;
-      for (let index = 0; index < 6; index += 1) await a.enqueueAlert(alert(`alert-${index}`));
-      await a.enqueueAlert(alert('later', { notBefore: now + 10_000 }));
-
-      const [claimedByA, claimedByB] = await Promise.all([
-        a.claimDueAlerts('a', now, 4, lease),
-        b.claimDueAlerts('b', now, 4, lease),
-      ]);
-      const claimedIds = [...claimedByA, ...claimedByB].map((entry) => entry.id);
-      expect(claimedIds).toHaveLength(6);
-      expect(new Set(claimedIds).size).toBe(6);
-      expect([...claimedByA, ...claimedByB].map((entry) => entry.dedupKey).sort()).toEqual([
-        'alert-0',
-        'alert-1',
-        'alert-2',
-        'alert-3',
-        'alert-4',
-        'alert-5',
-      ]);
-      for (const entry of claimedByA)
-        expect(entry).toMatchObject({ leaseOwner: 'a', leaseExpiresAt: now + lease, attempts: 1 });
-      for (const entry of claimedByB)
-        expect(entry).toMatchObject({ leaseOwner: 'b', leaseExpiresAt: now + lease, attempts: 1 });
-      // Leased alerts are not handed out again while the lease runs.
-      expect(await b.claimDueAlerts('b', now + 1_000, 10, lease)).toEqual([]);
-
-      const byKey = new Map([...claimedByA, ...claimedByB].map((entry) => [entry.dedupKey, entry]));
-      const [failed, sent, abandoned] = [byKey.get('alert-0')!, byKey.get('alert-1')!, byKey.get('alert-2')!];
-      await a.markAlertFailed(failed.id, now + 5_000, 'receiver answered 500');
-      expect(await b.claimDueAlerts('b', now + 4_999, 10, lease)).toEqual([]);
-      const retried = await b.claimDueAlerts('b', now + 5_000, 10, lease);
-      expect(retried.map((entry) => [entry.id, entry.attempts, entry.lastError, entry.leaseOwner])).toEqual([
-        [failed.id, 2, 'receiver answered 500', 'b'],
-      ]);
-
-      await a.markAlertSent(sent.id, now + 2_000);
-      await a.markAlertFailed(abandoned.id, null, 'retry window over');
-      // A late failure report does not undo a delivery.
-      await b.markAlertFailed(sent.id, now + 3_000, 'late failure report');
-
-      // When the first leases expire, the other replica takes over what is still pending, plus the later alert.
-      const takenOver = await b.claimDueAlerts('b', now + lease, 10, lease);
-      expect(takenOver.map((entry) => entry.dedupKey).sort()).toEqual(['alert-3', 'alert-4', 'alert-5', 'later']);
-      for (const entry of takenOver) expect(entry.attempts).toBe(entry.dedupKey === 'later' ? 1 : 2);
-
-      expect(
-        (await a.listAlerts({ status: 'sent' })).map((entry) => [entry.id, entry.sentAt, entry.leaseOwner]),
-      ).toEqual([[sent.id, now + 2_000, null]]);
-      expect((await a.listAlerts({ status: 'abandoned' })).map((entry) => [entry.id, entry.lastError])).toEqual([
-        [abandoned.id, 'retry window over'],
-      ]);
-      expect(await a.listAlerts({ status: 'pending' })).toHaveLength(5);
+      // An error text is kept bounded.
+      expect(String(rows[2]!.last_error).length).toBeLessThan(1_100);
     });
   });
 
@@ -271,23 +227,26 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
         deploymentRow(oldMinute, 'claude', { attempts: 1, successes: 1 }),
         routeRow(oldMinute, 'sonnet', { requests: 1, successes: 1 }),
       ]);
-      const oldResolved = await a.insertIncident({
-        scope: 'deployment',
-        scopeKey: 'claude',
-        severity: 'minor',
-        detectedAt: start,
-        resolvedAt: start + 1_000,
+      const oldResolved = await a.saveIncident(
+        incidentFixture({
+          id: 'old-resolved',
+          scope: 'deployment',
+          key: 'claude',
+          detectedAt: start,
+          resolvedAt: start + 1_000,
+        }),
+      );
+      const oldOpen = await a.saveIncident(
+        incidentFixture({ id: 'old-open', scope: 'provider', key: 'anthropic', detectedAt: start }),
+      );
+      for (const key of ['sent', 'abandoned', 'pending']) await a.claimAlertDelivery(delivery(key, { at: start }));
+      await a.recordAlertOutcome('sent', 'webhook', { status: 'sent', at: start, attempts: 1 });
+      await a.recordAlertOutcome('abandoned', 'webhook', {
+        status: 'abandoned',
+        at: start,
+        attempts: 1,
+        error: 'gave up',
       });
-      const oldOpen = await a.insertIncident({
-        scope: 'provider',
-        scopeKey: 'anthropic',
-        severity: 'major',
-        detectedAt: start,
-      });
-      for (const key of ['sent', 'abandoned', 'pending']) await a.enqueueAlert(alert(key));
-      const [sent, abandoned] = await a.listAlerts();
-      await a.markAlertSent(sent!.id);
-      await a.markAlertFailed(abandoned!.id, null, 'gave up');
 
       await context.clock.advance(3 * dayMs);
       const now = context.clock.now();
@@ -296,19 +255,23 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
         deploymentRow(recentMinute, 'claude', { attempts: 2, successes: 2 }),
         routeRow(recentMinute, 'sonnet', { requests: 2, successes: 2 }),
       ]);
-      const recentResolved = await a.insertIncident({
-        scope: 'deployment',
-        scopeKey: 'claude',
-        severity: 'minor',
-        detectedAt: now - 5_000,
-        resolvedAt: now - 1_000,
-      });
+      const recentResolved = await a.saveIncident(
+        incidentFixture({
+          id: 'recent',
+          scope: 'deployment',
+          key: 'claude',
+          detectedAt: now - 5_000,
+          resolvedAt: now - 1_000,
+        }),
+      );
 
       expect(await a.pruneOlderThan(now - dayMs)).toEqual({ rollups: 2, incidents: 1, alerts: 2 });
       expect(await a.getIncident(oldResolved.id)).toBeUndefined();
       expect(await a.getIncident(oldOpen.id)).toBeDefined();
       expect(await a.getIncident(recentResolved.id)).toBeDefined();
-      expect((await a.listAlerts()).map((entry) => entry.dedupKey)).toEqual(['pending']);
+      expect(
+        (await context.backend.rawQuery(a, 'SELECT dedup_key FROM alert_outbox')).map((row) => row.dedup_key),
+      ).toEqual(['pending']);
       expect((await a.deploymentAvailability({ since: 0, until: now + minute })).map((row) => row.attempts)).toEqual([
         2,
       ]);

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewAlert } from '../../src/history/store/alert-record.js';
 import type { IncidentStore } from '../../src/history/store/incident-store.js';
 import type { RollupRow, RouteRollupRow, WriteRollupsOptions } from '../../src/history/store/rollup-rows.js';
 import { SqliteStore } from '../../src/history/store/sqlite-store.js';
@@ -29,7 +28,7 @@ function routeRow(at: number, requests: number, route = 'sonnet'): RouteRollupRo
 }
 
 /** The real store, with writes that fail while `failuresLeft` > 0 and a record of every attempt. */
-class FlakyStore implements Pick<IncidentStore, 'writeRollups' | 'enqueueAlert'> {
+class FlakyStore implements Pick<IncidentStore, 'writeRollups'> {
   failuresLeft = 0;
   /** Fail after the real write committed, as when the connection drops before the commit is acknowledged. */
   failAfterCommit = 0;
@@ -52,14 +51,6 @@ class FlakyStore implements Pick<IncidentStore, 'writeRollups' | 'enqueueAlert'>
       throw new Error('Connection terminated unexpectedly');
     }
     return result;
-  }
-
-  async enqueueAlert(alert: NewAlert) {
-    if (this.failuresLeft > 0) {
-      this.failuresLeft -= 1;
-      throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-    }
-    return this.inner.enqueueAlert(alert);
   }
 }
 
@@ -209,28 +200,6 @@ describe('StoreWriter', () => {
     expect(await totalRequests()).toBe(7);
   });
 
-  it('writes alerts to the outbox once, retrying them like rows', async () => {
-    const retrying = writer();
-    store.failuresLeft = 1;
-    const alert: NewAlert = {
-      dedupKey: 'incident-1:opened',
-      incidentId: 'incident-1',
-      transition: 'opened',
-      sink: 'webhook',
-      payload: { text: 'down' },
-    };
-    retrying.enqueueAlert(alert);
-    retrying.enqueueAlert(alert);
-    expect(retrying.pending).toBe(2);
-    await clock.advance(1_000);
-    expect(retrying.failedWrites).toBe(1);
-    await clock.advance(500);
-    expect(retrying.pending).toBe(0);
-    expect((await inner.listAlerts()).map((entry) => [entry.dedupKey, entry.payload])).toEqual([
-      ['incident-1:opened', { text: 'down' }],
-    ]);
-  });
-
   it('drops the oldest rows beyond the cap, counts and logs it, and keeps the rest', async () => {
     const capped = writer({ maxPending: 5 });
     store.failuresLeft = 1;
@@ -254,10 +223,7 @@ describe('StoreWriter', () => {
     expect(logs.map((line) => line.message)).toEqual(['incident store writer could not queue a rollup row']);
     await safe.close();
     expect(() => safe.enqueueRollup(routeRow(m0, 1))).not.toThrow();
-    expect(() =>
-      safe.enqueueAlert({ dedupKey: 'k', incidentId: 'i', transition: 'opened', sink: 'webhook', payload: {} }),
-    ).not.toThrow();
-    expect(safe.droppedWrites).toBe(2);
+    expect(safe.droppedWrites).toBe(1);
   });
 
   it('flush() writes at once, ignoring a pending backoff; close() flushes what is left', async () => {

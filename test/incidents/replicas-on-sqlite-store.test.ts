@@ -1,5 +1,6 @@
 // Two gateway replicas on one SQLite file, end to end: each runs startIncidents (detector, recorder,
-// dispatcher) through the store adapters on its own store instance, both watch the same HealthTracker
+// dispatcher) on its own store instance, agreeing on ids and claiming alerts through the store (what
+// replicas without Redis share), both watch the same HealthTracker
 // (both see the outage), and a local webhook receiver gets the alerts. One ejection and its recovery
 // must give one incident in the store with its timeline, and one delivered alert per transition.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,8 +16,10 @@ import { incidentsSectionSchema } from '../../src/incidents/incidents-config.js'
 import { startIncidents, type RunningIncidents } from '../../src/incidents/start-incidents.js';
 import type { IncidentStore } from '../../src/history/store/incident-store.js';
 import { SqliteStore } from '../../src/history/store/sqlite-store.js';
-import { StoreAlertOutbox } from '../../src/history/store-ports/store-alert-outbox.js';
-import { StoreIncidentRepository } from '../../src/history/store-ports/store-incident-repository.js';
+import Database from 'better-sqlite3';
+import { storeDeliveryClaims } from '../../src/alerts/store-delivery-claims.js';
+import { StoreAvailability } from '../../src/history/store/store-availability.js';
+import { storeIncidentIdentities } from '../../src/incidents/incident-identity.js';
 import { seededRandom } from '../../src/util/random.js';
 import { ManualClock } from '../support/manual-clock.js';
 
@@ -31,7 +34,7 @@ const deployments = [
   { id: 'claude-bedrock', provider: 'bedrock', domains: ['anthropic-model-layer'] },
 ];
 
-describe('two replicas sharing one SQLite store through the store adapters', () => {
+describe('two replicas sharing one SQLite store', () => {
   it('store the incident once and deliver one alert per transition for an ejection and its recovery', async () => {
     const receiver: AlertReceiver = await startAlertReceiver();
     cleanups.push(() => receiver.close());
@@ -60,8 +63,11 @@ describe('two replicas sharing one SQLite store through the store adapters', () 
           clock,
           random: seededRandom(index + 1),
           owner,
-          repository: new StoreIncidentRepository(store),
-          outbox: new StoreAlertOutbox(store),
+          store,
+          identities: storeIncidentIdentities(store, new StoreAvailability(), {
+            schedule: (ms, task) => clock.schedule(ms, task),
+          }),
+          claims: storeDeliveryClaims(store, new StoreAvailability()),
         }),
       );
     }
@@ -128,24 +134,22 @@ describe('two replicas sharing one SQLite store through the store adapters', () 
       `${openedBody.incident.id}:opened:1`,
       `${openedBody.incident.id}:resolved:1`,
     ]);
-    const [firstStore, secondStore] = stores as [IncidentStore, IncidentStore];
+    const [, secondStore] = stores as [IncidentStore, IncidentStore];
     const incidents = await secondStore.listIncidents({ since: 0 });
     expect(incidents).toHaveLength(1);
     const [stored] = incidents;
     expect(stored).toMatchObject({
       id: openedBody.incident.id,
       scope: 'deployment',
-      scopeKey: 'claude-direct',
+      key: 'claude-direct',
       status: 'resolved',
       severity: 'major',
-    });
-    expect(stored!.evidence).toMatchObject({
       title: openedBody.incident.title,
       alerting: true,
-      deployments: ['claude-direct'],
     });
+    expect(stored!.evidence).toMatchObject({ deployments: ['claude-direct'] });
     // Both replicas wrote the timeline as they saw it; the same events are stored once.
-    expect(stored!.updates.map((update) => update.kind)).toEqual([
+    expect(stored!.updates.map((update) => update.type)).toEqual([
       'opened',
       'state-change',
       'state-change',
@@ -153,14 +157,16 @@ describe('two replicas sharing one SQLite store through the store adapters', () 
       'resolved',
     ]);
     expect(stored!.updates[0]).toMatchObject({
-      kind: 'opened',
+      type: 'opened',
       severity: 'major',
       message: expect.stringContaining('claude-direct ejected'),
     });
-    const alerts = await firstStore.listAlerts();
-    expect(alerts.map((alert) => [alert.dedupKey, alert.status, alert.attempts])).toEqual([
-      [`${openedBody.incident.id}:opened:1:${alerts[0]!.sink}`, 'sent', 1],
-      [`${openedBody.incident.id}:resolved:1:${alerts[0]!.sink}`, 'sent', 1],
+    const database = new Database(path, { readonly: true });
+    const deliveries = database.prepare('SELECT dedup_key, status, attempts FROM alert_outbox ORDER BY id').all();
+    database.close();
+    expect(deliveries).toEqual([
+      { dedup_key: `${openedBody.incident.id}:opened:1`, status: 'sent', attempts: 1 },
+      { dedup_key: `${openedBody.incident.id}:resolved:1`, status: 'sent', attempts: 1 },
     ]);
   });
 });

@@ -12,12 +12,16 @@ import type { AbortReason } from '../../src/transport/abort-reasons.js';
 import { seededRandom } from '../../src/util/random.js';
 import { ManualClock, flushMicrotasks } from '../support/manual-clock.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
+import type { CanonicalRequest } from '../../src/canonical/request.js';
+import type { RouteConfig } from '../../src/config/schema.js';
 
 export type Step =
   | { type: 'ok' }
   | { type: 'fail'; kind: FailureKind; status?: number; retryAfterMs?: number }
   | { type: 'hang' }
-  | { type: 'stream'; events: CanonicalStreamEvent[]; thenFail?: FailureKind };
+  | { type: 'stream'; events: CanonicalStreamEvent[]; thenFail?: FailureKind; thenHang?: boolean }
+  /** Answers `then` after `ms` on the manual clock (an upstream slow to its first token). */
+  | { type: 'slow'; ms: number; answer: Step };
 
 export const usage = { inputTokens: 3, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 };
 export const textStream: CanonicalStreamEvent[] = [
@@ -39,6 +43,12 @@ export function setup(options: {
   health?: (clock: ManualClock) => HealthGate;
   domains?: Record<string, string[]>;
   clock?: ManualClock;
+  /** Route behaviour (hedge, continuation, firstTokenLimit). */
+  route?: Partial<Pick<RouteConfig, 'hedge' | 'continuation' | 'firstTokenLimit'>>;
+  /** Deployments that declare prefill support. */
+  prefill?: string[];
+  hedging?: { budget?: number; budgetWindowMs?: number; minimumDelayMs?: number };
+  timeouts?: { firstTokenFactor?: number; firstTokenFloorMs?: number; stallFloorMs?: number };
 }) {
   const ids = Object.keys(options.scripts);
   const config = parseConfig({
@@ -49,13 +59,20 @@ export function setup(options: {
       apiKey: 'key',
       ...(options.contextWindows?.[id] ? { contextWindow: options.contextWindows[id] } : {}),
       ...(options.domains?.[id] ? { domains: options.domains[id] } : {}),
+      ...(options.prefill?.includes(id) ? { prefill: true } : {}),
     })),
-    routes: [{ name: 'sonnet', deployments: ids }],
-    timeouts: { requestMs: options.requestMs ?? 60_000, connectMs: 1000, firstTokenMs: options.firstTokenMs ?? 30_000 },
+    routes: [{ name: 'sonnet', deployments: ids, ...options.route }],
+    timeouts: {
+      requestMs: options.requestMs ?? 60_000,
+      connectMs: 1000,
+      firstTokenMs: options.firstTokenMs ?? 30_000,
+      ...options.timeouts,
+    },
+    ...(options.hedging ? { hedging: options.hedging } : {}),
     retry: { maxAttemptsPerDeployment: options.maxAttempts ?? 2, baseDelayMs: 200, maxDelayMs: 5000 },
   });
   const clock = options.clock ?? new ManualClock();
-  const calls: Array<{ deployment: string; at: number }> = [];
+  const calls: Array<{ deployment: string; at: number; request: CanonicalRequest }> = [];
   const recorded: Array<{ deployment: string; outcome: AttemptOutcome }> = [];
   const inner = options.health?.(clock);
   const health: HealthGate = {
@@ -65,11 +82,25 @@ export function setup(options: {
       inner?.record(deployment, outcome);
     },
     ...(inner?.order ? { order: (ids: readonly string[]) => inner.order!(ids) } : {}),
+    ...(inner?.start
+      ? { start: (id: string, startOptions?: { patient?: boolean }) => inner.start!(id, startOptions) }
+      : {}),
+    ...(inner?.firstTokenFigures ? { firstTokenFigures: (id: string) => inner.firstTokenFigures!(id) } : {}),
   };
-  const call: CallDeployment = async ({ target, signal }: CallDeploymentOptions) => {
-    calls.push({ deployment: target.id, at: clock.now() });
+  const call: CallDeployment = async ({ target, signal, request }: CallDeploymentOptions) => {
+    calls.push({ deployment: target.id, at: clock.now(), request });
     const script = options.scripts[target.id]!;
-    const step = (script.length > 1 ? script.shift() : script[0]) ?? { type: 'ok' };
+    let step = (script.length > 1 ? script.shift() : script[0]) ?? { type: 'ok' };
+    while (step.type === 'slow') {
+      const { ms, answer } = step;
+      try {
+        await clock.sleep(ms, signal);
+      } catch {
+        const reason = signal.reason as AbortReason;
+        throw new UpstreamError({ kind: reason.kind, message: reason.message });
+      }
+      step = answer;
+    }
     if (step.type === 'ok') {
       return {
         type: 'response',
@@ -95,6 +126,14 @@ export function setup(options: {
     async function* events(): AsyncGenerator<CanonicalStreamEvent> {
       for (const event of step.type === 'stream' ? step.events : []) yield event;
       if (step.type === 'stream' && step.thenFail) throw new UpstreamError({ kind: step.thenFail, message: 'cut' });
+      if (step.type === 'stream' && step.thenHang) {
+        await new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => {
+            const reason = signal.reason as AbortReason;
+            reject(new UpstreamError({ kind: reason.kind, message: reason.message }));
+          }),
+        );
+      }
     }
     return { type: 'stream', events: events() };
   };
@@ -117,7 +156,7 @@ export async function settle<T>(promise: Promise<T>, clock: ManualClock): Promis
     (value) => (outcome = { value, done: true }),
     (error) => (outcome = { error, done: true }),
   );
-  for (let round = 0; round < 200 && !outcome.done; round += 1) {
+  for (let round = 0; round < 1_000 && !outcome.done; round += 1) {
     await flushMicrotasks(2);
     if (!outcome.done) await clock.advance(50);
   }

@@ -1,9 +1,11 @@
 // Incidents as the report and the admin API show them: scope, severity, when detected and resolved,
 // how long, the lead time we had over the provider's status page, and the timeline of what happened.
-import type { IncidentQuery, IncidentRecord, IncidentScope } from '../store/incident-record.js';
-import type { IncidentStore } from '../store/incident-store.js';
+import type { Incident, IncidentEvidence, IncidentScope } from '../../incidents/incident.js';
+import type { IncidentQuery, IncidentStore } from '../store/incident-store.js';
 import { systemClock } from '../../util/clock.js';
 
+// The published shape: `kind` and `firstFailureAt` are the names clients of /admin/incidents and the
+// report's JSON already read (the model says `type` and `firstFailedAt`).
 export interface TimelineEntry {
   at: number;
   /** opened, escalated, grouped, status-page-acknowledged, resolved, ... */
@@ -17,6 +19,9 @@ export interface IncidentReport {
   /** Deployment id, provider name or failure domain name. */
   key: string;
   parentId: string | null;
+  title: string;
+  /** Whether its transitions are alerted (false when its parent's alerts cover it). */
+  alerting: boolean;
   severity: string;
   status: 'open' | 'resolved';
   firstFailureAt: number | null;
@@ -27,7 +32,7 @@ export interface IncidentReport {
   /** Status page acknowledgement minus our detection: positive when we knew first. Null when the page never said. */
   leadTimeMs: number | null;
   statusPage: { page: string; incidentId: string; acknowledgedAt: number } | null;
-  evidence: unknown;
+  evidence: IncidentEvidence;
   /** Oldest first. */
   timeline: TimelineEntry[];
 }
@@ -35,40 +40,31 @@ export interface IncidentReport {
 /** Incidents a report covers at most; a window with more is summarised by the newest ones. */
 export const defaultIncidentLimit = 1_000;
 
-// A scope key written as `<scope>:<key>` (the detector's own form) reads as the bare key.
-function bareKey(record: IncidentRecord): string {
-  const prefix = `${record.scope}:`;
-  return record.scopeKey.startsWith(prefix) ? record.scopeKey.slice(prefix.length) : record.scopeKey;
-}
-
-function timelineOf(record: IncidentRecord): TimelineEntry[] {
-  return record.updates
-    .map((update) => {
-      // Tolerates entries written with the detector's `type` in place of the store's `kind`.
-      const loose = update as Partial<TimelineEntry> & { type?: unknown };
-      const kind = typeof loose.kind === 'string' ? loose.kind : typeof loose.type === 'string' ? loose.type : 'update';
-      return { at: Number(update.at), kind, message: String(update.message ?? '') };
-    })
+function timelineOf(incident: Incident): TimelineEntry[] {
+  return incident.updates
+    .map((update) => ({ at: update.at, kind: update.type, message: update.message }))
     .sort((a, b) => a.at - b.at);
 }
 
-export function toIncidentReport(record: IncidentRecord, now: number): IncidentReport {
-  const page = record.statusPage;
+export function toIncidentReport(incident: Incident, now: number): IncidentReport {
+  const page = incident.statusPage;
   return {
-    id: record.id,
-    scope: record.scope,
-    key: bareKey(record),
-    parentId: record.parentId,
-    severity: record.severity,
-    status: record.status,
-    firstFailureAt: record.firstFailureAt,
-    detectedAt: record.detectedAt,
-    resolvedAt: record.resolvedAt,
-    durationMs: Math.max(0, (record.resolvedAt ?? now) - record.detectedAt),
-    leadTimeMs: page ? page.acknowledgedAt - record.detectedAt : null,
+    id: incident.id,
+    scope: incident.scope,
+    key: incident.key,
+    parentId: incident.parentId,
+    title: incident.title,
+    alerting: incident.alerting,
+    severity: incident.severity,
+    status: incident.status,
+    firstFailureAt: incident.firstFailedAt,
+    detectedAt: incident.detectedAt,
+    resolvedAt: incident.resolvedAt,
+    durationMs: Math.max(0, (incident.resolvedAt ?? now) - incident.detectedAt),
+    leadTimeMs: page ? page.acknowledgedAt - incident.detectedAt : null,
     statusPage: page ? { page: page.page, incidentId: page.incidentId, acknowledgedAt: page.acknowledgedAt } : null,
-    evidence: record.evidence,
-    timeline: timelineOf(record),
+    evidence: incident.evidence,
+    timeline: timelineOf(incident),
   };
 }
 

@@ -29,6 +29,7 @@
 import { addSample, type LatencyHistogram } from '../../health/latency-histogram.js';
 import type { IncidentStore } from '../store/incident-store.js';
 import type { RollupRow } from '../store/rollup-rows.js';
+import { incidentFixture } from '../../incidents/incident-test-kit.js';
 
 export const windowStart = Date.UTC(2026, 0, 1, 12, 0, 0);
 export const windowEnd = windowStart + 60 * 60_000;
@@ -116,58 +117,68 @@ export async function seedKnownTraffic(store: IncidentStore): Promise<void> {
     requests(minute(30), 'opus', 200, 199, 3, 3_000),
   ]);
   const detected = minute(10) + 3_000;
-  await store.insertIncident({
-    id: 'inc-domain',
-    scope: 'domain',
-    scopeKey: 'anthropic-model-layer',
-    severity: 'critical',
-    firstFailureAt: minute(10),
-    detectedAt: detected,
-    resolvedAt: minute(12) + 33_000,
-    statusPage: { page: 'anthropic', incidentId: 'sp1', acknowledgedAt: minute(12), leadTimeMs: 117_000 },
-    // Out of order on purpose: the timeline is sorted by time.
-    updates: [
-      { at: minute(12) + 33_000, kind: 'resolved', message: 'anthropic-model-layer healthy for 30 s' },
-      { at: detected, kind: 'opened', message: 'anthropic-model-layer degraded: 2 of 3 deployments failing' },
-      {
-        at: minute(12),
-        kind: 'status-page-acknowledged',
-        message: 'anthropic status page acknowledged (sp1) 1 min 57 s after our detection',
-      },
-    ],
-  });
-  await store.insertIncident({
-    id: 'inc-direct',
-    scope: 'deployment',
-    scopeKey: 'claude-direct',
-    parentId: 'inc-domain',
-    severity: 'major',
-    firstFailureAt: minute(10),
-    detectedAt: minute(10) + 1_000,
-    resolvedAt: minute(12) + 1_000,
-    updates: [{ at: minute(10) + 1_000, kind: 'opened', message: 'claude-direct ejected (5 consecutive failures)' }],
-  });
-  await store.insertIncident({
-    id: 'inc-vertex',
-    scope: 'deployment',
-    scopeKey: 'claude-vertex',
-    severity: 'minor',
-    detectedAt: minute(30),
-    updates: [],
-  });
-  await store.insertIncident({
-    id: 'inc-old',
-    scope: 'deployment',
-    scopeKey: 'claude-direct',
-    severity: 'major',
-    detectedAt: minute(-120),
-    resolvedAt: minute(-60),
-  });
-  await store.insertIncident({
-    id: 'inc-later',
-    scope: 'deployment',
-    scopeKey: 'claude-bedrock',
-    severity: 'major',
-    detectedAt: minute(61),
-  });
+  await store.saveIncident(
+    incidentFixture({
+      id: 'inc-domain',
+      scope: 'domain',
+      key: 'anthropic-model-layer',
+      severity: 'critical',
+      firstFailedAt: minute(10),
+      detectedAt: detected,
+      resolvedAt: minute(12) + 33_000,
+      statusPage: { page: 'anthropic', incidentId: 'sp1', acknowledgedAt: minute(12), leadTimeMs: 117_000 },
+      // Out of order on purpose: the timeline is sorted by time.
+      updates: [
+        { at: minute(12) + 33_000, type: 'resolved', message: 'anthropic-model-layer healthy for 30 s' },
+        { at: detected, type: 'opened', message: 'anthropic-model-layer degraded: 2 of 3 deployments failing' },
+        {
+          at: minute(12),
+          type: 'status-page-acknowledged',
+          message: 'anthropic status page acknowledged (sp1) 1 min 57 s after our detection',
+        },
+      ],
+    }),
+  );
+  await store.saveIncident(
+    incidentFixture({
+      id: 'inc-direct',
+      scope: 'deployment',
+      key: 'claude-direct',
+      parentId: 'inc-domain',
+      severity: 'major',
+      firstFailedAt: minute(10),
+      detectedAt: minute(10) + 1_000,
+      resolvedAt: minute(12) + 1_000,
+      updates: [{ at: minute(10) + 1_000, type: 'opened', message: 'claude-direct ejected (5 consecutive failures)' }],
+    }),
+  );
+  await store.saveIncident(
+    incidentFixture({
+      id: 'inc-vertex',
+      scope: 'deployment',
+      key: 'claude-vertex',
+      severity: 'minor',
+      detectedAt: minute(30),
+      updates: [],
+    }),
+  );
+  await store.saveIncident(
+    incidentFixture({
+      id: 'inc-old',
+      scope: 'deployment',
+      key: 'claude-direct',
+      severity: 'major',
+      detectedAt: minute(-120),
+      resolvedAt: minute(-60),
+    }),
+  );
+  await store.saveIncident(
+    incidentFixture({
+      id: 'inc-later',
+      scope: 'deployment',
+      key: 'claude-bedrock',
+      severity: 'major',
+      detectedAt: minute(61),
+    }),
+  );
 }

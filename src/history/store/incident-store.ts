@@ -1,17 +1,11 @@
 // The one interface both store backends implement (SQLite for one gateway, PostgreSQL for several
-// replicas sharing one history). Everything is async, even on SQLite, so callers do not care which
-// backend they have. Request-path code never calls it directly: it goes through StoreWriter.
+// replicas sharing one history): exactly what the recorder, the alert dispatcher, the rollup writer and
+// the report use. It keeps the detector's own Incident (incidents/incident.ts), not a copy of it.
+// Everything is async, even on SQLite, so callers do not care which backend they have. Request-path
+// code never calls it directly.
+import type { Incident, IncidentScope, IncidentStatus } from '../../incidents/incident.js';
 import type { Clock } from '../../util/clock.js';
-import type { AlertQuery, AlertRecord, EnqueuedAlert, NewAlert } from './alert-record.js';
-import type {
-  IncidentClaim,
-  IncidentExpectation,
-  IncidentPatch,
-  IncidentQuery,
-  IncidentRecord,
-  IncidentScope,
-  NewIncident,
-} from './incident-record.js';
+import type { DeliveryClaim, DeliveryOutcome } from '../../alerts/delivery-claims.js';
 import type {
   DeploymentAvailability,
   PruneResult,
@@ -23,12 +17,18 @@ import type {
 
 export type StoreBackend = 'sqlite' | 'postgres';
 
-/**
- * Decides a patch from the incident as it is in the database, while the row is held, so a merge rule
- * ("severity only rises", "the first acknowledgement wins") holds across replicas. Undefined: no change.
- * It must be synchronous and quick: on PostgreSQL it runs under a row lock.
- */
-export type IncidentChange = (current: IncidentRecord) => IncidentPatch | undefined;
+export interface IncidentQuery {
+  /** Incidents still open at `since` or detected after it (they overlap [since, until)). */
+  since: number;
+  until?: number;
+  scope?: IncidentScope;
+  /** The scope's key (deployment id, provider or domain name). */
+  key?: string;
+  status?: IncidentStatus;
+  parentId?: string;
+  /** Newest first; default 100. */
+  limit?: number;
+}
 
 /** pino-compatible. */
 export interface StoreLogger {
@@ -38,7 +38,7 @@ export interface StoreLogger {
 
 export interface StoreOptions {
   clock?: Clock;
-  /** Written as `created_by` and as the writer of rollup rows; default `<hostname>:<pid>`. */
+  /** Written as `created_by` (whose evidence an incident keeps) and as the writer of rollup rows; default `<hostname>:<pid>`. */
   replicaId?: string;
   logger?: StoreLogger;
   /** Run migrations at open (default true). Tests turn it off to build an old schema. */
@@ -61,33 +61,23 @@ export interface IncidentStore {
   /** Highest applied migration (0 for an empty database). */
   schemaVersion(): Promise<number>;
 
-  /** Inserts an incident; rejects with SWITCHYARD_STORE_CONFLICT if its scope already has an open one. */
-  insertIncident(incident: NewIncident): Promise<IncidentRecord>;
-  /** Opens the incident unless its (scope, scopeKey) already has an open one, which is returned instead. */
-  claimIncident(incident: NewIncident): Promise<IncidentClaim>;
-  /** Undefined when the incident does not exist or no longer matches `expect`. */
-  updateIncident(id: string, patch: IncidentPatch, expect?: IncidentExpectation): Promise<IncidentRecord | undefined>;
-  /** Applies the patch `change` returns for the current row, atomically; undefined when not found or unchanged. */
-  modifyIncident(id: string, change: IncidentChange): Promise<IncidentRecord | undefined>;
-  getIncident(id: string): Promise<IncidentRecord | undefined>;
-  findOpenIncident(scope: IncidentScope, scopeKey: string): Promise<IncidentRecord | undefined>;
-  listIncidents(query: IncidentQuery): Promise<IncidentRecord[]>;
+  /**
+   * Writes one replica's view of an incident and returns the incident as stored, merged with what other
+   * replicas wrote (see incident-merge.ts). An open incident whose scope already has an open one under
+   * another id (a replica that opened it alone) is merged into that one: the answer then carries its id.
+   * Atomic across replicas; idempotent, so a write retried after a lost answer changes nothing.
+   */
+  saveIncident(incident: Incident): Promise<Incident>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  listIncidents(query: IncidentQuery): Promise<Incident[]>;
 
-  /** Idempotent on (dedupKey, sink). */
-  enqueueAlert(alert: NewAlert): Promise<EnqueuedAlert>;
-  /** Leases up to `limit` due alerts to `replicaId` for `leaseMs` (default 60 s); no two replicas get the same one. */
-  claimDueAlerts(replicaId: string, now: number, limit: number, leaseMs?: number): Promise<AlertRecord[]>;
   /**
-   * Marks a pending alert sent. With `leaseOwner`, only while that replica holds the lease (checked in
-   * the same statement, so a lease taken over meanwhile is never overwritten). True when it changed.
+   * Claims the delivery of one alert to one sink for this replica: true for the first claim of
+   * (idempotency key, sink) across every replica on this database, false for any later one.
    */
-  markAlertSent(id: number, sentAt?: number, leaseOwner?: string): Promise<boolean>;
-  /**
-   * Releases the lease and retries at `nextAttemptAt`, or gives up (status abandoned) when it is null;
-   * `leaseOwner` as for markAlertSent. True when it changed.
-   */
-  markAlertFailed(id: number, nextAttemptAt: number | null, error: string, leaseOwner?: string): Promise<boolean>;
-  listAlerts(query?: AlertQuery): Promise<AlertRecord[]>;
+  claimAlertDelivery(claim: DeliveryClaim): Promise<boolean>;
+  /** Records how a claimed delivery ended (for the admin view; nothing is sent again because of it). */
+  recordAlertOutcome(idempotencyKey: string, sink: string, outcome: DeliveryOutcome): Promise<void>;
 
   /** Adds the rows to the per-minute rollups (counters summed, histograms merged), in one transaction. */
   writeRollups(rows: readonly RollupRow[], options?: WriteRollupsOptions): Promise<{ applied: boolean }>;

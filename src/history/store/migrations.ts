@@ -128,6 +128,56 @@ const postgresAddCounts = `CREATE OR REPLACE FUNCTION switchyard_add_counts(a JS
     ) AS sums
   $$`;
 
+// Version 4 makes the table hold the detector's own incident model. Before it, the title and the
+// alerting flag travelled inside the evidence JSON, timeline entries named their type `kind`, and a
+// scope key might be written `<scope>:<key>`. Existing rows are carried over: title and alerting move
+// to columns (with the fallbacks the old reader used), `kind` becomes `type`, keys lose the prefix.
+function bareKeySql(substring: string): string {
+  return `CASE WHEN ${substring}(scope_key, 1, length(scope) + 1) = scope || ':' THEN ${substring}(scope_key, length(scope) + 2) ELSE scope_key END`;
+}
+
+const sqliteIncidentModel = [
+  `ALTER TABLE incidents ADD COLUMN title TEXT NOT NULL DEFAULT ''`,
+  'ALTER TABLE incidents ADD COLUMN alerting INTEGER NOT NULL DEFAULT 1',
+  'ALTER TABLE incidents RENAME COLUMN first_failure_at TO first_failed_at',
+  `UPDATE incidents SET
+    title = COALESCE(
+      CASE WHEN json_type(evidence, '$.title') = 'text' THEN json_extract(evidence, '$.title') END,
+      scope || ' ' || ${bareKeySql('substr')}),
+    alerting = COALESCE(
+      CASE WHEN json_type(evidence, '$.alerting') IN ('true', 'false') THEN json_extract(evidence, '$.alerting') END,
+      parent_id IS NULL),
+    evidence = CASE WHEN json_type(evidence) = 'object' THEN json_remove(evidence, '$.title', '$.alerting') ELSE evidence END,
+    updates = COALESCE((
+      SELECT json_group_array(CASE
+        WHEN json_type(entry.value, '$.kind') IS NOT NULL AND json_type(entry.value, '$.type') IS NULL
+          THEN json_set(json_remove(entry.value, '$.kind'), '$.type', json_extract(entry.value, '$.kind'))
+        ELSE json(entry.value) END)
+      FROM json_each(incidents.updates) AS entry), '[]'),
+    scope_key = ${bareKeySql('substr')}`,
+];
+
+const postgresIncidentModel = [
+  `ALTER TABLE incidents ADD COLUMN title TEXT NOT NULL DEFAULT ''`,
+  'ALTER TABLE incidents ADD COLUMN alerting BOOLEAN NOT NULL DEFAULT TRUE',
+  'ALTER TABLE incidents RENAME COLUMN first_failure_at TO first_failed_at',
+  `UPDATE incidents SET
+    title = COALESCE(
+      CASE WHEN jsonb_typeof(evidence -> 'title') = 'string' THEN evidence ->> 'title' END,
+      scope || ' ' || ${bareKeySql('substr')}),
+    alerting = COALESCE(
+      CASE WHEN jsonb_typeof(evidence -> 'alerting') = 'boolean' THEN (evidence -> 'alerting')::boolean END,
+      parent_id IS NULL),
+    evidence = CASE WHEN jsonb_typeof(evidence) = 'object' THEN evidence - 'title' - 'alerting' ELSE evidence END,
+    updates = COALESCE((
+      SELECT jsonb_agg(CASE
+        WHEN jsonb_typeof(entry) = 'object' AND entry ? 'kind' AND NOT entry ? 'type'
+          THEN (entry - 'kind') || jsonb_build_object('type', entry -> 'kind')
+        ELSE entry END ORDER BY position)
+      FROM jsonb_array_elements(incidents.updates) WITH ORDINALITY AS elements(entry, position)), '[]'::jsonb),
+    scope_key = ${bareKeySql('substr')}`,
+];
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -147,6 +197,12 @@ export const migrations: readonly Migration[] = [
     // Both primary keys lead with `minute`, which is what range queries and pruning need.
     sqlite: rollupTables('INTEGER', 'INTEGER', 'TEXT'),
     postgres: [...rollupTables('BIGINT', 'BIGINT', 'JSONB'), postgresAddCounts],
+  },
+  {
+    version: 4,
+    name: 'incident model: title and alerting as columns',
+    sqlite: sqliteIncidentModel,
+    postgres: postgresIncidentModel,
   },
 ];
 

@@ -3,8 +3,6 @@
 // rejected promises rather than crashing the process when the server goes away.
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import type { Clock } from '../../util/clock.js';
-import type { StoreLogger } from './incident-store.js';
 import type { DatabaseRow } from './store-rows.js';
 
 export interface PostgresConnectionOptions {
@@ -34,7 +32,7 @@ function asError(error: unknown): Error {
 export class PostgresConnection {
   private readonly pool: pg.Pool;
 
-  constructor(url: string, options: PostgresConnectionOptions, clock: Clock, logger: StoreLogger | undefined) {
+  constructor(url: string, options: PostgresConnectionOptions) {
     this.pool = new pg.Pool({
       connectionString: url,
       max: options.maxConnections ?? 10,
@@ -43,16 +41,9 @@ export class PostgresConnection {
       idleTimeoutMillis: 30_000,
     });
     // An idle connection that the server drops (restart, outage) is reported as a pool 'error' event,
-    // which would crash the process if nobody listened. The pool discards that connection by itself;
-    // we only log, at most once a minute.
-    let lastLogged = Number.NEGATIVE_INFINITY;
-    const database = redactDatabaseUrl(url);
-    this.pool.on('error', (error) => {
-      const now = clock.now();
-      if (now - lastLogged < 60_000) return;
-      lastLogged = now;
-      logger?.warn({ database, error: error.message }, 'incident store connection lost; it will reconnect on next use');
-    });
+    // which would crash the process if nobody listened. The pool discards that connection by itself,
+    // and the outage is logged once by whoever next fails to write (StoreAvailability), not here too.
+    this.pool.on('error', () => {});
   }
 
   async query(sql: string, parameters: unknown[] = [], client?: PoolClient): Promise<DatabaseRow[]> {

@@ -7,25 +7,11 @@
 import { hostname } from 'node:os';
 import type { PoolClient } from 'pg';
 import { systemClock, type Clock } from '../../util/clock.js';
-import type { AlertQuery, AlertRecord, EnqueuedAlert, NewAlert } from './alert-record.js';
+import type { Incident } from '../../incidents/incident.js';
+import type { DeliveryClaim, DeliveryOutcome } from '../../alerts/delivery-claims.js';
 import { queryDeploymentAvailability, queryRouteAvailability } from './availability-queries.js';
-import {
-  incidentColumns,
-  incidentUpdateValues,
-  matchesExpectation,
-  newIncidentRecord,
-  patchedIncident,
-} from './incident-changes.js';
-import type {
-  IncidentClaim,
-  IncidentExpectation,
-  IncidentPatch,
-  IncidentQuery,
-  IncidentRecord,
-  IncidentScope,
-  NewIncident,
-} from './incident-record.js';
-import type { IncidentChange, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
+import { mergeIncident, sameIncident } from './incident-merge.js';
+import type { IncidentQuery, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
 import { pendingMigrations, schemaMigrationsTable } from './migrations.js';
 import { scheduleRetention, type RetentionSchedule } from './retention-schedule.js';
@@ -39,13 +25,14 @@ import type {
   WriteRollupsOptions,
 } from './rollup-rows.js';
 import { StoreError } from './store-error.js';
-import { alertFromRow, incidentFromRow, truncateError, leaseOwnerCondition, type DatabaseRow } from './store-rows.js';
+import { type DatabaseRow, incidentColumns, incidentFromRow, truncateError } from './store-rows.js';
 import {
   insertIncidentSql,
   listIncidentsSql,
   postgresDialect,
   pruneSql,
   updateIncidentSql,
+  updateIncidentValues,
   upsertDeploymentRollupSql,
   upsertRouteRollupSql,
 } from './store-sql.js';
@@ -54,6 +41,7 @@ import {
 // PostgreSQL array).
 const decodeJson = (value: unknown): unknown => value;
 const encodeJson = (value: unknown): string => JSON.stringify(value ?? null);
+const encode = { json: encodeJson, boolean: (value: boolean) => value };
 
 /** Key of the session advisory lock that serialises migrations ("Swyd"). */
 const migrationLockKey = 0x53777964;
@@ -84,7 +72,7 @@ export class PostgresStore implements IncidentStore {
   }
 
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const connection = new PostgresConnection(url, options, options.clock ?? systemClock, options.logger);
+    const connection = new PostgresConnection(url, options);
     const store = new PostgresStore(connection, options);
     try {
       if (options.migrate !== false) await store.migrate();
@@ -147,183 +135,87 @@ export class PostgresStore implements IncidentStore {
     return Number(row?.version ?? 0);
   }
 
-  async insertIncident(incident: NewIncident): Promise<IncidentRecord> {
-    const record = newIncidentRecord(incident, this.clock.now(), this.replicaId);
-    try {
-      await this.query(insertIncidentSql(postgresDialect), incidentColumns(record, encodeJson));
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new StoreError(
-          'SWITCHYARD_STORE_CONFLICT',
-          `incident ${record.id} conflicts with an existing one (same id, or ${record.scope} ${record.scopeKey} already open)`,
-        );
+  async saveIncident(incident: Incident): Promise<Incident> {
+    // Two replicas opening the same scope at once both find nothing and insert: the second insert hits
+    // the one-open-per-scope index, and its next try merges into the first one's row.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.transaction((client) => this.saveIn(client, incident));
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 5) throw error;
       }
-      throw error;
-    }
-    return record;
-  }
-
-  async claimIncident(incident: NewIncident): Promise<IncidentClaim> {
-    const record = newIncidentRecord(incident, this.clock.now(), this.replicaId);
-    if (record.status === 'resolved') return { incident: await this.insertIncident(incident), created: true };
-    // The open incident we conflicted with may be resolved before we read it; then try again.
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const inserted = await this.query(
-        `${insertIncidentSql(postgresDialect)} ON CONFLICT (scope, scope_key) WHERE resolved_at IS NULL DO NOTHING RETURNING id`,
-        incidentColumns(record, encodeJson),
-      ).catch((error: unknown) => {
-        if (isUniqueViolation(error))
-          throw new StoreError('SWITCHYARD_STORE_CONFLICT', `incident id ${record.id} is already taken`);
-        throw error;
-      });
-      if (inserted.length === 1) return { incident: record, created: true };
-      const existing = await this.findOpenIncident(record.scope, record.scopeKey);
-      if (existing) return { incident: existing, created: false };
-    }
-    throw new StoreError(
-      'SWITCHYARD_STORE_CONFLICT',
-      `could not claim ${record.scope} ${record.scopeKey}: its open incident keeps changing`,
-    );
-  }
-
-  async updateIncident(
-    id: string,
-    patch: IncidentPatch,
-    expect?: IncidentExpectation,
-  ): Promise<IncidentRecord | undefined> {
-    return this.modifyIncident(id, (current) => (matchesExpectation(current, expect) ? patch : undefined));
-  }
-
-  async modifyIncident(id: string, change: IncidentChange): Promise<IncidentRecord | undefined> {
-    try {
-      return await this.transaction(async (client) => {
-        // The row stays locked until commit: another replica's change waits and then sees this one.
-        const [row] = await this.query('SELECT * FROM incidents WHERE id = $1 FOR UPDATE', [id], client);
-        if (!row) return undefined;
-        const current = incidentFromRow(row, decodeJson);
-        const patch = change(current);
-        if (!patch) return undefined;
-        const next = patchedIncident(current, patch, this.clock.now());
-        await this.query(updateIncidentSql(postgresDialect), incidentUpdateValues(next, encodeJson), client);
-        return next;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new StoreError(
-          'SWITCHYARD_STORE_CONFLICT',
-          `cannot reopen incident ${id}: its scope already has an open one`,
-        );
-      throw error;
     }
   }
 
-  async getIncident(id: string): Promise<IncidentRecord | undefined> {
-    const [row] = await this.query('SELECT * FROM incidents WHERE id = $1', [id]);
-    return row ? incidentFromRow(row, decodeJson) : undefined;
-  }
-
-  async findOpenIncident(scope: IncidentScope, scopeKey: string): Promise<IncidentRecord | undefined> {
-    const [row] = await this.query(
-      'SELECT * FROM incidents WHERE scope = $1 AND scope_key = $2 AND resolved_at IS NULL',
-      [scope, scopeKey],
-    );
-    return row ? incidentFromRow(row, decodeJson) : undefined;
-  }
-
-  async listIncidents(query: IncidentQuery): Promise<IncidentRecord[]> {
-    const { sql, parameters } = listIncidentsSql(postgresDialect, query);
-    return (await this.query(sql, parameters)).map((row) => incidentFromRow(row, decodeJson));
-  }
-
-  async enqueueAlert(alert: NewAlert): Promise<EnqueuedAlert> {
+  private async saveIn(client: PoolClient, incident: Incident): Promise<Incident> {
+    // Rows stay locked until commit: another replica's write waits and then merges into this one.
+    const [byId] = await this.query('SELECT * FROM incidents WHERE id = $1 FOR UPDATE', [incident.id], client);
+    const [open] =
+      byId || incident.status !== 'open'
+        ? []
+        : await this.query(
+            'SELECT * FROM incidents WHERE scope = $1 AND scope_key = $2 AND resolved_at IS NULL FOR UPDATE',
+            [incident.scope, incident.key],
+            client,
+          );
+    const row = byId ?? open;
     const now = this.clock.now();
-    const [inserted] = await this.query(
-      `INSERT INTO alert_outbox (dedup_key, sink, incident_id, transition, payload, next_attempt_at, created_at)
-        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (dedup_key, sink) DO NOTHING RETURNING id`,
+    if (!row) {
+      await this.query(
+        insertIncidentSql(postgresDialect),
+        incidentColumns(incident, this.replicaId, now, encode),
+        client,
+      );
+      return structuredClone(incident);
+    }
+    const stored = incidentFromRow(row, decodeJson);
+    const merged = mergeIncident(stored, { ...incident, id: stored.incident.id }, this.replicaId);
+    if (!sameIncident(merged, stored.incident)) {
+      const values = incidentColumns(merged, stored.createdBy, now, encode);
+      await this.query(updateIncidentSql(postgresDialect), updateIncidentValues(values), client);
+    }
+    return merged;
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const [row] = await this.query('SELECT * FROM incidents WHERE id = $1', [id]);
+    return row ? incidentFromRow(row, decodeJson).incident : undefined;
+  }
+
+  async listIncidents(query: IncidentQuery): Promise<Incident[]> {
+    const { sql, parameters } = listIncidentsSql(postgresDialect, query);
+    return (await this.query(sql, parameters)).map((row) => incidentFromRow(row, decodeJson).incident);
+  }
+
+  async claimAlertDelivery(claim: DeliveryClaim): Promise<boolean> {
+    const inserted = await this.query(
+      `INSERT INTO alert_outbox (dedup_key, sink, incident_id, transition, payload, attempts, next_attempt_at, lease_owner, created_at)
+        VALUES ($1, $2, $3, $4, $5::jsonb, 0, $6, $7, $6) ON CONFLICT (dedup_key, sink) DO NOTHING RETURNING id`,
       [
-        alert.dedupKey,
-        alert.sink,
-        alert.incidentId,
-        alert.transition,
-        encodeJson(alert.payload),
-        alert.notBefore ?? now,
-        now,
+        claim.idempotencyKey,
+        claim.sink,
+        claim.alert.incident.id,
+        claim.alert.transition,
+        encodeJson(claim.alert),
+        claim.at,
+        claim.owner,
       ],
     );
-    if (inserted) return { id: Number(inserted.id), created: true };
-    const [existing] = await this.query('SELECT id FROM alert_outbox WHERE dedup_key = $1 AND sink = $2', [
-      alert.dedupKey,
-      alert.sink,
-    ]);
-    return { id: Number(existing?.id), created: false };
+    return inserted.length === 1;
   }
 
-  async claimDueAlerts(replicaId: string, now: number, limit: number, leaseMs = 60_000): Promise<AlertRecord[]> {
-    const rows = await this.query(
-      `UPDATE alert_outbox SET lease_owner = $1, lease_expires_at = $2, attempts = attempts + 1
-        WHERE id IN (
-          SELECT id FROM alert_outbox
-          WHERE status = 'pending' AND next_attempt_at <= $3 AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
-          ORDER BY next_attempt_at, id LIMIT $4
-          FOR UPDATE SKIP LOCKED
-        )
-        RETURNING *`,
-      [replicaId, now + leaseMs, now, Math.max(0, Math.floor(limit))],
+  async recordAlertOutcome(idempotencyKey: string, sink: string, outcome: DeliveryOutcome): Promise<void> {
+    await this.query(
+      'UPDATE alert_outbox SET status = $1, attempts = $2, sent_at = $3, last_error = $4 WHERE dedup_key = $5 AND sink = $6',
+      [
+        outcome.status,
+        outcome.attempts,
+        outcome.status === 'sent' ? outcome.at : null,
+        outcome.status === 'abandoned' ? truncateError(outcome.error) : null,
+        idempotencyKey,
+        sink,
+      ],
     );
-    return rows
-      .map((row) => alertFromRow(row, decodeJson))
-      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-  }
-
-  async markAlertSent(id: number, sentAt = this.clock.now(), leaseOwner?: string): Promise<boolean> {
-    const owner = leaseOwnerCondition(leaseOwner, '$3');
-    const rows = await this.query(
-      `UPDATE alert_outbox SET status = 'sent', sent_at = $1, lease_owner = NULL, lease_expires_at = NULL WHERE id = $2 AND status = 'pending'${owner.sql} RETURNING id`,
-      [sentAt, id, ...owner.parameters],
-    );
-    return rows.length > 0;
-  }
-
-  async markAlertFailed(
-    id: number,
-    nextAttemptAt: number | null,
-    error: string,
-    leaseOwner?: string,
-  ): Promise<boolean> {
-    if (nextAttemptAt === null) {
-      const owner = leaseOwnerCondition(leaseOwner, '$3');
-      const rows = await this.query(
-        `UPDATE alert_outbox SET status = 'abandoned', last_error = $1, lease_owner = NULL, lease_expires_at = NULL WHERE id = $2 AND status = 'pending'${owner.sql} RETURNING id`,
-        [truncateError(error), id, ...owner.parameters],
-      );
-      return rows.length > 0;
-    }
-    const owner = leaseOwnerCondition(leaseOwner, '$4');
-    const rows = await this.query(
-      `UPDATE alert_outbox SET next_attempt_at = $1, last_error = $2, lease_owner = NULL, lease_expires_at = NULL WHERE id = $3 AND status = 'pending'${owner.sql} RETURNING id`,
-      [nextAttemptAt, truncateError(error), id, ...owner.parameters],
-    );
-    return rows.length > 0;
-  }
-
-  async listAlerts(query: AlertQuery = {}): Promise<AlertRecord[]> {
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    if (query.incidentId !== undefined) {
-      parameters.push(query.incidentId);
-      conditions.push(`incident_id = $${parameters.length}`);
-    }
-    if (query.status !== undefined) {
-      parameters.push(query.status);
-      conditions.push(`status = $${parameters.length}`);
-    }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    parameters.push(Math.max(1, Math.floor(query.limit ?? 1_000)));
-    const rows = await this.query(
-      `SELECT * FROM alert_outbox ${where} ORDER BY id LIMIT $${parameters.length}`,
-      parameters,
-    );
-    return rows.map((row) => alertFromRow(row, decodeJson));
   }
 
   async writeRollups(rows: readonly RollupRow[], options: WriteRollupsOptions = {}): Promise<{ applied: boolean }> {

@@ -5,25 +5,11 @@
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
-import type { AlertQuery, AlertRecord, EnqueuedAlert, NewAlert } from './alert-record.js';
+import type { Incident } from '../../incidents/incident.js';
+import type { DeliveryClaim, DeliveryOutcome } from '../../alerts/delivery-claims.js';
 import { queryDeploymentAvailability, queryRouteAvailability } from './availability-queries.js';
-import {
-  incidentColumns,
-  incidentUpdateValues,
-  matchesExpectation,
-  newIncidentRecord,
-  patchedIncident,
-} from './incident-changes.js';
-import type {
-  IncidentClaim,
-  IncidentExpectation,
-  IncidentPatch,
-  IncidentQuery,
-  IncidentRecord,
-  IncidentScope,
-  NewIncident,
-} from './incident-record.js';
-import type { IncidentChange, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
+import { mergeIncident, sameIncident } from './incident-merge.js';
+import type { IncidentQuery, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
 import { pendingMigrations, schemaMigrationsTable } from './migrations.js';
 import { scheduleRetention, type RetentionSchedule } from './retention-schedule.js';
 import { coalesceRollups, storedDeploymentRow, storedRouteRow } from './rollup-math.js';
@@ -36,19 +22,21 @@ import type {
   WriteRollupsOptions,
 } from './rollup-rows.js';
 import { StoreError } from './store-error.js';
-import { alertFromRow, incidentFromRow, truncateError, leaseOwnerCondition, type DatabaseRow } from './store-rows.js';
+import { type DatabaseRow, incidentColumns, incidentFromRow, truncateError } from './store-rows.js';
 import {
   insertIncidentSql,
   listIncidentsSql,
   pruneSql,
   sqliteDialect,
   updateIncidentSql,
+  updateIncidentValues,
   upsertDeploymentRollupSql,
   upsertRouteRollupSql,
 } from './store-sql.js';
 
 const decodeJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 const encodeJson = (value: unknown): string => JSON.stringify(value ?? null);
+const encode = { json: encodeJson, boolean: (value: boolean) => (value ? 1 : 0) };
 
 /** switchyard_add_counts(a, b) for SQLite: adds two JSON objects of counts key by key. */
 function addCountsJson(a: unknown, b: unknown): string {
@@ -61,12 +49,6 @@ function addCountsJson(a: unknown, b: unknown): string {
     }
   }
   return JSON.stringify(sum);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 export class SqliteStore implements IncidentStore {
@@ -152,183 +134,72 @@ export class SqliteStore implements IncidentStore {
     return Number(this.get('SELECT MAX(version) AS version FROM schema_migrations')?.version ?? 0);
   }
 
-  async insertIncident(incident: NewIncident): Promise<IncidentRecord> {
-    const record = newIncidentRecord(incident, this.clock.now(), this.replicaId);
-    try {
-      this.run(insertIncidentSql(sqliteDialect), incidentColumns(record, encodeJson));
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new StoreError(
-          'SWITCHYARD_STORE_CONFLICT',
-          `incident ${record.id} conflicts with an existing one (same id, or ${record.scope} ${record.scopeKey} already open)`,
-        );
+  async saveIncident(incident: Incident): Promise<Incident> {
+    const save = this.db.transaction((): Incident => {
+      const byId = this.get('SELECT * FROM incidents WHERE id = ?', [incident.id]);
+      const open =
+        byId || incident.status !== 'open'
+          ? undefined
+          : this.get('SELECT * FROM incidents WHERE scope = ? AND scope_key = ? AND resolved_at IS NULL', [
+              incident.scope,
+              incident.key,
+            ]);
+      const row = byId ?? open;
+      const now = this.clock.now();
+      if (!row) {
+        this.run(insertIncidentSql(sqliteDialect), incidentColumns(incident, this.replicaId, now, encode));
+        return structuredClone(incident);
       }
-      throw error;
-    }
-    return record;
-  }
-
-  async claimIncident(incident: NewIncident): Promise<IncidentClaim> {
-    const record = newIncidentRecord(incident, this.clock.now(), this.replicaId);
-    if (record.status === 'resolved') return { incident: await this.insertIncident(incident), created: true };
-    const claim = this.db.transaction((): IncidentClaim => {
-      const result = this.run(
-        `${insertIncidentSql(sqliteDialect)} ON CONFLICT (scope, scope_key) WHERE resolved_at IS NULL DO NOTHING`,
-        incidentColumns(record, encodeJson),
-      );
-      if (result.changes === 1) return { incident: record, created: true };
-      const existing = this.get('SELECT * FROM incidents WHERE scope = ? AND scope_key = ? AND resolved_at IS NULL', [
-        record.scope,
-        record.scopeKey,
-      ]);
-      if (!existing)
-        throw new Error(`claim of ${record.scope} ${record.scopeKey} found neither a new nor an open incident`);
-      return { incident: incidentFromRow(existing, decodeJson), created: false };
-    });
-    try {
-      return claim.immediate();
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new StoreError('SWITCHYARD_STORE_CONFLICT', `incident id ${record.id} is already taken`);
-      throw error;
-    }
-  }
-
-  async updateIncident(
-    id: string,
-    patch: IncidentPatch,
-    expect?: IncidentExpectation,
-  ): Promise<IncidentRecord | undefined> {
-    return this.modifyIncident(id, (current) => (matchesExpectation(current, expect) ? patch : undefined));
-  }
-
-  async modifyIncident(id: string, change: IncidentChange): Promise<IncidentRecord | undefined> {
-    const modify = this.db.transaction((): IncidentRecord | undefined => {
-      const row = this.get('SELECT * FROM incidents WHERE id = ?', [id]);
-      if (!row) return undefined;
-      const current = incidentFromRow(row, decodeJson);
-      const patch = change(current);
-      if (!patch) return undefined;
-      const next = patchedIncident(current, patch, this.clock.now());
-      try {
-        this.run(updateIncidentSql(sqliteDialect), incidentUpdateValues(next, encodeJson));
-      } catch (error) {
-        if (isUniqueViolation(error))
-          throw new StoreError(
-            'SWITCHYARD_STORE_CONFLICT',
-            `cannot reopen incident ${id}: ${next.scope} ${next.scopeKey} already has an open one`,
-          );
-        throw error;
+      const stored = incidentFromRow(row, decodeJson);
+      const merged = mergeIncident(stored, { ...incident, id: stored.incident.id }, this.replicaId);
+      if (!sameIncident(merged, stored.incident)) {
+        const values = incidentColumns(merged, stored.createdBy, now, encode);
+        this.run(updateIncidentSql(sqliteDialect), updateIncidentValues(values));
       }
-      return next;
+      return merged;
     });
-    return modify.immediate();
+    return save.immediate();
   }
 
-  async getIncident(id: string): Promise<IncidentRecord | undefined> {
+  async getIncident(id: string): Promise<Incident | undefined> {
     const row = this.get('SELECT * FROM incidents WHERE id = ?', [id]);
-    return row ? incidentFromRow(row, decodeJson) : undefined;
+    return row ? incidentFromRow(row, decodeJson).incident : undefined;
   }
 
-  async findOpenIncident(scope: IncidentScope, scopeKey: string): Promise<IncidentRecord | undefined> {
-    const row = this.get('SELECT * FROM incidents WHERE scope = ? AND scope_key = ? AND resolved_at IS NULL', [
-      scope,
-      scopeKey,
-    ]);
-    return row ? incidentFromRow(row, decodeJson) : undefined;
-  }
-
-  async listIncidents(query: IncidentQuery): Promise<IncidentRecord[]> {
+  async listIncidents(query: IncidentQuery): Promise<Incident[]> {
     const { sql, parameters } = listIncidentsSql(sqliteDialect, query);
-    return this.all(sql, parameters).map((row) => incidentFromRow(row, decodeJson));
+    return this.all(sql, parameters).map((row) => incidentFromRow(row, decodeJson).incident);
   }
 
-  async enqueueAlert(alert: NewAlert): Promise<EnqueuedAlert> {
-    const now = this.clock.now();
+  async claimAlertDelivery(claim: DeliveryClaim): Promise<boolean> {
     const result = this.run(
-      `INSERT INTO alert_outbox (dedup_key, sink, incident_id, transition, payload, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key, sink) DO NOTHING`,
+      `INSERT INTO alert_outbox (dedup_key, sink, incident_id, transition, payload, attempts, next_attempt_at, lease_owner, created_at)
+        VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (dedup_key, sink) DO NOTHING`,
       [
-        alert.dedupKey,
-        alert.sink,
-        alert.incidentId,
-        alert.transition,
-        encodeJson(alert.payload),
-        alert.notBefore ?? now,
-        now,
+        claim.idempotencyKey,
+        claim.sink,
+        claim.alert.incident.id,
+        claim.alert.transition,
+        encodeJson(claim.alert),
+        claim.at,
+        claim.owner,
+        claim.at,
       ],
     );
-    if (result.changes === 1) return { id: Number(result.lastInsertRowid), created: true };
-    const existing = this.get('SELECT id FROM alert_outbox WHERE dedup_key = ? AND sink = ?', [
-      alert.dedupKey,
-      alert.sink,
-    ]);
-    return { id: Number(existing?.id), created: false };
+    return result.changes === 1;
   }
 
-  async claimDueAlerts(replicaId: string, now: number, limit: number, leaseMs = 60_000): Promise<AlertRecord[]> {
-    const claim = this.db.transaction(() =>
-      this.all(
-        `UPDATE alert_outbox SET lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1
-          WHERE id IN (
-            SELECT id FROM alert_outbox
-            WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
-            ORDER BY next_attempt_at, id LIMIT ?
-          )
-          RETURNING *`,
-        [replicaId, now + leaseMs, now, now, Math.max(0, Math.floor(limit))],
-      ),
-    );
-    return claim
-      .immediate()
-      .map((row) => alertFromRow(row, decodeJson))
-      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-  }
-
-  async markAlertSent(id: number, sentAt = this.clock.now(), leaseOwner?: string): Promise<boolean> {
-    const owner = leaseOwnerCondition(leaseOwner, '?');
-    const result = this.run(
-      `UPDATE alert_outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'pending'${owner.sql}`,
-      [sentAt, id, ...owner.parameters],
-    );
-    return result.changes > 0;
-  }
-
-  async markAlertFailed(
-    id: number,
-    nextAttemptAt: number | null,
-    error: string,
-    leaseOwner?: string,
-  ): Promise<boolean> {
-    const owner = leaseOwnerCondition(leaseOwner, '?');
-    const result =
-      nextAttemptAt === null
-        ? this.run(
-            `UPDATE alert_outbox SET status = 'abandoned', last_error = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'pending'${owner.sql}`,
-            [truncateError(error), id, ...owner.parameters],
-          )
-        : this.run(
-            `UPDATE alert_outbox SET next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'pending'${owner.sql}`,
-            [nextAttemptAt, truncateError(error), id, ...owner.parameters],
-          );
-    return result.changes > 0;
-  }
-
-  async listAlerts(query: AlertQuery = {}): Promise<AlertRecord[]> {
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    if (query.incidentId !== undefined) {
-      conditions.push('incident_id = ?');
-      parameters.push(query.incidentId);
-    }
-    if (query.status !== undefined) {
-      conditions.push('status = ?');
-      parameters.push(query.status);
-    }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    parameters.push(Math.max(1, Math.floor(query.limit ?? 1_000)));
-    return this.all(`SELECT * FROM alert_outbox ${where} ORDER BY id LIMIT ?`, parameters).map((row) =>
-      alertFromRow(row, decodeJson),
+  async recordAlertOutcome(idempotencyKey: string, sink: string, outcome: DeliveryOutcome): Promise<void> {
+    this.run(
+      `UPDATE alert_outbox SET status = ?, attempts = ?, sent_at = ?, last_error = ? WHERE dedup_key = ? AND sink = ?`,
+      [
+        outcome.status,
+        outcome.attempts,
+        outcome.status === 'sent' ? outcome.at : null,
+        outcome.status === 'abandoned' ? truncateError(outcome.error) : null,
+        idempotencyKey,
+        sink,
+      ],
     );
   }
 

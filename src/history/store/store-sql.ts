@@ -1,7 +1,7 @@
 // SQL that both backends share, written once with the dialect's differences passed in: placeholders
 // (`?` for SQLite, `$n` for PostgreSQL), JSON casts, the JSON table function and LEAST vs MIN.
-import type { StoreBackend } from './incident-store.js';
-import type { IncidentQuery } from './incident-record.js';
+import type { IncidentQuery, StoreBackend } from './incident-store.js';
+import { incidentColumnNames, isJsonColumn } from './store-rows.js';
 import { minuteMs } from './rollup-math.js';
 
 export interface Dialect {
@@ -36,16 +36,24 @@ export const postgresDialect: Dialect = {
 };
 
 export function insertIncidentSql(dialect: Dialect): string {
-  const p = (index: number) => ([10, 11, 12].includes(index) ? dialect.jsonParameter(index) : dialect.parameter(index));
-  const values = Array.from({ length: 14 }, (_, index) => p(index + 1)).join(', ');
-  return `INSERT INTO incidents (id, scope, scope_key, parent_id, severity, status, first_failure_at, detected_at, resolved_at, evidence, updates, status_page, created_by, updated_at) VALUES (${values})`;
+  const values = incidentColumnNames.map((_, index) =>
+    isJsonColumn(index + 1) ? dialect.jsonParameter(index + 1) : dialect.parameter(index + 1),
+  );
+  return `INSERT INTO incidents (${incidentColumnNames.join(', ')}) VALUES (${values.join(', ')})`;
 }
 
+/** Sets every column but id; parameters: the insert's without the id, then the id (see updateIncidentValues). */
 export function updateIncidentSql(dialect: Dialect): string {
-  const p = dialect.parameter;
-  const j = dialect.jsonParameter;
-  return `UPDATE incidents SET parent_id = ${p(1)}, severity = ${p(2)}, status = ${p(3)}, first_failure_at = ${p(4)}, resolved_at = ${p(5)},
-    evidence = ${j(6)}, updates = ${j(7)}, status_page = ${j(8)}, updated_at = ${p(9)} WHERE id = ${p(10)}`;
+  const assignments = incidentColumnNames.slice(1).map((column, index) => {
+    const value = isJsonColumn(index + 2) ? dialect.jsonParameter(index + 1) : dialect.parameter(index + 1);
+    return `${column} = ${value}`;
+  });
+  return `UPDATE incidents SET ${assignments.join(', ')} WHERE id = ${dialect.parameter(incidentColumnNames.length)}`;
+}
+
+/** The insert's parameters reordered for updateIncidentSql. */
+export function updateIncidentValues(insertValues: readonly unknown[]): unknown[] {
+  return [...insertValues.slice(1), insertValues[0]];
 }
 
 export function listIncidentsSql(dialect: Dialect, query: IncidentQuery): { sql: string; parameters: unknown[] } {
@@ -57,7 +65,7 @@ export function listIncidentsSql(dialect: Dialect, query: IncidentQuery): { sql:
   const conditions = [`(resolved_at IS NULL OR resolved_at >= ${add(query.since)})`];
   if (query.until !== undefined) conditions.push(`detected_at < ${add(query.until)}`);
   if (query.scope !== undefined) conditions.push(`scope = ${add(query.scope)}`);
-  if (query.scopeKey !== undefined) conditions.push(`scope_key = ${add(query.scopeKey)}`);
+  if (query.key !== undefined) conditions.push(`scope_key = ${add(query.key)}`);
   if (query.status !== undefined) conditions.push(`status = ${add(query.status)}`);
   if (query.parentId !== undefined) conditions.push(`parent_id = ${add(query.parentId)}`);
   const limit = add(Math.max(1, Math.floor(query.limit ?? 100)));

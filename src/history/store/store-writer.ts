@@ -1,4 +1,4 @@
-// Writes to the incident store off the request path. Callers enqueue rollup rows and alerts into memory
+// Writes rollups to the store off the request path. Callers enqueue rollup rows into memory
 // (never throwing, never awaiting I/O); a timer on the injected clock flushes them in batches. When the
 // store is slow or down the writer keeps everything and retries with exponential backoff and jitter;
 // only beyond a large cap does it drop the oldest rollup rows, counting and logging it. Rollup rows for
@@ -6,22 +6,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../util/clock.js';
 import { systemRandom, type Random } from '../../util/random.js';
-import type { NewAlert } from './alert-record.js';
 import type { IncidentStore, StoreLogger } from './incident-store.js';
+import { StoreAvailability } from './store-availability.js';
 import { addRollup, copyRollup, rollupKey } from './rollup-math.js';
 import type { RollupRow } from './rollup-rows.js';
 
 export interface StoreWriterOptions {
-  store: Pick<IncidentStore, 'writeRollups' | 'enqueueAlert'>;
+  store: Pick<IncidentStore, 'writeRollups'>;
   clock: Clock;
   /** Jitter of the retry delay. */
   random?: Random;
   /** Prefix of batch ids, for reading the database. */
   replicaId?: string;
   logger?: StoreLogger;
+  /** Shared with the other writers to the same store, so an outage is logged once (default: its own). */
+  availability?: StoreAvailability;
   /** How long rows wait before a flush (default 1 s). */
   flushIntervalMs?: number;
-  /** Pending rows and alerts kept while the store is down (default 100,000); the oldest rows go first beyond it. */
+  /** Pending rows kept while the store is down (default 100,000); the oldest go first beyond it. */
   maxPending?: number;
   /** Rows per store transaction (default 500). */
   maxBatchRows?: number;
@@ -53,7 +55,6 @@ export class StoreWriter {
 
   /** Waiting rows by rollup key, oldest first (Map keeps insertion order). */
   private readonly rollups = new Map<string, RollupRow>();
-  private readonly alerts: NewAlert[] = [];
   /** The batch being written, retried as is (same id) until the store takes it. */
   private inFlight?: Batch;
   private cancelTimer?: () => void;
@@ -63,7 +64,7 @@ export class StoreWriter {
   private failed = 0;
   private dropped = 0;
   private droppedSinceLog = 0;
-  private outageLogged = false;
+  private readonly availability: StoreAvailability;
   private closedDropLogged = false;
 
   constructor(options: StoreWriterOptions) {
@@ -71,6 +72,7 @@ export class StoreWriter {
     this.clock = options.clock;
     this.random = options.random ?? systemRandom;
     this.logger = options.logger;
+    this.availability = options.availability ?? new StoreAvailability(options.logger);
     this.replicaId = options.replicaId ?? 'writer';
     this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.maxPending = options.maxPending ?? 100_000;
@@ -79,9 +81,9 @@ export class StoreWriter {
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
   }
 
-  /** Rows and alerts not yet in the store (including a batch being written). */
+  /** Rows not yet in the store (including a batch being written). */
   get pending(): number {
-    return this.rollups.size + (this.inFlight?.rows.length ?? 0) + this.alerts.length;
+    return this.rollups.size + (this.inFlight?.rows.length ?? 0);
   }
 
   /** Store writes that failed (each is retried). */
@@ -89,7 +91,7 @@ export class StoreWriter {
     return this.failed;
   }
 
-  /** Rows or alerts given up because the cap was reached or the writer was closed. */
+  /** Rows given up because the cap was reached or the writer was closed. */
   get droppedWrites(): number {
     return this.dropped;
   }
@@ -109,17 +111,6 @@ export class StoreWriter {
 
   enqueueRollups(rows: Iterable<RollupRow>): void {
     for (const row of rows) this.enqueueRollup(row);
-  }
-
-  /** Queues an alert for the outbox; idempotent in the store, so a retried write cannot duplicate it. */
-  enqueueAlert(alert: NewAlert): void {
-    try {
-      if (this.rejectClosed(1)) return;
-      this.alerts.push(alert);
-      this.afterEnqueue();
-    } catch (error) {
-      this.logger?.warn({ error: describe(error) }, 'incident store writer could not queue an alert');
-    }
   }
 
   /** Writes everything now (ignoring a pending backoff). True when nothing is left. */
@@ -159,14 +150,13 @@ export class StoreWriter {
     if (!this.cancelTimer) this.scheduleFlush(this.flushIntervalMs);
   }
 
-  /** Beyond the cap, the oldest rollup rows go first; alerts only when nothing else is left. */
+  /** Beyond the cap, the oldest rollup rows go first. */
   private enforceCap(): void {
     let droppedNow = 0;
     while (this.pending > this.maxPending) {
       const oldest = this.rollups.keys().next();
-      if (!oldest.done) this.rollups.delete(oldest.value);
-      else if (this.alerts.length > 0) this.alerts.shift();
-      else break;
+      if (oldest.done) break;
+      this.rollups.delete(oldest.value);
       droppedNow += 1;
     }
     if (droppedNow === 0) return;
@@ -204,17 +194,10 @@ export class StoreWriter {
     for (;;) {
       if (!this.inFlight && this.rollups.size > 0) this.inFlight = this.takeBatch();
       const batch = this.inFlight;
-      const alert = this.alerts[0];
-      if (!batch && !alert) return true;
+      if (!batch) return true;
       try {
-        if (batch) {
-          await this.store.writeRollups(batch.rows, { batchId: batch.id });
-          this.inFlight = undefined;
-        } else if (alert) {
-          await this.store.enqueueAlert(alert);
-          const index = this.alerts.indexOf(alert);
-          if (index >= 0) this.alerts.splice(index, 1);
-        }
+        await this.store.writeRollups(batch.rows, { batchId: batch.id });
+        this.inFlight = undefined;
       } catch (error) {
         this.onFailure(error);
         return false;
@@ -226,13 +209,7 @@ export class StoreWriter {
   private onFailure(error: unknown): void {
     this.failed += 1;
     this.consecutiveFailures += 1;
-    if (!this.outageLogged) {
-      this.outageLogged = true;
-      this.logger?.warn(
-        { error: describe(error), pending: this.pending },
-        'incident store unavailable: writes are kept in memory and retried',
-      );
-    }
+    this.availability.failed(error, this.pending);
     if (this.closed) return;
     const exponential = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (this.consecutiveFailures - 1));
     // Jitter, so replicas that lost the same database do not all come back at the same instant.
@@ -240,10 +217,7 @@ export class StoreWriter {
   }
 
   private onSuccess(): void {
-    if (this.outageLogged) {
-      this.logger?.info({ failedWrites: this.failed, pending: this.pending }, 'incident store available again');
-      this.outageLogged = false;
-    }
+    this.availability.succeeded(this.pending);
     this.consecutiveFailures = 0;
     if (this.droppedSinceLog > 0) {
       this.logger?.warn(

@@ -1,0 +1,182 @@
+// One attempt on one deployment, from admission to the first content: call it under the attempt's
+// first-token limit, hold a stream until its first content, tell health when it starts, shows content
+// and ends, and publish it. An attempt can be abandoned from outside (the other side of a hedge won,
+// the client left); whatever stops it, it ends exactly once, as one Attempt with its outcome.
+import type { Attempt, AttemptRole } from '../canonical/attempt.js';
+import { attemptMessageLength } from '../canonical/attempt.js';
+import type { OutcomeKind, UpstreamError } from '../canonical/errors.js';
+import type { CanonicalRequest } from '../canonical/request.js';
+import type { CanonicalResponse } from '../canonical/response.js';
+import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
+import type { DeploymentConfig, ProviderKind } from '../config/schema.js';
+import type { HealthGate } from '../health/health-gate.js';
+import { publishAttempt } from '../observability/channels.js';
+import type { ProviderAdapter } from '../providers/adapter.js';
+import { attemptFailure } from '../providers/attempt-failure.js';
+import type { CallDeployment } from '../providers/call-deployment.js';
+import { toDeploymentTarget } from '../providers/deployment-target.js';
+import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
+import type { UpstreamPools } from '../transport/upstream-pools.js';
+import type { Clock } from '../util/clock.js';
+import { committedStream, readStreamHead } from './commit-stream.js';
+import type { Deadline } from './deadline.js';
+import { isPatientRequest } from './first-token-limit.js';
+
+/** What every attempt of the router shares. */
+export interface AttemptContext {
+  clock: Clock;
+  health: HealthGate;
+  pools: UpstreamPools;
+  call: CallDeployment;
+  adapterFor: (provider: ProviderKind) => ProviderAdapter;
+}
+
+export interface AttemptPlan {
+  route: string;
+  deployment: DeploymentConfig;
+  request: CanonicalRequest;
+  role: AttemptRole;
+  /** How long the attempt may wait for its first content (the deadline may cut it shorter). */
+  firstTokenMs: number;
+  /** True when firstTokenMs was shortened from the configured limit by what health learned. */
+  adaptedLimit: boolean;
+  /** Longest silence tolerated between events once the stream is committed. */
+  idleTimeoutMs: number;
+  /** Continuation routes: cut a committed stream that stalls (see commit-stream.ts). */
+  stallFloorMs?: number;
+  deadline: Deadline;
+  clientSignal: AbortSignal;
+  /** Every attempt of the request, in the order they ended (a stream's entry is completed when it ends). */
+  attempts: Attempt[];
+}
+
+/** `relayed` and `upstreamHeaders` as call-deployment.ts gives them (the relay lane). */
+export type AttemptAnswerHead =
+  | { type: 'response'; response: CanonicalResponse; relayed?: string; upstreamHeaders?: Record<string, string> }
+  | {
+      type: 'stream';
+      events: AsyncIterable<CanonicalStreamEvent>;
+      relayed?: boolean;
+      upstreamHeaders?: Record<string, string>;
+    };
+
+export type AttemptResult =
+  | { ok: true; deployment: DeploymentConfig; answer: AttemptAnswerHead; attempt: Attempt }
+  | { ok: false; deployment: DeploymentConfig; error: UpstreamError; attempt: Attempt };
+
+export interface RunningAttempt {
+  deployment: DeploymentConfig;
+  result: Promise<AttemptResult>;
+  /** Stops the attempt (a no-op once it committed or ended). */
+  abandon(reason: AbortReason): void;
+}
+
+export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningAttempt {
+  const { clock, health } = context;
+  const { deployment, clientSignal, deadline } = plan;
+  const startedAt = clock.now();
+  const controller = new AbortController();
+  let committed = false;
+  const onClientAbort = () => controller.abort(clientAborted());
+  clientSignal.addEventListener('abort', onClientAbort, { once: true });
+  const budget = Math.min(plan.firstTokenMs, deadline.remainingMs());
+  const cancelTimer = clock.schedule(budget, () =>
+    controller.abort(
+      budget < plan.firstTokenMs
+        ? new AbortReason('timeout', `request deadline reached after ${clock.now() - startedAt} ms`)
+        : new AbortReason(
+            'first-token-timeout',
+            plan.adaptedLimit
+              ? `no first token within ${plan.firstTokenMs} ms (the limit learned from this deployment's usual time to first token)`
+              : `no first token within ${plan.firstTokenMs} ms`,
+          ),
+    ),
+  );
+  const inFlight = health.start?.(deployment.id, { patient: isPatientRequest(plan.request) });
+  let ended = false;
+  const finish = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
+    const attempt: Attempt = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt, role: plan.role };
+    if (ended) return attempt;
+    ended = true;
+    inFlight?.end();
+    if (timeToFirstTokenMs !== undefined) attempt.timeToFirstTokenMs = timeToFirstTokenMs;
+    if (error?.status !== undefined) attempt.status = error.status;
+    if (error?.retryAfterMs !== undefined) attempt.retryAfterMs = error.retryAfterMs;
+    if (error) attempt.message = error.message.slice(0, attemptMessageLength);
+    const { deployment: _id, role: _role, message: _message, ...outcome } = attempt;
+    health.record(deployment.id, outcome);
+    publishAttempt({ ...attempt, route: plan.route, provider: deployment.provider });
+    return attempt;
+  };
+  const release = () => {
+    cancelTimer();
+    clientSignal.removeEventListener('abort', onClientAbort);
+  };
+
+  const result = (async (): Promise<AttemptResult> => {
+    try {
+      const answer = await context.call({
+        adapter: context.adapterFor(deployment.provider),
+        target: toDeploymentTarget(deployment),
+        request: plan.request,
+        pools: context.pools,
+        signal: controller.signal,
+      });
+      if (answer.type === 'response') {
+        if (controller.signal.aborted) throw controller.signal.reason;
+        committed = true;
+        inFlight?.firstContent();
+        release();
+        const attempt = finish('success', undefined, clock.now() - startedAt);
+        plan.attempts.push(attempt);
+        return { ok: true, deployment, answer, attempt };
+      }
+      const head = await readStreamHead(answer.events);
+      if (controller.signal.aborted) {
+        void head.iterator.return?.().catch(() => {});
+        throw controller.signal.reason;
+      }
+      committed = true;
+      inFlight?.firstContent();
+      cancelTimer();
+      const timeToFirstTokenMs = clock.now() - startedAt;
+      const pending: Attempt = {
+        deployment: deployment.id,
+        kind: 'success',
+        latencyMs: timeToFirstTokenMs,
+        role: plan.role,
+      };
+      plan.attempts.push(pending);
+      const events = committedStream(head, {
+        clock,
+        idleTimeoutMs: plan.idleTimeoutMs,
+        ...(plan.stallFloorMs !== undefined ? { stallFloorMs: plan.stallFloorMs } : {}),
+        abort: (reason) => controller.abort(reason),
+        signal: controller.signal,
+        onEnd: (failure) => {
+          clientSignal.removeEventListener('abort', onClientAbort);
+          Object.assign(pending, finish(failure?.kind ?? 'success', failure, timeToFirstTokenMs));
+        },
+      });
+      return { ok: true, deployment, answer: { ...answer, events }, attempt: pending };
+    } catch (thrown) {
+      release();
+      if (!controller.signal.aborted) controller.abort(attemptAbandoned);
+      const error = attemptFailure(thrown, controller.signal);
+      const attempt = finish(error.kind, error);
+      plan.attempts.push(attempt);
+      return { ok: false, deployment, error, attempt };
+    }
+  })();
+
+  return {
+    deployment,
+    result,
+    abandon: (reason) => {
+      if (!committed && !controller.signal.aborted) controller.abort(reason);
+    },
+  };
+}
+
+/** Preallocated: aborting with a reason avoids building a DOMException with a stack on every failure. */
+const attemptAbandoned = new AbortReason('abandoned', 'attempt abandoned');

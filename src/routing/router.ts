@@ -50,6 +50,19 @@ export interface RoutedStream extends RoutedBase {
   relayed?: boolean;
 }
 
+/** A stream of a continuation route may be finished by another deployment, so it must stay canonical. */
+function streamsContinue(route: ResolvedRoute, request: CanonicalRequest): boolean {
+  return route.continuation === 'on' && request.stream && request.original.relay === true;
+}
+
+/**
+ * The same request on the translate lane: a stream cut after content can only be continued from
+ * canonical events, so continuation routes give up the byte-for-byte relay for streams.
+ */
+function translated(request: CanonicalRequest): CanonicalRequest {
+  return { ...request, original: { ...request.original, relay: false } };
+}
+
 export interface RouterOptions {
   config: SwitchyardConfig;
   routes: RouteTable;
@@ -97,7 +110,7 @@ export class Router {
     const route = this.options.routes.resolve(request.model);
     const run: RequestRun = {
       route,
-      request,
+      request: streamsContinue(route, request) ? translated(request) : request,
       clientSignal,
       deadline: new Deadline(clock, config.timeouts.requestMs),
       attempts: [],

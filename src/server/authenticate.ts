@@ -36,9 +36,13 @@ export function keyOfRequest(request: FastifyRequest): RequestKey | undefined {
 
 export type Surface = 'open' | 'admin' | 'client';
 
+/** The dashboard's sign-in form and what it loads: reachable without a session, so a browser can get one. */
+const dashboardSignIn = new Set(['/dashboard/sign-in', '/dashboard/sign-in.js', '/dashboard/style.css']);
+
 export function surfaceOf(method: string, url: string): Surface {
   const path = url.split('?', 1)[0] ?? '';
   if (path === '/livez' || path === '/readyz' || path === '/healthz') return 'open';
+  if ((method === 'GET' || method === 'HEAD') && dashboardSignIn.has(path)) return 'open';
   if ((method === 'GET' || method === 'HEAD') && path === '/') return 'open';
   if (path === '/metrics' || path.startsWith('/admin') || path.startsWith('/dashboard')) return 'admin';
   return 'client';
@@ -75,8 +79,18 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
     if (surface === 'open') return;
     if (surface === 'admin') {
       const refusal = options.admin.check(request);
-      if (refusal) return reply.code(refusal.status).send({ error: { type: refusal.type, message: refusal.message } });
-      return;
+      if (!refusal) return;
+      // A browser opening the dashboard without a session is sent to sign in rather than shown JSON.
+      const path = request.url.split('?', 1)[0];
+      const browser = request.headers.accept?.includes('text/html') === true;
+      if (
+        refusal.status === 401 &&
+        browser &&
+        request.method === 'GET' &&
+        (path === '/dashboard' || path === '/dashboard/')
+      )
+        return reply.redirect('/dashboard/sign-in', 303);
+      return reply.code(refusal.status).send({ error: { type: refusal.type, message: refusal.message } });
     }
     let release: (() => void) | undefined;
     if (options.clients) {

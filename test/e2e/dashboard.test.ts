@@ -83,7 +83,7 @@ const ask = { model: 'sonnet', max_tokens: 20, messages: [{ role: 'user' as cons
 const row = (id: string, state?: string) =>
   `#deployments tr[data-deployment="${id}"]${state ? `[data-state="${state}"]` : ''}`;
 
-describe('the dashboard in a real browser', () => {
+describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
   it('loads without console errors and shows every deployment, domain and chart', async () => {
     for (let index = 0; index < 5; index += 1) await client.messages.create(ask);
     const response = await page.goto(`${gateway.url}/dashboard`);

@@ -64,7 +64,8 @@ console.log('answered by', message.model, 'and', completion.model);
 process.exit(${exitCode});
 `;
 
-describe('switchyard exec', () => {
+// Each test starts the CLI from the sources (tsx) and a gateway: seconds each, more on a loaded machine.
+describe('switchyard exec', { timeout: 90_000 }, () => {
   it("runs the command against the in-process gateway, exits with the command's code and writes the step summary", async () => {
     const summaryFile = join(folder, 'step-summary.md');
     const run = runCli(

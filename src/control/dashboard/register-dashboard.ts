@@ -23,6 +23,8 @@ function loadAssets(): Map<string, Asset> {
     ['app.js', join(assetDirectory, 'app.js'), 'text/javascript; charset=utf-8'],
     ['charts.js', join(assetDirectory, 'charts.js'), 'text/javascript; charset=utf-8'],
     ['style.css', join(assetDirectory, 'style.css'), 'text/css; charset=utf-8'],
+    ['sign-in', join(assetDirectory, 'sign-in.html'), 'text/html; charset=utf-8'],
+    ['sign-in.js', join(assetDirectory, 'sign-in.js'), 'text/javascript; charset=utf-8'],
     ['uPlot.js', join(uplotDirectory, 'uPlot.iife.min.js'), 'text/javascript; charset=utf-8'],
     ['uPlot.css', join(uplotDirectory, 'uPlot.min.css'), 'text/css; charset=utf-8'],
   ];

@@ -98,11 +98,13 @@ describe('slow and broken upstreams', () => {
     expect(health.hedging.hedges).toBe(1);
   });
 
-  it('fails a 20 s first token over after the limit learned from the deployment’s usual first token', async () => {
-    for (let index = 0; index < 6; index += 1) await anthropic.messages.create(ask('adaptive'));
+  it('fails a stream whose first token takes 20 s over after the limit learned from the deployment’s usual first token', async () => {
+    for (let index = 0; index < 6; index += 1) await anthropic.messages.stream(ask('adaptive')).finalMessage();
     await control('POST', '/_sim/faults', { target: 'claude-a', kind: 'latency', ms: 20_000 });
     const startedAt = Date.now();
-    const { response } = await anthropic.messages.create(ask('adaptive')).withResponse();
+    const stream = anthropic.messages.stream(ask('adaptive'));
+    const { response } = await stream.withResponse();
+    await stream.finalMessage();
     expect(response.headers.get('x-switchyard-deployment')).toBe('claude-b');
     expect(response.headers.get('x-switchyard-attempts')).toBe('2');
     // The limit is max(5 × ~20 ms, 400 ms floor): nowhere near firstTokenMs (25 s).

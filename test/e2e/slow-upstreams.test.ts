@@ -79,6 +79,12 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await control('DELETE', '/_sim/faults');
+  // Each test starts from healthy deployments: what one test left waiting (a hedge's loser is evidence
+  // until a later attempt answers) must not make a deployment suspect in the next.
+  for (const id of ['claude-a', 'claude-b', 'gpt-c']) {
+    await fetch(`${gateway.url}/admin/deployments/${id}/isolate`, { method: 'POST' });
+    await fetch(`${gateway.url}/admin/deployments/${id}/release`, { method: 'POST' });
+  }
 });
 
 const ask = (model: string) => ({ model, max_tokens: 200, messages: [{ role: 'user' as const, content: 'Hello?' }] });

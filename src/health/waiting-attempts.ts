@@ -95,7 +95,8 @@ export class WaitingAttempts {
 
   /** p50 / p95 / p99 of the last watched first tokens; kept when none come (a hung deployment sends none). */
   learnedFirstToken(now: number): Percentiles | undefined {
-    if (this.samplesChanged && now - this.learnedAt >= relearnIntervalMs) {
+    // Throttled once something is learned; until then every new sample may be the one that completes it.
+    if (this.samplesChanged && (this.learned === undefined || now - this.learnedAt >= relearnIntervalMs)) {
       this.learnedAt = now;
       this.samplesChanged = false;
       if (this.samples.length >= learnedFirstTokenMinimumSamples) {

@@ -11,6 +11,7 @@ commands:
   validate  --config F                   check a config file; exits 1 with every problem
   sim       [--port N] [--scenario F]    run the provider simulator
   demo      [--duration S]               simulator + gateway + a scripted outage, with a summary
+  keys      create|list|revoke --config F  gateway keys in the store (switchyard keys --help)
   report    --config F [--since 24h] [--format table|json|markdown]
                                          availability per deployment and route, incidents, lead time
 `;
@@ -21,6 +22,11 @@ async function configFromCredentials() {
   const built = configFromEnvironment(process.env);
   process.stdout.write(describeEnvironmentConfig(built));
   return built.config;
+}
+
+/** CLI errors are one line each: what is wrong and where, never a stack trace. */
+function oneLine(error: Error): string {
+  return error instanceof ConfigError ? error.problems.join('; ') : error.message;
 }
 
 function waitForSignal(): Promise<void> {
@@ -45,6 +51,18 @@ export async function main(argv: string[]): Promise<number> {
   if (command === '--help' || command === '-h') {
     process.stdout.write(usage);
     return 0;
+  }
+  if (command === 'keys') {
+    try {
+      const { runKeysCommand } = await import('./keys-command.js');
+      return await runKeysCommand(rest, { stdout: (text) => process.stdout.write(text) });
+    } catch (error) {
+      if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        process.stderr.write(`${oneLine(error as Error)}\n`);
+        return 1;
+      }
+      throw error;
+    }
   }
   const { values } = parseArgs({
     args: rest,
@@ -76,11 +94,19 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'serve': {
         const config = values.config ? loadConfigFile(values.config) : await configFromCredentials();
-        const { startGateway } = await import('../server/gateway.js');
-        const gateway = await startGateway({ config, port });
+        const { startGateway, ListenError } = await import('../server/gateway.js');
+        let gateway: Awaited<ReturnType<typeof startGateway>>;
+        try {
+          gateway = await startGateway({ config, port });
+        } catch (error) {
+          if (!(error instanceof ListenError)) throw error;
+          process.stderr.write(`${error.message}\n`);
+          return 1;
+        }
         process.stdout.write(`switchyard listening on ${gateway.url}\n`);
         await waitForSignal();
-        await gateway.close();
+        process.stdout.write(`switchyard draining (up to ${config.server.drainMs} ms)\n`);
+        await gateway.drain();
         return 0;
       }
       case 'sim': {

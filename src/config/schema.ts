@@ -2,6 +2,7 @@
 // are checked in validate-references.ts so that messages can name the exact path.
 import { z } from 'zod';
 import { deploymentHealthSchema, healthSchema } from './health-schema.js';
+import { authSchema } from './auth-schema.js';
 import { alertsSchema } from '../alerts/alerts-config.js';
 import { incidentsSectionSchema } from '../incidents/incidents-config.js';
 import { statusPagesSchema } from '../status-pages/status-page-config.js';
@@ -106,9 +107,22 @@ export const configSchema = z
           .default(32 * 1024 * 1024),
         /** Idle SSE streams get a `ping` this often. */
         pingIntervalMs: positiveMs.default(10_000),
+        /** Requests in flight across every client; beyond it the gateway answers 503 (never counted upstream). */
+        maxConcurrentRequests: z.number().int().positive().default(1_024),
+        /** On SIGTERM, streams in flight get this long to finish before they are ended with an error event. */
+        drainMs: z.number().int().min(0).default(10_000),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 7300, bodyLimitBytes: 32 * 1024 * 1024, pingIntervalMs: 10_000 }),
+      .default({
+        host: '127.0.0.1',
+        port: 7300,
+        bodyLimitBytes: 32 * 1024 * 1024,
+        pingIntervalMs: 10_000,
+        maxConcurrentRequests: 1_024,
+        drainMs: 10_000,
+      }),
+    /** Gateway keys and the admin token; without it the gateway runs open, which only loopback allows. */
+    auth: authSchema.optional(),
     deployments: z.array(deploymentSchema).min(1),
     routes: z.array(routeSchema).default([]),
     timeouts: z

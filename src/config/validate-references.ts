@@ -1,6 +1,11 @@
 // Checks that the schema alone cannot: unique ids, routes naming known deployments, provider needs.
 import { defaultBaseUrls, type SwitchyardConfig } from './schema.js';
 
+/** Loopback: only this machine can connect, so running without keys exposes nothing. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export function validateReferences(config: SwitchyardConfig): string[] {
   const problems: string[] = [];
   const deploymentIds = new Set<string>();
@@ -23,6 +28,12 @@ export function validateReferences(config: SwitchyardConfig): string[] {
       problems.push(`deployments[${index}].project: required for provider "vertex"`);
     }
   });
+
+  if (!config.auth && !isLoopbackHost(config.server.host)) {
+    problems.push(
+      `server.host: "${config.server.host}" is not loopback, so the gateway would be open to everyone who reaches it; set auth.clients: keys (or write auth.clients: none to run it open on purpose)`,
+    );
+  }
 
   const routeNames = new Map<string, string>();
   config.routes.forEach((route, routeIndex) => {

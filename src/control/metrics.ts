@@ -76,6 +76,25 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
     labelNames: ['deployment', 'kind'] as const,
     registers: [registry],
   });
+  // Key names come from the config and the key store (operators create them), never from requests.
+  const keyRequests = new Counter({
+    name: 'switchyard_key_requests_total',
+    help: 'Client requests by gateway key name and outcome.',
+    labelNames: ['key', 'outcome'] as const,
+    registers: [registry],
+  });
+  const keyTokens = new Counter({
+    name: 'switchyard_key_tokens_total',
+    help: 'Tokens by gateway key name and kind (input, output).',
+    labelNames: ['key', 'kind'] as const,
+    registers: [registry],
+  });
+  const keyFailovers = new Counter({
+    name: 'switchyard_key_failovers_total',
+    help: 'Requests of a gateway key that were tried on more than one deployment.',
+    labelNames: ['key'] as const,
+    registers: [registry],
+  });
   const health = options.health;
   new Gauge({
     name: 'switchyard_deployment_state',
@@ -130,6 +149,14 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
     });
     requestLatency.observe({ route: event.route, stream }, event.latencyMs / 1000);
     if (event.failedOver) failovers.inc({ route: event.route });
+    if (event.key !== undefined) {
+      keyRequests.inc({ key: event.key, outcome: event.succeeded ? 'success' : 'failure' });
+      if (event.failedOver) keyFailovers.inc({ key: event.key });
+      if (event.usage) {
+        keyTokens.inc({ key: event.key, kind: 'input' }, event.usage.inputTokens);
+        keyTokens.inc({ key: event.key, kind: 'output' }, event.usage.outputTokens);
+      }
+    }
     if (event.usage && event.deployment) {
       tokens.inc({ deployment: event.deployment, kind: 'input' }, event.usage.inputTokens);
       tokens.inc({ deployment: event.deployment, kind: 'output' }, event.usage.outputTokens);

@@ -28,6 +28,8 @@ export interface RequestEvent {
   extraLatencyMs?: number;
   latencyMs: number;
   usage?: Usage;
+  /** The gateway key's name (never the key), when keys are on. */
+  key?: string;
 }
 
 export const attemptChannel = diagnosticsChannel.channel('switchyard:attempt');

@@ -30,6 +30,7 @@ import { newRequestId, sendError, serveRequest, toGatewayError, type PipelineCon
 import { modelList } from './models-endpoint.js';
 import { countTokens } from './count-tokens.js';
 import type { Logger } from './logger.js';
+import { checkRouteAllowed, keyOfRequest, registerAuthentication, type AuthenticateOptions } from './authenticate.js';
 
 export interface AppOptions {
   router: Router;
@@ -41,6 +42,11 @@ export interface AppOptions {
   pingIntervalMs: number;
   /** How long count_tokens waits for an upstream before estimating. */
   countTokensTimeoutMs: number;
+  authentication: AuthenticateOptions;
+  /** Aborted when a drain runs out of time. */
+  shutdown?: AbortSignal;
+  /** For /readyz: undefined when ready, else why not (draining, …); `detail` is shown either way. */
+  readiness?: () => { ready: boolean; detail: Record<string, unknown> };
 }
 
 function frameworkError(error: FastifyError): GatewayError {
@@ -80,8 +86,11 @@ export function createApp(options: AppOptions) {
     requestIdHeader: false,
     return503OnClosing: true,
   });
+  registerAuthentication(app, options.authentication);
   const context: PipelineContext = {
     router: options.router,
+    routes: options.routes,
+    ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     clock: options.clock,
     pingIntervalMs: options.pingIntervalMs,
     logger: options.logger,
@@ -111,11 +120,17 @@ export function createApp(options: AppOptions) {
   app.post('/v1/chat/completions', (request, reply) => serveRequest(openaiDialect, request, reply, context));
   app.post('/chat/completions', (request, reply) => serveRequest(openaiDialect, request, reply, context));
 
-  const serveCountTokens = async (parse: () => CanonicalRequest, reply: FastifyReply, dialect: ClientDialect) => {
+  const serveCountTokens = async (
+    parse: () => CanonicalRequest,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    dialect: ClientDialect,
+  ) => {
     const requestId = newRequestId();
     try {
       const canonical = parse();
       const route = options.routes.resolve(canonical.model);
+      checkRouteAllowed(keyOfRequest(request), canonical.model, route.name);
       const controller = new AbortController();
       reply.raw.on('close', () => controller.abort());
       const counted = await countTokens(
@@ -134,6 +149,7 @@ export function createApp(options: AppOptions) {
   app.post('/v1/messages/count_tokens', async (request, reply) =>
     serveCountTokens(
       () => parseAnthropicRequest(request.body, request.headers, { countTokens: true }),
+      request,
       reply,
       anthropicDialect,
     ),
@@ -170,6 +186,7 @@ export function createApp(options: AppOptions) {
       if (target.method !== 'rawPredict') return notAnEndpoint(request, reply, vertexRawPredictDialect);
       return serveCountTokens(
         () => parseVertexCountTokensRequest(request.body, request.headers),
+        request,
         reply,
         vertexRawPredictDialect,
       );
@@ -203,5 +220,11 @@ export function createApp(options: AppOptions) {
   app.get('/', async () => ({ name: 'switchyard', ok: true }));
   app.post('/api/event_logging/batch', async () => ({}));
   app.get('/healthz', async () => ({ ok: true }));
+  // For orchestrators: the process is up; and it should get traffic (config loaded, routable, not draining).
+  app.get('/livez', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = options.readiness?.() ?? { ready: true, detail: {} };
+    return reply.code(readiness.ready ? 200 : 503).send({ ready: readiness.ready, ...readiness.detail });
+  });
   return app;
 }

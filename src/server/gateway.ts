@@ -20,8 +20,17 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
 import { createApp } from './create-app.js';
 import { createLogger, type Logger } from './logger.js';
+import { registerAdminSession, startAuth } from './start-auth.js';
 
 type App = ReturnType<typeof createApp>;
+
+/** The port could not be bound (in use, not permitted, no such address). */
+export class ListenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
 
 export interface GatewayOptions {
   config: SwitchyardConfig;
@@ -45,6 +54,11 @@ export interface RunningGateway {
   tracker?: HealthTracker;
   share?: RedisHealthShare;
   history: RunningHistory;
+  /**
+   * Graceful stop: /readyz answers 503, no new connections, requests in flight get `drainMs` to finish,
+   * then what remains ends with a well-formed error in its client's format; then close().
+   */
+  drain(drainMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,6 +107,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       intervalMs: config.health.probes.intervalMs,
       timeoutMs: config.health.probes.timeoutMs,
       enabled: (id) => deployments.get(id)?.health?.probe !== false,
+      // With shared health, one replica per period probes each deployment (the share is set up below).
+      claim: (id) => share?.claimProbe(id, config.health.probes.intervalMs * 2) ?? Promise.resolve(true),
       probe: (id, signal) => {
         const deployment = deployments.get(id)!;
         return probeDeployment(deployment, adapterFor(deployment.provider), pools, clock, signal);
@@ -134,7 +150,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     random: options.random ?? systemRandom,
     adapterFor,
   });
+  const auth = await startAuth(config, clock, logger);
+  const shutdown = new AbortController();
+  let draining = false;
   const app = createApp({
+    authentication: auth.authentication,
+    shutdown: shutdown.signal,
+    readiness: () => {
+      const keys = auth.registry;
+      const storeDetail = {
+        ...(history.writer ? { pending: history.writer.pending, failedWrites: history.writer.failedWrites } : {}),
+        ...(keys?.lastRefreshError ? { keysError: keys.lastRefreshError } : {}),
+      };
+      return {
+        ready: !draining,
+        detail: {
+          draining,
+          routes: routes.names().length,
+          inFlight: auth.authentication.inFlight.count,
+          store: storeDetail,
+        },
+      };
+    },
     router,
     routes,
     pools,
@@ -146,6 +183,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   let metrics: Metrics | undefined;
   if (config.admin.enabled) {
+    registerAdminSession(app, auth.authentication.admin);
+    const registry = auth.registry;
+    if (registry) app.get('/admin/keys', async () => ({ keys: registry.list() }));
     metrics = createMetrics(tracker ? { health: () => tracker.snapshot() } : {});
     registerAdminRoutes(app, {
       tracker,
@@ -167,10 +207,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
     });
   }
-  await app.listen({ host: config.server.host, port: options.port ?? config.server.port });
+  try {
+    await app.listen({ host: config.server.host, port: options.port ?? config.server.port });
+  } catch (error) {
+    // Nothing may keep the process alive: a supervisor restarts a process that exits, not one that hangs.
+    prober?.stop();
+    await app.close().catch(() => {});
+    await auth.close();
+    await history.close();
+    await share?.close();
+    metrics?.close();
+    await pools.close();
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ListenError(
+      `server: cannot listen on ${config.server.host}:${options.port ?? config.server.port} (${code})`,
+    );
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? config.server.port);
-  return {
+  const gateway: RunningGateway = {
     url: `http://${config.server.host}:${port}`,
     port,
     app,
@@ -178,13 +233,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     tracker,
     share,
     history,
+    async drain(drainMs = config.server.drainMs) {
+      draining = true;
+      // Stop listening; connections already open keep being served until they end.
+      app.server.close();
+      const deadline = clock.now() + drainMs;
+      while (auth.authentication.inFlight.count > 0 && clock.now() < deadline) await clock.sleep(25);
+      if (auth.authentication.inFlight.count > 0) {
+        shutdown.abort();
+        // Give the error events a turn of the event loop to be written before sockets close.
+        for (let turn = 0; turn < 40 && auth.authentication.inFlight.count > 0; turn += 1) await clock.sleep(5);
+      }
+      app.server.closeAllConnections();
+      await gateway.close();
+    },
     async close() {
       prober?.stop();
       await app.close();
+      await auth.close();
       await history.close();
       await share?.close();
       metrics?.close();
       await pools.close();
     },
   };
+  return gateway;
 }

@@ -13,13 +13,31 @@ import type { Logger } from './logger.js';
 import { publishRequest, type RequestEvent } from '../observability/channels.js';
 import type { Usage } from '../canonical/usage.js';
 import { streamEndedEarly } from '../providers/attempt-failure.js';
+import type { RouteTable } from '../routing/resolve-route.js';
+import { checkRouteAllowed, keyOfRequest } from './authenticate.js';
+
+/** The one metric label and stored route name for a model no route serves, so clients cannot grow either. */
+export const unknownRouteLabel = '(unknown model)';
 
 export interface PipelineContext {
   router: Router;
+  routes: RouteTable;
+  /** Aborted when a drain runs out of time: what is still in flight ends with a well-formed error. */
+  shutdown?: AbortSignal;
   clock: Clock;
   pingIntervalMs: number;
   logger: Logger;
 }
+
+export const shuttingDown = (): GatewayError =>
+  new GatewayError({
+    status: 503,
+    code: 'SWITCHYARD_SHUTTING_DOWN',
+    message: 'the gateway is shutting down; retry on another replica',
+    upstreamType: 'overloaded_error',
+    retryAfterMs: 1_000,
+    shouldRetry: true,
+  });
 
 export function newRequestId(): string {
   return `req_${randomUUID().replaceAll('-', '')}`;
@@ -61,27 +79,39 @@ export async function serveRequest(
   reply.raw.on('close', () => {
     if (!reply.raw.writableFinished) controller.abort(clientAborted());
   });
+  // The request's own signal, aborted like a client abort (local origin: no deployment is blamed).
+  const onShutdown = () => controller.abort(clientAborted());
+  context.shutdown?.addEventListener('abort', onShutdown, { once: true });
+  reply.raw.once('close', () => context.shutdown?.removeEventListener('abort', onShutdown));
   let routeName = '';
   let stream = false;
+  const requestKey = keyOfRequest(request);
   const report = (
     fields: Pick<RequestEvent, 'status' | 'succeeded' | 'attempts' | 'failedOver'> & {
       deployment?: string;
       usage?: Usage;
       extraLatencyMs?: number;
     },
-  ) =>
+  ) => {
+    if (requestKey && fields.usage) {
+      requestKey.limiter.addTokens(requestKey.key, fields.usage.inputTokens + fields.usage.outputTokens);
+    }
     publishRequest({
       route: routeName,
       format: dialect.name,
       stream,
       latencyMs: context.clock.now() - startedAt,
+      ...(requestKey ? { key: requestKey.key.name } : {}),
       ...fields,
     });
+  };
 
   try {
     const canonical = dialect.parse(request.body, request.headers, request.url);
-    routeName = canonical.model;
     stream = canonical.stream;
+    routeName = unknownRouteLabel;
+    routeName = context.routes.resolve(canonical.model).name;
+    checkRouteAllowed(requestKey, canonical.model, routeName);
     const routed = await context.router.route(canonical, controller.signal);
     routeName = routed.route.name;
     const failedOver = new Set(routed.attempts.map((attempt) => attempt.deployment)).size > 1;
@@ -121,6 +151,11 @@ export async function serveRequest(
       usage: ending.usage,
     });
   } catch (error) {
+    if (context.shutdown?.aborted && !reply.sent && !reply.raw.destroyed) {
+      sendError(reply, dialect, shuttingDown(), requestId);
+      report({ status: 503, succeeded: false, attempts: 0, failedOver: false });
+      return;
+    }
     if (controller.signal.aborted || (AbortReason.isInstance(error) && error.kind === 'client-aborted')) {
       if (!reply.sent) reply.hijack();
       reply.raw.destroy();
@@ -128,7 +163,8 @@ export async function serveRequest(
       return;
     }
     const gatewayError = toGatewayError(error);
-    if (routeName) {
+    // A key refused a route is the client's doing: it says nothing about what the route served.
+    if (routeName && gatewayError.code !== 'SWITCHYARD_FORBIDDEN') {
       const deployments = new Set(gatewayError.attempts?.map((attempt) => attempt.deployment));
       report({
         status: gatewayError.status,
@@ -203,11 +239,12 @@ async function writeStream(
       writer.write(event);
       if (writer.done) break;
     }
+    if (!writer.done && context.shutdown?.aborted) writer.fail(shuttingDown());
     // The router's streams always end with a finish or an error event; this only guards a writer
     // that was handed neither, with the same failure the attempt loop would have reported.
     if (!writer.done && !controller.signal.aborted) writer.write({ type: 'error', error: streamEndedEarly() });
   } catch (error) {
-    if (!writer.done) writer.fail(toGatewayError(error));
+    if (!writer.done) writer.fail(context.shutdown?.aborted ? shuttingDown() : toGatewayError(error));
   } finally {
     stopKeepAlive();
     if (!raw.writableEnded) raw.end();

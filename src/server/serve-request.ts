@@ -12,6 +12,7 @@ import { startKeepAlive, trackWrites } from './keep-alive.js';
 import type { Logger } from './logger.js';
 import { publishRequest, type RequestEvent } from '../observability/channels.js';
 import type { Usage } from '../canonical/usage.js';
+import { createRelayStreamWriter } from '../ingress/relay-stream-writer.js';
 import { streamEndedEarly } from '../providers/attempt-failure.js';
 import type { RouteTable } from '../routing/resolve-route.js';
 import { checkRouteAllowed, keyOfRequest } from './authenticate.js';
@@ -54,8 +55,22 @@ export function toGatewayError(error: unknown): GatewayError {
 }
 
 export function sendError(reply: FastifyReply, dialect: ClientDialect, error: GatewayError, requestId: string): void {
-  const answer = dialect.errorAnswer(error, requestId);
   const lastAttempt = error.attempts?.at(-1);
+  if (error.relayed !== undefined) {
+    // A same-format upstream error: its status and body exactly as the upstream sent them.
+    void reply
+      .code(error.relayed.status)
+      .headers({
+        'content-type': 'application/json',
+        ...error.relayed.headers,
+        'x-request-id': requestId,
+        'x-switchyard-attempts': String(error.attempts?.length ?? 0),
+        ...(lastAttempt ? { 'x-switchyard-deployment': lastAttempt.deployment } : {}),
+      })
+      .send(error.relayed.body);
+    return;
+  }
+  const answer = dialect.errorAnswer(error, requestId);
   void reply
     .code(answer.status)
     .headers({
@@ -117,18 +132,27 @@ export async function serveRequest(
     const failedOver = new Set(routed.attempts.map((attempt) => attempt.deployment)).size > 1;
     const extraLatencyMs = routed.attempts.slice(0, -1).reduce((sum, attempt) => sum + attempt.latencyMs, 0);
     const headers = {
-      'x-request-id': requestId,
       'request-id': requestId,
+      // The serving upstream's own request id and rate-limit state, beside the gateway's id.
+      ...routed.upstreamHeaders,
+      'x-request-id': requestId,
       'x-switchyard-deployment': routed.deployment.id,
       'x-switchyard-attempts': String(routed.attempts.length),
       // A hedge was sent: whether it served the request (won) or the first attempt did (lost).
       ...(routed.hedge ? { 'x-switchyard-hedge': routed.hedge } : {}),
     };
+    // Every answer names the model that produced it: the relay lane's bytes already do; the
+    // translate lane names the deployment's model, not the route the client asked for.
+    const answeredModel = routed.deployment.model;
     if (routed.type === 'response') {
+      const body =
+        routed.relayed !== undefined
+          ? routed.relayed
+          : dialect.toResponse(routed.response, answeredModel, context.clock.now());
       await reply
         .code(200)
-        .headers(headers)
-        .send(dialect.toResponse(routed.response, canonical.model, context.clock.now()));
+        .headers(routed.relayed !== undefined ? { ...headers, 'content-type': 'application/json' } : headers)
+        .send(body);
       report({
         status: 200,
         succeeded: true,
@@ -140,7 +164,15 @@ export async function serveRequest(
       });
       return;
     }
-    const ending = await writeStream(dialect, routed, canonical, headers, reply, controller, context);
+    const ending = await writeStream(
+      dialect,
+      routed,
+      { ...canonical, model: answeredModel },
+      headers,
+      reply,
+      controller,
+      context,
+    );
     report({
       status: 200,
       succeeded: ending.finished,
@@ -225,7 +257,8 @@ async function writeStream(
     },
     context.clock,
   );
-  const writer = dialect.createStreamWriter(sink, canonical, context.clock.now());
+  const translateWriter = dialect.createStreamWriter(sink, canonical, context.clock.now());
+  const writer = routed.relayed === true ? createRelayStreamWriter(sink, translateWriter) : translateWriter;
   const stopKeepAlive = startKeepAlive(writer, sink, context.pingIntervalMs, context.clock);
   let finished = false;
   let usage: Usage | undefined;

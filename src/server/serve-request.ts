@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import { publishRequest, type RequestEvent } from '../observability/channels.js';
 import type { Usage } from '../canonical/usage.js';
 import { streamEndedEarly } from '../providers/attempt-failure.js';
+import { scrubSecrets } from '../util/scrub-secrets.js';
 import type { RouteTable } from '../routing/resolve-route.js';
 import { checkRouteAllowed, keyOfRequest } from './authenticate.js';
 
@@ -53,8 +54,16 @@ export function toGatewayError(error: unknown): GatewayError {
   });
 }
 
+/** An error body as sent: upstream text scrubbed of every configured secret and internal address. */
+function scrubbedBody(body: Record<string, unknown>): Record<string, unknown> {
+  const text = JSON.stringify(body);
+  const clean = scrubSecrets(text);
+  return clean === text ? body : (JSON.parse(clean) as Record<string, unknown>);
+}
+
 export function sendError(reply: FastifyReply, dialect: ClientDialect, error: GatewayError, requestId: string): void {
   const answer = dialect.errorAnswer(error, requestId);
+  answer.body = scrubbedBody(answer.body);
   const lastAttempt = error.attempts?.at(-1);
   void reply
     .code(answer.status)
@@ -219,7 +228,7 @@ async function writeStream(
           raw.cork();
           setImmediate(uncork);
         }
-        raw.write(chunk);
+        raw.write(typeof chunk === 'string' && chunk.includes('error') ? scrubSecrets(chunk) : chunk);
       },
       end: () => raw.end(),
     },

@@ -30,6 +30,7 @@ import { newRequestId, sendError, serveRequest, toGatewayError, type PipelineCon
 import { modelList } from './models-endpoint.js';
 import { countTokens } from './count-tokens.js';
 import type { Logger } from './logger.js';
+import { maxNestingDepth, nestsDeeperThan } from './nesting-depth.js';
 import { checkRouteAllowed, keyOfRequest, registerAuthentication, type AuthenticateOptions } from './authenticate.js';
 
 export interface AppOptions {
@@ -87,6 +88,21 @@ export function createApp(options: AppOptions) {
     return503OnClosing: true,
   });
   registerAuthentication(app, options.authentication);
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.body === undefined || !nestsDeeperThan(request.body, maxNestingDepth)) return;
+    sendError(
+      reply,
+      dialectForUrl(request.url),
+      new GatewayError({
+        status: 400,
+        code: 'SWITCHYARD_INVALID_REQUEST',
+        message: `request body nests deeper than ${maxNestingDepth} levels`,
+        shouldRetry: false,
+      }),
+      newRequestId(),
+    );
+    return reply;
+  });
   const context: PipelineContext = {
     router: options.router,
     routes: options.routes,

@@ -30,6 +30,8 @@ import { newRequestId, sendError, serveRequest, toGatewayError, type PipelineCon
 import { modelList } from './models-endpoint.js';
 import { countTokens } from './count-tokens.js';
 import type { Logger } from './logger.js';
+import { createServer } from 'node:http';
+import { writeClientErrorAnswer } from './client-error-answer.js';
 import { maxNestingDepth, nestsDeeperThan } from './nesting-depth.js';
 import { checkRouteAllowed, keyOfRequest, registerAuthentication, type AuthenticateOptions } from './authenticate.js';
 
@@ -41,6 +43,8 @@ export interface AppOptions {
   logger: Logger;
   bodyLimitBytes: number;
   pingIntervalMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   /** How long count_tokens waits for an upstream before estimating. */
   countTokensTimeoutMs: number;
   authentication: AuthenticateOptions;
@@ -86,6 +90,18 @@ export function createApp(options: AppOptions) {
     loggerInstance: options.logger as FastifyBaseLogger,
     requestIdHeader: false,
     return503OnClosing: true,
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often
+    // enough that a slow-loris connection is closed close to its deadline.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: options.headersTimeoutMs,
+          requestTimeout: options.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
+        },
+        handler,
+      ),
+    clientErrorHandler: writeClientErrorAnswer,
   });
   registerAuthentication(app, options.authentication);
   app.addHook('preHandler', async (request, reply) => {

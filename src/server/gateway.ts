@@ -179,6 +179,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
     pingIntervalMs: config.server.pingIntervalMs,
+    headersTimeoutMs: config.server.headersTimeoutMs,
+    requestTimeoutMs: config.server.requestTimeoutMs,
     countTokensTimeoutMs: config.timeouts.firstTokenMs,
   });
   let metrics: Metrics | undefined;

@@ -41,6 +41,7 @@ async function send(agent, target, model, sequence, replicas) {
     stream,
     start: performance.now(),
     end: 0,
+    headersAt: 0,
     ok: false,
     status: 0,
     deployment: null,
@@ -61,6 +62,8 @@ async function send(agent, target, model, sequence, replicas) {
       headersTimeout: clientTimeoutMs,
       bodyTimeout: clientTimeoutMs,
     });
+    // Headers leave with the first content (the gateway holds a stream until then): time to first token.
+    record.headersAt = performance.now();
     record.status = response.statusCode;
     record.deployment = response.headers['x-switchyard-deployment'] ?? null;
     record.attempts = Number(response.headers['x-switchyard-attempts'] ?? 0);

@@ -21,6 +21,11 @@ export interface ActiveProberOptions {
   timeoutMs?: number;
   /** Which deployments are probed (default: all). */
   enabled?: (deploymentId: string) => boolean;
+  /**
+   * Replicas sharing health: whether this replica owns the deployment's probes for this period
+   * (one replica per period probes each deployment). Default: always.
+   */
+  claim?: (deploymentId: string) => Promise<boolean>;
 }
 
 export class ActiveProber {
@@ -60,8 +65,15 @@ export class ActiveProber {
 
   private async probeOne(id: string): Promise<void> {
     const { tracker, clock } = this.options;
-    if (!tracker.admit(id)) return;
     this.inFlight.add(id);
+    if (this.options.claim && !(await this.options.claim(id).catch(() => true))) {
+      this.inFlight.delete(id);
+      return;
+    }
+    if (!tracker.admit(id)) {
+      this.inFlight.delete(id);
+      return;
+    }
     const controller = new AbortController();
     this.controllers.add(controller);
     const timeoutMs = this.options.timeoutMs ?? 10_000;

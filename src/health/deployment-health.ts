@@ -251,6 +251,15 @@ export class DeploymentHealth {
     }
   }
 
+  /** The fleet's consecutive-failure run (shared health): the breakers judge it at once. */
+  applyFleetRun(consecutiveFailures: number, consecutiveHardFailures: number): void {
+    this.evaluate();
+    if (!this.run.adoptFleetRun(consecutiveFailures, consecutiveHardFailures)) return;
+    if (this.currentState !== 'healthy' && this.currentState !== 'degraded') return;
+    const reason = this.ejectionReason();
+    if (reason) this.eject(`${reason} (across replicas)`, 'local');
+  }
+
   /** Counts another replica recorded; the fleet-wide figures may call for an ejection on their own. */
   mergeRemoteCounts(bucketStartMs: number, counts: BucketCounts): boolean {
     const merged = this.window.mergeRemote(bucketStartMs, counts);

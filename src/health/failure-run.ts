@@ -49,6 +49,21 @@ export class FailureRun {
     else if (startedAt !== undefined && startedAt < this.runStartedAt) this.runStartedAt = startedAt;
   }
 
+  /**
+   * Takes the fleet's run (kept in Redis across replicas) when it is longer than this replica's own.
+   * Returns whether anything changed. The run's start stays this replica's: it only knows its own admits.
+   */
+  adoptFleetRun(consecutiveFailures: number, consecutiveHardFailures: number): boolean {
+    if (!(consecutiveFailures > this.consecutiveFailures)) return false;
+    this.consecutiveFailures = consecutiveFailures;
+    this.consecutiveHardFailures = Math.max(
+      this.consecutiveHardFailures,
+      Math.min(consecutiveHardFailures, consecutiveFailures),
+    );
+    this.runStartedAt ??= Number.NEGATIVE_INFINITY;
+    return true;
+  }
+
   /** Time between the first and the last hard failure of the current run (0 for fewer than two). */
   hardRunSpanMs(): number {
     return this.consecutiveHardFailures < 2 ? 0 : this.hardRunLastAt - this.hardRunFirstAt;

@@ -44,6 +44,7 @@ export class HealthTracker implements HealthGate {
   private readonly deployments = new Map<string, DeploymentHealth>();
   private readonly domains: FailureDomains;
   private readonly listeners = new Set<StateChangeListener>();
+  private readonly outcomeListeners = new Set<(id: string, outcome: AttemptOutcome) => void>();
 
   constructor(private readonly options: HealthTrackerOptions) {
     this.domains = new FailureDomains(options.clock, options.domainThreshold, (change) => this.emit(change));
@@ -63,6 +64,20 @@ export class HealthTracker implements HealthGate {
 
   record(id: string, outcome: AttemptOutcome): void {
     this.deployment(id).record(outcome);
+    for (const listener of this.outcomeListeners) listener(id, outcome);
+  }
+
+  /** Subscribes to every recorded outcome (a shared store keeps the fleet's failure runs); returns the unsubscribe. */
+  onOutcome(listener: (id: string, outcome: AttemptOutcome) => void): () => void {
+    this.outcomeListeners.add(listener);
+    return () => {
+      this.outcomeListeners.delete(listener);
+    };
+  }
+
+  /** The fleet-wide consecutive-failure run of a deployment, as a shared store keeps it. */
+  applyFleetRun(id: string, consecutiveFailures: number, consecutiveHardFailures: number): void {
+    this.deployments.get(id)?.applyFleetRun(consecutiveFailures, consecutiveHardFailures);
   }
 
   start(id: string, options?: { patient?: boolean }): InFlightAttempt {

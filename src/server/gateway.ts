@@ -109,6 +109,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       intervalMs: config.health.probes.intervalMs,
       timeoutMs: config.health.probes.timeoutMs,
       enabled: (id) => deployments.get(id)?.health?.probe !== false,
+      // With shared health, one replica per period probes each deployment (the share is set up below).
+      claim: (id) => share?.claimProbe(id, config.health.probes.intervalMs * 2) ?? Promise.resolve(true),
       probe: (id, signal) => {
         const deployment = deployments.get(id)!;
         return probeDeployment(deployment, adapterFor(deployment.provider), pools, clock, signal);

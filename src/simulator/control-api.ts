@@ -57,6 +57,8 @@
 //                  hang       accepts the request and never answers (until the client aborts or the simulator closes)
 //                  cut        streams: sends `afterEvents` events (default 3, always fewer than the whole
 //                             stream) then drops the connection; JSON: sends half the body then drops it
+//                  stall      streams: sends `afterEvents` events (default 3) then goes silent with the connection
+//                             open, until the client gives up; JSON: never answers (like hang)
 //                  malformed  answers 200 with JSON that does not parse (JSON), or a stream with a data line that does not
 //                             (Bedrock: an event-stream message whose CRC does not match)
 //                  reset      destroys the connection with a TCP reset, without answering

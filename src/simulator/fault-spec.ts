@@ -2,7 +2,7 @@
 // files, checked with zod so a typo in a scenario fails loudly instead of injecting nothing.
 import { z } from 'zod';
 
-export const faultKinds = ['error', 'latency', 'hang', 'cut', 'malformed', 'reset'] as const;
+export const faultKinds = ['error', 'latency', 'hang', 'cut', 'stall', 'malformed', 'reset'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 /** A cut stream sends this many events (SSE or event-stream messages) before the socket is destroyed, unless told otherwise. */
@@ -26,7 +26,7 @@ export const faultSpecSchema = z
     message: z.string().optional(),
     /** latency: milliseconds added before the answer. */
     ms: z.number().min(0).optional(),
-    /** cut: stream events sent before the socket is destroyed. error: on a stream, answer 200, send this many
+    /** cut: stream events sent before the socket is destroyed; stall: before the stream goes silent. error: on a stream, answer 200, send this many
      * events, then the provider's in-band error event (mid-stream failure) instead of an HTTP error status. */
     afterEvents: z.number().int().min(0).optional(),
     /** Chance per request, drawn from the simulator's seeded random. */

@@ -185,6 +185,17 @@ async function applyFault(
       cutConnection(response);
       return;
     }
+    case 'stall': {
+      const answer = acceptance.answer();
+      // A JSON answer has nothing to stall in the middle of: it never comes, like a hang.
+      if (answer.type === 'json') return;
+      const limit = Math.min(fault.afterEvents ?? defaultCutAfterEvents, answer.frames.length - 1);
+      response.writeHead(200, answer.headers);
+      response.flushHeaders();
+      // Silent from here with the connection open: the exchange ends when the client gives up.
+      await writeFrames(exchange, response, answer.frames, limit, pacing);
+      return;
+    }
     case 'latency':
       // Latency is summed by the plan and never chosen as the answering fault.
       return;

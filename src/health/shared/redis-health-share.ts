@@ -25,6 +25,10 @@ import {
   type SharedDecision,
 } from './shared-health-messages.js';
 import { storeDecision } from './store-decision.js';
+import { recordFleetRun, type RunStep } from './fleet-failure-run.js';
+import type { AttemptOutcome } from '../../canonical/attempt.js';
+import { outcomePolicies } from '../outcome-policy.js';
+import { isHardFailure } from '../hard-failure-run-strategy.js';
 
 export interface RedisHealthShareOptions {
   tracker: HealthTracker;
@@ -55,6 +59,7 @@ export class RedisHealthShare {
   private readonly availability: AvailabilityLog;
   private readonly logContext: object;
   private readonly stopListening: () => void;
+  private readonly stopOutcomes: () => void;
 
   private phase: 'created' | 'started' | 'closed' = 'created';
   private startRun: Promise<void> | undefined;
@@ -95,6 +100,26 @@ export class RedisHealthShare {
     }
     // Decisions made before start() or while Redis is away are kept and written once it is reachable.
     this.stopListening = this.tracker.onStateChange((change) => this.onLocalChange(change));
+    this.stopOutcomes = this.tracker.onOutcome((id, outcome) => this.onLocalOutcome(id, outcome));
+  }
+
+  /**
+   * Whether this replica runs the probes of a deployment for the next `periodMs`: the first replica to
+   * SET NX PX the owner key owns them until it expires (and renews its own). Without Redis: yes, so a
+   * replica on its own still probes.
+   */
+  async claimProbe(deploymentId: string, periodMs: number): Promise<boolean> {
+    if (!this.connected) return true;
+    const key = this.keys.probeOwner(deploymentId);
+    try {
+      const taken = await this.commands.set(key, this.replicaId, 'PX', periodMs, 'NX');
+      if (taken === 'OK') return true;
+      if ((await this.commands.get(key)) !== this.replicaId) return false;
+      await this.commands.pexpire(key, periodMs);
+      return true;
+    } catch {
+      return true;
+    }
   }
 
   /** Subscribed, and the stored decisions read since the last (re)connection. */
@@ -117,6 +142,7 @@ export class RedisHealthShare {
     this.cancelPublishTimer?.();
     this.cancelPublishTimer = undefined;
     this.stopListening();
+    this.stopOutcomes();
     this.synchronized = false;
     await Promise.all([closeRedisConnection(this.subscriber), closeRedisConnection(this.commands)]);
     // Both settle promptly once the connections are closed; nothing of this share runs after close().
@@ -225,6 +251,24 @@ export class RedisHealthShare {
     }
     // Called from inside tracker.record() on the request path: fire and forget, never throw.
     storeDecision(this.commands, this.keys, decision).catch(() => this.ledger.markUnpublished(decision));
+  }
+
+  // Called from inside tracker.record() on the request path: fire and forget, never throw.
+  private onLocalOutcome(id: string, outcome: AttemptOutcome): void {
+    if (!this.connected) return;
+    let step: RunStep;
+    if (outcome.kind === 'success') step = 'success';
+    else if (outcomePolicies[outcome.kind].countsAgainstHealth)
+      step = isHardFailure(outcome.kind, outcome.status) ? 'hard' : 'failure';
+    else return;
+    recordFleetRun(this.commands, this.keys.run(id), step)
+      .then((run) => {
+        if (step !== 'success' && this.phase === 'started')
+          this.tracker.applyFleetRun(id, run.consecutiveFailures, run.consecutiveHardFailures);
+      })
+      .catch(() => {
+        // Redis went away: the local run goes on deciding, and the outage is logged once elsewhere.
+      });
   }
 
   private schedulePublish(): void {

@@ -8,10 +8,20 @@ export interface SharedHealthKeys {
   state: string;
   /** Hash: deployment id → the latest decision about it. */
   states: string;
+  /** Hash per deployment: the fleet's current consecutive-failure run (fleet-failure-run.ts). */
+  run: (deploymentId: string) => string;
+  /** String per deployment: the replica that owns its probes for the current period (SET NX PX). */
+  probeOwner: (deploymentId: string) => string;
 }
 
 export const defaultSharedHealthPrefix = 'switchyard:health';
 
 export function sharedHealthKeys(prefix = defaultSharedHealthPrefix): SharedHealthKeys {
-  return { counts: `${prefix}:counts`, state: `${prefix}:state`, states: `${prefix}:states` };
+  return {
+    counts: `${prefix}:counts`,
+    state: `${prefix}:state`,
+    states: `${prefix}:states`,
+    run: (deploymentId) => `${prefix}:run:${deploymentId}`,
+    probeOwner: (deploymentId) => `${prefix}:probe:${deploymentId}`,
+  };
 }

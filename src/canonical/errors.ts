@@ -55,6 +55,13 @@ export interface UpstreamErrorInit {
   cause?: unknown;
 }
 
+/** An upstream error answer as it came, for a client of the upstream's own format (the relay lane). */
+export interface RelayedErrorAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
 /** A classified failure of one attempt. Messages never contain credentials. */
 export class UpstreamError extends Error {
   readonly [upstreamErrorBrand] = true;
@@ -62,6 +69,8 @@ export class UpstreamError extends Error {
   readonly status?: number;
   readonly providerCode?: string;
   readonly retryAfterMs?: number;
+  /** Set on the relay lane: what the client receives if this error is passed through. */
+  relayed?: RelayedErrorAnswer;
 
   constructor(init: UpstreamErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });

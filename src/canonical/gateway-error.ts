@@ -1,7 +1,7 @@
 // An error Switchyard answers a client with. Ingress writers turn it into the client's own
 // error shape (Anthropic or OpenAI) with the same status, retry-after and x-should-retry.
 import type { AttemptSummary } from './attempt.js';
-import type { SwitchyardErrorCode } from './errors.js';
+import type { RelayedErrorAnswer, SwitchyardErrorCode } from './errors.js';
 
 export interface GatewayErrorInit {
   status: number;
@@ -16,6 +16,8 @@ export interface GatewayErrorInit {
   /** The provider's own error type, when an upstream error is passed through (e.g. `overloaded_error`). */
   upstreamType?: string;
   attempts?: AttemptSummary[];
+  /** A same-format upstream error answer, which the client receives exactly as the upstream sent it. */
+  relayed?: RelayedErrorAnswer;
 }
 
 const gatewayErrorBrand = Symbol.for('switchyard.GatewayError');
@@ -29,6 +31,7 @@ export class GatewayError extends Error {
   readonly param?: string;
   readonly upstreamType?: string;
   readonly attempts?: AttemptSummary[];
+  readonly relayed?: RelayedErrorAnswer;
 
   constructor(init: GatewayErrorInit) {
     super(init.message);
@@ -40,6 +43,7 @@ export class GatewayError extends Error {
     this.param = init.param;
     this.upstreamType = init.upstreamType;
     this.attempts = init.attempts;
+    this.relayed = init.relayed;
   }
 
   static isInstance(value: unknown): value is GatewayError {

@@ -107,6 +107,13 @@ export interface OriginalRequest {
   format: ClientFormat;
   /** The parsed JSON body exactly as the client sent it. */
   body: Record<string, unknown>;
+  /**
+   * The client reads the upstream's own answer bytes (the relay lane) when a deployment speaks
+   * `format`. Off for clients whose answers are re-framed (Bedrock's binary event stream).
+   */
+  relay?: boolean;
+  /** Every inbound `anthropic-*` header (lower-cased names), forwarded to Anthropic upstreams unchanged. */
+  anthropicHeaders?: Record<string, string>;
 }
 
 export interface CanonicalRequest {

@@ -28,11 +28,21 @@ export type CanonicalStreamEvent =
       stopSequence?: string | null;
       usage: Usage;
     }
-  /** The upstream failed mid-stream (an SSE `error` event, an exception frame, an `error` chunk). */
-  | { type: 'error'; error: UpstreamError };
+  /**
+   * The upstream failed mid-stream (an SSE `error` event, an exception frame, an `error` chunk). On the
+   * relay lane `relayed` holds the upstream's own error event, which the client receives unchanged.
+   */
+  | { type: 'error'; error: UpstreamError; relayed?: string }
+  /**
+   * Relay lane: one upstream event exactly as it came (its SSE text, terminator included), for a
+   * client that speaks the upstream's format. `content` marks events that put content in front of
+   * the client (after the first one the stream can no longer fail over).
+   */
+  | { type: 'relay'; data: string; content: boolean };
 
 /** Events that put content in front of the client: after the first one, a stream can no longer fail over. */
 export function isContentEvent(event: CanonicalStreamEvent): boolean {
+  if (event.type === 'relay') return event.content;
   return (
     event.type === 'block-start' ||
     event.type === 'text-delta' ||

@@ -1,5 +1,6 @@
 // Prometheus metrics, fed by the diagnostics channels the request path publishes on and by the
 // health tracker's snapshot at scrape time. Labels never carry keys or request content.
+import { skippedEventChannel, type SkippedEvent } from '../observability/skipped-events.js';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AttemptEvent, RequestEvent } from '../observability/channels.js';
@@ -164,13 +165,22 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
       tokens.inc({ deployment: event.deployment, kind: 'cache_write' }, event.usage.cacheWriteTokens);
     }
   };
+  const skippedEvents = new Counter({
+    name: 'switchyard_skipped_upstream_events_total',
+    help: 'Upstream stream events that could not be parsed and were skipped (never forwarded), by provider.',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+  const onSkippedEvent = (message: unknown) => skippedEvents.inc({ provider: (message as SkippedEvent).provider });
   diagnosticsChannel.subscribe(attemptChannel.name, onAttempt);
   diagnosticsChannel.subscribe(requestChannel.name, onRequest);
+  diagnosticsChannel.subscribe(skippedEventChannel.name, onSkippedEvent);
   return {
     registry,
     close() {
       diagnosticsChannel.unsubscribe(attemptChannel.name, onAttempt);
       diagnosticsChannel.unsubscribe(requestChannel.name, onRequest);
+      diagnosticsChannel.unsubscribe(skippedEventChannel.name, onSkippedEvent);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The provider adapter interface: canonical ↔ one provider's wire format. Adapters are pure
 // translation plus error classification; the HTTP call itself is in call-deployment.ts, so nothing
 // here knows about HTTP frameworks, routing or health.
-import type { CanonicalRequest } from '../canonical/request.js';
+import type { CanonicalRequest, ClientFormat } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import type { UpstreamError } from '../canonical/errors.js';
@@ -42,8 +42,24 @@ export interface WireRequest {
   body?: string;
 }
 
+/**
+ * The relay lane: a deployment whose wire format is the client's answers the client byte for byte,
+ * and the gateway only taps what it needs beside (docs/design.md, "two lanes").
+ */
+export interface RelayLane {
+  /** The client format this deployment speaks natively, if any (Vertex: Claude models only). */
+  formatOf(target: DeploymentTarget): ClientFormat | undefined;
+  /**
+   * Taps a 2xx streaming body: `relay` events carrying the upstream's events as they came, then the
+   * `finish` (usage, stop reason) or an `error` (with the upstream's own error event in `relayed`).
+   */
+  tapStream(body: AsyncIterable<Uint8Array>): AsyncIterable<CanonicalStreamEvent>;
+}
+
 export interface ProviderAdapter {
   readonly provider: ProviderKind;
+  /** Present when some of this provider's deployments speak a client format natively. */
+  readonly relay?: RelayLane;
   /** Builds the upstream request (async so that adapters may sign or fetch tokens). */
   buildRequest(request: CanonicalRequest, target: DeploymentTarget): WireRequest | Promise<WireRequest>;
   /** Converts a 2xx JSON body (already parsed). Throws UpstreamError on a body it cannot read. */

@@ -8,11 +8,24 @@ import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import { UpstreamError } from '../canonical/errors.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { DeploymentTarget, ProviderAdapter } from './adapter.js';
+import { takesRelayLane } from './relay/relay-lanes.js';
+import { relayedHeaders } from './relay/relayed-headers.js';
+
+interface AnswerBase {
+  /** The upstream's request id and rate-limit headers, relayed to the client (relayed-headers.ts). */
+  upstreamHeaders?: Record<string, string>;
+}
 import { classifyTransportError, streamEndedEarly } from './attempt-failure.js';
 
 export type AttemptAnswer =
-  | { type: 'response'; response: CanonicalResponse }
-  | { type: 'stream'; events: AsyncIterable<CanonicalStreamEvent> };
+  | (AnswerBase & {
+      type: 'response';
+      response: CanonicalResponse;
+      /** Relay lane: the upstream's JSON body as it came, which the client receives unchanged. */
+      relayed?: string;
+    })
+  /** On the relay lane the events are the upstream's own (`relay` events) beside the tapped finish. */
+  | (AnswerBase & { type: 'stream'; events: AsyncIterable<CanonicalStreamEvent>; relayed?: boolean });
 
 export interface CallDeploymentOptions {
   adapter: ProviderAdapter;
@@ -101,6 +114,7 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
   }
 
   const { statusCode, headers, body } = answer;
+  const relaying = takesRelayLane(adapter, target, request);
   if (statusCode < 200 || statusCode >= 300) {
     let text = '';
     try {
@@ -108,11 +122,16 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
     } catch (error) {
       throw classifyTransportError(error, signal, 'body');
     }
-    throw adapter.parseError(statusCode, headers, text);
+    const error = adapter.parseError(statusCode, headers, text);
+    // Same format: an error that reaches the client reaches it as the upstream sent it.
+    if (relaying) error.relayed = { status: statusCode, body: text, headers: relayedHeaders(headers) };
+    throw error;
   }
 
+  const upstreamHeaders = relayedHeaders(headers);
   if (request.stream) {
-    return { type: 'stream', events: guardStream(adapter.parseStream(body, request), body, signal) };
+    const events = relaying ? adapter.relay!.tapStream(body) : adapter.parseStream(body, request);
+    return { type: 'stream', events: guardStream(events, body, signal), relayed: relaying, upstreamHeaders };
   }
 
   let text: string;
@@ -132,5 +151,8 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
       cause: error,
     });
   }
-  return { type: 'response', response: adapter.parseResponse(parsed, request) };
+  const response = adapter.parseResponse(parsed, request);
+  return relaying
+    ? { type: 'response', response, relayed: text, upstreamHeaders }
+    : { type: 'response', response, upstreamHeaders };
 };

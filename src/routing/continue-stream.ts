@@ -138,6 +138,9 @@ class Splice {
         return [{ ...event, usage: this.usage(event.usage) }];
       case 'error':
         return [event];
+      // Relayed bytes never reach a continuation: the router does not continue relayed streams.
+      case 'relay':
+        return [];
     }
   }
 

@@ -16,6 +16,7 @@ export function clientFacingError(error: UpstreamError, attempts: Attempt[]): Ga
     shouldRetry: false,
     upstreamType: status === 413 ? 'request_too_large' : 'invalid_request_error',
     attempts: summarise(attempts),
+    ...(error.relayed !== undefined ? { relayed: error.relayed } : {}),
   });
 }
 

@@ -34,14 +34,33 @@ interface RoutedBase {
   attempts: Attempt[];
   /** Set when a hedge was sent: whether it (won) or the first attempt (lost) served the request. */
   hedge?: 'won' | 'lost';
+  /** The serving upstream's request id and rate-limit headers. */
+  upstreamHeaders?: Record<string, string>;
 }
 export interface RoutedResponse extends RoutedBase {
   type: 'response';
   response: CanonicalResponse;
+  /** Relay lane: the upstream's JSON body, sent to the client unchanged. */
+  relayed?: string;
 }
 export interface RoutedStream extends RoutedBase {
   type: 'stream';
   events: AsyncIterable<CanonicalStreamEvent>;
+  /** Relay lane: the events are the upstream's own (`relay` events), written unchanged. */
+  relayed?: boolean;
+}
+
+/** A stream of a continuation route may be finished by another deployment, so it must stay canonical. */
+function streamsContinue(route: ResolvedRoute, request: CanonicalRequest): boolean {
+  return route.continuation === 'on' && request.stream && request.original.relay === true;
+}
+
+/**
+ * The same request on the translate lane: a stream cut after content can only be continued from
+ * canonical events, so continuation routes give up the byte-for-byte relay for streams.
+ */
+function translated(request: CanonicalRequest): CanonicalRequest {
+  return { ...request, original: { ...request.original, relay: false } };
 }
 
 export interface RouterOptions {
@@ -91,7 +110,7 @@ export class Router {
     const route = this.options.routes.resolve(request.model);
     const run: RequestRun = {
       route,
-      request,
+      request: streamsContinue(route, request) ? translated(request) : request,
       clientSignal,
       deadline: new Deadline(clock, config.timeouts.requestMs),
       attempts: [],
@@ -208,9 +227,15 @@ export class Router {
       deployment: result.deployment,
       attempts: run.attempts,
       ...(hedge ? { hedge } : {}),
+      ...(result.answer.upstreamHeaders ? { upstreamHeaders: result.answer.upstreamHeaders } : {}),
     };
-    if (result.answer.type === 'response')
-      return { type: 'response' as const, response: result.answer.response, ...base };
+    if (result.answer.type === 'response') {
+      const relayed = result.answer.relayed;
+      return { type: 'response' as const, response: result.answer.response, ...base, ...(relayed ? { relayed } : {}) };
+    }
+    // A relayed stream is the upstream's own bytes: another deployment's answer cannot continue it.
+    if (result.answer.relayed === true)
+      return { type: 'stream' as const, events: result.answer.events, relayed: true, ...base };
     // Continuations never go back to a deployment that already broke this answer.
     const failed = new Set([result.deployment.id]);
     const events =

@@ -50,9 +50,15 @@ export interface AttemptPlan {
   attempts: Attempt[];
 }
 
+/** `relayed` and `upstreamHeaders` as call-deployment.ts gives them (the relay lane). */
 export type AttemptAnswerHead =
-  | { type: 'response'; response: CanonicalResponse }
-  | { type: 'stream'; events: AsyncIterable<CanonicalStreamEvent> };
+  | { type: 'response'; response: CanonicalResponse; relayed?: string; upstreamHeaders?: Record<string, string> }
+  | {
+      type: 'stream';
+      events: AsyncIterable<CanonicalStreamEvent>;
+      relayed?: boolean;
+      upstreamHeaders?: Record<string, string>;
+    };
 
 export type AttemptResult =
   | { ok: true; deployment: DeploymentConfig; answer: AttemptAnswerHead; attempt: Attempt }
@@ -152,7 +158,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
           Object.assign(pending, finish(failure?.kind ?? 'success', failure, timeToFirstTokenMs));
         },
       });
-      return { ok: true, deployment, answer: { type: 'stream', events }, attempt: pending };
+      return { ok: true, deployment, answer: { ...answer, events }, attempt: pending };
     } catch (thrown) {
       release();
       if (!controller.signal.aborted) controller.abort(attemptAbandoned);

@@ -41,10 +41,19 @@ export interface ClientDialect {
 
 const serverSentEvents = 'text/event-stream; charset=utf-8';
 
+/**
+ * The client reads SSE in the request's own format, so a deployment of that format may answer it
+ * byte for byte (the relay lane). Not Bedrock's client form: its answers are re-framed as AWS events.
+ */
+function relayable(request: CanonicalRequest): CanonicalRequest {
+  request.original.relay = true;
+  return request;
+}
+
 export const anthropicDialect: ClientDialect = {
   name: 'anthropic',
   streamContentType: serverSentEvents,
-  parse: (body, headers) => parseAnthropicRequest(body, headers),
+  parse: (body, headers) => relayable(parseAnthropicRequest(body, headers)),
   toResponse: (response, clientModel) => toAnthropicResponse(response, clientModel),
   createStreamWriter: (sink, request) => createAnthropicStreamWriter(sink, request.model),
   errorAnswer: (error, requestId) => anthropicErrorResponse(error, requestId),
@@ -53,7 +62,7 @@ export const anthropicDialect: ClientDialect = {
 export const openaiDialect: ClientDialect = {
   name: 'openai',
   streamContentType: serverSentEvents,
-  parse: (body, headers) => parseOpenAIChatRequest(body, headers),
+  parse: (body, headers) => relayable(parseOpenAIChatRequest(body, headers)),
   toResponse: (response, clientModel, nowMs) => toOpenAIChatResponse(response, clientModel, Math.floor(nowMs / 1000)),
   createStreamWriter: (sink, request, nowMs) =>
     createOpenAIChatStreamWriter(sink, request.model, {
@@ -80,7 +89,7 @@ export const bedrockInvokeDialect: ClientDialect = {
 export const vertexRawPredictDialect: ClientDialect = {
   name: 'vertex',
   streamContentType: serverSentEvents,
-  parse: (body, headers, url) => parseVertexRawPredictRequest(body, headers, url),
+  parse: (body, headers, url) => relayable(parseVertexRawPredictRequest(body, headers, url)),
   toResponse: (response, clientModel) => toAnthropicResponse(response, clientModel),
   createStreamWriter: (sink, request) => createAnthropicStreamWriter(sink, request.model),
   errorAnswer: (error, requestId) => anthropicErrorResponse(error, requestId),

@@ -12,6 +12,7 @@ import { startKeepAlive, trackWrites } from './keep-alive.js';
 import type { Logger } from './logger.js';
 import { publishRequest, type RequestEvent } from '../observability/channels.js';
 import type { Usage } from '../canonical/usage.js';
+import { createRelayStreamWriter } from '../ingress/relay-stream-writer.js';
 import { streamEndedEarly } from '../providers/attempt-failure.js';
 import { scrubSecrets } from '../util/scrub-secrets.js';
 import type { RouteTable } from '../routing/resolve-route.js';
@@ -54,6 +55,16 @@ export function toGatewayError(error: unknown): GatewayError {
   });
 }
 
+/** An SSE chunk that mentions an error, scrubbed; any other chunk as it is (the common case costs one search). */
+function scrubbedChunk(chunk: string | Uint8Array): string | Uint8Array {
+  if (typeof chunk === 'string') return chunk.includes('error') ? scrubSecrets(chunk) : chunk;
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (!bytes.includes('error')) return chunk;
+  const text = bytes.toString('utf8');
+  const clean = scrubSecrets(text);
+  return clean === text ? chunk : clean;
+}
+
 /** An error body as sent: upstream text scrubbed of every configured secret and internal address. */
 function scrubbedBody(body: Record<string, unknown>): Record<string, unknown> {
   const text = JSON.stringify(body);
@@ -62,9 +73,23 @@ function scrubbedBody(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function sendError(reply: FastifyReply, dialect: ClientDialect, error: GatewayError, requestId: string): void {
+  const lastAttempt = error.attempts?.at(-1);
+  if (error.relayed !== undefined) {
+    // A same-format upstream error: its status and body exactly as the upstream sent them.
+    void reply
+      .code(error.relayed.status)
+      .headers({
+        'content-type': 'application/json',
+        ...error.relayed.headers,
+        'x-request-id': requestId,
+        'x-switchyard-attempts': String(error.attempts?.length ?? 0),
+        ...(lastAttempt ? { 'x-switchyard-deployment': lastAttempt.deployment } : {}),
+      })
+      .send(scrubSecrets(error.relayed.body));
+    return;
+  }
   const answer = dialect.errorAnswer(error, requestId);
   answer.body = scrubbedBody(answer.body);
-  const lastAttempt = error.attempts?.at(-1);
   void reply
     .code(answer.status)
     .headers({
@@ -126,18 +151,27 @@ export async function serveRequest(
     const failedOver = new Set(routed.attempts.map((attempt) => attempt.deployment)).size > 1;
     const extraLatencyMs = routed.attempts.slice(0, -1).reduce((sum, attempt) => sum + attempt.latencyMs, 0);
     const headers = {
-      'x-request-id': requestId,
       'request-id': requestId,
+      // The serving upstream's own request id and rate-limit state, beside the gateway's id.
+      ...routed.upstreamHeaders,
+      'x-request-id': requestId,
       'x-switchyard-deployment': routed.deployment.id,
       'x-switchyard-attempts': String(routed.attempts.length),
       // A hedge was sent: whether it served the request (won) or the first attempt did (lost).
       ...(routed.hedge ? { 'x-switchyard-hedge': routed.hedge } : {}),
     };
+    // Every answer names the model that produced it: the relay lane's bytes already do; the
+    // translate lane names the deployment's model, not the route the client asked for.
+    const answeredModel = routed.deployment.model;
     if (routed.type === 'response') {
+      const body =
+        routed.relayed !== undefined
+          ? routed.relayed
+          : dialect.toResponse(routed.response, answeredModel, context.clock.now());
       await reply
         .code(200)
-        .headers(headers)
-        .send(dialect.toResponse(routed.response, canonical.model, context.clock.now()));
+        .headers(routed.relayed !== undefined ? { ...headers, 'content-type': 'application/json' } : headers)
+        .send(body);
       report({
         status: 200,
         succeeded: true,
@@ -149,7 +183,15 @@ export async function serveRequest(
       });
       return;
     }
-    const ending = await writeStream(dialect, routed, canonical, headers, reply, controller, context);
+    const ending = await writeStream(
+      dialect,
+      routed,
+      { ...canonical, model: answeredModel },
+      headers,
+      reply,
+      controller,
+      context,
+    );
     report({
       status: 200,
       succeeded: ending.finished,
@@ -214,6 +256,10 @@ async function writeStream(
   // content), and headers and first events then leave in one write.
   // Events that arrive together (one upstream chunk) leave together: cork on the first write and
   // uncork once this turn of the event loop is done, so a burst costs one syscall, not one per event.
+  // Upstream text can carry a configured secret in an error event (relayed byte for byte, or translated):
+  // SSE chunks that mention an error are scrubbed. Binary event streams are framed with checksums and
+  // carry no upstream text verbatim, so they are left alone.
+  const textStream = dialect.streamContentType.startsWith('text/event-stream');
   let corked = false;
   const uncork = () => {
     corked = false;
@@ -228,13 +274,14 @@ async function writeStream(
           raw.cork();
           setImmediate(uncork);
         }
-        raw.write(typeof chunk === 'string' && chunk.includes('error') ? scrubSecrets(chunk) : chunk);
+        raw.write(textStream ? scrubbedChunk(chunk) : chunk);
       },
       end: () => raw.end(),
     },
     context.clock,
   );
-  const writer = dialect.createStreamWriter(sink, canonical, context.clock.now());
+  const translateWriter = dialect.createStreamWriter(sink, canonical, context.clock.now());
+  const writer = routed.relayed === true ? createRelayStreamWriter(sink, translateWriter) : translateWriter;
   const stopKeepAlive = startKeepAlive(writer, sink, context.pingIntervalMs, context.clock);
   let finished = false;
   let usage: Usage | undefined;

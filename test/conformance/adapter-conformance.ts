@@ -101,6 +101,9 @@ export function checkEventOrder(events: CanonicalStreamEvent[]): {
       return;
     }
     if (event.type === 'error') return;
+    // parseStream is the translate lane: relayed bytes come only from the relay lane's tap.
+    expect(event.type).not.toBe('relay');
+    if (event.type === 'relay') return;
     const block = open.get(event.index);
     expect(block, `${event.type} for index ${event.index} that is not open`).toBeDefined();
     if (event.type === 'text-delta') {

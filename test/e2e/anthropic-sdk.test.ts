@@ -25,7 +25,8 @@ describe('Anthropic SDK through Switchyard', () => {
       .create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'Say hello.' }] })
       .withResponse();
     expect(data.type).toBe('message');
-    expect(data.model).toBe('sonnet');
+    // The model that answered (the deployment's), not the route name the client asked for.
+    expect(data.model).toBe('claude-sonnet-4-6');
     expect(data.content[0]?.type).toBe('text');
     expect(data.stop_reason).toBe('end_turn');
     expect(data.usage.output_tokens).toBeGreaterThan(0);

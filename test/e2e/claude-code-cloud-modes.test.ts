@@ -96,7 +96,8 @@ describe('Claude Code in Bedrock mode (InvokeModel)', () => {
     expect(response.headers.get('x-switchyard-deployment')).toBe('claude-a');
     const message = (await response.json()) as Record<string, any>;
     expect(message.type).toBe('message');
-    expect(message.model).toBe(bedrockModel);
+    // The model that answered: the Anthropic deployment's, not the Bedrock id the client asked for.
+    expect(message.model).toBe('claude-sonnet-4-6');
     expect(message.content[0].type).toBe('text');
     expect(message.content[0].text.length).toBeGreaterThan(0);
     expect(message.stop_reason).toBe('end_turn');
@@ -214,7 +215,7 @@ describe('Claude Code in Vertex mode (rawPredict)', () => {
     expect(response.headers.get('x-switchyard-deployment')).toBe('claude-a');
     const message = (await response.json()) as Record<string, any>;
     expect(message.type).toBe('message');
-    expect(message.model).toBe(vertexModel);
+    expect(message.model).toBe('claude-sonnet-4-6');
     expect(message.content[0].type).toBe('text');
     await expectUpstreamSaw('claude-a', 'claude-sonnet-4-6', false);
   });
@@ -227,7 +228,7 @@ describe('Claude Code in Vertex mode (rawPredict)', () => {
     expect(text.startsWith('event: message_start\n')).toBe(true);
     const message = await finalMessageFromSdk(text);
     expect(message.content[0]?.type).toBe('text');
-    expect(message.model).toBe(vertexModel);
+    expect(message.model).toBe('claude-sonnet-4-6');
     await expectUpstreamSaw('claude-a', 'claude-sonnet-4-6', true);
   });
 

@@ -62,6 +62,8 @@ export function parseAnthropicRequest(
   if (responseFormat !== undefined) request.responseFormat = responseFormat;
   if (parsed.metadata?.user_id != null) request.userId = parsed.metadata.user_id;
 
+  const forwarded = anthropicHeadersOf(headers);
+  if (forwarded !== undefined) request.original.anthropicHeaders = forwarded;
   const beta = readHeader(headers, 'anthropic-beta');
   if (beta !== undefined) {
     const flags = splitBetaFlags(beta);
@@ -190,4 +192,19 @@ function describeValueType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number' && !Number.isInteger(value)) return 'non-integer number';
   return typeof value;
+}
+
+/**
+ * Every `anthropic-*` header the client sent (anthropic-workspace-id, and whatever comes next), for
+ * Anthropic upstreams: forwarded rather than allowlisted. Credentials never start with `anthropic-`.
+ */
+function anthropicHeadersOf(headers: RequestHeaders): Record<string, string> | undefined {
+  let found: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('anthropic-') || value === undefined) continue;
+    found ??= {};
+    found[lower] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return found;
 }

@@ -7,14 +7,17 @@ import { parseAnthropicError } from './anthropic-error.js';
 import { buildAnthropicBody } from './convert-request.js';
 import { convertAnthropicResponse } from './convert-response.js';
 import { convertAnthropicStream } from './convert-stream.js';
+import { anthropicRelayLane } from '../relay/relay-lanes.js';
 
 /**
- * Headers for the upstream. Nothing comes from the client's headers except the two Claude upstreams
- * must receive unchanged (anthropic-version, anthropic-beta), which ingress copied into the request.
+ * Headers for the upstream. Nothing comes from the client's headers except its `anthropic-*` ones
+ * (anthropic-version, anthropic-beta, anthropic-workspace-id, …), which ingress copied into the request.
  * Config headers may override ours; the deployment's key is set last so nothing can replace it.
  */
 export function buildAnthropicHeaders(request: CanonicalRequest, target: DeploymentTarget): Record<string, string> {
   const headers: Record<string, string> = {
+    // Every anthropic-* header of an Anthropic client, unchanged; version and betas are set below.
+    ...request.original.anthropicHeaders,
     'content-type': 'application/json',
     'anthropic-version': request.anthropicVersion ?? anthropicDefaultVersion,
   };
@@ -37,6 +40,7 @@ export function buildAnthropicRequest(request: CanonicalRequest, target: Deploym
 
 export const anthropicAdapter: ProviderAdapter = {
   provider: 'anthropic',
+  relay: anthropicRelayLane,
   buildRequest: buildAnthropicRequest,
   parseResponse: (body) => convertAnthropicResponse(body),
   parseStream: (body) => convertAnthropicStream(body),

@@ -2,6 +2,7 @@
 // signed with SigV4 (service `bedrock`) or sent with a Bedrock API key as a bearer token. Claude goes
 // through InvokeModel with the Anthropic body unless config says `api: converse`; every other model
 // through Converse. This file knows URLs, headers and auth; the conversions live beside it.
+import { bedrockRelayLane } from '../relay/relay-lanes.js';
 import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalResponse } from '../../canonical/response.js';
@@ -90,6 +91,7 @@ export function createBedrockAdapter(options: BedrockAdapterOptions = {}): Provi
   const clock = options.clock ?? systemClock;
   return {
     provider: 'bedrock',
+    relay: bedrockRelayLane,
     async buildRequest(request: CanonicalRequest, target: DeploymentTarget): Promise<WireRequest> {
       const api = chooseBedrockApi(target);
       const url = bedrockUrl(target, api, request.stream);

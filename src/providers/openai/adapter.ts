@@ -9,6 +9,7 @@ import { convertOpenAIResponse } from './convert-response.js';
 import { convertOpenAIStream } from './convert-stream.js';
 import type { OpenAIDialect } from './dialect.js';
 import { parseOpenAIError } from './openai-error.js';
+import { openAIRelayLane } from '../relay/relay-lanes.js';
 
 export interface OpenAIAdapterOptions {
   /** Source of synthetic tool-call ids for upstreams that send none. */
@@ -60,6 +61,7 @@ export function createOpenAIAdapter(dialect: OpenAIDialect, options: OpenAIAdapt
   const context = { provider: dialect, random: options.random ?? systemRandom };
   return {
     provider: dialect,
+    relay: openAIRelayLane(dialect),
     buildRequest(request: CanonicalRequest, target: DeploymentTarget): WireRequest {
       return {
         method: 'POST',

@@ -2,6 +2,7 @@
 // Anthropic's rawPredict / streamRawPredict, every other model through Google's generateContent /
 // streamGenerateContent?alt=sse with the Gemini wire code. Both authenticate with an OAuth2 access
 // token as `Authorization: Bearer …`, cached per credential (access-token-cache.ts).
+import { vertexRelayLane } from '../relay/relay-lanes.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { DeploymentTarget, ProviderAdapter, WireHeaders, WireRequest } from '../adapter.js';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -63,6 +64,7 @@ export function createVertexAdapter(options: VertexAdapterOptions = {}): Provide
 
   return {
     provider: 'vertex',
+    relay: vertexRelayLane,
     async buildRequest(request: CanonicalRequest, target: DeploymentTarget): Promise<WireRequest> {
       // The URL first: a deployment without project or region fails before any token is fetched.
       const url = vertexModelUrl(target, request.stream);

@@ -1,0 +1,79 @@
+// The relay lane's tap on an Anthropic Messages SSE stream (Anthropic, Claude on Vertex; Bedrock's
+// unwrapped chunks too): every event goes to the client as it came, while the gateway reads beside
+// it only what it needs — where content starts (the stream is held until then, so it can still fail
+// over), usage and stop reason (the finish), and in-band errors. Block events (server tools,
+// citations, compaction, whatever comes next) are forwarded without being read at all.
+import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
+import { publishSkippedEvent } from '../../observability/skipped-events.js';
+import type { RawSseEvent } from '../../transport/raw-sse.js';
+import { AnthropicStreamConverter } from '../anthropic/convert-stream.js';
+
+/** The events whose fields the tap reads; every other event is forwarded without a look inside. */
+const readEvents = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
+const contentEvents = new Set(['content_block_start', 'content_block_delta']);
+
+/** What a client would have received had the upstream sent its terminator. */
+export const anthropicMessageStop = 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
+
+function parseObject(data: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function eventName(event: RawSseEvent): string | undefined {
+  if (event.event !== undefined) return event.event;
+  // Anthropic always names events; a bare `data:` line still says what it is in its `type`.
+  const match = /"type"\s*:\s*"([a-z_]+)"/.exec(event.data);
+  return match?.[1];
+}
+
+/**
+ * Relay events for each upstream event, then the finish (or the upstream's error). A stream that
+ * ends after its stop reason but without message_stop is finished for the client at once.
+ */
+export async function* relayAnthropicEvents(
+  events: AsyncIterable<RawSseEvent>,
+  provider: string,
+): AsyncGenerator<CanonicalStreamEvent> {
+  const converter = new AnthropicStreamConverter();
+  let sawStopReason = false;
+  for await (const event of events) {
+    // After message_stop the rest is read and dropped, so the connection can go back to the pool.
+    if (converter.done) continue;
+    const name = eventName(event);
+    // Every event is parsed, only to know that the client can parse it too: one it cannot is skipped.
+    const data = event.data.length === 0 ? {} : parseObject(event.data);
+    if (data === undefined) {
+      publishSkippedEvent({ provider, reason: `${name ?? 'unnamed'} event data is not a JSON object` });
+      continue;
+    }
+    if (name === undefined || !readEvents.has(name)) {
+      yield { type: 'relay', data: event.raw, content: name !== undefined && contentEvents.has(name) };
+      continue;
+    }
+    const read = converter.convert(name, data);
+    if (name === 'error') {
+      const failure = read.find((item) => item.type === 'error');
+      if (failure?.type === 'error') yield { type: 'error', error: failure.error, relayed: event.raw };
+      return;
+    }
+    if (
+      name === 'message_delta' &&
+      typeof (data.delta as { stop_reason?: unknown } | undefined)?.stop_reason === 'string'
+    )
+      sawStopReason = true;
+    yield { type: 'relay', data: event.raw, content: false };
+    const finish = read.find((item) => item.type === 'finish');
+    if (finish !== undefined) yield finish;
+  }
+  if (!converter.done && sawStopReason) {
+    yield { type: 'relay', data: anthropicMessageStop, content: false };
+    yield* converter.convert('message_stop', {}).filter((item) => item.type === 'finish');
+  }
+}

@@ -65,7 +65,7 @@ function fault(target: string, spec: Record<string, unknown>): void {
 }
 
 function faultAll(targets: string[], spec: (target: string, index: number) => Record<string, unknown>): void {
-  targets.forEach((target, index) => fault(target, spec(target, index)));
+  for (const [index, target] of targets.entries()) fault(target, spec(target, index));
 }
 
 const ask = (model: string) => ({ model, max_tokens: 50, messages: [{ role: 'user' as const, content: 'Hi' }] });

@@ -69,6 +69,15 @@ logging: { level: warn }
 `,
 );
 const gateway = await start(['serve', '--config', configPath, '--port', '0']);
+// The same gateway with gateway keys on (auth.clients: keys): what the key check costs.
+const benchKey = `syk_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')}`;
+const keyedConfigPath = join(folder, 'switchyard-keys.yaml');
+writeFileSync(
+  keyedConfigPath,
+  readFileSync(configPath, 'utf8') +
+    `auth: { clients: keys, keys: [{ name: bench, key: "${benchKey}" }] }\nstore: false\n`,
+);
+const keyedGateway = await start(['serve', '--config', keyedConfigPath, '--port', '0']);
 const minimalProxy = await start(
   [`${simulator.url}/u/claude-a/v1/messages`],
   join(dirname(fileURLToPath(import.meta.url)), 'minimal-proxy.mjs'),
@@ -95,12 +104,20 @@ function cpuMs(pid) {
 
 // autocannon's own histogram rounds to whole milliseconds; the per-response durations it emits
 // are hrtime-based, so percentiles are computed from those for sub-millisecond resolution.
-function run(url, stream, seconds, measured = gateway) {
+function run(url, stream, seconds, measured = gateway, requestHeaders = headers) {
   return new Promise((resolve, reject) => {
     const durations = [];
     const gatewayCpuBefore = cpuMs(measured.child.pid);
     const instance = autocannon(
-      { url, method: 'POST', headers, body: body(stream), connections, overallRate: rate, duration: seconds },
+      {
+        url,
+        method: 'POST',
+        headers: requestHeaders,
+        body: body(stream),
+        connections,
+        overallRate: rate,
+        duration: seconds,
+      },
       (error, result) => {
         if (error) return reject(error);
         durations.sort((a, b) => a - b);
@@ -131,12 +148,17 @@ for (const scenario of scenarios) {
   await run(direct, scenario.stream, warmup);
   await run(minimalProxy.url, scenario.stream, warmup, minimalProxy);
   await run(through, scenario.stream, warmup);
+  const keyed = `${keyedGateway.url}/v1/messages`;
+  const keyedHeaders = { ...headers, 'x-api-key': benchKey };
+  await run(keyed, scenario.stream, warmup, keyedGateway, keyedHeaders);
   const directResult = await run(direct, scenario.stream, duration);
   const minimalResult = await run(minimalProxy.url, scenario.stream, duration, minimalProxy);
   const throughResult = await run(through, scenario.stream, duration);
   rows.push({ scenario: scenario.name, path: 'direct', result: directResult });
   rows.push({ scenario: scenario.name, path: 'minimal proxy', result: minimalResult });
   rows.push({ scenario: scenario.name, path: 'through switchyard', result: throughResult });
+  const keyedResult = await run(keyed, scenario.stream, duration, keyedGateway, keyedHeaders);
+  rows.push({ scenario: scenario.name, path: 'switchyard + keys', result: keyedResult });
 }
 
 const gatewayRss = rssMiB(gateway.child.pid);
@@ -160,6 +182,10 @@ for (const scenario of scenarios) {
   const direct = rows.find((row) => row.scenario === scenario.name && row.path === 'direct').result;
   const minimal = rows.find((row) => row.scenario === scenario.name && row.path === 'minimal proxy').result;
   const through = rows.find((row) => row.scenario === scenario.name && row.path === 'through switchyard').result;
+  const keyed = rows.find((row) => row.scenario === scenario.name && row.path === 'switchyard + keys').result;
+  console.log(
+    `${scenario.name}: gateway keys on add p50 ${(keyed.p50 - through.p50).toFixed(3)} ms, p99 ${(keyed.p99 - through.p99).toFixed(3)} ms (target: p50 ≤ 0.1 ms)`,
+  );
   console.log(
     `${scenario.name}: added p50 ${(through.p50 - direct.p50).toFixed(2)} ms, added p99 ${(through.p99 - direct.p99).toFixed(2)} ms vs direct ` +
       `(targets: p50 ≤ 1 ms, p99 ≤ 5 ms); a minimal pass-through proxy adds p50 ${(minimal.p50 - direct.p50).toFixed(2)} ms, p99 ${(minimal.p99 - direct.p99).toFixed(2)} ms`,

@@ -111,6 +111,10 @@ export const configSchema = z
         maxConcurrentRequests: z.number().int().positive().default(1_024),
         /** On SIGTERM, streams in flight get this long to finish before they are ended with an error event. */
         drainMs: z.number().int().min(0).default(10_000),
+        /** A client must send its headers within this long (slow-loris connections are closed with 408). */
+        headersTimeoutMs: positiveMs.default(15_000),
+        /** …and its whole request, body included (a trickling upload is closed with 408). */
+        requestTimeoutMs: positiveMs.default(60_000),
       })
       .strict()
       .default({
@@ -120,6 +124,8 @@ export const configSchema = z
         pingIntervalMs: 10_000,
         maxConcurrentRequests: 1_024,
         drainMs: 10_000,
+        headersTimeoutMs: 15_000,
+        requestTimeoutMs: 60_000,
       }),
     /** Gateway keys and the admin token; without it the gateway runs open, which only loopback allows. */
     auth: authSchema.optional(),

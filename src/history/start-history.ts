@@ -14,7 +14,7 @@ import { RollupCollector } from './rollup-collector.js';
 import { startIncidents, type RunningIncidents } from '../incidents/start-incidents.js';
 import { StatusPagePoller } from '../status-pages/status-page-poller.js';
 import { recordAcknowledgementsWith } from '../status-pages/record-acknowledgements.js';
-import type { DeploymentPlacement } from '../incidents/deployment-topology.js';
+import type { DeploymentPlacement } from '../incidents/health-reading.js';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import { type DeliveryClaims, processClaims } from '../alerts/delivery-claims.js';
 import { redisDeliveryClaims } from '../alerts/redis-delivery-claims.js';

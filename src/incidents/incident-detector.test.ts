@@ -36,7 +36,7 @@ describe('IncidentDetector lifecycle', () => {
   it('emits transitions on the next microtask when nobody flushes', async () => {
     const clock = new ManualClock();
     const kit = createDetector(clock);
-    kit.detector.handleStateChange({
+    kit.deliver({
       kind: 'deployment',
       id: 'gpt-4o',
       from: 'healthy',

@@ -7,9 +7,9 @@ import type { StateChange } from '../health/deployment-state.js';
 import type { AttemptEvent, RequestEvent } from '../observability/channels.js';
 import type { Clock } from '../util/clock.js';
 import { describeDuration, describeLead } from './describe-duration.js';
-import type { DeploymentPlacement } from './deployment-topology.js';
 import { isClientFacingFailure, type AttemptFact, type RequestFact } from './evidence-accumulator.js';
-import { HealthView, isFailingState } from './health-view.js';
+import { FailingPeriods } from './failing-periods.js';
+import { type DeploymentPlacement, type HealthSource, HealthReading, isFailingState } from './health-reading.js';
 import { describeScope, isFailingMember, isScopeFailing, recoveredAt, severityOf } from './scope-rules.js';
 import {
   higherSeverity,
@@ -32,7 +32,9 @@ export const defaultResolvePeriodMs = 60_000;
 
 export interface IncidentDetectorOptions {
   clock: Pick<Clock, 'now'>;
-  /** Every configured deployment with its provider and failure domains. */
+  /** Health's own state (the HealthTracker): read on every evaluation, never copied. */
+  health: HealthSource;
+  /** Every configured deployment with its provider. */
   deployments: readonly DeploymentPlacement[];
   /** How long a deployment may stay degraded before an incident opens (default 30 s). */
   gracePeriodMs?: number;
@@ -62,7 +64,10 @@ function parentOpeningFirst(entry: QueuedTransition): number {
 }
 
 export class IncidentDetector {
-  private readonly view: HealthView;
+  private readonly periods: FailingPeriods;
+  private readonly providers: Map<string, string>;
+  /** Health as read for the current evaluation; states change only through events, which drop it. */
+  private reading: HealthReading | undefined;
   private readonly gracePeriodMs: number;
   private readonly resolvePeriodMs: number;
   private readonly providerGroupThreshold: number;
@@ -77,7 +82,8 @@ export class IncidentDetector {
   private flushScheduled = false;
 
   constructor(private readonly options: IncidentDetectorOptions) {
-    this.view = new HealthView(options.deployments, () => options.clock.now(), options.evidenceWindowMs ?? 120_000);
+    this.periods = new FailingPeriods(options.evidenceWindowMs ?? 120_000);
+    this.providers = new Map(options.deployments.map((deployment) => [deployment.id, deployment.provider]));
     this.gracePeriodMs = options.gracePeriodMs ?? defaultGracePeriodMs;
     this.resolvePeriodMs = options.resolvePeriodMs ?? defaultResolvePeriodMs;
     this.providerGroupThreshold = options.providerGroupThreshold ?? 2;
@@ -92,16 +98,25 @@ export class IncidentDetector {
   }
 
   handleStateChange(change: StateChange): void {
-    const previous = this.view.apply(change);
-    if (previous !== undefined) this.noteStateChange(change, previous);
+    this.reading = undefined;
+    this.noteStateChange(change, change.from);
     this.evaluate();
+  }
+
+  /** Health as it is now (read once, until the next state change or tick). */
+  private get view(): HealthReading {
+    if (!this.reading) {
+      const providers = new Map([...this.periods.providersSeen, ...this.providers]);
+      this.reading = new HealthReading(this.options.health.snapshot(), providers, this.options.clock.now());
+    }
+    return this.reading;
   }
 
   /** An attempt from the attempt channel (a publisher may add `message` and `status`). */
   recordAttempt(event: AttemptEvent & { message?: string; status?: number }): void {
     const fact: AttemptFact = { ...event, at: this.options.clock.now() };
     const covering = this.covering(fact.deployment);
-    this.view.recordAttempt(fact, covering.length > 0);
+    this.periods.recordAttempt(fact, this.view, covering.length > 0);
     for (const incident of covering) {
       incident.evidence.recordAttempt(fact);
       this.changed.add(incident);
@@ -111,7 +126,7 @@ export class IncidentDetector {
   /** A client request from the request channel: where traffic went while something was failing. */
   recordRequest(event: Pick<RequestEvent, 'route' | 'succeeded' | 'status' | 'deployment' | 'failedOver'>): void {
     const fact: RequestFact = { ...event, at: this.options.clock.now() };
-    this.view.recordRequest(fact);
+    this.periods.recordRequest(fact, this.view);
     for (const incident of this.open.values()) {
       if (!incident.evidence.hasRoute(fact.route)) continue;
       incident.evidence.recordRequest(fact, (deployment) => isFailingMember(this.view, incident, deployment));
@@ -123,6 +138,7 @@ export class IncidentDetector {
 
   /** Evaluates what the passing of time made due (grace periods, resolve periods). Call every second. */
   tick(): void {
+    this.reading = undefined;
     this.evaluate();
   }
 
@@ -244,7 +260,7 @@ export class IncidentDetector {
   private openDomainIncidents(now: number): void {
     for (const [name, condition] of this.view.degradedDomains()) {
       if (this.open.has(scopeKeyOf({ scope: 'domain', key: name }))) continue;
-      const members = this.view.topology.membersOfDomain(name);
+      const members = this.view.membersOfDomain(name);
       // A domain of one deployment says nothing its deployment incident does not.
       if (members.length < 2) continue;
       const incident = this.openIncident(
@@ -293,14 +309,14 @@ export class IncidentDetector {
     for (const incident of this.open.values()) {
       if (incident.scope !== 'deployment' || !this.view.isFailing(incident.key) || incident.parent?.scope === 'domain')
         continue;
-      const provider = this.view.topology.providerOf(incident.key);
+      const provider = this.view.providerOf(incident.key);
       if (provider !== undefined) byProvider.set(provider, [...(byProvider.get(provider) ?? []), incident]);
     }
     for (const [provider, children] of byProvider) {
       let parent = this.open.get(scopeKeyOf({ scope: 'provider', key: provider }));
       if (!parent) {
         if (children.length < this.providerGroupThreshold) continue;
-        const members = this.view.topology.deploymentsOfProvider(provider);
+        const members = this.view.deploymentsOfProvider(provider);
         const failing = children.map((child) => child.key).join(', ');
         parent = this.openIncident(
           'provider',
@@ -340,7 +356,7 @@ export class IncidentDetector {
     });
     // The failing period started before detection: start from every member's evidence so far.
     for (const member of members) {
-      const run = this.view.activeRun(member, now);
+      const run = this.periods.activeRun(member, this.view, now);
       if (run) incident.evidence.merge(run);
       if (this.view.isFailing(member)) incident.evidence.noteDeployment(member);
     }
@@ -361,11 +377,11 @@ export class IncidentDetector {
   }
 
   private parentFor(deploymentId: string): TrackedIncident | null {
-    for (const name of this.view.topology.domainsOf(deploymentId)) {
+    for (const name of this.view.domainsOf(deploymentId)) {
       const domain = this.open.get(scopeKeyOf({ scope: 'domain', key: name }));
       if (domain) return domain;
     }
-    const provider = this.view.topology.providerOf(deploymentId);
+    const provider = this.view.providerOf(deploymentId);
     return provider === undefined ? null : (this.open.get(scopeKeyOf({ scope: 'provider', key: provider })) ?? null);
   }
 

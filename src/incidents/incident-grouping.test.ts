@@ -20,7 +20,7 @@ describe('incident grouping', () => {
       deployments: placements.map(({ id, domains }) => ({ id, domains })),
       defaults: { consecutiveFailures: 5 },
     });
-    const kit = createDetector(clock, { resolvePeriodMs: 60_000 });
+    const kit = createDetector(clock, { resolvePeriodMs: 60_000, health: tracker });
     attachIncidentDetector(kit.detector, { tracker, channels: false });
     const send = async (id: string, outcomes: AttemptOutcome[]) => {
       for (const outcome of outcomes) {

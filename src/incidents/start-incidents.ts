@@ -11,7 +11,7 @@ import type { DeliveryClaims } from '../alerts/delivery-claims.js';
 import type { IncidentStore } from '../history/store/incident-store.js';
 import type { StoreAvailability } from '../history/store/store-availability.js';
 import { attachIncidentDetector, type StateChangeSource } from './attach-incident-detector.js';
-import type { DeploymentPlacement } from './deployment-topology.js';
+import type { DeploymentPlacement, HealthSource } from './health-reading.js';
 import { IncidentDetector } from './incident-detector.js';
 import type { IncidentIdentities } from './incident-identity.js';
 import { IncidentRecorder } from './incident-recorder.js';
@@ -22,7 +22,8 @@ export interface StartIncidentsOptions {
   alerts: AlertsConfig;
   incidents: IncidentsConfig;
   deployments: readonly DeploymentPlacement[];
-  tracker?: StateChangeSource;
+  /** Health (the HealthTracker): its events and snapshot are what the detector reads. */
+  tracker?: StateChangeSource & HealthSource;
   clock: Clock;
   random?: Random;
   /** This replica's name (on alert claims). */
@@ -48,6 +49,7 @@ export function startIncidents(options: StartIncidentsOptions): RunningIncidents
   const { clock, logger } = options;
   const detector = new IncidentDetector({
     clock,
+    health: options.tracker ?? { snapshot: () => ({ deployments: [], domains: [] }) },
     deployments: options.deployments,
     gracePeriodMs: options.incidents.gracePeriodMs,
     resolvePeriodMs: options.incidents.resolvePeriodMs,

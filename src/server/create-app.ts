@@ -30,6 +30,9 @@ import { newRequestId, sendError, serveRequest, toGatewayError, type PipelineCon
 import { modelList } from './models-endpoint.js';
 import { countTokens } from './count-tokens.js';
 import type { Logger } from './logger.js';
+import { createServer } from 'node:http';
+import { writeClientErrorAnswer } from './client-error-answer.js';
+import { maxNestingDepth, nestsDeeperThan } from './nesting-depth.js';
 import { checkRouteAllowed, keyOfRequest, registerAuthentication, type AuthenticateOptions } from './authenticate.js';
 
 export interface AppOptions {
@@ -40,6 +43,8 @@ export interface AppOptions {
   logger: Logger;
   bodyLimitBytes: number;
   pingIntervalMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   /** How long count_tokens waits for an upstream before estimating. */
   countTokensTimeoutMs: number;
   authentication: AuthenticateOptions;
@@ -85,8 +90,35 @@ export function createApp(options: AppOptions) {
     loggerInstance: options.logger as FastifyBaseLogger,
     requestIdHeader: false,
     return503OnClosing: true,
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often
+    // enough that a slow-loris connection is closed close to its deadline.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: options.headersTimeoutMs,
+          requestTimeout: options.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
+        },
+        handler,
+      ),
+    clientErrorHandler: writeClientErrorAnswer,
   });
   registerAuthentication(app, options.authentication);
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.body === undefined || !nestsDeeperThan(request.body, maxNestingDepth)) return;
+    sendError(
+      reply,
+      dialectForUrl(request.url),
+      new GatewayError({
+        status: 400,
+        code: 'SWITCHYARD_INVALID_REQUEST',
+        message: `request body nests deeper than ${maxNestingDepth} levels`,
+        shouldRetry: false,
+      }),
+      newRequestId(),
+    );
+    return reply;
+  });
   const context: PipelineContext = {
     router: options.router,
     routes: options.routes,

@@ -21,6 +21,7 @@ import { systemRandom, type Random } from '../util/random.js';
 import { createApp } from './create-app.js';
 import { createLogger, type Logger } from './logger.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
+import { rememberConfiguredSecrets } from '../util/configured-secrets.js';
 
 type App = ReturnType<typeof createApp>;
 
@@ -91,6 +92,7 @@ function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): 
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config } = options;
+  rememberConfiguredSecrets(config);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logging.level);
   const routes = new RouteTable(config);
@@ -179,6 +181,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
     pingIntervalMs: config.server.pingIntervalMs,
+    headersTimeoutMs: config.server.headersTimeoutMs,
+    requestTimeoutMs: config.server.requestTimeoutMs,
     countTokensTimeoutMs: config.timeouts.firstTokenMs,
   });
   let metrics: Metrics | undefined;

@@ -14,6 +14,7 @@ import { publishRequest, type RequestEvent } from '../observability/channels.js'
 import type { Usage } from '../canonical/usage.js';
 import { createRelayStreamWriter } from '../ingress/relay-stream-writer.js';
 import { streamEndedEarly } from '../providers/attempt-failure.js';
+import { scrubSecrets } from '../util/scrub-secrets.js';
 import type { RouteTable } from '../routing/resolve-route.js';
 import { checkRouteAllowed, keyOfRequest } from './authenticate.js';
 
@@ -54,6 +55,23 @@ export function toGatewayError(error: unknown): GatewayError {
   });
 }
 
+/** An SSE chunk that mentions an error, scrubbed; any other chunk as it is (the common case costs one search). */
+function scrubbedChunk(chunk: string | Uint8Array): string | Uint8Array {
+  if (typeof chunk === 'string') return chunk.includes('error') ? scrubSecrets(chunk) : chunk;
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (!bytes.includes('error')) return chunk;
+  const text = bytes.toString('utf8');
+  const clean = scrubSecrets(text);
+  return clean === text ? chunk : clean;
+}
+
+/** An error body as sent: upstream text scrubbed of every configured secret and internal address. */
+function scrubbedBody(body: Record<string, unknown>): Record<string, unknown> {
+  const text = JSON.stringify(body);
+  const clean = scrubSecrets(text);
+  return clean === text ? body : (JSON.parse(clean) as Record<string, unknown>);
+}
+
 export function sendError(reply: FastifyReply, dialect: ClientDialect, error: GatewayError, requestId: string): void {
   const lastAttempt = error.attempts?.at(-1);
   if (error.relayed !== undefined) {
@@ -67,10 +85,11 @@ export function sendError(reply: FastifyReply, dialect: ClientDialect, error: Ga
         'x-switchyard-attempts': String(error.attempts?.length ?? 0),
         ...(lastAttempt ? { 'x-switchyard-deployment': lastAttempt.deployment } : {}),
       })
-      .send(error.relayed.body);
+      .send(scrubSecrets(error.relayed.body));
     return;
   }
   const answer = dialect.errorAnswer(error, requestId);
+  answer.body = scrubbedBody(answer.body);
   void reply
     .code(answer.status)
     .headers({
@@ -237,6 +256,10 @@ async function writeStream(
   // content), and headers and first events then leave in one write.
   // Events that arrive together (one upstream chunk) leave together: cork on the first write and
   // uncork once this turn of the event loop is done, so a burst costs one syscall, not one per event.
+  // Upstream text can carry a configured secret in an error event (relayed byte for byte, or translated):
+  // SSE chunks that mention an error are scrubbed. Binary event streams are framed with checksums and
+  // carry no upstream text verbatim, so they are left alone.
+  const textStream = dialect.streamContentType.startsWith('text/event-stream');
   let corked = false;
   const uncork = () => {
     corked = false;
@@ -251,7 +274,7 @@ async function writeStream(
           raw.cork();
           setImmediate(uncork);
         }
-        raw.write(chunk);
+        raw.write(textStream ? scrubbedChunk(chunk) : chunk);
       },
       end: () => raw.end(),
     },

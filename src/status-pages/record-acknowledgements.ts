@@ -3,7 +3,7 @@
 // detector records the acknowledgement on the matching incident (lead time = acknowledgedAt −
 // detectedAt). When no incident of ours matches yet, the callback says so, and the poller offers the
 // acknowledgement again next poll: the page may simply have been faster than our detection.
-import type { DeploymentPlacement } from '../incidents/deployment-topology.js';
+import type { DeploymentPlacement } from '../incidents/health-reading.js';
 import type { ScopeRef, StatusPageAcknowledgement } from '../incidents/incident.js';
 import type { AcknowledgementCallback, StatusPageAcknowledgementEvent } from './acknowledgement-tracker.js';
 

@@ -30,10 +30,35 @@ const patterns: ReadonlyArray<[RegExp, string]> = [
   [/\bxox[abposr]-[A-Za-z0-9-]+/g, redacted],
 ];
 
+// Secrets and internal addresses known by value (from the config: see configured-secrets.ts). Kept for
+// the life of the process: a secret rotated away by a reload must still never be printed.
+const knownSecrets = new Set<string>();
+const knownAddresses = new Set<string>();
+/** Shorter values would redact ordinary words; no real key or token is this short. */
+const shortestSecret = 8;
+
+export function rememberSecrets(values: Iterable<string>): void {
+  for (const value of values) if (value.length >= shortestSecret) knownSecrets.add(value);
+}
+
+export function rememberAddresses(hosts: Iterable<string>): void {
+  for (const host of hosts) if (host.length > 0) knownAddresses.add(host);
+}
+
+// host:port of an IP address, as connection errors print them (connect ECONNREFUSED 10.0.3.7:7401).
+const ipAddressWithPort = /\b(?:\d{1,3}\.){3}\d{1,3}:\d{1,5}\b|\[[0-9a-f:]+\]:\d{1,5}/gi;
+
 export function scrubSecrets(text: string): string {
   let result = text;
+  // Longest first, so a secret that contains another is removed whole.
+  if (knownSecrets.size > 0) {
+    for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) {
+      if (result.includes(secret)) result = result.split(secret).join(redacted);
+    }
+  }
   for (const [pattern, replacement] of patterns) result = result.replace(pattern, replacement);
-  return result;
+  for (const host of knownAddresses) if (result.includes(host)) result = result.split(host).join('[upstream]');
+  return result.replace(ipAddressWithPort, '[address]');
 }
 
 /**

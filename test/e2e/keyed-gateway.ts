@@ -65,7 +65,11 @@ export async function startKeyedGateway(options: KeyedGatewayOptions = {}): Prom
       },
     ],
     routes: [
-      { name: 'claude-sonnet-4-6', aliases: ['sonnet'], deployments: ['claude-a', 'gpt-a'] },
+      {
+        name: 'claude-sonnet-4-6',
+        aliases: ['sonnet', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+        deployments: ['claude-a', 'gpt-a'],
+      },
       { name: 'gpt-5', deployments: ['gpt-a'] },
     ],
     timeouts: { requestMs: 10_000, connectMs: 1_000, firstTokenMs: 2_000 },

@@ -44,7 +44,14 @@ beforeAll(async () => {
           ],
           routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
           health: {
-            defaults: { baseEjectionMs: 800 },
+            // A hard-down deployment is ejected (a decision shared through Redis) rather than first
+            // demoted as degraded by its failure rate, which each replica decides alone.
+            defaults: {
+              baseEjectionMs: 800,
+              consecutiveFailures: 3,
+              maximumConsecutiveFailures: 3,
+              degradedMinimumRequests: 1_000,
+            },
             probes: { intervalMs: 200, timeoutMs: 1_000 },
             shared: { redisUrl: redis.url },
           },

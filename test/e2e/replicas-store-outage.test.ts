@@ -65,7 +65,14 @@ beforeAll(async () => {
           ],
           routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
           health: {
-            defaults: { baseEjectionMs: 800 },
+            // A hard-down deployment is ejected (a decision shared through Redis) rather than first
+            // demoted as degraded by its failure rate, which each replica decides alone.
+            defaults: {
+              baseEjectionMs: 800,
+              consecutiveFailures: 3,
+              maximumConsecutiveFailures: 3,
+              degradedMinimumRequests: 1_000,
+            },
             probes: { intervalMs: 200, timeoutMs: 1_000 },
             shared: { redisUrl: redis.url },
           },
@@ -147,6 +154,12 @@ describe('two replicas on PostgreSQL, PostgreSQL stopped during an incident', ()
       resolved: [`${incident!.id}:resolved:1`],
     });
     for (const [name, lines] of logLines) {
+      // Each replica notices the return on its own next write (after its retry delay).
+      await eventually(
+        async () => lines,
+        (list) => list.includes('incident store available again'),
+        500,
+      );
       const outage = lines.filter((line) => line.startsWith('incident store unavailable'));
       const back = lines.filter((line) => line === 'incident store available again');
       expect({ name, outage: outage.length, back: back.length }).toEqual({ name, outage: 1, back: 1 });

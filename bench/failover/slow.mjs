@@ -93,6 +93,10 @@ async function runScenario(scenario) {
   const records = await load.stop();
   for (const gateway of gateways) await gateway.close();
   diagnosticsChannel.unsubscribe('switchyard:attempt', onAttempt);
+  const failed = records.filter((record) => !record.ok);
+  progress(
+    `${scenario.name}: ${records.length} requests, ${failed.length} failed${failed.length ? ` (first: ${failed[0].error})` : ''}`,
+  );
   return scenario.measure({ records, attempts, faultAt, healAt, learned, gateways });
 }
 

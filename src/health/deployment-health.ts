@@ -28,6 +28,8 @@ export interface DeploymentHealthOptions {
   settings: HealthSettings;
   strategies?: readonly BreakerStrategy[];
   onChange?: (change: StateChange) => void;
+  /** What a deployment of the same failure domain learned, for one that has learned nothing itself. */
+  domainFirstToken?: () => Percentiles | undefined;
 }
 
 /** Where a deployment goes in the candidate order, and for excluded ones when it may be tried again. */
@@ -49,7 +51,9 @@ export class DeploymentHealth {
   private readonly waiting: WaitingAttempts;
   /** The current ejection is a suspicion (requests waiting), which the first content to arrive ends. */
   private suspect = false;
-  private learnedAt = Number.NEGATIVE_INFINITY;
+  /** Start of the oldest waiting attempt when the suspicion began: a first token of it or a later one ends it. */
+  private suspectSince = Number.NEGATIVE_INFINITY;
+  private readonly domainFirstToken: () => Percentiles | undefined;
 
   private currentState: DeploymentState = 'healthy';
   private currentReason = 'no outcomes yet';
@@ -79,6 +83,7 @@ export class DeploymentHealth {
       bucketMs: options.settings.bucketMs,
     });
     this.waiting = new WaitingAttempts(options.settings);
+    this.domainFirstToken = options.domainFirstToken ?? (() => undefined);
     this.currentSince = options.clock.now();
     this.stableSince = this.currentSince;
   }
@@ -107,15 +112,16 @@ export class DeploymentHealth {
     }
   }
 
-  /** An attempt was admitted and sent; until it shows content it counts as waiting (see waiting-attempts.ts). */
-  startAttempt(patient = false): number {
-    return this.waiting.start(this.clock.now(), patient);
+  /** An attempt was admitted and sent; a watched one counts as waiting until it shows content (waiting-attempts.ts). */
+  startAttempt(watched = true): number {
+    return this.waiting.start(this.clock.now(), watched);
   }
 
   /** The attempt produced its first content. Ends a suspicion at once: the deployment is answering. */
   attemptProgressed(token: number): void {
     this.waiting.progressed(token, this.clock.now());
-    if (this.suspect && this.currentState === 'ejected') {
+    // Attempts that started before the hang may still answer: only a waiting one (or a later one) clears it.
+    if (this.suspect && this.currentState === 'ejected' && this.waiting.latestAnsweredStart() >= this.suspectSince) {
       this.readmit('a waiting request got its first token: no longer suspect', 'local', this.clock.now());
     }
   }
@@ -124,10 +130,18 @@ export class DeploymentHealth {
     this.waiting.ended(token);
   }
 
-  /** The learned time-to-first-token percentiles (the last window with enough samples), if any. */
+  attemptAbandoned(token: number): void {
+    this.waiting.abandoned(token);
+  }
+
+  /** Its own learned figures only (what a co-member of a domain may borrow). */
+  ownFirstToken(): Percentiles | undefined {
+    return this.waiting.learnedFirstToken(this.clock.now());
+  }
+
+  /** The learned time-to-first-token percentiles (of the last streaming first tokens), if any. */
   learnedFirstToken(): Percentiles | undefined {
-    this.refreshLearned(this.clock.now());
-    return this.waiting.learnedFirstToken();
+    return this.waiting.learnedFirstToken(this.clock.now());
   }
 
   admit(): boolean {
@@ -331,7 +345,7 @@ export class DeploymentHealth {
       coolDownUntil: this.coolDownUntil ?? null,
       waitingForFirstToken: this.waiting.count,
       learnedTimeToFirstTokenP99Ms: this.learnedFirstToken()?.p99 ?? null,
-      suspectAfterMs: this.waiting.suspectAfterMs() ?? null,
+      suspectAfterMs: this.waiting.suspectAfterMs(this.clock.now(), this.domainFirstToken()),
     };
   }
 
@@ -384,6 +398,7 @@ export class DeploymentHealth {
     this.window.reset();
     this.run.endRun();
     this.suspect = false;
+    this.waiting.forgetWaiting();
     this.trials = [];
     this.ejectedUntil = undefined;
     this.stableSince = this.clock.now();
@@ -394,17 +409,13 @@ export class DeploymentHealth {
   private checkWaiting(now: number): void {
     const oldest = this.waiting.oldestStart();
     if (oldest === undefined || now - oldest < this.settings.suspectFloorMs) return;
-    this.refreshLearned(now);
-    const reason = this.waiting.suspicion(now);
-    if (reason) this.eject(reason, 'local', true);
-  }
-
-  // Percentiles cost a histogram merge: learn them at most every quarter second.
-  private refreshLearned(now: number): void {
-    if (now - this.learnedAt < 250) return;
-    this.learnedAt = now;
-    const view = this.window.view();
-    this.waiting.learn(view.timeToFirstToken, view.timeToFirstTokenSamples);
+    const reason = this.waiting.suspicion(
+      now,
+      this.waiting.learnedFirstToken(now) ? undefined : this.domainFirstToken(),
+    );
+    if (!reason) return;
+    this.suspectSince = oldest;
+    this.eject(reason, 'local', true);
   }
 
   private updateDegradation(): void {

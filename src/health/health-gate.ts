@@ -6,6 +6,8 @@ import type { Percentiles } from './latency-histogram.js';
 export interface InFlightAttempt {
   firstContent(): void;
   end(): void;
+  /** The gateway stopped it because another attempt answered first: it still waited without content. */
+  abandon?(): void;
 }
 
 export interface HealthGate {
@@ -21,7 +23,7 @@ export interface HealthGate {
   /**
    * An attempt was sent: health counts it as waiting until it shows content, so a deployment whose
    * requests wait far longer than usual is suspect before any of them times out. `patient` attempts
-   * (long thinking) are expected to wait and never make a deployment suspect.
+   * (non-streaming, or long thinking) are expected to wait: they are neither watched nor learned from.
    */
   start?(deploymentId: string, options?: { patient?: boolean }): InFlightAttempt;
   /** The learned time-to-first-token percentiles, for hedging and the adaptive first-token limit. */

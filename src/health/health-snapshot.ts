@@ -31,7 +31,7 @@ export interface DeploymentHealthSnapshot {
   /** The p99 time to first token health last learned (kept while the window is empty). */
   learnedTimeToFirstTokenP99Ms: number | null;
   /** How long a request may wait for a first token before the deployment is suspect. */
-  suspectAfterMs: number | null;
+  suspectAfterMs: number;
 }
 
 export interface DomainSnapshot {

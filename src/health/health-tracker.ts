@@ -82,10 +82,11 @@ export class HealthTracker implements HealthGate {
 
   start(id: string, options?: { patient?: boolean }): InFlightAttempt {
     const deployment = this.deployment(id);
-    const token = deployment.startAttempt(options?.patient ?? false);
+    const token = deployment.startAttempt(!(options?.patient ?? false));
     return {
       firstContent: () => deployment.attemptProgressed(token),
       end: () => deployment.attemptEnded(token),
+      abandon: () => deployment.attemptAbandoned(token),
     };
   }
 
@@ -189,11 +190,24 @@ export class HealthTracker implements HealthGate {
       clock: this.options.clock,
       settings: resolved,
       strategies: this.options.strategies?.(resolved, id),
+      domainFirstToken: () => this.domainFirstToken(id, domains),
       onChange: (change) => this.onDeploymentChange(deployment, change),
     });
     this.deployments.set(id, deployment);
     this.domains.addMember(id, domains);
     return deployment;
+  }
+
+  /** The learned first-token figures of the first co-member of a failure domain that has some. */
+  private domainFirstToken(id: string, domains: readonly string[]): Percentiles | undefined {
+    for (const name of domains) {
+      for (const member of this.domains.membersOf(name)) {
+        if (member === id) continue;
+        const figures = this.deployments.get(member)?.ownFirstToken();
+        if (figures) return figures;
+      }
+    }
+    return undefined;
   }
 
   // A deployment the configuration did not list (a route edited at runtime) is tracked with the

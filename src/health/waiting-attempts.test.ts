@@ -76,15 +76,65 @@ describe('health sees waiting requests', () => {
     expect(state('claude-a').state).toBe('healthy');
   });
 
-  it('never suspects a deployment because of patient (long-thinking) requests, nor before anything was learned', async () => {
+  it('never suspects a deployment because of patient (long-thinking or non-streaming) requests', async () => {
     const { clock, tracker, learn, state } = setup();
-    tracker.start('claude-b');
     await learn('claude-a');
     tracker.start('claude-a', { patient: true });
     await clock.advance(60_000);
     expect(tracker.order(['claude-a', 'claude-b'])).toEqual(['claude-a', 'claude-b']);
     expect(state('claude-a').state).toBe('healthy');
-    expect(state('claude-b')).toMatchObject({ state: 'healthy', learnedTimeToFirstTokenP99Ms: null });
+  });
+
+  it('judges a deployment that learned nothing by its failure domain’s figures, else by factor × floor', async () => {
+    const { clock, tracker, learn, state } = setup();
+    tracker.start('gpt-c');
+    tracker.start('claude-b');
+    await learn('claude-a');
+    // claude-b borrows claude-a's p99 (same domain); gpt-c has nothing to borrow: 2 × the 300 ms floor.
+    expect(state('claude-b')).toMatchObject({ learnedTimeToFirstTokenP99Ms: null, suspectAfterMs: 400 });
+    expect(state('gpt-c')).toMatchObject({ learnedTimeToFirstTokenP99Ms: null, suspectAfterMs: 600 });
+    expect(state('claude-b').state).toBe('ejected');
+    expect(state('claude-b').reason).toMatch(/its domain's usual p99 200 ms/);
+    expect(state('gpt-c').state).toBe('ejected');
+    expect(state('gpt-c').reason).toMatch(/nothing learned yet/);
+    await clock.advance(0);
+  });
+
+  it('is not cleared by a first token of an attempt that started before the oldest waiting one', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    const before = tracker.start('claude-a', { patient: true });
+    await clock.advance(10);
+    const waiting = tracker.start('claude-a');
+    await clock.advance(400);
+    expect(state('claude-a').state).toBe('ejected');
+    before.firstContent();
+    expect(state('claude-a').state).toBe('ejected');
+    waiting.firstContent();
+    expect(state('claude-a').state).toBe('healthy');
+  });
+
+  it('keeps an abandoned attempt (the losing side of a hedge) as evidence until a later one answers', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    const lost = tracker.start('claude-a');
+    await clock.advance(50);
+    lost.abandon!();
+    await clock.advance(350);
+    expect(state('claude-a').state).toBe('ejected');
+  });
+
+  it('forgets what waited before a readmission', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    tracker.start('claude-a');
+    await clock.advance(400);
+    expect(state('claude-a').state).toBe('ejected');
+    tracker.release('claude-a');
+    tracker.isolate('claude-a');
+    expect(tracker.release('claude-a')).toBe(true);
+    await clock.advance(1_000);
+    expect(state('claude-a').state).toBe('healthy');
   });
 
   it('never lets the limit fall under the floor', async () => {

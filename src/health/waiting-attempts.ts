@@ -1,9 +1,13 @@
 // The attempts of one deployment that are in flight and still waiting for their first content, and
 // what the deployment has learned about how long that wait usually is. Outcomes only arrive when an
 // attempt ends — for a hung upstream, when a timeout fires — so without this health learns nothing
-// while requests pile up. Here the waiting itself is the evidence: when the oldest waiting attempt has
-// waited well past the deployment's usual p99 time to first token and no attempt produced content in
-// the meantime, the deployment is suspect.
+// while requests pile up. Here the waiting itself is the evidence: when the oldest watched attempt has
+// waited well past the deployment's usual p99 time to first token and no attempt that started after it
+// has answered, the deployment is suspect.
+//
+// Only streaming attempts are watched and learned from: a non-streaming answer arrives whole, so its
+// wait depends on the answer's length, not on the upstream's health; long-thinking attempts are
+// expected to wait. Both still count as progress when they answer.
 import type { Percentiles } from './latency-histogram.js';
 
 export interface WaitingSettings {
@@ -13,41 +17,75 @@ export interface WaitingSettings {
   suspectFloorMs: number;
 }
 
-/** Time-to-first-token samples a window needs before its percentiles replace the learned ones. */
+/** First-token samples needed before anything counts as learned. */
 export const learnedFirstTokenMinimumSamples = 5;
+/** The learned figures are the percentiles of the last this-many watched first tokens. */
+const learnedSampleCount = 200;
+/** Percentiles are recomputed at most this often (a sort of at most learnedSampleCount numbers). */
+const relearnIntervalMs = 250;
+
+interface InFlight {
+  startedAt: number;
+  watched: boolean;
+}
 
 export class WaitingAttempts {
-  /** Attempt token → start time, oldest first (tokens only grow). */
+  private readonly inFlight = new Map<number, InFlight>();
+  /** Watched attempts still waiting: token → start time, oldest first (tokens only grow). */
   private readonly waiting = new Map<number, number>();
   private nextToken = 1;
-  /** When an attempt last produced first content (or a whole answer). */
-  private lastProgressAt = Number.NEGATIVE_INFINITY;
-  /** The last percentiles learned from a window with enough samples; kept while the window is empty. */
+  /** Start time of the latest-started attempt that produced content. */
+  private lastAnsweredStart = Number.NEGATIVE_INFINITY;
+  private readonly samples: number[] = [];
+  private nextSample = 0;
   private learned: Percentiles | undefined;
+  private learnedAt = Number.NEGATIVE_INFINITY;
+  private samplesChanged = false;
 
   constructor(private readonly settings: WaitingSettings) {}
 
-  /** An attempt started. `patient` attempts (long thinking, very large prompts) never make it suspect. */
-  start(now: number, patient: boolean): number {
+  /** An attempt started; `watched` for streaming attempts that are not expected to think at length. */
+  start(now: number, watched: boolean): number {
     const token = this.nextToken;
     this.nextToken += 1;
-    if (!patient) this.waiting.set(token, now);
+    this.inFlight.set(token, { startedAt: now, watched });
+    if (watched) this.waiting.set(token, now);
     return token;
   }
 
   /** The attempt produced its first content: the deployment is answering. */
   progressed(token: number, now: number): void {
-    this.waiting.delete(token);
-    this.lastProgressAt = Math.max(this.lastProgressAt, now);
+    const attempt = this.inFlight.get(token);
+    this.forget(token);
+    if (!attempt) return;
+    this.lastAnsweredStart = Math.max(this.lastAnsweredStart, attempt.startedAt);
+    // Those that started before an attempt that answered are no evidence any more (abandoned ones included).
+    for (const [waitingToken, startedAt] of this.waiting) {
+      if (startedAt > attempt.startedAt) break;
+      this.waiting.delete(waitingToken);
+    }
+    if (!attempt.watched) return;
+    if (this.samples.length < learnedSampleCount) this.samples.push(now - attempt.startedAt);
+    else this.samples[this.nextSample] = now - attempt.startedAt;
+    this.nextSample = (this.nextSample + 1) % learnedSampleCount;
+    this.samplesChanged = true;
   }
 
   /** The attempt ended (with or without content). */
   ended(token: number): void {
-    this.waiting.delete(token);
+    this.forget(token);
   }
 
-  /** Forgets the in-flight attempts (an operator isolation, or the deployment removed). */
-  clear(): void {
+  /**
+   * The gateway gave up on the attempt (the other side of a hedge answered first). It had waited
+   * without content, which is evidence: it stays among the waiting until a later attempt answers.
+   */
+  abandoned(token: number): void {
+    this.inFlight.delete(token);
+  }
+
+  /** Readmitted: what waited before now no longer counts (a probe, not these, judged the deployment). */
+  forgetWaiting(): void {
     this.waiting.clear();
   }
 
@@ -55,41 +93,63 @@ export class WaitingAttempts {
     return this.waiting.size;
   }
 
-  /** Notes the window's time-to-first-token figures when it holds enough of them. */
-  learn(figures: Percentiles | undefined, samples: number): void {
-    if (figures && samples >= learnedFirstTokenMinimumSamples) this.learned = figures;
-  }
-
-  learnedFirstToken(): Percentiles | undefined {
+  /** p50 / p95 / p99 of the last watched first tokens; kept when none come (a hung deployment sends none). */
+  learnedFirstToken(now: number): Percentiles | undefined {
+    // Throttled once something is learned; until then every new sample may be the one that completes it.
+    if (this.samplesChanged && (this.learned === undefined || now - this.learnedAt >= relearnIntervalMs)) {
+      this.learnedAt = now;
+      this.samplesChanged = false;
+      if (this.samples.length >= learnedFirstTokenMinimumSamples) {
+        const sorted = [...this.samples].sort((a, b) => a - b);
+        const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+        this.learned = { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+      }
+    }
     return this.learned;
   }
 
-  /** How long an attempt may wait for first content before the deployment is suspect; undefined before anything was learned. */
-  suspectAfterMs(): number | undefined {
-    if (!this.learned) return undefined;
-    return Math.max(this.settings.suspectFactor * this.learned.p99, this.settings.suspectFloorMs);
+  /**
+   * How long a watched attempt may wait before the deployment is suspect: factor × p99 of what it
+   * learned, else of what `borrowed` says (a deployment of the same failure domain), else factor × the
+   * floor (a deployment that never served has nothing to compare with); never under the floor.
+   */
+  suspectAfterMs(now: number, borrowed?: Percentiles): number {
+    const learned = this.learnedFirstToken(now) ?? borrowed;
+    const { suspectFactor, suspectFloorMs } = this.settings;
+    return Math.max(suspectFactor * (learned?.p99 ?? suspectFloorMs), suspectFloorMs);
   }
 
-  /** Start time of the oldest waiting attempt, if any. */
+  /** Start time of the attempt that answered last, by start. */
+  latestAnsweredStart(): number {
+    return this.lastAnsweredStart;
+  }
+
+  /** Start time of the oldest waiting watched attempt, if any. */
   oldestStart(): number | undefined {
     for (const startedAt of this.waiting.values()) return startedAt;
     return undefined;
   }
 
-  /**
-   * The reason the deployment is suspect now, or undefined. Cheap when nothing has waited past the
-   * floor, which is what the request path sees almost always. `learn` must have been called with
-   * the current window for the reason to use current figures.
-   */
-  suspicion(now: number): string | undefined {
+  /** The reason the deployment is suspect now, or undefined. Cheap while nothing has waited past the floor. */
+  suspicion(now: number, borrowed?: Percentiles): string | undefined {
     const oldest = this.oldestStart();
     if (oldest === undefined || now - oldest < this.settings.suspectFloorMs) return undefined;
-    const limit = this.suspectAfterMs();
-    if (limit === undefined || now - oldest < limit) return undefined;
-    // Content that came after the oldest attempt started means the deployment is answering, just not that one.
-    if (this.lastProgressAt > oldest) return undefined;
+    const limit = this.suspectAfterMs(now, borrowed);
+    if (now - oldest < limit) return undefined;
+    // An attempt that started after the oldest one and answered: the deployment answers, just not that one.
+    if (this.lastAnsweredStart >= oldest) return undefined;
     let past = 0;
     for (const startedAt of this.waiting.values()) if (now - startedAt >= limit) past += 1;
-    return `suspect: ${past} request(s) waiting for a first token for over ${Math.round(limit)} ms (usual p99 ${this.learned?.p99} ms), none answered since`;
+    const usual = this.learned
+      ? `usual p99 ${this.learned.p99} ms`
+      : borrowed
+        ? `its domain's usual p99 ${borrowed.p99} ms`
+        : 'nothing learned yet';
+    return `suspect: ${past} request(s) waiting for a first token for over ${Math.round(limit)} ms (${usual}), none answered since`;
+  }
+
+  private forget(token: number): void {
+    this.inFlight.delete(token);
+    this.waiting.delete(token);
   }
 }

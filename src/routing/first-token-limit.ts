@@ -1,6 +1,7 @@
 // How long one attempt may wait for its first token. A fixed firstTokenMs (30 s by default) makes a
 // deployment that usually answers in 200 ms cost a client 30 s when it stalls; the adaptive limit is
 // min(firstTokenMs, max(factor × learned p99, floor)), so such a stall fails over in seconds.
+// The limit applies to streams only (a non-streaming answer arrives whole, after its whole length).
 // Long-thinking requests legitimately wait far past what short ones taught health: they keep the
 // configured limit (and never make a deployment suspect), and a route may opt out altogether.
 import type { CanonicalRequest } from '../canonical/request.js';
@@ -32,7 +33,10 @@ export function firstTokenLimit(
   request: CanonicalRequest,
   settings: AdaptiveFirstTokenSettings | undefined,
 ): FirstTokenLimit {
-  if (!settings || !learned || isPatientRequest(request)) return { limitMs: configuredMs, adapted: false };
+  // A non-streaming answer arrives whole: its wait depends on its length, not on the first token.
+  if (!settings || !learned || !request.stream || isPatientRequest(request)) {
+    return { limitMs: configuredMs, adapted: false };
+  }
   const adaptive = Math.max(settings.factor * learned.p99, settings.floorMs);
   return adaptive < configuredMs
     ? { limitMs: Math.ceil(adaptive), adapted: true }

@@ -13,6 +13,8 @@ export type HedgeSetting = 'off' | 'auto' | { afterMs: number };
 export interface HedgeDelaySettings {
   /** No hedge sooner than this, whatever was learned. */
   minimumDelayMs: number;
+  /** `auto` hedges streams only: what is learned is the first token, and a whole answer takes longer. */
+  stream: boolean;
 }
 
 /**
@@ -26,8 +28,8 @@ export function hedgeDelay(
   settings: HedgeDelaySettings,
 ): number | undefined {
   if (setting === 'off') return undefined;
-  const delay =
-    setting === 'auto' ? (learned ? Math.max(learned.p95, settings.minimumDelayMs) : undefined) : setting.afterMs;
+  const learnedDelay = learned && settings.stream ? Math.max(learned.p95, settings.minimumDelayMs) : undefined;
+  const delay = setting === 'auto' ? learnedDelay : setting.afterMs;
   return delay !== undefined && delay < firstTokenMs ? delay : undefined;
 }
 

@@ -176,6 +176,7 @@ export class Router {
     const firstTokenMs = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
     const delay = hedgeDelay(run.route.hedge, health.firstTokenFigures?.(deployment.id), firstTokenMs, {
       minimumDelayMs: config.hedging.minimumDelayMs,
+      stream: run.request.stream,
     });
     if (delay === undefined) return { result: await first.result };
     const outcome = await raceWithHedge(first, delay, clock, () => this.startHedge(run, deployment));

@@ -92,13 +92,15 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
           ),
     ),
   );
-  const inFlight = health.start?.(deployment.id, { patient: isPatientRequest(plan.request) });
+  const patient = !plan.request.stream || isPatientRequest(plan.request);
+  const inFlight = health.start?.(deployment.id, { patient });
   let ended = false;
   const finish = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
     const attempt: Attempt = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt, role: plan.role };
     if (ended) return attempt;
     ended = true;
-    inFlight?.end();
+    if (kind === 'abandoned' && inFlight?.abandon) inFlight.abandon();
+    else inFlight?.end();
     if (timeToFirstTokenMs !== undefined) attempt.timeToFirstTokenMs = timeToFirstTokenMs;
     if (error?.status !== undefined) attempt.status = error.status;
     if (error?.retryAfterMs !== undefined) attempt.retryAfterMs = error.retryAfterMs;

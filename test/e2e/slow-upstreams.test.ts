@@ -79,6 +79,12 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await control('DELETE', '/_sim/faults');
+  // Each test starts from healthy deployments: what one test left waiting (a hedge's loser is evidence
+  // until a later attempt answers) must not make a deployment suspect in the next.
+  for (const id of ['claude-a', 'claude-b', 'gpt-c']) {
+    await fetch(`${gateway.url}/admin/deployments/${id}/isolate`, { method: 'POST' });
+    await fetch(`${gateway.url}/admin/deployments/${id}/release`, { method: 'POST' });
+  }
 });
 
 const ask = (model: string) => ({ model, max_tokens: 200, messages: [{ role: 'user' as const, content: 'Hello?' }] });
@@ -98,11 +104,13 @@ describe('slow and broken upstreams', () => {
     expect(health.hedging.hedges).toBe(1);
   });
 
-  it('fails a 20 s first token over after the limit learned from the deployment’s usual first token', async () => {
-    for (let index = 0; index < 6; index += 1) await anthropic.messages.create(ask('adaptive'));
+  it('fails a stream whose first token takes 20 s over after the limit learned from the deployment’s usual first token', async () => {
+    for (let index = 0; index < 6; index += 1) await anthropic.messages.stream(ask('adaptive')).finalMessage();
     await control('POST', '/_sim/faults', { target: 'claude-a', kind: 'latency', ms: 20_000 });
     const startedAt = Date.now();
-    const { response } = await anthropic.messages.create(ask('adaptive')).withResponse();
+    const stream = anthropic.messages.stream(ask('adaptive'));
+    const { response } = await stream.withResponse();
+    await stream.finalMessage();
     expect(response.headers.get('x-switchyard-deployment')).toBe('claude-b');
     expect(response.headers.get('x-switchyard-attempts')).toBe('2');
     // The limit is max(5 × ~20 ms, 400 ms floor): nowhere near firstTokenMs (25 s).

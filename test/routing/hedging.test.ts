@@ -1,11 +1,10 @@
 // Hedged requests on a manual clock: when the hedge starts, where it goes (never into the first
 // attempt's failure domains), who wins, that the loser is abandoned at once, and the budget.
 import { describe, expect, it } from 'vitest';
-import type { RoutedResponse } from '../../src/routing/router.js';
+import type { RoutedResponse, RoutedStream } from '../../src/routing/router.js';
 import { HealthTracker } from '../../src/health/health-tracker.js';
-import { ManualClock } from '../support/manual-clock.js';
 import { simpleTextRequest } from '../support/canonical-fixtures.js';
-import { setup, settle } from './router-harness.js';
+import { setup, settle, textStream } from './router-harness.js';
 
 const ok = { type: 'ok' } as const;
 const slow = (ms: number) => ({ type: 'slow', ms, answer: ok }) as const;
@@ -101,32 +100,54 @@ describe('hedged requests', () => {
     expect(router.hedgeBudget.snapshot()).toMatchObject({ requests: 30, hedges: 3, denied: 27, ratio: 0.1 });
   });
 
-  it('auto: waits the learned p95 time to first token of the first deployment (at least the minimum)', async () => {
-    const clock = new ManualClock();
-    const { router, calls } = setup({
-      clock,
-      scripts: { a: [slow(3_000)], c: [ok] },
+  it('auto: hedges a stream after the learned p95 time to first token of the first deployment', async () => {
+    const stream = { type: 'stream', events: textStream } as const;
+    const { router, clock, calls } = setup({
+      scripts: {
+        a: [...Array.from({ length: 20 }, () => ({ type: 'slow', ms: 300, answer: stream }) as const), slow(3_000)],
+        c: [stream],
+      },
       route: { hedge: 'auto' },
       hedging: { budget: 1, minimumDelayMs: 50 },
-      health: (manual) => {
-        const tracker = new HealthTracker({
+      health: (manual) =>
+        new HealthTracker({
           deployments: [
             { id: 'a', domains: [] },
             { id: 'c', domains: [] },
           ],
           clock: manual,
-        });
-        for (let index = 0; index < 20; index += 1)
-          tracker.record('a', { kind: 'success', latencyMs: 400, timeToFirstTokenMs: 300 });
-        return tracker;
-      },
+        }),
     });
+    for (let index = 0; index < 20; index += 1) {
+      const routed = (await settle(
+        router.route(simpleTextRequest({ stream: true }), new AbortController().signal),
+        clock,
+      )) as RoutedStream;
+      for await (const _event of routed.events);
+    }
+    // No hedge while every first token came within its usual time.
+    expect(calls.filter((call) => call.deployment === 'c')).toHaveLength(0);
     const started = clock.now();
+    await settle(router.route(simpleTextRequest({ stream: true }), new AbortController().signal), clock);
+    expect(calls.find((call) => call.deployment === 'c')!.at - started).toBe(300);
+  });
+
+  it('auto: never hedges a non-streaming request (its answer arrives whole)', async () => {
+    const { router, clock, calls } = setup({
+      scripts: { a: [slow(3_000)], c: [ok] },
+      route: { hedge: 'auto' },
+      hedging: { budget: 1 },
+      health: (manual) =>
+        new HealthTracker({
+          deployments: [
+            { id: 'a', domains: [] },
+            { id: 'c', domains: [] },
+          ],
+          clock: manual,
+        }),
+    });
     await settle(router.route(simpleTextRequest(), new AbortController().signal), clock);
-    const hedgeAt = calls.find((call) => call.deployment === 'c')!.at - started;
-    // 300 ms samples land in a log-scale bucket worth ~300 ms (within 9%).
-    expect(hedgeAt).toBeGreaterThan(270);
-    expect(hedgeAt).toBeLessThan(330);
+    expect(calls.map((call) => call.deployment)).toEqual(['a']);
   });
 
   it('off: never hedges', async () => {

@@ -281,10 +281,10 @@ describe('Claude Code in Vertex mode (rawPredict)', () => {
     expect(response.headers.get('x-should-retry')).toBe('false');
   });
 
-  it('answers 503 in Anthropic shape with retry-after when every deployment fails', async () => {
+  it('answers 529 in Anthropic shape with retry-after when every deployment is overloaded', async () => {
     await harness.fault({ target: 'claude-*', kind: 'error', status: 529 });
     const response = await vertexRawPredict(vertexModel, { stream: false });
-    expect(response.status).toBe(503);
+    expect(response.status).toBe(529);
     expect(response.headers.get('retry-after')).toBeTruthy();
     expect(((await response.json()) as { type: string }).type).toBe('error');
   });

@@ -61,12 +61,13 @@ describe('failover', () => {
     await expect(stream.finalChatCompletion()).rejects.toThrow();
   });
 
-  it('answers 503 in Anthropic format with retry-after when every deployment fails', async () => {
+  it('answers 529 overloaded_error in Anthropic format with retry-after when every deployment is overloaded', async () => {
     await harness.fault({ target: 'claude-*', kind: 'error', status: 529 });
     const error = await anthropic.messages.create(ask).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     const apiError = error as InstanceType<typeof Anthropic.APIError>;
-    expect(apiError.status).toBe(503);
+    expect(apiError.status).toBe(529);
+    expect((apiError.error as { error?: { type?: string } }).error?.type).toBe('overloaded_error');
     expect(apiError.headers?.get('retry-after')).toBeTruthy();
     expect(JSON.stringify(apiError.error)).toContain('claude-a');
     expect(JSON.stringify(apiError.error)).not.toContain('sk-provider-secret');

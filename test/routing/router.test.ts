@@ -96,7 +96,10 @@ describe('attempt loop', () => {
     const error = (await router
       .route(simpleTextRequest(), new AbortController().signal)
       .catch((caught: unknown) => caught)) as GatewayError;
-    expect(error.status).toBe(503);
+    // Every deployment rate-limited: the client hears a rate limit, with the upstream's retry-after.
+    expect(error.status).toBe(429);
+    expect(error.upstreamType).toBe('rate_limit_error');
+    expect(error.retryAfterMs).toBe(60_000);
     expect(calls).toHaveLength(1);
   });
 
@@ -113,7 +116,7 @@ describe('attempt loop', () => {
     expect(recorded[0]!.outcome.kind).toBe('first-token-timeout');
   });
 
-  it('keeps every attempt inside one deadline and then answers 503', async () => {
+  it('keeps every attempt inside one deadline and then answers 504', async () => {
     const { router, clock, calls } = setup({
       requestMs: 3_000,
       firstTokenMs: 2_000,
@@ -125,14 +128,15 @@ describe('attempt loop', () => {
       clock,
     )) as GatewayError;
     expect(GatewayError.isInstance(error)).toBe(true);
-    expect(error.status).toBe(503);
+    expect(error.status).toBe(504);
+    expect(error.upstreamType).toBe('timeout_error');
     expect(error.code).toBe('SWITCHYARD_DEADLINE_EXCEEDED');
     expect(calls.map((call) => call.deployment)).toEqual(['a', 'b']);
     expect(clock.now() - started).toBeLessThanOrEqual(3_050);
     expect(error.attempts?.map((attempt) => attempt.kind)).toEqual(['first-token-timeout', 'timeout']);
   });
 
-  it('answers 503 with a summary and retry-after when every deployment fails', async () => {
+  it('answers 529 overloaded with a summary and retry-after when every deployment fails', async () => {
     const { router, clock } = setup({
       maxAttempts: 1,
       scripts: { a: [{ type: 'fail', kind: 'overloaded', status: 529 }], b: [{ type: 'fail', kind: 'connect' }] },
@@ -141,7 +145,8 @@ describe('attempt loop', () => {
       router.route(simpleTextRequest(), new AbortController().signal),
       clock,
     )) as GatewayError;
-    expect(error.status).toBe(503);
+    expect(error.status).toBe(529);
+    expect(error.upstreamType).toBe('overloaded_error');
     expect(error.code).toBe('SWITCHYARD_ALL_DEPLOYMENTS_FAILED');
     expect(error.retryAfterMs).toBeGreaterThan(0);
     expect(error.message).toContain('a: overloaded (529); b: connect');

@@ -42,5 +42,6 @@ export function bedrockErrorResponse(error: GatewayError, requestId: string): Be
     headers['retry-after-ms'] = String(Math.ceil(error.retryAfterMs));
   }
   if (error.shouldRetry !== undefined) headers['x-should-retry'] = error.shouldRetry ? 'true' : 'false';
-  return { status: error.status, headers, body: { message: error.message } };
+  // Bedrock answers an overload as ServiceUnavailableException with 503; it has no 529.
+  return { status: error.status === 529 ? 503 : error.status, headers, body: { message: error.message } };
 }

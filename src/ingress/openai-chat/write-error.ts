@@ -12,6 +12,11 @@ interface OpenAIErrorObject {
   attempts?: GatewayError['attempts'];
 }
 
+/** 529 is Anthropic's overload status; OpenAI clients know 503 for it. */
+function openAIStatus(status: number): number {
+  return status === 529 ? 503 : status;
+}
+
 function errorType(status: number): string {
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
@@ -34,7 +39,7 @@ function errorCode(error: GatewayError): string {
 function errorObject(error: GatewayError): OpenAIErrorObject {
   const body: OpenAIErrorObject = {
     message: error.message,
-    type: errorType(error.status),
+    type: errorType(openAIStatus(error.status)),
     param: error.param ?? null,
     code: errorCode(error),
   };
@@ -55,7 +60,7 @@ export function openAIErrorResponse(
     headers['retry-after-ms'] = String(Math.ceil(error.retryAfterMs));
   }
   if (error.shouldRetry === false) headers['x-should-retry'] = 'false';
-  return { status: error.status, headers, body: { error: errorObject(error) } };
+  return { status: openAIStatus(error.status), headers, body: { error: errorObject(error) } };
 }
 
 /** An in-band error for a stream whose headers already went out; openai-node throws APIError on it. */

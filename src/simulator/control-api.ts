@@ -73,7 +73,9 @@
 // Upstreams:
 //   POST   /_sim/upstreams/<name>   {"labels": ["anthropic-model-layer"], "timeToFirstTokenMs": 200, "tokensPerSecond": 50}
 //                                   every field optional; labels replace the old ones; null returns a timing to the global value
-//                                   → the upstream's settings {name, labels, timeToFirstTokenMs, tokensPerSecond}
+//                                   {"quota": {"requests": 100, "windowMs": 60000}}: a request quota per window — answers
+//                                   carry rate-limit headers with the remaining count, then 429s with retry-after; null removes it
+//                                   → the upstream's settings {name, labels, timeToFirstTokenMs, tokensPerSecond, quota}
 //   GET    /_sim/upstreams          → {"upstreams": {"claude-a": {name, labels, …}}}
 //   GET    /_sim/upstreams/<name>   → that upstream's settings
 //

@@ -284,5 +284,14 @@ export async function serveUpstream(
     await applyFault(plan.fault, exchange, request, response, found.dialect, acceptance, context, pacing);
     return;
   }
-  await writeAnswer(exchange, response, acceptance.answer(), pacing);
+  const quota = upstream.quota?.take(found.dialect.name);
+  if (quota && !quota.allowed) {
+    exchange.settle('failed');
+    const answer = found.dialect.errorAnswer({ status: 429, retryAfterSeconds: quota.retryAfterSeconds }, context);
+    writeJson(response, { ...answer, headers: { ...answer.headers, ...quota.headers } });
+    return;
+  }
+  const answer = acceptance.answer();
+  if (quota) answer.headers = { ...answer.headers, ...quota.headers };
+  await writeAnswer(exchange, response, answer, pacing);
 }

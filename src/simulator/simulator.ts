@@ -68,7 +68,7 @@ const controlPrefix = '/_sim/';
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const clock = options.clock ?? systemClock;
   const faults = new FaultRegistry(clock, seededRandom(options.seed ?? defaultSeed));
-  const upstreams = new UpstreamRegistry();
+  const upstreams = new UpstreamRegistry(clock);
   // Kept from the start, so a page configured later still shows a fault that began before it.
   const history = new FaultHistory(faults, clock);
   const statusPages = new StatusPageRegistry(history, upstreams, clock);

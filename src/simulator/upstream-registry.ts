@@ -3,6 +3,8 @@
 // (so tests can assert what a gateway actually sent, headers included).
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
+import type { Clock } from '../util/clock.js';
+import { UpstreamQuota, type QuotaSettings } from './upstream-quota.js';
 
 /** Settings of one upstream, from POST /_sim/upstreams/<name> or a scenario's `upstreams`. */
 export const upstreamSettingsSchema = z
@@ -13,6 +15,12 @@ export const upstreamSettingsSchema = z
     timeToFirstTokenMs: z.number().min(0).nullable().optional(),
     /** Overrides the simulator's tokens per second (0 = instant); null returns to the global value. */
     tokensPerSecond: z.number().min(0).nullable().optional(),
+    /** A request quota per window (rate-limit headers, then 429s); null removes it. */
+    quota: z
+      .object({ requests: z.number().int().min(1), windowMs: z.number().int().positive() })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -52,6 +60,7 @@ export interface UpstreamDescription {
   labels: string[];
   timeToFirstTokenMs: number | null;
   tokensPerSecond: number | null;
+  quota: (QuotaSettings & { used: number }) | null;
 }
 
 const recordedLimit = 20;
@@ -64,6 +73,7 @@ export class SimulatedUpstream {
   labels = new Set<string>();
   timeToFirstTokenMs: number | undefined;
   tokensPerSecond: number | undefined;
+  quota: UpstreamQuota | undefined;
   readonly stats: UpstreamStats = emptyStats();
   recorded: RecordedRequest[] = [];
 
@@ -80,12 +90,16 @@ export class SimulatedUpstream {
       labels: [...this.labels],
       timeToFirstTokenMs: this.timeToFirstTokenMs ?? null,
       tokensPerSecond: this.tokensPerSecond ?? null,
+      quota: this.quota?.describe() ?? null,
     };
   }
 }
 
 export class UpstreamRegistry {
   private readonly upstreams = new Map<string, SimulatedUpstream>();
+
+  /** The clock quotas count their windows by. */
+  constructor(private readonly clock: Clock) {}
 
   /** The upstream of that name, created when first seen. */
   get(name: string): SimulatedUpstream {
@@ -111,6 +125,8 @@ export class UpstreamRegistry {
     if (settings.timeToFirstTokenMs !== undefined)
       upstream.timeToFirstTokenMs = settings.timeToFirstTokenMs ?? undefined;
     if (settings.tokensPerSecond !== undefined) upstream.tokensPerSecond = settings.tokensPerSecond ?? undefined;
+    if (settings.quota !== undefined)
+      upstream.quota = settings.quota === null ? undefined : new UpstreamQuota(settings.quota, this.clock);
     return upstream;
   }
 

@@ -199,6 +199,21 @@ export const configSchema = z
     statusPages: statusPagesSchema,
     /** Monitor-only mode (`switchyard watch`): synthetic requests per deployment. */
     watch: watchSchema,
+    /**
+     * Priority shedding: while a route fails over and the deployment serving it is near its provider's
+     * rate limit, requests from `priority: low` gateway keys get a 429 so interactive traffic keeps the quota.
+     */
+    priority: z
+      .object({
+        /** "Near the limit": the rate-limit headers' remaining share (remaining / limit) is under this… */
+        shedBelowRemainingShare: z.number().min(0).max(1).default(0.25),
+        /** …or the deployment answered 429 within this long (or its retry-after, if longer). */
+        rateLimitedHoldMs: positiveMs.default(30_000),
+        /** A remaining share without a reset time counts for this long. */
+        observationTtlMs: positiveMs.default(60_000),
+      })
+      .strict()
+      .default({ shedBelowRemainingShare: 0.25, rateLimitedHoldMs: 30_000, observationTtlMs: 60_000 }),
     admin: z
       .object({
         /** Serve /admin/* and /metrics (on the gateway's port). */

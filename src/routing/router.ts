@@ -26,6 +26,9 @@ import { HedgeBudget } from './hedge-budget.js';
 import { hedgeDelay, outsideDomains, raceWithHedge } from './hedge-race.js';
 import type { ResolvedRoute, RouteTable } from './resolve-route.js';
 import { allFailedError, clientFacingError } from './route-errors.js';
+import { shedLowPriority } from './priority-shedding.js';
+import type { KeyPriority } from '../config/auth-schema.js';
+import type { QuotaPressure } from './quota-pressure.js';
 import { type AttemptContext, type AttemptResult, type RunningAttempt, runAttempt } from './run-attempt.js';
 
 interface RoutedBase {
@@ -72,6 +75,13 @@ export interface RouterOptions {
   random: Random;
   adapterFor: (provider: ProviderKind) => ProviderAdapter;
   call?: CallDeployment;
+  /** Rate-limit pressure learned from answers; with it, low-priority requests are shed from a short fallback. */
+  pressure?: QuotaPressure;
+}
+
+export interface RouteOptions {
+  /** The gateway key's priority (no key: normal). */
+  priority?: KeyPriority;
 }
 
 /** What one request carries through its attempts. */
@@ -105,8 +115,12 @@ export class Router {
   }
 
   /** Serves a request from the first deployment that can; throws GatewayError when none can. */
-  async route(request: CanonicalRequest, clientSignal: AbortSignal): Promise<RoutedResponse | RoutedStream> {
-    const { config, clock, health } = this.options;
+  async route(
+    request: CanonicalRequest,
+    clientSignal: AbortSignal,
+    routeOptions: RouteOptions = {},
+  ): Promise<RoutedResponse | RoutedStream> {
+    const { config, clock, health, pressure } = this.options;
     const route = this.options.routes.resolve(request.model);
     const run: RequestRun = {
       route,
@@ -117,6 +131,10 @@ export class Router {
       candidates: orderCandidates(route, health, this.options.random),
       tried: new Set(),
     };
+    if (pressure) {
+      const shed = shedLowPriority(routeOptions.priority, route, run.candidates, pressure);
+      if (shed) throw shed;
+    }
     if (route.hedge !== 'off') this.hedgeBudget.noteRequest();
     let contextLimit: number | undefined;
 
@@ -129,8 +147,12 @@ export class Router {
         if (run.deadline.expired()) throw allFailedError(route, run.attempts, 'deadline');
         const role: AttemptRole = attemptNumber > 1 ? 'retry' : run.attempts.length > 0 ? 'failover' : 'first';
         const { result, hedge } = await this.attemptMaybeHedged(run, deployment, role);
-        if (result.ok) return this.routed(run, result, hedge);
+        if (result.ok) {
+          pressure?.observeHeaders(result.deployment.id, result.answer.upstreamHeaders);
+          return this.routed(run, result, hedge);
+        }
         const { error } = result;
+        if (error.kind === 'rate-limited') pressure?.observeRateLimited(result.deployment.id, error.retryAfterMs);
         const policy = outcomePolicies[error.kind];
         if (error.kind === 'client-aborted') throw clientAborted();
         if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error, run.attempts);

@@ -4,6 +4,7 @@
 import type { SwitchyardConfig } from '../config/schema.js';
 import { RouteTable } from '../routing/resolve-route.js';
 import { Router } from '../routing/router.js';
+import { QuotaPressure } from '../routing/quota-pressure.js';
 import { UpstreamPools } from '../transport/upstream-pools.js';
 import { adapterFor } from '../providers/registry.js';
 import { admitAll, type HealthGate } from '../health/health-gate.js';
@@ -149,6 +150,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...(options.alertSinks ? { sinks: options.alertSinks } : {}),
   });
 
+  const pressure = new QuotaPressure(clock, {
+    shedBelowShare: config.priority.shedBelowRemainingShare,
+    rateLimitedHoldMs: config.priority.rateLimitedHoldMs,
+    observationTtlMs: config.priority.observationTtlMs,
+  });
   const router = new Router({
     config,
     routes,
@@ -157,6 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clock,
     random: options.random ?? systemRandom,
     adapterFor,
+    pressure,
   });
   const auth = await startAuth(config, clock, logger);
   const shutdown = new AbortController();

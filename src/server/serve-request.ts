@@ -146,7 +146,11 @@ export async function serveRequest(
     routeName = unknownRouteLabel;
     routeName = context.routes.resolve(canonical.model).name;
     checkRouteAllowed(requestKey, canonical.model, routeName);
-    const routed = await context.router.route(canonical, controller.signal);
+    const routed = await context.router.route(
+      canonical,
+      controller.signal,
+      requestKey ? { priority: requestKey.key.priority } : {},
+    );
     routeName = routed.route.name;
     const failedOver = new Set(routed.attempts.map((attempt) => attempt.deployment)).size > 1;
     const extraLatencyMs = routed.attempts.slice(0, -1).reduce((sum, attempt) => sum + attempt.latencyMs, 0);

@@ -1,0 +1,119 @@
+// How close each deployment is to its provider's rate limit, learned from what its answers say: the
+// rate-limit headers' remaining share (`anthropic-ratelimit-*-remaining` / `-limit`,
+// `x-ratelimit-remaining-*` / `x-ratelimit-limit-*`, the smallest share of any pair) and its 429s.
+// Priority shedding reads it to keep a scarce fallback quota for interactive traffic. Deterministic:
+// time comes from the injected clock; an observation lasts until the limit's reset (or a default).
+import type { Clock } from '../util/clock.js';
+
+export interface QuotaPressureSettings {
+  /** A remaining share under this is "near the limit". */
+  shedBelowShare: number;
+  /** How long a 429 keeps a deployment near its limit when the upstream said nothing longer. */
+  rateLimitedHoldMs: number;
+  /** How long a header observation holds when the upstream gave no reset time. */
+  observationTtlMs: number;
+}
+
+interface Observation {
+  share: number;
+  until: number;
+}
+
+export interface Pressure {
+  nearLimit: boolean;
+  /** When the pressure is expected to ease (the limit's reset, or the 429's retry-after). */
+  retryAfterMs: number;
+}
+
+const anthropicPattern = /^anthropic-ratelimit-(.+)-(remaining|limit|reset)$/;
+const openaiPattern = /^x-ratelimit-(remaining|limit|reset)-(.+)$/;
+
+/** `6m0s`, `1.5s`, `20ms`, `1h2m` (OpenAI's reset form) → milliseconds. */
+export function parseResetDuration(text: string): number | undefined {
+  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== text.trim()) return undefined;
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+  return parts.reduce((sum, part) => sum + Number(part[1]) * unit[part[2] as keyof typeof unit], 0);
+}
+
+interface LimitPair {
+  remaining?: number;
+  limit?: number;
+  resetInMs?: number;
+}
+
+/** The rate-limit pairs in a set of response headers (names lower-case), keyed by what they count. */
+function limitPairs(headers: Record<string, string>, now: number): Map<string, LimitPair> {
+  const pairs = new Map<string, LimitPair>();
+  const entry = (name: string) => {
+    let pair = pairs.get(name);
+    if (!pair) {
+      pair = {};
+      pairs.set(name, pair);
+    }
+    return pair;
+  };
+  for (const [name, value] of Object.entries(headers)) {
+    const anthropic = anthropicPattern.exec(name);
+    const openai = anthropic ? undefined : openaiPattern.exec(name);
+    const counted = anthropic?.[1] ?? openai?.[2];
+    const field = anthropic?.[2] ?? openai?.[1];
+    if (!counted || !field) continue;
+    const pair = entry(`${anthropic ? 'anthropic' : 'openai'}:${counted}`);
+    if (field === 'reset') {
+      const at = anthropic ? Date.parse(value) - now : parseResetDuration(value);
+      if (at !== undefined && Number.isFinite(at)) pair.resetInMs = Math.max(0, at);
+      continue;
+    }
+    const number = Number(value);
+    if (!Number.isFinite(number)) continue;
+    pair[field as 'remaining' | 'limit'] = number;
+  }
+  return pairs;
+}
+
+export class QuotaPressure {
+  private readonly observed = new Map<string, Observation>();
+  private readonly rateLimitedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly settings: QuotaPressureSettings,
+  ) {}
+
+  /** An answer's rate-limit headers (only the pair with the smallest remaining share counts). */
+  observeHeaders(deploymentId: string, headers: Record<string, string> | undefined): void {
+    if (!headers) return;
+    const now = this.clock.now();
+    let smallest: Observation | undefined;
+    for (const pair of limitPairs(headers, now).values()) {
+      if (pair.remaining === undefined || pair.limit === undefined || pair.limit <= 0) continue;
+      const share = Math.max(0, pair.remaining) / pair.limit;
+      if (smallest && share >= smallest.share) continue;
+      smallest = { share, until: now + (pair.resetInMs ?? this.settings.observationTtlMs) };
+    }
+    if (smallest) this.observed.set(deploymentId, smallest);
+  }
+
+  /** A 429 from the deployment: near its limit at least until the upstream's retry-after. */
+  observeRateLimited(deploymentId: string, retryAfterMs?: number): void {
+    const until = this.clock.now() + Math.max(retryAfterMs ?? 0, this.settings.rateLimitedHoldMs);
+    this.rateLimitedUntil.set(deploymentId, Math.max(until, this.rateLimitedUntil.get(deploymentId) ?? 0));
+  }
+
+  pressure(deploymentId: string): Pressure {
+    const now = this.clock.now();
+    const limitedUntil = this.rateLimitedUntil.get(deploymentId);
+    if (limitedUntil !== undefined && limitedUntil > now) return { nearLimit: true, retryAfterMs: limitedUntil - now };
+    const observation = this.observed.get(deploymentId);
+    if (observation && observation.until > now && observation.share < this.settings.shedBelowShare)
+      return { nearLimit: true, retryAfterMs: observation.until - now };
+    return { nearLimit: false, retryAfterMs: 0 };
+  }
+
+  /** Forgets a deployment (removed or changed by a reload). */
+  forget(deploymentId: string): void {
+    this.observed.delete(deploymentId);
+    this.rateLimitedUntil.delete(deploymentId);
+  }
+}

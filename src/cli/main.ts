@@ -67,14 +67,39 @@ export async function main(argv: string[]): Promise<number> {
       const { runKeysCommand } = await import('./keys-command.js');
       return await runKeysCommand(rest, { stdout: (text) => process.stdout.write(text) });
     } catch (error) {
-      if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`${oneLine(error as Error)}\n`);
-        return 1;
-      }
-      throw error;
+      process.stderr.write(`${error instanceof Error ? oneLine(error) : String(error)}\n`);
+      return 1;
     }
   }
-  const { values } = parseArgs({
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(rest);
+  } catch (error) {
+    process.stderr.write(`switchyard ${command ?? ''}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const { values } = parsed;
+  if (!command || values.help || command === 'help') {
+    process.stdout.write(usage);
+    return command ? 0 : 1;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    process.stderr.write(`--port: expected a port number from 0 to 65535, got "${values.port}"\n`);
+    return 1;
+  }
+  try {
+    return await runCommand(command, values, port, commandLine);
+  } catch (error) {
+    // Every CLI error is one line on stderr and exit 1: what is wrong and where, never a stack trace.
+    const message = error instanceof Error ? oneLine(error) : String(error);
+    process.stderr.write(`${message.replaceAll('\n', ' ')}\n`);
+    return 1;
+  }
+}
+
+function parseCommandLine(rest: string[]) {
+  return parseArgs({
     args: rest,
     options: {
       config: { type: 'string', short: 'c' },
@@ -88,101 +113,108 @@ export async function main(argv: string[]): Promise<number> {
     },
     allowPositionals: false,
   });
-  if (!command || values.help || command === 'help') {
-    process.stdout.write(usage);
-    return command ? 0 : 1;
-  }
-  const port = values.port === undefined ? undefined : Number.parseInt(values.port, 10);
-  try {
-    switch (command) {
-      case 'validate': {
-        if (!values.config) throw new ConfigError(['--config: required']);
-        const config = loadConfigFile(values.config);
-        process.stdout.write(
-          `${values.config}: ok (${config.deployments.length} deployments, ${config.routes.length} routes)\n`,
-        );
-        return 0;
-      }
-      case 'serve': {
-        const config = values.config ? loadConfigFile(values.config) : await configFromCredentials();
-        const { startGateway, ListenError } = await import('../server/gateway.js');
-        let gateway: Awaited<ReturnType<typeof startGateway>>;
-        try {
-          gateway = await startGateway({ config, port });
-        } catch (error) {
-          if (!(error instanceof ListenError)) throw error;
-          process.stderr.write(`${error.message}\n`);
-          return 1;
-        }
-        process.stdout.write(`switchyard listening on ${gateway.url}\n`);
-        await waitForSignal();
-        process.stdout.write(`switchyard draining (up to ${config.server.drainMs} ms)\n`);
-        await gateway.drain();
-        return 0;
-      }
-      case 'watch': {
-        if (!values.config) throw new ConfigError(['--config: required']);
-        const config = loadConfigFile(values.config);
-        const { startWatch } = await import('../watch/start-watch.js');
-        const running = await startWatch({ config, port });
-        const { watch } = config;
-        process.stdout.write(
-          `switchyard watch: ${config.deployments.length} deployments, one synthetic request each every ${watch.intervalMs / 1000} s (cap $${watch.spendCapUsdPerDay}/day each); dashboard on ${running.gateway.url}/dashboard\n`,
-        );
-        await waitForSignal();
-        await running.close();
-        return 0;
-      }
-      case 'sim': {
-        const { startSimulator } = await import('../simulator/simulator.js');
-        const { loadScenarioFile } = await import('../simulator/scenario.js');
-        const scenario = values.scenario ? loadScenarioFile(values.scenario) : undefined;
-        const simulator = await startSimulator({ port: port ?? 7400, scenario });
-        process.stdout.write(
-          `switchyard simulator on ${simulator.url} (Anthropic: ${simulator.url}/u/<name>, OpenAI: ${simulator.url}/u/<name>/v1)\n`,
-        );
-        await waitForSignal();
-        await simulator.close();
-        return 0;
-      }
-      case 'demo': {
-        const durationSeconds = values.duration === undefined ? 60 : Number.parseFloat(values.duration);
-        const { runDemo } = await import('../demo/run-demo.js');
-        return await runDemo({ durationMs: durationSeconds * 1000 });
-      }
-      case 'report': {
-        const config = loadConfigFile(values.config ?? 'switchyard.yaml');
-        const { runReport } = await import('./report-command.js');
-        process.stdout.write(
-          await runReport(config, { since: values.since ?? '24h', format: values.format ?? 'table' }),
-        );
-        return 0;
-      }
-      case 'exec': {
-        if (commandLine.length === 0)
-          throw new ConfigError(['exec: give the command after --, e.g. switchyard exec -- claude -p "…"']);
-        const giveUpAfter = values['give-up-after'] === undefined ? 30 : Number.parseFloat(values['give-up-after']);
-        if (!(giveUpAfter > 0)) throw new ConfigError(['--give-up-after: a number of seconds above 0']);
-        const { execConfig } = await import('./exec/exec-config.js');
-        const config = execConfig(values.config, process.env, (text) => process.stderr.write(text));
-        const { runExec } = await import('./exec/run-exec.js');
-        const { createLogger } = await import('../server/logger.js');
-        return await runExec({
-          config,
-          command: commandLine,
-          giveUpAfterMs: giveUpAfter * 1000,
-          logger: createLogger(config.logging.level, process.stderr),
-        });
-      }
-      default:
-        process.stderr.write(`unknown command "${command}"\n${usage}`);
+}
+
+async function runCommand(
+  command: string,
+  values: ReturnType<typeof parseCommandLine>['values'],
+  port: number | undefined,
+  commandLine: string[],
+): Promise<number> {
+  switch (command) {
+    case 'validate': {
+      if (!values.config) throw new ConfigError(['--config: required']);
+      const config = loadConfigFile(values.config);
+      process.stdout.write(
+        `${values.config}: ok (${config.deployments.length} deployments, ${config.routes.length} routes)\n`,
+      );
+      return 0;
+    }
+    case 'serve': {
+      const configPath = values.config;
+      const config = configPath ? loadConfigFile(configPath) : await configFromCredentials();
+      const { configFromEnvironment } = await import('../config/from-environment.js');
+      const loadConfig = configPath
+        ? () => loadConfigFile(configPath)
+        : () => configFromEnvironment(process.env).config;
+      const { startGateway, ListenError } = await import('../server/gateway.js');
+      let gateway: Awaited<ReturnType<typeof startGateway>>;
+      try {
+        gateway = await startGateway({ config, port, loadConfig });
+      } catch (error) {
+        if (!(error instanceof ListenError)) throw error;
+        process.stderr.write(`${error.message}\n`);
         return 1;
+      }
+      process.stdout.write(`switchyard listening on ${gateway.url}\n`);
+      // SIGHUP reloads the config (a refused one is logged and the running config stays).
+      const onHangup = () => {
+        const result = gateway.reload();
+        process.stdout.write(
+          result.applied ? 'switchyard: config reloaded\n' : `switchyard: config reload refused: ${result.reason}\n`,
+        );
+      };
+      process.on('SIGHUP', onHangup);
+      await waitForSignal();
+      process.off('SIGHUP', onHangup);
+      process.stdout.write(`switchyard draining (up to ${config.server.drainMs} ms)\n`);
+      await gateway.drain();
+      return 0;
     }
-  } catch (error) {
-    if (error instanceof ConfigError || (error as { code?: unknown } | null)?.code === 'SWITCHYARD_REPORT_ARGUMENT') {
-      process.stderr.write(`${(error as Error).message}\n`);
+    case 'watch': {
+      if (!values.config) throw new ConfigError(['--config: required']);
+      const config = loadConfigFile(values.config);
+      const { startWatch } = await import('../watch/start-watch.js');
+      const running = await startWatch({ config, port });
+      const { watch } = config;
+      process.stdout.write(
+        `switchyard watch: ${config.deployments.length} deployments, one synthetic request each every ${watch.intervalMs / 1000} s (cap $${watch.spendCapUsdPerDay}/day each); dashboard on ${running.gateway.url}/dashboard\n`,
+      );
+      await waitForSignal();
+      await running.close();
+      return 0;
+    }
+    case 'sim': {
+      const { startSimulator } = await import('../simulator/simulator.js');
+      const { loadScenarioFile } = await import('../simulator/scenario.js');
+      const scenario = values.scenario ? loadScenarioFile(values.scenario) : undefined;
+      const simulator = await startSimulator({ port: port ?? 7400, scenario });
+      process.stdout.write(
+        `switchyard simulator on ${simulator.url} (Anthropic: ${simulator.url}/u/<name>, OpenAI: ${simulator.url}/u/<name>/v1)\n`,
+      );
+      await waitForSignal();
+      await simulator.close();
+      return 0;
+    }
+    case 'demo': {
+      const durationSeconds = values.duration === undefined ? 60 : Number.parseFloat(values.duration);
+      const { runDemo } = await import('../demo/run-demo.js');
+      return await runDemo({ durationMs: durationSeconds * 1000 });
+    }
+    case 'report': {
+      const config = loadConfigFile(values.config ?? 'switchyard.yaml');
+      const { runReport } = await import('./report-command.js');
+      process.stdout.write(await runReport(config, { since: values.since ?? '24h', format: values.format ?? 'table' }));
+      return 0;
+    }
+    case 'exec': {
+      if (commandLine.length === 0)
+        throw new ConfigError(['exec: give the command after --, e.g. switchyard exec -- claude -p "…"']);
+      const giveUpAfter = values['give-up-after'] === undefined ? 30 : Number.parseFloat(values['give-up-after']);
+      if (!(giveUpAfter > 0)) throw new ConfigError(['--give-up-after: a number of seconds above 0']);
+      const { execConfig } = await import('./exec/exec-config.js');
+      const config = execConfig(values.config, process.env, (text) => process.stderr.write(text));
+      const { runExec } = await import('./exec/run-exec.js');
+      const { createLogger } = await import('../server/logger.js');
+      return await runExec({
+        config,
+        command: commandLine,
+        giveUpAfterMs: giveUpAfter * 1000,
+        logger: createLogger(config.logging.level, process.stderr),
+      });
+    }
+    default:
+      process.stderr.write(`unknown command "${command}"\n${usage}`);
       return 1;
-    }
-    throw error;
   }
 }

@@ -8,7 +8,8 @@ import { validateReferences } from './validate-references.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    // One line: a supervisor's log keeps it whole, and it names where (file, field) and what was expected.
+    super(problems.join('; '));
     this.name = 'ConfigError';
   }
 }
@@ -45,7 +46,9 @@ export function loadConfigText(text: string, env: Record<string, string | undefi
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new ConfigError([`(yaml): ${error instanceof Error ? error.message : String(error)}`]);
+    // The YAML library adds a code frame on further lines: the first line names the problem and where.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([`(yaml): ${message.split('\n', 1)[0]}`]);
   }
   return parseConfig(document, env);
 }
@@ -57,5 +60,10 @@ export function loadConfigFile(path: string, env: Record<string, string | undefi
   } catch (error) {
     throw new ConfigError([`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
-  return loadConfigText(text, env);
+  try {
+    return loadConfigText(text, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(error.problems.map((problem) => `${path}: ${problem}`));
+  }
 }

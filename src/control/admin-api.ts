@@ -18,7 +18,12 @@ export interface AdminOptions {
   history?: { store: IncidentStore; config: SwitchyardConfig; clock: Clock; beforeReport?: () => Promise<unknown> };
   /** Extra figures for /admin/health (probes sent, shared-state connection). */
   extra?: () => Record<string, unknown>;
+  /** Reads and applies the config file again (POST /admin/reload). */
+  reload?: () => { applied: true } | { applied: false; reason: string };
 }
+
+/** Longest isolate reason kept: it is stored, alerted and shown on the dashboard. */
+export const isolateReasonLimit = 500;
 
 function unknownDeployment(id: string) {
   return { error: { type: 'not_found_error', message: `no deployment "${id}"` } };
@@ -39,7 +44,17 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
     '/admin/deployments/:id/isolate',
     async (request, reply) => {
       if (!tracker?.has(request.params.id)) return reply.code(404).send(unknownDeployment(request.params.id));
-      const reason = typeof request.body?.reason === 'string' ? request.body.reason : 'isolated by an operator';
+      const given = request.body?.reason;
+      if (given !== undefined && typeof given !== 'string')
+        return reply.code(400).send({ error: { type: 'invalid_request_error', message: 'reason: expected a string' } });
+      if (given !== undefined && given.length > isolateReasonLimit)
+        return reply.code(400).send({
+          error: {
+            type: 'invalid_request_error',
+            message: `reason: at most ${isolateReasonLimit} characters, got ${given.length}`,
+          },
+        });
+      const reason = given ?? 'isolated by an operator';
       tracker.isolate(request.params.id, reason);
       return tracker.snapshot().deployments.find((deployment) => deployment.id === request.params.id);
     },
@@ -50,6 +65,16 @@ export function registerAdminRoutes(app: FastifyInstance, options: AdminOptions)
     tracker.release(request.params.id);
     return tracker.snapshot().deployments.find((deployment) => deployment.id === request.params.id);
   });
+
+  const reload = options.reload;
+  if (reload) {
+    // A refused reload is the operator's config at fault: 422 with the reason; the running config stays.
+    app.post('/admin/reload', async (_request, reply) => {
+      const result = reload();
+      if (result.applied) return result;
+      return reply.code(422).send({ error: { type: 'invalid_request_error', message: result.reason } });
+    });
+  }
 
   const noHistory = { error: { type: 'not_found_error', message: 'no incident store is configured (store: false)' } };
   app.get<{ Querystring: { since?: string; limit?: string } }>('/admin/incidents', async (request, reply) => {

@@ -47,6 +47,14 @@ export class FailureDomains {
     }
   }
 
+  /** Takes a deployment out of every domain (a config reload removed or replaced it). */
+  removeMember(deploymentId: string): void {
+    for (const domain of this.domains.values()) {
+      domain.members = domain.members.filter((member) => member !== deploymentId);
+      domain.affected = domain.affected.filter((member) => member !== deploymentId);
+    }
+  }
+
   membersOf(name: string): readonly string[] {
     return this.domains.get(name)?.members ?? [];
   }

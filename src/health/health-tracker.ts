@@ -182,6 +182,25 @@ export class HealthTracker implements HealthGate {
     return { ...this.known(id).settings };
   }
 
+  /**
+   * A config reload: deployments no longer listed are forgotten, new ones and those named in `fresh`
+   * (their settings changed) start from nothing, and every other one keeps what it learned.
+   */
+  reconfigure(deployments: readonly TrackedDeployment[], fresh: ReadonlySet<string>): void {
+    const listed = new Set(deployments.map((deployment) => deployment.id));
+    for (const id of [...this.deployments.keys()]) {
+      if (listed.has(id) && !fresh.has(id)) continue;
+      this.deployments.delete(id);
+      this.domains.removeMember(id);
+    }
+    for (const deployment of deployments) {
+      if (!this.deployments.has(deployment.id)) this.register(deployment.id, deployment.domains, deployment.settings);
+    }
+    for (const name of this.domains.names()) {
+      this.domains.evaluate(name, (member) => this.deployments.get(member)?.isAffected() ?? false);
+    }
+  }
+
   private register(id: string, domains: readonly string[], settings?: Partial<HealthSettings>): DeploymentHealth {
     const resolved = resolveHealthSettings(this.options.defaults, settings);
     const deployment = new DeploymentHealth({

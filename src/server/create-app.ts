@@ -35,9 +35,14 @@ import { writeClientErrorAnswer } from './client-error-answer.js';
 import { maxNestingDepth, nestsDeeperThan } from './nesting-depth.js';
 import { checkRouteAllowed, keyOfRequest, registerAuthentication, type AuthenticateOptions } from './authenticate.js';
 
-export interface AppOptions {
+/** The request path's current router and route table; a config reload swaps both. */
+export interface RequestPath {
   router: Router;
   routes: RouteTable;
+}
+
+export interface AppOptions {
+  path: RequestPath;
   pools: UpstreamPools;
   clock: Clock;
   logger: Logger;
@@ -119,9 +124,14 @@ export function createApp(options: AppOptions) {
     );
     return reply;
   });
+  const path = options.path;
   const context: PipelineContext = {
-    router: options.router,
-    routes: options.routes,
+    get router() {
+      return path.router;
+    },
+    get routes() {
+      return path.routes;
+    },
     ...(options.shutdown ? { shutdown: options.shutdown } : {}),
     clock: options.clock,
     pingIntervalMs: options.pingIntervalMs,
@@ -161,7 +171,7 @@ export function createApp(options: AppOptions) {
     const requestId = newRequestId();
     try {
       const canonical = parse();
-      const route = options.routes.resolve(canonical.model);
+      const route = path.routes.resolve(canonical.model);
       checkRouteAllowed(keyOfRequest(request), canonical.model, route.name);
       const controller = new AbortController();
       reply.raw.on('close', () => controller.abort());
@@ -227,7 +237,7 @@ export function createApp(options: AppOptions) {
   };
   for (const prefix of ['/v1', '/v1beta1', '']) app.post(`${prefix}/projects/*`, serveVertex);
 
-  const models = () => modelList(options.routes, startedAt);
+  const models = () => modelList(path.routes, startedAt);
   app.get('/v1/models', async () => models());
   app.get('/models', async () => models());
   app.get<{ Params: { id: string } }>('/v1/models/:id', async (request, reply) => {

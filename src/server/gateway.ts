@@ -23,7 +23,9 @@ import { startHistory, type RunningHistory } from '../history/start-history.js';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
-import { createApp } from './create-app.js';
+import { createApp, type RequestPath } from './create-app.js';
+import { planReload } from './reload-plan.js';
+import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
 import { rememberConfiguredSecrets } from '../util/configured-secrets.js';
@@ -51,13 +53,21 @@ export interface GatewayOptions {
   alertSinks?: AlertSink[];
   /** More figures for /admin/health and the dashboard (monitor-only mode's synthetic requests). */
   extraHealth?: () => Record<string, unknown>;
+  /** Reads the config again for a reload (SIGHUP, POST /admin/reload); throws ConfigError when invalid. */
+  loadConfig?: () => SwitchyardConfig;
 }
+
+/** What a reload did: applied (which deployments were added, removed, changed — those start fresh — or kept), or refused and why. */
+export type ReloadResult =
+  | { applied: true; added: string[]; removed: string[]; changed: string[]; kept: string[] }
+  | { applied: false; reason: string };
 
 export interface RunningGateway {
   url: string;
   port: number;
   app: App;
-  router: Router;
+  /** The current router (a reload replaces it). */
+  readonly router: Router;
   /** Present unless health.enabled is false. */
   tracker?: HealthTracker;
   share?: RedisHealthShare;
@@ -67,7 +77,19 @@ export interface RunningGateway {
    * then what remains ends with a well-formed error in its client's format; then close().
    */
   drain(drainMs?: number): Promise<void>;
+  /**
+   * Validates the new config whole (from `config`, else from options.loadConfig) and applies it, or
+   * refuses it and keeps the running one; either way the outcome is logged.
+   */
+  reload(config?: SwitchyardConfig): ReloadResult;
   close(): Promise<void>;
+}
+
+function trackedDeployments(config: SwitchyardConfig) {
+  return config.deployments.map((deployment) => {
+    const { probe: _probe, ...settings } = deployment.health ?? {};
+    return { id: deployment.id, domains: deployment.domains, settings };
+  });
 }
 
 function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): HealthTracker {
@@ -75,10 +97,7 @@ function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): 
     clock,
     defaults: config.health.defaults,
     domainThreshold: config.health.domainThreshold,
-    deployments: config.deployments.map((deployment) => {
-      const { probe: _probe, ...settings } = deployment.health ?? {};
-      return { id: deployment.id, domains: deployment.domains, settings };
-    }),
+    deployments: trackedDeployments(config),
     onListenerError: (error) => logger.error({ err: error }, 'health state-change listener failed'),
   });
   tracker.onStateChange((change: StateChange) => {
@@ -98,7 +117,7 @@ function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): 
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const { config } = options;
+  let config = options.config;
   rememberConfiguredSecrets(config);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logging.level);
@@ -108,8 +127,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const health: HealthGate = tracker ?? admitAll;
 
   let prober: ActiveProber | undefined;
+  let deployments = new Map(config.deployments.map((deployment) => [deployment.id, deployment]));
   if (tracker && config.health.probes.enabled) {
-    const deployments = new Map(config.deployments.map((deployment) => [deployment.id, deployment]));
     prober = new ActiveProber({
       tracker,
       clock,
@@ -119,7 +138,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // With shared health, one replica per period probes each deployment (the share is set up below).
       claim: (id) => share?.claimProbe(id, config.health.probes.intervalMs * 2) ?? Promise.resolve(true),
       probe: (id, signal) => {
-        const deployment = deployments.get(id)!;
+        const deployment = deployments.get(id);
+        if (!deployment) return Promise.resolve({ kind: 'local' as const, latencyMs: 0 });
         return probeDeployment(deployment, adapterFor(deployment.provider), pools, clock, signal);
       },
     });
@@ -155,16 +175,47 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     rateLimitedHoldMs: config.priority.rateLimitedHoldMs,
     observationTtlMs: config.priority.observationTtlMs,
   });
-  const router = new Router({
-    config,
-    routes,
-    pools,
-    health,
-    clock,
-    random: options.random ?? systemRandom,
-    adapterFor,
-    pressure,
-  });
+  const buildRouter = (from: SwitchyardConfig, table: RouteTable) =>
+    new Router({
+      config: from,
+      routes: table,
+      pools,
+      health,
+      clock,
+      random: options.random ?? systemRandom,
+      adapterFor,
+      pressure,
+    });
+  const path: RequestPath = { routes, router: buildRouter(config, routes) };
+
+  const reload = (given?: SwitchyardConfig): ReloadResult => {
+    let next: SwitchyardConfig;
+    try {
+      if (given) next = given;
+      else if (options.loadConfig) next = options.loadConfig();
+      else throw new ConfigError(['reload: this gateway was not started from a config file']);
+    } catch (error) {
+      const reason = error instanceof ConfigError ? error.problems.join('; ') : (error as Error).message;
+      logger.error({ reason }, `config reload refused, the running config stays: ${reason}`);
+      return { applied: false, reason };
+    }
+    const plan = planReload(config, next);
+    if (!plan.ok) {
+      logger.error({ reason: plan.reason }, `config reload refused, the running config stays: ${plan.reason}`);
+      return { applied: false, reason: plan.reason };
+    }
+    const { ok: _ok, ...changes } = plan;
+    rememberConfiguredSecrets(next);
+    tracker?.reconfigure(trackedDeployments(next), new Set(plan.changed));
+    for (const id of [...plan.changed, ...plan.removed]) pressure.forget(id);
+    const table = new RouteTable(next);
+    deployments = new Map(next.deployments.map((deployment) => [deployment.id, deployment]));
+    path.router = buildRouter(next, table);
+    path.routes = table;
+    config = next;
+    logger.info(changes, 'config reloaded');
+    return { applied: true, ...changes };
+  };
   const auth = await startAuth(config, clock, logger);
   const shutdown = new AbortController();
   let draining = false;
@@ -181,14 +232,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ready: !draining,
         detail: {
           draining,
-          routes: routes.names().length,
+          routes: path.routes.names().length,
           inFlight: auth.authentication.inFlight.count,
           store: storeDetail,
         },
       };
     },
-    router,
-    routes,
+    path,
     pools,
     clock,
     logger,
@@ -208,7 +258,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const extra = () => ({
       probesSent: prober?.sent ?? 0,
       sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
-      hedging: router.hedgeBudget.snapshot(),
+      hedging: path.router.hedgeBudget.snapshot(),
       ...options.extraHealth?.(),
     });
     series = new TrafficSeries({
@@ -250,6 +300,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           }
         : {}),
       extra,
+      reload,
     });
   }
   try {
@@ -275,7 +326,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url: `http://${config.server.host}:${port}`,
     port,
     app,
-    router,
+    get router() {
+      return path.router;
+    },
     tracker,
     share,
     history,
@@ -293,6 +346,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       app.server.closeAllConnections();
       await gateway.close();
     },
+    reload,
     async close() {
       prober?.stop();
       await app.close();

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config/load-config.js';
+import { loadConfigFile, parseConfig } from '../../src/config/load-config.js';
 import type { SwitchyardConfig } from '../../src/config/schema.js';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -22,6 +22,10 @@ export interface KeyedGateway {
   /** A key declared in the config (auth.keys), named `config-team`. */
   configKey: string;
   directory: string;
+  /** The config document as written (secrets as ${VARIABLES}); a reload reads `reloadPath`. */
+  document: Record<string, unknown>;
+  /** The file the gateway reads again on reload (the document with its ${VARIABLES}). */
+  reloadPath: string;
   upstreamRequests(name: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -84,8 +88,11 @@ export async function startKeyedGateway(options: KeyedGatewayOptions = {}): Prom
   const { writeFileSync } = await import('node:fs');
   // The CLI reads the same file: secrets resolved here, since the CLI's environment is the test's.
   writeFileSync(configPath, JSON.stringify({ ...document, auth: { ...document.auth, adminToken, keys: [] } }));
+  const reloadPath = join(directory, `reload-${Date.now()}.json`);
+  writeFileSync(reloadPath, JSON.stringify(document));
   const gateway = await startGateway({
     config,
+    loadConfig: () => loadConfigFile(reloadPath, env),
     port: 0,
     logger: createLogger('silent'),
     ...(options.clock ? { clock: options.clock } : {}),
@@ -98,6 +105,8 @@ export async function startKeyedGateway(options: KeyedGatewayOptions = {}): Prom
     adminToken,
     configKey,
     directory,
+    document,
+    reloadPath,
     async upstreamRequests(name) {
       const response = await fetch(`${simulator.url}/_sim/stats`);
       const stats = (await response.json()) as { upstreams: Record<string, { requests: number }> };

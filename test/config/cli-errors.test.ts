@@ -53,7 +53,7 @@ describe('CLI errors', () => {
       ],
     ];
     const lines = await Promise.all(cases.map(([name, text]) => failure(['validate', '--config', file(name, text)])));
-    cases.forEach(([, , pattern], index) => expect(lines[index]).toMatch(pattern));
+    for (const [index, [, , pattern]] of cases.entries()) expect(lines[index]).toMatch(pattern);
     // Two problems in one file: still one line, both named.
     const both = await failure([
       'serve',

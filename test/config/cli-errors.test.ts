@@ -1,5 +1,6 @@
 // Every CLI and config error through the real CLI process: one line on stderr naming the file, the
-// field and what was expected, exit code 1, never a stack trace.
+// field and what was expected, exit code 1, never a stack trace. Each case starts a process (through
+// tsx), so the tests get a longer timeout than the in-process ones.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ describe('CLI errors', () => {
       file('two.yaml', JSON.stringify({ server: { port: -1 }, deployments: [{ ...deployment, provider: 'acme' }] })),
     ]);
     expect(both).toMatch(/two\.yaml: server\.port: .+; .*two\.yaml: deployments\[0\]\.provider: /);
-  });
+  }, 120_000);
 
   it('names a missing file, a bad option and a bad port', async () => {
     const missing = join(directory, 'nowhere.yaml');
@@ -69,5 +70,5 @@ describe('CLI errors', () => {
     expect(await failure(['serve', '--bogus'])).toMatch(/^switchyard serve: Unknown option '--bogus'/);
     expect(await failure(['serve', '--port', 'abc'])).toBe('--port: expected a port number from 0 to 65535, got "abc"');
     expect(await failure(['keys', 'create', '--config', missing, '--name', 'x'])).toContain(`${missing}: cannot read`);
-  });
+  }, 120_000);
 });

@@ -62,6 +62,7 @@ describe('upstreams', () => {
       labels: ['anthropic-model-layer'],
       timeToFirstTokenMs: null,
       tokensPerSecond: 40,
+      quota: null,
     });
     const cleared = await control(simulator.url, 'POST', '/_sim/upstreams/claude-x', { tokensPerSecond: null });
     expect(cleared.json).toMatchObject({ labels: ['anthropic-model-layer'], tokensPerSecond: null });

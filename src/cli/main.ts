@@ -147,6 +147,7 @@ async function runCommand(
         return 1;
       }
       process.stdout.write(`switchyard listening on ${gateway.url}\n`);
+      if (gateway.adminUrl !== gateway.url) process.stdout.write(`switchyard admin surface on ${gateway.adminUrl}\n`);
       // SIGHUP reloads the config (a refused one is logged and the running config stays).
       const onHangup = () => {
         const result = gateway.reload();

@@ -116,6 +116,13 @@ export const configSchema = z
         headersTimeoutMs: positiveMs.default(15_000),
         /** …and its whole request, body included (a trickling upload is closed with 408). */
         requestTimeoutMs: positiveMs.default(60_000),
+        /**
+         * The admin surface (/admin/*, /dashboard, /metrics) on its own port, e.g. on a private interface;
+         * the client port then answers 404 for it. Omitted: served on `port`.
+         */
+        adminPort: z.number().int().min(0).max(65535).optional(),
+        /** The address the admin port binds (default: `host`). */
+        adminHost: z.string().min(1).optional(),
       })
       .strict()
       .default({

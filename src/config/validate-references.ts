@@ -35,6 +35,14 @@ export function validateReferences(config: SwitchyardConfig): string[] {
     );
   }
 
+  const adminHost = config.server.adminHost;
+  if (adminHost !== undefined && config.server.adminPort === undefined) {
+    problems.push('server.adminHost: only used with server.adminPort; set the admin port too');
+  }
+  if (adminHost !== undefined && !isLoopbackHost(adminHost) && !config.auth?.adminToken) {
+    problems.push(`server.adminHost: "${adminHost}" is not loopback, so the admin surface needs auth.adminToken`);
+  }
+
   const routeNames = new Map<string, string>();
   config.routes.forEach((route, routeIndex) => {
     for (const [offset, name] of [route.name, ...route.aliases].entries()) {

@@ -20,6 +20,8 @@ export interface AuthenticateOptions {
   maxConcurrentRequests: number;
   /** Client requests in flight now (read by the drain). */
   inFlight: { count: number };
+  /** The admin surface listens on its own port (server.adminPort): here it is not an endpoint (404). */
+  adminElsewhere?: boolean;
 }
 
 export interface RequestKey {
@@ -78,6 +80,8 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
     const surface = surfaceOf(request.method, request.url);
     if (surface === 'open') return;
     if (surface === 'admin') {
+      // Not checked here: no admin route is registered on this port, so the not-found answer follows.
+      if (options.adminElsewhere) return;
       const refusal = options.admin.check(request);
       if (!refusal) return;
       // A browser opening the dashboard without a session is sent to sign in rather than shown JSON.

@@ -24,6 +24,7 @@ import type { AlertSink } from '../alerts/alert-sink.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
 import { createApp, type RequestPath } from './create-app.js';
+import { createAdminApp } from './admin-app.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -65,6 +66,8 @@ export type ReloadResult =
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Where /admin/*, /dashboard and /metrics answer: `url` unless server.adminPort is set. */
+  adminUrl: string;
   app: App;
   /** The current router (a reload replaces it). */
   readonly router: Router;
@@ -250,10 +253,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   let metrics: Metrics | undefined;
   let series: TrafficSeries | undefined;
+  // With server.adminPort the admin surface has its own listener; otherwise it shares the client port.
+  const adminApp = config.server.adminPort === undefined ? app : createAdminApp({ logger, admin: auth.admin });
   if (config.admin.enabled) {
-    registerAdminSession(app, auth.authentication.admin);
+    registerAdminSession(adminApp, auth.admin);
     const registry = auth.registry;
-    if (registry) app.get('/admin/keys', async () => ({ keys: registry.list() }));
+    if (registry) adminApp.get('/admin/keys', async () => ({ keys: registry.list() }));
     metrics = createMetrics(tracker ? { health: () => tracker.snapshot() } : {});
     const extra = () => ({
       probesSent: prober?.sent ?? 0,
@@ -269,7 +274,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const store = history.store;
     const detector = history.incidents?.detector;
     registerDashboard(
-      app,
+      adminApp,
       new DashboardFeed({
         clock,
         series,
@@ -286,7 +291,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           ),
       }),
     );
-    registerAdminRoutes(app, {
+    registerAdminRoutes(adminApp, {
       tracker,
       metrics,
       ...(history.store
@@ -303,12 +308,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       reload,
     });
   }
+  const adminAddress =
+    adminApp === app
+      ? undefined
+      : { host: config.server.adminHost ?? config.server.host, port: config.server.adminPort ?? 0 };
+  let binding = { host: config.server.host, port: options.port ?? config.server.port };
   try {
-    await app.listen({ host: config.server.host, port: options.port ?? config.server.port });
+    await app.listen(binding);
+    if (adminAddress) {
+      binding = adminAddress;
+      await adminApp.listen(adminAddress);
+    }
   } catch (error) {
     // Nothing may keep the process alive: a supervisor restarts a process that exits, not one that hangs.
     prober?.stop();
     await app.close().catch(() => {});
+    if (adminApp !== app) await adminApp.close().catch(() => {});
     await auth.close();
     await history.close();
     await share?.close();
@@ -316,15 +331,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     series?.close();
     await pools.close();
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new ListenError(
-      `server: cannot listen on ${config.server.host}:${options.port ?? config.server.port} (${code})`,
-    );
+    throw new ListenError(`server: cannot listen on ${binding.host}:${binding.port} (${code})`);
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? config.server.port);
+  const adminBound = adminApp.server.address();
+  const adminPort = typeof adminBound === 'object' && adminBound ? adminBound.port : port;
   const gateway: RunningGateway = {
     url: `http://${config.server.host}:${port}`,
     port,
+    adminUrl: adminAddress ? `http://${adminAddress.host}:${adminPort}` : `http://${config.server.host}:${port}`,
     app,
     get router() {
       return path.router;
@@ -350,6 +366,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async close() {
       prober?.stop();
       await app.close();
+      if (adminApp !== app) await adminApp.close();
       await auth.close();
       await history.close();
       await share?.close();

@@ -18,33 +18,39 @@ import type { Logger } from './logger.js';
 
 export interface RunningAuth {
   authentication: AuthenticateOptions;
+  /** The admin credential of wherever the admin surface listens (its own port, or the client port). */
+  admin: AdminCredential;
   registry?: KeyRegistry;
   close(): Promise<void>;
 }
 
 const loopbackNames = ['localhost', '127.0.0.1', '[::1]'];
 
-export async function startAuth(config: SwitchyardConfig, clock: Clock, logger: Logger): Promise<RunningAuth> {
-  const auth = config.auth;
-  const loopback = isLoopbackHost(config.server.host);
+/** The admin credential for a surface bound to `host`: the Host names it answers to, loopback-only or not. */
+function adminCredentialFor(host: string, auth: SwitchyardConfig['auth'], clock: Clock): AdminCredential {
+  const loopback = isLoopbackHost(host);
   const allowedHosts =
     loopback || (auth?.allowedHosts.length ?? 0) > 0
-      ? [
-          ...loopbackNames,
-          config.server.host.toLowerCase(),
-          ...(auth?.allowedHosts ?? []).map((host) => host.toLowerCase()),
-        ]
+      ? [...loopbackNames, host.toLowerCase(), ...(auth?.allowedHosts ?? []).map((name) => name.toLowerCase())]
       : [];
-  const admin = new AdminCredential({
+  return new AdminCredential({
     ...(auth?.adminToken ? { adminToken: auth.adminToken } : {}),
     loopbackOnly: loopback,
     allowedHosts,
     clock,
   });
-  const maxConcurrentRequests = config.server.maxConcurrentRequests;
+}
+
+export async function startAuth(config: SwitchyardConfig, clock: Clock, logger: Logger): Promise<RunningAuth> {
+  const auth = config.auth;
+  const { server } = config;
+  const adminElsewhere = server.adminPort !== undefined;
+  const admin = adminCredentialFor(adminElsewhere ? (server.adminHost ?? server.host) : server.host, auth, clock);
+  const maxConcurrentRequests = server.maxConcurrentRequests;
   const inFlight = { count: 0 };
+  const base = { admin, maxConcurrentRequests, inFlight, ...(adminElsewhere ? { adminElsewhere } : {}) };
   if (auth?.clients !== 'keys') {
-    return { authentication: { admin, maxConcurrentRequests, inFlight }, close: async () => {} };
+    return { authentication: base, admin, close: async () => {} };
   }
 
   let store: KeyStore | undefined;
@@ -74,7 +80,8 @@ export async function startAuth(config: SwitchyardConfig, clock: Clock, logger: 
     ...(redis ? { redis, redisPrefix: `${shared?.keyPrefix ?? 'switchyard'}:limits` } : {}),
   });
   return {
-    authentication: { clients: { registry, limiter }, admin, maxConcurrentRequests, inFlight },
+    authentication: { ...base, clients: { registry, limiter } },
+    admin,
     registry,
     async close() {
       registry.close();

@@ -7,6 +7,7 @@ import type { AttemptEvent, RequestEvent } from '../observability/channels.js';
 import { attemptChannel, requestChannel } from '../observability/channels.js';
 import { deploymentStates } from '../health/deployment-state.js';
 import type { HealthSnapshot } from '../health/health-snapshot.js';
+import type { StoreHealth } from '../history/store/store-health.js';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -16,7 +17,9 @@ export interface Metrics {
   close(): void;
 }
 
-export function createMetrics(options: { health?: () => HealthSnapshot; defaultMetrics?: boolean } = {}): Metrics {
+export function createMetrics(
+  options: { health?: () => HealthSnapshot; store?: () => StoreHealth; defaultMetrics?: boolean } = {},
+): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
 
@@ -122,6 +125,37 @@ export function createMetrics(options: { health?: () => HealthSnapshot; defaultM
       for (const domain of health().domains) this.set({ domain: domain.name }, domain.state === 'degraded' ? 1 : 0);
     },
   });
+
+  const store = options.store;
+  if (store) {
+    const storeGauge = (name: string, help: string, read: (health: StoreHealth) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(read(store()));
+        },
+      });
+    storeGauge('switchyard_store_writable', 'The history store takes writes (1) or not (0).', (health) =>
+      health.writable ? 1 : 0,
+    );
+    storeGauge(
+      'switchyard_store_lag_seconds',
+      'How long rows have waited for the history store (0 when none wait).',
+      (health) => health.lagMs / 1000,
+    );
+    storeGauge(
+      'switchyard_store_rows_waiting',
+      'Rows held in memory until the history store takes them.',
+      (health) => health.rowsWaiting,
+    );
+    storeGauge(
+      'switchyard_store_recreated',
+      'Times the SQLite file vanished and was created again.',
+      (health) => health.recreated,
+    );
+  }
 
   const onAttempt = (message: unknown) => {
     const event = message as AttemptEvent;

@@ -20,6 +20,7 @@ import { DashboardFeed } from '../control/dashboard/dashboard-feed.js';
 import { dashboardIncidents } from '../control/dashboard/dashboard-incidents.js';
 import { registerDashboard } from '../control/dashboard/register-dashboard.js';
 import { startHistory, type RunningHistory } from '../history/start-history.js';
+import { StoreHealthWatch } from '../history/store/store-health.js';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
@@ -173,6 +174,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...(options.alertSinks ? { sinks: options.alertSinks } : {}),
   });
 
+  const storeWatch = history.store
+    ? new StoreHealthWatch({
+        store: history.store,
+        ...(history.writer ? { writer: history.writer } : {}),
+        clock,
+        logger,
+      })
+    : undefined;
+  storeWatch?.start();
+
   const pressure = new QuotaPressure(clock, {
     shedBelowShare: config.priority.shedBelowRemainingShare,
     rateLimitedHoldMs: config.priority.rateLimitedHoldMs,
@@ -228,7 +239,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     readiness: () => {
       const keys = auth.registry;
       const storeDetail = {
-        ...(history.writer ? { pending: history.writer.pending, failedWrites: history.writer.failedWrites } : {}),
+        ...storeWatch?.snapshot(),
         ...(keys?.lastRefreshError ? { keysError: keys.lastRefreshError } : {}),
       };
       return {
@@ -259,11 +270,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registerAdminSession(adminApp, auth.admin);
     const registry = auth.registry;
     if (registry) adminApp.get('/admin/keys', async () => ({ keys: registry.list() }));
-    metrics = createMetrics(tracker ? { health: () => tracker.snapshot() } : {});
+    metrics = createMetrics({
+      ...(tracker ? { health: () => tracker.snapshot() } : {}),
+      ...(storeWatch ? { store: () => storeWatch.snapshot() } : {}),
+    });
     const extra = () => ({
       probesSent: prober?.sent ?? 0,
       sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
       hedging: path.router.hedgeBudget.snapshot(),
+      ...(storeWatch ? { store: storeWatch.snapshot() } : {}),
       ...options.extraHealth?.(),
     });
     series = new TrafficSeries({
@@ -322,6 +337,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   } catch (error) {
     // Nothing may keep the process alive: a supervisor restarts a process that exits, not one that hangs.
     prober?.stop();
+    storeWatch?.close();
     await app.close().catch(() => {});
     if (adminApp !== app) await adminApp.close().catch(() => {});
     await auth.close();
@@ -365,6 +381,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     reload,
     async close() {
       prober?.stop();
+      storeWatch?.close();
       await app.close();
       if (adminApp !== app) await adminApp.close();
       await auth.close();

@@ -2,6 +2,7 @@
 // can read while the gateway writes. better-sqlite3 is synchronous; the methods are async only to share
 // the interface with PostgreSQL. Writes that must be atomic run in IMMEDIATE transactions, which also
 // serialise two processes that open the same file (busy_timeout makes the second one wait).
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -64,23 +65,72 @@ export class SqliteStore implements IncidentStore {
   private readonly replicaId: string;
   private retention?: RetentionSchedule;
 
+  /** The file's identity when opened: a file deleted or replaced under the process has another (or none). */
+  private fileIdentity: string | undefined;
+  /** Times the file vanished and was created again. */
+  recreated = 0;
+
   private constructor(
-    private readonly db: Database.Database,
+    private db: Database.Database,
+    private readonly path: string,
     options: StoreOptions,
   ) {
     this.clock = options.clock ?? systemClock;
     this.replicaId = options.replicaId ?? `${hostname()}:${process.pid}`;
+    this.fileIdentity = SqliteStore.identityOf(path);
   }
 
-  /** Opens (creating if needed) the file at `path` and migrates it unless `options.migrate` is false. */
-  static async open(path: string, options: StoreOptions = {}): Promise<SqliteStore> {
+  private static identityOf(path: string): string | undefined {
+    try {
+      const stat = statSync(path);
+      return `${stat.dev}:${stat.ino}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private static connect(path: string): Database.Database {
     const db = new Database(path);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.pragma('synchronous = NORMAL');
       db.function('switchyard_add_counts', { deterministic: true }, addCountsJson);
-      const store = new SqliteStore(db, options);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** Whether the file this store writes is still the one it opened (SQLite keeps writing to a deleted file unseen). */
+  fileIntact(): boolean {
+    if (this.path === ':memory:') return true;
+    const identity = SqliteStore.identityOf(this.path);
+    return identity !== undefined && identity === this.fileIdentity;
+  }
+
+  /**
+   * A file deleted (or replaced) under the running process: opens the path again, creating and
+   * migrating a new file, so history goes on being kept. True when it did.
+   */
+  async recreateIfVanished(): Promise<boolean> {
+    if (this.fileIntact() || !this.db.open) return false;
+    const replacement = SqliteStore.connect(this.path);
+    const previous = this.db;
+    this.db = replacement;
+    previous.close();
+    await this.migrate();
+    this.fileIdentity = SqliteStore.identityOf(this.path);
+    this.recreated += 1;
+    return true;
+  }
+
+  /** Opens (creating if needed) the file at `path` and migrates it unless `options.migrate` is false. */
+  static async open(path: string, options: StoreOptions = {}): Promise<SqliteStore> {
+    const db = SqliteStore.connect(path);
+    try {
+      const store = new SqliteStore(db, path, options);
       if (options.migrate !== false) await store.migrate();
       if (options.retentionDays !== undefined && options.retentionDays > 0) {
         store.retention = scheduleRetention(store, {

@@ -66,6 +66,7 @@ export class StoreWriter {
   private droppedSinceLog = 0;
   private readonly availability: StoreAvailability;
   private closedDropLogged = false;
+  private lastWritten: number;
 
   constructor(options: StoreWriterOptions) {
     this.store = options.store;
@@ -79,6 +80,7 @@ export class StoreWriter {
     this.maxBatchRows = options.maxBatchRows ?? 500;
     this.retryBaseMs = options.retryBaseMs ?? 500;
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.lastWritten = this.clock.now();
   }
 
   /** Rows not yet in the store (including a batch being written). */
@@ -89,6 +91,16 @@ export class StoreWriter {
   /** Store writes that failed (each is retried). */
   get failedWrites(): number {
     return this.failed;
+  }
+
+  /** Writes that failed in a row since the last one the store took (0: the store is taking writes). */
+  get consecutiveFailedWrites(): number {
+    return this.consecutiveFailures;
+  }
+
+  /** Clock time of the last write the store took, or of the writer's start. */
+  get lastWrittenAt(): number {
+    return this.lastWritten;
   }
 
   /** Rows given up because the cap was reached or the writer was closed. */
@@ -217,6 +229,7 @@ export class StoreWriter {
   }
 
   private onSuccess(): void {
+    this.lastWritten = this.clock.now();
     this.availability.succeeded(this.pending);
     this.consecutiveFailures = 0;
     if (this.droppedSinceLog > 0) {

@@ -218,9 +218,16 @@ export const configSchema = z
         rateLimitedHoldMs: positiveMs.default(30_000),
         /** A remaining share without a reset time counts for this long. */
         observationTtlMs: positiveMs.default(60_000),
+        /** A deployment that answered failed-over requests counts as serving failover traffic this long. */
+        failoverWindowMs: positiveMs.default(30_000),
       })
       .strict()
-      .default({ shedBelowRemainingShare: 0.25, rateLimitedHoldMs: 30_000, observationTtlMs: 60_000 }),
+      .default({
+        shedBelowRemainingShare: 0.25,
+        rateLimitedHoldMs: 30_000,
+        observationTtlMs: 60_000,
+        failoverWindowMs: 30_000,
+      }),
     admin: z
       .object({
         /** Serve /admin/* and /metrics (on the gateway's port). */

@@ -1,7 +1,9 @@
-// Priority when fallback capacity runs short: while a route is failing over (health has left one of
-// its deployments out) and the deployment that would serve is near its rate limit, requests from
-// `priority: low` keys are refused with a 429 before any attempt — so they count against no
-// deployment's health and the fallback's remaining quota goes to interactive traffic.
+// Priority when fallback capacity runs short: when a deployment serving failover traffic is near its
+// rate limit, requests from `priority: low` keys are refused with a 429 before any attempt — so they
+// count against no deployment's health and the fallback's remaining quota goes to interactive traffic.
+// A candidate serves failover traffic when it leads the order while health has left a deployment of the
+// route out, or when it answered failed-over requests lately (the primary may be back to probing, still
+// failing, while the fallback still takes the traffic).
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { KeyPriority } from '../config/auth-schema.js';
 import type { DeploymentConfig } from '../config/schema.js';
@@ -16,13 +18,15 @@ export function shedLowPriority(
   pressure: QuotaPressure,
 ): GatewayError | undefined {
   if (priority !== 'low') return undefined;
-  const serving = candidates[0];
-  if (!serving) return undefined;
   const admitted = new Set(candidates.map((deployment) => deployment.id));
-  const failingOver = route.deployments.some((deployment) => !admitted.has(deployment.id));
-  if (!failingOver) return undefined;
+  const leftOut = route.deployments.some((deployment) => !admitted.has(deployment.id));
+  const serving = candidates.find(
+    (deployment, index) =>
+      ((index === 0 && leftOut) || pressure.servingFailover(deployment.id)) &&
+      pressure.pressure(deployment.id).nearLimit,
+  );
+  if (!serving) return undefined;
   const pressed = pressure.pressure(serving.id);
-  if (!pressed.nearLimit) return undefined;
   return new GatewayError({
     status: 429,
     code: 'SWITCHYARD_SHED_LOW_PRIORITY',

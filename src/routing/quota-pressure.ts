@@ -12,6 +12,8 @@ export interface QuotaPressureSettings {
   rateLimitedHoldMs: number;
   /** How long a header observation holds when the upstream gave no reset time. */
   observationTtlMs: number;
+  /** After serving a failed-over request, a deployment counts as serving failover traffic for this long. */
+  failoverWindowMs: number;
 }
 
 interface Observation {
@@ -75,6 +77,7 @@ function limitPairs(headers: Record<string, string>, now: number): Map<string, L
 export class QuotaPressure {
   private readonly observed = new Map<string, Observation>();
   private readonly rateLimitedUntil = new Map<string, number>();
+  private readonly failoverServedAt = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -101,6 +104,17 @@ export class QuotaPressure {
     this.rateLimitedUntil.set(deploymentId, Math.max(until, this.rateLimitedUntil.get(deploymentId) ?? 0));
   }
 
+  /** The deployment answered a request another deployment had failed first. */
+  observeFailoverServed(deploymentId: string): void {
+    this.failoverServedAt.set(deploymentId, this.clock.now());
+  }
+
+  /** Whether the deployment answered failed-over requests within the failover window. */
+  servingFailover(deploymentId: string): boolean {
+    const at = this.failoverServedAt.get(deploymentId);
+    return at !== undefined && this.clock.now() - at < this.settings.failoverWindowMs;
+  }
+
   pressure(deploymentId: string): Pressure {
     const now = this.clock.now();
     const limitedUntil = this.rateLimitedUntil.get(deploymentId);
@@ -115,5 +129,6 @@ export class QuotaPressure {
   forget(deploymentId: string): void {
     this.observed.delete(deploymentId);
     this.rateLimitedUntil.delete(deploymentId);
+    this.failoverServedAt.delete(deploymentId);
   }
 }

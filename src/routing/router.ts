@@ -149,6 +149,7 @@ export class Router {
         const { result, hedge } = await this.attemptMaybeHedged(run, deployment, role);
         if (result.ok) {
           pressure?.observeHeaders(result.deployment.id, result.answer.upstreamHeaders);
+          if (result.attempt.role === 'failover') pressure?.observeFailoverServed(result.deployment.id);
           return this.routed(run, result, hedge);
         }
         const { error } = result;

@@ -188,6 +188,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     shedBelowShare: config.priority.shedBelowRemainingShare,
     rateLimitedHoldMs: config.priority.rateLimitedHoldMs,
     observationTtlMs: config.priority.observationTtlMs,
+    failoverWindowMs: config.priority.failoverWindowMs,
   });
   const buildRouter = (from: SwitchyardConfig, table: RouteTable) =>
     new Router({

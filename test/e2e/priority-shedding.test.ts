@@ -102,7 +102,8 @@ describe('priority shedding', () => {
     expect(ciResults).toHaveLength(ciCount);
 
     const succeeded = interactiveResults.filter((result) => result.status === 200).length;
-    expect(succeeded / interactiveCount).toBeGreaterThanOrEqual(0.99);
+    const failures = interactiveResults.filter((result) => result.status !== 200).map((result) => result.status);
+    expect(succeeded / interactiveCount, `interactive failures: ${failures.join(', ')}`).toBeGreaterThanOrEqual(0.99);
     const all = [...interactiveResults, ...ciResults];
     expect(all.filter((result) => result.status >= 500 || result.status < 0)).toEqual([]);
     const shed = ciResults.filter((result) => result.status === 429);
@@ -122,6 +123,9 @@ describe('priority shedding', () => {
     });
     const snapshot = (await health.json()) as { deployments: Array<{ id: string; state: string }> };
     expect(snapshot.deployments.find((deployment) => deployment.id === 'gpt-a')?.state).toBe('healthy');
-    expect(snapshot.deployments.find((deployment) => deployment.id === 'claude-a')?.state).toBe('ejected');
+    // Claude stayed down throughout: ejected, or probing once its ejection ran out on a slow machine.
+    expect(['ejected', 'probing']).toContain(
+      snapshot.deployments.find((deployment) => deployment.id === 'claude-a')?.state,
+    );
   });
 });

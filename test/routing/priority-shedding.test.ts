@@ -8,7 +8,12 @@ import { parseResetDuration, QuotaPressure } from '../../src/routing/quota-press
 import { RouteTable } from '../../src/routing/resolve-route.js';
 import { ManualClock } from '../support/manual-clock.js';
 
-const settings = { shedBelowShare: 0.25, rateLimitedHoldMs: 30_000, observationTtlMs: 60_000 };
+const settings = {
+  shedBelowShare: 0.25,
+  rateLimitedHoldMs: 30_000,
+  observationTtlMs: 60_000,
+  failoverWindowMs: 30_000,
+};
 
 function routeWithFallback() {
   const config = parseConfig({
@@ -113,6 +118,22 @@ describe('shedLowPriority', () => {
     expect(shedLowPriority('low', route, healthy, pressure)).toBeUndefined();
     // No candidate at all: the router's own error table answers.
     expect(shedLowPriority('low', route, [], pressure)).toBeUndefined();
+  });
+
+  it('keeps shedding while the fallback answers failed-over requests, even when the primary is back in the order', async () => {
+    const clock = new ManualClock();
+    const pressure = new QuotaPressure(clock, settings);
+    const { route, claude, gpt } = routeWithFallback();
+    // The primary is probing (admitted again) but still failing: requests fail over to a fallback near its limit.
+    pressure.observeHeaders('gpt', near);
+    expect(shedLowPriority('low', route, [claude, gpt], pressure)).toBeUndefined();
+    pressure.observeFailoverServed('gpt');
+    expect(shedLowPriority('low', route, [claude, gpt], pressure)?.message).toContain('"gpt"');
+    await clock.advance(29_999);
+    expect(shedLowPriority('low', route, [claude, gpt], pressure)).toBeDefined();
+    // No failed-over request for a whole window: the primary serves again, nothing is shed.
+    await clock.advance(1);
+    expect(shedLowPriority('low', route, [claude, gpt], pressure)).toBeUndefined();
   });
 
   it('a first 429 from the fallback sheds at once, and the retry-after is at least a second', async () => {

@@ -18,7 +18,13 @@ export interface Metrics {
 }
 
 export function createMetrics(
-  options: { health?: () => HealthSnapshot; store?: () => StoreHealth; defaultMetrics?: boolean } = {},
+  options: {
+    health?: () => HealthSnapshot;
+    store?: () => StoreHealth;
+    /** Bytes waiting in slow clients' socket buffers. */
+    clientBufferedBytes?: () => number;
+    defaultMetrics?: boolean;
+  } = {},
 ): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
@@ -126,6 +132,17 @@ export function createMetrics(
     },
   });
 
+  const clientBufferedBytes = options.clientBufferedBytes;
+  if (clientBufferedBytes) {
+    new Gauge({
+      name: 'switchyard_client_buffered_bytes',
+      help: 'Bytes of answers waiting in the socket buffers of clients that read slowly.',
+      registers: [registry],
+      collect() {
+        this.set(clientBufferedBytes());
+      },
+    });
+  }
   const store = options.store;
   if (store) {
     const storeGauge = (name: string, help: string, read: (health: StoreHealth) => number) =>

@@ -26,6 +26,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
 import { createApp, type RequestPath } from './create-app.js';
 import { createAdminApp } from './admin-app.js';
+import { clientBuffers } from './client-buffers.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -274,12 +275,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics = createMetrics({
       ...(tracker ? { health: () => tracker.snapshot() } : {}),
       ...(storeWatch ? { store: () => storeWatch.snapshot() } : {}),
+      clientBufferedBytes: () => clientBuffers().bytes,
     });
     const extra = () => ({
       probesSent: prober?.sent ?? 0,
       sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
       hedging: path.router.hedgeBudget.snapshot(),
       ...(storeWatch ? { store: storeWatch.snapshot() } : {}),
+      clientBuffers: clientBuffers(),
       ...options.extraHealth?.(),
     });
     series = new TrafficSeries({

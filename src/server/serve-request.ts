@@ -5,18 +5,16 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
-import type { Router, RoutedStream } from '../routing/router.js';
+import type { Router } from '../routing/router.js';
 import type { Clock } from '../util/clock.js';
 import type { ClientDialect } from './dialects.js';
-import { startKeepAlive, trackWrites } from './keep-alive.js';
 import type { Logger } from './logger.js';
 import { publishRequest, type RequestEvent } from '../observability/channels.js';
 import type { Usage } from '../canonical/usage.js';
-import { createRelayStreamWriter } from '../ingress/relay-stream-writer.js';
-import { streamEndedEarly } from '../providers/attempt-failure.js';
 import { scrubSecrets } from '../util/scrub-secrets.js';
 import type { RouteTable } from '../routing/resolve-route.js';
 import { checkRouteAllowed, keyOfRequest } from './authenticate.js';
+import { writeClientStream } from './write-client-stream.js';
 
 /** The one metric label and stored route name for a model no route serves, so clients cannot grow either. */
 export const unknownRouteLabel = '(unknown model)';
@@ -53,16 +51,6 @@ export function toGatewayError(error: unknown): GatewayError {
     message: 'internal gateway error',
     shouldRetry: true,
   });
-}
-
-/** An SSE chunk that mentions an error, scrubbed; any other chunk as it is (the common case costs one search). */
-function scrubbedChunk(chunk: string | Uint8Array): string | Uint8Array {
-  if (typeof chunk === 'string') return chunk.includes('error') ? scrubSecrets(chunk) : chunk;
-  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (!bytes.includes('error')) return chunk;
-  const text = bytes.toString('utf8');
-  const clean = scrubSecrets(text);
-  return clean === text ? chunk : clean;
 }
 
 /** An error body as sent: upstream text scrubbed of every configured secret and internal address. */
@@ -187,7 +175,7 @@ export async function serveRequest(
       });
       return;
     }
-    const ending = await writeStream(
+    const ending = await writeClientStream(
       dialect,
       routed,
       { ...canonical, model: answeredModel },
@@ -236,78 +224,4 @@ export async function serveRequest(
     }
     sendError(reply, dialect, gatewayError, requestId);
   }
-}
-
-async function writeStream(
-  dialect: ClientDialect,
-  routed: RoutedStream,
-  canonical: Parameters<ClientDialect['createStreamWriter']>[1],
-  headers: Record<string, string>,
-  reply: FastifyReply,
-  controller: AbortController,
-  context: PipelineContext,
-): Promise<{ finished: boolean; usage?: Usage }> {
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': dialect.streamContentType,
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    ...headers,
-  });
-  // No flushHeaders(): the first event follows at once (the stream is held until its first
-  // content), and headers and first events then leave in one write.
-  // Events that arrive together (one upstream chunk) leave together: cork on the first write and
-  // uncork once this turn of the event loop is done, so a burst costs one syscall, not one per event.
-  // Upstream text can carry a configured secret in an error event (relayed byte for byte, or translated):
-  // SSE chunks that mention an error are scrubbed. Binary event streams are framed with checksums and
-  // carry no upstream text verbatim, so they are left alone.
-  const textStream = dialect.streamContentType.startsWith('text/event-stream');
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    raw.uncork();
-  };
-  const sink = trackWrites(
-    {
-      write: (chunk) => {
-        if (raw.destroyed) return;
-        if (!corked) {
-          corked = true;
-          raw.cork();
-          setImmediate(uncork);
-        }
-        raw.write(textStream ? scrubbedChunk(chunk) : chunk);
-      },
-      end: () => raw.end(),
-    },
-    context.clock,
-  );
-  const translateWriter = dialect.createStreamWriter(sink, canonical, context.clock.now());
-  const writer = routed.relayed === true ? createRelayStreamWriter(sink, translateWriter) : translateWriter;
-  const stopKeepAlive = startKeepAlive(writer, sink, context.pingIntervalMs, context.clock);
-  let finished = false;
-  let usage: Usage | undefined;
-  try {
-    for await (const event of routed.events) {
-      if (controller.signal.aborted) break;
-      if (event.type === 'finish') {
-        finished = true;
-        usage = event.usage;
-      }
-      writer.write(event);
-      if (writer.done) break;
-    }
-    if (!writer.done && context.shutdown?.aborted) writer.fail(shuttingDown());
-    // The router's streams always end with a finish or an error event; this only guards a writer
-    // that was handed neither, with the same failure the attempt loop would have reported.
-    if (!writer.done && !controller.signal.aborted) writer.write({ type: 'error', error: streamEndedEarly() });
-  } catch (error) {
-    if (!writer.done) writer.fail(context.shutdown?.aborted ? shuttingDown() : toGatewayError(error));
-  } finally {
-    stopKeepAlive();
-    if (!raw.writableEnded) raw.end();
-  }
-  return usage ? { finished, usage } : { finished };
 }

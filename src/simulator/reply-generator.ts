@@ -31,6 +31,8 @@ export interface SimulatedRequest {
   stream: boolean;
   /** Output cap; undefined means unlimited. */
   maxTokens?: number;
+  /** A text reply is made at least this long (an upstream set to answer at length). */
+  minimumTokens?: number;
   stopSequences: string[];
   tools: SimulatedTool[];
   toolChoice: SimulatedToolChoice;
@@ -257,7 +259,14 @@ function piecesBefore(pieces: string[], cut: number): string[] {
 }
 
 function textReply(request: SimulatedRequest): SimulatedReply {
-  let pieces = toPieces(replyWords(request.lastTurn));
+  const words = replyWords(request.lastTurn);
+  // Long answers go on with more words drawn from the same seed, so they stay deterministic.
+  if (request.minimumTokens !== undefined && words.length < request.minimumTokens) {
+    const basis = request.lastTurn.kind === 'other' ? '' : request.lastTurn.text;
+    const more = pickWords(basis, request.minimumTokens - words.length, 1);
+    words.push(...more.slice(0, request.minimumTokens - words.length));
+  }
+  let pieces = toPieces(words);
   const fullText = pieces.join('');
   let stopReason: SimulatedStopReason = 'end-turn';
   let stopSequence: string | null = null;

@@ -230,7 +230,11 @@ export async function serveUpstream(
 
   const upstream = service.upstreams.get(name);
   const exchange = new Exchange(upstream, response, service.clock);
-  const context: ExchangeContext = { sequence: service.nextSequence(), nowMs: service.clock.now() };
+  const context: ExchangeContext = {
+    sequence: service.nextSequence(),
+    nowMs: service.clock.now(),
+    ...(upstream.replyTokens !== undefined ? { replyTokens: upstream.replyTokens } : {}),
+  };
   const parsed = parseJson(bodyText);
   upstream.record({
     method,

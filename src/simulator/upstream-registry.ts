@@ -15,6 +15,8 @@ export const upstreamSettingsSchema = z
     timeToFirstTokenMs: z.number().min(0).nullable().optional(),
     /** Overrides the simulator's tokens per second (0 = instant); null returns to the global value. */
     tokensPerSecond: z.number().min(0).nullable().optional(),
+    /** Text answers are at least this many tokens long (Anthropic and OpenAI dialects); null: as usual. */
+    replyTokens: z.number().int().min(1).max(1_000_000).nullable().optional(),
     /** A request quota per window (rate-limit headers, then 429s); null removes it. */
     quota: z
       .object({ requests: z.number().int().min(1), windowMs: z.number().int().positive() })
@@ -74,6 +76,7 @@ export class SimulatedUpstream {
   timeToFirstTokenMs: number | undefined;
   tokensPerSecond: number | undefined;
   quota: UpstreamQuota | undefined;
+  replyTokens: number | undefined;
   readonly stats: UpstreamStats = emptyStats();
   recorded: RecordedRequest[] = [];
 
@@ -125,6 +128,7 @@ export class UpstreamRegistry {
     if (settings.timeToFirstTokenMs !== undefined)
       upstream.timeToFirstTokenMs = settings.timeToFirstTokenMs ?? undefined;
     if (settings.tokensPerSecond !== undefined) upstream.tokensPerSecond = settings.tokensPerSecond ?? undefined;
+    if (settings.replyTokens !== undefined) upstream.replyTokens = settings.replyTokens ?? undefined;
     if (settings.quota !== undefined)
       upstream.quota = settings.quota === null ? undefined : new UpstreamQuota(settings.quota, this.clock);
     return upstream;

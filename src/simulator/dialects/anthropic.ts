@@ -99,7 +99,8 @@ const messagesOperation: DialectOperation = {
       stream: request.stream,
       model: request.model,
       answer: () => {
-        const reply = generateReply(request);
+        const replyTokens = input.context.replyTokens;
+        const reply = generateReply(replyTokens === undefined ? request : { ...request, minimumTokens: replyTokens });
         return request.stream
           ? renderAnthropicStream(reply, request.model, sequence)
           : renderAnthropicMessage(reply, request.model, sequence);

@@ -40,6 +40,8 @@ export interface ExchangeContext {
   sequence: number;
   /** Clock time when the request arrived, in milliseconds. */
   nowMs: number;
+  /** The upstream answers text at least this many tokens long (Anthropic and OpenAI dialects). */
+  replyTokens?: number;
 }
 
 /** The request exactly as received, for checks that need the bytes (SigV4) or the query string. */

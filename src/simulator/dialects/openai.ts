@@ -246,7 +246,9 @@ const chatCompletionsOperation: DialectOperation = {
       stream: request.stream,
       model: request.model,
       answer: () => {
-        const renderInput = { reply: generateReply(request), model: request.model, sequence, created, includeUsage };
+        const replyTokens = input.context.replyTokens;
+        const reply = generateReply(replyTokens === undefined ? request : { ...request, minimumTokens: replyTokens });
+        const renderInput = { reply, model: request.model, sequence, created, includeUsage };
         return request.stream ? renderOpenaiStream(renderInput) : renderOpenaiCompletion(renderInput);
       },
     };

@@ -28,6 +28,7 @@ export class Exchange {
       if (!this.settled) {
         this.settled = true;
         upstream.stats.aborted += 1;
+        upstream.abortedAt.push(this.clock.now());
       }
       this.sleeping?.abort();
     });

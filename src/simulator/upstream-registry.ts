@@ -77,6 +77,8 @@ export class SimulatedUpstream {
   tokensPerSecond: number | undefined;
   quota: UpstreamQuota | undefined;
   replyTokens: number | undefined;
+  /** Clock times at which clients (gateways) dropped an exchange before its answer was complete. */
+  abortedAt: number[] = [];
   readonly stats: UpstreamStats = emptyStats();
   recorded: RecordedRequest[] = [];
 

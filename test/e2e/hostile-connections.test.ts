@@ -97,6 +97,10 @@ describe('hostile connections', () => {
     );
     const ended = stream.finalMessage().catch((error: unknown) => error);
     await new Promise<void>((resolve) => stream.once('text', () => resolve()));
+    const upstream = keyed.simulator.upstreams.get('claude-a');
+    const abortsBefore = upstream.abortedAt.length;
+    // The simulator runs on the system clock: its abort timestamp and this one are on the same time line.
+    const disconnectedAt = Date.now();
     controller.abort();
     expect(await ended).toBeInstanceOf(Anthropic.APIUserAbortError);
     const aborted = await eventually(
@@ -104,5 +108,11 @@ describe('hostile connections', () => {
       (count) => count > before,
     );
     expect(aborted).toBe(before + 1);
+    // When the upstream side saw its connection dropped, measured from the client's disconnect. The issue
+    // asks for 100 ms; on a loaded 2-core machine this measured 92–209 ms, so the bound is printed, not
+    // asserted, until the delay is understood (an open item in the issue note).
+    const upstreamAbortedAt = upstream.abortedAt[abortsBefore]!;
+    expect(upstreamAbortedAt - disconnectedAt).toBeGreaterThanOrEqual(0);
+    console.log(`client disconnect → upstream aborted in ${upstreamAbortedAt - disconnectedAt} ms`);
   });
 });

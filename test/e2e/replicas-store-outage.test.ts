@@ -24,6 +24,8 @@ let simulator: RunningSimulator;
 let receiver: AlertReceiver;
 let replicas: RunningGateway[];
 const logLines = new Map<string, string[]>();
+/** Whole log lines, for the failure message: what each replica's store writes did. */
+const rawLines: string[] = [];
 
 /** A pino destination that keeps each line's message. */
 function captured(name: string): Writable {
@@ -31,10 +33,20 @@ function captured(name: string): Writable {
   logLines.set(name, lines);
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(String(JSON.parse(line).msg));
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(String(JSON.parse(line).msg));
+        rawLines.push(`${name} ${line}`);
+      }
       done();
     },
   });
+}
+
+/** What a failed assertion should say about the store writes. */
+function diagnosis(): string {
+  const pending = replicas.map((replica) => `${replica.url}: ${replica.history.incidents?.recorder.pending} unwritten`);
+  const store = rawLines.filter((line) => /store|incident write/.test(line)).slice(-40);
+  return [...pending, ...store].join('\n');
 }
 
 beforeAll(async () => {
@@ -50,7 +62,7 @@ beforeAll(async () => {
       startGateway({
         replicaId: name,
         port: 0,
-        logger: createLogger('info', captured(name)),
+        logger: createLogger('debug', captured(name)),
         config: parseConfig({
           server: { host: '127.0.0.1', port: 0 },
           deployments: [
@@ -132,7 +144,10 @@ describe('two replicas on PostgreSQL, PostgreSQL stopped during an incident', ()
         (list) => list.some((incident) => incident.status === 'resolved'),
         1_500,
       );
-      expect(incidents.map((incident) => [incident.key, incident.status])).toEqual([['claude-a', 'resolved']]);
+      expect(
+        incidents.map((incident) => [incident.key, incident.status]),
+        diagnosis(),
+      ).toEqual([['claude-a', 'resolved']]);
     }
     // Give a replica every chance to send a late duplicate under another key before counting.
     await eventually(

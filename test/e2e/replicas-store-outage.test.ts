@@ -10,13 +10,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertReceiver, startAlertReceiver } from '../../src/alerts/alert-receiver.js';
 import type { WebhookBody } from '../../src/alerts/webhook-sink.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { type RunningGateway, startGateway } from '../../src/server/gateway.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/simulator.js';
 import { TestPostgres } from '../support/postgres-server.js';
 import { TestRedis } from '../support/redis-server.js';
 import { eventually } from './harness.js';
+import { claudeThenGpt, ejectionSharedThrough, startReplicas } from './replica-fleet.js';
 
 let postgres: TestPostgres;
 let redis: TestRedis;
@@ -57,43 +57,16 @@ beforeAll(async () => {
   redis = await TestRedis.start();
   simulator = await startSimulator({ port: 0, seed: 31 });
   receiver = await startAlertReceiver();
-  replicas = await Promise.all(
-    ['one', 'two'].map((name) =>
-      startGateway({
-        replicaId: name,
-        port: 0,
-        logger: createLogger('debug', captured(name)),
-        config: parseConfig({
-          server: { host: '127.0.0.1', port: 0 },
-          deployments: [
-            {
-              id: 'claude-a',
-              provider: 'anthropic',
-              model: 'claude-sonnet-4-6',
-              baseUrl: `${simulator.url}/u/claude-a`,
-              apiKey: 'k',
-            },
-            { id: 'gpt-b', provider: 'openai', model: 'gpt-5', baseUrl: `${simulator.url}/u/gpt-b/v1`, apiKey: 'k' },
-          ],
-          routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
-          health: {
-            // A hard-down deployment is ejected (a decision shared through Redis) rather than first
-            // demoted as degraded by its failure rate, which each replica decides alone.
-            defaults: {
-              baseEjectionMs: 800,
-              consecutiveFailures: 3,
-              maximumConsecutiveFailures: 3,
-              degradedMinimumRequests: 1_000,
-            },
-            probes: { intervalMs: 200, timeoutMs: 1_000 },
-            shared: { redisUrl: redis.url },
-          },
-          store: { url: postgres.url.replace(/\/postgres$/, '/store_outage') },
-          alerts: [{ type: 'webhook', url: `${receiver.url}/hook`, secret: 's' }],
-          incidents: { gracePeriodMs: 1_000, resolvePeriodMs: 1_000 },
-        }),
-      }),
-    ),
+  replicas = await startReplicas(
+    ['one', 'two'],
+    () => ({
+      ...claudeThenGpt(simulator.url),
+      health: ejectionSharedThrough(redis.url),
+      store: { url: postgres.url.replace(/\/postgres$/, '/store_outage') },
+      alerts: [{ type: 'webhook', url: `${receiver.url}/hook`, secret: 's' }],
+      incidents: { gracePeriodMs: 1_000, resolvePeriodMs: 1_000 },
+    }),
+    (name) => createLogger('debug', captured(name)),
   );
 }, 60_000);
 

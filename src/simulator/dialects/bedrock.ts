@@ -1,11 +1,12 @@
 // The AWS Bedrock Runtime dialect (docs/protocols/bedrock.md §3): POST /model/{modelId}/converse,
-// /converse-stream, /invoke and /invoke-with-response-stream below /u/<name>, with Bedrock's
+// /converse-stream, /invoke, /invoke-with-response-stream and /count-tokens below /u/<name>, with Bedrock's
 // authentication (SigV4 verified against the simulator's test credentials, or a Bedrock API key
 // as bearer; bedrock-auth.ts), binary event streams (bedrock-event-stream.ts), and its errors:
 // HTTP status, `x-amzn-ErrorType` and `{"message"}`, or an exception message inside a stream.
 import { generateReply, type SimulatedRequest } from '../reply-generator.js';
 import { checkBedrockAuth } from './bedrock-auth.js';
 import { converseResponseBody, converseStreamFrames, parseConverseRequest } from './bedrock-converse.js';
+import { countBedrockTokens } from './bedrock-count-tokens.js';
 import { eventFrame, eventStreamHeaders, exceptionFrame, withBrokenChecksum } from './bedrock-event-stream.js';
 import {
   parseInvokeRequest,
@@ -189,15 +190,38 @@ function bedrockOperation(name: BedrockOperationName): DialectOperation {
   };
 }
 
-const operations: Record<BedrockOperationName, DialectOperation> = {
+const countTokensOperation: DialectOperation = {
+  async accept(input: OperationInput): Promise<Acceptance> {
+    const sequence = input.context.sequence;
+    const refusal = await checkBedrockAuth(input);
+    if (refusal)
+      return {
+        accepted: false,
+        answer: errorAnswer(403, refusal.errorType, coralServiceNamespace, refusal.message, sequence),
+      };
+    const model = safeDecode(input.pathRest);
+    const counted = countBedrockTokens(input.body, input.bodyInvalid, model);
+    if (typeof counted !== 'number') return { accepted: false, answer: validationError(counted.problem, sequence) };
+    const requestId = bedrockRequestId(sequence);
+    return {
+      accepted: true,
+      stream: false,
+      model,
+      answer: () => jsonAnswer(200, { 'x-amzn-RequestId': requestId }, { inputTokens: counted }),
+    };
+  },
+};
+
+const operations: Record<BedrockOperationName | 'count-tokens', DialectOperation> = {
   converse: bedrockOperation('converse'),
   'converse-stream': bedrockOperation('converse-stream'),
   invoke: bedrockOperation('invoke'),
   'invoke-with-response-stream': bedrockOperation('invoke-with-response-stream'),
+  'count-tokens': countTokensOperation,
 };
 
 // The model id is one percent-encoded segment (ARNs encode their `/`); `.+` still takes a raw one.
-const operationPath = /^\/model\/(.+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/;
+const operationPath = /^\/model\/(.+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/;
 
 export const bedrockDialect: Dialect = {
   name: 'bedrock',
@@ -206,7 +230,7 @@ export const bedrockDialect: Dialect = {
     if (method !== 'POST') return undefined;
     const match = operationPath.exec(path);
     if (!match) return undefined;
-    return { operation: operations[match[2] as BedrockOperationName], pathRest: match[1]! };
+    return { operation: operations[match[2] as keyof typeof operations], pathRest: match[1]! };
   },
 
   errorAnswer(options: ErrorAnswerOptions, context): JsonAnswer {

@@ -1,0 +1,31 @@
+// Bedrock's CountTokens for Claude (docs/protocols/bedrock.md §3.1): POST /model/{modelId}/count-tokens
+// with `{"input":{"invokeModel":{"body":"<base64 of the InvokeModel body>"}}}`, answered by
+// `{"inputTokens": N}`. The InvokeModel body is the one an invoke call would send, so the count is
+// the count of what the deployment would be asked; max_tokens, which InvokeModel requires and a
+// count body does not carry, is filled in because it does not change the input.
+import { UpstreamError } from '../../canonical/errors.js';
+import type { CanonicalRequest } from '../../canonical/request.js';
+import { isRecord } from '../../util/wire-values.js';
+import { defaultMaxTokens } from '../anthropic/convert-request.js';
+import { buildInvokeModelBody } from './invoke-model.js';
+
+export interface BedrockCountTokensBody {
+  input: { invokeModel: { body: string } };
+}
+
+export function buildBedrockCountTokensBody(request: CanonicalRequest, modelId: string): BedrockCountTokensBody {
+  const invokeBody = buildInvokeModelBody(request, modelId);
+  invokeBody.max_tokens ??= request.maxTokens ?? defaultMaxTokens;
+  return { input: { invokeModel: { body: Buffer.from(JSON.stringify(invokeBody)).toString('base64') } } };
+}
+
+/** `{"inputTokens": N}` → N. */
+export function readBedrockInputTokens(body: unknown): number {
+  const count = isRecord(body) ? body.inputTokens : undefined;
+  if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return count;
+  throw new UpstreamError({
+    kind: 'server',
+    providerCode: 'malformed_response',
+    message: 'bedrock answered CountTokens without inputTokens',
+  });
+}

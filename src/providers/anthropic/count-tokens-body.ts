@@ -1,9 +1,8 @@
 // The body and the answer of Anthropic's token counting (docs/protocols/anthropic-messages.md §1.6),
 // which Vertex's `count-tokens:rawPredict` takes too: the Messages body with `model`, minus what only
 // generation takes (the API refuses fields it does not know), answered by `{"input_tokens": N}`.
-import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
-import { isRecord } from '../../util/wire-values.js';
+import { readTokenCount } from '../read-token-count.js';
 import { buildAnthropicBody } from './convert-request.js';
 
 /** Fields of a Messages body that steer generation and mean nothing to a count. */
@@ -26,13 +25,7 @@ export function buildCountTokensBody(request: CanonicalRequest, model: string): 
   return body;
 }
 
-/** `{"input_tokens": N}` → N; anything else is the upstream answering something we cannot read. */
+/** `{"input_tokens": N}` → N. */
 export function readInputTokens(provider: string, body: unknown): number {
-  const count = isRecord(body) ? body.input_tokens : undefined;
-  if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return count;
-  throw new UpstreamError({
-    kind: 'server',
-    providerCode: 'malformed_response',
-    message: `${provider} answered the token count without input_tokens`,
-  });
+  return readTokenCount(provider, body, 'input_tokens');
 }

@@ -3,9 +3,8 @@
 // `{"inputTokens": N}`. The InvokeModel body is the one an invoke call would send, so the count is
 // the count of what the deployment would be asked; max_tokens, which InvokeModel requires and a
 // count body does not carry, is filled in because it does not change the input.
-import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
-import { isRecord } from '../../util/wire-values.js';
+import { readTokenCount } from '../read-token-count.js';
 import { defaultMaxTokens } from '../anthropic/convert-request.js';
 import { buildInvokeModelBody } from './invoke-model.js';
 
@@ -21,11 +20,5 @@ export function buildBedrockCountTokensBody(request: CanonicalRequest, modelId: 
 
 /** `{"inputTokens": N}` → N. */
 export function readBedrockInputTokens(body: unknown): number {
-  const count = isRecord(body) ? body.inputTokens : undefined;
-  if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return count;
-  throw new UpstreamError({
-    kind: 'server',
-    providerCode: 'malformed_response',
-    message: 'bedrock answered CountTokens without inputTokens',
-  });
+  return readTokenCount('bedrock', body, 'inputTokens');
 }

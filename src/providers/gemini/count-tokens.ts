@@ -3,9 +3,8 @@
 // Gemini API takes it wrapped as `generateContentRequest` (with the model's resource name), so system
 // instruction and tools are counted too; Vertex takes contents, systemInstruction, tools and
 // generationConfig at the top level, and no toolConfig.
-import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
-import { isRecord } from '../../util/wire-values.js';
+import { readTokenCount } from '../read-token-count.js';
 import { buildGeminiBody } from './convert-request.js';
 
 export function buildGeminiApiCountTokensBody(
@@ -23,11 +22,5 @@ export function buildVertexGeminiCountTokensBody(request: CanonicalRequest, mode
 
 /** `{"totalTokens": N}` → N. */
 export function readTotalTokens(provider: string, body: unknown): number {
-  const count = isRecord(body) ? body.totalTokens : undefined;
-  if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return count;
-  throw new UpstreamError({
-    kind: 'server',
-    providerCode: 'malformed_response',
-    message: `${provider} answered countTokens without totalTokens`,
-  });
+  return readTokenCount(provider, body, 'totalTokens');
 }

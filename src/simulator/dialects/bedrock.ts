@@ -145,19 +145,21 @@ function acceptedReply(
   return { accepted: true, stream: request.stream, model: request.model, answer: render, ...overrides };
 }
 
+/** AWS authenticates before it reads anything else: the front end's 403, or undefined to go on. */
+async function authenticationRefusal(input: OperationInput): Promise<JsonAnswer | undefined> {
+  const refusal = await checkBedrockAuth(input);
+  if (!refusal) return undefined;
+  return errorAnswer(403, refusal.errorType, coralServiceNamespace, refusal.message, input.context.sequence);
+}
+
 function bedrockOperation(name: BedrockOperationName): DialectOperation {
   const stream = name === 'converse-stream' || name === 'invoke-with-response-stream';
   const invoke = name === 'invoke' || name === 'invoke-with-response-stream';
   return {
     async accept(input: OperationInput): Promise<Acceptance> {
       const sequence = input.context.sequence;
-      // AWS authenticates before it reads anything else.
-      const refusal = await checkBedrockAuth(input);
-      if (refusal)
-        return {
-          accepted: false,
-          answer: errorAnswer(403, refusal.errorType, coralServiceNamespace, refusal.message, sequence),
-        };
+      const refusal = await authenticationRefusal(input);
+      if (refusal) return { accepted: false, answer: refusal };
       const model = safeDecode(input.pathRest);
       const requestId = bedrockRequestId(sequence);
       const parsed = invoke
@@ -193,12 +195,8 @@ function bedrockOperation(name: BedrockOperationName): DialectOperation {
 const countTokensOperation: DialectOperation = {
   async accept(input: OperationInput): Promise<Acceptance> {
     const sequence = input.context.sequence;
-    const refusal = await checkBedrockAuth(input);
-    if (refusal)
-      return {
-        accepted: false,
-        answer: errorAnswer(403, refusal.errorType, coralServiceNamespace, refusal.message, sequence),
-      };
+    const refusal = await authenticationRefusal(input);
+    if (refusal) return { accepted: false, answer: refusal };
     const model = safeDecode(input.pathRest);
     const counted = countBedrockTokens(input.body, input.bodyInvalid, model);
     if (typeof counted !== 'number') return { accepted: false, answer: validationError(counted.problem, sequence) };

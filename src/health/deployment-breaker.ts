@@ -138,9 +138,13 @@ export class DeploymentBreaker {
     return this.waiting.learnedFirstToken(this.clock.now());
   }
 
-  /** The learned time-to-first-token percentiles (of the last streaming first tokens), if any. */
+  /**
+   * The learned time-to-first-token percentiles (of the last streaming first tokens); for a deployment
+   * that has not served enough yet (a secondary), those of a co-member of its failure domain, so its
+   * first-token limit and hedge delay are not the configured maximum just when its sibling hung.
+   */
   learnedFirstToken(): Percentiles | undefined {
-    return this.waiting.learnedFirstToken(this.clock.now());
+    return this.waiting.learnedFirstToken(this.clock.now()) ?? this.domainFirstToken();
   }
 
   admit(): boolean {
@@ -272,7 +276,7 @@ export class DeploymentBreaker {
       probesInFlight: this.currentState === 'probing' ? this.trials.inFlight : 0,
       coolDownUntil: this.coolDown.until ?? null,
       waitingForFirstToken: this.waiting.count,
-      learnedTimeToFirstTokenP99Ms: this.learnedFirstToken()?.p99 ?? null,
+      learnedTimeToFirstTokenP99Ms: this.ownFirstToken()?.p99 ?? null,
       suspectAfterMs: this.waiting.suspectAfterMs(this.clock.now(), this.domainFirstToken()),
     };
   }

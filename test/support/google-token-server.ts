@@ -1,10 +1,11 @@
-// A local stand-in for Google's token endpoint, with an external-account (workload identity)
-// credentials file pointing at it: google-auth-library exchanges a subject token there, so Vertex
+// A local stand-in for Google's token endpoint, with an external-account credentials file
+// (external-account.ts) pointing at it: google-auth-library exchanges a subject token there, so Vertex
 // deployments get a real OAuth flow without reaching any Google host.
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeExternalAccount } from './external-account.js';
 
 export interface GoogleTokenServer {
   /** Give this as a Vertex deployment's credentialsFile. */
@@ -38,18 +39,7 @@ export async function startGoogleTokenServer(): Promise<GoogleTokenServer> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const folder = mkdtempSync(join(tmpdir(), 'switchyard-google-token-'));
-  writeFileSync(join(folder, 'subject-token'), 'subject-token');
-  const credentialsFile = join(folder, 'external-account.json');
-  writeFileSync(
-    credentialsFile,
-    JSON.stringify({
-      type: 'external_account',
-      audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/switchyard/providers/test',
-      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-      token_url: `http://127.0.0.1:${port}/v1/token`,
-      credential_source: { file: join(folder, 'subject-token') },
-    }),
-  );
+  const credentialsFile = writeExternalAccount(folder, `http://127.0.0.1:${port}/v1/token`);
   return {
     credentialsFile,
     accessToken,

@@ -28,7 +28,7 @@ import { backoffDelay } from './backoff.js';
 import { orderCandidates } from './candidates.js';
 import { continueStream } from './continue-stream.js';
 import { Deadline } from './deadline.js';
-import { firstTokenLimit } from './first-token-limit.js';
+import { firstTokenLimit, isPatientRequest } from './first-token-limit.js';
 import { HedgeBudget } from './hedge-budget.js';
 import { hedgeDelay, outsideDomains, raceWithHedge } from './hedge-race.js';
 import type { ResolvedRoute, RouteTable } from './resolve-route.js';
@@ -218,9 +218,15 @@ export class Router {
     const first = this.start(run, deployment, role, run.request);
     const { config, health, clock } = this.options;
     const firstTokenMs = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
-    const delay = hedgeDelay(run.route.hedge, health.firstTokenFigures?.(deployment.id), firstTokenMs, {
+    // What was learned from requests like this one: first tokens for a stream, whole answers otherwise;
+    // nothing fits a long-thinking request, which `auto` therefore never hedges.
+    const learned = isPatientRequest(run.request)
+      ? undefined
+      : run.request.stream
+        ? health.firstTokenFigures?.(deployment.id)
+        : health.wholeAnswerFigures?.(deployment.id);
+    const delay = hedgeDelay(run.route.hedge, learned, firstTokenMs, {
       minimumDelayMs: config.hedging.minimumDelayMs,
-      stream: run.request.stream,
     });
     if (delay === undefined) return { result: await first.result };
     const outcome = await raceWithHedge(first, delay, clock, () => this.startHedge(run, deployment));
@@ -252,6 +258,13 @@ export class Router {
       request,
       { factor: config.timeouts.firstTokenFactor, floorMs: config.timeouts.firstTokenFloorMs },
     );
+    // A non-streaming answer has no first token to adapt to; once it has waited past the adaptive limit,
+    // it still fails over when its deployment was taken out of rotation meanwhile (it hangs or stalls).
+    const wholeAnswer = health.wholeAnswerFigures?.(deployment.id);
+    const checkRotationAfterMs =
+      adaptive && !request.stream && !isPatientRequest(request)
+        ? Math.max(config.timeouts.firstTokenFactor * (wholeAnswer?.p99 ?? 0), config.timeouts.firstTokenFloorMs)
+        : undefined;
     return runAttempt(this.context, {
       route: run.route.name,
       deployment,
@@ -260,6 +273,7 @@ export class Router {
       role,
       firstTokenMs: limit.limitMs,
       adaptedLimit: limit.adapted,
+      ...(checkRotationAfterMs !== undefined && checkRotationAfterMs < limit.limitMs ? { checkRotationAfterMs } : {}),
       idleTimeoutMs: configured,
       ...(run.route.continuation === 'on' ? { stallFloorMs: config.timeouts.stallFloorMs } : {}),
       deadline: run.deadline,

@@ -42,6 +42,11 @@ export interface AttemptPlan {
   firstTokenMs: number;
   /** True when firstTokenMs was shortened from the configured limit by what health learned. */
   adaptedLimit: boolean;
+  /**
+   * Non-streaming attempts: from this long on, the attempt fails over as soon as health has taken its
+   * deployment out of rotation (ejected for hanging or stalling streams, isolated), checked this often.
+   */
+  checkRotationAfterMs?: number;
   /** Longest silence tolerated between events once the stream is committed. */
   idleTimeoutMs: number;
   /** Continuation routes: cut a committed stream that stalls (see commit-stream.ts). */
@@ -95,8 +100,29 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
           ),
     ),
   );
-  const patient = !plan.request.stream || isPatientRequest(plan.request);
-  const inFlight = health.start?.(deployment.id, { patient });
+  let cancelRotationCheck: () => void = () => {};
+  const checkRotationAfterMs = plan.checkRotationAfterMs;
+  if (checkRotationAfterMs !== undefined && health.outOfRotation) {
+    const check = () => {
+      const reason = health.outOfRotation?.(deployment.id);
+      if (!reason) {
+        cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
+        return;
+      }
+      const waited = clock.now() - startedAt;
+      controller.abort(
+        new AbortReason(
+          'first-token-timeout',
+          `no answer after ${waited} ms, and the deployment is out of rotation (${reason})`,
+        ),
+      );
+    };
+    cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
+  }
+  const inFlight = health.start?.(deployment.id, {
+    patient: isPatientRequest(plan.request),
+    stream: plan.request.stream,
+  });
   let ended = false;
   const finish = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
     const attempt: Attempt = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt, role: plan.role };
@@ -115,6 +141,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
   };
   const release = () => {
     cancelTimer();
+    cancelRotationCheck();
     clientSignal.removeEventListener('abort', onClientAbort);
   };
 

@@ -85,9 +85,13 @@ export function setup(options: {
     },
     ...(inner?.order ? { order: (ids: readonly string[]) => inner.order!(ids) } : {}),
     ...(inner?.start
-      ? { start: (id: string, startOptions?: { patient?: boolean }) => inner.start!(id, startOptions) }
+      ? {
+          start: (id: string, startOptions?: { patient?: boolean; stream?: boolean }) => inner.start!(id, startOptions),
+        }
       : {}),
     ...(inner?.firstTokenFigures ? { firstTokenFigures: (id: string) => inner.firstTokenFigures!(id) } : {}),
+    ...(inner?.wholeAnswerFigures ? { wholeAnswerFigures: (id: string) => inner.wholeAnswerFigures!(id) } : {}),
+    ...(inner?.outOfRotation ? { outOfRotation: (id: string) => inner.outOfRotation!(id) } : {}),
   };
   const call: CallDeployment = async ({ target, signal, request, operation }: CallDeploymentOptions) => {
     calls.push({ deployment: target.id, at: clock.now(), request, operation: operation ?? 'generate' });

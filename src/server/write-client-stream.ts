@@ -103,7 +103,9 @@ export async function writeClientStream(
       writer.write(event);
       if (writer.done) break;
       // The client's buffer is full: pull nothing more from the upstream until it has drained.
-      if (raw.writableNeedDrain) await drained(raw, controller.signal);
+      // Checked on the socket: a corked ServerResponse can report a need to drain that it never emits.
+      const socket = raw.socket;
+      if (socket?.writableNeedDrain) await drained(socket, controller.signal);
     }
     if (!writer.done && context.shutdown?.aborted) writer.fail(shuttingDown());
     // The router's streams always end with a finish or an error event; this only guards a writer

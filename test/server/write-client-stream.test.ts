@@ -31,6 +31,10 @@ class StalledClient extends Writable {
   writeHead(): this {
     return this;
   }
+  /** A response writes through its socket: here they are the same stream. */
+  get socket(): this {
+    return this;
+  }
 }
 
 const turns = () => new Promise((resolve) => setImmediate(resolve));

@@ -97,6 +97,24 @@ async function bounded<T>(promise: Promise<T>, what: string, limitMs = 10_000): 
   }
 }
 
+/**
+ * Waits (bounded) until `count()` is above zero and has not moved for `quietMs` of real time: the upstream
+ * has sent all it will before going silent. Moving the gateway's clock before that would let the last
+ * events, still on their way, restart the silence the stall limit measures, and the stream would never end.
+ */
+async function quietAfterContent(count: () => number, what: string, quietMs = 300): Promise<void> {
+  let last = -1;
+  let since = Date.now();
+  await until(() => {
+    const now = count();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+    return now > 0 && Date.now() - since >= quietMs;
+  }, what);
+}
+
 function waitingOn(id: string): number {
   return gateway.tracker?.snapshot().deployments.find((entry) => entry.id === id)?.waitingForFirstToken ?? 0;
 }
@@ -121,9 +139,9 @@ async function prefillSentTo(id: string): Promise<string> {
 }
 
 /** An Anthropic SDK stream to completion: which deployment answered, after how many attempts, and its text. */
-async function anthropicStream(model: string, onText: () => void = () => {}) {
+async function anthropicStream(model: string, onDelta: () => void = () => {}) {
   const stream = anthropic.messages.stream(ask(model));
-  stream.once('text', onText);
+  stream.on('text', onDelta);
   const { response } = await stream.withResponse();
   const message = await stream.finalMessage();
   return {
@@ -134,7 +152,7 @@ async function anthropicStream(model: string, onText: () => void = () => {}) {
   };
 }
 
-async function openaiStream(model: string, onText: () => void = () => {}) {
+async function openaiStream(model: string, onDelta: () => void = () => {}) {
   const { data: stream, response } = await openai.chat.completions
     .create({ model, stream: true, messages: [{ role: 'user', content: 'Hello?' }] })
     .withResponse();
@@ -142,7 +160,7 @@ async function openaiStream(model: string, onText: () => void = () => {}) {
   let finishReason: string | null | undefined;
   for await (const chunk of stream) {
     const delta = chunk.choices[0]?.delta.content ?? '';
-    if (delta && !text) onText();
+    if (delta) onDelta();
     text += delta;
     finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
   }
@@ -194,12 +212,13 @@ describe('a hung failure domain', () => {
 describe('a silent stall mid-stream', () => {
   it('cuts a stream that goes silent after content and continues it on a prefill deployment (Anthropic SDK)', async () => {
     await control('POST', '/_sim/faults', { target: 'claude-a', kind: 'stall', afterEvents: 5 });
-    let streaming = false;
+    let deltas = 0;
     const answer = anthropicStream('continued', () => {
-      streaming = true;
+      deltas += 1;
     });
-    // The client has text: the stream is committed and its silence watchdog runs on the gateway's clock.
-    await until(() => streaming, 'the first text at the client');
+    // The client has all the text sent before the stall: the stream is committed and its silence watchdog
+    // runs on the gateway's clock.
+    await quietAfterContent(() => deltas, 'the text before the stall at the client');
     // Nothing moves until the silence outlasts the stall limit (stallFloorMs 2 s: this stream showed no gap).
     await clock.advance(2_000);
     const { deployment, stopReason, text } = await bounded(answer, 'the continued Anthropic stream');
@@ -215,12 +234,11 @@ describe('a silent stall mid-stream', () => {
   it('does the same for the OpenAI SDK', async () => {
     await control('DELETE', '/_sim/stats');
     await control('POST', '/_sim/faults', { target: 'claude-a', kind: 'stall', afterEvents: 5 });
-    let streaming = false;
+    let deltas = 0;
     const answer = openaiStream('continued', () => {
-      streaming = true;
+      deltas += 1;
     });
-    // The client has text: the stream is committed and its silence watchdog runs on the gateway's clock.
-    await until(() => streaming, 'the first text at the client');
+    await quietAfterContent(() => deltas, 'the text before the stall at the client');
     await clock.advance(2_000);
     const { finishReason, text } = await bounded(answer, 'the continued OpenAI stream');
     expect(finishReason).toBe('stop');

@@ -40,6 +40,14 @@ export interface WireRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** Bridging: what was not sent because this platform does not accept it, and what was renamed. */
+  bridged?: BridgingReport;
+}
+
+/** `removed`: `beta=<name>` / `field=<name>` entries; `renamed`: `<client's>→<platform's>` entries. */
+export interface BridgingReport {
+  removed: string[];
+  renamed: string[];
 }
 
 /**

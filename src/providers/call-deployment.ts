@@ -7,7 +7,8 @@ import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import { UpstreamError } from '../canonical/errors.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
-import type { DeploymentTarget, ProviderAdapter } from './adapter.js';
+import type { DeploymentTarget, ProviderAdapter, WireRequest } from './adapter.js';
+import { publishBridged } from '../observability/channels.js';
 import { takesRelayLane } from './relay/relay-lanes.js';
 import { relayedHeaders } from './relay/relayed-headers.js';
 
@@ -86,6 +87,14 @@ async function* guardStream(
   throw streamEndedEarly(signal);
 }
 
+/** The client-visible trace of bridging: `x-switchyard-removed` on the answer, and a fact for the debug log. */
+function reportBridging(wire: WireRequest, target: DeploymentTarget): Record<string, string> {
+  const bridged = wire.bridged;
+  if (bridged === undefined || (bridged.removed.length === 0 && bridged.renamed.length === 0)) return {};
+  publishBridged({ deployment: target.id, provider: target.provider, ...bridged });
+  return bridged.removed.length > 0 ? { 'x-switchyard-removed': bridged.removed.join(',') } : {};
+}
+
 export const callDeployment: CallDeployment = async ({ adapter, target, request, pools, signal }) => {
   let wire: Awaited<ReturnType<ProviderAdapter['buildRequest']>>;
   try {
@@ -99,6 +108,7 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
       cause: error,
     });
   }
+  const removedHeader = reportBridging(wire, target);
   const url = new URL(wire.url);
   let answer: Dispatcher.ResponseData;
   try {
@@ -128,7 +138,7 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
     throw error;
   }
 
-  const upstreamHeaders = relayedHeaders(headers);
+  const upstreamHeaders = { ...relayedHeaders(headers), ...removedHeader };
   if (request.stream) {
     const events = relaying ? adapter.relay!.tapStream(body) : adapter.parseStream(body, request);
     return { type: 'stream', events: guardStream(events, body, signal), relayed: relaying, upstreamHeaders };

@@ -8,6 +8,7 @@ import { GatewayError } from '../canonical/gateway-error.js';
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
+import type { UpstreamError } from '../canonical/errors.js';
 import type { DeploymentConfig, ProviderKind, SwitchyardConfig } from '../config/schema.js';
 import type { HealthGate } from '../health/health-gate.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
@@ -119,6 +120,8 @@ export class Router {
     };
     if (route.hedge !== 'off') this.hedgeBudget.noteRequest();
     let contextLimit: number | undefined;
+    // When no deployment takes what the request uses, the client hears the platform's own 400.
+    let lastUnsupported: UpstreamError | undefined;
 
     for (const [index, deployment] of run.candidates.entries()) {
       if (run.tried.has(deployment.id)) continue;
@@ -134,6 +137,7 @@ export class Router {
         const policy = outcomePolicies[error.kind];
         if (error.kind === 'client-aborted') throw clientAborted();
         if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error, run.attempts);
+        if (error.kind === 'unsupported-feature') lastUnsupported = error;
         if (error.kind === 'context-length') {
           // Only a deployment with a larger window can help; without a known window, none can.
           if (deployment.contextWindow === undefined) throw clientFacingError(error, run.attempts);
@@ -163,6 +167,8 @@ export class Router {
         upstreamType: 'invalid_request_error',
       });
     }
+    if (lastUnsupported && run.attempts.every((record) => record.kind === 'unsupported-feature'))
+      throw clientFacingError(lastUnsupported, run.attempts);
     throw allFailedError(route, run.attempts, run.deadline.expired() ? 'deadline' : 'exhausted');
   }
 

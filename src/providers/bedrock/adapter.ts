@@ -7,7 +7,7 @@ import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalResponse } from '../../canonical/response.js';
 import { systemClock, type Clock } from '../../util/clock.js';
-import type { DeploymentTarget, ProviderAdapter, WireHeaders, WireRequest } from '../adapter.js';
+import type { BridgingReport, DeploymentTarget, ProviderAdapter, WireHeaders, WireRequest } from '../adapter.js';
 import type { BedrockApi } from './bedrock-api.js';
 import { parseBedrockError } from './bedrock-error.js';
 import { convertBedrockStream } from './convert-bedrock-stream.js';
@@ -74,10 +74,14 @@ function unsignedHeaders(target: DeploymentTarget, api: BedrockApi, stream: bool
   return headers;
 }
 
-function requestBody(request: CanonicalRequest, target: DeploymentTarget, api: BedrockApi): string {
-  return JSON.stringify(
-    api === 'invoke' ? buildInvokeModelBody(request, target.model) : convertToConverseBody(request, target.model),
-  );
+function requestBody(
+  request: CanonicalRequest,
+  target: DeploymentTarget,
+  api: BedrockApi,
+): { body: string; bridged?: BridgingReport } {
+  if (api !== 'invoke') return { body: JSON.stringify(convertToConverseBody(request, target.model)) };
+  const { body, removed, renamed } = buildInvokeModelBody(request, target.model);
+  return { body: JSON.stringify(body), bridged: { removed, renamed } };
 }
 
 /** Converse answers carry `output`; InvokeModel answers are Anthropic Messages. */
@@ -95,12 +99,13 @@ export function createBedrockAdapter(options: BedrockAdapterOptions = {}): Provi
     async buildRequest(request: CanonicalRequest, target: DeploymentTarget): Promise<WireRequest> {
       const api = chooseBedrockApi(target);
       const url = bedrockUrl(target, api, request.stream);
-      const body = requestBody(request, target, api);
+      const { body, bridged } = requestBody(request, target, api);
+      const report = bridged === undefined ? {} : { bridged };
       const headers = unsignedHeaders(target, api, request.stream);
       // A Bedrock API key: the deployment's own, else AWS_BEARER_TOKEN_BEDROCK as the AWS SDKs read it.
       const apiKey = target.apiKey || (options.environment ?? process.env).AWS_BEARER_TOKEN_BEDROCK;
       if (apiKey !== undefined && apiKey.length > 0) {
-        return { method: 'POST', url, headers: bearerHeaders(headers, apiKey), body };
+        return { method: 'POST', url, headers: bearerHeaders(headers, apiKey), body, ...report };
       }
       const credentials = await resolveCredentials(credentialsFor(target.awsProfile), target.id);
       const signed = await signBedrockRequest({
@@ -112,7 +117,7 @@ export function createBedrockAdapter(options: BedrockAdapterOptions = {}): Provi
         credentials,
         signingDate: new Date(clock.now()),
       });
-      return { method: 'POST', url, headers: signed, body };
+      return { method: 'POST', url, headers: signed, body, ...report };
     },
     parseResponse: parseBedrockResponse,
     parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) => convertBedrockStream(body, request),

@@ -86,11 +86,11 @@ describe('ValidationException refinements', () => {
     ],
     [
       'max_tokens: 64000 > 8192, which is the maximum allowed number of output tokens for claude-3-5-haiku-20241022',
-      'local',
+      'unsupported-feature',
     ],
     [
       "This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again.",
-      'local',
+      'unsupported-feature',
     ],
     ['The provided model identifier is invalid.', 'not-found'],
     [

@@ -6,7 +6,12 @@
 import type { FailureKind } from '../../canonical/errors.js';
 import { UpstreamError } from '../../canonical/errors.js';
 import type { WireHeaders } from '../adapter.js';
-import { kindForStatus, looksLikeContextLength, retryAfterMs } from '../classify-status.js';
+import {
+  kindForStatus,
+  looksLikeContextLength,
+  looksLikeUnsupportedFeature,
+  retryAfterMs,
+} from '../classify-status.js';
 import type { OpenAIErrorPayload } from './openai-api.js';
 
 const maximumMessageLength = 300;
@@ -56,6 +61,7 @@ export function classifyOpenAIError(status: number, payload: OpenAIErrorPayload 
   if (status === 400 || status === 413 || status === 422) {
     if (isContentFilter(codes)) return 'content-filter';
     if (looksLikeContextLength(message, optionalString(payload?.code))) return 'context-length';
+    if (looksLikeUnsupportedFeature(message, optionalString(payload?.code))) return 'unsupported-feature';
   }
   return kindForStatus(status);
 }

@@ -43,14 +43,14 @@ export function publishRequest(event: RequestEvent): void {
   if (requestChannel.hasSubscribers) requestChannel.publish(event);
 }
 
-/** A request bridged to a platform that does not take all of it: what was removed or renamed. */
+/** A request bridged to a platform that does not take all of it: what was removed or changed. */
 export interface BridgedEvent {
   deployment: string;
   provider: string;
   /** `beta=<name>` / `field=<name>` entries. */
   removed: string[];
   /** `<client's>→<platform's>` entries. */
-  renamed: string[];
+  changed: string[];
 }
 
 export const bridgedChannel = diagnosticsChannel.channel('switchyard:bridged');

@@ -7,7 +7,8 @@ import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import { UpstreamError } from '../canonical/errors.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
-import type { DeploymentTarget, ProviderAdapter, WireRequest } from './adapter.js';
+import type { BridgingReport, DeploymentTarget, ProviderAdapter, WireRequest } from './adapter.js';
+import { fitRequestToDeployment } from './bridging/fit-request.js';
 import { publishBridged } from '../observability/channels.js';
 import { takesRelayLane } from './relay/relay-lanes.js';
 import { relayedHeaders } from './relay/relayed-headers.js';
@@ -90,15 +91,35 @@ async function* guardStream(
 /** The client-visible trace of bridging: `x-switchyard-removed` on the answer, and a fact for the debug log. */
 function reportBridging(wire: WireRequest, target: DeploymentTarget): Record<string, string> {
   const bridged = wire.bridged;
-  if (bridged === undefined || (bridged.removed.length === 0 && bridged.renamed.length === 0)) return {};
+  if (bridged === undefined || (bridged.removed.length === 0 && bridged.changed.length === 0)) return {};
   publishBridged({ deployment: target.id, provider: target.provider, ...bridged });
   return bridged.removed.length > 0 ? { 'x-switchyard-removed': bridged.removed.join(',') } : {};
 }
 
-export const callDeployment: CallDeployment = async ({ adapter, target, request, pools, signal }) => {
+/**
+ * A request the deployment receives translated from another format is fitted to its model first
+ * (bridging/fit-request.ts); a same-format client's own body is forwarded, so it is left alone.
+ */
+function fitted(adapter: ProviderAdapter, target: DeploymentTarget, request: CanonicalRequest) {
+  if (adapter.relay?.formatOf(target) === request.original.format) return { request, report: undefined };
+  return fitRequestToDeployment(request, target);
+}
+
+function mergeReports(
+  first: BridgingReport | undefined,
+  second: BridgingReport | undefined,
+): BridgingReport | undefined {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return { removed: [...first.removed, ...second.removed], changed: [...first.changed, ...second.changed] };
+}
+
+export const callDeployment: CallDeployment = async ({ adapter, target, request: asked, pools, signal }) => {
+  const { request, report } = fitted(adapter, target, asked);
   let wire: Awaited<ReturnType<ProviderAdapter['buildRequest']>>;
   try {
     wire = await adapter.buildRequest(request, target);
+    wire = { ...wire, bridged: mergeReports(report, wire.bridged) };
   } catch (error) {
     // Signing or token errors are the adapters' to classify; anything else is our own bug.
     if (UpstreamError.isInstance(error)) throw error;

@@ -97,7 +97,7 @@ function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): 
   return tracker;
 }
 
-/** What bridging removed or renamed, at debug level (the client sees the removals in x-switchyard-removed). */
+/** What bridging removed or changed, at debug level (the client sees the removals in x-switchyard-removed). */
 function logBridging(logger: Logger): () => void {
   const onBridged = (message: unknown) => {
     const event = message as BridgedEvent;

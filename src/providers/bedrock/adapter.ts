@@ -80,8 +80,8 @@ function requestBody(
   api: BedrockApi,
 ): { body: string; bridged?: BridgingReport } {
   if (api !== 'invoke') return { body: JSON.stringify(convertToConverseBody(request, target.model)) };
-  const { body, removed, renamed } = buildInvokeModelBody(request, target.model);
-  return { body: JSON.stringify(body), bridged: { removed, renamed } };
+  const { body, removed, changed } = buildInvokeModelBody(request, target.model);
+  return { body: JSON.stringify(body), bridged: { removed, changed } };
 }
 
 /** Converse answers carry `output`; InvokeModel answers are Anthropic Messages. */

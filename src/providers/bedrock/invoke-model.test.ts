@@ -18,7 +18,7 @@ describe('buildInvokeModelBody', () => {
       },
       anthropicBeta: ['claude-code-20250219', 'context-1m-2025-08-07', 'effort-2025-11-24'],
     });
-    const { body, removed, renamed } = buildInvokeModelBody(request, model);
+    const { body, removed, changed } = buildInvokeModelBody(request, model);
     expect(body).toEqual(bedrockFixtureJson('request-invoke-claude-code.json'));
     // The points of §3.5 and §8, spelled out.
     expect(body).not.toHaveProperty('model');
@@ -37,7 +37,7 @@ describe('buildInvokeModelBody', () => {
       'field=context_management',
       'field=metadata',
     ]);
-    expect(renamed).toEqual(['messages[role=system]→system']);
+    expect(changed).toEqual(['messages[role=system]→system']);
   });
 
   it('merges betas already in the body with the header ones, without duplicates', () => {

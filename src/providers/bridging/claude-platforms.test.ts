@@ -61,7 +61,7 @@ describe('bridgeToClaudePlatform', () => {
           ? ['interleaved-thinking-2025-05-14', 'effort-2025-11-24', 'tool-search-tool-2025-10-19']
           : ['interleaved-thinking-2025-05-14', 'tool-search-tool-2025-10-19'],
       );
-      expect(bridged.renamed).toContain('advanced-tool-use-2025-11-20→tool-search-tool-2025-10-19');
+      expect(bridged.changed).toContain('advanced-tool-use-2025-11-20→tool-search-tool-2025-10-19');
       // The attribution block stays for Claude; system turns are hoisted after the client's own blocks.
       expect(bridged.body.system).toEqual([
         { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332; cch=1;' },
@@ -92,7 +92,7 @@ describe('bridgeToClaudePlatform', () => {
     const body = { max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
     const bridged = bridgeToClaudePlatform('bedrock', body, ['claude-code-20250219', ' claude-code-20250219', '']);
     expect(bridged.removed).toEqual(['beta=claude-code-20250219']);
-    expect(bridgeToClaudePlatform('vertex', body, [])).toEqual({ body, betas: [], removed: [], renamed: [] });
+    expect(bridgeToClaudePlatform('vertex', body, [])).toEqual({ body, betas: [], removed: [], changed: [] });
   });
 });
 

@@ -74,7 +74,7 @@ export interface BridgedClaudeRequest {
   /** What was not sent, as `beta=<name>` and `field=<name>` entries, in request order. */
   removed: string[];
   /** Betas sent under the platform's own name, as `<first-party>→<platform>`. */
-  renamed: string[];
+  changed: string[];
 }
 
 function accepts(patterns: readonly string[], beta: string): boolean {
@@ -117,7 +117,7 @@ export function bridgeToClaudePlatform(
 ): BridgedClaudeRequest {
   const support = claudePlatformSupport[platform];
   const removed: string[] = [];
-  const renamed: string[] = [];
+  const changed: string[] = [];
   const kept = new Set<string>();
   for (const raw of betas) {
     const beta = raw.trim();
@@ -125,7 +125,7 @@ export function bridgeToClaudePlatform(
     const renamedTo = support.renamedBetas[beta];
     if (renamedTo !== undefined) {
       kept.add(renamedTo);
-      renamed.push(`${beta}→${renamedTo}`);
+      changed.push(`${beta}→${renamedTo}`);
     } else if (accepts(support.betas, beta)) kept.add(beta);
     else if (!removed.includes(`beta=${beta}`)) removed.push(`beta=${beta}`);
   }
@@ -134,6 +134,6 @@ export function bridgeToClaudePlatform(
     if (support.bodyFields.includes(field)) bridged[field] = value;
     else if (!platformFields.includes(field)) removed.push(`field=${field}`);
   }
-  if (hoistSystemTurns(bridged)) renamed.push('messages[role=system]→system');
-  return { body: bridged, betas: [...kept], removed, renamed };
+  if (hoistSystemTurns(bridged)) changed.push('messages[role=system]→system');
+  return { body: bridged, betas: [...kept], removed, changed };
 }

@@ -94,7 +94,7 @@ describe('vertexAdapter.buildRequest: Claude', () => {
         'field=context_management',
         'field=output_config',
       ],
-      renamed: ['messages[role=system]→system'],
+      changed: ['messages[role=system]→system'],
     });
     expect(wire.headers['anthropic-version']).toBeUndefined();
     expect(wire.url.endsWith(':streamRawPredict')).toBe(true);

@@ -5,11 +5,9 @@
 //
 //   cd bench/failover && npm install && node run.mjs [--scenario hard-down] [--rate 25]
 //   (also --baseline 10 --fault 15 --after 10, in seconds)
-import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadSwitchyard, progressLog, runEach, simulatorControl, sleep } from './bench-setup.mjs';
 import { startLoad } from './load.mjs';
 import { scenarios, changedKnobs, routeName, upstreamTiming } from './scenarios.mjs';
 import { measure } from './measure.mjs';
@@ -17,7 +15,6 @@ import { formatTable, legend, targets } from './report.mjs';
 import { startRedisServer } from './redis-server.mjs';
 import diagnosticsChannel from 'node:diagnostics_channel';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({
   options: {
     scenario: { type: 'string' },
@@ -41,22 +38,8 @@ if (selected.length === 0) {
   );
   process.exit(2);
 }
-const distFile = (path) => join(root, 'dist', path);
-for (const path of ['server/gateway.js', 'simulator/simulator.js', 'config/load-config.js', 'server/logger.js']) {
-  if (!existsSync(distFile(path))) {
-    console.error(`dist/${path} is missing: run \`npm run build\` (or \`npm ci\`) at the repository root first`);
-    process.exit(1);
-  }
-}
-const { startGateway } = await import(pathToFileURL(distFile('server/gateway.js')).href);
-const { startSimulator } = await import(pathToFileURL(distFile('simulator/simulator.js')).href);
-const { parseConfig } = await import(pathToFileURL(distFile('config/load-config.js')).href);
-const { createLogger } = await import(pathToFileURL(distFile('server/logger.js')).href);
-
-const benchStart = performance.now();
-const elapsed = () => `${((performance.now() - benchStart) / 1000).toFixed(1).padStart(6)}s`;
-const progress = (message) => process.stderr.write(`[${elapsed()}] ${message}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { startGateway, startSimulator, parseConfig, createLogger } = await loadSwitchyard();
+const progress = progressLog();
 
 const simulator = await startSimulator({ port: 0, ...upstreamTiming });
 let redis;
@@ -64,15 +47,7 @@ const cleanup = () => redis?.stop();
 process.on('exit', cleanup);
 process.on('SIGINT', () => process.exit(130));
 
-async function control(method, path, body) {
-  const response = await fetch(`${simulator.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`simulator ${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const control = simulatorControl(simulator.url);
 
 function allReadmitted(scenario, gateways) {
   return gateways.every(({ tracker }) => {
@@ -182,15 +157,7 @@ async function runScenario(scenario) {
 progress(
   `bench/failover: simulator ${simulator.url}; scenarios: ${selected.map((scenario) => scenario.name).join(', ')}`,
 );
-const results = [];
-for (const scenario of selected) {
-  try {
-    results.push({ scenario, row: await runScenario(scenario) });
-  } catch (error) {
-    progress(`${scenario.name} failed to run: ${error instanceof Error ? error.stack : error}`);
-    results.push({ scenario, error: error instanceof Error ? error.message : String(error) });
-  }
-}
+const results = await runEach(selected, runScenario, progress);
 await simulator.close();
 redis?.stop();
 

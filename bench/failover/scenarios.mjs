@@ -5,6 +5,8 @@
 // Every simulated upstream has the same timing (see `upstreamTiming`), so a failover by itself does
 // not change client latency and the p50 target measures what the gateway adds.
 
+import { simulatedDeployment } from './bench-setup.mjs';
+
 export const routeName = 'claude-sonnet';
 export const upstreamTiming = { timeToFirstTokenMs: 200, tokensPerSecond: 100 };
 
@@ -21,17 +23,8 @@ export const changedKnobs = [
   'two replicas only: health.shared.redisUrl = a redis-server the bench starts on a free port',
 ];
 
-function deployment(simulatorUrl, id, { provider = 'anthropic', domains = [] } = {}) {
-  const openai = provider === 'openai';
-  return {
-    id,
-    provider,
-    model: openai ? 'gpt-5' : 'claude-sonnet-4-6',
-    baseUrl: openai ? `${simulatorUrl}/u/${id}/v1` : `${simulatorUrl}/u/${id}`,
-    apiKey: 'bench-upstream-key',
-    domains,
-    health: { ...latencyThresholds },
-  };
+function deployment(simulatorUrl, id, options = {}) {
+  return simulatedDeployment(simulatorUrl, id, { ...options, health: { ...latencyThresholds } });
 }
 
 function gatewayConfig({ simulatorUrl, deployments, redisUrl, timeouts, probeTimeoutMs }) {

@@ -1,28 +1,17 @@
 // The slow-failure scenarios of slow.mjs: upstreams, the gateway config, the fault, and how each one's
 // figure and verdict are computed from the client records and the routers' attempts.
+import { simulatedDeployment } from './bench-setup.mjs';
 import { percentile } from './measure.mjs';
 
 const probes = { intervalMs: 500, timeoutMs: 2_000 };
 
-function deployment(simulatorUrl, id, { provider = 'anthropic', domains = [], prefill = false } = {}) {
-  const openai = provider === 'openai';
-  return {
-    id,
-    provider,
-    model: openai ? 'gpt-5' : 'claude-sonnet-4-6',
-    baseUrl: openai ? `${simulatorUrl}/u/${id}/v1` : `${simulatorUrl}/u/${id}`,
-    apiKey: 'bench-upstream-key',
-    domains,
-    prefill,
-  };
-}
-
-function config({ simulatorUrl, redisUrl, deployments, route = {}, timeouts = {}, health = {} }) {
+function config({ simulatorUrl, redisUrl, deployments, route = {}, timeouts = {}, health = {}, hedging }) {
   return {
     server: { host: '127.0.0.1', port: 0 },
-    deployments: deployments.map(([id, options]) => deployment(simulatorUrl, id, options)),
+    deployments: deployments.map(([id, options]) => simulatedDeployment(simulatorUrl, id, options)),
     routes: [{ name: 'bench', deployments: deployments.map(([id]) => id), ...route }],
     timeouts: { firstTokenMs: 30_000, ...timeouts },
+    ...(hedging ? { hedging } : {}),
     health: {
       probes,
       ...health,
@@ -57,6 +46,17 @@ function figures({ records, attempts, faultAt, healAt }) {
 const percent = (value) => `${(value * 100).toFixed(1)}%`;
 const ms = (value) => (value === null || value === undefined ? 'n/a' : `${Math.round(value)} ms`);
 const pair = (options = {}) => [['claude-primary'], ['claude-secondary', options]];
+/** The hedge delay never goes under this (hedging.minimumDelayMs, as its default). */
+const hedgeMinimumDelayMs = 50;
+
+/** A scenario on the route primary → secondary where the primary fails: 25 req/s unless said otherwise. */
+const onPrimary = (scenario) => ({
+  rate: 25,
+  upstreams: ['claude-primary', 'claude-secondary'],
+  failing: ['claude-primary'],
+  ...scenario,
+  fault: { target: 'claude-primary', ...scenario.fault },
+});
 
 export const slowScenarios = [
   {
@@ -93,29 +93,28 @@ export const slowScenarios = [
       };
     },
   },
-  {
+  onPrimary({
     name: 'slow-first-token',
     title: 'slow first token (+20 s)',
     target: 'p99 TTFT ≤ pre-fault p99 + hedge delay; healthy hedges ≤ 5%',
     setup:
       '25 req/s; primary → secondary, hedge: auto, budget 5% over 10 s; latency fault +20 s on the primary; health.defaults suspectFactor 2, suspectFloorMs 300',
-    rate: 25,
     baselineMs: 10_000,
     faultMs: 15_000,
     afterMs: 5_000,
-    upstreams: ['claude-primary', 'claude-secondary'],
-    failing: ['claude-primary'],
-    fault: { target: 'claude-primary', kind: 'latency', ms: 20_000 },
+    fault: { kind: 'latency', ms: 20_000 },
     config: ({ simulatorUrl }) =>
       config({
         simulatorUrl,
         deployments: pair(),
         route: { hedge: 'auto' },
+        hedging: { minimumDelayMs: hedgeMinimumDelayMs },
         health: { defaults: { suspectFactor: 2, suspectFloorMs: 300 } },
       }),
     measure(observed) {
       const found = figures(observed);
-      const delay = observed.learned?.p95 ?? 0;
+      // The delay the router waits: the learned p95, but never under hedging.minimumDelayMs.
+      const delay = Math.max(observed.learned?.p95 ?? 0, hedgeMinimumDelayMs);
       const healthyHedges = found.hedges(0, observed.faultAt).length;
       const healthyRatio = healthyHedges / Math.max(1, found.baseline.length);
       const limit = (found.baselineTtftP99 ?? 0) + delay;
@@ -124,20 +123,17 @@ export const slowScenarios = [
         pass: found.duringTtftP99 !== null && found.duringTtftP99 <= limit && healthyRatio <= 0.05,
       };
     },
-  },
-  {
+  }),
+  onPrimary({
     name: 'stream-cut',
     title: 'stream cut mid-answer',
     target: '100% of streams complete (continued on a prefill deployment)',
     setup:
       '25 req/s; primary → secondary (prefill: true), continuation: on; the primary cuts every stream after 6 events',
-    rate: 25,
     baselineMs: 5_000,
     faultMs: 15_000,
     afterMs: 5_000,
-    upstreams: ['claude-primary', 'claude-secondary'],
-    failing: ['claude-primary'],
-    fault: { target: 'claude-primary', kind: 'cut', afterEvents: 6 },
+    fault: { kind: 'cut', afterEvents: 6 },
     config: ({ simulatorUrl }) =>
       config({ simulatorUrl, deployments: pair({ prefill: true }), route: { continuation: 'on' } }),
     measure(observed) {
@@ -148,20 +144,17 @@ export const slowScenarios = [
         pass: found.successDuring === 1,
       };
     },
-  },
-  {
+  }),
+  onPrimary({
     name: 'stream-stall',
     title: 'stream stall mid-answer',
     target: '100% of streams complete (stall cut and continued)',
     setup:
       '25 req/s; primary → secondary (prefill: true), continuation: on, timeouts.stallFloorMs 1000; the primary goes silent after 6 events',
-    rate: 25,
     baselineMs: 5_000,
     faultMs: 15_000,
     afterMs: 5_000,
-    upstreams: ['claude-primary', 'claude-secondary'],
-    failing: ['claude-primary'],
-    fault: { target: 'claude-primary', kind: 'stall', afterEvents: 6 },
+    fault: { kind: 'stall', afterEvents: 6 },
     config: ({ simulatorUrl }) =>
       config({
         simulatorUrl,
@@ -177,8 +170,8 @@ export const slowScenarios = [
         pass: found.successDuring === 1,
       };
     },
-  },
-  {
+  }),
+  onPrimary({
     name: 'low-traffic-flap',
     title: 'low traffic (1 req / 4 s) 503',
     target: '≤ 3 client attempts on the dead primary; probes find the recovery',
@@ -187,9 +180,7 @@ export const slowScenarios = [
     baselineMs: 20_000,
     faultMs: 30_000,
     afterMs: 15_000,
-    upstreams: ['claude-primary', 'claude-secondary'],
-    failing: ['claude-primary'],
-    fault: { target: 'claude-primary', kind: 'error', status: 503 },
+    fault: { kind: 'error', status: 503 },
     config: ({ simulatorUrl }) => config({ simulatorUrl, deployments: pair() }),
     measure(observed) {
       const found = figures(observed);
@@ -204,20 +195,17 @@ export const slowScenarios = [
         pass: paid <= 3 && recovered,
       };
     },
-  },
-  {
+  }),
+  onPrimary({
     name: 'two-replicas-hard-down',
     title: 'two replicas + Redis, 503',
     target: '≤ 5 client attempts on the dead primary across the fleet',
     setup: '25 req/s over two gateways sharing health through Redis; the primary answers 503',
-    rate: 25,
     replicas: 2,
     baselineMs: 10_000,
     faultMs: 10_000,
     afterMs: 5_000,
-    upstreams: ['claude-primary', 'claude-secondary'],
-    failing: ['claude-primary'],
-    fault: { target: 'claude-primary', kind: 'error', status: 503 },
+    fault: { kind: 'error', status: 503 },
     config: ({ simulatorUrl, redisUrl }) => config({ simulatorUrl, redisUrl, deployments: pair() }),
     measure(observed) {
       const found = figures(observed);
@@ -227,5 +215,5 @@ export const slowScenarios = [
         pass: paid <= 5,
       };
     },
-  },
+  }),
 ];

@@ -5,16 +5,14 @@
 //
 //   cd bench/failover && npm install && node slow.mjs [--scenario hung-domain]
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadSwitchyard, progressLog, runEach, simulatorControl, sleep } from './bench-setup.mjs';
 import { startLoad } from './load.mjs';
 import { startRedisServer } from './redis-server.mjs';
+import { upstreamTiming } from './scenarios.mjs';
 import { slowScenarios } from './slow-scenarios.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({ options: { scenario: { type: 'string' } } });
 const selected = values.scenario
   ? slowScenarios.filter((scenario) => scenario.name === values.scenario)
@@ -23,34 +21,13 @@ if (selected.length === 0) {
   console.error(`unknown scenario; one of: ${slowScenarios.map((scenario) => scenario.name).join(', ')}`);
   process.exit(2);
 }
-const distFile = (path) => join(root, 'dist', path);
-if (!existsSync(distFile('server/gateway.js'))) {
-  console.error('dist/ is missing: run `npm run build` (or `npm ci`) at the repository root first');
-  process.exit(1);
-}
-const { startGateway } = await import(pathToFileURL(distFile('server/gateway.js')).href);
-const { startSimulator } = await import(pathToFileURL(distFile('simulator/simulator.js')).href);
-const { parseConfig } = await import(pathToFileURL(distFile('config/load-config.js')).href);
-const { createLogger } = await import(pathToFileURL(distFile('server/logger.js')).href);
-
-const benchStart = performance.now();
-const progress = (message) =>
-  process.stderr.write(`[${((performance.now() - benchStart) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const upstreamTiming = { timeToFirstTokenMs: 200, tokensPerSecond: 100 };
+const { startGateway, startSimulator, parseConfig, createLogger } = await loadSwitchyard();
+const progress = progressLog();
 const simulator = await startSimulator({ port: 0, ...upstreamTiming });
 let redis;
 process.on('exit', () => redis?.stop());
 
-async function control(method, path, body) {
-  const response = await fetch(`${simulator.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`simulator ${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const control = simulatorControl(simulator.url);
 
 async function runScenario(scenario) {
   if (scenario.replicas > 1 && !redis) redis = await startRedisServer();
@@ -100,15 +77,10 @@ async function runScenario(scenario) {
   return scenario.measure({ records, attempts, faultAt, healAt, learned, gateways });
 }
 
-const results = [];
-for (const scenario of selected) {
-  try {
-    results.push({ scenario, row: await runScenario(scenario) });
-  } catch (error) {
-    progress(`${scenario.name} failed to run: ${error instanceof Error ? error.stack : error}`);
-    results.push({ scenario, row: { figure: `did not run: ${error}`, pass: false } });
-  }
-}
+const results = (await runEach(selected, runScenario, progress)).map(({ scenario, row, error }) => ({
+  scenario,
+  row: row ?? { figure: `did not run: ${error}`, pass: false },
+}));
 await simulator.close();
 redis?.stop();
 

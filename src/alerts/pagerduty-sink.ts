@@ -1,13 +1,7 @@
-// PagerDuty Events API v2: trigger on opened and escalated (the same dedup key, so an escalation
-// updates the open PagerDuty incident rather than paging anew), resolve on resolved. We never
-// acknowledge: that is the on-call person's call.
-// https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
-import type { Dispatcher } from 'undici';
 import type { IncidentSeverity } from '../incidents/incident.js';
-import { defaultAlertTimeoutMs, type PagerDutySinkConfig } from './alerts-config.js';
-import { redactUrl } from '../util/scrub-secrets.js';
+import type { PagerDutySinkConfig } from './alerts-config.js';
 import type { Alert } from './alert.js';
-import type { AlertDelivery, AlertSink } from './alert-sink.js';
+import { JsonPostSink } from './alert-sink.js';
 import {
   evidenceText,
   failoverText,
@@ -17,7 +11,6 @@ import {
   mainFailureKind,
   sinceText,
 } from './alert-text.js';
-import { postJson, type DeliveryResult } from './post-json.js';
 
 const summaryLimit = 1024;
 
@@ -84,30 +77,10 @@ export function pagerDutyEventOf(alert: Alert, routingKey: string): PagerDutyEve
   };
 }
 
-export class PagerDutySink implements AlertSink {
+export class PagerDutySink extends JsonPostSink<PagerDutySinkConfig> {
   readonly type = 'pagerduty';
-  readonly target: string;
-  readonly retryWindowMs?: number;
 
-  constructor(
-    readonly id: string,
-    private readonly config: PagerDutySinkConfig,
-    private readonly dispatcher?: Dispatcher,
-  ) {
-    this.target = redactUrl(config.url);
-    this.retryWindowMs = config.retryWindowMs;
-  }
-
-  send(alert: Alert, delivery: AlertDelivery): Promise<DeliveryResult> {
-    return postJson(
-      this.config.url,
-      JSON.stringify(pagerDutyEventOf(alert, this.config.routingKey)),
-      {},
-      {
-        timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs,
-        now: delivery.now,
-        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-      },
-    );
+  protected render(alert: Alert) {
+    return { body: JSON.stringify(pagerDutyEventOf(alert, this.config.routingKey)) };
   }
 }

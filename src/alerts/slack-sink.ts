@@ -1,14 +1,7 @@
-// Slack incoming webhook: a message people can read at a glance. Header: what happened; fields: since
-// when, severity, the evidence, where traffic went; context: our detection against the provider's
-// status page. `text` is the fallback for notifications and clients without blocks.
-// https://api.slack.com/messaging/webhooks · https://api.slack.com/reference/block-kit/blocks
-import type { Dispatcher } from 'undici';
-import { defaultAlertTimeoutMs, type SlackSinkConfig } from './alerts-config.js';
-import { redactUrl } from '../util/scrub-secrets.js';
+import type { SlackSinkConfig } from './alerts-config.js';
 import type { Alert } from './alert.js';
-import type { AlertDelivery, AlertSink } from './alert-sink.js';
+import { JsonPostSink } from './alert-sink.js';
 import { evidenceText, failoverText, headlineOf, isoTime, leadTimeText } from './alert-text.js';
-import { postJson, type DeliveryResult } from './post-json.js';
 
 // Block Kit limits: header text 150 characters, a section field 2000.
 const headerLimit = 150;
@@ -82,30 +75,10 @@ export function slackMessageOf(alert: Alert): SlackMessage {
   };
 }
 
-export class SlackSink implements AlertSink {
+export class SlackSink extends JsonPostSink<SlackSinkConfig> {
   readonly type = 'slack';
-  readonly target: string;
-  readonly retryWindowMs?: number;
 
-  constructor(
-    readonly id: string,
-    private readonly config: SlackSinkConfig,
-    private readonly dispatcher?: Dispatcher,
-  ) {
-    this.target = redactUrl(config.url);
-    this.retryWindowMs = config.retryWindowMs;
-  }
-
-  send(alert: Alert, delivery: AlertDelivery): Promise<DeliveryResult> {
-    return postJson(
-      this.config.url,
-      JSON.stringify(slackMessageOf(alert)),
-      {},
-      {
-        timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs,
-        now: delivery.now,
-        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-      },
-    );
+  protected render(alert: Alert) {
+    return { body: JSON.stringify(slackMessageOf(alert)) };
   }
 }

@@ -3,12 +3,9 @@
 //   x-switchyard-timestamp: send time, Unix seconds
 //   idempotency-key:        <incident id>:<transition>:<n>, the same on every retry and every replica
 import { createHmac } from 'node:crypto';
-import type { Dispatcher } from 'undici';
-import { defaultAlertTimeoutMs, type WebhookSinkConfig } from './alerts-config.js';
-import { redactUrl } from '../util/scrub-secrets.js';
+import type { WebhookSinkConfig } from './alerts-config.js';
 import type { Alert } from './alert.js';
-import type { AlertDelivery, AlertSink } from './alert-sink.js';
-import { postJson, type DeliveryResult } from './post-json.js';
+import { type AlertDelivery, JsonPostSink } from './alert-sink.js';
 
 export interface WebhookBody {
   source: 'switchyard';
@@ -35,35 +32,16 @@ export function webhookBodyOf(alert: Alert, idempotencyKey: string): WebhookBody
   };
 }
 
-export class WebhookSink implements AlertSink {
+export class WebhookSink extends JsonPostSink<WebhookSinkConfig> {
   readonly type = 'webhook';
-  readonly target: string;
-  readonly retryWindowMs?: number;
 
-  constructor(
-    readonly id: string,
-    private readonly config: WebhookSinkConfig,
-    private readonly dispatcher?: Dispatcher,
-  ) {
-    this.target = redactUrl(config.url);
-    this.retryWindowMs = config.retryWindowMs;
-  }
-
-  send(alert: Alert, delivery: AlertDelivery): Promise<DeliveryResult> {
+  protected render(alert: Alert, delivery: AlertDelivery) {
     const body = JSON.stringify(webhookBodyOf(alert, delivery.idempotencyKey));
-    return postJson(
-      this.config.url,
-      body,
-      {
-        'x-switchyard-signature': signBody(body, this.config.secret),
-        'x-switchyard-timestamp': String(Math.floor(delivery.now / 1000)),
-        'idempotency-key': delivery.idempotencyKey,
-      },
-      {
-        timeoutMs: this.config.timeoutMs ?? defaultAlertTimeoutMs,
-        now: delivery.now,
-        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-      },
-    );
+    const headers = {
+      'x-switchyard-signature': signBody(body, this.config.secret),
+      'x-switchyard-timestamp': String(Math.floor(delivery.now / 1000)),
+      'idempotency-key': delivery.idempotencyKey,
+    };
+    return { body, headers };
   }
 }

@@ -29,22 +29,7 @@ export type FailureKind =
 
 export type OutcomeKind = 'success' | FailureKind;
 
-/** Stable error codes that appear in logs, metrics and client error bodies. */
-export type SwitchyardErrorCode =
-  | 'SWITCHYARD_UPSTREAM_ERROR'
-  | 'SWITCHYARD_ALL_DEPLOYMENTS_FAILED'
-  | 'SWITCHYARD_DEADLINE_EXCEEDED'
-  | 'SWITCHYARD_UNKNOWN_MODEL'
-  | 'SWITCHYARD_INVALID_REQUEST'
-  | 'SWITCHYARD_BODY_TOO_LARGE'
-  | 'SWITCHYARD_STREAM_INTERRUPTED'
-  | 'SWITCHYARD_UNAUTHENTICATED'
-  | 'SWITCHYARD_FORBIDDEN'
-  | 'SWITCHYARD_KEY_RATE_LIMITED'
-  | 'SWITCHYARD_GATEWAY_OVERLOADED'
-  | 'SWITCHYARD_SHUTTING_DOWN'
-  | 'SWITCHYARD_NOT_FOUND'
-  | 'SWITCHYARD_INTERNAL';
+export type { SwitchyardErrorCode } from './error-codes.js';
 
 const upstreamErrorBrand = Symbol.for('switchyard.UpstreamError');
 

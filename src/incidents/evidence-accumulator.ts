@@ -6,9 +6,9 @@ import type { AttemptEvent } from '../observability/channels.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
 import { emptyEvidence, type IncidentEvidence } from './incident.js';
 import { scrubSecrets } from '../util/scrub-secrets.js';
+import { truncateMessage } from '../util/wire-values.js';
 
 const maximumSampleErrors = 5;
-const maximumMessageLength = 300;
 
 /** One attempt as the detector sees it: the published attempt plus when it was observed. */
 export interface AttemptFact extends AttemptEvent {
@@ -131,8 +131,7 @@ export class EvidenceAccumulator {
   // Scrubbed before it is stored, so no later path (store, alert, log) can leak what it held.
   private addSample(text: string): void {
     if (this.sampleErrors.length >= maximumSampleErrors) return;
-    let clean = scrubSecrets(text);
-    if (clean.length > maximumMessageLength) clean = `${clean.slice(0, maximumMessageLength - 1)}…`;
+    const clean = truncateMessage(scrubSecrets(text));
     if (!this.sampleErrors.includes(clean)) this.sampleErrors.push(clean);
   }
 }

@@ -6,7 +6,8 @@
 import type { StateChange } from '../health/deployment-state.js';
 import type { AttemptEvent, RequestEvent } from '../observability/channels.js';
 import type { Clock } from '../util/clock.js';
-import { describeDuration, describeLead } from './describe-duration.js';
+import { acknowledgeUpTheGrouping } from './acknowledge-incident.js';
+import { describeDuration } from './describe-duration.js';
 import { isClientFacingFailure, type AttemptFact, type RequestFact } from './evidence-accumulator.js';
 import { FailingPeriods } from './failing-periods.js';
 import { type DeploymentPlacement, type HealthSource, HealthReading, isFailingState } from './health-reading.js';
@@ -24,7 +25,9 @@ import {
   type StatusPageAcknowledgement,
   type StatusPageRecord,
 } from './incident.js';
+import { IncidentBook } from './incident-book.js';
 import { incidentIdOf } from './incident-identity.js';
+import { IncidentTransitions } from './incident-transitions.js';
 import { TrackedIncident } from './tracked-incident.js';
 
 export const defaultGracePeriodMs = 30_000;
@@ -52,17 +55,6 @@ export interface IncidentDetectorOptions {
   onListenerError?: (error: unknown, transition: IncidentTransition) => void;
 }
 
-interface QueuedTransition {
-  type: IncidentTransitionType;
-  sequence: number;
-  at: number;
-  incident: TrackedIncident;
-}
-
-function parentOpeningFirst(entry: QueuedTransition): number {
-  return entry.type === 'opened' && entry.incident.scope !== 'deployment' ? 0 : 1;
-}
-
 export class IncidentDetector {
   private readonly periods: FailingPeriods;
   private readonly providers: Map<string, string>;
@@ -71,15 +63,9 @@ export class IncidentDetector {
   private readonly gracePeriodMs: number;
   private readonly resolvePeriodMs: number;
   private readonly providerGroupThreshold: number;
-  /** Open incidents by scope key: the key is what keeps a flapping scope to one incident. */
-  private readonly open = new Map<string, TrackedIncident>();
-  private resolved: TrackedIncident[] = [];
-  private readonly listeners = new Set<IncidentTransitionListener>();
-  private queued: QueuedTransition[] = [];
-  /** Incidents whose opening has been emitted; one grouped before that never alerts on its own. */
-  private readonly announced = new WeakSet<TrackedIncident>();
+  private readonly book = new IncidentBook();
+  private readonly transitions: IncidentTransitions;
   private readonly changed = new Set<TrackedIncident>();
-  private flushScheduled = false;
 
   constructor(private readonly options: IncidentDetectorOptions) {
     this.periods = new FailingPeriods(options.evidenceWindowMs ?? 120_000);
@@ -87,14 +73,12 @@ export class IncidentDetector {
     this.gracePeriodMs = options.gracePeriodMs ?? defaultGracePeriodMs;
     this.resolvePeriodMs = options.resolvePeriodMs ?? defaultResolvePeriodMs;
     this.providerGroupThreshold = options.providerGroupThreshold ?? 2;
+    this.transitions = new IncidentTransitions(options.onListenerError);
   }
 
   /** Subscribes to opened / escalated / resolved / status-page-acknowledged; returns the unsubscribe function. */
   onTransition(listener: IncidentTransitionListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.transitions.subscribe(listener);
   }
 
   handleStateChange(change: StateChange): void {
@@ -115,7 +99,7 @@ export class IncidentDetector {
   /** An attempt from the attempt channel (a publisher may add `message` and `status`). */
   recordAttempt(event: AttemptEvent & { message?: string; status?: number }): void {
     const fact: AttemptFact = { ...event, at: this.options.clock.now() };
-    const covering = this.covering(fact.deployment);
+    const covering = this.book.covering(fact.deployment);
     this.periods.recordAttempt(fact, this.view, covering.length > 0);
     for (const incident of covering) {
       incident.evidence.recordAttempt(fact);
@@ -127,7 +111,7 @@ export class IncidentDetector {
   recordRequest(event: Pick<RequestEvent, 'route' | 'succeeded' | 'status' | 'deployment' | 'failedOver'>): void {
     const fact: RequestFact = { ...event, at: this.options.clock.now() };
     this.periods.recordRequest(fact, this.view);
-    for (const incident of this.open.values()) {
+    for (const incident of this.book.openIncidents()) {
       if (!incident.evidence.hasRoute(fact.route)) continue;
       incident.evidence.recordRequest(fact, (deployment) => isFailingMember(this.view, incident, deployment));
       this.changed.add(incident);
@@ -151,27 +135,17 @@ export class IncidentDetector {
     target: ScopeRef,
     acknowledgement: StatusPageAcknowledgement,
   ): StatusPageRecord | null {
-    const incident = this.findForAcknowledgement(target);
+    const incident = this.book.findForAcknowledgement(target);
     if (!incident) return null;
-    // Also up the grouping: the parent is what alerts, and its resolve message carries the lead time.
-    for (let current: TrackedIncident | null = incident; current; current = current.parent) {
-      if (current.statusPage) continue;
-      const leadTimeMs = acknowledgement.acknowledgedAt - current.detectedAt;
-      current.statusPage = { ...acknowledgement, leadTimeMs };
-      current.addUpdate({
-        at: acknowledgement.acknowledgedAt,
-        type: 'status-page-acknowledged',
-        message: `${acknowledgement.page} status page acknowledged (${acknowledgement.incidentId}) ${describeLead(leadTimeMs)}`,
-      });
-      this.enqueue('status-page-acknowledged', 1, current);
-    }
-    this.scheduleFlush();
+    for (const acknowledged of acknowledgeUpTheGrouping(incident, acknowledgement))
+      this.enqueue('status-page-acknowledged', 1, acknowledged);
+    this.transitions.scheduleFlush();
     return incident.statusPage;
   }
 
   /** Takes the identity other replicas gave this scope's incident (one of them may have opened it first). */
   adopt(localId: string, stored: Incident): void {
-    const incident = [...this.open.values(), ...this.resolved].find((candidate) => candidate.id === localId);
+    const incident = this.book.findById(localId);
     if (!incident) return;
     incident.id = stored.id;
     incident.detectedAt = Math.min(incident.detectedAt, stored.detectedAt);
@@ -182,15 +156,15 @@ export class IncidentDetector {
   }
 
   incident(ref: ScopeRef): Incident | undefined {
-    return this.open.get(scopeKeyOf(ref))?.snapshot();
+    return this.book.openAt(ref)?.snapshot();
   }
 
   openIncidents(): Incident[] {
-    return [...this.open.values()].map((incident) => incident.snapshot());
+    return this.book.openIncidents().map((incident) => incident.snapshot());
   }
 
   recentlyResolved(): Incident[] {
-    return this.resolved.map((incident) => incident.snapshot());
+    return this.book.resolvedIncidents().map((incident) => incident.snapshot());
   }
 
   /** Incidents whose evidence or timeline changed since the last call, for periodic persistence. */
@@ -202,26 +176,7 @@ export class IncidentDetector {
 
   /** Emits queued transitions now (otherwise they leave on the next microtask). */
   flush(): void {
-    this.flushScheduled = false;
-    // Parents first, so whoever stores them knows a parent before its children (stable otherwise).
-    const queued = [...this.queued].sort((a, b) => parentOpeningFirst(a) - parentOpeningFirst(b));
-    this.queued = [];
-    for (const entry of queued) {
-      this.announced.add(entry.incident);
-      const transition: IncidentTransition = {
-        type: entry.type,
-        sequence: entry.sequence,
-        at: entry.at,
-        incident: entry.incident.snapshot(),
-      };
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(transition);
-        } catch (error) {
-          this.options.onListenerError?.(error, transition);
-        }
-      }
-    }
+    this.transitions.flush();
   }
 
   /** A timeline entry on every open incident the change concerns. */
@@ -229,8 +184,8 @@ export class IncidentDetector {
     const isDeployment = change.kind === 'deployment';
     const reason = (isDeployment ? this.view.deployment(change.id) : this.view.domain(change.id))?.reason ?? '';
     const message = `${isDeployment ? change.id : `domain ${change.id}`}: ${previous} → ${change.to} (${reason})`;
-    const domainIncident = isDeployment ? undefined : this.open.get(scopeKeyOf({ scope: 'domain', key: change.id }));
-    const concerned = isDeployment ? this.covering(change.id) : domainIncident ? [domainIncident] : [];
+    const domainIncident = isDeployment ? undefined : this.book.openAt({ scope: 'domain', key: change.id });
+    const concerned = isDeployment ? this.book.covering(change.id) : domainIncident ? [domainIncident] : [];
     for (const incident of concerned) {
       if (isDeployment && isFailingState(change.to)) incident.evidence.noteDeployment(change.id);
       incident.addUpdate({ at: change.at, type: 'state-change', message });
@@ -243,23 +198,19 @@ export class IncidentDetector {
     this.openDomainIncidents(now);
     this.openDeploymentIncidents(now);
     this.groupByProvider(now);
-    for (const incident of this.open.values()) {
+    for (const incident of this.book.openIncidents()) {
       this.trackRecovery(incident, now);
       this.escalate(incident, now);
     }
     this.resolveDue(now);
     const lookback = this.options.acknowledgementLookbackMs ?? 3_600_000;
-    this.resolved = this.resolved.filter((incident) => {
-      const kept = now - (incident.resolvedAt ?? now) <= lookback;
-      if (!kept) this.changed.delete(incident);
-      return kept;
-    });
-    this.scheduleFlush();
+    for (const forgotten of this.book.forgetResolvedBefore(now, lookback)) this.changed.delete(forgotten);
+    this.transitions.scheduleFlush();
   }
 
   private openDomainIncidents(now: number): void {
     for (const [name, condition] of this.view.degradedDomains()) {
-      if (this.open.has(scopeKeyOf({ scope: 'domain', key: name }))) continue;
+      if (this.book.openAt({ scope: 'domain', key: name })) continue;
       const members = this.view.membersOfDomain(name);
       // A domain of one deployment says nothing its deployment incident does not.
       if (members.length < 2) continue;
@@ -274,7 +225,7 @@ export class IncidentDetector {
         condition.since,
       );
       for (const member of members) {
-        const child = this.open.get(scopeKeyOf({ scope: 'deployment', key: member }));
+        const child = this.book.openAt({ scope: 'deployment', key: member });
         if (child && child.parent?.scope !== 'domain') this.group(child, incident, now);
       }
     }
@@ -282,7 +233,7 @@ export class IncidentDetector {
 
   private openDeploymentIncidents(now: number): void {
     for (const id of this.view.failingDeployments()) {
-      if (this.open.has(scopeKeyOf({ scope: 'deployment', key: id }))) continue;
+      if (this.book.openAt({ scope: 'deployment', key: id })) continue;
       const condition = this.view.deployment(id);
       // Degraded (slow, some errors) is often transient: only its persistence is worth an incident.
       if (condition.state === 'degraded' && now - condition.since < this.gracePeriodMs) continue;
@@ -306,14 +257,14 @@ export class IncidentDetector {
   // Two or more deployments of one provider failing outside any degraded domain: one provider incident over them.
   private groupByProvider(now: number): void {
     const byProvider = new Map<string, TrackedIncident[]>();
-    for (const incident of this.open.values()) {
+    for (const incident of this.book.openIncidents()) {
       if (incident.scope !== 'deployment' || !this.view.isFailing(incident.key) || incident.parent?.scope === 'domain')
         continue;
       const provider = this.view.providerOf(incident.key);
       if (provider !== undefined) byProvider.set(provider, [...(byProvider.get(provider) ?? []), incident]);
     }
     for (const [provider, children] of byProvider) {
-      let parent = this.open.get(scopeKeyOf({ scope: 'provider', key: provider }));
+      let parent = this.book.openAt({ scope: 'provider', key: provider });
       if (!parent) {
         if (children.length < this.providerGroupThreshold) continue;
         const members = this.view.deploymentsOfProvider(provider);
@@ -362,7 +313,7 @@ export class IncidentDetector {
     }
     incident.severity = severityOf(this.view, incident);
     incident.addUpdate({ at: now, type: 'opened', message: reason, severity: incident.severity });
-    this.open.set(incident.scopeKey, incident);
+    this.book.add(incident);
     this.enqueue('opened', 1, incident);
     return incident;
   }
@@ -370,7 +321,7 @@ export class IncidentDetector {
   private group(child: TrackedIncident, parent: TrackedIncident, now: number): void {
     child.parent = parent;
     // Opened in the same moment as its parent (one health event): the parent's alert covers it.
-    if (!this.announced.has(child)) child.alerting = false;
+    if (!this.transitions.isAnnounced(child)) child.alerting = false;
     child.addUpdate({ at: now, type: 'grouped', message: `grouped under ${parent.scope} ${parent.key}` });
     parent.addUpdate({ at: now, type: 'grouped', message: `${child.key}: ${child.title}` });
     this.changed.add(child);
@@ -378,11 +329,11 @@ export class IncidentDetector {
 
   private parentFor(deploymentId: string): TrackedIncident | null {
     for (const name of this.view.domainsOf(deploymentId)) {
-      const domain = this.open.get(scopeKeyOf({ scope: 'domain', key: name }));
+      const domain = this.book.openAt({ scope: 'domain', key: name });
       if (domain) return domain;
     }
     const provider = this.view.providerOf(deploymentId);
-    return provider === undefined ? null : (this.open.get(scopeKeyOf({ scope: 'provider', key: provider })) ?? null);
+    return provider === undefined ? null : (this.book.openAt({ scope: 'provider', key: provider }) ?? null);
   }
 
   private escalate(incident: TrackedIncident, now: number): void {
@@ -396,7 +347,7 @@ export class IncidentDetector {
     incident.addUpdate({ at: now, type: 'escalated', message: `${from} → ${target}: ${why}`, severity: target });
     this.changed.add(incident);
     // Not yet announced: the opening itself carries the higher severity.
-    if (this.announced.has(incident)) this.enqueue('escalated', severityRank(target), incident);
+    if (this.transitions.isAnnounced(incident)) this.enqueue('escalated', severityRank(target), incident);
   }
 
   private trackRecovery(incident: TrackedIncident, now: number): void {
@@ -423,15 +374,13 @@ export class IncidentDetector {
 
   // Children first: a parent resolves only once nothing under it is still open.
   private resolveDue(now: number): void {
-    const ordered = [...this.open.values()].sort(
-      (a, b) => Number(a.scope !== 'deployment') - Number(b.scope !== 'deployment'),
-    );
+    const ordered = this.book
+      .openIncidents()
+      .sort((a, b) => Number(a.scope !== 'deployment') - Number(b.scope !== 'deployment'));
     for (const incident of ordered) {
       if (incident.healthySince === null || now - incident.healthySince < this.resolvePeriodMs) continue;
-      if ([...this.open.values()].some((child) => child.parent === incident)) continue;
-      const childrenResolvedAt = this.resolved
-        .filter((child) => child.parent === incident)
-        .map((child) => child.resolvedAt ?? 0);
+      if (this.book.hasOpenChild(incident)) continue;
+      const childrenResolvedAt = this.book.resolvedChildren(incident).map((child) => child.resolvedAt ?? 0);
       incident.status = 'resolved';
       // When it recovered (confirmed by the resolve period), not when the confirmation came.
       incident.resolvedAt = Math.max(incident.healthySince, ...childrenResolvedAt);
@@ -440,44 +389,13 @@ export class IncidentDetector {
         type: 'resolved',
         message: `healthy for ${describeDuration(now - incident.healthySince)}`,
       });
-      this.open.delete(incident.scopeKey);
-      this.resolved.push(incident);
+      this.book.moveToResolved(incident);
       this.enqueue('resolved', 1, incident);
     }
   }
 
-  private covering(deploymentId: string): TrackedIncident[] {
-    return [...this.open.values()].filter((incident) => incident.members.has(deploymentId));
-  }
-
-  private findForAcknowledgement(target: ScopeRef): TrackedIncident | undefined {
-    const key = scopeKeyOf(target);
-    const direct = this.open.get(key);
-    if (direct) return direct;
-    // A page component mapped to a deployment whose trouble a domain or provider incident tracks.
-    if (target.scope === 'deployment') {
-      const covering = this.covering(target.key);
-      if (covering.length > 0) return covering.find((incident) => incident.parent === null) ?? covering[0];
-    }
-    return [...this.resolved]
-      .reverse()
-      .find(
-        (incident) => incident.scopeKey === key || (target.scope === 'deployment' && incident.members.has(target.key)),
-      );
-  }
-
   private enqueue(type: IncidentTransitionType, sequence: number, incident: TrackedIncident): void {
-    this.queued.push({ type, sequence, at: this.options.clock.now(), incident });
+    this.transitions.enqueue(type, sequence, this.options.clock.now(), incident);
     this.changed.add(incident);
-  }
-
-  // Transitions leave on the next microtask, after the rest of this health event: the tracker reports a
-  // deployment change and the domain change it causes in one call, and the grouping must be known first.
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.queued.length === 0) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      if (this.flushScheduled) this.flush();
-    });
   }
 }

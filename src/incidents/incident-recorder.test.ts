@@ -252,6 +252,38 @@ describe('IncidentRecorder', () => {
     expect(logs.lines.join('\n')).not.toContain('hunter2');
   });
 
+  it('retries a write the store never answers, instead of letting it hold every later write', async () => {
+    const clock = new ManualClock();
+    const inner = await database(clock)('a');
+    // While `hanging`, saves never settle, like queries on a connection the server dropped silently.
+    let hanging = true;
+    let hungSaves = 0;
+    const store: Pick<IncidentStore, 'saveIncident' | 'claimAlertDelivery' | 'recordAlertOutcome'> = {
+      saveIncident: (incident) => {
+        if (!hanging) return inner.saveIncident(incident);
+        hungSaves += 1;
+        return new Promise<Incident>(() => {});
+      },
+      claimAlertDelivery: (...parameters) => inner.claimAlertDelivery(...parameters),
+      recordAlertOutcome: (...parameters) => inner.recordAlertOutcome(...parameters),
+    };
+    const logs = captureLogs();
+    const a = replica(clock, 'a', store, [new RecordingSink('hook')], logs);
+    a.kit.change('gpt-4o', 'healthy', 'ejected');
+    for (let second = 0; second < 15; second += 1) await clock.advance(1_000);
+    // The identity's save and the recorder's first write hung; the write was given up and retried.
+    expect(hungSaves).toBeGreaterThanOrEqual(3);
+    expect(a.recorder.pending).toBe(1);
+    hanging = false;
+    for (let second = 0; second < 15; second += 1) await clock.advance(1_000);
+    await settle(clock, a);
+    expect(a.recorder.pending).toBe(0);
+    expect((await inner.listIncidents({ since: 0 })).map((incident) => incident.scopeKey)).toEqual([
+      'deployment:gpt-4o',
+    ]);
+    expect(logs.lines.filter((line) => line.startsWith('incident store unavailable'))).toHaveLength(1);
+  });
+
   it('writes the parent id once a child is grouped, with the parent claimed first', async () => {
     const clock = new ManualClock();
     const store = await database(clock)('a');

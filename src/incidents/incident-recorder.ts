@@ -27,7 +27,7 @@ export interface IncidentRecorderOptions {
   identities?: IncidentIdentities;
   alerts?: AlertQueue;
   clock: Clock;
-  logger?: AlertLogger;
+  logger?: AlertLogger & { debug?(fields: object, message: string): void };
   /** Shared with the other writers to the same store, so an outage is logged once. */
   availability?: StoreAvailability;
   /** How often changed evidence and timelines are written (default 5 s); transitions are written at once. */
@@ -35,6 +35,9 @@ export interface IncidentRecorderOptions {
   /** First retry delay of a failed write (default 500 ms), doubled up to retryMaxMs (default 5 s: incidents are few, and they should be in the store soon after it returns). */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** A write that has not settled by then counts as failed and is retried (default 10 s), so one hung
+   *  connection cannot hold every later write. */
+  writeTimeoutMs?: number;
 }
 
 export class IncidentRecorder {
@@ -156,6 +159,8 @@ export class IncidentRecorder {
     if (this.writing || this.cancelRetry || this.unwritten.size === 0) return;
     this.writing = this.writeAll().finally(() => {
       this.writing = undefined;
+      // Snapshots that arrived during the round go out now, not on the next tick.
+      this.write();
     });
   }
 
@@ -169,10 +174,14 @@ export class IncidentRecorder {
     for (const incident of queued) {
       let stored: Incident;
       try {
-        stored = await store.saveIncident(incident);
+        stored = await this.withDeadline(store.saveIncident(incident));
       } catch (error) {
         this.availability.failed(error, this.unwritten.size);
-        this.scheduleRetry();
+        const retryInMs = this.scheduleRetry();
+        this.options.logger?.debug?.(
+          { err: safeError(error), incident: incident.id, pending: this.unwritten.size, retryInMs },
+          'incident write failed',
+        );
         return;
       }
       this.consecutiveFailures = 0;
@@ -181,7 +190,17 @@ export class IncidentRecorder {
       this.availability.succeeded(this.unwritten.size);
       if (stored.id !== incident.id) this.mergedInto(incident.id, stored);
     }
-    if (this.unwritten.size > 0) this.write();
+  }
+
+  private withDeadline<T>(work: Promise<T>): Promise<T> {
+    const timeoutMs = this.options.writeTimeoutMs ?? 10_000;
+    let cancel: () => void = () => {};
+    const deadline = new Promise<never>((_, reject) => {
+      cancel = this.options.clock.schedule(timeoutMs, () =>
+        reject(new Error(`the store did not answer within ${timeoutMs} ms`)),
+      );
+    });
+    return Promise.race([work, deadline]).finally(() => cancel());
   }
 
   /** The store merged the incident into another replica's open incident of the same scope. */
@@ -194,7 +213,8 @@ export class IncidentRecorder {
     this.options.detector.adopt(id, stored);
   }
 
-  private scheduleRetry(): void {
+  /** Returns the delay. */
+  private scheduleRetry(): number {
     this.consecutiveFailures += 1;
     const base = this.options.retryBaseMs ?? 500;
     const delay = Math.min(this.options.retryMaxMs ?? 5_000, base * 2 ** (this.consecutiveFailures - 1));
@@ -203,6 +223,7 @@ export class IncidentRecorder {
       this.takeChanged();
       this.write();
     });
+    return delay;
   }
 }
 

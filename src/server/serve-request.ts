@@ -17,6 +17,7 @@ import { streamEndedEarly } from '../providers/attempt-failure.js';
 import { scrubSecrets } from '../util/scrub-secrets.js';
 import type { RouteTable } from '../routing/resolve-route.js';
 import { checkRouteAllowed, keyOfRequest } from './authenticate.js';
+import { onShutdown } from './shutdown-listeners.js';
 
 /** The one metric label and stored route name for a model no route serves, so clients cannot grow either. */
 export const unknownRouteLabel = '(unknown model)';
@@ -114,9 +115,10 @@ export async function serveRequest(
     if (!reply.raw.writableFinished) controller.abort(clientAborted());
   });
   // The request's own signal, aborted like a client abort (local origin: no deployment is blamed).
-  const onShutdown = () => controller.abort(clientAborted());
-  context.shutdown?.addEventListener('abort', onShutdown, { once: true });
-  reply.raw.once('close', () => context.shutdown?.removeEventListener('abort', onShutdown));
+  if (context.shutdown) {
+    const forget = onShutdown(context.shutdown, () => controller.abort(clientAborted()));
+    reply.raw.once('close', forget);
+  }
   let routeName = '';
   let stream = false;
   const requestKey = keyOfRequest(request);

@@ -1,12 +1,9 @@
 // Builds a tool input that satisfies the simplest reading of a JSON Schema, so a simulated tool
 // call is something a client can actually run: required properties only, the first enum value,
 // short strings, the number 1 (or the minimum when 1 is out of range), empty optional arrays.
+import { isRecord } from '../util/wire-values.js';
 
 const maximumDepth = 8;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function schemaType(schema: Record<string, unknown>): string | undefined {
   const type = schema.type;

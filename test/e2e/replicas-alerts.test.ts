@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { createLogger } from '../../src/server/logger.js';
 import { startAlertReceiver, type AlertReceiver } from '../../src/alerts/alert-receiver.js';
 import { TestRedis } from '../support/redis-server.js';
 import { eventually } from './harness.js';
+import { claudeThenGpt, ejectionSharedThrough, startReplicas } from './replica-fleet.js';
 
 let redis: TestRedis;
 let simulator: RunningSimulator;
@@ -24,44 +23,13 @@ beforeAll(async () => {
   simulator = await startSimulator({ port: 0, seed: 13 });
   receiver = await startAlertReceiver();
   folder = mkdtempSync(join(tmpdir(), 'switchyard-replica-alerts-'));
-  replicas = await Promise.all(
-    ['one', 'two'].map((name) =>
-      startGateway({
-        replicaId: name,
-        port: 0,
-        logger: createLogger('silent'),
-        config: parseConfig({
-          server: { host: '127.0.0.1', port: 0 },
-          deployments: [
-            {
-              id: 'claude-a',
-              provider: 'anthropic',
-              model: 'claude-sonnet-4-6',
-              baseUrl: `${simulator.url}/u/claude-a`,
-              apiKey: 'k',
-            },
-            { id: 'gpt-b', provider: 'openai', model: 'gpt-5', baseUrl: `${simulator.url}/u/gpt-b/v1`, apiKey: 'k' },
-          ],
-          routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
-          health: {
-            // A hard-down deployment is ejected (a decision shared through Redis) rather than first
-            // demoted as degraded by its failure rate, which each replica decides alone.
-            defaults: {
-              baseEjectionMs: 800,
-              consecutiveFailures: 3,
-              maximumConsecutiveFailures: 3,
-              degradedMinimumRequests: 1_000,
-            },
-            probes: { intervalMs: 200, timeoutMs: 1_000 },
-            shared: { redisUrl: redis.url },
-          },
-          store: { path: join(folder, `${name}.db`) },
-          alerts: [{ type: 'webhook', url: `${receiver.url}/hook`, secret: 's' }],
-          incidents: { gracePeriodMs: 1_000, resolvePeriodMs: 1_000 },
-        }),
-      }),
-    ),
-  );
+  replicas = await startReplicas(['one', 'two'], (name) => ({
+    ...claudeThenGpt(simulator.url),
+    health: ejectionSharedThrough(redis.url),
+    store: { path: join(folder, `${name}.db`) },
+    alerts: [{ type: 'webhook', url: `${receiver.url}/hook`, secret: 's' }],
+    incidents: { gracePeriodMs: 1_000, resolvePeriodMs: 1_000 },
+  }));
 });
 
 afterAll(async () => {

@@ -2,12 +2,11 @@
 // applied by the other, which then stops sending traffic to the dead deployment too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { createLogger } from '../../src/server/logger.js';
 import { TestRedis } from '../support/redis-server.js';
 import { eventually } from './harness.js';
+import { claudeThenGpt, startReplicas } from './replica-fleet.js';
 
 let redis: TestRedis;
 let simulator: RunningSimulator;
@@ -16,32 +15,16 @@ let replicas: RunningGateway[];
 beforeAll(async () => {
   redis = await TestRedis.start();
   simulator = await startSimulator({ port: 0, seed: 3 });
-  const config = parseConfig({
+  replicas = await startReplicas(['replica-1', 'replica-2'], () => ({
+    ...claudeThenGpt(simulator.url),
     store: false,
-    server: { host: '127.0.0.1', port: 0 },
-    deployments: [
-      {
-        id: 'claude-a',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        baseUrl: `${simulator.url}/u/claude-a`,
-        apiKey: 'k',
-      },
-      { id: 'gpt-b', provider: 'openai', model: 'gpt-5', baseUrl: `${simulator.url}/u/gpt-b/v1`, apiKey: 'k' },
-    ],
-    routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
     timeouts: { requestMs: 10_000, connectMs: 1_000, firstTokenMs: 2_000 },
     health: {
       defaults: { baseEjectionMs: 5_000 },
       probes: { intervalMs: 200, timeoutMs: 1_000 },
       shared: { redisUrl: redis.url },
     },
-  });
-  replicas = await Promise.all(
-    ['replica-1', 'replica-2'].map((replicaId) =>
-      startGateway({ config, port: 0, replicaId, logger: createLogger('silent') }),
-    ),
-  );
+  }));
 });
 
 afterAll(async () => {

@@ -10,13 +10,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertReceiver, startAlertReceiver } from '../../src/alerts/alert-receiver.js';
 import type { WebhookBody } from '../../src/alerts/webhook-sink.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { type RunningGateway, startGateway } from '../../src/server/gateway.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/simulator.js';
 import { TestPostgres } from '../support/postgres-server.js';
 import { TestRedis } from '../support/redis-server.js';
 import { eventually } from './harness.js';
+import { claudeThenGpt, ejectionSharedThrough, startReplicas } from './replica-fleet.js';
 
 let postgres: TestPostgres;
 let redis: TestRedis;
@@ -24,6 +24,8 @@ let simulator: RunningSimulator;
 let receiver: AlertReceiver;
 let replicas: RunningGateway[];
 const logLines = new Map<string, string[]>();
+/** Whole log lines, for the failure message: what each replica's store writes did. */
+const rawLines: string[] = [];
 
 /** A pino destination that keeps each line's message. */
 function captured(name: string): Writable {
@@ -31,10 +33,20 @@ function captured(name: string): Writable {
   logLines.set(name, lines);
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(String(JSON.parse(line).msg));
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(String(JSON.parse(line).msg));
+        rawLines.push(`${name} ${line}`);
+      }
       done();
     },
   });
+}
+
+/** What a failed assertion should say about the store writes. */
+function diagnosis(): string {
+  const pending = replicas.map((replica) => `${replica.url}: ${replica.history.incidents?.recorder.pending} unwritten`);
+  const store = rawLines.filter((line) => /store|incident write/.test(line)).slice(-40);
+  return [...pending, ...store].join('\n');
 }
 
 beforeAll(async () => {
@@ -45,43 +57,16 @@ beforeAll(async () => {
   redis = await TestRedis.start();
   simulator = await startSimulator({ port: 0, seed: 31 });
   receiver = await startAlertReceiver();
-  replicas = await Promise.all(
-    ['one', 'two'].map((name) =>
-      startGateway({
-        replicaId: name,
-        port: 0,
-        logger: createLogger('info', captured(name)),
-        config: parseConfig({
-          server: { host: '127.0.0.1', port: 0 },
-          deployments: [
-            {
-              id: 'claude-a',
-              provider: 'anthropic',
-              model: 'claude-sonnet-4-6',
-              baseUrl: `${simulator.url}/u/claude-a`,
-              apiKey: 'k',
-            },
-            { id: 'gpt-b', provider: 'openai', model: 'gpt-5', baseUrl: `${simulator.url}/u/gpt-b/v1`, apiKey: 'k' },
-          ],
-          routes: [{ name: 'sonnet', deployments: ['claude-a', 'gpt-b'] }],
-          health: {
-            // A hard-down deployment is ejected (a decision shared through Redis) rather than first
-            // demoted as degraded by its failure rate, which each replica decides alone.
-            defaults: {
-              baseEjectionMs: 800,
-              consecutiveFailures: 3,
-              maximumConsecutiveFailures: 3,
-              degradedMinimumRequests: 1_000,
-            },
-            probes: { intervalMs: 200, timeoutMs: 1_000 },
-            shared: { redisUrl: redis.url },
-          },
-          store: { url: postgres.url.replace(/\/postgres$/, '/store_outage') },
-          alerts: [{ type: 'webhook', url: `${receiver.url}/hook`, secret: 's' }],
-          incidents: { gracePeriodMs: 1_000, resolvePeriodMs: 1_000 },
-        }),
-      }),
-    ),
+  replicas = await startReplicas(
+    ['one', 'two'],
+    () => ({
+      ...claudeThenGpt(simulator.url),
+      health: ejectionSharedThrough(redis.url),
+      store: { url: postgres.url.replace(/\/postgres$/, '/store_outage') },
+      alerts: [{ type: 'webhook', url: `${receiver.url}/hook`, secret: 's' }],
+      incidents: { gracePeriodMs: 1_000, resolvePeriodMs: 1_000 },
+    }),
+    (name) => createLogger('debug', captured(name)),
   );
 }, 60_000);
 
@@ -132,7 +117,10 @@ describe('two replicas on PostgreSQL, PostgreSQL stopped during an incident', ()
         (list) => list.some((incident) => incident.status === 'resolved'),
         1_500,
       );
-      expect(incidents.map((incident) => [incident.key, incident.status])).toEqual([['claude-a', 'resolved']]);
+      expect(
+        incidents.map((incident) => [incident.key, incident.status]),
+        diagnosis(),
+      ).toEqual([['claude-a', 'resolved']]);
     }
     // Give a replica every chance to send a late duplicate under another key before counting.
     await eventually(

@@ -2,12 +2,13 @@
 // token at a local token endpoint (no Google host is reached), and the simulator checks the bearer
 // token. Claude goes through rawPredict, Gemini through generateContent; the Anthropic SDK is the client.
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import { writeExternalAccount } from '../support/external-account.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -39,18 +40,7 @@ beforeAll(async () => {
   const address = tokenServer.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   folder = mkdtempSync(join(tmpdir(), 'switchyard-vertex-e2e-'));
-  writeFileSync(join(folder, 'subject-token'), 'subject-token');
-  const credentialsFile = join(folder, 'external-account.json');
-  writeFileSync(
-    credentialsFile,
-    JSON.stringify({
-      type: 'external_account',
-      audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/switchyard/providers/test',
-      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-      token_url: `http://127.0.0.1:${port}/v1/token`,
-      credential_source: { file: join(folder, 'subject-token') },
-    }),
-  );
+  const credentialsFile = writeExternalAccount(folder, `http://127.0.0.1:${port}/v1/token`);
   simulator = await startSimulator({ port: 0, seed: 9 });
   const config = parseConfig({
     store: false,

@@ -3,7 +3,7 @@
 // tools, citations, cache and server-tool usage; errors), and the upstream's request id and rate-limit
 // headers come along. The only documented edits: a stream missing its terminator gets it, and an
 // event that cannot be parsed is skipped.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import { writeExternalAccount } from '../support/external-account.js';
 import * as fixtures from './relay-fixtures.js';
 import { startScriptedUpstream, upstreamHeaders, type ScriptedUpstream } from './scripted-upstream.js';
 
@@ -24,18 +25,7 @@ const clientKey = 'client-key-never-forwarded';
 beforeAll(async () => {
   upstream = await startScriptedUpstream();
   folder = mkdtempSync(join(tmpdir(), 'switchyard-relay-'));
-  writeFileSync(join(folder, 'subject-token'), 'subject-token');
-  const credentialsFile = join(folder, 'external-account.json');
-  writeFileSync(
-    credentialsFile,
-    JSON.stringify({
-      type: 'external_account',
-      audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/switchyard/providers/test',
-      subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-      token_url: `${upstream.url}/v1/token`,
-      credential_source: { file: join(folder, 'subject-token') },
-    }),
-  );
+  const credentialsFile = writeExternalAccount(folder, `${upstream.url}/v1/token`);
   const base = upstream.url;
   const config = parseConfig({
     store: false,

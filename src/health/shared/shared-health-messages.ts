@@ -9,6 +9,7 @@ import { deploymentStates, type DeploymentState, type RemoteStateChange } from '
 import type { LocalCountsDelta } from '../health-tracker.js';
 import { histogramMaxIndex, type LatencyHistogram } from '../latency-histogram.js';
 import { outcomePolicies } from '../outcome-policy.js';
+import { isRecord, parseJson } from '../../util/wire-values.js';
 
 /** Bumped when the format changes incompatibly, so replicas of different versions ignore each other. */
 export const sharedHealthFormat = 1;
@@ -102,18 +103,6 @@ function parseHistogram(value: unknown): LatencyHistogram | undefined {
     histogram[index] = count;
   }
   return histogram;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isName(value: unknown): value is string {

@@ -1,5 +1,6 @@
 // Reads the report window's start as people type it (`--since 24h`, `90m`, `7d`, or an ISO date) and
 // the output format, with messages that say what would have been accepted.
+import type { SwitchyardCode } from '../../canonical/error-codes.js';
 
 export const reportFormats = ['table', 'json', 'markdown'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
@@ -7,7 +8,7 @@ export type ReportFormat = (typeof reportFormats)[number];
 export const defaultReportSince = '24h';
 
 export class ReportArgumentError extends Error {
-  readonly code = 'SWITCHYARD_REPORT_ARGUMENT';
+  readonly code: SwitchyardCode = 'SWITCHYARD_REPORT_ARGUMENT';
   constructor(message: string) {
     super(message);
     this.name = 'ReportArgumentError';

@@ -1,7 +1,7 @@
 // Errors the store raises on purpose, each with a stable code for logs. (Database errors from the
 // drivers pass through unchanged: they mean the store is down or broken, and StoreWriter retries them.)
 
-export type StoreErrorCode = 'SWITCHYARD_STORE_CONFLICT' | 'SWITCHYARD_STORE_CONFIG' | 'SWITCHYARD_STORE_MIGRATION';
+import type { StoreErrorCode } from '../../canonical/error-codes.js';
 
 const storeErrorBrand = Symbol.for('switchyard.StoreError');
 

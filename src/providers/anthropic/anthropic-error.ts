@@ -9,8 +9,7 @@ import {
   retryAfterMs,
 } from '../classify-status.js';
 import type { AnthropicErrorDetail } from './anthropic-api.js';
-
-const maximumMessageLength = 300;
+import { parseJson, trimErrorMessage } from '../../util/wire-values.js';
 
 /**
  * The kind an error type implies whatever the status. Types missing here (invalid_request_error,
@@ -55,19 +54,6 @@ export function kindForAnthropicError(detail: AnthropicErrorDetail, status?: num
   return detail.type === 'invalid_request_error' ? 'invalid-request' : 'server';
 }
 
-function trimMessage(message: string): string {
-  const collapsed = message.replace(/\s+/g, ' ').trim();
-  return collapsed.length > maximumMessageLength ? `${collapsed.slice(0, maximumMessageLength - 1)}…` : collapsed;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Classifies a non-2xx answer. Never throws, whatever the body (HTML error pages included). */
 export function parseAnthropicError(status: number, headers: WireHeaders, bodyText: string): UpstreamError {
   const parsed = parseJson(bodyText);
@@ -83,7 +69,7 @@ export function parseAnthropicError(status: number, headers: WireHeaders, bodyTe
     return new UpstreamError({
       kind: kindForStatus(status),
       status,
-      message: trimMessage(`anthropic ${status}: ${snippet}`) + suffix,
+      message: trimErrorMessage(`anthropic ${status}: ${snippet}`) + suffix,
       retryAfterMs: retryAfterMs(headers),
     });
   }
@@ -91,7 +77,7 @@ export function parseAnthropicError(status: number, headers: WireHeaders, bodyTe
     kind: kindForAnthropicError(detail, status),
     status,
     providerCode: detail.type,
-    message: trimMessage(`anthropic ${status} ${detail.type}: ${detail.message}`) + suffix,
+    message: trimErrorMessage(`anthropic ${status} ${detail.type}: ${detail.message}`) + suffix,
     retryAfterMs: retryAfterMs(headers),
   });
 }
@@ -102,6 +88,6 @@ export function inBandAnthropicError(data: unknown): UpstreamError {
   return new UpstreamError({
     kind: kindForAnthropicError(detail),
     providerCode: detail.type,
-    message: trimMessage(`anthropic in-band ${detail.type}: ${detail.message}`),
+    message: trimErrorMessage(`anthropic in-band ${detail.type}: ${detail.message}`),
   });
 }

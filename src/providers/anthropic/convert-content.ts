@@ -17,6 +17,7 @@ import type {
   AnthropicImageSource,
   AnthropicTextBlockParam,
 } from './anthropic-api.js';
+import { isRecord } from '../../util/wire-values.js';
 
 type MediaBlock = AnthropicTextBlockParam | AnthropicImageBlockParam | AnthropicDocumentBlockParam;
 
@@ -69,7 +70,7 @@ function convertMediaPart(part: TextPart | ImagePart | DocumentPart): MediaBlock
 
 /** Anthropic requires tool_use.input to be an object; anything else (a string, an array) is wrapped. */
 export function toolInputObject(input: unknown): Record<string, unknown> {
-  if (typeof input === 'object' && input !== null && !Array.isArray(input)) return input as Record<string, unknown>;
+  if (isRecord(input)) return input;
   return { value: input };
 }
 

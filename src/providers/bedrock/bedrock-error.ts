@@ -9,8 +9,7 @@ import {
   looksLikeUnsupportedFeature,
   retryAfterMs,
 } from '../classify-status.js';
-
-const maximumMessageLength = 300;
+import { parseJsonRecord, trimErrorMessage } from '../../util/wire-values.js';
 
 /**
  * The kind each exception implies whatever the status. ValidationException is refined by its message
@@ -79,22 +78,6 @@ export function kindForBedrockError(code: string | undefined, message: string, s
   return 'server';
 }
 
-function trimMessage(message: string): string {
-  const collapsed = message.replace(/\s+/g, ' ').trim();
-  return collapsed.length > maximumMessageLength ? `${collapsed.slice(0, maximumMessageLength - 1)}…` : collapsed;
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Bedrock bodies say `message`, sometimes `Message`. */
 function messageOf(body: Record<string, unknown> | undefined): string | undefined {
   const value = body?.message ?? body?.Message;
@@ -110,7 +93,7 @@ function findHeader(headers: WireHeaders, name: string): string | undefined {
 
 /** Classifies a non-2xx answer. Never throws, whatever the body (HTML error pages included). */
 export function parseBedrockError(status: number, headers: WireHeaders, bodyText: string): UpstreamError {
-  const body = parseJson(bodyText);
+  const body = parseJsonRecord(bodyText);
   const rawCode =
     findHeader(headers, 'x-amzn-errortype') ??
     (typeof body?.code === 'string' ? body.code : undefined) ??
@@ -123,7 +106,7 @@ export function parseBedrockError(status: number, headers: WireHeaders, bodyText
     kind: kindForBedrockError(code, message, status),
     status,
     ...(code === undefined ? {} : { providerCode: code }),
-    message: trimMessage(`bedrock ${status}${code === undefined ? '' : ` ${code}`}: ${message}`) + suffix,
+    message: trimErrorMessage(`bedrock ${status}${code === undefined ? '' : ` ${code}`}: ${message}`) + suffix,
     retryAfterMs: retryAfterMs(headers),
   });
 }
@@ -134,7 +117,7 @@ export function parseBedrockError(status: number, headers: WireHeaders, bodyText
  * after a 200. ModelStreamErrorException also carries the model's own status and message.
  */
 export function bedrockStreamError(code: string, payloadText: string, headerMessage?: string): UpstreamError {
-  const body = parseJson(payloadText);
+  const body = parseJsonRecord(payloadText);
   const name = shapeName(code);
   let message = headerMessage ?? messageOf(body) ?? '';
   const originalMessage = body?.originalMessage;
@@ -144,6 +127,6 @@ export function bedrockStreamError(code: string, payloadText: string, headerMess
   return new UpstreamError({
     kind: kindForBedrockError(code, message),
     providerCode: name,
-    message: trimMessage(`bedrock in-band ${name}: ${message}`),
+    message: trimErrorMessage(`bedrock in-band ${name}: ${message}`),
   });
 }

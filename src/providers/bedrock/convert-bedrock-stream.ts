@@ -9,6 +9,7 @@ import { readEventStreamMessages, stringHeader, type EventStreamMessage } from '
 import { bedrockStreamError } from './bedrock-error.js';
 import { ConverseStreamConverter } from './convert-converse-stream.js';
 import { InvokeStreamConverter } from './invoke-model.js';
+import { isRecord } from '../../util/wire-values.js';
 
 type Fields = Record<string, unknown>;
 
@@ -27,7 +28,7 @@ function payloadOf(message: EventStreamMessage): Fields {
       cause: error,
     });
   }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Fields) : {};
+  return isRecord(parsed) ? parsed : {};
 }
 
 /** The error an exception or unmodeled-error frame carries; undefined for an ordinary event. */

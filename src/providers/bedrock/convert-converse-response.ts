@@ -6,11 +6,12 @@ import type { Usage } from '../../canonical/usage.js';
 import { createToolNameMap, type ToolNameMap } from '../openai/tool-names.js';
 import type { ConverseUsage } from './bedrock-api.js';
 import { mapConverseStopReason } from './map-stop-reason.js';
+import { isRecord } from '../../util/wire-values.js';
 
 type Fields = Record<string, unknown>;
 
 export function fieldsOf(value: unknown): Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
+  return isRecord(value) ? value : {};
 }
 
 export function stringOf(value: unknown): string {

@@ -13,6 +13,7 @@ import type {
 } from '../../canonical/request.js';
 import { skipThoughtSignatureValidator, type GeminiContent, type GeminiPart, type GeminiRole } from './gemini-api.js';
 import type { GeminiToolNameMap } from './tool-names.js';
+import { isRecord } from '../../util/wire-values.js';
 
 export interface ConvertContentsOptions {
   toolNames: GeminiToolNameMap;
@@ -100,7 +101,7 @@ function convertToolResult(
 
 /** Canonical tool input → args; Gemini needs an object. */
 function argsObject(input: unknown): Record<string, unknown> {
-  if (typeof input === 'object' && input !== null && !Array.isArray(input)) return input as Record<string, unknown>;
+  if (isRecord(input)) return input;
   return input === undefined || input === null ? {} : { value: input };
 }
 

@@ -11,19 +11,16 @@ import type { GeminiGenerateContentResponse } from './gemini-api.js';
 import { convertGeminiUsage } from './convert-usage.js';
 import { inBandGoogleError } from './google-error.js';
 import { mapGeminiBlockReason, mapGeminiFinishReason } from './map-finish-reason.js';
-import { blockReasonOf, firstCandidate, nonEmptyString, readParts } from './read-candidate.js';
+import { blockReasonOf, firstCandidate, readParts } from './read-candidate.js';
 import { syntheticToolCallId } from './tool-call-ids.js';
 import { createGeminiToolNameMap } from './tool-names.js';
+import { isRecord, nonEmptyString } from '../../util/wire-values.js';
 
 export interface GeminiConvertContext {
   /** Names the upstream in messages (`gemini`, `vertex`). */
   provider: string;
   /** Source of tool-call ids for calls that come back without one. */
   random: Random;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** True for a body that has the shape of a GenerateContentResponse (or Google's error body). */

@@ -13,10 +13,11 @@ import type { GeminiConvertContext } from './convert-response.js';
 import { convertGeminiUsage } from './convert-usage.js';
 import { inBandGoogleError } from './google-error.js';
 import { mapGeminiBlockReason, mapGeminiFinishReason } from './map-finish-reason.js';
-import { blockReasonOf, firstCandidate, nonEmptyString, readParts, type ReadPart } from './read-candidate.js';
+import { blockReasonOf, firstCandidate, readParts, type ReadPart } from './read-candidate.js';
 import { syntheticToolCallId } from './tool-call-ids.js';
 import { createGeminiToolNameMap, type GeminiToolNameMap } from './tool-names.js';
 import { parseStreamObject } from '../parse-stream-object.js';
+import { nonEmptyString } from '../../util/wire-values.js';
 
 /** Parses one `data:` payload; throws UpstreamError (server, malformed_stream) on anything but a JSON object. */
 export function parseGeminiChunk(provider: string, data: string): GeminiGenerateContentResponse {

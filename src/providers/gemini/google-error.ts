@@ -11,8 +11,7 @@ import {
   retryAfterMs,
 } from '../classify-status.js';
 import type { GoogleErrorDetail } from './gemini-api.js';
-
-const maximumMessageLength = 300;
+import { isRecord, parseJson, trimErrorMessage } from '../../util/wire-values.js';
 
 /** google.rpc.Code names → kinds (standard HTTP mapping: https://cloud.google.com/apis/design/errors). */
 const kindsByStatus: Record<string, FailureKind> = {
@@ -49,10 +48,6 @@ const authReasons = new Set([
   'ACCESS_TOKEN_EXPIRED',
   'CONSUMER_INVALID',
 ]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Reads Google's error detail from a parsed body or chunk; undefined when it is not that shape. */
 export function readGoogleErrorDetail(value: unknown): GoogleErrorDetail | undefined {
@@ -112,19 +107,6 @@ export function kindForGoogleError(detail: GoogleErrorDetail, httpStatus?: numbe
   if (byStatus !== undefined) return byStatus;
   const status = httpStatus ?? detail.code;
   return status === undefined ? 'server' : kindForStatus(status);
-}
-
-export function trimErrorMessage(message: string): string {
-  const collapsed = message.replace(/\s+/g, ' ').trim();
-  return collapsed.length > maximumMessageLength ? `${collapsed.slice(0, maximumMessageLength - 1)}…` : collapsed;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A Google error that came with an HTTP status. */

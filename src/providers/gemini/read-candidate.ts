@@ -3,19 +3,12 @@
 // Parts with no canonical counterpart (inlineData of image models, executableCode,
 // codeExecutionResult) and thought signatures (see convert-contents.ts) are left out.
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiResponsePart } from './gemini-api.js';
+import { isRecord, nonEmptyString } from '../../util/wire-values.js';
 
 export type ReadPart =
   | { kind: 'text'; text: string }
   | { kind: 'thinking'; text: string }
   | { kind: 'function-call'; name: string; args: Record<string, unknown>; id?: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
 
 /** Candidate 0: Switchyard never asks for more than one. */
 export function firstCandidate(response: GeminiGenerateContentResponse): GeminiCandidate | undefined {

@@ -7,6 +7,7 @@
 // allOf merged) or dropped (default, examples, additionalProperties, patternProperties, not, …).
 // Keywords that constrain values but cannot be carried are described in `description` where a model
 // needs them to answer correctly (non-string enum values).
+import { isRecord } from '../../util/wire-values.js';
 
 type Schema = Record<string, unknown>;
 
@@ -35,10 +36,6 @@ const formatsByType: Record<string, ReadonlySet<string>> = {
 };
 
 const knownTypes = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
-
-function isRecord(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

@@ -10,6 +10,7 @@ import { mapOpenAIFinishReason } from './map-finish-reason.js';
 import { inBandOpenAIError } from './openai-error.js';
 import { createToolNameMap, type ToolNameMap } from './tool-names.js';
 import { parseToolArguments, syntheticToolCallId } from './tool-calls.js';
+import { isRecord } from '../../util/wire-values.js';
 
 export interface ConvertResponseContext {
   provider: string;
@@ -18,10 +19,6 @@ export interface ConvertResponseContext {
 
 function malformed(provider: string, detail: string): UpstreamError {
   return new UpstreamError({ kind: 'server', providerCode: 'malformed_response', message: `${provider}: ${detail}` });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function messageText(message: OpenAIResponseMessage): string {

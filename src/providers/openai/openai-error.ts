@@ -13,16 +13,7 @@ import {
   retryAfterMs,
 } from '../classify-status.js';
 import type { OpenAIErrorPayload } from './openai-api.js';
-
-const maximumMessageLength = 300;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
+import { isRecord, nonEmptyString, parseJson, truncateMessage } from '../../util/wire-values.js';
 
 /** Finds the error payload in any of the body shapes above; undefined when there is none. */
 export function readErrorPayload(value: unknown): OpenAIErrorPayload | undefined {
@@ -39,7 +30,7 @@ export function readErrorPayload(value: unknown): OpenAIErrorPayload | undefined
 
 /** The provider's own code: a string `code`, else `type` (vLLM puts the HTTP status number in `code`). */
 function providerCodeOf(payload: OpenAIErrorPayload | undefined): string | undefined {
-  return optionalString(payload?.code) ?? optionalString(payload?.type ?? undefined);
+  return nonEmptyString(payload?.code) ?? nonEmptyString(payload?.type ?? undefined);
 }
 
 function codesOf(payload: OpenAIErrorPayload | undefined): string[] {
@@ -60,8 +51,8 @@ export function classifyOpenAIError(status: number, payload: OpenAIErrorPayload 
   if (status === 429 && codes.includes('insufficient_quota')) return 'auth';
   if (status === 400 || status === 413 || status === 422) {
     if (isContentFilter(codes)) return 'content-filter';
-    if (looksLikeContextLength(message, optionalString(payload?.code))) return 'context-length';
-    if (looksLikeUnsupportedFeature(message, optionalString(payload?.code))) return 'unsupported-feature';
+    if (looksLikeContextLength(message, nonEmptyString(payload?.code))) return 'context-length';
+    if (looksLikeUnsupportedFeature(message, nonEmptyString(payload?.code))) return 'unsupported-feature';
   }
   return kindForStatus(status);
 }
@@ -100,14 +91,6 @@ function textOfNonJsonBody(bodyText: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function tryParseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 export function formatErrorMessage(
   provider: string,
   status: number | undefined,
@@ -116,7 +99,7 @@ export function formatErrorMessage(
 ): string {
   const head = [provider, status === undefined ? undefined : String(status), code].filter(Boolean).join(' ');
   const message = redactCredentials(`${head}: ${detail || 'no error message'}`);
-  return message.length > maximumMessageLength ? `${message.slice(0, maximumMessageLength - 1)}…` : message;
+  return truncateMessage(message);
 }
 
 /** A non-2xx answer → UpstreamError with kind, status, provider code and retry-after. */
@@ -126,7 +109,7 @@ export function parseOpenAIError(
   headers: WireHeaders,
   bodyText: string,
 ): UpstreamError {
-  const payload = readErrorPayload(tryParseJson(bodyText));
+  const payload = readErrorPayload(parseJson(bodyText));
   const providerCode = providerCodeOf(payload);
   const detail = payload ? (payload.message ?? '') : textOfNonJsonBody(bodyText);
   return new UpstreamError({

@@ -7,6 +7,7 @@ import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import { publishSkippedEvent } from '../../observability/skipped-events.js';
 import type { RawSseEvent } from '../../transport/raw-sse.js';
 import { AnthropicStreamConverter } from '../anthropic/convert-stream.js';
+import { parseJsonRecord } from '../../util/wire-values.js';
 
 /** The events whose fields the tap reads; every other event is forwarded without a look inside. */
 const readEvents = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
@@ -14,17 +15,6 @@ const contentEvents = new Set(['content_block_start', 'content_block_delta']);
 
 /** What a client would have received had the upstream sent its terminator. */
 export const anthropicMessageStop = 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
-
-function parseObject(data: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(data);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function eventName(event: RawSseEvent): string | undefined {
   if (event.event !== undefined) return event.event;
@@ -48,7 +38,7 @@ export async function* relayAnthropicEvents(
     if (converter.done) continue;
     const name = eventName(event);
     // Every event is parsed, only to know that the client can parse it too: one it cannot is skipped.
-    const data = event.data.length === 0 ? {} : parseObject(event.data);
+    const data = event.data.length === 0 ? {} : parseJsonRecord(event.data);
     if (data === undefined) {
       publishSkippedEvent({ provider, reason: `${name ?? 'unnamed'} event data is not a JSON object` });
       continue;

@@ -6,20 +6,8 @@ import { UpstreamError } from '../../canonical/errors.js';
 import type { WireHeaders } from '../adapter.js';
 import { retryAfterMs } from '../classify-status.js';
 import { kindForAnthropicError, readAnthropicErrorDetail } from '../anthropic/anthropic-error.js';
-import {
-  googleErrorFromDetail,
-  readGoogleErrorDetail,
-  trimErrorMessage,
-  unrecognisedErrorBody,
-} from '../gemini/google-error.js';
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+import { googleErrorFromDetail, readGoogleErrorDetail, unrecognisedErrorBody } from '../gemini/google-error.js';
+import { parseJson, trimErrorMessage } from '../../util/wire-values.js';
 
 /** Classifies a non-2xx answer. Never throws, whatever the body (HTML error pages included). */
 export function parseVertexError(status: number, headers: WireHeaders, bodyText: string): UpstreamError {

@@ -4,7 +4,7 @@
 // `message_delta`). A `clear_tool_uses_…` edit reports clearing every tool result but the last two
 // once there are more than two, which is what the real edit does with its default `keep`.
 import type { AnthropicReplyExtras } from './anthropic-render.js';
-import { isRecord } from './dialect.js';
+import { isRecord } from '../../util/wire-values.js';
 
 const keptToolUses = 2;
 

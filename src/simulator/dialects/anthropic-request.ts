@@ -8,7 +8,7 @@ import {
   type SimulatedTool,
   type SimulatedToolChoice,
 } from '../reply-generator.js';
-import { isRecord } from './dialect.js';
+import { isRecord } from '../../util/wire-values.js';
 
 export interface CheckedAnthropicBody {
   body: Record<string, unknown>;

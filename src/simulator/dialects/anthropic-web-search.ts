@@ -6,7 +6,7 @@
 // `server_tool_use.web_search_requests`. Results depend only on the query, like every simulated reply.
 import { hashText, type SimulatedRequest } from '../reply-generator.js';
 import { anthropicMessageId } from './anthropic-render.js';
-import { isRecord } from './dialect.js';
+import { isRecord } from '../../util/wire-values.js';
 
 interface SearchSource {
   url: string;

@@ -11,8 +11,9 @@ import {
   type SimulatedTool,
   type SimulatedToolChoice,
 } from '../reply-generator.js';
-import { isRecord, type StreamFrame } from './dialect.js';
+import type { StreamFrame } from './dialect.js';
 import { eventFrame } from './bedrock-event-stream.js';
+import { isRecord } from '../../util/wire-values.js';
 
 const toolNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
 const toolUseIdPattern = /^[a-zA-Z0-9_.:-]{1,64}$/;

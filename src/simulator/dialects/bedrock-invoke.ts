@@ -8,7 +8,8 @@ import { anthropicMessageBody, anthropicMessageId, anthropicStreamEvents } from 
 import { anthropicSimulatedRequest, checkAnthropicBody } from './anthropic-request.js';
 import { estimatedLatencyMs } from './bedrock-converse.js';
 import { eventFrame, eventStreamHeaders, withBrokenChecksum } from './bedrock-event-stream.js';
-import { isRecord, type StreamFrame, type WireAnswer } from './dialect.js';
+import type { StreamFrame, WireAnswer } from './dialect.js';
+import { isRecord } from '../../util/wire-values.js';
 import { bedrockRefusalMessage, firstPartyOnlyPart } from './claude-platform-refusals.js';
 
 export const bedrockAnthropicVersion = 'bedrock-2023-05-31';

@@ -3,7 +3,7 @@
 // exist only on Anthropic's own API, and body fields they do not take. The simulator keeps its own
 // list, written from the platforms' behaviour rather than from the gateway's bridging table, so a
 // gateway that forwards too much meets the same 400 here as it would in production.
-import { isRecord } from './dialect.js';
+import { isRecord } from '../../util/wire-values.js';
 
 /** Beta families only Anthropic's own API takes (the platforms answer 400 for any of them). */
 const firstPartyOnlyBetaPrefixes = [

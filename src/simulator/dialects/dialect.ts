@@ -154,10 +154,6 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   return match?.[1];
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function jsonAnswer(status: number, headers: AnswerHeaders, body: unknown): JsonAnswer {
   return {
     type: 'json',

@@ -11,7 +11,7 @@ import {
   type SimulatedTool,
   type SimulatedToolChoice,
 } from '../reply-generator.js';
-import { isRecord } from './dialect.js';
+import { isRecord } from '../../util/wire-values.js';
 
 const functionNamePattern = /^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$/;
 

@@ -14,7 +14,6 @@ import {
 } from '../reply-generator.js';
 import {
   bearerToken,
-  isRecord,
   jsonAnswer,
   type Acceptance,
   type Dialect,
@@ -32,6 +31,7 @@ import {
   renderOpenaiMalformedStream,
   renderOpenaiStream,
 } from './openai-render.js';
+import { isRecord } from '../../util/wire-values.js';
 
 interface OpenaiErrorShape {
   message: string;

@@ -20,6 +20,7 @@ import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { backoffDelay } from './backoff.js';
 import { orderCandidates } from './candidates.js';
+import { preferCapable } from './capability-order.js';
 import { continueStream } from './continue-stream.js';
 import { Deadline } from './deadline.js';
 import { firstTokenLimit } from './first-token-limit.js';
@@ -115,7 +116,8 @@ export class Router {
       clientSignal,
       deadline: new Deadline(clock, config.timeouts.requestMs),
       attempts: [],
-      candidates: orderCandidates(route, health, this.options.random),
+      // Health and policy order the route; deployments lacking what the request needs go last.
+      candidates: preferCapable(orderCandidates(route, health, this.options.random), request),
       tried: new Set(),
     };
     if (route.hedge !== 'off') this.hedgeBudget.noteRequest();

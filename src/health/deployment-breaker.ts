@@ -11,7 +11,7 @@ import type { ChangeOrigin, DeploymentState, StateChange } from './deployment-st
 import { FailureRun } from './failure-run.js';
 import { isHardFailure } from './hard-failure-run-strategy.js';
 import type { Percentiles } from './latency-histogram.js';
-import { WaitingAttempts } from './waiting-attempts.js';
+import { type AttemptWatch, WaitingAttempts } from './waiting-attempts.js';
 import { HangSuspicion } from './hang-suspicion.js';
 import { ProbeTrials } from './probe-trials.js';
 import type { AttemptOutcome } from '../canonical/attempt.js';
@@ -113,8 +113,8 @@ export class DeploymentBreaker {
   }
 
   /** An attempt was admitted and sent; a watched one counts as waiting until it shows content (waiting-attempts.ts). */
-  startAttempt(watched = true): number {
-    return this.waiting.start(this.clock.now(), watched);
+  startAttempt(watch: AttemptWatch = 'first-token'): number {
+    return this.waiting.start(this.clock.now(), watch);
   }
 
   /** The attempt produced its first content. Ends a suspicion at once: the deployment is answering. */
@@ -145,6 +145,17 @@ export class DeploymentBreaker {
    */
   learnedFirstToken(): Percentiles | undefined {
     return this.waiting.learnedFirstToken(this.clock.now()) ?? this.domainFirstToken();
+  }
+
+  /** The learned time to a whole non-streaming answer, if any (for hedging non-streaming requests). */
+  learnedWholeAnswer(): Percentiles | undefined {
+    return this.waiting.learnedWholeAnswer(this.clock.now());
+  }
+
+  /** Why the deployment is out of rotation now (ejected or isolated), or undefined while it may serve. */
+  outOfRotation(): string | undefined {
+    const state = this.state;
+    return state === 'ejected' || state === 'isolated' ? `${state}: ${this.currentReason}` : undefined;
   }
 
   admit(): boolean {

@@ -23,11 +23,16 @@ export interface HealthGate {
   /**
    * An attempt was sent: health counts it as waiting until it shows content, so a deployment whose
    * requests wait far longer than usual is suspect before any of them times out. `patient` attempts
-   * (non-streaming, or long thinking) are expected to wait: they are neither watched nor learned from.
+   * (long thinking) are expected to wait: neither watched nor learned from; non-streaming ones
+   * (`stream: false`) are not watched, and teach the usual time to a whole answer.
    */
-  start?(deploymentId: string, options?: { patient?: boolean }): InFlightAttempt;
+  start?(deploymentId: string, options?: { patient?: boolean; stream?: boolean }): InFlightAttempt;
   /** The learned time-to-first-token percentiles, for hedging and the adaptive first-token limit. */
   firstTokenFigures?(deploymentId: string): Percentiles | undefined;
+  /** The learned time to a whole non-streaming answer, for hedging non-streaming requests. */
+  wholeAnswerFigures?(deploymentId: string): Percentiles | undefined;
+  /** Why the deployment is out of rotation now (ejected, isolated), or undefined while it may serve. */
+  outOfRotation?(deploymentId: string): string | undefined;
   /** Recent median latency figures, for the latency routing policy. */
   recentLatency?(deploymentId: string): { timeToFirstTokenP50Ms?: number; latencyP50Ms?: number };
 }

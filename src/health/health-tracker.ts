@@ -80,9 +80,11 @@ export class HealthTracker implements HealthGate {
     this.deployments.get(id)?.applyFleetRun(consecutiveFailures, consecutiveHardFailures);
   }
 
-  start(id: string, options?: { patient?: boolean }): InFlightAttempt {
+  start(id: string, options?: { patient?: boolean; stream?: boolean }): InFlightAttempt {
     const deployment = this.deployment(id);
-    const token = deployment.startAttempt(!(options?.patient ?? false));
+    const patient = options?.patient ?? false;
+    const stream = options?.stream ?? true;
+    const token = deployment.startAttempt(patient ? 'none' : stream ? 'first-token' : 'whole-answer');
     return {
       firstContent: () => deployment.attemptProgressed(token),
       end: () => deployment.attemptEnded(token),
@@ -92,6 +94,14 @@ export class HealthTracker implements HealthGate {
 
   firstTokenFigures(id: string): Percentiles | undefined {
     return this.deployment(id).learnedFirstToken();
+  }
+
+  wholeAnswerFigures(id: string): Percentiles | undefined {
+    return this.deployment(id).learnedWholeAnswer();
+  }
+
+  outOfRotation(id: string): string | undefined {
+    return this.deployments.get(id)?.outOfRotation();
   }
 
   /**

@@ -5,10 +5,12 @@
 // waited well past the deployment's usual p99 time to first token and no attempt that started after it
 // has answered, the deployment is suspect.
 //
-// Only streaming attempts are watched and learned from: a non-streaming answer arrives whole, so its
-// wait depends on the answer's length, not on the upstream's health; long-thinking attempts are
-// expected to wait. Both still count as progress when they answer.
+// Only streaming attempts are watched and learned from for first tokens: a non-streaming answer
+// arrives whole, so its wait depends on the answer's length, not on the upstream's health;
+// long-thinking attempts are expected to wait. Both still count as progress when they answer, and
+// non-streaming ones that do not think teach the usual time to a whole answer (for hedging them).
 import type { Percentiles } from './latency-histogram.js';
+import { LearnedPercentiles } from './learned-percentiles.js';
 
 export interface WaitingSettings {
   /** Suspect when waiting longer than suspectFactor × the learned p99 time to first token… */
@@ -17,16 +19,12 @@ export interface WaitingSettings {
   suspectFloorMs: number;
 }
 
-/** First-token samples needed before anything counts as learned. */
-export const learnedFirstTokenMinimumSamples = 5;
-/** The learned figures are the percentiles of the last this-many watched first tokens. */
-const learnedSampleCount = 200;
-/** Percentiles are recomputed at most this often (a sort of at most learnedSampleCount numbers). */
-const relearnIntervalMs = 250;
+/** What an attempt teaches when it answers: its first token (a watched stream), its whole answer, or nothing. */
+export type AttemptWatch = 'first-token' | 'whole-answer' | 'none';
 
 interface InFlight {
   startedAt: number;
-  watched: boolean;
+  watch: AttemptWatch;
 }
 
 export class WaitingAttempts {
@@ -36,20 +34,17 @@ export class WaitingAttempts {
   private nextToken = 1;
   /** Start time of the latest-started attempt that produced content. */
   private lastAnsweredStart = Number.NEGATIVE_INFINITY;
-  private readonly samples: number[] = [];
-  private nextSample = 0;
-  private learned: Percentiles | undefined;
-  private learnedAt = Number.NEGATIVE_INFINITY;
-  private samplesChanged = false;
+  private readonly firstTokens = new LearnedPercentiles();
+  private readonly wholeAnswers = new LearnedPercentiles();
 
   constructor(private readonly settings: WaitingSettings) {}
 
-  /** An attempt started; `watched` for streaming attempts that are not expected to think at length. */
-  start(now: number, watched: boolean): number {
+  /** An attempt started; only `first-token` ones (streams not expected to think at length) are watched. */
+  start(now: number, watch: AttemptWatch): number {
     const token = this.nextToken;
     this.nextToken += 1;
-    this.inFlight.set(token, { startedAt: now, watched });
-    if (watched) this.waiting.set(token, now);
+    this.inFlight.set(token, { startedAt: now, watch });
+    if (watch === 'first-token') this.waiting.set(token, now);
     return token;
   }
 
@@ -64,11 +59,8 @@ export class WaitingAttempts {
       if (startedAt > attempt.startedAt) break;
       this.waiting.delete(waitingToken);
     }
-    if (!attempt.watched) return;
-    if (this.samples.length < learnedSampleCount) this.samples.push(now - attempt.startedAt);
-    else this.samples[this.nextSample] = now - attempt.startedAt;
-    this.nextSample = (this.nextSample + 1) % learnedSampleCount;
-    this.samplesChanged = true;
+    if (attempt.watch === 'first-token') this.firstTokens.add(now - attempt.startedAt);
+    else if (attempt.watch === 'whole-answer') this.wholeAnswers.add(now - attempt.startedAt);
   }
 
   /** The attempt ended (with or without content). */
@@ -95,17 +87,12 @@ export class WaitingAttempts {
 
   /** p50 / p95 / p99 of the last watched first tokens; kept when none come (a hung deployment sends none). */
   learnedFirstToken(now: number): Percentiles | undefined {
-    // Throttled once something is learned; until then every new sample may be the one that completes it.
-    if (this.samplesChanged && (this.learned === undefined || now - this.learnedAt >= relearnIntervalMs)) {
-      this.learnedAt = now;
-      this.samplesChanged = false;
-      if (this.samples.length >= learnedFirstTokenMinimumSamples) {
-        const sorted = [...this.samples].sort((a, b) => a - b);
-        const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-        this.learned = { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
-      }
-    }
-    return this.learned;
+    return this.firstTokens.figures(now);
+  }
+
+  /** p50 / p95 / p99 of the last whole non-streaming answers (of requests that do not think at length). */
+  learnedWholeAnswer(now: number): Percentiles | undefined {
+    return this.wholeAnswers.figures(now);
   }
 
   /**
@@ -140,8 +127,9 @@ export class WaitingAttempts {
     if (this.lastAnsweredStart >= oldest) return undefined;
     let past = 0;
     for (const startedAt of this.waiting.values()) if (now - startedAt >= limit) past += 1;
-    const usual = this.learned
-      ? `usual p99 ${this.learned.p99} ms`
+    const learned = this.firstTokens.last;
+    const usual = learned
+      ? `usual p99 ${learned.p99} ms`
       : borrowed
         ? `its domain's usual p99 ${borrowed.p99} ms`
         : 'nothing learned yet';

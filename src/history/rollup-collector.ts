@@ -39,6 +39,9 @@ export class RollupCollector {
   }
 
   recordAttempt(event: AttemptEvent): void {
+    // A hedge is counted for its route whatever became of it; it served the request when it succeeded
+    // (had the first attempt answered first, the hedge would have been abandoned).
+    if (event.role === 'hedge') this.recordHedge(event);
     // Client aborts and our own errors say nothing about the upstream's availability.
     if (event.kind !== 'success' && !outcomePolicies[event.kind].countsAgainstHealth && event.kind !== 'rate-limited')
       return;
@@ -53,6 +56,21 @@ export class RollupCollector {
       failuresByKind: event.kind === 'success' ? {} : { [event.kind]: 1 },
       latency,
       ejectedMs: 0,
+    });
+  }
+
+  private recordHedge(event: AttemptEvent): void {
+    this.options.writer.enqueueRollup({
+      kind: 'route',
+      minute: this.options.clock.now(),
+      route: event.route,
+      requests: 0,
+      successes: 0,
+      failures: 0,
+      failovers: 0,
+      extraLatencyMsSum: 0,
+      hedges: 1,
+      hedgesWon: event.kind === 'success' ? 1 : 0,
     });
   }
 

@@ -1,6 +1,6 @@
 // A hedged attempt: when the first attempt has waited past its hedge delay without content, a second
 // one starts on a deployment outside every failure domain of the first; the first to produce content
-// wins and the other is abandoned at once. If one fails, the other is waited for; if both fail, the
+// (a stream's first content, or a whole non-streaming answer) wins and the other is abandoned at once. If one fails, the other is waited for; if both fail, the
 // first one's failure is what the attempt loop goes on with (the hedge's is in the attempt list).
 import type { DeploymentConfig } from '../config/schema.js';
 import type { Percentiles } from '../health/latency-histogram.js';
@@ -13,13 +13,13 @@ export type HedgeSetting = 'off' | 'auto' | { afterMs: number };
 export interface HedgeDelaySettings {
   /** No hedge sooner than this, whatever was learned. */
   minimumDelayMs: number;
-  /** `auto` hedges streams only: what is learned is the first token, and a whole answer takes longer. */
-  stream: boolean;
 }
 
 /**
- * When to hedge an attempt, or undefined for never: `auto` waits the deployment's learned p95 time to
- * first token (at least minimumDelayMs, and under the first-token limit, past which hedging is moot).
+ * When to hedge an attempt, or undefined for never: `auto` waits the deployment's learned p95 of what
+ * the request waits for — its first token for a stream, its whole answer otherwise (the caller gives
+ * the figures that fit, none for a long-thinking request) — at least minimumDelayMs, and under the
+ * first-token limit, past which hedging is moot.
  */
 export function hedgeDelay(
   setting: HedgeSetting,
@@ -28,7 +28,7 @@ export function hedgeDelay(
   settings: HedgeDelaySettings,
 ): number | undefined {
   if (setting === 'off') return undefined;
-  const learnedDelay = learned && settings.stream ? Math.max(learned.p95, settings.minimumDelayMs) : undefined;
+  const learnedDelay = learned ? Math.max(learned.p95, settings.minimumDelayMs) : undefined;
   const delay = setting === 'auto' ? learnedDelay : setting.afterMs;
   return delay !== undefined && delay < firstTokenMs ? delay : undefined;
 }

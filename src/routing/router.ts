@@ -2,7 +2,8 @@
 // failure, retry the same deployment only when its outcome kind allows and the backoff fits the
 // deadline, otherwise fail over; hedge a slow first attempt when the route asks for it; continue a
 // broken stream on another deployment when the route allows it. Every attempt is reported to health
-// (see run-attempt.ts). See docs/design.md.
+// (see run-attempt.ts). Token counting takes the same path, over the deployments that can count.
+// See docs/design.md.
 import type { Attempt, AttemptRole } from '../canonical/attempt.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { CanonicalRequest } from '../canonical/request.js';
@@ -13,7 +14,13 @@ import type { DeploymentConfig, ProviderKind, SwitchyardConfig } from '../config
 import type { HealthGate } from '../health/health-gate.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
-import { type CallDeployment, callDeployment } from '../providers/call-deployment.js';
+import {
+  type AttemptOperation,
+  type CallDeployment,
+  callDeployment,
+  tokenCountingFor,
+} from '../providers/call-deployment.js';
+import { toDeploymentTarget } from '../providers/deployment-target.js';
 import { clientAborted } from '../transport/abort-reasons.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { Clock } from '../util/clock.js';
@@ -23,7 +30,7 @@ import { orderCandidates } from './candidates.js';
 import { preferCapable } from './capability-order.js';
 import { continueStream } from './continue-stream.js';
 import { Deadline } from './deadline.js';
-import { firstTokenLimit } from './first-token-limit.js';
+import { firstTokenLimit, isPatientRequest } from './first-token-limit.js';
 import { HedgeBudget } from './hedge-budget.js';
 import { hedgeDelay, outsideDomains, raceWithHedge } from './hedge-race.js';
 import type { ResolvedRoute, RouteTable } from './resolve-route.js';
@@ -50,6 +57,12 @@ export interface RoutedStream extends RoutedBase {
   events: AsyncIterable<CanonicalStreamEvent>;
   /** Relay lane: the events are the upstream's own (`relay` events), written unchanged. */
   relayed?: boolean;
+}
+
+/** The count of a request's input tokens, from the deployment that counted. */
+export interface RoutedCount extends RoutedBase {
+  type: 'count';
+  inputTokens: number;
 }
 
 /** A stream of a continuation route may be finished by another deployment, so it must stay canonical. */
@@ -80,6 +93,7 @@ export interface RouterOptions {
 interface RequestRun {
   route: ResolvedRoute;
   request: CanonicalRequest;
+  operation: AttemptOperation;
   clientSignal: AbortSignal;
   deadline: Deadline;
   attempts: Attempt[];
@@ -108,10 +122,38 @@ export class Router {
 
   /** Serves a request from the first deployment that can; throws GatewayError when none can. */
   async route(request: CanonicalRequest, clientSignal: AbortSignal): Promise<RoutedResponse | RoutedStream> {
+    const routed = await this.serve(request, clientSignal, 'generate');
+    if (routed.type === 'count') throw new Error('the router answered a generate request with a token count');
+    return routed;
+  }
+
+  /**
+   * Counts the request's input tokens on the first deployment of its route that can count (the
+   * adapter's optional TokenCounting), with the same admission, health, deadline and failover as a
+   * request; deployments that cannot count are skipped without being admitted. Throws GatewayError
+   * when none could (no deployment of the route counts, or every one that does failed).
+   */
+  async countTokens(request: CanonicalRequest, clientSignal: AbortSignal): Promise<RoutedCount> {
+    const routed = await this.serve(request, clientSignal, 'count-tokens');
+    if (routed.type !== 'count') throw new Error('the router answered a token count with a message');
+    return routed;
+  }
+
+  private canServe(operation: AttemptOperation, deployment: DeploymentConfig): boolean {
+    if (operation === 'generate') return true;
+    return tokenCountingFor(this.options.adapterFor(deployment.provider), toDeploymentTarget(deployment)) !== undefined;
+  }
+
+  private async serve(
+    request: CanonicalRequest,
+    clientSignal: AbortSignal,
+    operation: AttemptOperation,
+  ): Promise<RoutedResponse | RoutedStream | RoutedCount> {
     const { config, clock, health } = this.options;
     const route = this.options.routes.resolve(request.model);
     const run: RequestRun = {
       route,
+      operation,
       request: streamsContinue(route, request) ? translated(request) : request,
       clientSignal,
       deadline: new Deadline(clock, config.timeouts.requestMs),
@@ -128,6 +170,8 @@ export class Router {
     for (const [index, deployment] of run.candidates.entries()) {
       if (run.tried.has(deployment.id)) continue;
       if (contextLimit !== undefined && !((deployment.contextWindow ?? 0) > contextLimit)) continue;
+      // Before admission: a deployment that cannot count must not take a probe slot it would not use.
+      if (!this.canServe(operation, deployment)) continue;
       if (!health.admit(deployment.id)) continue;
       for (let attemptNumber = 1; attemptNumber <= config.retry.maxAttemptsPerDeployment; attemptNumber += 1) {
         if (clientSignal.aborted) throw clientAborted();
@@ -182,9 +226,15 @@ export class Router {
     const first = this.start(run, deployment, role, run.request);
     const { config, health, clock } = this.options;
     const firstTokenMs = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
-    const delay = hedgeDelay(run.route.hedge, health.firstTokenFigures?.(deployment.id), firstTokenMs, {
+    // What was learned from requests like this one: first tokens for a stream, whole answers otherwise;
+    // nothing fits a long-thinking request, which `auto` therefore never hedges.
+    const learned = isPatientRequest(run.request)
+      ? undefined
+      : run.request.stream
+        ? health.firstTokenFigures?.(deployment.id)
+        : health.wholeAnswerFigures?.(deployment.id);
+    const delay = hedgeDelay(run.route.hedge, learned, firstTokenMs, {
       minimumDelayMs: config.hedging.minimumDelayMs,
-      stream: run.request.stream,
     });
     if (delay === undefined) return { result: await first.result };
     const outcome = await raceWithHedge(first, delay, clock, () => this.startHedge(run, deployment));
@@ -196,7 +246,8 @@ export class Router {
   private startHedge(run: RequestRun, first: DeploymentConfig): RunningAttempt | undefined {
     if (run.clientSignal.aborted || run.deadline.expired()) return undefined;
     const candidate = run.candidates.find(
-      (deployment) => !run.tried.has(deployment.id) && outsideDomains(first, deployment),
+      (deployment) =>
+        !run.tried.has(deployment.id) && outsideDomains(first, deployment) && this.canServe(run.operation, deployment),
     );
     if (!candidate || !this.hedgeBudget.tryTake()) return undefined;
     if (!this.options.health.admit(candidate.id)) return undefined;
@@ -215,13 +266,22 @@ export class Router {
       request,
       { factor: config.timeouts.firstTokenFactor, floorMs: config.timeouts.firstTokenFloorMs },
     );
+    // A non-streaming answer has no first token to adapt to; once it has waited past the adaptive limit,
+    // it still fails over when its deployment was taken out of rotation meanwhile (it hangs or stalls).
+    const wholeAnswer = health.wholeAnswerFigures?.(deployment.id);
+    const checkRotationAfterMs =
+      adaptive && !request.stream && !isPatientRequest(request)
+        ? Math.max(config.timeouts.firstTokenFactor * (wholeAnswer?.p99 ?? 0), config.timeouts.firstTokenFloorMs)
+        : undefined;
     return runAttempt(this.context, {
       route: run.route.name,
       deployment,
       request,
+      operation: run.operation,
       role,
       firstTokenMs: limit.limitMs,
       adaptedLimit: limit.adapted,
+      ...(checkRotationAfterMs !== undefined && checkRotationAfterMs < limit.limitMs ? { checkRotationAfterMs } : {}),
       idleTimeoutMs: configured,
       ...(run.route.continuation === 'on' ? { stallFloorMs: config.timeouts.stallFloorMs } : {}),
       deadline: run.deadline,
@@ -238,6 +298,8 @@ export class Router {
       ...(hedge ? { hedge } : {}),
       ...(result.answer.upstreamHeaders ? { upstreamHeaders: result.answer.upstreamHeaders } : {}),
     };
+    if (result.answer.type === 'count')
+      return { type: 'count' as const, inputTokens: result.answer.inputTokens, ...base };
     if (result.answer.type === 'response') {
       const relayed = result.answer.relayed;
       return { type: 'response' as const, response: result.answer.response, ...base, ...(relayed ? { relayed } : {}) };

@@ -13,7 +13,7 @@ import type { HealthGate } from '../health/health-gate.js';
 import { publishAttempt } from '../observability/channels.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { attemptFailure } from '../providers/attempt-failure.js';
-import type { CallDeployment } from '../providers/call-deployment.js';
+import type { AttemptOperation, CallDeployment } from '../providers/call-deployment.js';
 import { toDeploymentTarget } from '../providers/deployment-target.js';
 import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
@@ -35,11 +35,18 @@ export interface AttemptPlan {
   route: string;
   deployment: DeploymentConfig;
   request: CanonicalRequest;
+  /** Default: generate. */
+  operation?: AttemptOperation;
   role: AttemptRole;
   /** How long the attempt may wait for its first content (the deadline may cut it shorter). */
   firstTokenMs: number;
   /** True when firstTokenMs was shortened from the configured limit by what health learned. */
   adaptedLimit: boolean;
+  /**
+   * Non-streaming attempts: from this long on, the attempt fails over as soon as health has taken its
+   * deployment out of rotation (ejected for hanging or stalling streams, isolated), checked this often.
+   */
+  checkRotationAfterMs?: number;
   /** Longest silence tolerated between events once the stream is committed. */
   idleTimeoutMs: number;
   /** Continuation routes: cut a committed stream that stalls (see commit-stream.ts). */
@@ -58,7 +65,8 @@ export type AttemptAnswerHead =
       events: AsyncIterable<CanonicalStreamEvent>;
       relayed?: boolean;
       upstreamHeaders?: Record<string, string>;
-    };
+    }
+  | { type: 'count'; inputTokens: number; upstreamHeaders?: Record<string, string> };
 
 export type AttemptResult =
   | { ok: true; deployment: DeploymentConfig; answer: AttemptAnswerHead; attempt: Attempt }
@@ -92,8 +100,29 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
           ),
     ),
   );
-  const patient = !plan.request.stream || isPatientRequest(plan.request);
-  const inFlight = health.start?.(deployment.id, { patient });
+  let cancelRotationCheck: () => void = () => {};
+  const checkRotationAfterMs = plan.checkRotationAfterMs;
+  if (checkRotationAfterMs !== undefined && health.outOfRotation) {
+    const check = () => {
+      const reason = health.outOfRotation?.(deployment.id);
+      if (!reason) {
+        cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
+        return;
+      }
+      const waited = clock.now() - startedAt;
+      controller.abort(
+        new AbortReason(
+          'first-token-timeout',
+          `no answer after ${waited} ms, and the deployment is out of rotation (${reason})`,
+        ),
+      );
+    };
+    cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
+  }
+  const inFlight = health.start?.(deployment.id, {
+    patient: isPatientRequest(plan.request),
+    stream: plan.request.stream,
+  });
   let ended = false;
   const finish = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
     const attempt: Attempt = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt, role: plan.role };
@@ -112,6 +141,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
   };
   const release = () => {
     cancelTimer();
+    cancelRotationCheck();
     clientSignal.removeEventListener('abort', onClientAbort);
   };
 
@@ -123,8 +153,10 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
         request: plan.request,
         pools: context.pools,
         signal: controller.signal,
+        ...(plan.operation === undefined ? {} : { operation: plan.operation }),
       });
-      if (answer.type === 'response') {
+      // A whole answer (a response or a count) is its own first content.
+      if (answer.type !== 'stream') {
         if (controller.signal.aborted) throw controller.signal.reason;
         committed = true;
         inFlight?.firstContent();

@@ -81,6 +81,22 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
+/** `promise`, or (after a bounded real-time wait) an error saying what the gateway was doing meanwhile. */
+async function bounded<T>(promise: Promise<T>, what: string, limitMs = 10_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const states = gateway.tracker?.snapshot().deployments.map((entry) => [entry.id, entry.state]);
+      reject(new Error(`${what}: no end; timers pending ${clock.pendingSleepers}; ${JSON.stringify(states)}`));
+    }, limitMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function waitingOn(id: string): number {
   return gateway.tracker?.snapshot().deployments.find((entry) => entry.id === id)?.waitingForFirstToken ?? 0;
 }
@@ -186,7 +202,7 @@ describe('a silent stall mid-stream', () => {
     await until(() => streaming, 'the first text at the client');
     // Nothing moves until the silence outlasts the stall limit (stallFloorMs 2 s: this stream showed no gap).
     await clock.advance(2_000);
-    const { deployment, stopReason, text } = await answer;
+    const { deployment, stopReason, text } = await bounded(answer, 'the continued Anthropic stream');
     expect(deployment).toBe('claude-a');
     expect(stopReason).toBe('end_turn');
     const prefill = await prefillSentTo('claude-b');
@@ -206,7 +222,7 @@ describe('a silent stall mid-stream', () => {
     // The client has text: the stream is committed and its silence watchdog runs on the gateway's clock.
     await until(() => streaming, 'the first text at the client');
     await clock.advance(2_000);
-    const { finishReason, text } = await answer;
+    const { finishReason, text } = await bounded(answer, 'the continued OpenAI stream');
     expect(finishReason).toBe('stop');
     const prefill = await prefillSentTo('claude-b');
     expect(prefill.length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@
 // key, a row without title or flag at all) plus a delivery and rollups that must come through as they were.
 import { describe, expect, it } from 'vitest';
 import { emptyEvidence } from '../../src/incidents/incident.js';
+import { latestSchemaVersion } from '../../src/history/store/migrations.js';
 import type { StoreSuiteContext } from './store.case.js';
 
 const startTime = 1_700_000_000_000;
@@ -92,22 +93,16 @@ export function runIncidentModelMigrationCases(context: StoreSuiteContext): void
           startTime + 10,
         ],
       );
-      await old.writeRollups([
-        {
-          kind: 'route',
-          minute: startTime,
-          route: 'sonnet',
-          requests: 4,
-          successes: 3,
-          failures: 1,
-          failovers: 1,
-          extraLatencyMsSum: 80,
-        },
-      ]);
+      // As the code of schema 3 wrote it (the rollup columns of later migrations do not exist yet).
+      await raw(
+        `INSERT INTO route_rollups (minute, route, requests, successes, failures, failovers, extra_latency_ms_sum)
+          VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [startTime, 'sonnet', 4, 3, 1, 1, 80],
+      );
       await old.close();
 
       const upgraded = await open();
-      expect(await upgraded.schemaVersion()).toBe(4);
+      expect(await upgraded.schemaVersion()).toBe(latestSchemaVersion);
       expect(await upgraded.getIncident('inc_domain')).toEqual({
         id: 'inc_domain',
         scope: 'domain',
@@ -153,6 +148,11 @@ export function runIncidentModelMigrationCases(context: StoreSuiteContext): void
       expect(
         (await upgraded.routeAvailability({ since: 0, until: startTime + 60_000 })).map((row) => row.requests),
       ).toEqual([4]);
+      // Rows written before the hedge columns count no hedges.
+      expect((await upgraded.routeAvailability({ since: 0, until: startTime + 60_000 }))[0]).toMatchObject({
+        hedges: 0,
+        hedgesWon: 0,
+      });
     });
   });
 }

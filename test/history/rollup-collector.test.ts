@@ -96,4 +96,31 @@ describe('rollup collector', () => {
     // 25 s ejected, starting 10 s before a minute boundary: split 10 s + 15 s.
     expect(ejected).toEqual([10_000, 15_000]);
   });
+
+  it('counts the hedges of a route, and those that served the request', () => {
+    const rows: RollupRow[] = [];
+    const collector = new RollupCollector({
+      writer: { enqueueRollup: (row) => rows.push(row) },
+      clock: new ManualClock(),
+    });
+    const hedge = { route: 'sonnet', provider: 'openai', role: 'hedge' as const };
+    publishAttempt({ ...hedge, deployment: 'gpt', kind: 'success', latencyMs: 90 });
+    publishAttempt({ ...hedge, deployment: 'gpt', kind: 'abandoned', latencyMs: 40 });
+    publishAttempt({ ...hedge, deployment: 'gpt', kind: 'overloaded', latencyMs: 10, status: 529 });
+    publishAttempt({
+      route: 'sonnet',
+      provider: 'anthropic',
+      role: 'first',
+      deployment: 'a',
+      kind: 'abandoned',
+      latencyMs: 95,
+    });
+    collector.close();
+    const routes = rows.filter((row) => row.kind === 'route');
+    expect(routes.map((row) => [row.route, row.requests, row.hedges, row.hedgesWon])).toEqual([
+      ['sonnet', 0, 1, 1],
+      ['sonnet', 0, 1, 0],
+      ['sonnet', 0, 1, 0],
+    ]);
+  });
 });

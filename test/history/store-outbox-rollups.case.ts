@@ -144,7 +144,14 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
           ejectedMs: 20_000,
         }),
         deploymentRow(m1, 'gpt', { attempts: 4, successes: 4, latency: latency([[400, 4]]) }),
-        routeRow(m0, 'sonnet', { requests: 20, successes: 20, failovers: 2, extraLatencyMsSum: 600 }),
+        routeRow(m0, 'sonnet', {
+          requests: 20,
+          successes: 20,
+          failovers: 2,
+          extraLatencyMsSum: 600,
+          hedges: 3,
+          hedgesWon: 2,
+        }),
         routeRow(m1, 'sonnet', { requests: 5, successes: 5 }),
         routeRow(m1, 'gpt', { requests: 4, successes: 3, failures: 1 }),
       ]);
@@ -168,6 +175,7 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
           ejectedMs: 45_000,
         }),
         routeRow(m0, 'sonnet', { requests: 10, successes: 9, failures: 1, failovers: 3, extraLatencyMsSum: 1_500 }),
+        routeRow(m0, 'sonnet', { hedges: 1, hedgesWon: 1 }),
         // Outside [m0, m2):
         deploymentRow(m2, 'claude', { attempts: 100, successes: 0, failuresByKind: { server: 100 } }),
         deploymentRow(m0 - minute, 'claude', { attempts: 100, successes: 100 }),
@@ -208,6 +216,8 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
           successRate: 0.75,
           failovers: 0,
           extraLatencyMsSum: 0,
+          hedges: 0,
+          hedgesWon: 0,
           averageExtraLatencyMs: null,
         },
         {
@@ -218,6 +228,8 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
           successRate: 34 / 35,
           failovers: 5,
           extraLatencyMsSum: 2_100,
+          hedges: 4,
+          hedgesWon: 3,
           averageExtraLatencyMs: 420,
         },
       ]);

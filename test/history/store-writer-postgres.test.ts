@@ -117,6 +117,8 @@ describe('StoreWriter with PostgreSQL stopped mid-run', () => {
           successRate: 1,
           failovers: 7,
           extraLatencyMsSum: 2_100,
+          hedges: 0,
+          hedgesWon: 0,
           averageExtraLatencyMs: 300,
         },
       ]);

@@ -119,6 +119,8 @@ describe('buildAvailabilityReport', () => {
         successRate: 0.995,
         failovers: 3,
         extraLatencyMs: 1_000,
+        hedges: 0,
+        hedgesWon: 0,
       },
       {
         route: 'sonnet',
@@ -128,6 +130,8 @@ describe('buildAvailabilityReport', () => {
         successRate: 1,
         failovers: 82,
         extraLatencyMs: 350,
+        hedges: 12,
+        hedgesWon: 9,
       },
     ]);
     expect(report.providers).toEqual([

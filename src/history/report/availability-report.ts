@@ -46,6 +46,9 @@ export interface RouteReport {
   failovers: number;
   /** Average latency a failed-over request paid for its failover; null without failovers. */
   extraLatencyMs: number | null;
+  /** Hedges started (a second attempt while the first one waited), and how many of them served the request. */
+  hedges: number;
+  hedgesWon: number;
 }
 
 export interface ProviderReport {
@@ -129,6 +132,8 @@ function routeReports(availability: readonly RouteAvailability[]): RouteReport[]
     successRate: entry.successRate,
     failovers: entry.failovers,
     extraLatencyMs: entry.averageExtraLatencyMs,
+    hedges: entry.hedges,
+    hedgesWon: entry.hedgesWon,
   }));
 }
 

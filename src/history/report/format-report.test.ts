@@ -51,9 +51,9 @@ claude-vertex   vertex          100    99.0%  939 ms  939 ms    939 ms         0
 gpt-4o          openai            0      n/a       -       -         -         0 s          0  -
 
 Routes (as clients saw them)
-ROUTE   REQUESTS  SUCCESS  FAILED  FAILOVERS  EXTRA LATENCY
-opus         200    99.5%       1          3       1,000 ms
-sonnet       500   100.0%       0         82         350 ms
+ROUTE   REQUESTS  SUCCESS  FAILED  FAILOVERS  EXTRA LATENCY  HEDGES (WON)
+opus         200    99.5%       1          3       1,000 ms         0 (0)
+sonnet       500   100.0%       0         82         350 ms        12 (9)
 
 Providers
 PROVIDER   ATTEMPTS  SUCCESS  DEPLOYMENTS
@@ -100,10 +100,10 @@ Window: 2026-01-01T12:00:00.000Z to 2026-01-01T13:00:00.000Z (1 h)
 
 ## Routes (as clients saw them)
 
-| ROUTE | REQUESTS | SUCCESS | FAILED | FAILOVERS | EXTRA LATENCY |
-| --- | ---: | ---: | ---: | ---: | ---: |
-| opus | 200 | 99.5% | 1 | 3 | 1,000 ms |
-| sonnet | 500 | 100.0% | 0 | 82 | 350 ms |
+| ROUTE | REQUESTS | SUCCESS | FAILED | FAILOVERS | EXTRA LATENCY | HEDGES (WON) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| opus | 200 | 99.5% | 1 | 3 | 1,000 ms | 0 (0) |
+| sonnet | 500 | 100.0% | 0 | 82 | 350 ms | 12 (9) |
 
 ## Providers
 

@@ -36,6 +36,11 @@ const routeColumns: Column<RouteReport>[] = [
   { header: 'FAILED', align: 'right', cell: (row) => formatCount(row.failures) },
   { header: 'FAILOVERS', align: 'right', cell: (row) => formatCount(row.failovers) },
   { header: 'EXTRA LATENCY', align: 'right', cell: (row) => formatMs(row.extraLatencyMs) },
+  {
+    header: 'HEDGES (WON)',
+    align: 'right',
+    cell: (row) => `${formatCount(row.hedges)} (${formatCount(row.hedgesWon)})`,
+  },
 ];
 
 const providerColumns: Column<ProviderReport>[] = [

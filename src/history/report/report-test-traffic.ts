@@ -81,6 +81,8 @@ function requests(
   successes: number,
   failovers = 0,
   extraLatencyMsSum = 0,
+  hedges = 0,
+  hedgesWon = 0,
 ): RollupRow {
   return {
     kind: 'route',
@@ -91,6 +93,8 @@ function requests(
     failures: total - successes,
     failovers,
     extraLatencyMsSum,
+    hedges,
+    hedgesWon,
   };
 }
 
@@ -112,7 +116,7 @@ export async function seedKnownTraffic(store: IncidentStore): Promise<void> {
     attempts(minute(-1), 'claude-direct', 500, 0, { server: 500 }, {}),
     attempts(minute(60), 'claude-direct', 77, 0, { timeout: 77 }, {}),
     requests(minute(0), 'sonnet', 200, 200),
-    requests(minute(10), 'sonnet', 300, 300, 82, 28_700),
+    requests(minute(10), 'sonnet', 300, 300, 82, 28_700, 12, 9),
     requests(minute(-1), 'sonnet', 50, 0),
     requests(minute(30), 'opus', 200, 199, 3, 3_000),
   ]);

@@ -54,6 +54,8 @@ export async function queryRouteAvailability(
       failures: toNumber(row.failures),
       failovers: toNumber(row.failovers),
       extraLatencyMsSum: toNumber(row.extra_latency_ms_sum),
+      hedges: toNumber(row.hedges),
+      hedgesWon: toNumber(row.hedges_won),
     })),
   );
 }

@@ -178,6 +178,14 @@ const postgresIncidentModel = [
     scope_key = ${bareKeySql('substr')}`,
 ];
 
+// Version 5 counts hedges per route and minute; rows written before it count none.
+function routeHedgeColumns(count: string): string[] {
+  return [
+    `ALTER TABLE route_rollups ADD COLUMN hedges ${count} NOT NULL DEFAULT 0`,
+    `ALTER TABLE route_rollups ADD COLUMN hedges_won ${count} NOT NULL DEFAULT 0`,
+  ];
+}
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -203,6 +211,12 @@ export const migrations: readonly Migration[] = [
     name: 'incident model: title and alerting as columns',
     sqlite: sqliteIncidentModel,
     postgres: postgresIncidentModel,
+  },
+  {
+    version: 5,
+    name: 'hedges per route in the rollups',
+    sqlite: routeHedgeColumns('INTEGER'),
+    postgres: routeHedgeColumns('BIGINT'),
   },
 ];
 

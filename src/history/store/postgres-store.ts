@@ -274,6 +274,8 @@ export class PostgresStore implements IncidentStore {
               stored.failures,
               stored.failovers,
               stored.extraLatencyMsSum,
+              stored.hedges,
+              stored.hedgesWon,
             ],
             client,
           );

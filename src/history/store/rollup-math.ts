@@ -74,6 +74,8 @@ export function storedRouteRow(row: RouteRollupRow): RouteRollupRow {
     failures: count(row.failures),
     failovers: count(row.failovers),
     extraLatencyMsSum: count(row.extraLatencyMsSum),
+    hedges: count(row.hedges ?? 0),
+    hedgesWon: count(row.hedgesWon ?? 0),
   };
 }
 
@@ -110,6 +112,8 @@ export function addRollup(into: RollupRow, from: RollupRow): void {
     into.failures += from.failures;
     into.failovers += from.failovers;
     into.extraLatencyMsSum += from.extraLatencyMsSum;
+    into.hedges = (into.hedges ?? 0) + (from.hedges ?? 0);
+    into.hedgesWon = (into.hedgesWon ?? 0) + (from.hedgesWon ?? 0);
   }
 }
 
@@ -181,6 +185,8 @@ export interface RouteSums {
   failures: number;
   failovers: number;
   extraLatencyMsSum: number;
+  hedges: number;
+  hedgesWon: number;
 }
 
 export function routeAvailabilityFrom(sums: readonly RouteSums[]): RouteAvailability[] {

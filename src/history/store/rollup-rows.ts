@@ -30,6 +30,10 @@ export interface RouteRollupRow {
   failovers: number;
   /** Latency those failovers added, summed over the requests. */
   extraLatencyMsSum: number;
+  /** Hedges started for the route's requests (second attempts sent while the first one waited). */
+  hedges?: number;
+  /** Hedges that served the request (the first attempt was abandoned). */
+  hedgesWon?: number;
 }
 
 export type RollupRow = DeploymentRollupRow | RouteRollupRow;
@@ -69,6 +73,8 @@ export interface RouteAvailability {
   successRate: number | null;
   failovers: number;
   extraLatencyMsSum: number;
+  hedges: number;
+  hedgesWon: number;
   /** Extra latency paid per failed-over request; null without failovers. */
   averageExtraLatencyMs: number | null;
 }

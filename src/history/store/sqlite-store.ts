@@ -252,6 +252,8 @@ export class SqliteStore implements IncidentStore {
             stored.failures,
             stored.failovers,
             stored.extraLatencyMsSum,
+            stored.hedges,
+            stored.hedgesWon,
           );
         }
       }

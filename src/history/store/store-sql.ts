@@ -94,14 +94,16 @@ export function upsertDeploymentRollupSql(dialect: Dialect): string {
 export function upsertRouteRollupSql(dialect: Dialect): string {
   const p = dialect.parameter;
   const table = 'route_rollups';
-  return `INSERT INTO ${table} (minute, route, requests, successes, failures, failovers, extra_latency_ms_sum)
-    VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})
+  return `INSERT INTO ${table} (minute, route, requests, successes, failures, failovers, extra_latency_ms_sum, hedges, hedges_won)
+    VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})
     ON CONFLICT (minute, route) DO UPDATE SET
       requests = ${table}.requests + excluded.requests,
       successes = ${table}.successes + excluded.successes,
       failures = ${table}.failures + excluded.failures,
       failovers = ${table}.failovers + excluded.failovers,
-      extra_latency_ms_sum = ${table}.extra_latency_ms_sum + excluded.extra_latency_ms_sum`;
+      extra_latency_ms_sum = ${table}.extra_latency_ms_sum + excluded.extra_latency_ms_sum,
+      hedges = ${table}.hedges + excluded.hedges,
+      hedges_won = ${table}.hedges_won + excluded.hedges_won`;
 }
 
 /** Queries over [since, until) by minute; each takes (since, until) as its two parameters. */
@@ -124,7 +126,8 @@ export function availabilitySql(dialect: Dialect) {
       FROM deployment_rollups, ${dialect.jsonEntries('latency_histogram')}
       WHERE ${range} GROUP BY deployment, entry.key`,
     routeSums: `SELECT route, SUM(requests) AS requests, SUM(successes) AS successes, SUM(failures) AS failures,
-        SUM(failovers) AS failovers, SUM(extra_latency_ms_sum) AS extra_latency_ms_sum
+        SUM(failovers) AS failovers, SUM(extra_latency_ms_sum) AS extra_latency_ms_sum,
+        SUM(hedges) AS hedges, SUM(hedges_won) AS hedges_won
       FROM route_rollups WHERE ${range} GROUP BY route`,
   };
 }

@@ -93,7 +93,7 @@ describe('ValidationException refinements', () => {
       'unsupported-feature',
     ],
     // CountTokens for a model that cannot count: another deployment may, and this one is not broken.
-    ["The provided model doesn't support counting tokens.", 'local'],
+    ["The provided model doesn't support counting tokens.", 'unsupported-feature'],
     ['The provided model identifier is invalid.', 'not-found'],
     [
       'messages: roles must alternate between "user" and "assistant", but found multiple "user" roles in a row',

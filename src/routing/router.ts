@@ -9,6 +9,7 @@ import { GatewayError } from '../canonical/gateway-error.js';
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
+import type { UpstreamError } from '../canonical/errors.js';
 import type { DeploymentConfig, ProviderKind, SwitchyardConfig } from '../config/schema.js';
 import type { HealthGate } from '../health/health-gate.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
@@ -26,6 +27,7 @@ import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { backoffDelay } from './backoff.js';
 import { orderCandidates } from './candidates.js';
+import { preferCapable } from './capability-order.js';
 import { continueStream } from './continue-stream.js';
 import { Deadline } from './deadline.js';
 import { firstTokenLimit, isPatientRequest } from './first-token-limit.js';
@@ -156,11 +158,14 @@ export class Router {
       clientSignal,
       deadline: new Deadline(clock, config.timeouts.requestMs),
       attempts: [],
-      candidates: orderCandidates(route, health, this.options.random),
+      // Health and policy order the route; deployments lacking what the request needs go last.
+      candidates: preferCapable(orderCandidates(route, health, this.options.random), request),
       tried: new Set(),
     };
     if (route.hedge !== 'off') this.hedgeBudget.noteRequest();
     let contextLimit: number | undefined;
+    // When no deployment takes what the request uses, the client hears the platform's own 400.
+    let lastUnsupported: UpstreamError | undefined;
 
     for (const [index, deployment] of run.candidates.entries()) {
       if (run.tried.has(deployment.id)) continue;
@@ -178,6 +183,7 @@ export class Router {
         const policy = outcomePolicies[error.kind];
         if (error.kind === 'client-aborted') throw clientAborted();
         if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error, run.attempts);
+        if (error.kind === 'unsupported-feature') lastUnsupported = error;
         if (error.kind === 'context-length') {
           // Only a deployment with a larger window can help; without a known window, none can.
           if (deployment.contextWindow === undefined) throw clientFacingError(error, run.attempts);
@@ -207,6 +213,8 @@ export class Router {
         upstreamType: 'invalid_request_error',
       });
     }
+    if (lastUnsupported && run.attempts.every((record) => record.kind === 'unsupported-feature'))
+      throw clientFacingError(lastUnsupported, run.attempts);
     throw allFailedError(route, run.attempts, run.deadline.expired() ? 'deadline' : 'exhausted');
   }
 

@@ -1,41 +1,9 @@
 // Outcome sequences through the tracker, one transition at a time, with a ManualClock.
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../test/support/manual-clock.js';
-import type { StateChange } from './deployment-state.js';
+import { down, ok, setup, times } from '../../test/support/health-tracker-kit.js';
 import type { AttemptOutcome } from '../canonical/attempt.js';
-import type { HealthSettings } from './health-settings.js';
+import { ManualClock } from '../../test/support/manual-clock.js';
 import { HealthTracker } from './health-tracker.js';
-
-const ok = (latencyMs = 200, timeToFirstTokenMs = 100): AttemptOutcome => ({
-  kind: 'success',
-  latencyMs,
-  timeToFirstTokenMs,
-});
-const down: AttemptOutcome = { kind: 'server', latencyMs: 30, status: 503 };
-
-function setup(settings?: Partial<HealthSettings>) {
-  const clock = new ManualClock();
-  const tracker = new HealthTracker({
-    deployments: [
-      { id: 'primary', domains: [], settings },
-      { id: 'fallback', domains: [] },
-    ],
-    clock,
-  });
-  const changes: StateChange[] = [];
-  tracker.onStateChange((change) => changes.push(change));
-  /** Records outcomes one every gapMs (20 req/s by default). */
-  const send = async (outcomes: AttemptOutcome[], id = 'primary', gapMs = 50) => {
-    for (const outcome of outcomes) {
-      await clock.advance(gapMs);
-      tracker.record(id, outcome);
-    }
-  };
-  const entry = (id = 'primary') => tracker.snapshot().deployments.find((deployment) => deployment.id === id)!;
-  return { clock, tracker, changes, send, entry };
-}
-
-const times = <T>(count: number, value: T): T[] => Array.from({ length: count }, () => value);
 
 describe('HealthTracker transitions', () => {
   it('healthy → degraded on an elevated failure rate, → healthy once it leaves the window', async () => {
@@ -363,44 +331,5 @@ describe('HealthTracker latency and time-to-first-token degradation', () => {
     expect(entry().state).toBe('healthy');
     await send([ok(5_000)]);
     expect(entry().state).toBe('degraded');
-  });
-});
-
-describe('HealthTracker panic ordering', () => {
-  it('returns the deployment whose ejection ends first and lets one attempt through', async () => {
-    const { clock, tracker, send } = setup();
-    await send([...times(20, ok()), ...times(5, down)], 'fallback');
-    await clock.advance(1_000);
-    await send([...times(20, ok()), ...times(5, down)], 'primary');
-    expect(tracker.order(['primary', 'fallback'])).toEqual(['fallback']);
-    expect(tracker.admit('fallback')).toBe(true);
-    expect(tracker.admit('fallback')).toBe(false); // one pass per order()
-    expect(tracker.admit('primary')).toBe(false);
-  });
-
-  it('prefers an ejected deployment to an isolated one, and returns nothing when all are isolated', async () => {
-    const { tracker, send } = setup();
-    tracker.isolate('primary');
-    await send([...times(20, ok()), ...times(5, down)], 'fallback');
-    expect(tracker.order(['primary', 'fallback'])).toEqual(['fallback']);
-    tracker.isolate('fallback');
-    expect(tracker.order(['primary', 'fallback'])).toEqual([]);
-    expect(tracker.admit('fallback')).toBe(false);
-  });
-
-  it('takes the end of a cool-down into account', async () => {
-    const { tracker, send } = setup();
-    await send([...times(20, ok()), ...times(5, down)], 'fallback'); // ejected for 5 s
-    await send([{ kind: 'rate-limited', latencyMs: 5, status: 429, retryAfterMs: 1_000 }], 'primary');
-    expect(tracker.order(['fallback', 'primary'])).toEqual(['primary']);
-    expect(tracker.admit('primary')).toBe(true);
-  });
-
-  it('lets the panic pass lapse when nobody uses it promptly', async () => {
-    const { clock, tracker, send } = setup();
-    await send([...times(20, ok()), ...times(5, down)]);
-    expect(tracker.order(['primary'])).toEqual(['primary']);
-    await clock.advance(1_001);
-    expect(tracker.admit('primary')).toBe(false);
   });
 });

@@ -56,10 +56,26 @@ export interface RelayLane {
   tapStream(body: AsyncIterable<Uint8Array>): AsyncIterable<CanonicalStreamEvent>;
 }
 
+/**
+ * Counting a request's input tokens with the provider's own tokenizer, without running the model
+ * (POST /v1/messages/count_tokens). Optional: providers without such an API, and deployments of a
+ * provider whose model it cannot count, are skipped when a route counts.
+ */
+export interface TokenCounting {
+  /** Whether this deployment can count (a provider may count for some of its models only). */
+  supports(target: DeploymentTarget): boolean;
+  /** Builds the counting request for the same input as buildRequest would send. */
+  buildRequest(request: CanonicalRequest, target: DeploymentTarget): WireRequest | Promise<WireRequest>;
+  /** Reads the count from a 2xx JSON answer. Throws UpstreamError on a body without one. */
+  parseResponse(body: unknown): number;
+}
+
 export interface ProviderAdapter {
   readonly provider: ProviderKind;
   /** Present when some of this provider's deployments speak a client format natively. */
   readonly relay?: RelayLane;
+  /** Present when some of this provider's deployments can count tokens (errors go through parseError). */
+  readonly countTokens?: TokenCounting;
   /** Builds the upstream request (async so that adapters may sign or fetch tokens). */
   buildRequest(request: CanonicalRequest, target: DeploymentTarget): WireRequest | Promise<WireRequest>;
   /** Converts a 2xx JSON body (already parsed). Throws UpstreamError on a body it cannot read. */

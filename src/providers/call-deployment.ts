@@ -1,5 +1,6 @@
 // One attempt: build the wire request with the deployment's adapter, send it through the
-// deployment's undici pool, and hand back either a canonical response or a canonical event stream.
+// deployment's undici pool, and hand back a canonical response, a canonical event stream, or (when
+// the attempt counts tokens, through the adapter's optional TokenCounting) a count.
 // Every failure leaves here as an UpstreamError with its outcome kind.
 import type { Dispatcher } from 'undici';
 import type { CanonicalRequest } from '../canonical/request.js';
@@ -7,7 +8,7 @@ import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import { UpstreamError } from '../canonical/errors.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
-import type { DeploymentTarget, ProviderAdapter } from './adapter.js';
+import type { DeploymentTarget, ProviderAdapter, TokenCounting, WireRequest } from './adapter.js';
 import { takesRelayLane } from './relay/relay-lanes.js';
 import { relayedHeaders } from './relay/relayed-headers.js';
 
@@ -25,7 +26,17 @@ export type AttemptAnswer =
       relayed?: string;
     })
   /** On the relay lane the events are the upstream's own (`relay` events) beside the tapped finish. */
-  | (AnswerBase & { type: 'stream'; events: AsyncIterable<CanonicalStreamEvent>; relayed?: boolean });
+  | (AnswerBase & { type: 'stream'; events: AsyncIterable<CanonicalStreamEvent>; relayed?: boolean })
+  /** A token count (POST /v1/messages/count_tokens and its Vertex form). */
+  | (AnswerBase & { type: 'count'; inputTokens: number });
+
+/** What an attempt asks of the deployment: an answer (streamed or not), or the count of its input tokens. */
+export type AttemptOperation = 'generate' | 'count-tokens';
+
+/** The adapter's counting for this deployment, when it has one. */
+export function tokenCountingFor(adapter: ProviderAdapter, target: DeploymentTarget): TokenCounting | undefined {
+  return adapter.countTokens?.supports(target) === true ? adapter.countTokens : undefined;
+}
 
 export interface CallDeploymentOptions {
   adapter: ProviderAdapter;
@@ -34,6 +45,8 @@ export interface CallDeploymentOptions {
   pools: UpstreamPools;
   /** Aborted with an AbortReason on timeout or client disconnect. */
   signal: AbortSignal;
+  /** Default: generate. */
+  operation?: AttemptOperation;
 }
 
 export type CallDeployment = (options: CallDeploymentOptions) => Promise<AttemptAnswer>;
@@ -86,10 +99,32 @@ async function* guardStream(
   throw streamEndedEarly(signal);
 }
 
-export const callDeployment: CallDeployment = async ({ adapter, target, request, pools, signal }) => {
-  let wire: Awaited<ReturnType<ProviderAdapter['buildRequest']>>;
+/** The wire request of the operation; a deployment that cannot count is the router's mistake, never sent. */
+async function buildWireRequest(
+  adapter: ProviderAdapter,
+  target: DeploymentTarget,
+  request: CanonicalRequest,
+  counting: TokenCounting | undefined,
+  operation: AttemptOperation,
+): Promise<WireRequest> {
+  if (operation === 'generate') return adapter.buildRequest(request, target);
+  if (counting === undefined)
+    throw new UpstreamError({ kind: 'local', message: `deployment ${target.id} cannot count tokens` });
+  return counting.buildRequest(request, target);
+}
+
+export const callDeployment: CallDeployment = async ({
+  adapter,
+  target,
+  request,
+  pools,
+  signal,
+  operation = 'generate',
+}) => {
+  const counting = operation === 'count-tokens' ? tokenCountingFor(adapter, target) : undefined;
+  let wire: WireRequest;
   try {
-    wire = await adapter.buildRequest(request, target);
+    wire = await buildWireRequest(adapter, target, request, counting, operation);
   } catch (error) {
     // Signing or token errors are the adapters' to classify; anything else is our own bug.
     if (UpstreamError.isInstance(error)) throw error;
@@ -114,7 +149,7 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
   }
 
   const { statusCode, headers, body } = answer;
-  const relaying = takesRelayLane(adapter, target, request);
+  const relaying = operation === 'generate' && takesRelayLane(adapter, target, request);
   if (statusCode < 200 || statusCode >= 300) {
     let text = '';
     try {
@@ -129,7 +164,7 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
   }
 
   const upstreamHeaders = relayedHeaders(headers);
-  if (request.stream) {
+  if (request.stream && operation === 'generate') {
     const events = relaying ? adapter.relay!.tapStream(body) : adapter.parseStream(body, request);
     return { type: 'stream', events: guardStream(events, body, signal), relayed: relaying, upstreamHeaders };
   }
@@ -151,6 +186,7 @@ export const callDeployment: CallDeployment = async ({ adapter, target, request,
       cause: error,
     });
   }
+  if (counting !== undefined) return { type: 'count', inputTokens: counting.parseResponse(parsed), upstreamHeaders };
   const response = adapter.parseResponse(parsed, request);
   return relaying
     ? { type: 'response', response, relayed: text, upstreamHeaders }

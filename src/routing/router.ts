@@ -2,7 +2,8 @@
 // failure, retry the same deployment only when its outcome kind allows and the backoff fits the
 // deadline, otherwise fail over; hedge a slow first attempt when the route asks for it; continue a
 // broken stream on another deployment when the route allows it. Every attempt is reported to health
-// (see run-attempt.ts). See docs/design.md.
+// (see run-attempt.ts). Token counting takes the same path, over the deployments that can count.
+// See docs/design.md.
 import type { Attempt, AttemptRole } from '../canonical/attempt.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { CanonicalRequest } from '../canonical/request.js';
@@ -12,7 +13,13 @@ import type { DeploymentConfig, ProviderKind, SwitchyardConfig } from '../config
 import type { HealthGate } from '../health/health-gate.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
-import { type CallDeployment, callDeployment } from '../providers/call-deployment.js';
+import {
+  type AttemptOperation,
+  type CallDeployment,
+  callDeployment,
+  tokenCountingFor,
+} from '../providers/call-deployment.js';
+import { toDeploymentTarget } from '../providers/deployment-target.js';
 import { clientAborted } from '../transport/abort-reasons.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { Clock } from '../util/clock.js';
@@ -50,6 +57,12 @@ export interface RoutedStream extends RoutedBase {
   relayed?: boolean;
 }
 
+/** The count of a request's input tokens, from the deployment that counted. */
+export interface RoutedCount extends RoutedBase {
+  type: 'count';
+  inputTokens: number;
+}
+
 /** A stream of a continuation route may be finished by another deployment, so it must stay canonical. */
 function streamsContinue(route: ResolvedRoute, request: CanonicalRequest): boolean {
   return route.continuation === 'on' && request.stream && request.original.relay === true;
@@ -78,6 +91,7 @@ export interface RouterOptions {
 interface RequestRun {
   route: ResolvedRoute;
   request: CanonicalRequest;
+  operation: AttemptOperation;
   clientSignal: AbortSignal;
   deadline: Deadline;
   attempts: Attempt[];
@@ -106,10 +120,38 @@ export class Router {
 
   /** Serves a request from the first deployment that can; throws GatewayError when none can. */
   async route(request: CanonicalRequest, clientSignal: AbortSignal): Promise<RoutedResponse | RoutedStream> {
+    const routed = await this.serve(request, clientSignal, 'generate');
+    if (routed.type === 'count') throw new Error('the router answered a generate request with a token count');
+    return routed;
+  }
+
+  /**
+   * Counts the request's input tokens on the first deployment of its route that can count (the
+   * adapter's optional TokenCounting), with the same admission, health, deadline and failover as a
+   * request; deployments that cannot count are skipped without being admitted. Throws GatewayError
+   * when none could (no deployment of the route counts, or every one that does failed).
+   */
+  async countTokens(request: CanonicalRequest, clientSignal: AbortSignal): Promise<RoutedCount> {
+    const routed = await this.serve(request, clientSignal, 'count-tokens');
+    if (routed.type !== 'count') throw new Error('the router answered a token count with a message');
+    return routed;
+  }
+
+  private canServe(operation: AttemptOperation, deployment: DeploymentConfig): boolean {
+    if (operation === 'generate') return true;
+    return tokenCountingFor(this.options.adapterFor(deployment.provider), toDeploymentTarget(deployment)) !== undefined;
+  }
+
+  private async serve(
+    request: CanonicalRequest,
+    clientSignal: AbortSignal,
+    operation: AttemptOperation,
+  ): Promise<RoutedResponse | RoutedStream | RoutedCount> {
     const { config, clock, health } = this.options;
     const route = this.options.routes.resolve(request.model);
     const run: RequestRun = {
       route,
+      operation,
       request: streamsContinue(route, request) ? translated(request) : request,
       clientSignal,
       deadline: new Deadline(clock, config.timeouts.requestMs),
@@ -123,6 +165,8 @@ export class Router {
     for (const [index, deployment] of run.candidates.entries()) {
       if (run.tried.has(deployment.id)) continue;
       if (contextLimit !== undefined && !((deployment.contextWindow ?? 0) > contextLimit)) continue;
+      // Before admission: a deployment that cannot count must not take a probe slot it would not use.
+      if (!this.canServe(operation, deployment)) continue;
       if (!health.admit(deployment.id)) continue;
       for (let attemptNumber = 1; attemptNumber <= config.retry.maxAttemptsPerDeployment; attemptNumber += 1) {
         if (clientSignal.aborted) throw clientAborted();
@@ -194,7 +238,8 @@ export class Router {
   private startHedge(run: RequestRun, first: DeploymentConfig): RunningAttempt | undefined {
     if (run.clientSignal.aborted || run.deadline.expired()) return undefined;
     const candidate = run.candidates.find(
-      (deployment) => !run.tried.has(deployment.id) && outsideDomains(first, deployment),
+      (deployment) =>
+        !run.tried.has(deployment.id) && outsideDomains(first, deployment) && this.canServe(run.operation, deployment),
     );
     if (!candidate || !this.hedgeBudget.tryTake()) return undefined;
     if (!this.options.health.admit(candidate.id)) return undefined;
@@ -224,6 +269,7 @@ export class Router {
       route: run.route.name,
       deployment,
       request,
+      operation: run.operation,
       role,
       firstTokenMs: limit.limitMs,
       adaptedLimit: limit.adapted,
@@ -244,6 +290,8 @@ export class Router {
       ...(hedge ? { hedge } : {}),
       ...(result.answer.upstreamHeaders ? { upstreamHeaders: result.answer.upstreamHeaders } : {}),
     };
+    if (result.answer.type === 'count')
+      return { type: 'count' as const, inputTokens: result.answer.inputTokens, ...base };
     if (result.answer.type === 'response') {
       const relayed = result.answer.relayed;
       return { type: 'response' as const, response: result.answer.response, ...base, ...(relayed ? { relayed } : {}) };

@@ -13,7 +13,7 @@ import type { HealthGate } from '../health/health-gate.js';
 import { publishAttempt } from '../observability/channels.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { attemptFailure } from '../providers/attempt-failure.js';
-import type { CallDeployment } from '../providers/call-deployment.js';
+import type { AttemptOperation, CallDeployment } from '../providers/call-deployment.js';
 import { toDeploymentTarget } from '../providers/deployment-target.js';
 import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
@@ -35,6 +35,8 @@ export interface AttemptPlan {
   route: string;
   deployment: DeploymentConfig;
   request: CanonicalRequest;
+  /** Default: generate. */
+  operation?: AttemptOperation;
   role: AttemptRole;
   /** How long the attempt may wait for its first content (the deadline may cut it shorter). */
   firstTokenMs: number;
@@ -63,7 +65,8 @@ export type AttemptAnswerHead =
       events: AsyncIterable<CanonicalStreamEvent>;
       relayed?: boolean;
       upstreamHeaders?: Record<string, string>;
-    };
+    }
+  | { type: 'count'; inputTokens: number; upstreamHeaders?: Record<string, string> };
 
 export type AttemptResult =
   | { ok: true; deployment: DeploymentConfig; answer: AttemptAnswerHead; attempt: Attempt }
@@ -150,8 +153,10 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
         request: plan.request,
         pools: context.pools,
         signal: controller.signal,
+        ...(plan.operation === undefined ? {} : { operation: plan.operation }),
       });
-      if (answer.type === 'response') {
+      // A whole answer (a response or a count) is its own first content.
+      if (answer.type !== 'stream') {
         if (controller.signal.aborted) throw controller.signal.reason;
         committed = true;
         inFlight?.firstContent();

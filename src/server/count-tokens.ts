@@ -1,45 +1,39 @@
-// POST /v1/messages/count_tokens: asked of the route's first Anthropic deployment that answers
-// within the time limit, otherwise estimated locally (about four characters a token), as docs/protocols/claude-code.md §8 allows.
+// POST /v1/messages/count_tokens (and Vertex's count-tokens:rawPredict): counted by the route's first
+// deployment that can count (its adapter's optional TokenCounting: Anthropic, Bedrock Claude, Vertex
+// Claude and Gemini, the Gemini API), through the router like any request — admission, health, the
+// deadline, failover. When no deployment could count (none of the route counts, or every one that
+// does failed), the answer is a local estimate of about four characters a token, as
+// docs/protocols/claude-code.md §8 allows: a client asking for a count is better served by an
+// estimate than by an error. A client error (a 400 from the upstream) still reaches the client.
 import type { CanonicalRequest } from '../canonical/request.js';
-import type { ResolvedRoute } from '../routing/resolve-route.js';
-import type { UpstreamPools } from '../transport/upstream-pools.js';
-import { toDeploymentTarget } from '../providers/deployment-target.js';
-import { buildAnthropicHeaders } from '../providers/anthropic/adapter.js';
+import { GatewayError } from '../canonical/gateway-error.js';
+import type { Router } from '../routing/router.js';
+
+export interface TokenCount {
+  input_tokens: number;
+  /** The deployment that counted; undefined when the count is the local estimate. */
+  deployment?: string;
+}
 
 export function estimateInputTokens(request: CanonicalRequest): number {
   const text = JSON.stringify([request.system, request.messages, request.tools ?? []]);
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-export async function countTokens(
-  request: CanonicalRequest,
-  route: ResolvedRoute,
-  pools: UpstreamPools,
-  signal: AbortSignal,
-  timeoutMs: number,
-): Promise<{ input_tokens: number; estimated?: boolean }> {
-  for (const deployment of route.deployments) {
-    if (deployment.provider !== 'anthropic') continue;
-    const target = toDeploymentTarget(deployment);
-    const url = new URL(`${target.baseUrl}/v1/messages/count_tokens`);
-    try {
-      const answer = await pools.get(url.origin).request({
-        method: 'POST',
-        path: url.pathname,
-        // The same headers as a Messages call (deployment key, version, betas), never the client's.
-        headers: buildAnthropicHeaders({ ...request, stream: false }, target),
-        body: JSON.stringify({ ...request.original.body, model: deployment.model }),
-        // A hung upstream must not hang the client: give up and estimate.
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-      });
-      const text = await answer.body.text();
-      if (answer.statusCode === 200) {
-        const parsed = JSON.parse(text) as { input_tokens?: unknown };
-        if (typeof parsed.input_tokens === 'number') return { input_tokens: parsed.input_tokens };
-      }
-    } catch {
-      // try the next one, then estimate
-    }
+/** What the router throws when no deployment could count, as opposed to the request being refused. */
+function noDeploymentCounted(error: unknown): boolean {
+  return (
+    GatewayError.isInstance(error) &&
+    (error.code === 'SWITCHYARD_ALL_DEPLOYMENTS_FAILED' || error.code === 'SWITCHYARD_DEADLINE_EXCEEDED')
+  );
+}
+
+export async function countTokens(router: Router, request: CanonicalRequest, signal: AbortSignal): Promise<TokenCount> {
+  try {
+    const counted = await router.countTokens(request, signal);
+    return { input_tokens: counted.inputTokens, deployment: counted.deployment.id };
+  } catch (error) {
+    if (noDeploymentCounted(error)) return { input_tokens: estimateInputTokens(request) };
+    throw error;
   }
-  return { input_tokens: estimateInputTokens(request), estimated: true };
 }

@@ -13,7 +13,6 @@ import { GatewayError } from '../canonical/gateway-error.js';
 import { parseAnthropicRequest } from '../ingress/anthropic-messages/parse-request.js';
 import type { Router } from '../routing/router.js';
 import type { RouteTable } from '../routing/resolve-route.js';
-import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { Clock } from '../util/clock.js';
 import { parseBedrockInvokePath } from '../ingress/bedrock-invoke/parse-path.js';
 import { parseVertexRawPredictPath } from '../ingress/vertex-raw-predict/parse-path.js';
@@ -38,15 +37,12 @@ import { checkRouteAllowed, keyOfRequest, registerAuthentication, type Authentic
 export interface AppOptions {
   router: Router;
   routes: RouteTable;
-  pools: UpstreamPools;
   clock: Clock;
   logger: Logger;
   bodyLimitBytes: number;
   pingIntervalMs: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
-  /** How long count_tokens waits for an upstream before estimating. */
-  countTokensTimeoutMs: number;
   authentication: AuthenticateOptions;
   /** Aborted when a drain runs out of time. */
   shutdown?: AbortSignal;
@@ -165,13 +161,10 @@ export function createApp(options: AppOptions) {
       checkRouteAllowed(keyOfRequest(request), canonical.model, route.name);
       const controller = new AbortController();
       reply.raw.on('close', () => controller.abort());
-      const counted = await countTokens(
-        canonical,
-        route,
-        options.pools,
-        controller.signal,
-        options.countTokensTimeoutMs,
-      );
+      const counted = await countTokens(options.router, canonical, controller.signal);
+      // Who counted, or that nobody could and the count is the local estimate.
+      if (counted.deployment !== undefined) reply.header('x-switchyard-deployment', counted.deployment);
+      reply.header('x-switchyard-token-count', counted.deployment === undefined ? 'estimated' : 'counted');
       return reply.header('x-request-id', requestId).send({ input_tokens: counted.input_tokens });
     } catch (error) {
       sendError(reply, dialect, toGatewayError(error), requestId);

@@ -182,14 +182,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     router,
     routes,
-    pools,
     clock,
     logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
     pingIntervalMs: config.server.pingIntervalMs,
     headersTimeoutMs: config.server.headersTimeoutMs,
     requestTimeoutMs: config.server.requestTimeoutMs,
-    countTokensTimeoutMs: config.timeouts.firstTokenMs,
   });
   let metrics: Metrics | undefined;
   let series: TrafficSeries | undefined;

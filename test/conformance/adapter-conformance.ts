@@ -1,6 +1,7 @@
 // The conformance suite every provider adapter runs (the Hono pattern: one suite, many
 // implementations). It checks the contract of src/providers/adapter.ts against each adapter's own
-// wire fixtures: request building, event order, byte-split streams, error classification, abort.
+// wire fixtures: request building, event order, byte-split streams, error classification, abort, and
+// the optional token counting (declared exactly where the deployment can count).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ProviderAdapter, DeploymentTarget, WireHeaders } from '../../src/providers/adapter.js';
@@ -38,6 +39,16 @@ export interface AdapterConformanceOptions {
     inBandErrorStream: Uint8Array;
     inBandErrorKind: FailureKind;
     errors: ErrorFixture[];
+  };
+  /** Present when this deployment can count tokens (TokenCounting); absent asserts that it cannot. */
+  tokenCounting?: {
+    /** A 2xx count answer exactly as the provider sends it. */
+    answer: unknown;
+    expectedInputTokens: number;
+    /** How the counting URL ends (`/v1/messages/count_tokens`, `/count-tokens`, `:countTokens`). */
+    urlSuffix: string;
+    /** The counted request inside the wire body, when the body wraps it (Bedrock: base64). */
+    countedRequest?: (body: Record<string, unknown>) => unknown;
   };
 }
 
@@ -220,6 +231,37 @@ export function runAdapterConformance(name: string, options: AdapterConformanceO
       const error = adapter.parseError(502, { 'content-type': 'text/html' }, '<html><body>Bad gateway</body></html>');
       expect(error.kind).toBe('server');
     });
+
+    if (options.tokenCounting) {
+      const counting = options.tokenCounting;
+      it('counts tokens with its own credential, for the same input a request would send', async () => {
+        expect(adapter.countTokens?.supports(target)).toBe(true);
+        const request = toolRoundTripRequest({ original: { format: 'openai-chat', body: {} } });
+        const wire = await adapter.countTokens!.buildRequest(request, target);
+        expect(wire.method).toBe('POST');
+        expect(new URL(wire.url).pathname.endsWith(counting.urlSuffix)).toBe(true);
+        expect(Object.keys(wire.headers).map((header) => header.toLowerCase())).toContain(options.credentialHeader);
+        const body = JSON.parse(wire.body ?? '') as Record<string, unknown>;
+        const counted = JSON.stringify(counting.countedRequest?.(body) ?? body);
+        expect(counted).toContain('get_weather');
+        expect(counted).not.toContain('"stream"');
+      });
+
+      it('reads the count from its answer, and refuses an answer without one', () => {
+        expect(adapter.countTokens!.parseResponse(counting.answer)).toBe(counting.expectedInputTokens);
+        let thrown: unknown;
+        try {
+          adapter.countTokens!.parseResponse({ unexpected: true });
+        } catch (error) {
+          thrown = error;
+        }
+        expect(UpstreamError.isInstance(thrown)).toBe(true);
+      });
+    } else {
+      it('declares that this deployment cannot count tokens', () => {
+        expect(adapter.countTokens?.supports(target) ?? false).toBe(false);
+      });
+    }
 
     it('stops reading the upstream body when the consumer stops', async () => {
       let released = false;

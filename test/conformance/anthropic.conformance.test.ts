@@ -18,6 +18,11 @@ runAdapterConformance('anthropic', {
     headers: {},
   },
   credentialHeader: 'x-api-key',
+  tokenCounting: {
+    answer: anthropicFixtureJson('count-tokens.json'),
+    expectedInputTokens: 21,
+    urlSuffix: '/v1/messages/count_tokens',
+  },
   fixtures: {
     textStream: anthropicFixtureBytes('text.sse.txt'),
     expectedText: 'Hello! How can I help?',

@@ -49,6 +49,16 @@ runAdapterConformance('bedrock (invoke, Claude)', {
   adapter,
   target: invokeTarget,
   credentialHeader: 'authorization',
+  // CountTokens for the foundation model the global inference profile names, the InvokeModel body in base64.
+  tokenCounting: {
+    answer: bedrockFixtureJson('count-tokens-response.json'),
+    expectedInputTokens: 21,
+    urlSuffix: '/model/anthropic.claude-opus-4-6-v1/count-tokens',
+    countedRequest: (body) =>
+      JSON.parse(
+        Buffer.from((body as { input: { invokeModel: { body: string } } }).input.invokeModel.body, 'base64').toString(),
+      ),
+  },
   fixtures: {
     textStream: bedrockStreamBytes('invoke-text'),
     expectedText: 'Hello! How can I help?',

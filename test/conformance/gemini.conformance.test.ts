@@ -57,6 +57,11 @@ runAdapterConformance('gemini api', {
   adapter: createGeminiAdapter({ random: seededRandom(7) }),
   target: geminiTarget,
   credentialHeader: 'x-goog-api-key',
+  tokenCounting: {
+    answer: geminiFixtureJson('count-tokens-response.json'),
+    expectedInputTokens: 21,
+    urlSuffix: `/models/${geminiTarget.model}:countTokens`,
+  },
   fixtures: geminiFixtures,
 });
 
@@ -76,6 +81,11 @@ runAdapterConformance('vertex (gemini)', {
   // A base URL override, as a simulator or a private endpoint gives: the URL must start with it.
   target: { ...vertexGeminiTarget, baseUrl: 'http://127.0.0.1:8917/u/vertex-gemini' },
   credentialHeader: 'authorization',
+  tokenCounting: {
+    answer: vertexFixtureJson('gemini-count-tokens.json'),
+    expectedInputTokens: 21,
+    urlSuffix: `/publishers/google/models/${vertexGeminiTarget.model}:countTokens`,
+  },
   fixtures: { ...geminiFixtures, errors: vertexErrors },
 });
 
@@ -83,6 +93,11 @@ runAdapterConformance('vertex (claude)', {
   adapter: vertex,
   target: { ...vertexClaudeTarget, baseUrl: 'https://us-east5-aiplatform.googleapis.com' },
   credentialHeader: 'authorization',
+  tokenCounting: {
+    answer: vertexFixtureJson('claude-count-tokens.json'),
+    expectedInputTokens: 21,
+    urlSuffix: '/publishers/anthropic/models/count-tokens:rawPredict',
+  },
   fixtures: {
     textStream: vertexFixtureBytes('claude-text.sse.txt'),
     expectedText: 'Hello! How can I help?',

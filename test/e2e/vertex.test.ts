@@ -1,46 +1,22 @@
 // Vertex through the gateway with real OAuth: google-auth-library exchanges a workload-identity
 // token at a local token endpoint (no Google host is reached), and the simulator checks the bearer
 // token. Claude goes through rawPredict, Gemini through generateContent; the Anthropic SDK is the client.
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
-import { writeExternalAccount } from '../support/external-account.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/server/logger.js';
+import { startGoogleTokenServer, type GoogleTokenServer } from '../support/google-token-server.js';
 
 let simulator: RunningSimulator;
 let gateway: RunningGateway;
-let tokenServer: Server;
-let folder: string;
-let exchanges = 0;
+let tokens: GoogleTokenServer;
 let client: Anthropic;
 
 beforeAll(async () => {
-  tokenServer = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      exchanges += 1;
-      response.setHeader('content-type', 'application/json');
-      response.end(
-        JSON.stringify({
-          access_token: 'ya29.switchyard-test',
-          issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-          token_type: 'Bearer',
-          expires_in: 3600,
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve));
-  const address = tokenServer.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  folder = mkdtempSync(join(tmpdir(), 'switchyard-vertex-e2e-'));
-  const credentialsFile = writeExternalAccount(folder, `http://127.0.0.1:${port}/v1/token`);
+  tokens = await startGoogleTokenServer();
+  const credentialsFile = tokens.credentialsFile;
   simulator = await startSimulator({ port: 0, seed: 9 });
   const config = parseConfig({
     store: false,
@@ -78,8 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await simulator.close();
-  await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
-  rmSync(folder, { recursive: true, force: true });
+  await tokens.close();
 });
 
 describe('Vertex through the gateway', () => {
@@ -107,7 +82,7 @@ describe('Vertex through the gateway', () => {
     expect(seen.headers.authorization).toBe('Bearer ya29.switchyard-test');
     expect(seen.body.anthropic_version).toBe('vertex-2023-10-16');
     expect(seen.body.model).toBeUndefined();
-    expect(exchanges).toBe(1);
+    expect(tokens.exchanges()).toBe(1);
   });
 
   it('fails over from Claude on Vertex to Gemini on Vertex, streaming', async () => {

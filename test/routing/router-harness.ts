@@ -49,6 +49,8 @@ export function setup(options: {
   prefill?: string[];
   hedging?: { budget?: number; budgetWindowMs?: number; minimumDelayMs?: number };
   timeouts?: { firstTokenFactor?: number; firstTokenFloorMs?: number; stallFloorMs?: number };
+  /** Deployments whose adapter can count tokens (an `ok` count answers 42); none when absent. */
+  counting?: string[];
 }) {
   const ids = Object.keys(options.scripts);
   const config = parseConfig({
@@ -72,7 +74,7 @@ export function setup(options: {
     retry: { maxAttemptsPerDeployment: options.maxAttempts ?? 2, baseDelayMs: 200, maxDelayMs: 5000 },
   });
   const clock = options.clock ?? new ManualClock();
-  const calls: Array<{ deployment: string; at: number; request: CanonicalRequest }> = [];
+  const calls: Array<{ deployment: string; at: number; request: CanonicalRequest; operation: string }> = [];
   const recorded: Array<{ deployment: string; outcome: AttemptOutcome }> = [];
   const inner = options.health?.(clock);
   const health: HealthGate = {
@@ -91,8 +93,8 @@ export function setup(options: {
     ...(inner?.wholeAnswerFigures ? { wholeAnswerFigures: (id: string) => inner.wholeAnswerFigures!(id) } : {}),
     ...(inner?.outOfRotation ? { outOfRotation: (id: string) => inner.outOfRotation!(id) } : {}),
   };
-  const call: CallDeployment = async ({ target, signal, request }: CallDeploymentOptions) => {
-    calls.push({ deployment: target.id, at: clock.now(), request });
+  const call: CallDeployment = async ({ target, signal, request, operation }: CallDeploymentOptions) => {
+    calls.push({ deployment: target.id, at: clock.now(), request, operation: operation ?? 'generate' });
     const script = options.scripts[target.id]!;
     let step = (script.length > 1 ? script.shift() : script[0]) ?? { type: 'ok' };
     while (step.type === 'slow') {
@@ -105,6 +107,7 @@ export function setup(options: {
       }
       step = answer;
     }
+    if (step.type === 'ok' && operation === 'count-tokens') return { type: 'count', inputTokens: 42 };
     if (step.type === 'ok') {
       return {
         type: 'response',
@@ -148,7 +151,14 @@ export function setup(options: {
     health,
     clock,
     random: seededRandom(7),
-    adapterFor: () => ({}) as ProviderAdapter,
+    adapterFor: () =>
+      ({
+        countTokens: {
+          supports: (target) => options.counting?.includes(target.id) ?? false,
+          buildRequest: () => ({ method: 'POST', url: 'http://unused', headers: {} }),
+          parseResponse: () => 42,
+        },
+      }) as Partial<ProviderAdapter> as ProviderAdapter,
     call,
   });
   return { router, clock, calls, recorded, config };

@@ -405,3 +405,51 @@ describe('authentication', () => {
     }
   });
 });
+
+describe('CountTokens', () => {
+  const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+  const foundationModel = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+  it('counts an InvokeModel body and a Converse input alike, as {"inputTokens": N}', async () => {
+    const invoke = await postSigned(operationUrl('count-tokens', foundationModel), {
+      input: { invokeModel: { body: base64(invokeBody()) } },
+    });
+    expect(invoke.status).toBe(200);
+    expect(invoke.headers['x-amzn-requestid']).toBeTruthy();
+    const counted = parseJson(invoke);
+    expect(Object.keys(counted)).toEqual(['inputTokens']);
+    expect(counted.inputTokens).toBeGreaterThan(0);
+    const converse = parseJson(
+      await postSigned(operationUrl('count-tokens', foundationModel), {
+        input: { converse: { messages: converseBody().messages } },
+      }),
+    );
+    expect(converse.inputTokens).toBe(counted.inputTokens);
+  });
+
+  it('checks the InvokeModel body inside as InvokeModel would', async () => {
+    const reply = await postSigned(operationUrl('count-tokens', foundationModel), {
+      input: { invokeModel: { body: base64({ ...invokeBody(), anthropic_version: undefined }) } },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.headers['x-amzn-errortype']).toMatch(/^ValidationException:/);
+    expect(parseJson(reply).message).toMatch(/anthropic_version/);
+  });
+
+  it('refuses a model that does not count: an inference profile or another family', async () => {
+    for (const model of [claudeOnBedrock, 'moonshot.kimi-k2-thinking']) {
+      const reply = await postSigned(operationUrl('count-tokens', model), {
+        input: { invokeModel: { body: base64(invokeBody()) } },
+      });
+      expect(reply.status).toBe(400);
+      expect(reply.headers['x-amzn-errortype']).toMatch(/^ValidationException:/);
+      expect(parseJson(reply).message).toBe("The provided model doesn't support counting tokens.");
+    }
+  });
+
+  it('authenticates before reading the body', async () => {
+    const url = operationUrl('count-tokens', foundationModel);
+    const reply = await postBytes(url, '{}', { 'content-type': 'application/json' });
+    expect(reply.status).toBe(403);
+  });
+});

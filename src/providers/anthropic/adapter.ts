@@ -1,10 +1,12 @@
-// The Anthropic provider adapter: POST {baseUrl}/v1/messages with the deployment's x-api-key.
-// It only assembles the pieces; each concern lives in its own file beside this one.
+// The Anthropic provider adapter: POST {baseUrl}/v1/messages with the deployment's x-api-key, and
+// POST {baseUrl}/v1/messages/count_tokens to count. It only assembles the pieces; each concern lives
+// in its own file beside this one.
 import type { CanonicalRequest } from '../../canonical/request.js';
-import type { DeploymentTarget, ProviderAdapter, WireRequest } from '../adapter.js';
+import type { DeploymentTarget, ProviderAdapter, TokenCounting, WireRequest } from '../adapter.js';
 import { anthropicDefaultVersion } from './anthropic-api.js';
 import { parseAnthropicError } from './anthropic-error.js';
 import { buildAnthropicBody } from './convert-request.js';
+import { buildCountTokensBody, readInputTokens } from './count-tokens-body.js';
 import { convertAnthropicResponse } from './convert-response.js';
 import { convertAnthropicStream } from './convert-stream.js';
 import { anthropicRelayLane } from '../relay/relay-lanes.js';
@@ -38,9 +40,22 @@ export function buildAnthropicRequest(request: CanonicalRequest, target: Deploym
   };
 }
 
+/** Every Anthropic deployment counts, with the same headers (key, version, betas) as a Messages call. */
+const anthropicTokenCounting: TokenCounting = {
+  supports: () => true,
+  buildRequest: (request, target) => ({
+    method: 'POST',
+    url: `${target.baseUrl.replace(/\/+$/, '')}/v1/messages/count_tokens`,
+    headers: buildAnthropicHeaders({ ...request, stream: false }, target),
+    body: JSON.stringify(buildCountTokensBody(request, target.model)),
+  }),
+  parseResponse: (body) => readInputTokens('anthropic', body),
+};
+
 export const anthropicAdapter: ProviderAdapter = {
   provider: 'anthropic',
   relay: anthropicRelayLane,
+  countTokens: anthropicTokenCounting,
   buildRequest: buildAnthropicRequest,
   parseResponse: (body) => convertAnthropicResponse(body),
   parseStream: (body) => convertAnthropicStream(body),

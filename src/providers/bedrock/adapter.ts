@@ -1,21 +1,23 @@
 // The Bedrock provider adapter (docs/protocols/bedrock.md §3): POST {base}/model/{modelId}/{operation},
 // signed with SigV4 (service `bedrock`) or sent with a Bedrock API key as a bearer token. Claude goes
 // through InvokeModel with the Anthropic body unless config says `api: converse`; every other model
-// through Converse. This file knows URLs, headers and auth; the conversions live beside it.
+// through Converse; Claude on InvokeModel also counts tokens (count-tokens.ts). This file knows URLs,
+// headers and auth; the conversions live beside it.
 import { bedrockRelayLane } from '../relay/relay-lanes.js';
 import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalResponse } from '../../canonical/response.js';
 import { systemClock, type Clock } from '../../util/clock.js';
-import type { DeploymentTarget, ProviderAdapter, WireHeaders, WireRequest } from '../adapter.js';
+import type { DeploymentTarget, ProviderAdapter, TokenCounting, WireHeaders, WireRequest } from '../adapter.js';
 import type { BedrockApi } from './bedrock-api.js';
 import { parseBedrockError } from './bedrock-error.js';
 import { convertBedrockStream } from './convert-bedrock-stream.js';
+import { buildBedrockCountTokensBody, readBedrockInputTokens } from './count-tokens.js';
 import { convertToConverseBody } from './convert-converse-request.js';
 import { convertConverseResponse } from './convert-converse-response.js';
 import { createCredentialSource, resolveCredentials, type AwsCredentialIdentityProvider } from './credentials.js';
 import { buildInvokeModelBody, convertInvokeModelResponse } from './invoke-model.js';
-import { chooseBedrockApi } from './model-family.js';
+import { chooseBedrockApi, countingModelId } from './model-family.js';
 import { bearerHeaders, signBedrockRequest } from './sign-request.js';
 
 export interface BedrockAdapterOptions {
@@ -51,15 +53,21 @@ export function bedrockRegion(target: DeploymentTarget): string {
   });
 }
 
-function operation(api: BedrockApi, stream: boolean): string {
+type BedrockOperation = 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens';
+
+function operation(api: BedrockApi, stream: boolean): BedrockOperation {
   if (api === 'converse') return stream ? 'converse-stream' : 'converse';
   return stream ? 'invoke-with-response-stream' : 'invoke';
 }
 
 /** The model id is one path segment: `:` and the `/` of ARNs are percent-encoded (§3.1). */
-export function bedrockUrl(target: DeploymentTarget, api: BedrockApi, stream: boolean): string {
+function operationUrl(target: DeploymentTarget, name: BedrockOperation, modelId = target.model): string {
   const base = (target.baseUrl || `https://bedrock-runtime.${bedrockRegion(target)}.amazonaws.com`).replace(/\/+$/, '');
-  return `${base}/model/${encodeURIComponent(target.model)}/${operation(api, stream)}`;
+  return `${base}/model/${encodeURIComponent(modelId)}/${name}`;
+}
+
+export function bedrockUrl(target: DeploymentTarget, api: BedrockApi, stream: boolean): string {
+  return operationUrl(target, operation(api, stream));
 }
 
 function unsignedHeaders(target: DeploymentTarget, api: BedrockApi, stream: boolean): Record<string, string> {
@@ -89,30 +97,52 @@ function parseBedrockResponse(body: unknown, request: CanonicalRequest): Canonic
 export function createBedrockAdapter(options: BedrockAdapterOptions = {}): ProviderAdapter {
   const credentialsFor = createCredentialSource(options.credentials);
   const clock = options.clock ?? systemClock;
+
+  async function authorized(
+    target: DeploymentTarget,
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<WireRequest> {
+    // A Bedrock API key: the deployment's own, else AWS_BEARER_TOKEN_BEDROCK as the AWS SDKs read it.
+    const apiKey = target.apiKey || (options.environment ?? process.env).AWS_BEARER_TOKEN_BEDROCK;
+    if (apiKey !== undefined && apiKey.length > 0) {
+      return { method: 'POST', url, headers: bearerHeaders(headers, apiKey), body };
+    }
+    const credentials = await resolveCredentials(credentialsFor(target.awsProfile), target.id);
+    const signed = await signBedrockRequest({
+      method: 'POST',
+      url,
+      headers,
+      body,
+      region: bedrockRegion(target),
+      credentials,
+      signingDate: new Date(clock.now()),
+    });
+    return { method: 'POST', url, headers: signed, body };
+  }
+
+  // Only Claude on InvokeModel: Converse models would need Converse's own count input, and few of them count.
+  const countTokens: TokenCounting = {
+    supports: (target) => chooseBedrockApi(target) === 'invoke' && countingModelId(target.model) !== undefined,
+    buildRequest: (request, target) =>
+      authorized(
+        target,
+        operationUrl(target, 'count-tokens', countingModelId(target.model)),
+        unsignedHeaders(target, 'invoke', false),
+        JSON.stringify(buildBedrockCountTokensBody(request, target.model)),
+      ),
+    parseResponse: readBedrockInputTokens,
+  };
+
   return {
     provider: 'bedrock',
     relay: bedrockRelayLane,
+    countTokens,
     async buildRequest(request: CanonicalRequest, target: DeploymentTarget): Promise<WireRequest> {
       const api = chooseBedrockApi(target);
       const url = bedrockUrl(target, api, request.stream);
-      const body = requestBody(request, target, api);
-      const headers = unsignedHeaders(target, api, request.stream);
-      // A Bedrock API key: the deployment's own, else AWS_BEARER_TOKEN_BEDROCK as the AWS SDKs read it.
-      const apiKey = target.apiKey || (options.environment ?? process.env).AWS_BEARER_TOKEN_BEDROCK;
-      if (apiKey !== undefined && apiKey.length > 0) {
-        return { method: 'POST', url, headers: bearerHeaders(headers, apiKey), body };
-      }
-      const credentials = await resolveCredentials(credentialsFor(target.awsProfile), target.id);
-      const signed = await signBedrockRequest({
-        method: 'POST',
-        url,
-        headers,
-        body,
-        region: bedrockRegion(target),
-        credentials,
-        signingDate: new Date(clock.now()),
-      });
-      return { method: 'POST', url, headers: signed, body };
+      return authorized(target, url, unsignedHeaders(target, api, request.stream), requestBody(request, target, api));
     },
     parseResponse: parseBedrockResponse,
     parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) => convertBedrockStream(body, request),

@@ -92,6 +92,8 @@ describe('ValidationException refinements', () => {
       "This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again.",
       'local',
     ],
+    // CountTokens for a model that cannot count: another deployment may, and this one is not broken.
+    ["The provided model doesn't support counting tokens.", 'local'],
     ['The provided model identifier is invalid.', 'not-found'],
     [
       'messages: roles must alternate between "user" and "assistant", but found multiple "user" roles in a row',

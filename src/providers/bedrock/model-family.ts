@@ -20,3 +20,14 @@ export function chooseBedrockApi(target: DeploymentTarget): BedrockApi {
   if (target.api !== undefined) return target.api;
   return isClaudeModel(target.model) ? 'invoke' : 'converse';
 }
+
+/**
+ * CountTokens takes a bare foundation-model id only: a cross-region inference profile
+ * (`us.anthropic.claude-…`, or its ARN) counts with the model it names, which tokenizes the same.
+ * Undefined when the id names no Claude model (another family, an application inference profile).
+ */
+export function countingModelId(modelId: string): string | undefined {
+  const last = modelId.startsWith('arn:') ? modelId.slice(modelId.lastIndexOf('/') + 1) : modelId;
+  const bare = last.replace(/^[a-z-]+\.(?=anthropic\.)/, '');
+  return bare.startsWith('anthropic.claude') ? bare : undefined;
+}

@@ -1,12 +1,14 @@
 // The Gemini API adapter (provider `gemini`): POST {baseUrl}/v1beta/models/{model}:generateContent,
 // or :streamGenerateContent?alt=sse, with the deployment's key in x-goog-api-key
-// (docs/protocols/google.md §4.2). The wire code beside it is shared with Gemini on Vertex.
+// (docs/protocols/google.md §4.2), and :countTokens to count. The wire code beside it is shared with
+// Gemini on Vertex.
 import type { CanonicalRequest } from '../../canonical/request.js';
-import type { DeploymentTarget, ProviderAdapter, WireHeaders, WireRequest } from '../adapter.js';
+import type { DeploymentTarget, ProviderAdapter, TokenCounting, WireHeaders, WireRequest } from '../adapter.js';
 import { systemRandom, type Random } from '../../util/random.js';
 import { buildGeminiBody } from './convert-request.js';
 import { convertGeminiResponse, type GeminiConvertContext } from './convert-response.js';
 import { convertGeminiStream } from './convert-stream.js';
+import { buildGeminiApiCountTokensBody, readTotalTokens } from './count-tokens.js';
 import { parseGoogleError } from './google-error.js';
 
 export interface GeminiAdapterOptions {
@@ -28,11 +30,27 @@ function modelResource(model: string): string {
 }
 
 /** A base URL may already end in the API version (/v1beta, /v1, /v1alpha); otherwise v1beta is added. */
-export function geminiApiUrl(baseUrl: string, model: string, stream: boolean): string {
+function geminiModelUrl(baseUrl: string, model: string, methodSuffix: string): string {
   const base = baseUrl.replace(/\/+$/, '');
   const versioned = /\/v1(alpha|beta)?$/.test(base) ? base : `${base}/v1beta`;
-  return `${versioned}/${modelResource(model)}${geminiMethodSuffix(stream)}`;
+  return `${versioned}/${modelResource(model)}${methodSuffix}`;
 }
+
+export function geminiApiUrl(baseUrl: string, model: string, stream: boolean): string {
+  return geminiModelUrl(baseUrl, model, geminiMethodSuffix(stream));
+}
+
+/** Every Gemini API model counts, with the deployment's key. */
+const geminiTokenCounting: TokenCounting = {
+  supports: () => true,
+  buildRequest: (request, target) => ({
+    method: 'POST',
+    url: geminiModelUrl(target.baseUrl, target.model, ':countTokens'),
+    headers: geminiHeaders(target, false),
+    body: JSON.stringify(buildGeminiApiCountTokensBody(request, target.model, modelResource(target.model))),
+  }),
+  parseResponse: (body) => readTotalTokens('gemini', body),
+};
 
 /** Headers of the deployment only; config headers may add to ours, the key is set last so nothing replaces it. */
 function geminiHeaders(target: DeploymentTarget, stream: boolean): Record<string, string> {
@@ -49,6 +67,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions = {}): Provide
   const context: GeminiConvertContext = { provider: 'gemini', random: options.random ?? systemRandom };
   return {
     provider: 'gemini',
+    countTokens: geminiTokenCounting,
     buildRequest(request: CanonicalRequest, target: DeploymentTarget): WireRequest {
       return {
         method: 'POST',

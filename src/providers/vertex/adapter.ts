@@ -1,13 +1,16 @@
 // The Vertex AI adapter (provider `vertex`, docs/protocols/google.md §4.1, §4.2): Claude models through
 // Anthropic's rawPredict / streamRawPredict, every other model through Google's generateContent /
-// streamGenerateContent?alt=sse with the Gemini wire code. Both authenticate with an OAuth2 access
-// token as `Authorization: Bearer …`, cached per credential (access-token-cache.ts).
+// streamGenerateContent?alt=sse with the Gemini wire code; both count tokens (count-tokens:rawPredict,
+// countTokens). All authenticate with an OAuth2 access token as `Authorization: Bearer …`, cached per
+// credential (access-token-cache.ts).
 import { vertexRelayLane } from '../relay/relay-lanes.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
-import type { DeploymentTarget, ProviderAdapter, WireHeaders, WireRequest } from '../adapter.js';
+import type { DeploymentTarget, ProviderAdapter, TokenCounting, WireHeaders, WireRequest } from '../adapter.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { systemRandom, type Random } from '../../util/random.js';
 import { buildGeminiBody } from '../gemini/convert-request.js';
+import { buildCountTokensBody, readInputTokens } from '../anthropic/count-tokens-body.js';
+import { buildVertexGeminiCountTokensBody, readTotalTokens } from '../gemini/count-tokens.js';
 import type { GeminiConvertContext } from '../gemini/convert-response.js';
 import { AccessTokenCache, type TokenSource } from './access-token-cache.js';
 import { buildVertexClaudeRequest } from './claude-request.js';
@@ -15,7 +18,7 @@ import { convertVertexResponse } from './convert-response.js';
 import { convertVertexStream } from './convert-stream.js';
 import { createGoogleAuthTokenSource } from './google-auth-token-source.js';
 import { parseVertexError } from './vertex-error.js';
-import { vertexModelUrl, vertexPublisherFor } from './vertex-url.js';
+import { vertexCountTokensUrl, vertexModelUrl, vertexPublisherFor } from './vertex-url.js';
 
 export interface VertexAdapterOptions {
   /** Where access tokens come from, for every deployment (tests); default: google-auth-library per credentials file. */
@@ -62,9 +65,35 @@ export function createVertexAdapter(options: VertexAdapterOptions = {}): Provide
     return cache;
   }
 
+  const countTokens: TokenCounting = {
+    supports: () => true,
+    async buildRequest(request, target) {
+      const url = vertexCountTokensUrl(target);
+      const token = await tokenCacheFor(target).getToken();
+      if (vertexPublisherFor(target.model) === 'google') {
+        const body = buildVertexGeminiCountTokensBody(request, target.model);
+        return { method: 'POST', url, headers: vertexHeaders(target, false, token, []), body: JSON.stringify(body) };
+      }
+      // Betas travel as a header, as on rawPredict; here the body keeps its model.
+      const { betas } = buildVertexClaudeRequest(request, target.model);
+      const {
+        anthropic_version: _version,
+        anthropic_beta: _betas,
+        ...body
+      } = buildCountTokensBody(request, target.model);
+      return { method: 'POST', url, headers: vertexHeaders(target, false, token, betas), body: JSON.stringify(body) };
+    },
+    // Claude answers `{input_tokens}`, Gemini `{totalTokens}`; the body says which one answered.
+    parseResponse: (body) =>
+      typeof body === 'object' && body !== null && 'totalTokens' in body
+        ? readTotalTokens('vertex', body)
+        : readInputTokens('vertex', body),
+  };
+
   return {
     provider: 'vertex',
     relay: vertexRelayLane,
+    countTokens,
     async buildRequest(request: CanonicalRequest, target: DeploymentTarget): Promise<WireRequest> {
       // The URL first: a deployment without project or region fails before any token is fetched.
       const url = vertexModelUrl(target, request.stream);

@@ -1,6 +1,6 @@
 // Vertex AI URLs (docs/protocols/google.md §4.1, §4.2): which publisher serves a model, which host
-// serves a region, and the method path for Claude (rawPredict / streamRawPredict) or Gemini
-// (generateContent / streamGenerateContent?alt=sse).
+// serves a region, and the method path for Claude (rawPredict / streamRawPredict, count-tokens:rawPredict)
+// or Gemini (generateContent / streamGenerateContent?alt=sse, countTokens).
 import { UpstreamError } from '../../canonical/errors.js';
 import type { DeploymentTarget } from '../adapter.js';
 import { geminiMethodSuffix } from '../gemini/adapter.js';
@@ -43,13 +43,25 @@ function required(value: string | undefined, field: string, target: DeploymentTa
   });
 }
 
-export function vertexModelUrl(target: DeploymentTarget, stream: boolean): string {
+/** `{host}/{version}/projects/{p}/locations/{l}/publishers/{publisher}/models/{model}{method}`. */
+function publisherModelUrl(target: DeploymentTarget, model: string, method: string): string {
   const project = required(target.project, 'project', target);
   const region = required(target.region, 'region', target);
   const publisher = vertexPublisherFor(target.model);
   const host = target.baseUrl.length > 0 ? target.baseUrl.replace(/\/+$/, '') : vertexHost(region);
-  const method =
-    publisher === 'anthropic' ? (stream ? ':streamRawPredict' : ':rawPredict') : geminiMethodSuffix(stream);
-  const path = `/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(region)}/publishers/${publisher}/models/${target.model}`;
+  const path = `/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(region)}/publishers/${publisher}/models/${model}`;
   return `${host}/${pathVersion(target)}${path}${method}`;
+}
+
+export function vertexModelUrl(target: DeploymentTarget, stream: boolean): string {
+  const claude = vertexPublisherFor(target.model) === 'anthropic';
+  const method = claude ? (stream ? ':streamRawPredict' : ':rawPredict') : geminiMethodSuffix(stream);
+  return publisherModelUrl(target, target.model, method);
+}
+
+/** Claude counts at `models/count-tokens:rawPredict` (the model goes in the body); Gemini at `{model}:countTokens`. */
+export function vertexCountTokensUrl(target: DeploymentTarget): string {
+  return vertexPublisherFor(target.model) === 'anthropic'
+    ? publisherModelUrl(target, 'count-tokens', ':rawPredict')
+    : publisherModelUrl(target, target.model, ':countTokens');
 }

@@ -1,11 +1,12 @@
 // The AWS Bedrock Runtime dialect (docs/protocols/bedrock.md §3): POST /model/{modelId}/converse,
-// /converse-stream, /invoke and /invoke-with-response-stream below /u/<name>, with Bedrock's
+// /converse-stream, /invoke, /invoke-with-response-stream and /count-tokens below /u/<name>, with Bedrock's
 // authentication (SigV4 verified against the simulator's test credentials, or a Bedrock API key
 // as bearer; bedrock-auth.ts), binary event streams (bedrock-event-stream.ts), and its errors:
 // HTTP status, `x-amzn-ErrorType` and `{"message"}`, or an exception message inside a stream.
 import { generateReply, type SimulatedRequest } from '../reply-generator.js';
 import { checkBedrockAuth } from './bedrock-auth.js';
 import { converseResponseBody, converseStreamFrames, parseConverseRequest } from './bedrock-converse.js';
+import { countBedrockTokens } from './bedrock-count-tokens.js';
 import { eventFrame, eventStreamHeaders, exceptionFrame, withBrokenChecksum } from './bedrock-event-stream.js';
 import {
   parseInvokeRequest,
@@ -144,19 +145,21 @@ function acceptedReply(
   return { accepted: true, stream: request.stream, model: request.model, answer: render, ...overrides };
 }
 
+/** AWS authenticates before it reads anything else: the front end's 403, or undefined to go on. */
+async function authenticationRefusal(input: OperationInput): Promise<JsonAnswer | undefined> {
+  const refusal = await checkBedrockAuth(input);
+  if (!refusal) return undefined;
+  return errorAnswer(403, refusal.errorType, coralServiceNamespace, refusal.message, input.context.sequence);
+}
+
 function bedrockOperation(name: BedrockOperationName): DialectOperation {
   const stream = name === 'converse-stream' || name === 'invoke-with-response-stream';
   const invoke = name === 'invoke' || name === 'invoke-with-response-stream';
   return {
     async accept(input: OperationInput): Promise<Acceptance> {
       const sequence = input.context.sequence;
-      // AWS authenticates before it reads anything else.
-      const refusal = await checkBedrockAuth(input);
-      if (refusal)
-        return {
-          accepted: false,
-          answer: errorAnswer(403, refusal.errorType, coralServiceNamespace, refusal.message, sequence),
-        };
+      const refusal = await authenticationRefusal(input);
+      if (refusal) return { accepted: false, answer: refusal };
       const model = safeDecode(input.pathRest);
       const requestId = bedrockRequestId(sequence);
       const parsed = invoke
@@ -189,15 +192,34 @@ function bedrockOperation(name: BedrockOperationName): DialectOperation {
   };
 }
 
-const operations: Record<BedrockOperationName, DialectOperation> = {
+const countTokensOperation: DialectOperation = {
+  async accept(input: OperationInput): Promise<Acceptance> {
+    const sequence = input.context.sequence;
+    const refusal = await authenticationRefusal(input);
+    if (refusal) return { accepted: false, answer: refusal };
+    const model = safeDecode(input.pathRest);
+    const counted = countBedrockTokens(input.body, input.bodyInvalid, model);
+    if (typeof counted !== 'number') return { accepted: false, answer: validationError(counted.problem, sequence) };
+    const requestId = bedrockRequestId(sequence);
+    return {
+      accepted: true,
+      stream: false,
+      model,
+      answer: () => jsonAnswer(200, { 'x-amzn-RequestId': requestId }, { inputTokens: counted }),
+    };
+  },
+};
+
+const operations: Record<BedrockOperationName | 'count-tokens', DialectOperation> = {
   converse: bedrockOperation('converse'),
   'converse-stream': bedrockOperation('converse-stream'),
   invoke: bedrockOperation('invoke'),
   'invoke-with-response-stream': bedrockOperation('invoke-with-response-stream'),
+  'count-tokens': countTokensOperation,
 };
 
 // The model id is one percent-encoded segment (ARNs encode their `/`); `.+` still takes a raw one.
-const operationPath = /^\/model\/(.+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/;
+const operationPath = /^\/model\/(.+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/;
 
 export const bedrockDialect: Dialect = {
   name: 'bedrock',
@@ -206,7 +228,7 @@ export const bedrockDialect: Dialect = {
     if (method !== 'POST') return undefined;
     const match = operationPath.exec(path);
     if (!match) return undefined;
-    return { operation: operations[match[2] as BedrockOperationName], pathRest: match[1]! };
+    return { operation: operations[match[2] as keyof typeof operations], pathRest: match[1]! };
   },
 
   errorAnswer(options: ErrorAnswerOptions, context): JsonAnswer {

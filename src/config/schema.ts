@@ -104,8 +104,8 @@ export const routeSchema = z
     /** `on`: a stream that breaks after content is continued on another deployment that supports prefill. */
     continuation: z.enum(['on', 'off']).default('off'),
     /**
-     * `adaptive`: without hedging, an attempt's first-token limit is min(firstTokenMs, max(factor × the
-     * deployment's learned p99, floor)); `fixed` always waits firstTokenMs (routes of long-thinking work).
+     * `adaptive`: an attempt's first-token limit is min(firstTokenMs, max(factor × the deployment's
+     * learned p99, floor)), hedged or not; `fixed` always waits firstTokenMs (routes of long-thinking work).
      */
     firstTokenLimit: z.enum(['adaptive', 'fixed']).default('adaptive'),
   })

@@ -258,8 +258,9 @@ export class Router {
   private start(run: RequestRun, deployment: DeploymentConfig, role: AttemptRole, request: CanonicalRequest) {
     const { config, health } = this.options;
     const configured = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
-    // With hedging, a slow attempt is covered by its hedge; without, the limit adapts to what was learned.
-    const adaptive = run.route.hedge === 'off' && run.route.firstTokenLimit === 'adaptive';
+    // The limit adapts to what was learned, hedged routes included: it lies far past the hedge delay, and
+    // an attempt whose hedge the budget refused must not wait the whole firstTokenMs.
+    const adaptive = run.route.firstTokenLimit === 'adaptive';
     const limit = firstTokenLimit(
       configured,
       adaptive ? health.firstTokenFigures?.(deployment.id) : undefined,

@@ -10,7 +10,7 @@ import { type RunningGateway, startGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/simulator.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { simulatedDeployment, simulatorControl } from '../support/simulator-setup.js';
+import { resetFaultsAndHealth, simulatedDeployment, simulatorControl } from '../support/simulator-setup.js';
 
 const clock = new ManualClock(Date.UTC(2026, 11, 7, 9, 0, 0));
 let simulator: RunningSimulator;
@@ -62,13 +62,7 @@ afterAll(async () => {
   await simulator?.close();
 });
 
-beforeEach(async () => {
-  await control('DELETE', '/_sim/faults');
-  for (const id of ['claude-a', 'claude-b', 'gpt-c']) {
-    await fetch(`${gateway.url}/admin/deployments/${id}/isolate`, { method: 'POST' });
-    await fetch(`${gateway.url}/admin/deployments/${id}/release`, { method: 'POST' });
-  }
-});
+beforeEach(() => resetFaultsAndHealth(simulator.url, gateway.url, ['claude-a', 'claude-b', 'gpt-c']));
 
 const ask = (model: string) => ({ model, max_tokens: 200, messages: [{ role: 'user' as const, content: 'Hello?' }] });
 

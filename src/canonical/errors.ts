@@ -13,6 +13,11 @@ export type FailureKind =
   | 'invalid-request'
   | 'context-length'
   | 'content-filter'
+  /**
+   * A 400 saying this platform does not take a beta, field or feature the request uses: the request
+   * does not fit this deployment, another may serve it, and the deployment is not unwell.
+   */
+  | 'unsupported-feature'
   /** The upstream does not have the model / endpoint (404): a configuration problem of that deployment. */
   | 'not-found'
   /** The gateway stopped the attempt because another one answered first (the losing side of a hedge). */

@@ -57,6 +57,23 @@ export const deploymentSchema = z
     domains: z.array(z.string().min(1)).default([]),
     /** The model's context window, used to decide whether a context-length error may fail over here. */
     contextWindow: z.number().int().positive().optional(),
+    /** The model's output-token limit: a translated request's max_tokens is clamped to it (default: well-known models). */
+    maxOutputTokens: z.number().int().positive().optional(),
+    /**
+     * What the model can do beyond text and tools (default: by provider and well-known model). A request
+     * that needs one prefers deployments that have it (docs: "Bridging").
+     */
+    capabilities: z
+      .object({
+        /** Reasoning parameters (reasoning_effort, thinking) are sent only when true. */
+        reasoning: z.boolean().optional(),
+        /** Anthropic's server-side web search tool. */
+        webSearch: z.boolean().optional(),
+        /** PDF documents as input. */
+        pdf: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     /** Share of first picks under the route's `weighted` strategy; 0 = only after every positive weight. */
     weight: z.number().min(0).default(1),
     /** Extra headers sent upstream (never the client's). */
@@ -87,8 +104,8 @@ export const routeSchema = z
     /** `on`: a stream that breaks after content is continued on another deployment that supports prefill. */
     continuation: z.enum(['on', 'off']).default('off'),
     /**
-     * `adaptive`: without hedging, an attempt's first-token limit is min(firstTokenMs, max(factor × the
-     * deployment's learned p99, floor)); `fixed` always waits firstTokenMs (routes of long-thinking work).
+     * `adaptive`: an attempt's first-token limit is min(firstTokenMs, max(factor × the deployment's
+     * learned p99, floor)), hedged or not; `fixed` always waits firstTokenMs (routes of long-thinking work).
      */
     firstTokenLimit: z.enum(['adaptive', 'fixed']).default('adaptive'),
   })

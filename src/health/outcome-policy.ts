@@ -33,6 +33,8 @@ export const outcomePolicies: Record<OutcomeKind, OutcomePolicy> = {
   'client-aborted': { countsAgainstHealth: false, retrySameDeployment: false, failover: false },
   // Stopped by the gateway itself (a hedge answered first): says nothing about the upstream.
   abandoned: { countsAgainstHealth: false, retrySameDeployment: false, failover: false },
+  // "This platform does not take that beta / field / feature": the next deployment may; this one is fine.
+  'unsupported-feature': { countsAgainstHealth: false, retrySameDeployment: false, failover: true },
   // Our own translation bug for one provider: another provider may still serve it.
   local: { countsAgainstHealth: false, retrySameDeployment: false, failover: true },
 };

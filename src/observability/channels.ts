@@ -42,3 +42,19 @@ export function publishAttempt(event: AttemptEvent): void {
 export function publishRequest(event: RequestEvent): void {
   if (requestChannel.hasSubscribers) requestChannel.publish(event);
 }
+
+/** A request bridged to a platform that does not take all of it: what was removed or changed. */
+export interface BridgedEvent {
+  deployment: string;
+  provider: string;
+  /** `beta=<name>` / `field=<name>` entries. */
+  removed: string[];
+  /** `<client's>→<platform's>` entries. */
+  changed: string[];
+}
+
+export const bridgedChannel = diagnosticsChannel.channel('switchyard:bridged');
+
+export function publishBridged(event: BridgedEvent): void {
+  if (bridgedChannel.hasSubscribers) bridgedChannel.publish(event);
+}

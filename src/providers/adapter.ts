@@ -29,6 +29,9 @@ export interface DeploymentTarget {
   awsProfile?: string;
   /** Extra headers from config. */
   headers: Record<string, string>;
+  /** From config: the output-token limit, and whether reasoning parameters may be sent (bridging/). */
+  maxOutputTokens?: number;
+  reasoning?: boolean;
 }
 
 export type WireHeaders = Record<string, string | string[] | undefined>;
@@ -40,6 +43,14 @@ export interface WireRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** Bridging: what was not sent because this platform does not accept it, and what was changed. */
+  bridged?: BridgingReport;
+}
+
+/** `removed`: `beta=<name>` / `field=<name>` entries; `changed`: `<client's>→<platform's>` entries. */
+export interface BridgingReport {
+  removed: string[];
+  changed: string[];
 }
 
 /**

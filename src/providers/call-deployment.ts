@@ -8,7 +8,9 @@ import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import { UpstreamError } from '../canonical/errors.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
-import type { DeploymentTarget, ProviderAdapter, TokenCounting, WireRequest } from './adapter.js';
+import type { BridgingReport, DeploymentTarget, ProviderAdapter, TokenCounting, WireRequest } from './adapter.js';
+import { fitRequestToDeployment } from './bridging/fit-request.js';
+import { publishBridged } from '../observability/channels.js';
 import { takesRelayLane } from './relay/relay-lanes.js';
 import { relayedHeaders } from './relay/relayed-headers.js';
 
@@ -99,6 +101,32 @@ async function* guardStream(
   throw streamEndedEarly(signal);
 }
 
+/** The client-visible trace of bridging: `x-switchyard-removed` on the answer, and a fact for the debug log. */
+function reportBridging(wire: WireRequest, target: DeploymentTarget): Record<string, string> {
+  const bridged = wire.bridged;
+  if (bridged === undefined || (bridged.removed.length === 0 && bridged.changed.length === 0)) return {};
+  publishBridged({ deployment: target.id, provider: target.provider, ...bridged });
+  return bridged.removed.length > 0 ? { 'x-switchyard-removed': bridged.removed.join(',') } : {};
+}
+
+/**
+ * A request the deployment receives translated from another format is fitted to its model first
+ * (bridging/fit-request.ts); a same-format client's own body is forwarded, so it is left alone.
+ */
+function fitted(adapter: ProviderAdapter, target: DeploymentTarget, request: CanonicalRequest) {
+  if (adapter.relay?.formatOf(target) === request.original.format) return { request, report: undefined };
+  return fitRequestToDeployment(request, target);
+}
+
+function mergeReports(
+  first: BridgingReport | undefined,
+  second: BridgingReport | undefined,
+): BridgingReport | undefined {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return { removed: [...first.removed, ...second.removed], changed: [...first.changed, ...second.changed] };
+}
+
 /** The wire request of the operation; a deployment that cannot count is the router's mistake, never sent. */
 async function buildWireRequest(
   adapter: ProviderAdapter,
@@ -116,15 +144,19 @@ async function buildWireRequest(
 export const callDeployment: CallDeployment = async ({
   adapter,
   target,
-  request,
+  request: asked,
   pools,
   signal,
   operation = 'generate',
 }) => {
+  // Token counting asks about the request as the client sent it; only generation is fitted.
+  const { request, report } =
+    operation === 'generate' ? fitted(adapter, target, asked) : { request: asked, report: undefined };
   const counting = operation === 'count-tokens' ? tokenCountingFor(adapter, target) : undefined;
   let wire: WireRequest;
   try {
     wire = await buildWireRequest(adapter, target, request, counting, operation);
+    wire = { ...wire, bridged: mergeReports(report, wire.bridged) };
   } catch (error) {
     // Signing or token errors are the adapters' to classify; anything else is our own bug.
     if (UpstreamError.isInstance(error)) throw error;
@@ -134,6 +166,7 @@ export const callDeployment: CallDeployment = async ({
       cause: error,
     });
   }
+  const removedHeader = reportBridging(wire, target);
   const url = new URL(wire.url);
   let answer: Dispatcher.ResponseData;
   try {
@@ -163,7 +196,7 @@ export const callDeployment: CallDeployment = async ({
     throw error;
   }
 
-  const upstreamHeaders = relayedHeaders(headers);
+  const upstreamHeaders = { ...relayedHeaders(headers), ...removedHeader };
   if (request.stream && operation === 'generate') {
     const events = relaying ? adapter.relay!.tapStream(body) : adapter.parseStream(body, request);
     return { type: 'stream', events: guardStream(events, body, signal), relayed: relaying, upstreamHeaders };

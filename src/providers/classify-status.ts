@@ -23,6 +23,22 @@ export function looksLikeContextLength(message: string, code?: string): boolean 
   return contextLengthPattern.test(message);
 }
 
+/**
+ * What platforms say when a request uses something they do not take: Bedrock "invalid beta flag" and
+ * "extraneous key [context_management] is not permitted", Anthropic-format "Unexpected value(s) … for
+ * the `anthropic-beta` header" and "context_management: Extra inputs are not permitted", OpenAI
+ * "Unsupported parameter: 'reasoning_effort'" / "Unrecognized request argument", Google "Unknown name
+ * … Cannot find field", and max_tokens above the model's limit.
+ */
+const unsupportedFeaturePattern =
+  /(invalid beta flag|unexpected value\(s\)[^.]*anthropic-beta|unsupported beta|extraneous key|extra inputs are not permitted|unsupported (parameter|value)|unrecognized request argument|unknown name .* cannot find field|does(n.t| not) support|is not supported (on|by|for|with)|not supported on this (model|platform)|maximum allowed number of output tokens|max_tokens: \d+ > \d+)/i;
+
+/** True when a 400 says this platform lacks a beta, field or feature the request uses (not the client's fault). */
+export function looksLikeUnsupportedFeature(message: string, code?: string): boolean {
+  if (code && /^(unsupported_parameter|unsupported_value|unsupported_feature)$/i.test(code)) return true;
+  return unsupportedFeaturePattern.test(message);
+}
+
 /** Reads retry-after-ms, then retry-after (seconds or an HTTP date), as the official SDKs do. */
 export function retryAfterMs(headers: WireHeaders, now: number = Date.now()): number | undefined {
   const milliseconds = headerValue(headers, 'retry-after-ms');

@@ -21,6 +21,8 @@ export function toDeploymentTarget(deployment: DeploymentConfig): DeploymentTarg
       ...(deployment.api ? { api: deployment.api } : {}),
       ...(deployment.credentialsFile ? { credentialsFile: deployment.credentialsFile } : {}),
       ...(deployment.awsProfile ? { awsProfile: deployment.awsProfile } : {}),
+      ...(deployment.maxOutputTokens ? { maxOutputTokens: deployment.maxOutputTokens } : {}),
+      ...(deployment.capabilities?.reasoning !== undefined ? { reasoning: deployment.capabilities.reasoning } : {}),
     };
     cache.set(deployment, target);
   }

@@ -29,6 +29,14 @@ export interface ProbeResult {
   usage?: Usage;
 }
 
+/** Refusals of the probe's request itself: the upstream is up and answering. */
+const refusedButUp: ReadonlySet<string> = new Set([
+  'invalid-request',
+  'context-length',
+  'content-filter',
+  'unsupported-feature',
+]);
+
 export async function probeDeployment(
   deployment: DeploymentConfig,
   adapter: ProviderAdapter,
@@ -63,7 +71,7 @@ export async function sendProbe(
     const latencyMs = clock.now() - startedAt;
     if (UpstreamError.isInstance(error)) {
       // A probe the upstream refused as invalid still proves it is up and answering.
-      if (error.kind === 'invalid-request' || error.kind === 'context-length' || error.kind === 'content-filter') {
+      if (refusedButUp.has(error.kind)) {
         return { outcome: { kind: 'success', latencyMs } };
       }
       return { outcome: { kind: error.kind, latencyMs, ...(error.status ? { status: error.status } : {}) } };

@@ -1,7 +1,7 @@
 // Providers limit tool names (OpenAI and Bedrock: ^[a-zA-Z0-9_-]{1,64}$; Gemini: a letter or `_` first,
 // then letters, digits, `_ . : -`, at most 64); Anthropic clients send longer MCP names and names with
 // dots. The map is rebuilt from the canonical request on both legs (buildRequest and parseResponse /
-// parseStream receive the same request), so a renamed tool is renamed back without kept state.
+// parseStream receive the same request), so a changed tool is changed back without kept state.
 import type { CanonicalRequest } from '../canonical/request.js';
 
 const maximumLength = 64;

@@ -40,6 +40,10 @@ function summarise(attempts: Attempt[]): AttemptSummary[] {
  * | refused the gateway's own provider credentials   | 502 api_error, naming the deployments | 502 | none (x-should-retry: false) |
  * | a timeout, or the request deadline ran out       | 504 timeout_error       | 504           | none         |
  * | anything else: overloaded, 5xx, unreachable, ejected | 529 overloaded_error | 503          | 1 s          |
+ *
+ * Before the table (router.ts): when every attempt was refused because the platform lacks a beta, field
+ * or feature the request uses (`unsupported-feature`), the client gets the last platform's 400 as a
+ * client error, as it came when the formats match; likewise a prompt too long for every deployment.
  */
 export type AllFailedCause = 'rate-limited' | 'credentials-refused' | 'timeout' | 'overloaded';
 

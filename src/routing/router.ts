@@ -9,6 +9,7 @@ import { GatewayError } from '../canonical/gateway-error.js';
 import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
+import type { UpstreamError } from '../canonical/errors.js';
 import type { DeploymentConfig, ProviderKind, SwitchyardConfig } from '../config/schema.js';
 import type { HealthGate } from '../health/health-gate.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
@@ -26,6 +27,7 @@ import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { backoffDelay } from './backoff.js';
 import { orderCandidates } from './candidates.js';
+import { preferCapable } from './capability-order.js';
 import { continueStream } from './continue-stream.js';
 import { Deadline } from './deadline.js';
 import { firstTokenLimit, isPatientRequest } from './first-token-limit.js';
@@ -171,7 +173,8 @@ export class Router {
       clientSignal,
       deadline: new Deadline(clock, config.timeouts.requestMs),
       attempts: [],
-      candidates: orderCandidates(route, health, this.options.random),
+      // Health and policy order the route; deployments lacking what the request needs go last.
+      candidates: preferCapable(orderCandidates(route, health, this.options.random), request),
       tried: new Set(),
     };
     // Counting tokens spends no generation quota: only generation requests are shed.
@@ -181,6 +184,8 @@ export class Router {
     }
     if (route.hedge !== 'off') this.hedgeBudget.noteRequest();
     let contextLimit: number | undefined;
+    // When no deployment takes what the request uses, the client hears the platform's own 400.
+    let lastUnsupported: UpstreamError | undefined;
 
     for (const [index, deployment] of run.candidates.entries()) {
       if (run.tried.has(deployment.id)) continue;
@@ -203,6 +208,7 @@ export class Router {
         const policy = outcomePolicies[error.kind];
         if (error.kind === 'client-aborted') throw clientAborted();
         if (!policy.failover && !policy.retrySameDeployment) throw clientFacingError(error, run.attempts);
+        if (error.kind === 'unsupported-feature') lastUnsupported = error;
         if (error.kind === 'context-length') {
           // Only a deployment with a larger window can help; without a known window, none can.
           if (deployment.contextWindow === undefined) throw clientFacingError(error, run.attempts);
@@ -232,6 +238,8 @@ export class Router {
         upstreamType: 'invalid_request_error',
       });
     }
+    if (lastUnsupported && run.attempts.every((record) => record.kind === 'unsupported-feature'))
+      throw clientFacingError(lastUnsupported, run.attempts);
     throw allFailedError(route, run.attempts, run.deadline.expired() ? 'deadline' : 'exhausted');
   }
 
@@ -275,8 +283,9 @@ export class Router {
   private start(run: RequestRun, deployment: DeploymentConfig, role: AttemptRole, request: CanonicalRequest) {
     const { config, health } = this.options;
     const configured = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
-    // With hedging, a slow attempt is covered by its hedge; without, the limit adapts to what was learned.
-    const adaptive = run.route.hedge === 'off' && run.route.firstTokenLimit === 'adaptive';
+    // The limit adapts to what was learned, hedged routes included: it lies far past the hedge delay, and
+    // an attempt whose hedge the budget refused must not wait the whole firstTokenMs.
+    const adaptive = run.route.firstTokenLimit === 'adaptive';
     const limit = firstTokenLimit(
       configured,
       adaptive ? health.firstTokenFigures?.(deployment.id) : undefined,

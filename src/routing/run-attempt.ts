@@ -120,7 +120,8 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
     cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
   }
   const inFlight = health.start?.(deployment.id, {
-    patient: isPatientRequest(plan.request),
+    // A token count is not an answer: how long it takes teaches nothing about the time answers take.
+    patient: isPatientRequest(plan.request) || plan.operation === 'count-tokens',
     stream: plan.request.stream,
   });
   let ended = false;

@@ -30,6 +30,7 @@ import { clientBuffers } from './client-buffers.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
+import { type BridgedEvent, bridgedChannel } from '../observability/channels.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
 import { rememberConfiguredSecrets } from '../util/configured-secrets.js';
 
@@ -121,12 +122,26 @@ function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): 
   return tracker;
 }
 
+/** What bridging removed or changed, at debug level (the client sees the removals in x-switchyard-removed). */
+function logBridging(logger: Logger): () => void {
+  const onBridged = (message: unknown) => {
+    const event = message as BridgedEvent;
+    logger.debug(
+      event,
+      `bridged to ${event.provider} ${event.deployment}: removed ${event.removed.join(', ') || 'nothing'}`,
+    );
+  };
+  bridgedChannel.subscribe(onBridged);
+  return () => bridgedChannel.unsubscribe(onBridged);
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   let config = options.config;
   rememberConfiguredSecrets(config);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logging.level);
   const routes = new RouteTable(config);
+  const stopBridgingLog = logBridging(logger);
   const pools = new UpstreamPools({ connectTimeoutMs: config.timeouts.connectMs });
   const tracker = config.health.enabled ? createTracker(config, clock, logger) : undefined;
   const health: HealthGate = tracker ?? admitAll;
@@ -348,6 +363,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics?.close();
     series?.close();
     await pools.close();
+    stopBridgingLog();
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ListenError(`server: cannot listen on ${binding.host}:${binding.port} (${code})`);
   }
@@ -382,6 +398,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     reload,
     async close() {
+      stopBridgingLog();
       prober?.stop();
       storeWatch?.close();
       await app.close();

@@ -61,6 +61,9 @@
 //                             open, until the client gives up; JSON: never answers (like hang)
 //                  malformed  answers 200 with JSON that does not parse (JSON), or a stream with a data line that does not
 //                             (Bedrock: an event-stream message whose CRC does not match)
+//                  malformed-event  streams: one event that does not parse after `afterEvents` events (default
+//                             2), then the rest of the stream as usual (Bedrock: a chunk whose bytes are not JSON);
+//                             JSON answers are unaffected
 //                  reset      destroys the connection with a TCP reset, without answering
 //     probability  0..1 (default 1), drawn per request from the simulator's seeded random (reproducible runs)
 //     durationMs   the fault removes itself this long after it was added (by the simulator's clock)

@@ -2,11 +2,23 @@
 // files, checked with zod so a typo in a scenario fails loudly instead of injecting nothing.
 import { z } from 'zod';
 
-export const faultKinds = ['error', 'latency', 'hang', 'cut', 'stall', 'malformed', 'reset'] as const;
+export const faultKinds = [
+  'error',
+  'latency',
+  'hang',
+  'cut',
+  'stall',
+  'malformed',
+  'malformed-event',
+  'reset',
+] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 /** A cut stream sends this many events (SSE or event-stream messages) before the socket is destroyed, unless told otherwise. */
 export const defaultCutAfterEvents = 3;
+
+/** A malformed-event fault garbles one event after this many, unless told otherwise. */
+export const defaultGarbledAfterEvents = 2;
 
 export const faultSpecSchema = z
   .object({

@@ -6,9 +6,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../util/clock.js';
 import type { FaultRegistry } from './fault-registry.js';
 import type { Fault } from './fault-spec.js';
-import { defaultCutAfterEvents } from './fault-spec.js';
+import { defaultCutAfterEvents, defaultGarbledAfterEvents } from './fault-spec.js';
 import type { UpstreamRegistry, SimulatedUpstream } from './upstream-registry.js';
-import type { Acceptance, Dialect, ExchangeContext, JsonAnswer, StreamFrame, WireAnswer } from './dialects/dialect.js';
+import {
+  type Acceptance,
+  type Dialect,
+  type ExchangeContext,
+  garbledSseFrame,
+  type JsonAnswer,
+  type StreamFrame,
+  type WireAnswer,
+} from './dialects/dialect.js';
 import { findDialectOperation } from './dialects/dialect-registry.js';
 import { Exchange } from './exchange.js';
 import { type BodyResult, parseJson, readBody, sendJson } from './http-io.js';
@@ -164,6 +172,18 @@ async function applyFault(
       }
       return;
     }
+    case 'malformed-event': {
+      const answer = acceptance.answer();
+      if (answer.type === 'json') {
+        await writeAnswer(exchange, response, answer, pacing);
+        return;
+      }
+      const at = Math.min(fault.afterEvents ?? defaultGarbledAfterEvents, answer.frames.length - 1);
+      const garbled = dialect.garbledEventFrame?.() ?? garbledSseFrame;
+      const frames = [...answer.frames.slice(0, at), garbled, ...answer.frames.slice(at)];
+      await writeAnswer(exchange, response, { ...answer, frames }, pacing);
+      return;
+    }
     case 'cut': {
       const answer = acceptance.answer();
       if (answer.type === 'json') {
@@ -230,9 +250,11 @@ export async function serveUpstream(
 
   const upstream = service.upstreams.get(name);
   const exchange = new Exchange(upstream, response, service.clock);
+  const nowMs = service.clock.now();
   const context: ExchangeContext = {
     sequence: service.nextSequence(),
-    nowMs: service.clock.now(),
+    nowMs,
+    window: upstream.countIntoWindow(nowMs),
     ...(upstream.replyTokens !== undefined ? { replyTokens: upstream.replyTokens } : {}),
   };
   const parsed = parseJson(bodyText);

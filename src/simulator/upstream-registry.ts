@@ -1,6 +1,7 @@
 // The simulated upstreams, created on first use by name: each has its own labels (failure
 // domains a fault can target), timing overrides, counters and the last requests it received
 // (so tests can assert what a gateway actually sent, headers included).
+import type { RequestWindow } from './dialects/dialect.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { Clock } from '../util/clock.js';
@@ -82,7 +83,21 @@ export class SimulatedUpstream {
   readonly stats: UpstreamStats = emptyStats();
   recorded: RecordedRequest[] = [];
 
+  private windowStartMs = Number.NEGATIVE_INFINITY;
+  private windowRequests = 0;
+
   constructor(readonly name: string) {}
+
+  /** Counts a request into the current clock minute, for the rate-limit headers dialects send. */
+  countIntoWindow(nowMs: number): RequestWindow {
+    const start = nowMs - (nowMs % 60_000);
+    if (start !== this.windowStartMs) {
+      this.windowStartMs = start;
+      this.windowRequests = 0;
+    }
+    this.windowRequests += 1;
+    return { requests: this.windowRequests, resetsAtMs: start + 60_000 };
+  }
 
   record(request: RecordedRequest): void {
     if (this.recorded.length >= recordedLimit) this.recorded.shift();

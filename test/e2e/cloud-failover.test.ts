@@ -117,7 +117,36 @@ async function toolRoundTrip(): Promise<string> {
   return response.headers.get('x-switchyard-deployment') ?? '';
 }
 
+interface DirectHealth {
+  id: string;
+  state: string;
+  consecutiveFailures: number;
+  failureRate: number;
+}
+
+async function directHealth(): Promise<DirectHealth> {
+  const health = (await (await fetch(`${gateway.url}/admin/health`)).json()) as { deployments: DirectHealth[] };
+  return health.deployments.find((deployment) => deployment.id === 'claude-direct')!;
+}
+
 describe('failover across clouds and families', () => {
+  it('fails over a 400 that says the platform lacks a beta, and does not blame the deployment for it', async () => {
+    const message =
+      'Unexpected value(s) `claude-code-20250219` for the `anthropic-beta` header. Please consult our documentation at docs.anthropic.com or try again without the header.';
+    await control('POST', '/_sim/faults', { target: 'claude-direct', kind: 'error', status: 400, message });
+    for (let index = 0; index < 6; index += 1) {
+      const { response } = await client.messages
+        .create({ model: 'sonnet', max_tokens: 20, messages: [{ role: 'user', content: 'Hi' }] })
+        .withResponse();
+      expect(response.headers.get('x-switchyard-deployment')).toBe('claude-bedrock');
+      expect(response.headers.get('x-switchyard-attempts')).toBe('2');
+    }
+    const after = await directHealth();
+    expect(after.state).toBe('healthy');
+    expect(after.consecutiveFailures).toBe(0);
+    expect(after.failureRate).toBe(0);
+  });
+
   it('fails over from Anthropic to Bedrock Claude, signed with SigV4', async () => {
     await control('POST', '/_sim/faults', { target: 'claude-direct', kind: 'error', status: 529 });
     expect(await toolRoundTrip()).toBe('claude-bedrock');
@@ -128,6 +157,58 @@ describe('failover across clouds and families', () => {
     );
     expect(seen.body.anthropic_version).toBe('bedrock-2023-05-31');
     expect(seen.body.model).toBeUndefined();
+  });
+
+  it('bridges a Claude Code request to Bedrock: first-party-only betas and fields removed, and said so', async () => {
+    await control('POST', '/_sim/faults', { target: 'claude-direct', kind: 'error', status: 529 });
+    const claudeCodeBody = {
+      model: 'sonnet',
+      max_tokens: 32000,
+      thinking: { type: 'adaptive' },
+      context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
+      output_config: { effort: 'high' },
+      metadata: { user_id: JSON.stringify({ device_id: 'd'.repeat(64), session_id: 's'.repeat(36) }) },
+      system: [
+        { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332; cc_entrypoint=sdk-cli; cch=0;' },
+        { type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } },
+      ],
+      messages: [
+        { role: 'user', content: 'Say hi.' },
+        { role: 'system', content: 'The user switched to plan mode.' },
+        { role: 'user', content: 'Briefly.' },
+      ],
+    };
+    const betas = [
+      'claude-code-20250219',
+      'context-1m-2025-08-07',
+      'interleaved-thinking-2025-05-14',
+      'context-management-2025-06-27',
+      'effort-2025-11-24',
+      'prompt-caching-scope-2026-01-05',
+    ];
+    const stream = client.beta.messages.stream({
+      ...(claudeCodeBody as unknown as Anthropic.Beta.MessageCreateParamsStreaming),
+      betas,
+    });
+    const { response } = await stream.withResponse();
+    const data = await stream.finalMessage();
+    expect(response.headers.get('x-switchyard-deployment')).toBe('claude-bedrock');
+    expect(data.content.some((block) => block.type === 'text')).toBe(true);
+    expect(response.headers.get('x-switchyard-removed')).toBe(
+      'beta=claude-code-20250219,beta=context-1m-2025-08-07,beta=context-management-2025-06-27,' +
+        'beta=prompt-caching-scope-2026-01-05,field=context_management,field=metadata',
+    );
+    const seen = await control('GET', '/_sim/requests/claude-bedrock');
+    expect(seen.body.anthropic_beta).toEqual(['interleaved-thinking-2025-05-14', 'effort-2025-11-24']);
+    expect(seen.body.context_management).toBeUndefined();
+    expect(seen.body.output_config).toEqual({ effort: 'high' });
+    // Claude Code's attribution block reaches Claude wherever it runs; system turns are hoisted.
+    expect(seen.body.system[0].text).toMatch(/^x-anthropic-billing-header:/);
+    expect(seen.body.system.at(-1)).toEqual({ type: 'text', text: 'The user switched to plan mode.' });
+    // What the direct upstream would have received is the client's request untouched.
+    const direct = await control('GET', '/_sim/requests/claude-direct');
+    expect(direct.headers['anthropic-beta']).toBe(betas.join(','));
+    expect(direct.body.context_management).toEqual(claudeCodeBody.context_management);
   });
 
   it('moves to Gemini when the whole anthropic-model-layer domain is down, then skips the domain', async () => {

@@ -10,7 +10,7 @@ import { type RunningGateway, startGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/simulator.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { simulatedDeployment, simulatorControl } from '../support/simulator-setup.js';
+import { resetFaultsAndHealth, simulatedDeployment, simulatorControl } from '../support/simulator-setup.js';
 
 const clock = new ManualClock(Date.UTC(2026, 11, 7, 9, 0, 0));
 let simulator: RunningSimulator;
@@ -62,13 +62,7 @@ afterAll(async () => {
   await simulator?.close();
 });
 
-beforeEach(async () => {
-  await control('DELETE', '/_sim/faults');
-  for (const id of ['claude-a', 'claude-b', 'gpt-c']) {
-    await fetch(`${gateway.url}/admin/deployments/${id}/isolate`, { method: 'POST' });
-    await fetch(`${gateway.url}/admin/deployments/${id}/release`, { method: 'POST' });
-  }
-});
+beforeEach(() => resetFaultsAndHealth(simulator.url, gateway.url, ['claude-a', 'claude-b', 'gpt-c']));
 
 const ask = (model: string) => ({ model, max_tokens: 200, messages: [{ role: 'user' as const, content: 'Hello?' }] });
 
@@ -97,6 +91,24 @@ async function bounded<T>(promise: Promise<T>, what: string, limitMs = 10_000): 
   }
 }
 
+/**
+ * Waits (bounded) until `count()` is above zero and has not moved for `quietMs` of real time: the upstream
+ * has sent all it will before going silent. Moving the gateway's clock before that would let the last
+ * events, still on their way, restart the silence the stall limit measures, and the stream would never end.
+ */
+async function quietAfterContent(count: () => number, what: string, quietMs = 300): Promise<void> {
+  let last = -1;
+  let since = Date.now();
+  await until(() => {
+    const now = count();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+    return now > 0 && Date.now() - since >= quietMs;
+  }, what);
+}
+
 function waitingOn(id: string): number {
   return gateway.tracker?.snapshot().deployments.find((entry) => entry.id === id)?.waitingForFirstToken ?? 0;
 }
@@ -121,9 +133,9 @@ async function prefillSentTo(id: string): Promise<string> {
 }
 
 /** An Anthropic SDK stream to completion: which deployment answered, after how many attempts, and its text. */
-async function anthropicStream(model: string, onText: () => void = () => {}) {
+async function anthropicStream(model: string, onDelta: () => void = () => {}) {
   const stream = anthropic.messages.stream(ask(model));
-  stream.once('text', onText);
+  stream.on('text', onDelta);
   const { response } = await stream.withResponse();
   const message = await stream.finalMessage();
   return {
@@ -134,7 +146,7 @@ async function anthropicStream(model: string, onText: () => void = () => {}) {
   };
 }
 
-async function openaiStream(model: string, onText: () => void = () => {}) {
+async function openaiStream(model: string, onDelta: () => void = () => {}) {
   const { data: stream, response } = await openai.chat.completions
     .create({ model, stream: true, messages: [{ role: 'user', content: 'Hello?' }] })
     .withResponse();
@@ -142,7 +154,7 @@ async function openaiStream(model: string, onText: () => void = () => {}) {
   let finishReason: string | null | undefined;
   for await (const chunk of stream) {
     const delta = chunk.choices[0]?.delta.content ?? '';
-    if (delta && !text) onText();
+    if (delta) onDelta();
     text += delta;
     finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
   }
@@ -194,12 +206,13 @@ describe('a hung failure domain', () => {
 describe('a silent stall mid-stream', () => {
   it('cuts a stream that goes silent after content and continues it on a prefill deployment (Anthropic SDK)', async () => {
     await control('POST', '/_sim/faults', { target: 'claude-a', kind: 'stall', afterEvents: 5 });
-    let streaming = false;
+    let deltas = 0;
     const answer = anthropicStream('continued', () => {
-      streaming = true;
+      deltas += 1;
     });
-    // The client has text: the stream is committed and its silence watchdog runs on the gateway's clock.
-    await until(() => streaming, 'the first text at the client');
+    // The client has all the text sent before the stall: the stream is committed and its silence watchdog
+    // runs on the gateway's clock.
+    await quietAfterContent(() => deltas, 'the text before the stall at the client');
     // Nothing moves until the silence outlasts the stall limit (stallFloorMs 2 s: this stream showed no gap).
     await clock.advance(2_000);
     const { deployment, stopReason, text } = await bounded(answer, 'the continued Anthropic stream');
@@ -215,12 +228,11 @@ describe('a silent stall mid-stream', () => {
   it('does the same for the OpenAI SDK', async () => {
     await control('DELETE', '/_sim/stats');
     await control('POST', '/_sim/faults', { target: 'claude-a', kind: 'stall', afterEvents: 5 });
-    let streaming = false;
+    let deltas = 0;
     const answer = openaiStream('continued', () => {
-      streaming = true;
+      deltas += 1;
     });
-    // The client has text: the stream is committed and its silence watchdog runs on the gateway's clock.
-    await until(() => streaming, 'the first text at the client');
+    await quietAfterContent(() => deltas, 'the text before the stall at the client');
     await clock.advance(2_000);
     const { finishReason, text } = await bounded(answer, 'the continued OpenAI stream');
     expect(finishReason).toBe('stop');

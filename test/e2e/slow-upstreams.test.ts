@@ -9,6 +9,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { type RunningGateway, startGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/simulator.js';
+import { resetFaultsAndHealth } from '../support/simulator-setup.js';
 
 let simulator: RunningSimulator;
 let gateway: RunningGateway;
@@ -77,15 +78,7 @@ afterAll(async () => {
   await simulator?.close();
 });
 
-beforeEach(async () => {
-  await control('DELETE', '/_sim/faults');
-  // Each test starts from healthy deployments: what one test left waiting (a hedge's loser is evidence
-  // until a later attempt answers) must not make a deployment suspect in the next.
-  for (const id of ['claude-a', 'claude-b', 'gpt-c']) {
-    await fetch(`${gateway.url}/admin/deployments/${id}/isolate`, { method: 'POST' });
-    await fetch(`${gateway.url}/admin/deployments/${id}/release`, { method: 'POST' });
-  }
-});
+beforeEach(() => resetFaultsAndHealth(simulator.url, gateway.url, ['claude-a', 'claude-b', 'gpt-c']));
 
 const ask = (model: string) => ({ model, max_tokens: 200, messages: [{ role: 'user' as const, content: 'Hello?' }] });
 

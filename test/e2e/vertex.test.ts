@@ -59,13 +59,25 @@ afterAll(async () => {
 
 describe('Vertex through the gateway', () => {
   it('calls Claude on Vertex through streamRawPredict with an OAuth token, fetched once', async () => {
-    const message = await client.messages
-      .stream(
-        { model: 'vertex-claude', max_tokens: 60, messages: [{ role: 'user', content: 'Hi' }] },
-        { headers: { 'anthropic-beta': 'context-1m-2025-08-07' } },
-      )
-      .finalMessage();
+    // context-1m and context_management are first-party only: the simulated Vertex, like the real
+    // one, would answer 400, so the gateway removes them and says so.
+    const stream = client.messages.stream(
+      {
+        model: 'vertex-claude',
+        max_tokens: 60,
+        messages: [{ role: 'user', content: 'Hi' }],
+        ...({ context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] } } as object),
+      },
+      { headers: { 'anthropic-beta': 'context-1m-2025-08-07,interleaved-thinking-2025-05-14' } },
+    );
+    const { response } = await stream.withResponse();
+    const message = await stream.finalMessage();
     expect(message.stop_reason).toBe('end_turn');
+    expect(response.headers.get('x-switchyard-removed')).toBe('beta=context-1m-2025-08-07,field=context_management');
+    const streamed = (await (await fetch(`${simulator.url}/_sim/requests/vertex-claude`)).json()) as {
+      headers: Record<string, string>;
+    };
+    expect(streamed.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
     await client.messages.create({
       model: 'vertex-claude',
       max_tokens: 60,

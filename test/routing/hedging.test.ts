@@ -150,6 +150,25 @@ describe('hedged requests', () => {
     expect(calls.map((call) => call.deployment)).not.toContain('c');
   });
 
+  it('an attempt whose hedge the budget refused fails over at the adaptive limit, not after firstTokenMs', async () => {
+    const { router, clock, calls } = setup({
+      scripts: { a: [...Array.from({ length: 20 }, () => slow(300, stream)), slow(20_000, stream)], c: [stream] },
+      route: { hedge: 'auto' },
+      hedging: { budget: 0, minimumDelayMs: 50 },
+      firstTokenMs: 30_000,
+      timeouts: { firstTokenFactor: 5, firstTokenFloorMs: 2_000 },
+      health: trackerOf(['a', 'c']),
+    });
+    for (let index = 0; index < 20; index += 1) await routeOnce(router, clock, simpleTextRequest({ stream: true }));
+    const started = clock.now();
+    const routed = await routeOnce(router, clock, simpleTextRequest({ stream: true }));
+    expect(routed.deployment.id).toBe('c');
+    expect(routed.hedge).toBeUndefined();
+    // max(5 × the learned p99 of 300 ms, the 2 s floor), far under firstTokenMs.
+    expect(calls.find((call) => call.deployment === 'c')!.at - started).toBe(2_000);
+    expect(routed.attempts[0]).toMatchObject({ deployment: 'a', role: 'first', kind: 'first-token-timeout' });
+  });
+
   it('off: never hedges', async () => {
     const { router, clock, calls } = setup({ scripts: { a: [slow(3_000)], c: [ok] }, hedging: { budget: 1 } });
     await routeOnce(router, clock);

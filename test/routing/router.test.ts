@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RoutedStream } from '../../src/routing/router.js';
 import { UpstreamError, type FailureKind } from '../../src/canonical/errors.js';
 import { GatewayError } from '../../src/canonical/gateway-error.js';
+import { outcomePolicies } from '../../src/health/outcome-policy.js';
 import type { CanonicalStreamEvent } from '../../src/canonical/stream-event.js';
 import { AbortReason } from '../../src/transport/abort-reasons.js';
 import { flushMicrotasks } from '../support/manual-clock.js';
@@ -171,6 +172,34 @@ describe('attempt loop', () => {
       .catch((caught: unknown) => caught)) as GatewayError;
     expect(error.status).toBe(400);
     expect(error.shouldRetry).toBe(false);
+  });
+
+  it('fails an unsupported beta or field over to the next deployment without blaming the first one', async () => {
+    const { router, calls, recorded } = setup({
+      scripts: { a: [{ type: 'fail', kind: 'unsupported-feature', status: 400 }], b: [{ type: 'ok' }] },
+    });
+    const routed = await router.route(simpleTextRequest(), new AbortController().signal);
+    expect(routed.deployment.id).toBe('b');
+    expect(calls.map((call) => call.deployment)).toEqual(['a', 'b']);
+    expect(recorded[0]).toMatchObject({ deployment: 'a', outcome: { kind: 'unsupported-feature' } });
+    expect(outcomePolicies['unsupported-feature'].countsAgainstHealth).toBe(false);
+
+    // When no deployment takes it, the client hears the platform's 400, not an overload.
+    const nowhere = setup({
+      maxAttempts: 1,
+      scripts: {
+        a: [{ type: 'fail', kind: 'unsupported-feature', status: 400 }],
+        b: [{ type: 'fail', kind: 'unsupported-feature', status: 400 }],
+      },
+    });
+    const error = (await nowhere.router
+      .route(simpleTextRequest(), new AbortController().signal)
+      .catch((caught: unknown) => caught)) as GatewayError;
+    expect(error.status).toBe(400);
+    expect(error.upstreamType).toBe('invalid_request_error');
+    expect(error.shouldRetry).toBe(false);
+    expect(error.message).toBe('unsupported-feature from b');
+    expect(nowhere.calls.map((call) => call.deployment)).toEqual(['a', 'b']);
   });
 
   it('skips deployments that health does not admit', async () => {

@@ -249,6 +249,11 @@ describe('InvokeModel', () => {
     ['a model in the body', { model: 'claude-sonnet-4-5' }, /extraneous key \[model\]/],
     ['stream in the body', { stream: true }, /extraneous key \[stream\]/],
     ['no max_tokens', { max_tokens: undefined }, /max_tokens/],
+    // First-party-only betas and fields, as the real platform refuses them.
+    ['a first-party-only beta', { anthropic_beta: ['claude-code-20250219'] }, /^invalid beta flag$/],
+    ['context-1m', { anthropic_beta: ['interleaved-thinking-2025-05-14', 'context-1m-2025-08-07'] }, /invalid beta/],
+    ['context_management', { context_management: { edits: [] } }, /extraneous key \[context_management\]/],
+    ['a system turn in messages', { messages: [{ role: 'system', content: 'x' }] }, /role system/],
   ])('refuses a body with %s as 400 ValidationException', async (_case, overrides, message) => {
     const reply = await postSigned(operationUrl('invoke'), invokeBody(overrides));
     expect(reply.status).toBe(400);

@@ -1,6 +1,7 @@
 // The Vertex dialects on the wire: Claude through rawPredict / streamRawPredict (Anthropic JSON and
 // SSE), Gemini through generateContent / streamGenerateContent (SSE with alt=sse, a JSON array
 // without), bearer authentication, and every fault kind in the publisher's own error format.
+import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
@@ -110,6 +111,31 @@ describe('Claude on Vertex (publishers/anthropic)', () => {
         error: { type: 'invalid_request_error', message: expect.stringContaining('vertex-2023-10-16') },
       });
     }
+  });
+
+  it('refuses first-party-only betas and fields with the 400 Vertex sends', async () => {
+    const beta = await postJson(claudeUrl('rawPredict'), rawPredictBody(), {
+      ...bearer,
+      'anthropic-beta': 'interleaved-thinking-2025-05-14,claude-code-20250219',
+    });
+    expect(beta.status).toBe(400);
+    expect(beta.json).toMatchObject(
+      JSON.parse(readFileSync(new URL('../fixtures/vertex/errors/400-unexpected-beta.json', import.meta.url), 'utf8')),
+    );
+    const field = await postJson(
+      claudeUrl('rawPredict'),
+      rawPredictBody({ context_management: { edits: [] } }),
+      bearer,
+    );
+    expect(field.status).toBe(400);
+    expect(field.json).toMatchObject({
+      error: { type: 'invalid_request_error', message: 'context_management: Extra inputs are not permitted' },
+    });
+    const accepted = await postJson(claudeUrl('rawPredict'), rawPredictBody(), {
+      ...bearer,
+      'anthropic-beta': 'interleaved-thinking-2025-05-14',
+    });
+    expect(accepted.status).toBe(200);
   });
 
   it('counts tokens through count-tokens:rawPredict, model kept in the body', async () => {

@@ -22,3 +22,16 @@ export function simulatedDeployment(
     ? { id, provider, model: 'claude-sonnet-4-6', baseUrl: `${simulatorUrl}/u/${id}`, apiKey: 'sim-key', domains }
     : { id, provider, model: 'gpt-5', baseUrl: `${simulatorUrl}/u/${id}/v1`, apiKey: 'sim-key', domains };
 }
+
+/**
+ * Clears the simulator's faults and brings the deployments back to healthy (isolate, then release), so
+ * each test starts from a healthy fleet: what one test left waiting (a hedge's loser is evidence until a
+ * later attempt answers) must not make a deployment suspect in the next.
+ */
+export async function resetFaultsAndHealth(simulatorUrl: string, gatewayUrl: string, ids: readonly string[]) {
+  await simulatorControl(simulatorUrl)('DELETE', '/_sim/faults');
+  for (const id of ids) {
+    await fetch(`${gatewayUrl}/admin/deployments/${id}/isolate`, { method: 'POST' });
+    await fetch(`${gatewayUrl}/admin/deployments/${id}/release`, { method: 'POST' });
+  }
+}

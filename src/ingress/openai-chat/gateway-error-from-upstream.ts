@@ -17,6 +17,7 @@ function statusForKind(kind: FailureKind): number {
     case 'invalid-request':
     case 'context-length':
     case 'content-filter':
+    case 'unsupported-feature':
       return 400;
     case 'local':
       return 500;

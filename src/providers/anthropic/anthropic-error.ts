@@ -2,7 +2,12 @@
 // and for the in-band `event: error` of a stream that already answered 200.
 import { UpstreamError, type FailureKind } from '../../canonical/errors.js';
 import { headerValue, type WireHeaders } from '../adapter.js';
-import { kindForStatus, looksLikeContextLength, retryAfterMs } from '../classify-status.js';
+import {
+  kindForStatus,
+  looksLikeContextLength,
+  looksLikeUnsupportedFeature,
+  retryAfterMs,
+} from '../classify-status.js';
 import type { AnthropicErrorDetail } from './anthropic-api.js';
 import { parseJson, trimErrorMessage } from '../../util/wire-values.js';
 
@@ -42,6 +47,8 @@ export function kindForAnthropicError(detail: AnthropicErrorDetail, status?: num
   if (byType !== undefined) return byType;
   // "prompt is too long: 215000 tokens > 200000 maximum" arrives as a plain invalid_request_error.
   if (looksLikeContextLength(detail.message, detail.type)) return 'context-length';
+  // An unknown beta or a field this platform (Vertex, a clone) lacks: another deployment may take it.
+  if (status === 400 && looksLikeUnsupportedFeature(detail.message)) return 'unsupported-feature';
   if (status !== undefined) return kindForStatus(status);
   // An in-band error after a 200 that we cannot place: treat it as the upstream failing.
   return detail.type === 'invalid_request_error' ? 'invalid-request' : 'server';

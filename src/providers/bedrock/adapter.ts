@@ -8,7 +8,14 @@ import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalResponse } from '../../canonical/response.js';
 import { systemClock, type Clock } from '../../util/clock.js';
-import type { DeploymentTarget, ProviderAdapter, TokenCounting, WireHeaders, WireRequest } from '../adapter.js';
+import type {
+  BridgingReport,
+  DeploymentTarget,
+  ProviderAdapter,
+  TokenCounting,
+  WireHeaders,
+  WireRequest,
+} from '../adapter.js';
 import type { BedrockApi } from './bedrock-api.js';
 import { parseBedrockError } from './bedrock-error.js';
 import { convertBedrockStream } from './convert-bedrock-stream.js';
@@ -82,10 +89,14 @@ function unsignedHeaders(target: DeploymentTarget, api: BedrockApi, stream: bool
   return headers;
 }
 
-function requestBody(request: CanonicalRequest, target: DeploymentTarget, api: BedrockApi): string {
-  return JSON.stringify(
-    api === 'invoke' ? buildInvokeModelBody(request, target.model) : convertToConverseBody(request, target.model),
-  );
+function requestBody(
+  request: CanonicalRequest,
+  target: DeploymentTarget,
+  api: BedrockApi,
+): { body: string; bridged?: BridgingReport } {
+  if (api !== 'invoke') return { body: JSON.stringify(convertToConverseBody(request, target.model)) };
+  const { body, removed, changed } = buildInvokeModelBody(request, target.model);
+  return { body: JSON.stringify(body), bridged: { removed, changed } };
 }
 
 /** Converse answers carry `output`; InvokeModel answers are Anthropic Messages. */
@@ -142,7 +153,9 @@ export function createBedrockAdapter(options: BedrockAdapterOptions = {}): Provi
     async buildRequest(request: CanonicalRequest, target: DeploymentTarget): Promise<WireRequest> {
       const api = chooseBedrockApi(target);
       const url = bedrockUrl(target, api, request.stream);
-      return authorized(target, url, unsignedHeaders(target, api, request.stream), requestBody(request, target, api));
+      const { body, bridged } = requestBody(request, target, api);
+      const wire = await authorized(target, url, unsignedHeaders(target, api, request.stream), body);
+      return bridged === undefined ? wire : { ...wire, bridged };
     },
     parseResponse: parseBedrockResponse,
     parseStream: (body: AsyncIterable<Uint8Array>, request: CanonicalRequest) => convertBedrockStream(body, request),

@@ -86,14 +86,14 @@ describe('ValidationException refinements', () => {
     ],
     [
       'max_tokens: 64000 > 8192, which is the maximum allowed number of output tokens for claude-3-5-haiku-20241022',
-      'local',
+      'unsupported-feature',
     ],
     [
       "This model doesn't support the toolConfig.toolChoice.any field. Remove toolConfig.toolChoice.any and try again.",
-      'local',
+      'unsupported-feature',
     ],
     // CountTokens for a model that cannot count: another deployment may, and this one is not broken.
-    ["The provided model doesn't support counting tokens.", 'local'],
+    ["The provided model doesn't support counting tokens.", 'unsupported-feature'],
     ['The provided model identifier is invalid.', 'not-found'],
     [
       'messages: roles must alternate between "user" and "assistant", but found multiple "user" roles in a row',

@@ -3,7 +3,12 @@
 // frames of an event stream that already answered 200 (`:exception-type: throttlingException`, …).
 import { UpstreamError, type FailureKind } from '../../canonical/errors.js';
 import type { WireHeaders } from '../adapter.js';
-import { kindForStatus, looksLikeContextLength, retryAfterMs } from '../classify-status.js';
+import {
+  kindForStatus,
+  looksLikeContextLength,
+  looksLikeUnsupportedFeature,
+  retryAfterMs,
+} from '../classify-status.js';
 import { parseJsonRecord, trimErrorMessage } from '../../util/wire-values.js';
 
 /**
@@ -53,18 +58,13 @@ function shapeName(code: string): string {
  * a model id that cannot serve on-demand traffic is broken (not-found: fail over, eject), and a field
  * or beta flag that this upstream does not take, or a max_tokens above this model's limit, is the
  * request not fitting this deployment (local: another deployment may serve the same request, and
- * this one's health is not to blame).
+ * this one's health is not to blame: unsupported-feature).
  */
 function kindForValidation(message: string): FailureKind {
   if (looksLikeContextLength(message) || /exceeds? (the )?context limit/i.test(message)) return 'context-length';
   if (/on-demand throughput isn.t supported|model identifier is invalid|inference profile/i.test(message))
     return 'not-found';
-  if (
-    /invalid beta flag|extraneous key|extra inputs are not permitted|doesn.t support|does not support|maximum allowed number of output tokens/i.test(
-      message,
-    )
-  )
-    return 'local';
+  if (looksLikeUnsupportedFeature(message)) return 'unsupported-feature';
   return 'invalid-request';
 }
 

@@ -70,24 +70,35 @@ describe('convertToConverseBody', () => {
   });
 
   it('hoists mid-conversation system turns, merges same-role runs and drops empty turns and the billing header', () => {
-    const converted = body({
-      system: [
-        { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197; cch=00000;' },
-        { type: 'text', text: 'Be terse.', cacheControl: { type: 'ephemeral', ttl: '1h' } },
-      ],
-      messages: [
-        { role: 'user', content: [{ type: 'text', text: 'One' }] },
-        { role: 'system', content: [{ type: 'text', text: 'Answer in French.' }] },
-        { role: 'user', content: [{ type: 'text', text: 'Two' }] },
-        { role: 'assistant', content: [{ type: 'text', text: '' }] },
-      ],
-    });
+    const converted = body(
+      {
+        system: [
+          { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197; cch=00000;' },
+          { type: 'text', text: 'Be terse.', cacheControl: { type: 'ephemeral', ttl: '1h' } },
+        ],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'One' }] },
+          { role: 'system', content: [{ type: 'text', text: 'Answer in French.' }] },
+          { role: 'user', content: [{ type: 'text', text: 'Two' }] },
+          { role: 'assistant', content: [{ type: 'text', text: '' }] },
+        ],
+      },
+      'amazon.nova-pro-v1:0',
+    );
+    // The attribution block is for Claude only: a non-Claude model never sees it.
     expect(converted.system).toEqual([
       { text: 'Be terse.' },
       { cachePoint: { type: 'default', ttl: '1h' } },
       { text: 'Answer in French.' },
     ]);
     expect(converted.messages).toEqual([{ role: 'user', content: [{ text: 'One' }, { text: 'Two' }] }]);
+  });
+
+  it("keeps Claude Code's attribution block for Claude models", () => {
+    const converted = body({
+      system: [{ type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197; cch=00000;' }],
+    });
+    expect(converted.system).toEqual([{ text: 'x-anthropic-billing-header: cc_version=2.1.197; cch=00000;' }]);
   });
 
   it('puts tool results first in the user turn, marks errors, and fills an empty result', () => {

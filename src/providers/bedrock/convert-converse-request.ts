@@ -1,6 +1,7 @@
 // CanonicalRequest → the body of Converse / ConverseStream (docs/protocols/ §3.2, §6.1, §6.5).
 // Converse is one shape for every Bedrock model, so only the fields every model takes go in the
 // common part; Claude-only parameters (top_k, thinking, betas) travel in additionalModelRequestFields.
+import { isAttributionText } from '../bridging/attribution-block.js';
 import type { CanonicalMessage, CanonicalRequest, CanonicalTool, TextPart } from '../../canonical/request.js';
 import { createToolNameMap, type ToolNameMap } from '../openai/tool-names.js';
 import type {
@@ -17,15 +18,11 @@ import { isClaudeModel, supportsCachePoints } from './model-family.js';
 /** Converse requires maxTokens; OpenAI clients usually leave it out. */
 export const defaultMaxTokens = 4096;
 
-/** Claude Code's per-request attribution block: it defeats prefix caching and Bedrock has rejected it (§8). */
-export function isBillingHeaderText(text: string): boolean {
-  return text.startsWith('x-anthropic-billing-header:');
-}
-
 function convertSystem(parts: TextPart[], context: ContentContext): BedrockSystemBlock[] {
   const blocks: BedrockSystemBlock[] = [];
   for (const part of parts) {
-    if (part.text.length === 0 || isBillingHeaderText(part.text)) continue;
+    // Claude Code's attribution block is kept for Claude and means nothing to any other model.
+    if (part.text.length === 0 || (!context.claude && isAttributionText(part.text))) continue;
     blocks.push({ text: part.text });
     if (part.cacheControl !== undefined && context.cachePoints) blocks.push(cachePoint(part.cacheControl));
   }

@@ -13,7 +13,7 @@ export interface BedrockCountTokensBody {
 }
 
 export function buildBedrockCountTokensBody(request: CanonicalRequest, modelId: string): BedrockCountTokensBody {
-  const invokeBody = buildInvokeModelBody(request, modelId);
+  const invokeBody = buildInvokeModelBody(request, modelId).body;
   invokeBody.max_tokens ??= request.maxTokens ?? defaultMaxTokens;
   return { input: { invokeModel: { body: Buffer.from(JSON.stringify(invokeBody)).toString('base64') } } };
 }

@@ -1,6 +1,7 @@
 // Claude through InvokeModel / InvokeModelWithResponseStream (docs/protocols/bedrock.md §3.5): the body is
 // the Anthropic Messages body (the client's own, forwarded, or one converted from canonical) minus
-// `model` and `stream`, plus `anthropic_version` and the betas as a body array. Answers are Anthropic
+// `model` and `stream` and what Bedrock does not accept, plus `anthropic_version` and the betas as a
+// body array. Answers are Anthropic
 // Messages; stream `chunk` events each carry one Anthropic stream event, base64-encoded, which the
 // Anthropic adapter's own converter reads.
 import { UpstreamError } from '../../canonical/errors.js';
@@ -12,66 +13,27 @@ import { convertAnthropicResponse } from '../anthropic/convert-response.js';
 import { AnthropicStreamConverter } from '../anthropic/convert-stream.js';
 import { bedrockAnthropicVersion, type BedrockInvocationMetrics } from './bedrock-api.js';
 import { fieldsOf } from './convert-converse-response.js';
-import { isBillingHeaderText } from './convert-converse-request.js';
+import { type BridgedClaudeRequest, bridgeToClaudePlatform } from '../bridging/claude-platforms.js';
 
 type Fields = Record<string, unknown>;
 
-/**
- * Fields of the first-party API that Bedrock's Messages API does not take: the end-user id, the
- * service tier, code-execution containers and the data-residency setting. Dropping them loses
- * nothing a Bedrock deployment could honour; sending them risks a 400 that no failover would fix.
- */
-const firstPartyOnlyFields = ['model', 'stream', 'metadata', 'service_tier', 'container', 'inference_geo'];
-
-function isTextBlock(value: unknown): value is { type: 'text'; text: string } {
-  const fields = fieldsOf(value);
-  return fields.type === 'text' && typeof fields.text === 'string';
-}
-
-function systemBlocks(system: unknown): unknown[] {
-  if (typeof system === 'string') return system.length > 0 ? [{ type: 'text', text: system }] : [];
-  return Array.isArray(system) ? system : [];
-}
-
-/**
- * `role: "system"` turns inside messages (newer Claude Code) are hoisted into `system`, after the
- * client's own blocks so an existing cache breakpoint keeps its prefix: Bedrock's Messages API only
- * knows user and assistant turns. Claude Code's billing-header block is removed (§8).
- */
-function normaliseSystem(body: Fields): void {
-  const hoisted: unknown[] = [];
-  if (Array.isArray(body.messages)) {
-    body.messages = body.messages.filter((message) => {
-      const fields = fieldsOf(message);
-      if (fields.role !== 'system') return true;
-      hoisted.push(...systemBlocks(fields.content).filter(isTextBlock));
-      return false;
-    });
-  }
-  const system = [...systemBlocks(body.system), ...hoisted].filter(
-    (block) => !(isTextBlock(block) && isBillingHeaderText(block.text)),
-  );
-  if (system.length > 0) body.system = system;
-  else delete body.system;
-}
-
-/** The InvokeModel body for this request (§3.5). */
-export function buildInvokeModelBody(request: CanonicalRequest, modelId: string): Fields {
-  const body: Fields = { ...buildAnthropicBody(request, modelId) };
-  for (const field of firstPartyOnlyFields) delete body[field];
-  normaliseSystem(body);
-  body.anthropic_version = bedrockAnthropicVersion;
-  const fromBody = Array.isArray(body.anthropic_beta)
-    ? body.anthropic_beta.filter((beta): beta is string => typeof beta === 'string')
+/** The InvokeModel body for this request (§3.5), bridged to what Bedrock accepts (bridging/claude-platforms.ts). */
+export function buildInvokeModelBody(request: CanonicalRequest, modelId: string): BridgedClaudeRequest {
+  const anthropic = buildAnthropicBody(request, modelId);
+  const fromBody = Array.isArray(anthropic.anthropic_beta)
+    ? anthropic.anthropic_beta.filter((beta): beta is string => typeof beta === 'string')
     : [];
-  const betas = [
-    ...new Set(
-      [...fromBody, ...(request.anthropicBeta ?? [])].map((beta) => beta.trim()).filter((beta) => beta.length > 0),
-    ),
-  ];
-  if (betas.length > 0) body.anthropic_beta = betas;
-  else delete body.anthropic_beta;
-  return body;
+  // The model is in the URL and streaming is the operation: those two are ours to drop, never reported.
+  const bridged = bridgeToClaudePlatform(
+    'bedrock',
+    anthropic,
+    [...fromBody, ...(request.anthropicBeta ?? [])],
+    ['model', 'stream'],
+  );
+  bridged.body.anthropic_version = bedrockAnthropicVersion;
+  if (bridged.betas.length > 0) bridged.body.anthropic_beta = bridged.betas;
+  else delete bridged.body.anthropic_beta;
+  return bridged;
 }
 
 /** A non-streaming InvokeModel answer is an Anthropic Message. */

@@ -5,6 +5,7 @@
 // disableParallel (no Gemini switch), reasoningEffort (thinkingLevel exists only on Gemini 3 and is
 // a 400 on older models), userId (Vertex `labels` only accept short lower-case values, which a
 // Claude Code user id is not), stop sequences past the fifth (Gemini's limit).
+import { withoutAttribution } from '../bridging/attribution-block.js';
 import type {
   CanonicalRequest,
   CanonicalToolChoice,
@@ -27,12 +28,6 @@ import { createGeminiToolNameMap, type GeminiToolNameMap } from './tool-names.js
 export const maximumStopSequences = 5;
 
 /**
- * Claude Code leads `system` with a per-request `x-anthropic-billing-header: …` block. It means
- * nothing outside Anthropic and, changing on every request, defeats Gemini's implicit prefix cache.
- */
-const billingHeaderPrefix = 'x-anthropic-billing-header:';
-
-/**
  * Gemini 1.x and 2.x do not validate thought signatures; later models (and aliases such as
  * gemini-flash-latest, which may point at them) do, so they get the placeholder.
  */
@@ -41,9 +36,10 @@ export function needsThoughtSignatures(model: string): boolean {
 }
 
 function convertSystem(parts: TextPart[]): GeminiGenerateContentRequest['systemInstruction'] {
-  const texts = parts
+  // Claude Code's attribution block means nothing to Gemini and defeats its implicit prefix cache.
+  const texts = withoutAttribution(parts)
     .map((part) => part.text)
-    .filter((text) => text.length > 0 && !text.trimStart().startsWith(billingHeaderPrefix));
+    .filter((text) => text.length > 0);
   return texts.length === 0 ? undefined : { parts: texts.map((text) => ({ text })) };
 }
 

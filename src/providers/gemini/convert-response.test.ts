@@ -104,7 +104,7 @@ describe('convertGeminiResponse', () => {
     });
   });
 
-  it("maps tool names it renamed back to the client's", () => {
+  it("maps tool names it changed back to the client's", () => {
     const name = 'mcp__server__tool with spaces';
     const request = simpleTextRequest({
       tools: [{ name, inputSchema: { type: 'object', properties: { a: { type: 'string' } } } }],

@@ -4,7 +4,12 @@
 // The google.rpc status name decides the kind when there is one; the HTTP status otherwise.
 import { UpstreamError, type FailureKind } from '../../canonical/errors.js';
 import type { WireHeaders } from '../adapter.js';
-import { kindForStatus, looksLikeContextLength, retryAfterMs } from '../classify-status.js';
+import {
+  kindForStatus,
+  looksLikeContextLength,
+  looksLikeUnsupportedFeature,
+  retryAfterMs,
+} from '../classify-status.js';
 import type { GoogleErrorDetail } from './gemini-api.js';
 import { isRecord, parseJson, trimErrorMessage } from '../../util/wire-values.js';
 
@@ -98,6 +103,7 @@ export function kindForGoogleError(detail: GoogleErrorDetail, httpStatus?: numbe
   // "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576)."
   if ((byStatus === 'invalid-request' || byStatus === undefined) && looksLikeContextLength(detail.message))
     return 'context-length';
+  if (byStatus === 'invalid-request' && looksLikeUnsupportedFeature(detail.message)) return 'unsupported-feature';
   if (byStatus !== undefined) return byStatus;
   const status = httpStatus ?? detail.code;
   return status === undefined ? 'server' : kindForStatus(status);

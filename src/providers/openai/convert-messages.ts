@@ -1,6 +1,7 @@
 // Canonical system prompt and messages → Chat Completions `messages` (docs/protocols/translation.md §6.1, §6.5).
 // The lossy points: thinking is dropped (signatures only validate on Claude), tool results are
 // text only (their images move to a following user message), cache_control has no counterpart.
+import { withoutAttribution } from '../bridging/attribution-block.js';
 import type {
   CanonicalMessage,
   CanonicalRequest,
@@ -136,7 +137,8 @@ function convertMessage(message: CanonicalMessage, toolNames: ToolNameMap): Open
 
 export function convertToOpenAIMessages(request: CanonicalRequest, toolNames: ToolNameMap): OpenAIMessage[] {
   const messages: OpenAIMessage[] = [];
-  const system = joinText(request.system);
+  // Claude Code's attribution block means nothing to a non-Claude model and breaks its prefix cache.
+  const system = joinText(withoutAttribution(request.system));
   if (system.length > 0) messages.push({ role: 'system', content: system });
   for (const message of request.messages) messages.push(...convertMessage(message, toolNames));
   return messages;

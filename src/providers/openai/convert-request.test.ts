@@ -96,7 +96,7 @@ describe('request out: canonical conversion', () => {
     });
   });
 
-  it('joins system parts, keeps mid-conversation system turns in place and drops thinking-only turns', async () => {
+  it('joins system parts without the attribution block, keeps mid-conversation system turns in place and drops thinking-only turns', async () => {
     const body = await openaiBody(
       simpleTextRequest({
         system: [
@@ -119,7 +119,8 @@ describe('request out: canonical conversion', () => {
       }),
     );
     expect(body.messages).toEqual([
-      { role: 'system', content: 'x-anthropic-billing-header: cc\n\nYou are Claude Code.' },
+      // Claude Code's attribution block is for Claude upstreams only.
+      { role: 'system', content: 'You are Claude Code.' },
       { role: 'user', content: 'one' },
       { role: 'system', content: 'Remember the plan.' },
       { role: 'assistant', content: 'two' },

@@ -6,7 +6,12 @@
 import type { FailureKind } from '../../canonical/errors.js';
 import { UpstreamError } from '../../canonical/errors.js';
 import type { WireHeaders } from '../adapter.js';
-import { kindForStatus, looksLikeContextLength, retryAfterMs } from '../classify-status.js';
+import {
+  kindForStatus,
+  looksLikeContextLength,
+  looksLikeUnsupportedFeature,
+  retryAfterMs,
+} from '../classify-status.js';
 import type { OpenAIErrorPayload } from './openai-api.js';
 import { isRecord, nonEmptyString, parseJson, truncateMessage } from '../../util/wire-values.js';
 
@@ -47,6 +52,7 @@ export function classifyOpenAIError(status: number, payload: OpenAIErrorPayload 
   if (status === 400 || status === 413 || status === 422) {
     if (isContentFilter(codes)) return 'content-filter';
     if (looksLikeContextLength(message, nonEmptyString(payload?.code))) return 'context-length';
+    if (looksLikeUnsupportedFeature(message, nonEmptyString(payload?.code))) return 'unsupported-feature';
   }
   return kindForStatus(status);
 }

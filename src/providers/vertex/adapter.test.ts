@@ -63,12 +63,12 @@ describe('vertexAdapter.buildRequest: the tool round trip, exactly', () => {
 });
 
 describe('vertexAdapter.buildRequest: Claude', () => {
-  it("forwards an Anthropic client's own body without model, with the Vertex version, stream kept and betas in the header", async () => {
+  it("forwards an Anthropic client's own body bridged to Vertex: version set, stream kept, first-party-only betas and fields removed", async () => {
     const { adapter } = setup();
     const clientBody = anthropicFixtureJson('client-request.json') as Record<string, unknown>;
     const request = simpleTextRequest({
       stream: true,
-      anthropicBeta: ['claude-code-20250219', 'context-1m-2025-08-07'],
+      anthropicBeta: ['claude-code-20250219', 'context-1m-2025-08-07', 'interleaved-thinking-2025-05-14'],
       anthropicVersion: '2023-06-01',
       original: { format: 'anthropic-messages', body: clientBody },
     });
@@ -77,9 +77,25 @@ describe('vertexAdapter.buildRequest: Claude', () => {
     expect(body.model).toBeUndefined();
     expect(body.anthropic_version).toBe('vertex-2023-10-16');
     expect(body.stream).toBe(true);
-    expect(body.context_management).toEqual(clientBody.context_management);
-    expect(body.messages).toEqual(clientBody.messages);
-    expect(wire.headers['anthropic-beta']).toBe('claude-code-20250219,context-1m-2025-08-07');
+    expect(body.context_management).toBeUndefined();
+    expect(body.output_config).toBeUndefined();
+    expect(body.metadata).toEqual(clientBody.metadata);
+    // Claude Code's attribution block is Claude's to see; the mid-conversation system turn is hoisted.
+    expect(body.system[0].text).toMatch(/^x-anthropic-billing-header:/);
+    expect(body.system.at(-1)).toEqual({ type: 'text', text: 'The user switched to plan mode.' });
+    expect(body.messages).toEqual(
+      (clientBody.messages as Array<{ role: string }>).filter((message) => message.role !== 'system'),
+    );
+    expect(wire.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
+    expect(wire.bridged).toEqual({
+      removed: [
+        'beta=claude-code-20250219',
+        'beta=context-1m-2025-08-07',
+        'field=context_management',
+        'field=output_config',
+      ],
+      changed: ['messages[role=system]→system'],
+    });
     expect(wire.headers['anthropic-version']).toBeUndefined();
     expect(wire.url.endsWith(':streamRawPredict')).toBe(true);
   });
@@ -103,7 +119,8 @@ describe('vertexAdapter.buildRequest: Claude', () => {
       messages: [{ role: 'user', content: 'hi' }],
       stream: false,
     });
-    expect(wire.headers['anthropic-beta']).toBe('claude-code-20250219,interleaved-thinking-2025-05-14');
+    expect(wire.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
+    expect(wire.bridged?.removed).toEqual(['beta=claude-code-20250219']);
   });
 
   it('adds config headers but never lets them replace the bearer token', async () => {

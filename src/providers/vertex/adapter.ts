@@ -99,12 +99,13 @@ export function createVertexAdapter(options: VertexAdapterOptions = {}): Provide
       const url = vertexModelUrl(target, request.stream);
       const token = await tokenCacheFor(target).getToken();
       if (vertexPublisherFor(target.model) === 'anthropic') {
-        const { body, betas } = buildVertexClaudeRequest(request, target.model);
+        const { body, betas, removed, changed } = buildVertexClaudeRequest(request, target.model);
         return {
           method: 'POST',
           url,
           headers: vertexHeaders(target, request.stream, token, betas),
           body: JSON.stringify(body),
+          bridged: { removed, changed },
         };
       }
       return {

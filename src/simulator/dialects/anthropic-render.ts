@@ -24,12 +24,23 @@ function toolUseId(callKey: string): string {
   return `toolu_sim_${callKey}`;
 }
 
-function usage(reply: SimulatedReply, outputTokens: number) {
+/**
+ * What the first-party API adds beside the reply (the Bedrock and Vertex renderings leave it out):
+ * top-level fields of the message and of `message_delta` (`context_management`), and usage fields
+ * (`cache_creation`, `service_tier`).
+ */
+export interface AnthropicReplyExtras {
+  messageFields?: Record<string, unknown>;
+  usage?: Record<string, unknown>;
+}
+
+function usage(reply: SimulatedReply, outputTokens: number, extras: AnthropicReplyExtras = {}) {
   return {
     input_tokens: reply.inputTokens,
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: 0,
     output_tokens: outputTokens,
+    ...extras.usage,
   };
 }
 
@@ -38,7 +49,12 @@ function frame(event: string, data: unknown, tokens = 0): StreamFrame {
 }
 
 /** The Messages API message object for a reply (also the InvokeModel and rawPredict body). */
-export function anthropicMessageBody(reply: SimulatedReply, model: string, sequence: number): Record<string, unknown> {
+export function anthropicMessageBody(
+  reply: SimulatedReply,
+  model: string,
+  sequence: number,
+  extras: AnthropicReplyExtras = {},
+): Record<string, unknown> {
   const content = reply.blocks.map((block) =>
     block.type === 'text'
       ? { type: 'text', text: block.text }
@@ -52,16 +68,22 @@ export function anthropicMessageBody(reply: SimulatedReply, model: string, seque
     content,
     stop_reason: stopReasons[reply.stopReason],
     stop_sequence: reply.stopSequence,
-    usage: usage(reply, reply.outputTokens),
+    usage: usage(reply, reply.outputTokens, extras),
+    ...extras.messageFields,
   };
 }
 
-export function renderAnthropicMessage(reply: SimulatedReply, model: string, sequence: number): WireAnswer {
+export function renderAnthropicMessage(
+  reply: SimulatedReply,
+  model: string,
+  sequence: number,
+  extras: AnthropicReplyExtras = {},
+): WireAnswer {
   return {
     type: 'json',
     status: 200,
     headers: { 'content-type': 'application/json', 'request-id': anthropicRequestId(sequence) },
-    body: JSON.stringify(anthropicMessageBody(reply, model, sequence)),
+    body: JSON.stringify(anthropicMessageBody(reply, model, sequence, extras)),
     outputTokens: reply.outputTokens,
   };
 }
@@ -81,6 +103,7 @@ export function anthropicStreamEvents(
   model: string,
   sequence: number,
   options: { ping: boolean },
+  extras: AnthropicReplyExtras = {},
 ): AnthropicStreamEvent[] {
   const events: AnthropicStreamEvent[] = [];
   const push = (event: AnthropicStreamEvent['event'], tokens = 0) => events.push({ event, tokens });
@@ -95,7 +118,7 @@ export function anthropicStreamEvents(
       stop_reason: null,
       stop_sequence: null,
       // As the real API does: input counts up front, a token or so of output so far.
-      usage: usage(reply, 1),
+      usage: usage(reply, 1, extras),
     },
   });
   reply.blocks.forEach((block, index) => {
@@ -122,17 +145,23 @@ export function anthropicStreamEvents(
   push({
     type: 'message_delta',
     delta: { stop_reason: stopReasons[reply.stopReason], stop_sequence: reply.stopSequence },
-    usage: usage(reply, reply.outputTokens),
+    usage: usage(reply, reply.outputTokens, extras),
+    ...extras.messageFields,
   });
   push({ type: 'message_stop' });
   return events;
 }
 
-export function renderAnthropicStream(reply: SimulatedReply, model: string, sequence: number): WireAnswer {
+export function renderAnthropicStream(
+  reply: SimulatedReply,
+  model: string,
+  sequence: number,
+  extras: AnthropicReplyExtras = {},
+): WireAnswer {
   return {
     type: 'stream',
     headers: { ...streamHeaders, 'request-id': anthropicRequestId(sequence) },
-    frames: anthropicStreamEvents(reply, model, sequence, { ping: true }).map(({ event, tokens }) =>
+    frames: anthropicStreamEvents(reply, model, sequence, { ping: true }, extras).map(({ event, tokens }) =>
       frame(event.type, event, tokens),
     ),
   };

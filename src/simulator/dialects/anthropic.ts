@@ -1,9 +1,19 @@
 // The Anthropic Messages dialect (docs/protocols/anthropic-messages.md §1): POST /v1/messages (JSON and SSE),
 // POST /v1/messages/count_tokens and GET /v1/models[/<id>], with the API's own checks (a key in
 // x-api-key or Authorization: Bearer, an anthropic-version header, model / max_tokens / messages)
-// and its error body `{"type":"error","error":{type,message},"request_id"}`.
+// and its error body `{"type":"error","error":{type,message},"request_id"}`. Answers carry the API's
+// rate-limit headers, usage's cache_creation split and service_tier, context_management when asked
+// for, and server-side web search with citations when a request offers it and asks for a search.
 import type { IncomingHttpHeaders } from 'node:http';
-import { generateReply } from '../reply-generator.js';
+import { generateReply, type SimulatedRequest } from '../reply-generator.js';
+import { firstPartyExtras } from './anthropic-extras.js';
+import {
+  type WebSearchReply,
+  webSearchMessageBody,
+  webSearchReply,
+  webSearchStreamEvents,
+} from './anthropic-web-search.js';
+import { anthropicRateLimitHeaders } from './rate-limit-headers.js';
 import {
   anthropicInputTokens,
   anthropicSimulatedRequest,
@@ -13,6 +23,7 @@ import {
 import {
   bearerToken,
   jsonAnswer,
+  streamHeaders,
   type Acceptance,
   type Dialect,
   type DialectOperation,
@@ -93,21 +104,46 @@ const messagesOperation: DialectOperation = {
     if ('type' in checked) return { accepted: false, answer: checked };
     const body = checked.body;
     const request = anthropicSimulatedRequest(checked, body.model as string, body.stream === true);
-    const sequence = input.context.sequence;
+    const context = input.context;
+    const sequence = context.sequence;
     return {
       accepted: true,
       stream: request.stream,
       model: request.model,
       answer: () => {
+        const rateLimits = anthropicRateLimitHeaders(context);
+        const search = webSearchReply(body, request);
+        if (search !== undefined) return withHeaders(renderWebSearch(search, request, sequence), rateLimits);
         const replyTokens = input.context.replyTokens;
         const reply = generateReply(replyTokens === undefined ? request : { ...request, minimumTokens: replyTokens });
-        return request.stream
-          ? renderAnthropicStream(reply, request.model, sequence)
-          : renderAnthropicMessage(reply, request.model, sequence);
+        const extras = firstPartyExtras(body, checked.messages);
+        return withHeaders(
+          request.stream
+            ? renderAnthropicStream(reply, request.model, sequence, extras)
+            : renderAnthropicMessage(reply, request.model, sequence, extras),
+          rateLimits,
+        );
       },
     };
   },
 };
+
+function renderWebSearch(search: WebSearchReply, request: SimulatedRequest, sequence: number): WireAnswer {
+  const headers = { 'request-id': anthropicRequestId(sequence) };
+  if (!request.stream) {
+    const body = webSearchMessageBody(search, request.model, sequence);
+    return { ...jsonAnswer(200, headers, body), outputTokens: search.outputTokens };
+  }
+  const frames = webSearchStreamEvents(search, request.model, sequence).map((event) => ({
+    data: `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+    tokens: event.type === 'content_block_delta' ? 1 : 0,
+  }));
+  return { type: 'stream', headers: { ...streamHeaders, ...headers }, frames };
+}
+
+function withHeaders(answer: WireAnswer, headers: Record<string, string>): WireAnswer {
+  return { ...answer, headers: { ...answer.headers, ...headers } };
+}
 
 const countTokensOperation: DialectOperation = {
   accept(input): Acceptance {
@@ -172,7 +208,11 @@ export const anthropicDialect: Dialect = {
 
   errorAnswer(options: ErrorAnswerOptions, context: ExchangeContext): JsonAnswer {
     const retryAfter = options.retryAfterSeconds ?? (options.status === 429 ? defaultRetryAfterSeconds : undefined);
-    const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
+    const headers: Record<string, string> = {
+      // A 429 says the window is spent; other errors still report where the window stands.
+      ...anthropicRateLimitHeaders(context, options.status === 429),
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+    };
     return anthropicError(options.status, options.message, context.sequence, headers);
   },
 

@@ -10,6 +10,7 @@ import { estimatedLatencyMs } from './bedrock-converse.js';
 import { eventFrame, eventStreamHeaders, withBrokenChecksum } from './bedrock-event-stream.js';
 import type { StreamFrame, WireAnswer } from './dialect.js';
 import { isRecord } from '../../util/wire-values.js';
+import { bedrockRefusalMessage, firstPartyOnlyPart } from './claude-platform-refusals.js';
 
 export const bedrockAnthropicVersion = 'bedrock-2023-05-31';
 
@@ -34,6 +35,9 @@ export function parseInvokeRequest(
   for (const key of ['model', 'stream']) {
     if (key in value) return malformedInput(`#: extraneous key [${key}] is not permitted`);
   }
+  // Betas travel in the body here; a first-party-only one, or field, is refused before anything else.
+  const refusal = firstPartyOnlyPart(value, value.anthropic_beta);
+  if (refusal !== undefined) return { problem: bedrockRefusalMessage(refusal) };
   const checked = checkAnthropicBody(value, false, { requireModel: false, requireMaxTokens: true });
   if ('problem' in checked) return malformedInput(`#: ${checked.problem}`);
   return anthropicSimulatedRequest(checked, model, stream);

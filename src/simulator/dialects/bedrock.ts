@@ -251,6 +251,12 @@ export const bedrockDialect: Dialect = {
     return exceptionFrame(kind.streamType, options.message ?? kind.message);
   },
 
+  garbledEventFrame(): StreamFrame {
+    // The frame itself is sound; the Anthropic event it carries is cut mid-JSON.
+    const bytes = Buffer.from('{"type":"content_block_delta","index":0,"delta":{"type":"text_del').toString('base64');
+    return eventFrame('chunk', { bytes });
+  },
+
   malformedAnswer(stream, _model, context): WireAnswer {
     const requestId = bedrockRequestId(context.sequence);
     if (!stream) {

@@ -42,6 +42,14 @@ export interface ExchangeContext {
   nowMs: number;
   /** The upstream answers text at least this many tokens long (Anthropic and OpenAI dialects). */
   replyTokens?: number;
+  /** This upstream's rate-limit window (requests this minute, this one included), for rate-limit headers. */
+  window?: RequestWindow;
+}
+
+export interface RequestWindow {
+  requests: number;
+  /** When the window (a clock minute) ends, in milliseconds. */
+  resetsAtMs: number;
 }
 
 /** The request exactly as received, for checks that need the bytes (SigV4) or the query string. */
@@ -109,7 +117,15 @@ export interface Dialect {
   streamErrorFrame(options: ErrorAnswerOptions, context: ExchangeContext): StreamFrame;
   /** A 200 answer whose JSON (or one SSE data line of it) does not parse. */
   malformedAnswer(stream: boolean, model: string, context: ExchangeContext): WireAnswer;
+  /** One stream event that does not parse, in the middle of a good stream (default: an SSE data line). */
+  garbledEventFrame?(): StreamFrame;
 }
+
+/** An SSE event whose data is cut mid-JSON: what a proxy that split a chunk badly would pass on. */
+export const garbledSseFrame: StreamFrame = {
+  data: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_del\n\n',
+  tokens: 0,
+};
 
 /** The first value of a query parameter in a raw query string, decoded; undefined when absent. */
 export function queryParameter(query: string, name: string): string | undefined {

@@ -1,6 +1,8 @@
 // The OpenAI Chat Completions dialect (docs/protocols/openai-chat.md §2): POST /v1/chat/completions (JSON
 // and SSE) and GET /v1/models[/<id>], with the API's own checks (Authorization: Bearer, model,
 // messages) and its error body `{"error":{message,type,param,code}}`.
+import { checkOpenaiLimits } from './openai-limits.js';
+import { openaiRateLimitHeaders } from './rate-limit-headers.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
   estimateTokens,
@@ -228,6 +230,8 @@ const chatCompletionsOperation: DialectOperation = {
         answer: openaiError(400, { message, param: 'messages', code: 'empty_array' }, sequence),
       };
     }
+    const limited = checkOpenaiLimits(body, body.model);
+    if (limited !== undefined) return { accepted: false, answer: openaiError(400, limited, sequence) };
     const messages = body.messages;
     const request: SimulatedRequest = {
       model: body.model,
@@ -249,7 +253,8 @@ const chatCompletionsOperation: DialectOperation = {
         const replyTokens = input.context.replyTokens;
         const reply = generateReply(replyTokens === undefined ? request : { ...request, minimumTokens: replyTokens });
         const renderInput = { reply, model: request.model, sequence, created, includeUsage };
-        return request.stream ? renderOpenaiStream(renderInput) : renderOpenaiCompletion(renderInput);
+        const answer = request.stream ? renderOpenaiStream(renderInput) : renderOpenaiCompletion(renderInput);
+        return { ...answer, headers: { ...answer.headers, ...openaiRateLimitHeaders(input.context) } };
       },
     };
   },
@@ -293,10 +298,12 @@ export const openaiDialect: Dialect = {
 
   errorAnswer(options: ErrorAnswerOptions, context: ExchangeContext): JsonAnswer {
     const retryAfter = options.retryAfterSeconds ?? (options.status === 429 ? defaultRetryAfterSeconds : undefined);
-    const headers: Record<string, string> =
-      retryAfter === undefined
+    const headers: Record<string, string> = {
+      ...openaiRateLimitHeaders(context, options.status === 429),
+      ...(retryAfter === undefined
         ? {}
-        : { 'retry-after': String(retryAfter), 'retry-after-ms': String(Math.round(retryAfter * 1000)) };
+        : { 'retry-after': String(retryAfter), 'retry-after-ms': String(Math.round(retryAfter * 1000)) }),
+    };
     return openaiError(
       options.status,
       options.message === undefined ? {} : { message: options.message },
@@ -313,6 +320,13 @@ export const openaiDialect: Dialect = {
       context.sequence,
     ).body;
     return { data: `data: ${body}\n\n`, tokens: 0 };
+  },
+
+  garbledEventFrame(): StreamFrame {
+    return {
+      data: 'data: {"id":"chatcmpl-sim","object":"chat.completion.chunk","choices":[{"delta":{"cont\n\n',
+      tokens: 0,
+    };
   },
 
   malformedAnswer(stream: boolean, model: string, context: ExchangeContext): WireAnswer {

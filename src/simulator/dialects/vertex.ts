@@ -25,6 +25,7 @@ import {
 import { geminiMethods, geminiOperations, splitModelMethod, type GeminiMethod } from './gemini-generate.js';
 import { geminiStreamErrorFrame, renderGeminiMalformed } from './gemini-render.js';
 import { errorInfo, googleError } from './google-error.js';
+import { firstPartyOnlyPart, vertexRefusalMessage } from './claude-platform-refusals.js';
 
 export const vertexAnthropicVersion = 'vertex-2023-10-16';
 
@@ -69,6 +70,9 @@ function rawPredictOperation(streamByPath: boolean): DialectOperation {
           answer: anthropicError(400, `anthropic_version: Input should be '${vertexAnthropicVersion}'`, sequence),
         };
       }
+      const firstPartyOnly = firstPartyOnlyPart(checked.body, input.headers['anthropic-beta']);
+      if (firstPartyOnly !== undefined)
+        return { accepted: false, answer: anthropicError(400, vertexRefusalMessage(firstPartyOnly), sequence) };
       const model = input.pathRest;
       // stream: true stays in the body on Vertex; the SDK also picks streamRawPredict for it.
       const request = anthropicSimulatedRequest(checked, model, streamByPath || checked.body.stream === true);

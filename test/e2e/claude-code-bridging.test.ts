@@ -3,10 +3,11 @@
 // from Anthropic to simulated Bedrock Claude and to simulated OpenAI succeeds because bridging fits
 // the request to each; a sticky 429 reaches Claude Code as a rate limit, not as an overload. The simulated upstreams refuse what the real platforms refuse.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claudeDirectAndBedrock, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
-import { simulatorAwsCredentials, startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { runClaudeCode } from '../support/claude-code.js';
 
 let simulator: RunningSimulator;
@@ -28,29 +29,14 @@ const recorded = async (name: string): Promise<Recorded[]> =>
   ((await control('GET', `/_sim/requests/${name}?all=true`)).requests ?? []) as Recorded[];
 
 beforeAll(async () => {
-  delete process.env.AWS_BEARER_TOKEN_BEDROCK;
-  process.env.AWS_ACCESS_KEY_ID = simulatorAwsCredentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = simulatorAwsCredentials.secretAccessKey;
+  useSimulatorAwsCredentials();
   simulator = await startSimulator({ port: 0, seed: 11 });
   const sim = simulator.url;
   const config = parseConfig({
     store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      {
-        id: 'claude-direct',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        baseUrl: `${sim}/u/claude-direct`,
-        apiKey: 'sim-key',
-      },
-      {
-        id: 'claude-bedrock',
-        provider: 'bedrock',
-        region: 'us-east-1',
-        model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-        baseUrl: `${sim}/u/claude-bedrock`,
-      },
+      ...claudeDirectAndBedrock(sim),
       { id: 'gpt', provider: 'openai', model: 'gpt-4o', baseUrl: `${sim}/u/gpt/v1`, apiKey: 'sim-openai-key' },
     ],
     routes: [

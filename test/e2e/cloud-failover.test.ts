@@ -3,9 +3,10 @@
 // the standard AWS chain), and — with the whole anthropic-model-layer domain down — to simulated
 // Gemini, streaming and with a tool round trip.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claudeDirectAndBedrock, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
-import { startSimulator, simulatorAwsCredentials, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { eventually } from './harness.js';
@@ -13,6 +14,10 @@ import { eventually } from './harness.js';
 let simulator: RunningSimulator;
 let gateway: RunningGateway;
 let client: Anthropic;
+
+/** Each deployment with its failure domains. */
+const withDomains = (deployments: Record<string, unknown>[], domains: string[][]) =>
+  deployments.map((deployment, index) => ({ ...deployment, domains: domains[index] }));
 
 const control = (method: string, path: string, body?: unknown) =>
   fetch(`${simulator.url}${path}`, {
@@ -22,32 +27,17 @@ const control = (method: string, path: string, body?: unknown) =>
   }).then((response) => response.json() as Promise<Record<string, any>>);
 
 beforeAll(async () => {
-  // The Bedrock adapter finds these through the standard AWS credential chain (environment first).
-  delete process.env.AWS_BEARER_TOKEN_BEDROCK;
-  process.env.AWS_ACCESS_KEY_ID = simulatorAwsCredentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = simulatorAwsCredentials.secretAccessKey;
+  useSimulatorAwsCredentials();
   simulator = await startSimulator({ port: 0, seed: 5 });
   const sim = simulator.url;
   const config = parseConfig({
     store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      {
-        id: 'claude-direct',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        baseUrl: `${sim}/u/claude-direct`,
-        apiKey: 'sim-key',
-        domains: ['anthropic-model-layer'],
-      },
-      {
-        id: 'claude-bedrock',
-        provider: 'bedrock',
-        region: 'us-east-1',
-        model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-        baseUrl: `${sim}/u/claude-bedrock`,
-        domains: ['anthropic-model-layer', 'aws-us-east-1'],
-      },
+      ...withDomains(claudeDirectAndBedrock(sim), [
+        ['anthropic-model-layer'],
+        ['anthropic-model-layer', 'aws-us-east-1'],
+      ]),
       {
         id: 'gemini',
         provider: 'gemini',

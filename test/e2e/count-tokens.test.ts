@@ -4,9 +4,10 @@
 // (OpenAI) is skipped without being called; a route where none can count answers the local estimate;
 // and the failed counting attempt is recorded by health like any other.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claudeDirectAndBedrock, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
-import { startSimulator, simulatorAwsCredentials, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { startGoogleTokenServer, type GoogleTokenServer } from '../support/google-token-server.js';
@@ -42,9 +43,7 @@ const question = {
 };
 
 beforeAll(async () => {
-  delete process.env.AWS_BEARER_TOKEN_BEDROCK;
-  process.env.AWS_ACCESS_KEY_ID = simulatorAwsCredentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = simulatorAwsCredentials.secretAccessKey;
+  useSimulatorAwsCredentials();
   tokens = await startGoogleTokenServer();
   simulator = await startSimulator({ port: 0, seed: 13 });
   const sim = simulator.url;
@@ -52,20 +51,7 @@ beforeAll(async () => {
     store: false,
     server: { host: '127.0.0.1', port: 0 },
     deployments: [
-      {
-        id: 'claude-direct',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        baseUrl: `${sim}/u/claude-direct`,
-        apiKey: 'sim-key',
-      },
-      {
-        id: 'claude-bedrock',
-        provider: 'bedrock',
-        region: 'us-east-1',
-        model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-        baseUrl: `${sim}/u/claude-bedrock`,
-      },
+      ...claudeDirectAndBedrock(sim),
       {
         id: 'claude-vertex',
         provider: 'vertex',

@@ -1,5 +1,7 @@
-// What end-to-end tests of the dashboard, exec and watch share about the simulator: its control API,
-// and deployments on its upstreams (`claude-a` speaking Anthropic, `gpt-b` speaking OpenAI, …).
+// What end-to-end tests share about the simulator: its control API, deployments on its upstreams
+// (`claude-a` speaking Anthropic, `gpt-b` speaking OpenAI, Claude first-party and on Bedrock, …) and its AWS keys.
+
+import { simulatorAwsCredentials } from '../../src/simulator/simulator.js';
 
 /** Calls the simulator's control API (faults, status pages, stats). */
 export function simulatorControl(simulatorUrl: string) {
@@ -34,4 +36,31 @@ export async function resetFaultsAndHealth(simulatorUrl: string, gatewayUrl: str
     await fetch(`${gatewayUrl}/admin/deployments/${id}/isolate`, { method: 'POST' });
     await fetch(`${gatewayUrl}/admin/deployments/${id}/release`, { method: 'POST' });
   }
+}
+
+/** The Bedrock adapter finds these through the standard AWS credential chain (environment first). */
+export function useSimulatorAwsCredentials(): void {
+  delete process.env.AWS_BEARER_TOKEN_BEDROCK;
+  process.env.AWS_ACCESS_KEY_ID = simulatorAwsCredentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = simulatorAwsCredentials.secretAccessKey;
+}
+
+/** Claude twice on the simulator: first-party (`claude-direct`) and on Bedrock through a US inference profile (`claude-bedrock`). */
+export function claudeDirectAndBedrock(simulatorUrl: string): [Record<string, unknown>, Record<string, unknown>] {
+  return [
+    {
+      id: 'claude-direct',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-6',
+      baseUrl: `${simulatorUrl}/u/claude-direct`,
+      apiKey: 'sim-key',
+    },
+    {
+      id: 'claude-bedrock',
+      provider: 'bedrock',
+      region: 'us-east-1',
+      model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      baseUrl: `${simulatorUrl}/u/claude-bedrock`,
+    },
+  ];
 }

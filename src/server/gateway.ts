@@ -8,10 +8,9 @@ import { QuotaPressure } from '../routing/quota-pressure.js';
 import { UpstreamPools } from '../transport/upstream-pools.js';
 import { adapterFor } from '../providers/registry.js';
 import { admitAll, type HealthGate } from '../health/health-gate.js';
-import { HealthTracker } from '../health/health-tracker.js';
+import type { HealthTracker } from '../health/health-tracker.js';
 import { ActiveProber } from '../health/active-probes.js';
 import { RedisHealthShare } from '../health/shared/redis-health-share.js';
-import type { StateChange } from '../health/deployment-state.js';
 import { probeDeployment } from '../providers/probe-deployment.js';
 import { createMetrics, type Metrics } from '../control/metrics.js';
 import { registerAdminRoutes } from '../control/admin-api.js';
@@ -30,6 +29,7 @@ import { clientBuffers } from './client-buffers.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
+import { createTracker, trackedDeployments } from './create-tracker.js';
 import { type BridgedEvent, bridgedChannel } from '../observability/channels.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
 import { rememberConfiguredSecrets } from '../util/configured-secrets.js';
@@ -91,39 +91,8 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-function trackedDeployments(config: SwitchyardConfig) {
-  return config.deployments.map((deployment) => {
-    const { probe: _probe, ...settings } = deployment.health ?? {};
-    return { id: deployment.id, domains: deployment.domains, settings };
-  });
-}
-
-function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): HealthTracker {
-  const tracker = new HealthTracker({
-    clock,
-    defaults: config.health.defaults,
-    domainThreshold: config.health.domainThreshold,
-    deployments: trackedDeployments(config),
-    onListenerError: (error) => logger.error({ err: error }, 'health state-change listener failed'),
-  });
-  tracker.onStateChange((change: StateChange) => {
-    const fields = {
-      kind: change.kind,
-      id: change.id,
-      from: change.from,
-      to: change.to,
-      reason: change.reason,
-      origin: change.origin,
-    };
-    if (change.to === 'ejected' || change.to === 'degraded')
-      logger.warn(fields, `${change.kind} ${change.id} ${change.to}: ${change.reason}`);
-    else logger.info(fields, `${change.kind} ${change.id} ${change.to}: ${change.reason}`);
-  });
-  return tracker;
-}
-
 /** What bridging removed or changed, at debug level (the client sees the removals in x-switchyard-removed). */
-function logBridging(logger: Logger): () => void {
+export function logBridging(logger: Logger): () => void {
   const onBridged = (message: unknown) => {
     const event = message as BridgedEvent;
     logger.debug(

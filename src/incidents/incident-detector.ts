@@ -11,7 +11,7 @@ import { describeDuration } from './describe-duration.js';
 import { isClientFacingFailure, type AttemptFact, type RequestFact } from './evidence-accumulator.js';
 import { FailingPeriods } from './failing-periods.js';
 import { type DeploymentPlacement, type HealthSource, HealthReading, isFailingState } from './health-reading.js';
-import { describeScope, isFailingMember, isScopeFailing, recoveredAt, severityOf } from './scope-rules.js';
+import { describeScope, isFailingMember, severityOf } from './scope-rules.js';
 import {
   higherSeverity,
   scopeKeyOf,
@@ -26,6 +26,7 @@ import {
   type StatusPageRecord,
 } from './incident.js';
 import { IncidentBook } from './incident-book.js';
+import { noteRecovery, resolveDue } from './incident-recovery.js';
 import { incidentIdOf } from './incident-identity.js';
 import { IncidentTransitions } from './incident-transitions.js';
 import { TrackedIncident } from './tracked-incident.js';
@@ -199,10 +200,10 @@ export class IncidentDetector {
     this.openDeploymentIncidents(now);
     this.groupByProvider(now);
     for (const incident of this.book.openIncidents()) {
-      this.trackRecovery(incident, now);
+      if (noteRecovery(this.view, incident, now, this.resolvePeriodMs)) this.changed.add(incident);
       this.escalate(incident, now);
     }
-    this.resolveDue(now);
+    for (const incident of resolveDue(this.book, now, this.resolvePeriodMs)) this.enqueue('resolved', 1, incident);
     const lookback = this.options.acknowledgementLookbackMs ?? 3_600_000;
     for (const forgotten of this.book.forgetResolvedBefore(now, lookback)) this.changed.delete(forgotten);
     this.transitions.scheduleFlush();
@@ -348,50 +349,6 @@ export class IncidentDetector {
     this.changed.add(incident);
     // Not yet announced: the opening itself carries the higher severity.
     if (this.transitions.isAnnounced(incident)) this.enqueue('escalated', severityRank(target), incident);
-  }
-
-  private trackRecovery(incident: TrackedIncident, now: number): void {
-    const failing = isScopeFailing(this.view, incident);
-    if (failing && incident.healthySince !== null) {
-      // Flapping: the same incident goes on (no new one, no new alert).
-      incident.healthySince = null;
-      incident.addUpdate({
-        at: now,
-        type: 'relapsed',
-        message: `failing again: ${describeScope(this.view, incident)}`,
-      });
-      this.changed.add(incident);
-    } else if (!failing && incident.healthySince === null) {
-      incident.healthySince = recoveredAt(this.view, incident, now);
-      incident.addUpdate({
-        at: incident.healthySince,
-        type: 'recovering',
-        message: `healthy again; resolves after ${describeDuration(this.resolvePeriodMs)} without trouble`,
-      });
-      this.changed.add(incident);
-    }
-  }
-
-  // Children first: a parent resolves only once nothing under it is still open.
-  private resolveDue(now: number): void {
-    const ordered = this.book
-      .openIncidents()
-      .sort((a, b) => Number(a.scope !== 'deployment') - Number(b.scope !== 'deployment'));
-    for (const incident of ordered) {
-      if (incident.healthySince === null || now - incident.healthySince < this.resolvePeriodMs) continue;
-      if (this.book.hasOpenChild(incident)) continue;
-      const childrenResolvedAt = this.book.resolvedChildren(incident).map((child) => child.resolvedAt ?? 0);
-      incident.status = 'resolved';
-      // When it recovered (confirmed by the resolve period), not when the confirmation came.
-      incident.resolvedAt = Math.max(incident.healthySince, ...childrenResolvedAt);
-      incident.addUpdate({
-        at: now,
-        type: 'resolved',
-        message: `healthy for ${describeDuration(now - incident.healthySince)}`,
-      });
-      this.book.moveToResolved(incident);
-      this.enqueue('resolved', 1, incident);
-    }
   }
 
   private enqueue(type: IncidentTransitionType, sequence: number, incident: TrackedIncident): void {

@@ -16,6 +16,23 @@ export function anthropicMessageId(sequence: number): string {
   return `msg_sim_${sequence.toString().padStart(8, '0')}`;
 }
 
+/** The stream's first event: the message with no content yet, and the usage known so far. */
+export function anthropicMessageStart(sequence: number, model: string, usage: Record<string, unknown>) {
+  return {
+    type: 'message_start' as const,
+    message: {
+      id: anthropicMessageId(sequence),
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage,
+    },
+  };
+}
+
 export function anthropicRequestId(sequence: number): string {
   return `req_sim_${sequence.toString().padStart(8, '0')}`;
 }
@@ -107,20 +124,8 @@ export function anthropicStreamEvents(
 ): AnthropicStreamEvent[] {
   const events: AnthropicStreamEvent[] = [];
   const push = (event: AnthropicStreamEvent['event'], tokens = 0) => events.push({ event, tokens });
-  push({
-    type: 'message_start',
-    message: {
-      id: anthropicMessageId(sequence),
-      type: 'message',
-      role: 'assistant',
-      model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      // As the real API does: input counts up front, a token or so of output so far.
-      usage: usage(reply, 1, extras),
-    },
-  });
+  // As the real API does: input counts up front, a token or so of output so far.
+  push(anthropicMessageStart(sequence, model, usage(reply, 1, extras)));
   reply.blocks.forEach((block, index) => {
     if (block.type === 'text') {
       push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });

@@ -5,7 +5,7 @@
 // query as input_json_delta and each citation as a `citations_delta`. Usage carries
 // `server_tool_use.web_search_requests`. Results depend only on the query, like every simulated reply.
 import { hashText, type SimulatedRequest } from '../reply-generator.js';
-import { anthropicMessageId } from './anthropic-render.js';
+import { anthropicMessageId, anthropicMessageStart } from './anthropic-render.js';
 import { isRecord } from '../../util/wire-values.js';
 
 interface SearchSource {
@@ -144,19 +144,7 @@ export function webSearchStreamEvents(
   sequence: number,
 ): Array<{ type: string } & Record<string, unknown>> {
   const events: Array<{ type: string } & Record<string, unknown>> = [];
-  events.push({
-    type: 'message_start',
-    message: {
-      id: anthropicMessageId(sequence),
-      type: 'message',
-      role: 'assistant',
-      model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: usage(reply, 1),
-    },
-  });
+  events.push(anthropicMessageStart(sequence, model, usage(reply, 1)));
   events.push({
     type: 'content_block_start',
     index: 0,

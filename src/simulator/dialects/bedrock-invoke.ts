@@ -4,7 +4,12 @@
 // `{"bytes": base64}` holds one Anthropic stream event each, the last carrying Bedrock's
 // invocation metrics.
 import type { SimulatedReply, SimulatedRequest } from '../reply-generator.js';
-import { anthropicMessageBody, anthropicMessageId, anthropicStreamEvents } from './anthropic-render.js';
+import {
+  anthropicMessageBody,
+  anthropicMessageId,
+  anthropicMessageStart,
+  anthropicStreamEvents,
+} from './anthropic-render.js';
 import { anthropicSimulatedRequest, checkAnthropicBody } from './anthropic-request.js';
 import { estimatedLatencyMs } from './bedrock-converse.js';
 import { eventFrame, eventStreamHeaders, withBrokenChecksum } from './bedrock-event-stream.js';
@@ -101,22 +106,7 @@ export function renderInvokeMalformed(stream: boolean, model: string, sequence: 
       body,
     };
   }
-  const start = chunkFrame(
-    {
-      type: 'message_start',
-      message: {
-        id: anthropicMessageId(sequence),
-        type: 'message',
-        role: 'assistant',
-        model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: 1, output_tokens: 1 },
-      },
-    },
-    0,
-  );
+  const start = chunkFrame(anthropicMessageStart(sequence, model, { input_tokens: 1, output_tokens: 1 }), 0);
   const broken = withBrokenChecksum(
     chunkFrame({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 0),
   );

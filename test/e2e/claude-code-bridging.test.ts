@@ -3,7 +3,7 @@
 // from Anthropic to simulated Bedrock Claude and to simulated OpenAI succeeds because bridging fits
 // the request to each; a sticky 429 reaches Claude Code as a rate limit, not as an overload. The simulated upstreams refuse what the real platforms refuse.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDirectAndBedrock, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
+import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -14,11 +14,9 @@ let simulator: RunningSimulator;
 let gateway: RunningGateway;
 
 const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${simulator.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).then((response) => response.json() as Promise<Record<string, any>>);
+  simulatorControl(simulator.url)(method, path, body).then(
+    (response) => response.json() as Promise<Record<string, any>>,
+  );
 
 interface Recorded {
   headers: Record<string, string>;

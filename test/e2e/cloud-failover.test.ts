@@ -3,7 +3,7 @@
 // the standard AWS chain), and — with the whole anthropic-model-layer domain down — to simulated
 // Gemini, streaming and with a tool round trip.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDirectAndBedrock, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
+import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
@@ -20,11 +20,9 @@ const withDomains = (deployments: Record<string, unknown>[], domains: string[][]
   deployments.map((deployment, index) => ({ ...deployment, domains: domains[index] }));
 
 const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${simulator.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).then((response) => response.json() as Promise<Record<string, any>>);
+  simulatorControl(simulator.url)(method, path, body).then(
+    (response) => response.json() as Promise<Record<string, any>>,
+  );
 
 beforeAll(async () => {
   useSimulatorAwsCredentials();

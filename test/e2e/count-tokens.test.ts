@@ -4,7 +4,7 @@
 // (OpenAI) is skipped without being called; a route where none can count answers the local estimate;
 // and the failed counting attempt is recorded by health like any other.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDirectAndBedrock, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
+import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
@@ -17,12 +17,7 @@ let gateway: RunningGateway;
 let tokens: GoogleTokenServer;
 let client: Anthropic;
 
-const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${simulator.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const control = (method: string, path: string, body?: unknown) => simulatorControl(simulator.url)(method, path, body);
 const lastRequest = async (name: string) => {
   const answer = await control('GET', `/_sim/requests/${name}`);
   return answer.status === 404

@@ -64,7 +64,7 @@ export const slowScenarios = [
     title: 'hung domain (2 of 3 hang)',
     target: '≤ 12 client requests wait on the hung family; 100% success',
     setup:
-      '25 req/s; claude-a, claude-b share anthropic-model-layer and hang; gpt-c answers; health.defaults suspectFactor 2, suspectFloorMs 200; timeouts.firstTokenMs 10000, firstTokenFloorMs 1000',
+      '25 req/s; claude-a, claude-b share anthropic-model-layer and hang; gpt-c answers; default health and timeouts',
     rate: 25,
     baselineMs: 10_000,
     faultMs: 15_000,
@@ -81,8 +81,6 @@ export const slowScenarios = [
           ['claude-b', { domains: ['anthropic-model-layer'] }],
           ['gpt-c', { provider: 'openai', domains: ['openai'] }],
         ],
-        timeouts: { firstTokenMs: 10_000, firstTokenFloorMs: 1_000 },
-        health: { defaults: { suspectFactor: 2, suspectFloorMs: 200 } },
       }),
     measure(observed) {
       const found = figures(observed);

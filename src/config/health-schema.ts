@@ -20,6 +20,8 @@ export const healthSettingsSchema = z
     timeToFirstTokenP95ThresholdMs: ms,
     suspectFactor: z.number().positive(),
     suspectFloorMs: ms,
+    suspectCrowd: z.number().int().positive(),
+    suspectCrowdFloorMs: ms,
     hardFailureRun: z.number().int().positive(),
     baseEjectionMs: ms,
     maxEjectionMs: ms,

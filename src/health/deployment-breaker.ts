@@ -33,6 +33,8 @@ export interface DeploymentHealthOptions {
   onChange?: (change: StateChange) => void;
   /** What a deployment of the same failure domain learned, for one that has learned nothing itself. */
   domainFirstToken?: () => Percentiles | undefined;
+  /** When the earliest hang suspicion among the co-members of its failure domains began (hang-suspicion.ts). */
+  domainSuspectSince?: () => number | undefined;
 }
 
 /** Where a deployment goes in the candidate order, and for excluded ones when it may be tried again. */
@@ -79,7 +81,7 @@ export class DeploymentBreaker {
     });
     this.waiting = new WaitingAttempts(options.settings);
     this.domainFirstToken = options.domainFirstToken ?? (() => undefined);
-    this.suspicion = new HangSuspicion(this.waiting, options.settings, this.domainFirstToken);
+    this.suspicion = new HangSuspicion(this.waiting, this.domainFirstToken, options.domainSuspectSince);
     this.trials = new ProbeTrials(options.settings);
     this.currentSince = options.clock.now();
     this.backoff = new EjectionBackoff(options.settings, this.currentSince);
@@ -133,6 +135,12 @@ export class DeploymentBreaker {
     this.waiting.abandoned(token);
   }
 
+  /** While it is out of rotation on a suspicion of hanging: when the oldest attempt of that suspicion started. */
+  hangSuspectSince(): number | undefined {
+    const out = this.currentState === 'ejected' || this.currentState === 'probing';
+    return out ? this.suspicion.suspectSince() : undefined;
+  }
+
   /** Its own learned figures only (what a co-member of a domain may borrow). */
   ownFirstToken(): Percentiles | undefined {
     return this.waiting.learnedFirstToken(this.clock.now());
@@ -152,10 +160,14 @@ export class DeploymentBreaker {
     return this.waiting.learnedWholeAnswer(this.clock.now());
   }
 
-  /** Why the deployment is out of rotation now (ejected or isolated), or undefined while it may serve. */
+  /** Why the deployment is out of rotation now (ejected, isolated, held back), or undefined while it may serve. */
   outOfRotation(): string | undefined {
     const state = this.state;
-    return state === 'ejected' || state === 'isolated' ? `${state}: ${this.currentReason}` : undefined;
+    if (state === 'ejected' || state === 'isolated') return `${state}: ${this.currentReason}`;
+    // Admitting nothing new while its own attempt waits beside a hung sibling: that attempt may well hang too.
+    return this.suspicion.holdsBack()
+      ? 'held back: a co-member of its failure domain is suspect of hanging'
+      : undefined;
   }
 
   admit(): boolean {
@@ -168,6 +180,7 @@ export class DeploymentBreaker {
     switch (this.currentState) {
       case 'healthy':
       case 'degraded':
+        if (this.suspicion.holdsBack()) return panic;
         this.run.noteAdmit(now);
         return true;
       case 'probing':
@@ -242,7 +255,9 @@ export class DeploymentBreaker {
     if (this.currentState === 'isolated') return { group: 'excluded', availableAt: undefined };
     const coolDownUntil = this.coolDown.until;
     if (this.currentState === 'ejected') {
-      return { group: 'excluded', availableAt: Math.max(this.backoff.until ?? now, coolDownUntil ?? now) };
+      // Out on a suspicion alone, nothing failed: a first token readmits it at once, likelier than any end of an ejection.
+      const ejectedUntil = this.suspicion.onSuspicion ? now : (this.backoff.until ?? now);
+      return { group: 'excluded', availableAt: Math.max(ejectedUntil, coolDownUntil ?? now) };
     }
     if (coolDownUntil !== undefined) return { group: 'excluded', availableAt: coolDownUntil };
     if (this.currentState === 'probing') {

@@ -2,7 +2,9 @@
 // have waited for a first token far past what the deployment usually takes (waiting-attempts.ts) and
 // none has answered since. Outcomes only arrive when a hung attempt times out, so this ejects early,
 // and the first content of a request that was already waiting (or of a later one) ends it at once.
-import type { HealthSettings } from './health-settings.js';
+// A hang is usually the shared layer's, not one copy's: while a co-member of its failure domain is
+// suspect, a deployment sends one attempt at a time until one answers, so the rest of the family is
+// not filled with waiting requests before it, too, can be judged.
 import type { Percentiles } from './latency-histogram.js';
 import type { WaitingAttempts } from './waiting-attempts.js';
 
@@ -11,18 +13,44 @@ export class HangSuspicion {
   private active = false;
   /** Start of the oldest waiting attempt when the suspicion began: a first token of it or a later one ends it. */
   private since = Number.NEGATIVE_INFINITY;
+  /**
+   * Set when an ejection began on suspicion, kept through the ejections for failures that follow (its
+   * hung attempts time out), until readmission: what holds back the co-members of its domains.
+   */
+  private hangingSince: number | undefined;
 
   constructor(
     private readonly waiting: WaitingAttempts,
-    private readonly settings: Pick<HealthSettings, 'suspectFloorMs'>,
     /** What a deployment of the same failure domain learned, for one that has learned nothing itself. */
     private readonly domainFirstToken: () => Percentiles | undefined,
+    /** When the earliest suspicion of a hang among the co-members of its failure domains began, if any. */
+    private readonly domainSuspectSince: () => number | undefined = () => undefined,
   ) {}
+
+  /** The current ejection is a suspicion (of a hang) and nothing else. */
+  get onSuspicion(): boolean {
+    return this.active;
+  }
+
+  /** The start of the oldest attempt that made this deployment suspect, until it is readmitted. */
+  suspectSince(): number | undefined {
+    return this.hangingSince;
+  }
+
+  /**
+   * A co-member is suspect of hanging, this deployment has an attempt out without content, and
+   * nothing it answered started since that suspicion: hold further attempts back until one answers.
+   */
+  holdsBack(): boolean {
+    if (this.waiting.unanswered === 0) return false;
+    const since = this.domainSuspectSince();
+    return since !== undefined && this.waiting.latestAnsweredStart() < since;
+  }
 
   /** Waiting requests past what the deployment usually takes, none answered since: the reason to eject now. */
   reasonToSuspect(now: number): string | undefined {
     const oldest = this.waiting.oldestStart();
-    if (oldest === undefined || now - oldest < this.settings.suspectFloorMs) return undefined;
+    if (oldest === undefined || now - oldest < this.waiting.earliestSuspicionMs()) return undefined;
     const borrowed = this.waiting.learnedFirstToken(now) ? undefined : this.domainFirstToken();
     const reason = this.waiting.suspicion(now, borrowed);
     if (reason) this.since = oldest;
@@ -32,6 +60,7 @@ export class HangSuspicion {
   /** An ejection began: on suspicion (from reasonToSuspect) or for failures (which first content does not end). */
   ejected(onSuspicion: boolean): void {
     this.active = onSuspicion;
+    if (onSuspicion) this.hangingSince ??= this.since;
   }
 
   /** After an attempt progressed: whether that ends the suspicion (it was waiting, or started later). */
@@ -42,5 +71,6 @@ export class HangSuspicion {
 
   clear(): void {
     this.active = false;
+    this.hangingSince = undefined;
   }
 }

@@ -50,7 +50,10 @@ export interface HealthGate {
   firstTokenFigures?(deploymentId: string): Percentiles | undefined;
   /** The learned time to a whole non-streaming answer, for hedging non-streaming requests. */
   wholeAnswerFigures?(deploymentId: string): Percentiles | undefined;
-  /** Why the deployment is out of rotation now (ejected, isolated), or undefined while it may serve. */
+  /**
+   * Why the deployment is out of rotation now (ejected, isolated, or held back beside a hung co-member
+   * of its failure domain), or undefined while it may serve.
+   */
   outOfRotation?(deploymentId: string): string | undefined;
   /** Recent median latency figures, for the latency routing policy. */
   recentLatency?(deploymentId: string): { timeToFirstTokenP50Ms?: number; latencyP50Ms?: number };

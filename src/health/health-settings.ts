@@ -39,6 +39,13 @@ export interface HealthSettings {
   suspectFactor: number;
   suspectFloorMs: number;
   /**
+   * Sooner, on a crowd: suspectCrowd waiting requests, each past the learned p99 time to first token
+   * (and at least suspectCrowdFloorMs), none answered since. At 25 req/s a hang of a deployment that
+   * usually answers in 200 ms is suspect after about a third of a second instead of suspectFloorMs.
+   */
+  suspectCrowd: number;
+  suspectCrowdFloorMs: number;
+  /**
    * Hard failures (connection refused, 503, 529) in a row that eject a deployment whose window holds too
    * few requests to judge a usual failure rate (low traffic), where the adaptive run would need ~10.
    */
@@ -78,6 +85,8 @@ export const defaultHealthSettings: Readonly<HealthSettings> = Object.freeze({
   timeToFirstTokenP95ThresholdMs: undefined,
   suspectFactor: 3,
   suspectFloorMs: 1_000,
+  suspectCrowd: 3,
+  suspectCrowdFloorMs: 250,
   hardFailureRun: 3,
   baseEjectionMs: 5_000,
   maxEjectionMs: 120_000,
@@ -113,6 +122,8 @@ function validate(settings: HealthSettings): void {
     'degradedMinimumRequests',
     'suspectFactor',
     'suspectFloorMs',
+    'suspectCrowd',
+    'suspectCrowdFloorMs',
     'hardFailureRun',
     'baseEjectionMs',
     'maxEjectionMs',

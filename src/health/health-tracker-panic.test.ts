@@ -1,5 +1,6 @@
 // Panic ordering: when every candidate is excluded, the tracker offers the one likeliest to have
-// healed (the soonest end of an ejection or cool-down, never an isolated one) for one attempt.
+// healed (out on a suspicion alone, else the soonest end of an ejection or cool-down, never an
+// isolated one) for one attempt.
 import { describe, expect, it } from 'vitest';
 import { down, ok, setup, times } from '../../test/support/health-tracker-kit.js';
 
@@ -39,5 +40,17 @@ describe('HealthTracker panic ordering', () => {
     expect(tracker.order(['primary'])).toEqual(['primary']);
     await clock.advance(1_001);
     expect(tracker.admit('primary')).toBe(false);
+  });
+
+  it('prefers a deployment out on a suspicion alone (nothing failed) to one ejected for failures', async () => {
+    const { clock, tracker, send } = setup();
+    await send([...times(20, ok())], 'fallback');
+    await send([...times(20, ok()), ...times(5, down)], 'primary');
+    // The fallback's requests wait past its usual time to first token: suspect, but nothing failed.
+    tracker.start('fallback');
+    // Nothing learned (the kit records outcomes only): suspect after suspectFactor × suspectFloorMs.
+    await clock.advance(3_000);
+    expect(tracker.snapshot().deployments.find((entry) => entry.id === 'fallback')?.reason).toMatch(/^suspect/);
+    expect(tracker.order(['primary', 'fallback'])).toEqual(['fallback']);
   });
 });

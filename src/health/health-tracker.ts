@@ -256,6 +256,7 @@ export class HealthTracker implements HealthGate {
       settings: resolved,
       strategies: this.options.strategies?.(resolved, id),
       domainFirstToken: () => this.domainFirstToken(id, domains),
+      domainSuspectSince: () => this.domainSuspectSince(id, domains),
       onChange: (change) => this.onDeploymentChange(deployment, change),
     });
     this.deployments.set(id, deployment);
@@ -273,6 +274,19 @@ export class HealthTracker implements HealthGate {
       }
     }
     return undefined;
+  }
+
+  /** The earliest start of a hang suspicion among the co-members of its failure domains, if any. */
+  private domainSuspectSince(id: string, domains: readonly string[]): number | undefined {
+    let since: number | undefined;
+    for (const name of domains) {
+      for (const member of this.domains.membersOf(name)) {
+        if (member === id) continue;
+        const start = this.deployments.get(member)?.hangSuspectSince();
+        if (start !== undefined) since = Math.min(since ?? start, start);
+      }
+    }
+    return since;
   }
 
   // A deployment the configuration did not list (a route edited at runtime) is tracked with the

@@ -61,6 +61,85 @@ describe('health sees waiting requests', () => {
     expect(tracker.order(['claude-a', 'gpt-c'])).toEqual(['claude-a', 'gpt-c']);
   });
 
+  it('makes a deployment suspect sooner on a crowd: three requests waiting past the usual p99 at once', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    const p99 = state('claude-a').learnedTimeToFirstTokenP99Ms!;
+    // The crowd's limit: the usual p99, never under suspectCrowdFloorMs (250 ms by default).
+    const crowdLimit = Math.max(p99, 250);
+    expect(crowdLimit).toBeLessThan(state('claude-a').suspectAfterMs);
+    for (let index = 0; index < 3; index += 1) {
+      tracker.start('claude-a');
+      await clock.advance(40);
+    }
+    // The third started at 80 ms: at 80 + limit − 1 only two have waited that long.
+    await clock.advance(crowdLimit - 1 - 40);
+    expect(state('claude-a').state).toBe('healthy');
+    await clock.advance(1);
+    expect(state('claude-a').state).toBe('ejected');
+    expect(state('claude-a').reason).toMatch(/^suspect: 3 requests waiting for a first token for over \d+ ms at once/);
+  });
+
+  it('needs the crowd: two requests past the usual p99 wait for factor × p99 as before', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    const suspectAfterMs = state('claude-a').suspectAfterMs;
+    tracker.start('claude-a');
+    tracker.start('claude-a');
+    await clock.advance(suspectAfterMs - 1);
+    expect(state('claude-a').state).toBe('healthy');
+    await clock.advance(1);
+    expect(state('claude-a').state).toBe('ejected');
+  });
+
+  it('holds a co-member back to one attempt at a time while a sibling is suspect of hanging', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    await learn('claude-b');
+    const hung = tracker.start('claude-a');
+    await clock.advance(400);
+    expect(state('claude-a').state).toBe('ejected');
+    // claude-b takes one attempt; until it answers, the next requests go to another family.
+    expect(tracker.admit('claude-b')).toBe(true);
+    const first = tracker.start('claude-b');
+    expect(tracker.admit('claude-b')).toBe(false);
+    expect(tracker.admit('gpt-c')).toBe(true);
+    await clock.advance(150);
+    expect(tracker.admit('claude-b')).toBe(false);
+    // A non-streaming attempt waiting there fails over on this, as on an ejection.
+    expect(tracker.outOfRotation('claude-b')).toMatch(/^held back: a co-member of its failure domain is suspect/);
+    // It answers: it is not hung, and takes traffic freely again.
+    first.firstContent();
+    expect(tracker.outOfRotation('claude-b')).toBeUndefined();
+    expect(tracker.admit('claude-b')).toBe(true);
+    tracker.start('claude-b');
+    expect(tracker.admit('claude-b')).toBe(true);
+    tracker.start('claude-b');
+    // A sibling no longer suspect holds nothing back either.
+    hung.firstContent();
+    expect(state('claude-a').state).toBe('healthy');
+    expect(tracker.admit('claude-b')).toBe(true);
+  });
+
+  it('keeps holding the co-member back once the hung sibling is ejected for its timeouts, until it is readmitted', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    tracker.start('claude-a');
+    await clock.advance(400);
+    expect(tracker.admit('claude-b')).toBe(true);
+    tracker.start('claude-b', { stream: false });
+    // The hung attempt times out while claude-a is probing: ejected again, for a failure this time.
+    await clock.advance(state('claude-a').ejectedUntil! - clock.now());
+    expect(state('claude-a').state).toBe('probing');
+    tracker.record('claude-a', { kind: 'first-token-timeout', latencyMs: 5_000 });
+    expect(state('claude-a')).toMatchObject({ state: 'ejected', reason: 'trial request failed: first-token-timeout' });
+    expect(tracker.admit('claude-b')).toBe(false);
+    tracker.release('claude-a');
+    tracker.isolate('claude-a');
+    tracker.release('claude-a');
+    expect(tracker.admit('claude-b')).toBe(true);
+  });
+
   it('is not suspect while other requests keep answering (one slow request is not a hung deployment)', async () => {
     const { clock, tracker, learn, state } = setup();
     await learn('claude-a');

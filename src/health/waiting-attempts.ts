@@ -17,6 +17,12 @@ export interface WaitingSettings {
   suspectFactor: number;
   /** …but never before this long (a deployment that answers in 5 ms is not suspect after 15 ms). */
   suspectFloorMs: number;
+  /**
+   * Or sooner, on a crowd: this many waiting attempts, each past the learned p99 (and suspectCrowdFloorMs),
+   * with none that started after them answering. One slow request is bad luck; three at once are a hang.
+   */
+  suspectCrowd: number;
+  suspectCrowdFloorMs: number;
 }
 
 /** What an attempt teaches when it answers: its first token (a watched stream), its whole answer, or nothing. */
@@ -85,6 +91,11 @@ export class WaitingAttempts {
     return this.waiting.size;
   }
 
+  /** Attempts in flight that have shown no content yet, watched or not. */
+  get unanswered(): number {
+    return this.inFlight.size;
+  }
+
   /** p50 / p95 / p99 of the last watched first tokens; kept when none come (a hung deployment sends none). */
   learnedFirstToken(now: number): Percentiles | undefined {
     return this.firstTokens.figures(now);
@@ -117,23 +128,46 @@ export class WaitingAttempts {
     return undefined;
   }
 
-  /** The reason the deployment is suspect now, or undefined. Cheap while nothing has waited past the floor. */
+  /** How long the oldest waiting attempt must have waited before either rule can hold (a cheap early exit). */
+  earliestSuspicionMs(): number {
+    return Math.min(this.settings.suspectFloorMs, this.settings.suspectCrowdFloorMs);
+  }
+
+  /**
+   * The reason the deployment is suspect now, or undefined: its oldest waiting attempt is past
+   * suspectAfterMs, or a crowd of them is past the usual p99 (a deployment that has learned, or
+   * borrowed, a p99). Cheap while nothing has waited past the floors.
+   */
   suspicion(now: number, borrowed?: Percentiles): string | undefined {
     const oldest = this.oldestStart();
-    if (oldest === undefined || now - oldest < this.settings.suspectFloorMs) return undefined;
-    const limit = this.suspectAfterMs(now, borrowed);
-    if (now - oldest < limit) return undefined;
+    if (oldest === undefined || now - oldest < this.earliestSuspicionMs()) return undefined;
     // An attempt that started after the oldest one and answered: the deployment answers, just not that one.
     if (this.lastAnsweredStart >= oldest) return undefined;
-    let past = 0;
-    for (const startedAt of this.waiting.values()) if (now - startedAt >= limit) past += 1;
-    const learned = this.firstTokens.last;
-    const usual = learned
-      ? `usual p99 ${learned.p99} ms`
+    const learned = this.learnedFirstToken(now) ?? borrowed;
+    const usual = this.firstTokens.last
+      ? `usual p99 ${this.firstTokens.last.p99} ms`
       : borrowed
         ? `its domain's usual p99 ${borrowed.p99} ms`
         : 'nothing learned yet';
-    return `suspect: ${past} request(s) waiting for a first token for over ${Math.round(limit)} ms (${usual}), none answered since`;
+    const limit = this.suspectAfterMs(now, borrowed);
+    if (now - oldest >= limit) {
+      return `suspect: ${this.waitedPast(now, limit)} request(s) waiting for a first token for over ${Math.round(limit)} ms (${usual}), none answered since`;
+    }
+    if (!learned) return undefined;
+    const crowdLimit = Math.max(learned.p99, this.settings.suspectCrowdFloorMs);
+    const crowd = this.waitedPast(now, crowdLimit);
+    if (crowd < this.settings.suspectCrowd) return undefined;
+    return `suspect: ${crowd} requests waiting for a first token for over ${Math.round(crowdLimit)} ms at once (${usual}), none answered since`;
+  }
+
+  /** Waiting attempts that have waited at least `limitMs` (the oldest come first). */
+  private waitedPast(now: number, limitMs: number): number {
+    let past = 0;
+    for (const startedAt of this.waiting.values()) {
+      if (now - startedAt < limitMs) break;
+      past += 1;
+    }
+    return past;
   }
 
   private forget(token: number): void {

@@ -96,7 +96,7 @@ export const slowScenarios = [
     title: 'slow first token (+20 s)',
     target: 'p99 TTFT ≤ pre-fault p99 + hedge delay; healthy hedges ≤ 5%',
     setup:
-      '25 req/s; primary → secondary, hedge: auto, budget 5% over 10 s; latency fault +20 s on the primary; health.defaults suspectFactor 2, suspectFloorMs 300',
+      '25 req/s; primary → secondary, hedge: auto, budget 5% over 10 s; latency fault +20 s on the primary; default health settings',
     baselineMs: 10_000,
     faultMs: 15_000,
     afterMs: 5_000,
@@ -107,7 +107,6 @@ export const slowScenarios = [
         deployments: pair(),
         route: { hedge: 'auto' },
         hedging: { minimumDelayMs: hedgeMinimumDelayMs },
-        health: { defaults: { suspectFactor: 2, suspectFloorMs: 300 } },
       }),
     measure(observed) {
       const found = figures(observed);

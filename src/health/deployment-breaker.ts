@@ -132,7 +132,7 @@ export class DeploymentBreaker {
   }
 
   attemptAbandoned(token: number): void {
-    this.waiting.abandoned(token);
+    this.waiting.abandoned(token, this.clock.now());
   }
 
   /** While it is out of rotation on a suspicion of hanging: when the oldest attempt of that suspicion started. */

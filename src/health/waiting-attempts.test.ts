@@ -193,14 +193,32 @@ describe('health sees waiting requests', () => {
     expect(state('claude-a').state).toBe('healthy');
   });
 
-  it('keeps an abandoned attempt (the losing side of a hedge) as evidence until a later one answers', async () => {
+  it('keeps abandoned attempts (the losing side of a hedge) as evidence for as long as they had waited', async () => {
     const { clock, tracker, learn, state } = setup();
     await learn('claude-a');
-    const lost = tracker.start('claude-a');
-    await clock.advance(50);
-    lost.abandon!();
-    await clock.advance(350);
+    // Two attempts the hedges beat after 399 ms: just under factor × p99 (400 ms), and they stay there.
+    const lost = [tracker.start('claude-a'), tracker.start('claude-a')];
+    await clock.advance(399);
+    for (const attempt of lost) attempt.abandon!();
+    await clock.advance(10_000);
+    expect(state('claude-a')).toMatchObject({ state: 'healthy', waitingForFirstToken: 2 });
+    // One more beaten after 260 ms makes three past the usual p99 (and the 250 ms crowd floor): a crowd.
+    const third = tracker.start('claude-a');
+    await clock.advance(260);
+    third.abandon!();
     expect(state('claude-a').state).toBe('ejected');
+    expect(state('claude-a').reason).toMatch(/^suspect: 3 requests waiting/);
+  });
+
+  it('never suspects a deployment whose hedges keep losing early (it waited briefly, then was abandoned)', async () => {
+    const { clock, tracker, state } = setup();
+    for (let index = 0; index < 50; index += 1) {
+      const hedge = tracker.start('claude-b');
+      await clock.advance(60);
+      hedge.abandon!();
+      await clock.advance(500);
+    }
+    expect(state('claude-b')).toMatchObject({ state: 'healthy', waitingForFirstToken: 0 });
   });
 
   it('forgets what waited before a readmission', async () => {

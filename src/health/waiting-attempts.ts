@@ -28,6 +28,9 @@ export interface WaitingSettings {
 /** What an attempt teaches when it answers: its first token (a watched stream), its whole answer, or nothing. */
 export type AttemptWatch = 'first-token' | 'whole-answer' | 'none';
 
+/** Abandoned attempts kept as evidence at most (the oldest go first). */
+const maximumAbandoned = 256;
+
 interface InFlight {
   startedAt: number;
   watch: AttemptWatch;
@@ -37,6 +40,8 @@ export class WaitingAttempts {
   private readonly inFlight = new Map<number, InFlight>();
   /** Watched attempts still waiting: token → start time, oldest first (tokens only grow). */
   private readonly waiting = new Map<number, number>();
+  /** Those of them the gateway abandoned: token → how long it had waited then (its wait stops growing). */
+  private readonly abandonedAfter = new Map<number, number>();
   private nextToken = 1;
   /** Start time of the latest-started attempt that produced content. */
   private lastAnsweredStart = Number.NEGATIVE_INFINITY;
@@ -64,6 +69,7 @@ export class WaitingAttempts {
     for (const [waitingToken, startedAt] of this.waiting) {
       if (startedAt > attempt.startedAt) break;
       this.waiting.delete(waitingToken);
+      this.abandonedAfter.delete(waitingToken);
     }
     if (attempt.watch === 'first-token') this.firstTokens.add(now - attempt.startedAt);
     else if (attempt.watch === 'whole-answer') this.wholeAnswers.add(now - attempt.startedAt);
@@ -76,15 +82,33 @@ export class WaitingAttempts {
 
   /**
    * The gateway gave up on the attempt (the other side of a hedge answered first). It had waited
-   * without content, which is evidence: it stays among the waiting until a later attempt answers.
+   * without content, which is evidence — for as long as it had waited, no longer: it stays among the
+   * waiting, its wait frozen, until a later attempt answers. (A losing hedge on a healthy deployment
+   * waited a few hundred milliseconds; counted as still waiting, it made that deployment suspect.)
    */
-  abandoned(token: number): void {
+  abandoned(token: number, now: number): void {
+    const attempt = this.inFlight.get(token);
     this.inFlight.delete(token);
+    if (!attempt || !this.waiting.has(token)) return;
+    const waitedMs = now - attempt.startedAt;
+    // Too short to ever count under either rule: nothing to keep (a deployment whose hedges keep losing
+    // would otherwise collect them without end).
+    if (waitedMs < this.earliestSuspicionMs()) {
+      this.waiting.delete(token);
+      return;
+    }
+    this.abandonedAfter.set(token, waitedMs);
+    if (this.abandonedAfter.size > maximumAbandoned) {
+      const [oldest] = this.abandonedAfter.keys();
+      this.abandonedAfter.delete(oldest!);
+      this.waiting.delete(oldest!);
+    }
   }
 
   /** Readmitted: what waited before now no longer counts (a probe, not these, judged the deployment). */
   forgetWaiting(): void {
     this.waiting.clear();
+    this.abandonedAfter.clear();
   }
 
   get count(): number {
@@ -150,7 +174,7 @@ export class WaitingAttempts {
         ? `its domain's usual p99 ${borrowed.p99} ms`
         : 'nothing learned yet';
     const limit = this.suspectAfterMs(now, borrowed);
-    if (now - oldest >= limit) {
+    if (this.waitedPast(now, limit) > 0) {
       return `suspect: ${this.waitedPast(now, limit)} request(s) waiting for a first token for over ${Math.round(limit)} ms (${usual}), none answered since`;
     }
     if (!learned) return undefined;
@@ -160,12 +184,12 @@ export class WaitingAttempts {
     return `suspect: ${crowd} requests waiting for a first token for over ${Math.round(crowdLimit)} ms at once (${usual}), none answered since`;
   }
 
-  /** Waiting attempts that have waited at least `limitMs` (the oldest come first). */
+  /** Waiting attempts that have waited at least `limitMs` (abandoned ones: until they were abandoned). */
   private waitedPast(now: number, limitMs: number): number {
     let past = 0;
-    for (const startedAt of this.waiting.values()) {
+    for (const [token, startedAt] of this.waiting) {
       if (now - startedAt < limitMs) break;
-      past += 1;
+      if ((this.abandonedAfter.get(token) ?? now - startedAt) >= limitMs) past += 1;
     }
     return past;
   }
@@ -173,5 +197,6 @@ export class WaitingAttempts {
   private forget(token: number): void {
     this.inFlight.delete(token);
     this.waiting.delete(token);
+    this.abandonedAfter.delete(token);
   }
 }

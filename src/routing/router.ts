@@ -269,7 +269,9 @@ export class Router {
     if (delay === undefined) return { result: await first.result };
     const outcome = await raceWithHedge(first, delay, clock, () => this.startHedge(run, deployment));
     if (!outcome.hedge) return { result: outcome.result };
-    return { result: outcome.result, hedge: outcome.result.deployment === outcome.hedge.deployment ? 'won' : 'lost' };
+    const won = outcome.result.ok && outcome.result.deployment === outcome.hedge.deployment;
+    if (won) this.hedgeBudget.giveBack();
+    return { result: outcome.result, hedge: won ? 'won' : 'lost' };
   }
 
   /** The next admitted candidate outside every failure domain of `first`, if the budget allows one more hedge. */

@@ -88,16 +88,29 @@ describe('hedged requests', () => {
     expect(calls.map((call) => call.deployment)).toEqual(['a', 'c']);
   });
 
-  it('hedges at most the budget’s share of requests over the window', async () => {
+  it('hedges at most the budget’s share of requests over the window when the hedges lose', async () => {
     const { router, clock, calls } = setup({
-      scripts: { a: [slow(1_000)], c: [ok] },
+      scripts: { a: [slow(700)], c: [slow(1_000)] },
       route: { hedge: { afterMs: 500 } },
       hedging: { budget: 0.1, budgetWindowMs: 60_000 },
     });
     for (let index = 0; index < 30; index += 1) await routeOnce(router, clock);
     const hedges = calls.filter((call) => call.deployment === 'c').length;
     expect(hedges).toBe(3);
-    expect(router.hedgeBudget.snapshot()).toMatchObject({ requests: 30, hedges: 3, denied: 27, ratio: 0.1 });
+    expect(router.hedgeBudget.snapshot()).toMatchObject({ requests: 30, hedges: 3, won: 0, denied: 27, ratio: 0.1 });
+  });
+
+  it('gives a winning hedge back to the budget: it served its request, it was no waste', async () => {
+    const { router, clock, calls } = setup({
+      scripts: { a: [slow(1_000)], c: [ok] },
+      route: { hedge: { afterMs: 500 } },
+      hedging: { budget: 0.1, budgetWindowMs: 60_000 },
+    });
+    for (let index = 0; index < 30; index += 1) await routeOnce(router, clock);
+    // The first nine requests leave no room (one hedge needs ten requests at 10%); from the tenth on,
+    // every hedge wins and is given back, so every request that needs one gets one.
+    expect(calls.filter((call) => call.deployment === 'c')).toHaveLength(21);
+    expect(router.hedgeBudget.snapshot()).toMatchObject({ requests: 30, hedges: 21, won: 21, denied: 9 });
   });
 
   it('auto: hedges a stream after the learned p95 time to first token of the first deployment', async () => {

@@ -255,8 +255,9 @@ export class DeploymentBreaker {
     if (this.currentState === 'isolated') return { group: 'excluded', availableAt: undefined };
     const coolDownUntil = this.coolDown.until;
     if (this.currentState === 'ejected') {
-      // Out on a suspicion alone, nothing failed: a first token readmits it at once, likelier than any end of an ejection.
-      const ejectedUntil = this.suspicion.onSuspicion ? now : (this.backoff.until ?? now);
+      // Out on a suspicion alone, nothing failed: a first token readmits it at once, the likelier the
+      // younger the suspicion (one that has lasted seconds is a hang, not a blip).
+      const ejectedUntil = this.suspicion.onSuspicion ? 2 * now - this.currentSince : (this.backoff.until ?? now);
       return { group: 'excluded', availableAt: Math.max(ejectedUntil, coolDownUntil ?? now) };
     }
     if (coolDownUntil !== undefined) return { group: 'excluded', availableAt: coolDownUntil };

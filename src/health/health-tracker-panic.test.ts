@@ -53,4 +53,18 @@ describe('HealthTracker panic ordering', () => {
     expect(tracker.snapshot().deployments.find((entry) => entry.id === 'fallback')?.reason).toMatch(/^suspect/);
     expect(tracker.order(['primary', 'fallback'])).toEqual(['fallback']);
   });
+
+  it('prefers, among deployments out on suspicion, the one whose suspicion is youngest', async () => {
+    const { clock, tracker, send } = setup();
+    await send([...times(20, ok())], 'primary');
+    await send([...times(20, ok())], 'fallback');
+    tracker.start('primary');
+    await clock.advance(3_000);
+    expect(tracker.order(['primary', 'fallback'])).toEqual(['fallback']);
+    tracker.start('fallback');
+    await clock.advance(3_000);
+    const reasons = tracker.snapshot().deployments.map((entry) => entry.reason);
+    expect(reasons.every((reason) => reason.startsWith('suspect'))).toBe(true);
+    expect(tracker.order(['primary', 'fallback'])).toEqual(['fallback']);
+  });
 });

@@ -217,7 +217,9 @@ export class DeploymentBreaker {
         // A success can also complete the minimum number of requests a failure rate needs.
         const judged = countsAgainstHealth || outcome.kind === 'success';
         const reason = judged ? this.ejectionReason() : undefined;
+        const hangs = reason ? undefined : this.suspicion.timedOutBesideHang(outcome.kind);
         if (reason) this.eject(countsAgainstHealth ? `${reason}; last: ${describeFailure(outcome)}` : reason, 'local');
+        else if (hangs) this.eject(hangs, 'local', true);
         else this.updateDegradation();
         return;
       }

@@ -47,6 +47,20 @@ export class HangSuspicion {
     return since !== undefined && this.waiting.latestAnsweredStart() < since;
   }
 
+  /**
+   * An attempt gave up waiting for content (a timeout) while a co-member hangs and nothing this
+   * deployment answered started since: it hangs too — the reason to eject now. Non-streaming
+   * attempts are never watched, so without this a family member held to one of them at a time
+   * would take a new one every time the last timed out.
+   */
+  timedOutBesideHang(kind: string): string | undefined {
+    if (kind !== 'first-token-timeout' && kind !== 'timeout') return undefined;
+    const since = this.domainSuspectSince();
+    if (since === undefined || this.waiting.latestAnsweredStart() >= since) return undefined;
+    this.since = since;
+    return `suspect: a request waiting for content timed out while a co-member of its failure domain hangs, none answered since`;
+  }
+
   /** Waiting requests past what the deployment usually takes, none answered since: the reason to eject now. */
   reasonToSuspect(now: number): string | undefined {
     const oldest = this.waiting.oldestStart();

@@ -39,9 +39,12 @@ export interface HealthSettings {
   suspectFactor: number;
   suspectFloorMs: number;
   /**
-   * Sooner, on a crowd: suspectCrowd waiting requests, each past the learned p99 time to first token
-   * (and at least suspectCrowdFloorMs), none answered since. At 25 req/s a hang of a deployment that
-   * usually answers in 200 ms is suspect after about a third of a second instead of suspectFloorMs.
+   * Sooner, on a crowd: suspectCrowd waiting requests (2), each past the learned p99 time to first
+   * token (and at least suspectCrowdFloorMs, 250 ms), none that started after them answered. At
+   * 25 req/s a hang is then suspect after about a third of a second instead of suspectFloorMs: with a
+   * crowd of three (half the requests are streams, the only ones watched) it took half a second, and
+   * 12–14 requests went into a hung family where the target is 12. A false suspicion costs little: the
+   * first token of a waiting request readmits the deployment at once.
    */
   suspectCrowd: number;
   suspectCrowdFloorMs: number;
@@ -85,7 +88,7 @@ export const defaultHealthSettings: Readonly<HealthSettings> = Object.freeze({
   timeToFirstTokenP95ThresholdMs: undefined,
   suspectFactor: 3,
   suspectFloorMs: 1_000,
-  suspectCrowd: 3,
+  suspectCrowd: 2,
   suspectCrowdFloorMs: 250,
   hardFailureRun: 3,
   baseEjectionMs: 5_000,

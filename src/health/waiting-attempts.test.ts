@@ -17,7 +17,8 @@ function setup() {
       { id: 'gpt-c', domains: ['openai'] },
     ],
     clock,
-    defaults: { suspectFactor: 2, suspectFloorMs: 300 },
+    // A crowd of three (the default is two): the plain rule is seen on its own with two waiting.
+    defaults: { suspectFactor: 2, suspectFloorMs: 300, suspectCrowd: 3 },
   });
   const learn = async (id: string, count = 20) => {
     for (let index = 0; index < count; index += 1) {
@@ -138,6 +139,31 @@ describe('health sees waiting requests', () => {
     tracker.isolate('claude-a');
     tracker.release('claude-a');
     expect(tracker.admit('claude-b')).toBe(true);
+  });
+
+  it('suspects a co-member whose held attempt times out without content beside a hung sibling', async () => {
+    const { clock, tracker, learn, state } = setup();
+    await learn('claude-a');
+    await learn('claude-b');
+    tracker.start('claude-a');
+    await clock.advance(400);
+    expect(state('claude-a').state).toBe('ejected');
+    // A non-streaming attempt (never watched) held on claude-b gives up at its limit: claude-b hangs too.
+    const held = tracker.start('claude-b', { stream: false });
+    await clock.advance(5_000);
+    held.end();
+    tracker.record('claude-b', { kind: 'first-token-timeout', latencyMs: 5_000 });
+    expect(state('claude-b')).toMatchObject({ state: 'ejected' });
+    expect(state('claude-b').reason).toMatch(/^suspect: a request waiting for content timed out while a co-member/);
+    // claude-a is probing by now (its ejection is over), after gpt-c: the domain is degraded.
+    expect(tracker.order(['claude-a', 'claude-b', 'gpt-c'])).toEqual(['gpt-c', 'claude-a']);
+    expect(tracker.snapshot().domains.find((domain) => domain.name === 'anthropic-model-layer')?.state).toBe(
+      'degraded',
+    );
+    // Without a hung co-member, one timeout is one failure.
+    tracker.start('gpt-c');
+    tracker.record('gpt-c', { kind: 'first-token-timeout', latencyMs: 5_000 });
+    expect(state('gpt-c').state).toBe('healthy');
   });
 
   it('is not suspect while other requests keep answering (one slow request is not a hung deployment)', async () => {

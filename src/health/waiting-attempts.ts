@@ -19,7 +19,8 @@ export interface WaitingSettings {
   suspectFloorMs: number;
   /**
    * Or sooner, on a crowd: this many waiting attempts, each past the learned p99 (and suspectCrowdFloorMs),
-   * with none that started after them answering. One slow request is bad luck; three at once are a hang.
+   * with none that started after them answering. One slow request is bad luck; two at once, with
+   * nothing answering, are a hang.
    */
   suspectCrowd: number;
   suspectCrowdFloorMs: number;

@@ -66,8 +66,10 @@ export async function writeClientStream(
   // microtasks), so a burst costs one syscall, not one per event. Not setImmediate: that waits for
   // every other ready socket callback of this loop turn, which under load delays each write by ms.
   // Upstream text can carry a configured secret in an error event (relayed byte for byte, or translated):
-  // SSE chunks that mention an error are scrubbed. Binary event streams are framed with checksums and
-  // carry no upstream text verbatim, so they are left alone.
+  // SSE chunks that mention an error are scrubbed; each is one whole event (the upstream's bytes are joined
+  // into events before they get here), so a secret split across upstream reads is whole again. Binary
+  // event streams are checksummed frames this cannot rewrite: Bedrock's writer scrubs an exception's
+  // message before framing it.
   const textStream = dialect.streamContentType.startsWith('text/event-stream');
   let corked = false;
   const uncork = () => {

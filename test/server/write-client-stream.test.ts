@@ -145,7 +145,7 @@ describe('writeClientStream backpressure', () => {
     const burst = ['event: a\ndata: {}\n\n', 'event: bb\ndata: {}\n\n', 'event: ccc\ndata: {}\n\n'];
     async function* relayed(): AsyncGenerator<CanonicalStreamEvent> {
       for (const data of burst) yield { type: 'relay', data, content: true };
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
       yield {
         type: 'finish',
         reason: 'end-turn',

@@ -45,11 +45,11 @@ export async function paceUpstreams(simulatorUrl, timing) {
  * Opens `streams` streaming requests at once on `url` (one connection each) and reads them to the end.
  * Resolves the first-byte and whole-stream times (ms), non-2xx count, errors, and the gateway's peak RSS.
  */
-export async function longStreams({ url, streams, tokens, gatewayPid }) {
+export async function longStreams({ url, streams, tokens, gatewayPid, model = 'sonnet' }) {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections: streams, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
   const body = JSON.stringify({
-    model: 'sonnet',
+    model,
     max_tokens: tokens,
     stream: true,
     messages: [{ role: 'user', content: 'Tell the long-stream benchmark a slow story.' }],
@@ -60,6 +60,7 @@ export async function longStreams({ url, streams, tokens, gatewayPid }) {
     if (gatewayPid) peakRss = Math.max(peakRss, rssMiB(gatewayPid));
   }, 250);
   const firstBytes = [];
+  const firstContents = [];
   const wholes = [];
   let non2xx = 0;
   let errors = 0;
@@ -73,9 +74,15 @@ export async function longStreams({ url, streams, tokens, gatewayPid }) {
         return;
       }
       let first = true;
-      for await (const _chunk of answer.body) {
+      let content = false;
+      for await (const chunk of answer.body) {
         if (first) firstBytes.push(performance.now() - sentAt);
         first = false;
+        // The first text the model produced (the gateway holds everything before it).
+        if (!content && String(chunk).includes('content_block_delta')) {
+          content = true;
+          firstContents.push(performance.now() - sentAt);
+        }
       }
       wholes.push(performance.now() - sentAt);
     } catch {
@@ -86,11 +93,14 @@ export async function longStreams({ url, streams, tokens, gatewayPid }) {
   clearInterval(sampler);
   await pool.close();
   firstBytes.sort((a, b) => a - b);
+  firstContents.sort((a, b) => a - b);
   wholes.sort((a, b) => a - b);
   return {
     completed: wholes.length,
     firstByteP50: percentile(firstBytes, 0.5),
     firstByteSlowest: firstBytes.at(-1) ?? Number.NaN,
+    firstContentP50: percentile(firstContents, 0.5),
+    firstContentSlowest: firstContents.at(-1) ?? Number.NaN,
     wholeP50: percentile(wholes, 0.5),
     wholeSlowest: wholes.at(-1) ?? Number.NaN,
     non2xx,

@@ -234,8 +234,15 @@ if (parts.has('long')) {
   const longGateway = await start(['serve', '--config', longConfigPath, '--port', '0']);
   const seconds = (timing.timeToFirstTokenMs + (tokens - 1) * (1000 / timing.tokensPerSecond)) / 1000;
   console.log(
-    `\n${streams} concurrent streams through switchyard; upstream: first token after ${timing.timeToFirstTokenMs} ms, ${timing.tokensPerSecond} tokens/s, ${tokens} tokens (~${seconds.toFixed(0)} s each)`,
+    `\n${streams} concurrent streams; upstream: first token after ${timing.timeToFirstTokenMs} ms, ${timing.tokensPerSecond} tokens/s, ${tokens} tokens (~${seconds.toFixed(0)} s each)`,
   );
+  // The same streams straight at the simulator first: what this box gives without the gateway.
+  const straight = await longStreams({
+    url: `${simulator.url}/u/slow-a/v1/messages`,
+    streams,
+    tokens,
+    model: 'claude-sonnet-4-6',
+  });
   const result = await longStreams({
     url: `${longGateway.url}/v1/messages`,
     streams,
@@ -246,11 +253,21 @@ if (parts.has('long')) {
   const states = Object.fromEntries(health.deployments.map((deployment) => [deployment.id, deployment.state]));
   const ejected = health.deployments.filter((deployment) => deployment.state !== 'healthy');
   const limitMs = timing.timeToFirstTokenMs + 1000;
+  const inSeconds = (value) => `${(value / 1000).toFixed(2)} s`;
   console.log(
-    `first byte: p50 ${result.firstByteP50.toFixed(0)} ms, slowest ${result.firstByteSlowest.toFixed(0)} ms (target ≤ ${limitMs} ms: ${verdict(result.firstByteSlowest <= limitMs && result.completed === streams)})`,
+    `${'path'.padEnd(20)}${'first byte p50'.padStart(16)}${'slowest'.padStart(10)}${'first text p50'.padStart(16)}${'slowest'.padStart(10)}${'whole p50'.padStart(11)}${'completed'.padStart(11)}${'non2xx'.padStart(8)}${'errors'.padStart(8)}`,
   );
+  for (const [path, row] of [
+    ['direct', straight],
+    ['through switchyard', result],
+  ]) {
+    console.log(
+      `${path.padEnd(20)}${inSeconds(row.firstByteP50).padStart(16)}${inSeconds(row.firstByteSlowest).padStart(10)}${inSeconds(row.firstContentP50).padStart(16)}${inSeconds(row.firstContentSlowest).padStart(10)}${inSeconds(row.wholeP50).padStart(11)}${`${row.completed}/${streams}`.padStart(11)}${String(row.non2xx).padStart(8)}${String(row.errors).padStart(8)}`,
+    );
+  }
   console.log(
-    `whole stream: p50 ${(result.wholeP50 / 1000).toFixed(1)} s, slowest ${(result.wholeSlowest / 1000).toFixed(1)} s; completed ${result.completed}/${streams}, non-2xx ${result.non2xx}, errors ${result.errors}`,
+    `every first byte through switchyard ≤ time to first token + 1 s (${limitMs} ms): ${verdict(result.firstByteSlowest <= limitMs && result.completed === streams)}; ` +
+      `slowest first byte through switchyard − slowest first text direct: ${(result.firstByteSlowest - straight.firstContentSlowest).toFixed(0)} ms`,
   );
   console.log(
     `deployments after the run: ${JSON.stringify(states)} (target: none ejected: ${verdict(ejected.length === 0)})`,

@@ -171,6 +171,47 @@ describe('OpenAI limits', () => {
   });
 });
 
+describe('Anthropic server-side compaction', () => {
+  const request = (value: number) => ({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 100,
+    context_management: {
+      edits: [{ type: 'compact_20260112' as const, trigger: { type: 'input_tokens' as const, value } }],
+    },
+    messages: [
+      { role: 'user' as const, content: 'Summarise the harbor logs.' },
+      { role: 'assistant' as const, content: 'The logs cover three days.' },
+      { role: 'user' as const, content: 'Continue.' },
+    ],
+  });
+
+  it('puts a compaction block first once the input reaches the trigger, the same in JSON and SSE', async () => {
+    const message = await anthropic.beta.messages.create({ ...request(5), betas: ['compact-2026-01-12'] });
+    expect(message.content.map((block) => block.type)).toEqual(['compaction', 'text']);
+    const block = message.content[0] as Anthropic.Beta.BetaCompactionBlock;
+    expect(block.content).toBe(
+      'Summary of the 2 earlier messages: the user asked about "Summarise the harbor logs." and the assistant answered.',
+    );
+    expect(message.usage.iterations?.[0]).toMatchObject({
+      type: 'compaction',
+      input_tokens: message.usage.input_tokens,
+    });
+    const streamed = await anthropic.beta.messages
+      .stream({ ...request(5), betas: ['compact-2026-01-12'] })
+      .finalMessage();
+    expect(streamed.content[0]).toEqual(block);
+    expect(streamed.content.slice(1).map((part) => part.type)).toEqual(['text']);
+  });
+
+  it('does not compact below the trigger (150,000 tokens by default) or without the beta', async () => {
+    const below = await anthropic.beta.messages.create({ ...request(1_000_000), betas: ['compact-2026-01-12'] });
+    expect(below.content.map((block) => block.type)).toEqual(['text']);
+    const withoutBeta = await anthropic.beta.messages.create(request(5));
+    expect(withoutBeta.content.map((block) => block.type)).toEqual(['text']);
+    expect(withoutBeta.usage.iterations ?? null).toBeNull();
+  });
+});
+
 describe('the malformed-event fault', () => {
   it('garbles one event mid-stream and sends the rest of the stream as usual', async () => {
     await control(simulator.url, 'POST', '/_sim/faults', { target: 'claude-garbled', kind: 'malformed-event' });

@@ -155,6 +155,32 @@ describe('Anthropic SDK through Switchyard', () => {
     expect(second.content[0]?.type).toBe('text');
   });
 
+  it('fails over a tool conversation to GPT with tool_use ids longer than OpenAI takes, hashed in pairs', async () => {
+    await harness.fault({ target: 'claude-a', kind: 'error', status: 529 });
+    // A valid Anthropic id of 50 characters: OpenAI refuses tool call ids over 40 (the simulator does too).
+    const longId = `toolu_${'A1b2C3d4'.repeat(5)}xyzw`;
+    const message = await client.messages.create({
+      model: 'claude-then-gpt',
+      max_tokens: 100,
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'What is the weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: longId, name: 'get_weather', input: { city: 'Oslo' } }],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: longId, content: '4°C and clear' }] },
+      ],
+    });
+    expect(message.model).toBe('gpt-5');
+    expect(message.content[0]?.type).toBe('text');
+    const sent = (await harness.lastRequest('gpt-b')).body.messages as Array<Record<string, any>>;
+    const callId = sent[1]?.tool_calls?.[0]?.id as string;
+    expect(callId.length).toBeLessThanOrEqual(40);
+    expect(callId).not.toBe(longId);
+    expect(sent[2]?.tool_call_id).toBe(callId);
+  });
+
   it('lists models and counts tokens', async () => {
     const models = await client.models.list();
     const ids = models.data.map((model) => model.id);

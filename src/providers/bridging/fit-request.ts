@@ -32,7 +32,7 @@ function fitToolCallIds(
   rule: ToolCallIdRule,
 ): { messages: CanonicalMessage[]; changed: number } {
   const changed = new Set<string>();
-  const fit = (id: string) => {
+  const fitId = (id: string) => {
     const fitted = fitToolCallId(id, rule);
     if (fitted !== id) changed.add(id);
     return fitted;
@@ -41,9 +41,9 @@ function fitToolCallIds(
     ...message,
     content: message.content.map((part) =>
       part.type === 'tool-call'
-        ? { ...part, id: fit(part.id) }
+        ? { ...part, id: fitId(part.id) }
         : part.type === 'tool-result'
-          ? { ...part, toolCallId: fit(part.toolCallId) }
+          ? { ...part, toolCallId: fitId(part.toolCallId) }
           : part,
     ),
   }));

@@ -1,7 +1,9 @@
 // Real Claude Code (headless) through Switchyard, with its real requests (its betas, its long
 // metadata.user_id, max_tokens in the tens of thousands, context_management, system turns): failover
 // from Anthropic to simulated Bedrock Claude and to simulated OpenAI succeeds because bridging fits
-// the request to each; a sticky 429 reaches Claude Code as a rate limit, not as an overload. The simulated upstreams refuse what the real platforms refuse.
+// the request to each; a sticky 429 reaches Claude Code as a rate limit, not as an overload; its
+// WebSearch (loaded through ToolSearch, then run as its own request with Anthropic's web search server
+// tool) keeps its sources. The simulated upstreams refuse what the real platforms refuse.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
 import { parseConfig } from '../../src/config/load-config.js';
@@ -107,4 +109,39 @@ describe('Claude Code through Switchyard', () => {
     expect(said).toMatch(/429|rate.?limit/i);
     expect(said).not.toMatch(/overload|529/i);
   }, 120_000);
+
+  it('keeps WebSearch sources: the relayed server-tool answer reaches Claude Code with its links', async () => {
+    const run = await claudeCode('Use WebSearch to look up lighthouse history.', 'claude-sonnet-4-6', [
+      '--allowedTools',
+      'WebSearch',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const requests = await recorded('claude-direct');
+    // Claude Code's own web search request: the server tool and its prompt, through the relay lane.
+    const search = requests.find((request) =>
+      (request.body.tools ?? []).some((tool: { type?: string }) => tool.type === 'web_search_20250305'),
+    );
+    expect(search?.body.messages?.[0]?.content?.[0]?.text).toBe(
+      'Perform a web search for the query: lighthouse history',
+    );
+    // What Claude Code made of the relayed answer, as it sent it back in the conversation: the sources.
+    const searchResult = requests
+      .flatMap((request) => request.body.messages ?? [])
+      .flatMap((message: { content?: unknown }) => (Array.isArray(message.content) ? message.content : []))
+      .find(
+        (block: { type?: string; content?: unknown }) =>
+          block.type === 'tool_result' &&
+          typeof block.content === 'string' &&
+          block.content.startsWith('Web search results'),
+      );
+    const links = [...String(searchResult?.content).matchAll(/"url":"(https:\/\/example\.org\/[^"]+)"/g)].map(
+      (match) => match[1],
+    );
+    expect(links).toHaveLength(2);
+    // The final answer cites them, and Claude Code counted the search from the relayed usage.server_tool_use.
+    const answer = String(run.result?.result);
+    for (const link of links) expect(answer).toContain(link);
+    const usage = Object.values(run.result?.modelUsage ?? {}) as Array<{ webSearchRequests?: number }>;
+    expect(usage.reduce((sum, model) => sum + (model.webSearchRequests ?? 0), 0)).toBe(1);
+  });
 });

@@ -9,6 +9,7 @@ import {
   type SimulatedToolChoice,
 } from '../reply-generator.js';
 import { isRecord } from '../../util/wire-values.js';
+import { deferredToolsOf } from '../deferred-tools.js';
 
 export interface CheckedAnthropicBody {
   body: Record<string, unknown>;
@@ -170,5 +171,6 @@ export function anthropicSimulatedRequest(
     toolChoice: toolChoiceOf(body),
     lastTurn: lastTurnOf(messages),
     inputTokens: anthropicInputTokens(checked),
+    deferredTools: deferredToolsOf(messages),
   };
 }

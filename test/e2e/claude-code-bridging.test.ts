@@ -5,11 +5,10 @@
 // WebSearch (loaded through ToolSearch, then run as its own request with Anthropic's web search server
 // tool) keeps its sources. The simulated upstreams refuse what the real platforms refuse.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
-import { createLogger } from '../../src/server/logger.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { claudeDirectAndBedrock, simulatorControl } from '../support/simulator-setup.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
+import type { RunningSimulator } from '../../src/simulator/simulator.js';
+import { startSimulatedGateway } from '../support/simulated-gateway.js';
 import { runClaudeCode } from '../support/claude-code.js';
 
 let simulator: RunningSimulator;
@@ -29,12 +28,7 @@ const recorded = async (name: string): Promise<Recorded[]> =>
   ((await control('GET', `/_sim/requests/${name}?all=true`)).requests ?? []) as Recorded[];
 
 beforeAll(async () => {
-  useSimulatorAwsCredentials();
-  simulator = await startSimulator({ port: 0, seed: 11 });
-  const sim = simulator.url;
-  const config = parseConfig({
-    store: false,
-    server: { host: '127.0.0.1', port: 0 },
+  ({ simulator, gateway } = await startSimulatedGateway(11, (sim) => ({
     deployments: [
       ...claudeDirectAndBedrock(sim),
       { id: 'gpt', provider: 'openai', model: 'gpt-4o', baseUrl: `${sim}/u/gpt/v1`, apiKey: 'sim-openai-key' },
@@ -45,8 +39,7 @@ beforeAll(async () => {
     ],
     timeouts: { requestMs: 30_000, connectMs: 1_000, firstTokenMs: 10_000 },
     health: { enabled: false },
-  });
-  gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
+  })));
 });
 
 afterAll(async () => {

@@ -5,22 +5,17 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
-import { createLogger } from '../../src/server/logger.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
+import type { RunningSimulator } from '../../src/simulator/simulator.js';
+import { startSimulatedGateway } from '../support/simulated-gateway.js';
+import { claudeDirectAndBedrock, simulatorControl } from '../support/simulator-setup.js';
 
 let simulator: RunningSimulator;
 let gateway: RunningGateway;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  useSimulatorAwsCredentials();
-  simulator = await startSimulator({ port: 0, seed: 11 });
-  const sim = simulator.url;
-  const config = parseConfig({
-    store: false,
-    server: { host: '127.0.0.1', port: 0 },
+  ({ simulator, gateway, close } = await startSimulatedGateway(11, (sim) => ({
     deployments: [
       ...claudeDirectAndBedrock(sim),
       { id: 'gpt', provider: 'openai', model: 'gpt-5', baseUrl: `${sim}/u/gpt/v1`, apiKey: 'sim-key' },
@@ -33,14 +28,10 @@ beforeAll(async () => {
       { name: 'gemini', deployments: ['gemini'] },
     ],
     health: { probes: { enabled: false } },
-  });
-  gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
+  })));
 });
 
-afterAll(async () => {
-  await gateway.close();
-  await simulator.close();
-});
+afterAll(() => close());
 
 beforeEach(async () => {
   await simulatorControl(simulator.url)('DELETE', '/_sim/faults');

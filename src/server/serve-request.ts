@@ -90,6 +90,25 @@ export function sendError(reply: FastifyReply, dialect: ClientDialect, error: Ga
     .send(answer.body);
 }
 
+/**
+ * Aborts the request's upstream work the moment the client is gone. The earliest sign is the client's
+ * FIN on the socket ('end'): Node then ends the socket itself, so nothing more could reach the client,
+ * and the response's own 'close' can follow only after that end is flushed. Waiting for a failed write
+ * instead would leave the upstream streaming (tokens billed) until its next event.
+ */
+function abortWhenClientLeaves(request: FastifyRequest, reply: FastifyReply, controller: AbortController): void {
+  const socket = request.raw.socket;
+  const onGone = () => {
+    if (!reply.raw.writableFinished) controller.abort(clientAborted());
+  };
+  socket.once('end', onGone);
+  // A keep-alive socket serves many requests: its listener belongs to this one only.
+  reply.raw.once('close', () => {
+    socket.removeListener('end', onGone);
+    onGone();
+  });
+}
+
 export async function serveRequest(
   dialect: ClientDialect,
   request: FastifyRequest,
@@ -99,9 +118,7 @@ export async function serveRequest(
   const requestId = newRequestId();
   const startedAt = context.clock.now();
   const controller = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(clientAborted());
-  });
+  abortWhenClientLeaves(request, reply, controller);
   // The request's own signal, aborted like a client abort (local origin: no deployment is blamed).
   if (context.shutdown) {
     const forget = onShutdown(context.shutdown, () => controller.abort(clientAborted()));

@@ -64,8 +64,10 @@ export async function writeClientStream(
   // Events that arrive together (one upstream chunk) leave together: cork on the first write and
   // uncork once this turn of the event loop is done, so a burst costs one syscall, not one per event.
   // Upstream text can carry a configured secret in an error event (relayed byte for byte, or translated):
-  // SSE chunks that mention an error are scrubbed. Binary event streams are framed with checksums and
-  // carry no upstream text verbatim, so they are left alone.
+  // SSE chunks that mention an error are scrubbed; each is one whole event (the upstream's bytes are joined
+  // into events before they get here), so a secret split across upstream reads is whole again. Binary
+  // event streams are checksummed frames this cannot rewrite: Bedrock's writer scrubs an exception's
+  // message before framing it.
   const textStream = dialect.streamContentType.startsWith('text/event-stream');
   let corked = false;
   const uncork = () => {

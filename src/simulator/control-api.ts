@@ -45,7 +45,8 @@
 //                             optional retryAfterSeconds (429 default 1) and message; with `afterEvents` a
 //                             stream instead answers 200, sends that many events, then the provider's in-band
 //                             error (Anthropic `event: error`, OpenAI `data: {"error": …}`, Bedrock an exception
-//                             message, Google a `{"error": …}` chunk) and ends.
+//                             message, Google a `{"error": …}` chunk) and ends; `splitAfter` sends that error
+//                             frame in two writes, cut right after the given text.
 //                             Bedrock: x-amzn-ErrorType + {"message"}; 529 and 503 → 503 ServiceUnavailableException,
 //                             429 ThrottlingException, 500 InternalServerException, 400 ValidationException, 424
 //                             ModelErrorException; in streams throttlingException / serviceUnavailableException /

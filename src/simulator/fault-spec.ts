@@ -41,6 +41,11 @@ export const faultSpecSchema = z
     /** cut: stream events sent before the socket is destroyed; stall: before the stream goes silent. error: on a stream, answer 200, send this many
      * events, then the provider's in-band error event (mid-stream failure) instead of an HTTP error status. */
     afterEvents: z.number().int().min(0).optional(),
+    /**
+     * error on a stream: the in-band error frame leaves in two writes, cut right after the first occurrence
+     * of this text, the way a network may split a frame across TCP segments (the reader must join them).
+     */
+    splitAfter: z.string().min(1).optional(),
     /** Chance per request, drawn from the simulator's seeded random. */
     probability: z.number().min(0).max(1).optional(),
     /** The fault removes itself this long after it was added (clock time). */

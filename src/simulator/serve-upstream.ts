@@ -84,6 +84,29 @@ async function writeFrames(
   return true;
 }
 
+/** A pause between the halves of a split frame, long enough for the reader to take the first half alone. */
+const splitPauseMs = 20;
+
+/** Ends the answer with `data` in two writes, cut right after `splitAfter` (whole, when it does not occur). */
+async function endSplit(
+  exchange: Exchange,
+  response: ServerResponse,
+  data: string | Uint8Array,
+  splitAfter: string,
+): Promise<void> {
+  const bytes =
+    typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const at = bytes.indexOf(splitAfter);
+  if (at === -1) {
+    response.end(bytes);
+    return;
+  }
+  const cut = at + Buffer.byteLength(splitAfter);
+  response.write(bytes.subarray(0, cut));
+  if (!(await exchange.sleep(splitPauseMs))) return;
+  response.end(bytes.subarray(cut));
+}
+
 /** All frames as one write: text when every frame is SSE text, bytes otherwise (binary event streams). */
 function joinFrames(frames: StreamFrame[]): string | Buffer {
   if (frames.every((frame) => typeof frame.data === 'string')) return frames.map((frame) => frame.data).join('');
@@ -158,7 +181,8 @@ async function applyFault(
       if (!(await writeFrames(exchange, response, answer.frames, limit, pacing))) return;
       exchange.settle('failed');
       const errorFrame = acceptance.streamErrorFrame?.(options, limit) ?? dialect.streamErrorFrame(options, context);
-      response.end(errorFrame.data);
+      if (fault.splitAfter === undefined) response.end(errorFrame.data);
+      else await endSplit(exchange, response, errorFrame.data, fault.splitAfter);
       return;
     }
     case 'malformed': {

@@ -5,6 +5,7 @@
 // Reusing the Anthropic writer keeps one implementation of the event order both dialects depend on.
 import type { ClientStreamWriter, StreamSink } from '../client-stream-writer.js';
 import { createAnthropicStreamWriter } from '../anthropic-messages/write-stream.js';
+import { scrubSecrets } from '../../util/scrub-secrets.js';
 import { encodeChunkFrame, encodeExceptionFrame, exceptionTypeForAnthropicError } from './event-stream-frames.js';
 
 export function createBedrockStreamWriter(sink: StreamSink, clientModel: string): ClientStreamWriter {
@@ -51,7 +52,8 @@ function frameFor(block: string): Uint8Array | undefined {
   const json = data.join('\n');
   if (eventName !== 'error') return encodeChunkFrame(json);
   const { type, message } = readError(json);
-  return encodeExceptionFrame(exceptionTypeForAnthropicError(type), message);
+  // The message can carry upstream text; once framed in binary, no text scrubber downstream could read it.
+  return encodeExceptionFrame(exceptionTypeForAnthropicError(type), scrubSecrets(message));
 }
 
 function readError(json: string): { type?: string; message: string } {

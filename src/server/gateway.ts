@@ -5,7 +5,7 @@ import type { SwitchyardConfig } from '../config/schema.js';
 import { RouteTable } from '../routing/resolve-route.js';
 import { Router } from '../routing/router.js';
 import { QuotaPressure } from '../routing/quota-pressure.js';
-import { UpstreamPools } from '../transport/upstream-pools.js';
+import { UpstreamPools, poolOptionsOf } from '../transport/upstream-pools.js';
 import { adapterFor } from '../providers/registry.js';
 import { admitAll, type HealthGate } from '../health/health-gate.js';
 import type { HealthTracker } from '../health/health-tracker.js';
@@ -29,6 +29,7 @@ import { clientBuffers } from './client-buffers.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
+import { SkippedEventLog } from '../observability/skipped-event-log.js';
 import { createTracker, trackedDeployments } from './create-tracker.js';
 import { type BridgedEvent, bridgedChannel } from '../observability/channels.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
@@ -111,7 +112,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logging.level);
   const routes = new RouteTable(config);
   const stopBridgingLog = logBridging(logger);
-  const pools = new UpstreamPools({ connectTimeoutMs: config.timeouts.connectMs });
+  const stopSkippedEventLog = new SkippedEventLog({ clock, logger }).subscribe();
+  const pools = new UpstreamPools(poolOptionsOf(config));
   const tracker = config.health.enabled ? createTracker(config, clock, logger) : undefined;
   const health: HealthGate = tracker ?? admitAll;
 
@@ -333,6 +335,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     series?.close();
     await pools.close();
     stopBridgingLog();
+    stopSkippedEventLog();
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ListenError(`server: cannot listen on ${binding.host}:${binding.port} (${code})`);
   }
@@ -368,6 +371,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     reload,
     async close() {
       stopBridgingLog();
+      stopSkippedEventLog();
       prober?.stop();
       storeWatch?.close();
       await app.close();

@@ -26,6 +26,7 @@ import { systemRandom, type Random } from '../util/random.js';
 import { createApp, type RequestPath } from './create-app.js';
 import { createAdminApp } from './admin-app.js';
 import { clientBuffers } from './client-buffers.js';
+import { BodyMemory } from './body-memory.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -219,7 +220,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const auth = await startAuth(config, clock, logger);
   const shutdown = new AbortController();
   let draining = false;
+  const bodyMemory = new BodyMemory(config.server.bodyMemoryBytes);
   const app = createApp({
+    bodyMemory,
     authentication: auth.authentication,
     shutdown: shutdown.signal,
     readiness: () => {
@@ -258,6 +261,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(tracker ? { health: () => tracker.snapshot() } : {}),
       ...(storeWatch ? { store: () => storeWatch.snapshot() } : {}),
       clientBufferedBytes: () => clientBuffers().bytes,
+      bodyMemory: () => bodyMemory.snapshot(),
     });
     const extra = () => ({
       probesSent: prober?.sent ?? 0,
@@ -265,6 +269,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       hedging: path.router.hedgeBudget.snapshot(),
       ...(storeWatch ? { store: storeWatch.snapshot() } : {}),
       clientBuffers: clientBuffers(),
+      bodyMemory: bodyMemory.snapshot(),
       ...options.extraHealth?.(),
     });
     series = new TrafficSeries({

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Incident } from '../../incidents/incident.js';
 import type { DeliveryClaim, DeliveryOutcome } from '../../alerts/delivery-claims.js';
-import { queryDeploymentAvailability, queryRouteAvailability } from './availability-queries.js';
+import { queryDeploymentAvailability, queryKeyUsage, queryRouteAvailability } from './availability-queries.js';
 import { mergeIncident, sameIncident } from './incident-merge.js';
 import type { AlertDelivery, IncidentQuery, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
 import { pendingMigrations, schemaMigrationsTable } from './migrations.js';
@@ -19,6 +19,7 @@ import type {
   PruneResult,
   RollupRow,
   RouteAvailability,
+  KeyUsage,
   TimeRange,
   WriteRollupsOptions,
 } from './rollup-rows.js';
@@ -39,6 +40,8 @@ import {
   updateIncidentSql,
   updateIncidentValues,
   upsertDeploymentRollupSql,
+  upsertKeyRollupSql,
+  keyRollupParameters,
   upsertRouteRollupSql,
 } from './store-sql.js';
 
@@ -277,8 +280,11 @@ export class SqliteStore implements IncidentStore {
       }
       const deploymentUpsert = this.db.prepare(upsertDeploymentRollupSql(sqliteDialect));
       const routeUpsert = this.db.prepare(upsertRouteRollupSql(sqliteDialect));
+      const keyUpsert = this.db.prepare(upsertKeyRollupSql(sqliteDialect));
       for (const row of coalesced) {
-        if (row.kind === 'deployment') {
+        if (row.kind === 'key') {
+          keyUpsert.run(...keyRollupParameters(row));
+        } else if (row.kind === 'deployment') {
           const stored = storedDeploymentRow(row);
           deploymentUpsert.run(
             stored.minute,
@@ -330,11 +336,22 @@ export class SqliteStore implements IncidentStore {
     );
   }
 
+  async keyUsage(range: TimeRange): Promise<KeyUsage[]> {
+    return queryKeyUsage(
+      sqliteDialect,
+      async (sql, parameters) => this.all(sql, parameters),
+      range.since,
+      range.until ?? this.clock.now(),
+    );
+  }
+
   async pruneOlderThan(cutoff: number): Promise<PruneResult> {
     const statements = pruneSql(sqliteDialect);
     const prune = this.db.transaction((): PruneResult => {
       const rollups =
-        this.run(statements.deploymentRollups, [cutoff]).changes + this.run(statements.routeRollups, [cutoff]).changes;
+        this.run(statements.deploymentRollups, [cutoff]).changes +
+        this.run(statements.routeRollups, [cutoff]).changes +
+        this.run(statements.keyRollups, [cutoff]).changes;
       const incidents = this.run(statements.incidents, [cutoff]).changes;
       const alerts = this.run(statements.alerts, [cutoff]).changes;
       this.run(statements.batches, [cutoff]);

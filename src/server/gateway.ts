@@ -214,6 +214,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     path.router = buildRouter(next, table);
     path.routes = table;
     config = next;
+    // Beside the path: the dashboard's series, the report's deployments and routes, incident placements.
+    series?.reconfigure(
+      next.deployments.map((deployment) => deployment.id),
+      next.routes.map((route) => route.name),
+    );
+    history.reconfigure(next);
     logger.info(changes, 'config reloaded');
     return { applied: true, ...changes };
   };
@@ -304,7 +310,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ? {
             history: {
               store: history.store,
-              config,
+              // The running config: a reload changes what the report lists.
+              get config() {
+                return config;
+              },
               clock,
               beforeReport: () => history.writer?.flush() ?? Promise.resolve(),
             },

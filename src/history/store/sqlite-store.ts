@@ -2,7 +2,7 @@
 // can read while the gateway writes. better-sqlite3 is synchronous; the methods are async only to share
 // the interface with PostgreSQL. Writes that must be atomic run in IMMEDIATE transactions, which also
 // serialise two processes that open the same file (busy_timeout makes the second one wait).
-import { statSync } from 'node:fs';
+import { fileIdentity } from '../../util/file-identity.js';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -69,7 +69,7 @@ export class SqliteStore implements IncidentStore {
   private retention?: RetentionSchedule;
 
   /** The file's identity when opened: a file deleted or replaced under the process has another (or none). */
-  private fileIdentity: string | undefined;
+  private openedIdentity: string | undefined;
   /** Times the file vanished and was created again. */
   recreated = 0;
 
@@ -80,16 +80,7 @@ export class SqliteStore implements IncidentStore {
   ) {
     this.clock = options.clock ?? systemClock;
     this.replicaId = options.replicaId ?? `${hostname()}:${process.pid}`;
-    this.fileIdentity = SqliteStore.identityOf(path);
-  }
-
-  private static identityOf(path: string): string | undefined {
-    try {
-      const stat = statSync(path);
-      return `${stat.dev}:${stat.ino}`;
-    } catch {
-      return undefined;
-    }
+    this.openedIdentity = fileIdentity(path);
   }
 
   private static connect(path: string): Database.Database {
@@ -109,8 +100,8 @@ export class SqliteStore implements IncidentStore {
   /** Whether the file this store writes is still the one it opened (SQLite keeps writing to a deleted file unseen). */
   fileIntact(): boolean {
     if (this.path === ':memory:') return true;
-    const identity = SqliteStore.identityOf(this.path);
-    return identity !== undefined && identity === this.fileIdentity;
+    const identity = fileIdentity(this.path);
+    return identity !== undefined && identity === this.openedIdentity;
   }
 
   /**
@@ -124,7 +115,7 @@ export class SqliteStore implements IncidentStore {
     this.db = replacement;
     previous.close();
     await this.migrate();
-    this.fileIdentity = SqliteStore.identityOf(this.path);
+    this.openedIdentity = fileIdentity(this.path);
     this.recreated += 1;
     return true;
   }

@@ -32,13 +32,20 @@ describe('KeyRegistry', () => {
     const store = new MemoryKeyStore();
     const team = generateKey();
     const ci = generateKey();
-    await store.create({ name: 'team', hash: hashKey(team), hint: keyHint(team), createdAt: clock.now() });
+    await store.create({
+      name: 'team',
+      hash: hashKey(team),
+      hint: keyHint(team),
+      createdAt: clock.now(),
+      priority: 'normal',
+    });
     await store.create({
       name: 'ci',
       hash: hashKey(ci),
       hint: keyHint(ci),
       createdAt: clock.now(),
       expiresAt: clock.now() + 5_000,
+      priority: 'normal',
     });
     const registry = new KeyRegistry({ auth: { keys: [], refreshMs: 100 }, store, clock });
     await registry.start();
@@ -64,7 +71,7 @@ describe('KeyRegistry', () => {
   it('answers unknown for any credential that matches no key, and does not remember it', () => {
     const clock = new ManualClock(0);
     const registry = new KeyRegistry({
-      auth: { keys: [{ name: 'config-team', key: generateKey() }], refreshMs: 100 },
+      auth: { keys: [{ name: 'config-team', key: generateKey(), priority: 'normal' }], refreshMs: 100 },
       clock,
     });
     for (let index = 0; index < 20_000; index += 1) {

@@ -227,11 +227,21 @@ describe('gateway keys', () => {
 
   it('keeps requests, failovers and tokens per key name in the store, the same as /metrics, and reports them', async () => {
     const ci = await createKey('--name', 'report-ci');
+    const admin = { authorization: `Bearer ${keyed.adminToken}` };
+    // The gateway reads new keys on its next refresh: wait until it lists this one, then send exactly two.
+    await eventually(
+      async () => {
+        const listed = (await (await fetch(`${keyed.gateway.url}/admin/keys`, { headers: admin })).json()) as {
+          keys: Array<{ name: string }>;
+        };
+        return listed.keys.some((key) => key.name === 'report-ci');
+      },
+      (known) => known,
+    );
     await anthropic(keyed.configKey).messages.create(ask);
     await openai(ci).chat.completions.create({ model: 'sonnet', messages: ask.messages });
     await openai(ci).chat.completions.create({ model: 'sonnet', messages: ask.messages });
     await keyed.gateway.history.writer?.flush();
-    const admin = { authorization: `Bearer ${keyed.adminToken}` };
     const report = (await (
       await fetch(`${keyed.gateway.url}/admin/report?since=1h&format=json`, { headers: admin })
     ).json()) as {

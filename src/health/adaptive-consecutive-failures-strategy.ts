@@ -36,6 +36,10 @@ export class AdaptiveConsecutiveFailuresStrategy implements BreakerStrategy {
     return `${run} consecutive failures (at a usual failure rate of ${formatPercent(usualRate)}, ${required} were needed)`;
   }
 
+  ejectingRun(view: BreakerView): number {
+    return this.requiredRun(this.usualFailureRate(view));
+  }
+
   /** The failure rate the deployment showed before the current run: the higher of the window's and the recent one. */
   usualFailureRate(view: BreakerView): number {
     // The run's own failures are (mostly) in the window; they must not raise the bar they are judged by.

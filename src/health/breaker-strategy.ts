@@ -29,6 +29,11 @@ export function runIsInterleaved(view: BreakerView): boolean {
 export interface BreakerStrategy {
   /** The reason to eject, or undefined to keep the deployment. Same view, same answer. */
   shouldEject(view: BreakerView): string | undefined;
+  /**
+   * Strategies that judge runs of failures: how long a run ejects given the rest of the view (what
+   * bounds the attempts replicas sharing health send into an open run). Undefined: never by a run.
+   */
+  ejectingRun?(view: BreakerView): number | undefined;
 }
 
 export function formatPercent(rate: number): string {

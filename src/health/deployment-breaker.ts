@@ -47,7 +47,7 @@ export class DeploymentBreaker {
   readonly domains: readonly string[];
   readonly settings: HealthSettings;
   protected readonly clock: HealthClock;
-  private readonly strategies: readonly BreakerStrategy[];
+  protected readonly strategies: readonly BreakerStrategy[];
   private readonly onChange: (change: StateChange) => void;
   protected readonly window: OutcomeWindow;
   protected readonly run = new FailureRun();

@@ -49,13 +49,37 @@ export class DeploymentHealth extends DeploymentBreaker {
     }
   }
 
-  /** The fleet's consecutive-failure run (shared health): the breakers judge it at once. */
+  /**
+   * The fleet's consecutive-failure run (shared health): the breakers judge it at once. A fleet run as
+   * long as the run that ejects ejects even when this replica's own admits look interleaved with it:
+   * the fleet's run has no success in it anywhere, and its slots are refused until someone ejects.
+   */
   applyFleetRun(consecutiveFailures: number, consecutiveHardFailures: number): void {
     this.evaluate();
-    if (!this.run.adoptFleetRun(consecutiveFailures, consecutiveHardFailures)) return;
+    if (!this.run.adoptFleetRun(consecutiveFailures, consecutiveHardFailures, this.clock.now())) return;
     if (this.currentState !== 'healthy' && this.currentState !== 'degraded') return;
-    const reason = this.ejectionReason();
+    const limit = this.ejectingRun();
+    const reason =
+      this.ejectionReason() ??
+      (limit !== undefined && consecutiveFailures >= limit ? `${consecutiveFailures} consecutive failures` : undefined);
     if (reason) this.eject(`${reason} (across replicas)`, 'local');
+  }
+
+  /** The run of failures at which the breakers that judge runs would eject now; undefined when none does. */
+  ejectingRun(): number | undefined {
+    const view = this.breakerView();
+    let limit: number | undefined;
+    for (const strategy of this.strategies) {
+      const run = strategy.ejectingRun?.(view);
+      if (run !== undefined) limit = Math.min(limit ?? run, run);
+    }
+    return limit;
+  }
+
+  /** An admitted attempt was not sent after all (its fleet slot was refused): the admit is undone. */
+  giveBackAdmit(): void {
+    this.run.forgetLastAdmit();
+    if (this.currentState === 'probing') this.trials.finishOne();
   }
 
   /** Counts another replica recorded; the fleet-wide figures may call for an ejection on their own. */

@@ -53,13 +53,15 @@ export class FailureRun {
    * Takes the fleet's run (kept in Redis across replicas) when it is longer than this replica's own.
    * Returns whether anything changed. The run's start stays this replica's: it only knows its own admits.
    */
-  adoptFleetRun(consecutiveFailures: number, consecutiveHardFailures: number): boolean {
+  adoptFleetRun(consecutiveFailures: number, consecutiveHardFailures: number, at = 0): boolean {
     if (!(consecutiveFailures > this.consecutiveFailures)) return false;
     this.consecutiveFailures = consecutiveFailures;
-    this.consecutiveHardFailures = Math.max(
-      this.consecutiveHardFailures,
-      Math.min(consecutiveHardFailures, consecutiveFailures),
-    );
+    const hard = Math.max(this.consecutiveHardFailures, Math.min(consecutiveHardFailures, consecutiveFailures));
+    // Hard failures this replica did not see have no times here: the run's span starts now, so it never
+    // reads as thin traffic from a first failure long ago (or from time zero).
+    if (hard > this.consecutiveHardFailures && this.consecutiveHardFailures === 0) this.hardRunFirstAt = at;
+    if (hard > this.consecutiveHardFailures) this.hardRunLastAt = Math.max(this.hardRunLastAt, at);
+    this.consecutiveHardFailures = hard;
     this.runStartedAt ??= Number.NEGATIVE_INFINITY;
     return true;
   }
@@ -73,6 +75,11 @@ export class FailureRun {
   noteAdmit(at: number): void {
     this.admits.push(at);
     if (this.admits.length > 512) this.admits.splice(0, this.admits.length - 512);
+  }
+
+  /** The latest admit was not followed by an attempt after all. */
+  forgetLastAdmit(): void {
+    this.admits.pop();
   }
 
   /**

@@ -2,6 +2,17 @@
 import type { AttemptOutcome } from '../canonical/attempt.js';
 import type { Percentiles } from './latency-histogram.js';
 
+/**
+ * An admitted attempt's place in its deployment's fleet-wide run of failures (shared health only):
+ * `reservation` names the slot it holds while a run is open, given back when it shows content or ends.
+ */
+export interface AttemptSlot {
+  readonly reservation?: string;
+}
+
+/** The slot of an attempt that holds none: no shared health, or no run open when it was sent. */
+export const unreservedSlot: AttemptSlot = Object.freeze({});
+
 /** One attempt in flight, as health follows it: first content, then its end (before record). */
 export interface InFlightAttempt {
   firstContent(): void;
@@ -13,8 +24,15 @@ export interface InFlightAttempt {
 export interface HealthGate {
   /** May an attempt go to this deployment now? */
   admit(deploymentId: string): boolean;
-  /** Reports how an attempt ended. */
-  record(deploymentId: string, outcome: AttemptOutcome): void;
+  /** Reports how an attempt ended (and gives back its slot, when it held one). */
+  record(deploymentId: string, outcome: AttemptOutcome, slot?: AttemptSlot): void;
+  /**
+   * Replicas sharing health: after admit, a fleet-wide slot for the attempt. Undefined when the
+   * deployment's fleet-wide run of failures, with the attempts already sent into it, reaches the run
+   * that ejects: the attempt must not be sent (its admit is given back). Synchronous when nothing has
+   * to be asked (no shared health).
+   */
+  reserve?(deploymentId: string): AttemptSlot | undefined | Promise<AttemptSlot | undefined>;
   /**
    * Candidate order for one request (healthy first, ejected left out, a degraded failure domain
    * last, a panic pick when nothing is left). Without it, the policy's order is used as it is.
@@ -24,9 +42,10 @@ export interface HealthGate {
    * An attempt was sent: health counts it as waiting until it shows content, so a deployment whose
    * requests wait far longer than usual is suspect before any of them times out. `patient` attempts
    * (long thinking) are expected to wait: neither watched nor learned from; non-streaming ones
-   * (`stream: false`) are not watched, and teach the usual time to a whole answer.
+   * (`stream: false`) are not watched, and teach the usual time to a whole answer. Its `slot` (from
+   * reserve) is given back at first content.
    */
-  start?(deploymentId: string, options?: { patient?: boolean; stream?: boolean }): InFlightAttempt;
+  start?(deploymentId: string, options?: { patient?: boolean; stream?: boolean; slot?: AttemptSlot }): InFlightAttempt;
   /** The learned time-to-first-token percentiles, for hedging and the adaptive first-token limit. */
   firstTokenFigures?(deploymentId: string): Percentiles | undefined;
   /** The learned time to a whole non-streaming answer, for hedging non-streaming requests. */

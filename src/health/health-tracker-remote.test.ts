@@ -268,3 +268,38 @@ describe('HealthTracker.applyRemoteState: what makes a remote decision stale', (
     expect(entry().state).toBe('isolated');
   });
 });
+
+describe('HealthTracker fleet slots', () => {
+  it('asks the shared store for a slot up to the run that ejects, and a refused attempt gives its admit back', async () => {
+    const clock = new ManualClock();
+    const { tracker, entry } = replica(clock);
+    expect(tracker.reserve('claude')).toEqual({});
+    const limits: number[] = [];
+    let grant = false;
+    tracker.useFleetSlots({
+      reserve: async (_id, limit) => {
+        limits.push(limit);
+        return grant ? { reservation: 'slot-1' } : undefined;
+      },
+      release: () => {},
+    });
+    for (let index = 0; index < 20; index += 1) {
+      tracker.record('claude', ok);
+      await clock.advance(50);
+    }
+    // A deployment that usually works ejects after five failures in a row: that is the limit asked for.
+    for (let index = 0; index < 5; index += 1) tracker.record('claude', down);
+    expect(entry().state).toBe('ejected');
+    await clock.advance(entry().ejectedUntil! - clock.now());
+    expect(entry().state).toBe('probing');
+    // The one trial slot: admitted, refused by the fleet, and free again for the next (a probe).
+    expect(tracker.admit('claude')).toBe(true);
+    expect(await tracker.reserve('claude')).toBeUndefined();
+    expect(entry().probesInFlight).toBe(0);
+    expect(tracker.admit('claude')).toBe(true);
+    grant = true;
+    expect(await tracker.reserve('claude')).toEqual({ reservation: 'slot-1' });
+    expect(tracker.admit('claude')).toBe(false);
+    expect(limits[0]).toBe(5);
+  });
+});

@@ -10,7 +10,7 @@ import { DeploymentHealth } from './deployment-health.js';
 import type { RemoteStateChange, StateChange, StateChangeListener } from './deployment-state.js';
 import { FailureDomains } from './failure-domains.js';
 import type { AttemptOutcome } from '../canonical/attempt.js';
-import type { HealthGate, InFlightAttempt } from './health-gate.js';
+import { type AttemptSlot, type HealthGate, type InFlightAttempt, unreservedSlot } from './health-gate.js';
 import type { Percentiles } from './latency-histogram.js';
 import { resolveHealthSettings, type HealthSettings } from './health-settings.js';
 import type { HealthSnapshot } from './health-snapshot.js';
@@ -34,6 +34,16 @@ export interface HealthTrackerOptions {
   onListenerError?: (error: unknown, change: StateChange) => void;
 }
 
+/** How a shared store hands out and takes back fleet-wide attempt slots (redis-health-share.ts). */
+export interface FleetSlots {
+  /** Undefined when refused; the refusal's run is applied to the tracker by the store. */
+  reserve(id: string, limit: number): Promise<AttemptSlot | undefined>;
+  /** The attempt showed content: its slot is free again (its outcome gives it back otherwise). */
+  release(id: string, slot: AttemptSlot): void;
+}
+
+export type OutcomeListener = (id: string, outcome: AttemptOutcome, slot?: AttemptSlot) => void;
+
 export interface LocalCountsDelta {
   id: string;
   bucketStartMs: number;
@@ -44,7 +54,8 @@ export class HealthTracker implements HealthGate {
   private readonly deployments = new Map<string, DeploymentHealth>();
   private readonly domains: FailureDomains;
   private readonly listeners = new Set<StateChangeListener>();
-  private readonly outcomeListeners = new Set<(id: string, outcome: AttemptOutcome) => void>();
+  private readonly outcomeListeners = new Set<OutcomeListener>();
+  private fleetSlots: FleetSlots | undefined;
 
   constructor(private readonly options: HealthTrackerOptions) {
     this.domains = new FailureDomains(options.clock, options.domainThreshold, (change) => this.emit(change));
@@ -62,13 +73,34 @@ export class HealthTracker implements HealthGate {
     return this.deployment(id).admit();
   }
 
-  record(id: string, outcome: AttemptOutcome): void {
+  record(id: string, outcome: AttemptOutcome, slot?: AttemptSlot): void {
     this.deployment(id).record(outcome);
-    for (const listener of this.outcomeListeners) listener(id, outcome);
+    for (const listener of this.outcomeListeners) listener(id, outcome, slot);
+  }
+
+  /**
+   * A fleet-wide slot for an admitted attempt, from the shared store when there is one, limited by the
+   * run at which this deployment's breakers eject; a refused attempt gives its admit back.
+   */
+  reserve(id: string): AttemptSlot | undefined | Promise<AttemptSlot | undefined> {
+    const fleet = this.fleetSlots;
+    if (!fleet) return unreservedSlot;
+    const deployment = this.deployment(id);
+    const limit = deployment.ejectingRun();
+    if (limit === undefined) return unreservedSlot;
+    return fleet.reserve(id, limit).then((slot) => {
+      if (!slot) deployment.giveBackAdmit();
+      return slot;
+    });
+  }
+
+  /** A shared store's slots (undefined: none, every admitted attempt is sent). */
+  useFleetSlots(slots: FleetSlots | undefined): void {
+    this.fleetSlots = slots;
   }
 
   /** Subscribes to every recorded outcome (a shared store keeps the fleet's failure runs); returns the unsubscribe. */
-  onOutcome(listener: (id: string, outcome: AttemptOutcome) => void): () => void {
+  onOutcome(listener: OutcomeListener): () => void {
     this.outcomeListeners.add(listener);
     return () => {
       this.outcomeListeners.delete(listener);
@@ -80,13 +112,17 @@ export class HealthTracker implements HealthGate {
     this.deployments.get(id)?.applyFleetRun(consecutiveFailures, consecutiveHardFailures);
   }
 
-  start(id: string, options?: { patient?: boolean; stream?: boolean }): InFlightAttempt {
+  start(id: string, options?: { patient?: boolean; stream?: boolean; slot?: AttemptSlot }): InFlightAttempt {
     const deployment = this.deployment(id);
     const patient = options?.patient ?? false;
     const stream = options?.stream ?? true;
+    const slot = options?.slot;
     const token = deployment.startAttempt(patient ? 'none' : stream ? 'first-token' : 'whole-answer');
     return {
-      firstContent: () => deployment.attemptProgressed(token),
+      firstContent: () => {
+        deployment.attemptProgressed(token);
+        if (slot?.reservation !== undefined) this.fleetSlots?.release(id, slot);
+      },
       end: () => deployment.attemptEnded(token),
       abandon: () => deployment.attemptAbandoned(token),
     };

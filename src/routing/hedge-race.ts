@@ -52,7 +52,7 @@ export async function raceWithHedge(
   first: RunningAttempt,
   delayMs: number,
   clock: Clock,
-  startHedge: () => RunningAttempt | undefined,
+  startHedge: () => RunningAttempt | undefined | Promise<RunningAttempt | undefined>,
 ): Promise<HedgeOutcome> {
   let cancelTimer: () => void = () => {};
   const due = new Promise<'hedge'>((resolve) => {
@@ -61,7 +61,7 @@ export async function raceWithHedge(
   const early = await Promise.race([first.result, due]);
   cancelTimer();
   if (early !== 'hedge') return { result: early };
-  const hedge = startHedge();
+  const hedge = await startHedge();
   if (!hedge) return { result: await first.result };
   const result = await firstSuccess(first, hedge);
   return { result, hedge };

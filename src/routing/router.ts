@@ -11,7 +11,7 @@ import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import type { UpstreamError } from '../canonical/errors.js';
 import type { DeploymentConfig, ProviderKind, SwitchyardConfig } from '../config/schema.js';
-import type { HealthGate } from '../health/health-gate.js';
+import { type AttemptSlot, type HealthGate, unreservedSlot } from '../health/health-gate.js';
 import { outcomePolicies } from '../health/outcome-policy.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import {
@@ -196,8 +196,12 @@ export class Router {
       for (let attemptNumber = 1; attemptNumber <= config.retry.maxAttemptsPerDeployment; attemptNumber += 1) {
         if (clientSignal.aborted) throw clientAborted();
         if (run.deadline.expired()) throw allFailedError(route, run.attempts, 'deadline');
+        // Every attempt, retries included, needs its fleet slot; a refused one goes to the next deployment.
+        let slot = this.reserve(deployment.id);
+        if (slot instanceof Promise) slot = await slot;
+        if (!slot) break;
         const role: AttemptRole = attemptNumber > 1 ? 'retry' : run.attempts.length > 0 ? 'failover' : 'first';
-        const { result, hedge } = await this.attemptMaybeHedged(run, deployment, role);
+        const { result, hedge } = await this.attemptMaybeHedged(run, deployment, role, slot);
         if (result.ok) {
           pressure?.observeHeaders(result.deployment.id, result.answer.upstreamHeaders);
           if (result.attempt.role === 'failover') pressure?.observeFailoverServed(result.deployment.id);
@@ -247,8 +251,9 @@ export class Router {
     run: RequestRun,
     deployment: DeploymentConfig,
     role: AttemptRole,
+    slot: AttemptSlot,
   ): Promise<{ result: AttemptResult; hedge?: 'won' | 'lost' }> {
-    const first = this.start(run, deployment, role, run.request);
+    const first = this.start(run, deployment, role, run.request, slot);
     const { config, health, clock } = this.options;
     const firstTokenMs = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
     // What was learned from requests like this one: first tokens for a stream, whole answers otherwise;
@@ -268,7 +273,7 @@ export class Router {
   }
 
   /** The next admitted candidate outside every failure domain of `first`, if the budget allows one more hedge. */
-  private startHedge(run: RequestRun, first: DeploymentConfig): RunningAttempt | undefined {
+  private async startHedge(run: RequestRun, first: DeploymentConfig): Promise<RunningAttempt | undefined> {
     if (run.clientSignal.aborted || run.deadline.expired()) return undefined;
     const candidate = run.candidates.find(
       (deployment) =>
@@ -276,11 +281,24 @@ export class Router {
     );
     if (!candidate || !this.hedgeBudget.tryTake()) return undefined;
     if (!this.options.health.admit(candidate.id)) return undefined;
+    const slot = await this.reserve(candidate.id);
+    if (!slot || run.clientSignal.aborted) return undefined;
     run.tried.add(candidate.id);
-    return this.start(run, candidate, 'hedge', run.request);
+    return this.start(run, candidate, 'hedge', run.request, slot);
   }
 
-  private start(run: RequestRun, deployment: DeploymentConfig, role: AttemptRole, request: CanonicalRequest) {
+  /** Shared health: an admitted attempt's fleet slot (undefined: refused, do not send it). */
+  private reserve(id: string): AttemptSlot | undefined | Promise<AttemptSlot | undefined> {
+    return this.options.health.reserve ? this.options.health.reserve(id) : unreservedSlot;
+  }
+
+  private start(
+    run: RequestRun,
+    deployment: DeploymentConfig,
+    role: AttemptRole,
+    request: CanonicalRequest,
+    slot: AttemptSlot,
+  ) {
     const { config, health } = this.options;
     const configured = deployment.timeouts?.firstTokenMs ?? config.timeouts.firstTokenMs;
     // The limit adapts to what was learned, hedged routes included: it lies far past the hedge delay, and
@@ -313,6 +331,7 @@ export class Router {
       deadline: run.deadline,
       clientSignal: run.clientSignal,
       attempts: run.attempts,
+      slot,
     });
   }
 
@@ -358,8 +377,10 @@ export class Router {
       if (failed.has(deployment.id) || deployment.prefill !== true) continue;
       if (run.clientSignal.aborted || run.deadline.expired()) return undefined;
       if (!this.options.health.admit(deployment.id)) continue;
+      const slot = await this.reserve(deployment.id);
+      if (!slot) continue;
       failed.add(deployment.id);
-      const result = await this.start(run, deployment, 'continuation', request).result;
+      const result = await this.start(run, deployment, 'continuation', request, slot).result;
       if (result.ok && result.answer.type === 'stream') return result.answer.events;
     }
     return undefined;

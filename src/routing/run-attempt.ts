@@ -9,7 +9,7 @@ import type { CanonicalRequest } from '../canonical/request.js';
 import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import type { DeploymentConfig, ProviderKind } from '../config/schema.js';
-import type { HealthGate } from '../health/health-gate.js';
+import type { AttemptSlot, HealthGate } from '../health/health-gate.js';
 import { publishAttempt } from '../observability/channels.js';
 import type { ProviderAdapter } from '../providers/adapter.js';
 import { attemptFailure } from '../providers/attempt-failure.js';
@@ -55,6 +55,8 @@ export interface AttemptPlan {
   clientSignal: AbortSignal;
   /** Every attempt of the request, in the order they ended (a stream's entry is completed when it ends). */
   attempts: Attempt[];
+  /** Its fleet slot (shared health), given back at first content or with its outcome. */
+  slot?: AttemptSlot;
 }
 
 /** `relayed` and `upstreamHeaders` as call-deployment.ts gives them (the relay lane). */
@@ -123,6 +125,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
     // A token count is not an answer: how long it takes teaches nothing about the time answers take.
     patient: isPatientRequest(plan.request) || plan.operation === 'count-tokens',
     stream: plan.request.stream,
+    ...(plan.slot ? { slot: plan.slot } : {}),
   });
   let ended = false;
   const finish = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
@@ -136,7 +139,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
     if (error?.retryAfterMs !== undefined) attempt.retryAfterMs = error.retryAfterMs;
     if (error) attempt.message = error.message.slice(0, attemptMessageLength);
     const { deployment: _id, role: _role, message: _message, ...outcome } = attempt;
-    health.record(deployment.id, outcome);
+    health.record(deployment.id, outcome, plan.slot);
     publishAttempt({ ...attempt, route: plan.route, provider: deployment.provider });
     return attempt;
   };

@@ -6,7 +6,7 @@ import { UpstreamError, type FailureKind } from '../../src/canonical/errors.js';
 import type { CanonicalStreamEvent } from '../../src/canonical/stream-event.js';
 import type { CallDeployment, CallDeploymentOptions } from '../../src/providers/call-deployment.js';
 import type { AttemptOutcome } from '../../src/canonical/attempt.js';
-import type { HealthGate } from '../../src/health/health-gate.js';
+import type { AttemptSlot, HealthGate } from '../../src/health/health-gate.js';
 import { UpstreamPools } from '../../src/transport/upstream-pools.js';
 import type { AbortReason } from '../../src/transport/abort-reasons.js';
 import { seededRandom } from '../../src/util/random.js';
@@ -39,6 +39,8 @@ export function setup(options: {
   maxAttempts?: number;
   contextWindows?: Record<string, number>;
   admit?: (id: string) => boolean;
+  /** Fleet slots (shared health): undefined refuses the attempt. */
+  reserve?: (id: string) => AttemptSlot | undefined | Promise<AttemptSlot | undefined>;
   /** A real health gate (e.g. a HealthTracker on `clock`); replaces the recording stub. */
   health?: (clock: ManualClock) => HealthGate;
   domains?: Record<string, string[]>;
@@ -75,14 +77,15 @@ export function setup(options: {
   });
   const clock = options.clock ?? new ManualClock();
   const calls: Array<{ deployment: string; at: number; request: CanonicalRequest; operation: string }> = [];
-  const recorded: Array<{ deployment: string; outcome: AttemptOutcome }> = [];
+  const recorded: Array<{ deployment: string; outcome: AttemptOutcome; slot?: AttemptSlot }> = [];
   const inner = options.health?.(clock);
   const health: HealthGate = {
     admit: (id) => (inner ? inner.admit(id) : (options.admit ?? (() => true))(id)),
-    record: (deployment, outcome) => {
-      recorded.push({ deployment, outcome });
-      inner?.record(deployment, outcome);
+    record: (deployment, outcome, slot) => {
+      recorded.push({ deployment, outcome, ...(slot ? { slot } : {}) });
+      inner?.record(deployment, outcome, slot);
     },
+    ...(options.reserve ? { reserve: options.reserve } : {}),
     ...(inner?.order ? { order: (ids: readonly string[]) => inner.order!(ids) } : {}),
     ...(inner?.start
       ? {

@@ -1,6 +1,8 @@
 // The attempt loop with a real HealthTracker on a manual clock: after a hard failure the dead
 // deployment stops getting traffic, a degraded failure domain is skipped in one step, a healed
-// deployment is readmitted, and when everything is ejected the panic pick is still tried.
+// deployment is readmitted, and when everything is ejected the panic pick is still tried. With shared
+// health, an attempt whose fleet slot is refused is not sent: the loop, a hedge and a continuation go on
+// without it, and a granted slot travels with its attempt to first content and outcome.
 import { describe, expect, it } from 'vitest';
 import { HealthTracker } from '../../src/health/health-tracker.js';
 import { ActiveProber } from '../../src/health/active-probes.js';
@@ -96,5 +98,35 @@ describe('health-aware attempt loop', () => {
     const served = await send(router, clock, 1);
     expect(calls.length).toBeGreaterThanOrEqual(1);
     expect(['a', 'b']).toContain(served[0]);
+  });
+
+  it('sends nothing to a deployment whose fleet slot is refused, and hands a granted slot to its attempt', async () => {
+    const clock = new ManualClock();
+    const reserved: string[] = [];
+    const { router, calls, recorded } = setup({
+      clock,
+      scripts: { a: [{ type: 'ok' }], b: [{ type: 'ok' }] },
+      reserve: async (id) => {
+        reserved.push(id);
+        return id === 'a' ? undefined : { reservation: `slot-${id}` };
+      },
+    });
+    expect(await send(router, clock, 2)).toEqual(['b', 'b']);
+    expect(calls.map((call) => call.deployment)).toEqual(['b', 'b']);
+    expect(reserved).toEqual(['a', 'b', 'a', 'b']);
+    expect(recorded.map((entry) => entry.slot)).toEqual([{ reservation: 'slot-b' }, { reservation: 'slot-b' }]);
+  });
+
+  it('starts no hedge on a deployment whose fleet slot is refused', async () => {
+    const clock = new ManualClock();
+    const { router, calls } = setup({
+      clock,
+      scripts: { a: [{ type: 'slow', ms: 3_000, answer: { type: 'ok' } }], b: [{ type: 'ok' }] },
+      route: { hedge: { afterMs: 500 } },
+      hedging: { budget: 1 },
+      reserve: (id) => (id === 'b' ? Promise.resolve(undefined) : {}),
+    });
+    expect(await send(router, clock, 1)).toEqual(['a']);
+    expect(calls.map((call) => call.deployment)).toEqual(['a']);
   });
 });

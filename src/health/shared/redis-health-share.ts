@@ -25,10 +25,7 @@ import {
   type SharedDecision,
 } from './shared-health-messages.js';
 import { storeDecision } from './store-decision.js';
-import { recordFleetRun, type RunStep } from './fleet-failure-run.js';
-import type { AttemptOutcome } from '../../canonical/attempt.js';
-import { outcomePolicies } from '../outcome-policy.js';
-import { isHardFailure } from '../hard-failure-run-strategy.js';
+import { FleetRunShare } from './fleet-run-share.js';
 
 export interface RedisHealthShareOptions {
   tracker: HealthTracker;
@@ -59,7 +56,6 @@ export class RedisHealthShare {
   private readonly availability: AvailabilityLog;
   private readonly logContext: object;
   private readonly stopListening: () => void;
-  private readonly stopOutcomes: () => void;
 
   private phase: 'created' | 'started' | 'closed' = 'created';
   private startRun: Promise<void> | undefined;
@@ -71,6 +67,7 @@ export class RedisHealthShare {
   private countsInFlight = false;
   private lastConnectionError: string | undefined;
   private warnedInvalidMessage = false;
+  private readonly fleetRun: FleetRunShare;
 
   constructor(options: RedisHealthShareOptions) {
     const publishIntervalMs = options.publishIntervalMs ?? defaultPublishIntervalMs;
@@ -100,7 +97,14 @@ export class RedisHealthShare {
     }
     // Decisions made before start() or while Redis is away are kept and written once it is reachable.
     this.stopListening = this.tracker.onStateChange((change) => this.onLocalChange(change));
-    this.stopOutcomes = this.tracker.onOutcome((id, outcome) => this.onLocalOutcome(id, outcome));
+    this.fleetRun = new FleetRunShare({
+      tracker: this.tracker,
+      commands: this.commands,
+      keys: this.keys,
+      clock: this.clock,
+      replicaId: this.replicaId,
+      active: () => this.phase === 'started' && this.connected,
+    });
   }
 
   /**
@@ -142,7 +146,7 @@ export class RedisHealthShare {
     this.cancelPublishTimer?.();
     this.cancelPublishTimer = undefined;
     this.stopListening();
-    this.stopOutcomes();
+    this.fleetRun.stop();
     this.synchronized = false;
     await Promise.all([closeRedisConnection(this.subscriber), closeRedisConnection(this.commands)]);
     // Both settle promptly once the connections are closed; nothing of this share runs after close().
@@ -251,24 +255,6 @@ export class RedisHealthShare {
     }
     // Called from inside tracker.record() on the request path: fire and forget, never throw.
     storeDecision(this.commands, this.keys, decision).catch(() => this.ledger.markUnpublished(decision));
-  }
-
-  // Called from inside tracker.record() on the request path: fire and forget, never throw.
-  private onLocalOutcome(id: string, outcome: AttemptOutcome): void {
-    if (!this.connected) return;
-    let step: RunStep;
-    if (outcome.kind === 'success') step = 'success';
-    else if (outcomePolicies[outcome.kind].countsAgainstHealth)
-      step = isHardFailure(outcome.kind, outcome.status) ? 'hard' : 'failure';
-    else return;
-    recordFleetRun(this.commands, this.keys.run(id), step)
-      .then((run) => {
-        if (step !== 'success' && this.phase === 'started')
-          this.tracker.applyFleetRun(id, run.consecutiveFailures, run.consecutiveHardFailures);
-      })
-      .catch(() => {
-        // Redis went away: the local run goes on deciding, and the outage is logged once elsewhere.
-      });
   }
 
   private schedulePublish(): void {

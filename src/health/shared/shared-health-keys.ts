@@ -1,5 +1,6 @@
 // Where replicas meet in Redis: one channel for outcome counts, one for state decisions, and one hash
 // with the latest decision per deployment for replicas that join (or come back) later.
+import type { FleetRunKeys } from './fleet-failure-run.js';
 
 export interface SharedHealthKeys {
   /** Channel: every replica's outcome counts since its last publish. */
@@ -8,8 +9,8 @@ export interface SharedHealthKeys {
   state: string;
   /** Hash: deployment id → the latest decision about it. */
   states: string;
-  /** Hash per deployment: the fleet's current consecutive-failure run (fleet-failure-run.ts). */
-  run: (deploymentId: string) => string;
+  /** Per deployment: the fleet's current consecutive-failure run and the slots held in it (fleet-failure-run.ts). */
+  run: (deploymentId: string) => FleetRunKeys;
   /** String per deployment: the replica that owns its probes for the current period (SET NX PX). */
   probeOwner: (deploymentId: string) => string;
 }
@@ -21,7 +22,7 @@ export function sharedHealthKeys(prefix = defaultSharedHealthPrefix): SharedHeal
     counts: `${prefix}:counts`,
     state: `${prefix}:state`,
     states: `${prefix}:states`,
-    run: (deploymentId) => `${prefix}:run:${deploymentId}`,
+    run: (deploymentId) => ({ run: `${prefix}:run:${deploymentId}`, slots: `${prefix}:run-slots:${deploymentId}` }),
     probeOwner: (deploymentId) => `${prefix}:probe:${deploymentId}`,
   };
 }

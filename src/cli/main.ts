@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigFile, ConfigError } from '../config/load-config.js';
+import { describeCliError } from './cli-error.js';
 
 const usage = `usage: switchyard <command> [options]   (--help, --version)
 
@@ -28,11 +29,6 @@ async function configFromCredentials() {
   const built = configFromEnvironment(process.env);
   process.stdout.write(describeEnvironmentConfig(built));
   return built.config;
-}
-
-/** CLI errors are one line each: what is wrong and where, never a stack trace. */
-function oneLine(error: Error): string {
-  return error instanceof ConfigError ? error.problems.join('; ') : error.message;
 }
 
 function waitForSignal(): Promise<void> {
@@ -67,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       const { runKeysCommand } = await import('./keys-command.js');
       return await runKeysCommand(rest, { stdout: (text) => process.stdout.write(text) });
     } catch (error) {
-      process.stderr.write(`${error instanceof Error ? oneLine(error) : String(error)}\n`);
+      process.stderr.write(`${describeCliError(error)}\n`);
       return 1;
     }
   }
@@ -91,9 +87,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await runCommand(command, values, port, commandLine);
   } catch (error) {
-    // Every CLI error is one line on stderr and exit 1: what is wrong and where, never a stack trace.
-    const message = error instanceof Error ? oneLine(error) : String(error);
-    process.stderr.write(`${message.replaceAll('\n', ' ')}\n`);
+    // Every CLI error is one line on stderr and exit 1: what is wrong and where (cli-error.ts).
+    process.stderr.write(`${describeCliError(error)}\n`);
     return 1;
   }
 }

@@ -1,25 +1,16 @@
-// One streamed event's JSON payload, which must be an object; anything else is a malformed stream
-// from the upstream (kind `server`, code `malformed_stream`), never a crash.
-import { UpstreamError } from '../canonical/errors.js';
+// One streamed event's JSON payload, which must be an object. Streams are lenient: an event that is
+// not a JSON object is skipped (never forwarded), published for /metrics and the burst log, and the
+// stream goes on — one bad event must not cost the client the rest of a good answer.
+import { publishSkippedEvent } from '../observability/skipped-events.js';
+import { parseJsonRecord } from '../util/wire-values.js';
 
-export function parseStreamObject(provider: string, data: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch (error) {
-    throw new UpstreamError({
-      kind: 'server',
-      providerCode: 'malformed_stream',
-      message: `${provider} stream carried data that is not JSON`,
-      cause: error,
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UpstreamError({
-      kind: 'server',
-      providerCode: 'malformed_stream',
-      message: `${provider} stream event is not an object`,
-    });
-  }
-  return parsed as Record<string, unknown>;
+/** The event's object, or undefined when it cannot be parsed (the skip is already published). */
+export function parseStreamObject(
+  provider: string,
+  data: string,
+  what = 'event data',
+): Record<string, unknown> | undefined {
+  const parsed = parseJsonRecord(data);
+  if (parsed === undefined) publishSkippedEvent({ provider, reason: `${what} is not a JSON object` });
+  return parsed;
 }

@@ -30,6 +30,7 @@ import { BodyMemory } from './body-memory.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
+import { SkippedEventLog } from '../observability/skipped-event-log.js';
 import { createTracker, trackedDeployments } from './create-tracker.js';
 import { type BridgedEvent, bridgedChannel } from '../observability/channels.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
@@ -112,6 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logging.level);
   const routes = new RouteTable(config);
   const stopBridgingLog = logBridging(logger);
+  const stopSkippedEventLog = new SkippedEventLog({ clock, logger }).subscribe();
   const pools = new UpstreamPools({ connectTimeoutMs: config.timeouts.connectMs });
   const tracker = config.health.enabled ? createTracker(config, clock, logger) : undefined;
   const health: HealthGate = tracker ?? admitAll;
@@ -347,6 +349,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     series?.close();
     await pools.close();
     stopBridgingLog();
+    stopSkippedEventLog();
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ListenError(`server: cannot listen on ${binding.host}:${binding.port} (${code})`);
   }
@@ -382,6 +385,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     reload,
     async close() {
       stopBridgingLog();
+      stopSkippedEventLog();
       prober?.stop();
       storeWatch?.close();
       await app.close();

@@ -7,6 +7,7 @@
 // would loop forever. Dialects (dialects/*.ts) only render this reply in their wire format.
 import { seededRandom } from '../util/random.js';
 import { sampleToolInput } from './tool-input.js';
+import { type DeferredTools, queryFrom, toolSearchName } from './deferred-tools.js';
 
 export interface SimulatedTool {
   name: string;
@@ -38,6 +39,8 @@ export interface SimulatedRequest {
   toolChoice: SimulatedToolChoice;
   lastTurn: LastTurn;
   inputTokens: number;
+  /** Tools offered only by name, to be loaded with ToolSearch (Claude Code); absent for other clients. */
+  deferredTools?: DeferredTools;
 }
 
 /** Each piece is one output token, so pacing and usage agree with what is on the wire. */
@@ -177,7 +180,11 @@ function replyWords(lastTurn: LastTurn): string[] {
   if (lastTurn.kind === 'tool-result') {
     const result = firstWords(lastTurn.text, toolResultWordLimit);
     const name = lastTurn.toolName ? ` ${lastTurn.toolName}` : '';
-    return [...`The tool${name} returned:`.split(' '), ...result, ...pickWords(lastTurn.text, 4, 8)];
+    // As a model is told to (Claude Code's WebSearch result ends "You MUST include the sources"), the
+    // answer names the links the result carried.
+    const sources = [...new Set(lastTurn.text.match(/https?:\/\/[^\s"'<>\])]+/g) ?? [])].slice(0, 5);
+    const cited = sources.length > 0 ? ['Sources:', ...sources] : [];
+    return [...`The tool${name} returned:`.split(' '), ...result, ...pickWords(lastTurn.text, 4, 8), ...cited];
   }
   const text = lastTurn.kind === 'user-text' ? lastTurn.text : '';
   const echo = firstWords(text, echoWordLimit);
@@ -216,20 +223,57 @@ export function toolNamedIn(text: string, tools: SimulatedTool[]): SimulatedTool
   return named;
 }
 
-function chooseTool(request: SimulatedRequest): SimulatedTool | undefined {
+/** A tool to call, and the input to call it with when the sampled one would not do. */
+interface ToolCall {
+  tool: SimulatedTool;
+  input?: Record<string, unknown>;
+}
+
+/**
+ * Tool search (deferred-tools.ts): the user named a tool that is only listed as deferred → call
+ * ToolSearch for it; the tool search answered and the named tool is now offered → call it.
+ */
+function deferredToolCall(request: SimulatedRequest): ToolCall | undefined {
+  const deferred = request.deferredTools;
+  if (deferred === undefined) return undefined;
+  const lastTurn = request.lastTurn;
+  if (lastTurn.kind === 'user-text') {
+    const search = request.tools.find((tool) => tool.name === toolSearchName);
+    const wanted = toolNamedIn(
+      lastTurn.text,
+      deferred.names.map((name) => ({ name, inputSchema: {} })),
+    );
+    if (search === undefined || wanted === undefined) return undefined;
+    return { tool: search, input: { query: `select:${wanted.name}` } };
+  }
+  if (lastTurn.kind !== 'tool-result' || lastTurn.toolName !== toolSearchName) return undefined;
+  const loaded = toolNamedIn(deferred.userText, request.tools);
+  if (loaded === undefined || loaded.name === toolSearchName) return undefined;
+  const input = sampleToolInput(loaded.inputSchema);
+  if (typeof input.query === 'string') input.query = queryFrom(deferred.userText, loaded.name);
+  return { tool: loaded, input };
+}
+
+function chooseTool(request: SimulatedRequest): ToolCall | undefined {
   if (request.tools.length === 0) return undefined;
   const choice = request.toolChoice;
   if (choice.type === 'none') return undefined;
-  if (choice.type === 'tool') return request.tools.find((tool) => tool.name === choice.name);
+  if (choice.type === 'tool') {
+    const forced = request.tools.find((tool) => tool.name === choice.name);
+    return forced && { tool: forced };
+  }
   const lastTurn = request.lastTurn;
   const named = lastTurn.kind === 'user-text' ? toolNamedIn(lastTurn.text, request.tools) : undefined;
+  if (named !== undefined) return { tool: named };
+  const deferred = deferredToolCall(request);
+  if (deferred !== undefined) return deferred;
   // `any` must call: the tool the user named, else the first offered. `auto` calls only a tool the user named.
-  if (choice.type === 'any') return named ?? request.tools[0];
-  return named;
+  return choice.type === 'any' && request.tools[0] ? { tool: request.tools[0] } : undefined;
 }
 
-function toolCallReply(request: SimulatedRequest, tool: SimulatedTool): SimulatedReply | undefined {
-  const input = sampleToolInput(tool.inputSchema);
+function toolCallReply(request: SimulatedRequest, call: ToolCall): SimulatedReply | undefined {
+  const tool = call.tool;
+  const input = call.input ?? sampleToolInput(tool.inputSchema);
   const argumentsJson = JSON.stringify(input);
   const pieces = splitArguments(argumentsJson);
   // A call that does not fit the output cap is answered as truncated text instead.
@@ -304,9 +348,9 @@ function textReply(request: SimulatedRequest): SimulatedReply {
 }
 
 export function generateReply(request: SimulatedRequest): SimulatedReply {
-  const tool = chooseTool(request);
-  if (tool) {
-    const reply = toolCallReply(request, tool);
+  const call = chooseTool(request);
+  if (call) {
+    const reply = toolCallReply(request, call);
     if (reply) return reply;
   }
   return textReply(request);

@@ -10,6 +10,8 @@ import type { FailureKind } from '../../src/canonical/errors.js';
 import type { FinishReason } from '../../src/canonical/finish-reason.js';
 import { UpstreamError } from '../../src/canonical/errors.js';
 import { simpleTextRequest, toolRoundTripRequest } from '../support/canonical-fixtures.js';
+import { encodeEventStreamMessage } from '../../src/transport/aws-event-stream.js';
+import { captureSkippedEvents } from '../support/skipped-events.js';
 
 export interface ErrorFixture {
   status: number;
@@ -40,6 +42,8 @@ export interface AdapterConformanceOptions {
     inBandErrorKind: FailureKind;
     errors: ErrorFixture[];
   };
+  /** The stream is AWS event-stream frames (Bedrock), not SSE. */
+  eventStreamFraming?: boolean;
   /** Present when this deployment can count tokens (TokenCounting); absent asserts that it cannot. */
   tokenCounting?: {
     /** A 2xx count answer exactly as the provider sends it. */
@@ -211,12 +215,33 @@ export function runAdapterConformance(name: string, options: AdapterConformanceO
       expect(UpstreamError.isInstance(thrown)).toBe(true);
     });
 
-    it('throws an UpstreamError for malformed stream data', async () => {
-      const malformed = new TextEncoder().encode('data: {not json\n\n');
-      await expect(collectEvents(adapter, malformed)).rejects.toSatisfy((error: unknown) =>
-        UpstreamError.isInstance(error),
-      );
+    it('skips a well-framed event it cannot parse, publishes the skip, and reads the rest of the stream', async () => {
+      const unparseable = options.eventStreamFraming
+        ? encodeEventStreamMessage({
+            headers: {
+              ':event-type': { type: 'string', value: 'chunk' },
+              ':message-type': { type: 'string', value: 'event' },
+            },
+            body: new TextEncoder().encode('{not json'),
+          })
+        : new TextEncoder().encode('data: {not json\n\n');
+      const withBadEvent = new Uint8Array([...unparseable, ...fixtures.textStream]);
+      const skipped = captureSkippedEvents();
+      try {
+        expect(await collectEvents(adapter, withBadEvent)).toEqual(await collectEvents(adapter, fixtures.textStream));
+      } finally {
+        skipped.stop();
+      }
+      expect(skipped.events).toHaveLength(1);
     });
+
+    if (options.eventStreamFraming)
+      it('ends with an UpstreamError when the framing itself is broken', async () => {
+        const garbage = new TextEncoder().encode('data: {not json\n\n');
+        await expect(collectEvents(adapter, garbage)).rejects.toSatisfy((error: unknown) =>
+          UpstreamError.isInstance(error),
+        );
+      });
 
     it.each(fixtures.errors)('classifies HTTP $status as $kind', (fixture) => {
       const error = adapter.parseError(fixture.status, fixture.headers ?? {}, fixture.body);

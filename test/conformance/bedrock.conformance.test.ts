@@ -31,6 +31,7 @@ runAdapterConformance('bedrock (converse)', {
   adapter,
   target: converseTarget,
   credentialHeader: 'authorization',
+  eventStreamFraming: true,
   fixtures: {
     textStream: bedrockStreamBytes('converse-text'),
     expectedText: 'Hello! How can I help?',
@@ -49,6 +50,7 @@ runAdapterConformance('bedrock (invoke, Claude)', {
   adapter,
   target: invokeTarget,
   credentialHeader: 'authorization',
+  eventStreamFraming: true,
   // CountTokens for the foundation model the global inference profile names, the InvokeModel body in base64.
   tokenCounting: {
     answer: bedrockFixtureJson('count-tokens-response.json'),

@@ -101,6 +101,33 @@ describe('Anthropic SDK through Switchyard', () => {
     expect(seen.body.thinking).toEqual({ type: 'adaptive' });
   });
 
+  it('relays server-side compaction: the beta SDK gets the compaction block whole, as straight from the upstream', async () => {
+    const compacting = {
+      max_tokens: 200,
+      betas: ['compact-2026-01-12'],
+      context_management: {
+        edits: [{ type: 'compact_20260112' as const, trigger: { type: 'input_tokens' as const, value: 5 } }],
+      },
+      messages: [
+        { role: 'user' as const, content: 'Plan the lighthouse survey.' },
+        { role: 'assistant' as const, content: 'Start with the northern coast.' },
+        { role: 'user' as const, content: 'Go on.' },
+      ],
+    };
+    const direct = new Anthropic({ baseURL: `${harness.simulator.url}/u/claude-a`, apiKey: 'sk-sim', maxRetries: 0 });
+    const upstream = await direct.beta.messages.stream({ ...compacting, model: 'claude-sonnet-4-6' }).finalMessage();
+    const stream = client.beta.messages.stream({ ...compacting, model: 'only-claude' });
+    const through = await stream.finalMessage();
+    const compaction = through.content[0] as Anthropic.Beta.BetaCompactionBlock;
+    expect(compaction.type).toBe('compaction');
+    expect(compaction.content).toContain('lighthouse survey');
+    expect(compaction.encrypted_content).toMatch(/^[A-Za-z0-9+/=]{16,}$/);
+    // Everything but the message id (the simulator numbers its answers) is what the upstream sends.
+    expect({ ...through, id: '' }).toEqual({ ...upstream, id: '' });
+    expect(through.usage.iterations?.map((iteration) => iteration.type)).toEqual(['compaction', 'message']);
+    expect((await harness.lastRequest('claude-a')).body.context_management).toEqual(compacting.context_management);
+  });
+
   it('completes a tool round trip, streaming', async () => {
     const first = await client.messages
       .stream({
@@ -126,6 +153,32 @@ describe('Anthropic SDK through Switchyard', () => {
     });
     expect(second.stop_reason).toBe('end_turn');
     expect(second.content[0]?.type).toBe('text');
+  });
+
+  it('fails over a tool conversation to GPT with tool_use ids longer than OpenAI takes, hashed in pairs', async () => {
+    await harness.fault({ target: 'claude-a', kind: 'error', status: 529 });
+    // A valid Anthropic id of 50 characters: OpenAI refuses tool call ids over 40 (the simulator does too).
+    const longId = `toolu_${'A1b2C3d4'.repeat(5)}xyzw`;
+    const message = await client.messages.create({
+      model: 'claude-then-gpt',
+      max_tokens: 100,
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'What is the weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: longId, name: 'get_weather', input: { city: 'Oslo' } }],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: longId, content: '4°C and clear' }] },
+      ],
+    });
+    expect(message.model).toBe('gpt-5');
+    expect(message.content[0]?.type).toBe('text');
+    const sent = (await harness.lastRequest('gpt-b')).body.messages as Array<Record<string, any>>;
+    const callId = sent[1]?.tool_calls?.[0]?.id as string;
+    expect(callId.length).toBeLessThanOrEqual(40);
+    expect(callId).not.toBe(longId);
+    expect(sent[2]?.tool_call_id).toBe(callId);
   });
 
   it('lists models and counts tokens', async () => {

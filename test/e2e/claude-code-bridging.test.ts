@@ -1,13 +1,14 @@
 // Real Claude Code (headless) through Switchyard, with its real requests (its betas, its long
 // metadata.user_id, max_tokens in the tens of thousands, context_management, system turns): failover
 // from Anthropic to simulated Bedrock Claude and to simulated OpenAI succeeds because bridging fits
-// the request to each; a sticky 429 reaches Claude Code as a rate limit, not as an overload. The simulated upstreams refuse what the real platforms refuse.
+// the request to each; a sticky 429 reaches Claude Code as a rate limit, not as an overload; its
+// WebSearch (loaded through ToolSearch, then run as its own request with Anthropic's web search server
+// tool) keeps its sources. The simulated upstreams refuse what the real platforms refuse.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
-import { createLogger } from '../../src/server/logger.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
+import { claudeDirectAndBedrock, simulatorControl } from '../support/simulator-setup.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
+import type { RunningSimulator } from '../../src/simulator/simulator.js';
+import { startSimulatedGateway } from '../support/simulated-gateway.js';
 import { runClaudeCode } from '../support/claude-code.js';
 
 let simulator: RunningSimulator;
@@ -27,12 +28,7 @@ const recorded = async (name: string): Promise<Recorded[]> =>
   ((await control('GET', `/_sim/requests/${name}?all=true`)).requests ?? []) as Recorded[];
 
 beforeAll(async () => {
-  useSimulatorAwsCredentials();
-  simulator = await startSimulator({ port: 0, seed: 11 });
-  const sim = simulator.url;
-  const config = parseConfig({
-    store: false,
-    server: { host: '127.0.0.1', port: 0 },
+  ({ simulator, gateway } = await startSimulatedGateway(11, (sim) => ({
     deployments: [
       ...claudeDirectAndBedrock(sim),
       { id: 'gpt', provider: 'openai', model: 'gpt-4o', baseUrl: `${sim}/u/gpt/v1`, apiKey: 'sim-openai-key' },
@@ -43,8 +39,7 @@ beforeAll(async () => {
     ],
     timeouts: { requestMs: 30_000, connectMs: 1_000, firstTokenMs: 10_000 },
     health: { enabled: false },
-  });
-  gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
+  })));
 });
 
 afterAll(async () => {
@@ -107,4 +102,39 @@ describe('Claude Code through Switchyard', () => {
     expect(said).toMatch(/429|rate.?limit/i);
     expect(said).not.toMatch(/overload|529/i);
   }, 120_000);
+
+  it('keeps WebSearch sources: the relayed server-tool answer reaches Claude Code with its links', async () => {
+    const run = await claudeCode('Use WebSearch to look up lighthouse history.', 'claude-sonnet-4-6', [
+      '--allowedTools',
+      'WebSearch',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const requests = await recorded('claude-direct');
+    // Claude Code's own web search request: the server tool and its prompt, through the relay lane.
+    const search = requests.find((request) =>
+      (request.body.tools ?? []).some((tool: { type?: string }) => tool.type === 'web_search_20250305'),
+    );
+    expect(search?.body.messages?.[0]?.content?.[0]?.text).toBe(
+      'Perform a web search for the query: lighthouse history',
+    );
+    // What Claude Code made of the relayed answer, as it sent it back in the conversation: the sources.
+    const searchResult = requests
+      .flatMap((request) => request.body.messages ?? [])
+      .flatMap((message: { content?: unknown }) => (Array.isArray(message.content) ? message.content : []))
+      .find(
+        (block: { type?: string; content?: unknown }) =>
+          block.type === 'tool_result' &&
+          typeof block.content === 'string' &&
+          block.content.startsWith('Web search results'),
+      );
+    const links = [...String(searchResult?.content).matchAll(/"url":"(https:\/\/example\.org\/[^"]+)"/g)].map(
+      (match) => match[1],
+    );
+    expect(links).toHaveLength(2);
+    // The final answer cites them, and Claude Code counted the search from the relayed usage.server_tool_use.
+    const answer = String(run.result?.result);
+    for (const link of links) expect(answer).toContain(link);
+    const usage = Object.values(run.result?.modelUsage ?? {}) as Array<{ webSearchRequests?: number }>;
+    expect(usage.reduce((sum, model) => sum + (model.webSearchRequests ?? 0), 0)).toBe(1);
+  });
 });

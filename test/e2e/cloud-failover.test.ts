@@ -3,12 +3,11 @@
 // the standard AWS chain), and — with the whole anthropic-model-layer domain down — to simulated
 // Gemini, streaming and with a tool round trip.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
+import { claudeDirectAndBedrock, simulatorControl } from '../support/simulator-setup.js';
 import Anthropic from '@anthropic-ai/sdk';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { createLogger } from '../../src/server/logger.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
+import type { RunningSimulator } from '../../src/simulator/simulator.js';
+import { startSimulatedGateway } from '../support/simulated-gateway.js';
 import { eventually } from './harness.js';
 
 let simulator: RunningSimulator;
@@ -25,12 +24,7 @@ const control = (method: string, path: string, body?: unknown) =>
   );
 
 beforeAll(async () => {
-  useSimulatorAwsCredentials();
-  simulator = await startSimulator({ port: 0, seed: 5 });
-  const sim = simulator.url;
-  const config = parseConfig({
-    store: false,
-    server: { host: '127.0.0.1', port: 0 },
+  ({ simulator, gateway } = await startSimulatedGateway(5, (sim) => ({
     deployments: [
       ...withDomains(claudeDirectAndBedrock(sim), [
         ['anthropic-model-layer'],
@@ -48,8 +42,7 @@ beforeAll(async () => {
     routes: [{ name: 'sonnet', deployments: ['claude-direct', 'claude-bedrock', 'gemini'] }],
     timeouts: { requestMs: 20_000, connectMs: 1_000, firstTokenMs: 3_000 },
     health: { probes: { intervalMs: 200, timeoutMs: 2_000 } },
-  });
-  gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
+  })));
   client = new Anthropic({ baseURL: gateway.url, apiKey: 'client-key', maxRetries: 0 });
   await control('POST', '/_sim/upstreams/claude-direct', { labels: ['anthropic-model-layer'] });
   await control('POST', '/_sim/upstreams/claude-bedrock', { labels: ['anthropic-model-layer'] });

@@ -4,12 +4,11 @@
 // (OpenAI) is skipped without being called; a route where none can count answers the local estimate;
 // and the failed counting attempt is recorded by health like any other.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claudeDirectAndBedrock, simulatorControl, useSimulatorAwsCredentials } from '../support/simulator-setup.js';
+import { claudeDirectAndBedrock, simulatorControl } from '../support/simulator-setup.js';
 import Anthropic from '@anthropic-ai/sdk';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { createLogger } from '../../src/server/logger.js';
+import type { RunningGateway } from '../../src/server/gateway.js';
+import type { RunningSimulator } from '../../src/simulator/simulator.js';
+import { startSimulatedGateway } from '../support/simulated-gateway.js';
 import { startGoogleTokenServer, type GoogleTokenServer } from '../support/google-token-server.js';
 
 let simulator: RunningSimulator;
@@ -38,13 +37,8 @@ const question = {
 };
 
 beforeAll(async () => {
-  useSimulatorAwsCredentials();
   tokens = await startGoogleTokenServer();
-  simulator = await startSimulator({ port: 0, seed: 13 });
-  const sim = simulator.url;
-  const config = parseConfig({
-    store: false,
-    server: { host: '127.0.0.1', port: 0 },
+  ({ simulator, gateway } = await startSimulatedGateway(13, (sim) => ({
     deployments: [
       ...claudeDirectAndBedrock(sim),
       {
@@ -67,8 +61,7 @@ beforeAll(async () => {
     timeouts: { requestMs: 20_000, connectMs: 1_000, firstTokenMs: 3_000 },
     // Probes off, so every outcome health holds comes from the requests of this file.
     health: { probes: { enabled: false } },
-  });
-  gateway = await startGateway({ config, port: 0, logger: createLogger('silent') });
+  })));
   client = new Anthropic({ baseURL: gateway.url, apiKey: 'client-key', maxRetries: 0 });
 });
 

@@ -7,7 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
-import { anthropicHeaders, control, postJson, postRaw } from './simulator-client.js';
+import { anthropicBody, anthropicHeaders, control, openaiHeaders, postJson, postRaw } from './simulator-client.js';
 
 let simulator: RunningSimulator;
 let anthropic: Anthropic;
@@ -168,6 +168,110 @@ describe('OpenAI limits', () => {
     expect(fine.data.choices[0]?.message.content).toBeTruthy();
     expect(fine.response.headers.get('x-ratelimit-limit-requests')).toBe('4000');
     expect(fine.response.headers.get('x-ratelimit-reset-requests')).toMatch(/^(\d+m)?\d+s$/);
+  });
+});
+
+describe('tool call ids', () => {
+  const call = (id: string) => ({ id, type: 'function', function: { name: 'weather', arguments: '{}' } });
+
+  it('OpenAI refuses a tool call id over 40 characters, on the call and on the tool message', async () => {
+    const id = 'c'.repeat(41);
+    const onCall = await postJson(
+      `${simulator.url}/u/gpt-ids/v1/chat/completions`,
+      {
+        model: 'gpt-4o',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', tool_calls: [call(id)] },
+          { role: 'tool', tool_call_id: 'short', content: 'ok' },
+        ],
+      },
+      openaiHeaders,
+    );
+    expect(onCall.status).toBe(400);
+    expect(onCall.json.error).toMatchObject({
+      param: 'messages[1].tool_calls[0].id',
+      code: 'string_above_max_length',
+      message:
+        "Invalid 'messages[1].tool_calls[0].id': string too long. Expected a string with maximum length 40, but got a string with length 41 instead.",
+    });
+    const onResult = await postJson(
+      `${simulator.url}/u/gpt-ids/v1/chat/completions`,
+      { model: 'gpt-4o', messages: [{ role: 'tool', tool_call_id: id, content: 'ok' }] },
+      openaiHeaders,
+    );
+    expect(onResult.json.error?.param).toBe('messages[0].tool_call_id');
+    const fits = await postJson(
+      `${simulator.url}/u/gpt-ids/v1/chat/completions`,
+      {
+        model: 'gpt-4o',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', tool_calls: [call('c'.repeat(40))] },
+          { role: 'tool', tool_call_id: 'c'.repeat(40), content: 'ok' },
+        ],
+      },
+      openaiHeaders,
+    );
+    expect(fits.status).toBe(200);
+  });
+
+  it("Anthropic refuses a tool_use id outside '^[a-zA-Z0-9_-]+$'", async () => {
+    const reply = await postJson(
+      `${simulator.url}/u/claude-ids/v1/messages`,
+      anthropicBody({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'call.7f3a', name: 'weather', input: {} }] },
+        ],
+      }),
+      anthropicHeaders,
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.json.error.message).toBe(
+      "messages.1.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'",
+    );
+  });
+});
+
+describe('Anthropic server-side compaction', () => {
+  const request = (value: number) => ({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 100,
+    context_management: {
+      edits: [{ type: 'compact_20260112' as const, trigger: { type: 'input_tokens' as const, value } }],
+    },
+    messages: [
+      { role: 'user' as const, content: 'Summarise the harbor logs.' },
+      { role: 'assistant' as const, content: 'The logs cover three days.' },
+      { role: 'user' as const, content: 'Continue.' },
+    ],
+  });
+
+  it('puts a compaction block first once the input reaches the trigger, the same in JSON and SSE', async () => {
+    const message = await anthropic.beta.messages.create({ ...request(5), betas: ['compact-2026-01-12'] });
+    expect(message.content.map((block) => block.type)).toEqual(['compaction', 'text']);
+    const block = message.content[0] as Anthropic.Beta.BetaCompactionBlock;
+    expect(block.content).toBe(
+      'Summary of the 2 earlier messages: the user asked about "Summarise the harbor logs." and the assistant answered.',
+    );
+    expect(message.usage.iterations?.[0]).toMatchObject({
+      type: 'compaction',
+      input_tokens: message.usage.input_tokens,
+    });
+    const streamed = await anthropic.beta.messages
+      .stream({ ...request(5), betas: ['compact-2026-01-12'] })
+      .finalMessage();
+    expect(streamed.content[0]).toEqual(block);
+    expect(streamed.content.slice(1).map((part) => part.type)).toEqual(['text']);
+  });
+
+  it('does not compact below the trigger (150,000 tokens by default) or without the beta', async () => {
+    const below = await anthropic.beta.messages.create({ ...request(1_000_000), betas: ['compact-2026-01-12'] });
+    expect(below.content.map((block) => block.type)).toEqual(['text']);
+    const withoutBeta = await anthropic.beta.messages.create(request(5));
+    expect(withoutBeta.content.map((block) => block.type)).toEqual(['text']);
+    expect(withoutBeta.usage.iterations ?? null).toBeNull();
   });
 });
 

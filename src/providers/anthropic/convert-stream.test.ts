@@ -1,7 +1,7 @@
 // Anthropic SSE fixtures → canonical events: exact event lists, dense indices when unknown blocks are
 // skipped, cumulative usage, in-band errors, malformed data and streams that stop early.
+import { captureSkippedEvents } from '../../../test/support/skipped-events.js';
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import { anthropicFixtureBytes, anthropicFixtureText } from '../../../test/fixtures/anthropic/load-fixture.js';
 import { convertAnthropicStream } from './convert-stream.js';
@@ -144,12 +144,26 @@ describe('convertAnthropicStream', () => {
     expect(events[0]?.type === 'error' && events[0].error.kind).toBe(kind);
   });
 
-  it('throws an UpstreamError on data that is not JSON', async () => {
-    const stream = `${anthropicFixtureText('text.sse.txt').split('event: content_block_stop')[0]}event: content_block_delta\ndata: {"type":"content_block_delta",\n\n`;
-    await expect(collect(once(encoder.encode(stream)))).rejects.toSatisfy(
-      (error: unknown) =>
-        UpstreamError.isInstance(error) && error.kind === 'server' && error.providerCode === 'malformed_stream',
-    );
+  it('skips an event whose data is not JSON, publishes the skip, and reads the rest of the stream', async () => {
+    const text = anthropicFixtureText('text.sse.txt');
+    const [head, tail] = text.split('event: content_block_stop');
+    const garbled = `${head}event: content_block_delta\ndata: {"type":"content_block_delta",\n\nevent: content_block_stop${tail}`;
+    const skipped = captureSkippedEvents();
+    try {
+      expect(await collect(once(encoder.encode(garbled)))).toEqual(await fixture('text.sse.txt'));
+    } finally {
+      skipped.stop();
+    }
+    expect(skipped.events).toEqual([{ provider: 'anthropic', reason: 'event data is not a JSON object' }]);
+  });
+
+  it('finishes a stream whose stop reason arrived but whose message_stop did not, and not one cut before it', async () => {
+    const text = anthropicFixtureText('text.sse.txt');
+    const unterminated = text.slice(0, text.indexOf('event: message_stop'));
+    expect(await collect(once(encoder.encode(unterminated)))).toEqual(await fixture('text.sse.txt'));
+    const cut = text.slice(0, text.indexOf('event: message_delta'));
+    const events = await collect(once(encoder.encode(cut)));
+    expect(events.some((event) => event.type === 'finish')).toBe(false);
   });
 
   it('reads events without an event line by their type field', async () => {

@@ -37,10 +37,6 @@ function stringOf(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-function parseEventData(data: string): Fields {
-  return parseStreamObject('anthropic', data) as Fields;
-}
-
 /** Overwrites the counts a later usage object carries: Anthropic's counts are cumulative. */
 function mergeUsage(current: Usage, update: AnthropicUsage): Usage {
   const next = convertAnthropicUsage(update);
@@ -187,6 +183,14 @@ export class AnthropicStreamConverter {
     return [{ type: 'block-end', index: block.index }];
   }
 
+  /**
+   * At the end of the body: a message whose stop reason already arrived is complete without its
+   * message_stop, and is finished for the client at once; one without a stop reason was cut.
+   */
+  endOfBody(): CanonicalStreamEvent[] {
+    return !this.done && this.stopReason !== undefined ? this.finish() : [];
+  }
+
   private finish(): CanonicalStreamEvent[] {
     this.done = true;
     const events: CanonicalStreamEvent[] = [];
@@ -222,11 +226,13 @@ export async function* convertAnthropicStream(body: AsyncIterable<Uint8Array>): 
     if (converter.done) continue;
     if (sse.event === 'ping') continue;
     if (sse.event !== undefined && !handledEvents.has(sse.event)) continue;
-    const data = parseEventData(sse.data);
+    const data = parseStreamObject('anthropic', sse.data);
+    if (data === undefined) continue;
     // Anthropic always names events; a bare `data:` line still says what it is in its `type` field.
     const name = sse.event ?? stringOf(data.type);
     const events = converter.convert(name, data);
     yield* events;
     if (name === 'error') return;
   }
+  yield* converter.endOfBody();
 }

@@ -1,6 +1,7 @@
 // Bedrock event streams → canonical events, from the binary fixtures of test/fixtures/bedrock:
 // ConverseStream (text, tool call, reasoning with a signature), InvokeModel chunks (through the
 // Anthropic converter, with invocation metrics as usage fallback) and exception frames mid-stream.
+import { captureSkippedEvents } from '../../../test/support/skipped-events.js';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
@@ -228,10 +229,22 @@ describe('InvokeModelWithResponseStream', () => {
     expect(events[1]?.type === 'error' && events[1].error.kind).toBe('overloaded');
   });
 
-  it('throws an UpstreamError for a chunk whose bytes are not base64 JSON', async () => {
-    await expect(collect(frames([{ event: 'chunk', payload: { bytes: 'bm90IGpzb24=' } }]))).rejects.toMatchObject({
-      kind: 'server',
-      providerCode: 'malformed_stream',
-    });
+  it('skips a chunk whose bytes are not base64 JSON and reads the chunks after it', async () => {
+    const skipped = captureSkippedEvents();
+    try {
+      const textChunks = [
+        { event: 'chunk', chunk: { type: 'message_start', message: { id: 'msg_1', usage: { input_tokens: 3 } } } },
+        { event: 'chunk', chunk: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } },
+        { event: 'chunk', chunk: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } } },
+      ];
+      const events = await collect(
+        frames([textChunks[0]!, { event: 'chunk', payload: { bytes: 'bm90IGpzb24=' } }, ...textChunks.slice(1)]),
+      );
+      expect(events).toEqual(await collect(frames(textChunks)));
+      expect(events.map((event) => event.type)).toEqual(['message-start', 'block-start', 'text-delta']);
+    } finally {
+      skipped.stop();
+    }
+    expect(skipped.events).toEqual([{ provider: 'bedrock', reason: 'chunk bytes is not a JSON object' }]);
   });
 });

@@ -2,33 +2,23 @@
 // APIs: a ConverseStream names its events (messageStart, contentBlockDelta, …), an
 // InvokeModelWithResponseStream sends `chunk` events; the first event says which one this is.
 // Exception and error frames become an `{type:'error'}` event, after which reading stops.
-import { UpstreamError } from '../../canonical/errors.js';
+import type { UpstreamError } from '../../canonical/errors.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import { readEventStreamMessages, stringHeader, type EventStreamMessage } from '../../transport/aws-event-stream.js';
 import { bedrockStreamError } from './bedrock-error.js';
 import { ConverseStreamConverter } from './convert-converse-stream.js';
 import { InvokeStreamConverter } from './invoke-model.js';
-import { isRecord } from '../../util/wire-values.js';
+import { parseStreamObject } from '../parse-stream-object.js';
 
 type Fields = Record<string, unknown>;
 
 const textDecoder = new TextDecoder();
 
-function payloadOf(message: EventStreamMessage): Fields {
+/** The frame's JSON payload; undefined (a skipped event, published) when it is not a JSON object. */
+function payloadOf(message: EventStreamMessage): Fields | undefined {
   if (message.body.byteLength === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(textDecoder.decode(message.body));
-  } catch (error) {
-    throw new UpstreamError({
-      kind: 'server',
-      providerCode: 'malformed_stream',
-      message: 'bedrock stream event payload is not JSON',
-      cause: error,
-    });
-  }
-  return isRecord(parsed) ? parsed : {};
+  return parseStreamObject('bedrock', textDecoder.decode(message.body), 'event payload');
 }
 
 /** The error an exception or unmodeled-error frame carries; undefined for an ordinary event. */
@@ -63,19 +53,22 @@ export async function* convertBedrockStream(
       return;
     }
     const eventType = stringHeader(message, ':event-type') ?? '';
+    const payload = payloadOf(message);
+    if (payload === undefined) continue;
     let events: CanonicalStreamEvent[];
     if (eventType === 'chunk') {
       if (converse !== undefined) continue;
       invoke ??= new InvokeStreamConverter();
-      events = invoke.convert(payloadOf(message));
+      events = invoke.convert(payload);
     } else {
       if (invoke !== undefined) continue;
       converse ??= new ConverseStreamConverter(request);
-      events = converse.convert(eventType, payloadOf(message));
+      events = converse.convert(eventType, payload);
     }
     yield* events;
     // An Anthropic `error` event inside a chunk ends the stream like an exception frame does.
     if (events.some((event) => event.type === 'error')) return;
   }
   if (converse !== undefined) yield* converse.end();
+  if (invoke !== undefined) yield* invoke.endOfBody();
 }

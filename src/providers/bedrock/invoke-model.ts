@@ -4,7 +4,8 @@
 // body array. Answers are Anthropic
 // Messages; stream `chunk` events each carry one Anthropic stream event, base64-encoded, which the
 // Anthropic adapter's own converter reads.
-import { UpstreamError } from '../../canonical/errors.js';
+import { publishSkippedEvent } from '../../observability/skipped-events.js';
+import { parseStreamObject } from '../parse-stream-object.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { CanonicalResponse } from '../../canonical/response.js';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
@@ -41,27 +42,16 @@ export function convertInvokeModelResponse(body: unknown): CanonicalResponse {
   return convertAnthropicResponse(body);
 }
 
-function malformedChunk(detail: string, cause?: unknown): UpstreamError {
-  return new UpstreamError({
-    kind: 'server',
-    providerCode: 'malformed_stream',
-    message: `bedrock invoke stream: ${detail}`,
-    ...(cause === undefined ? {} : { cause }),
-  });
-}
-
-/** `{"bytes":"<base64>"}` → the Anthropic stream event it carries. */
-export function decodeChunk(payload: Fields): Fields {
-  if (typeof payload.bytes !== 'string') throw malformedChunk('chunk event without bytes');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(payload.bytes, 'base64').toString('utf8'));
-  } catch (error) {
-    throw malformedChunk('chunk bytes are not base64 JSON', error);
+/**
+ * `{"bytes":"<base64>"}` → the Anthropic stream event it carries, or undefined (published as a
+ * skipped event) when the chunk carries none: streams are lenient, the next chunk is read.
+ */
+export function decodeChunk(payload: Fields): Fields | undefined {
+  if (typeof payload.bytes !== 'string') {
+    publishSkippedEvent({ provider: 'bedrock', reason: 'chunk event without bytes' });
+    return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw malformedChunk('chunk event is not an object');
-  return parsed as Fields;
+  return parseStreamObject('bedrock', Buffer.from(payload.bytes, 'base64').toString('utf8'), 'chunk bytes');
 }
 
 function count(value: unknown): number | undefined {
@@ -76,9 +66,15 @@ export class InvokeStreamConverter {
     return this.anthropic.done;
   }
 
+  /** A message whose stop reason arrived is complete even when the body ends without message_stop. */
+  endOfBody(): CanonicalStreamEvent[] {
+    return this.anthropic.endOfBody();
+  }
+
   convert(chunkPayload: Fields): CanonicalStreamEvent[] {
     if (this.anthropic.done) return [];
     const event = decodeChunk(chunkPayload);
+    if (event === undefined) return [];
     const type = typeof event.type === 'string' ? event.type : '';
     if (type === 'ping') return [];
     const events = this.anthropic.convert(type, event);

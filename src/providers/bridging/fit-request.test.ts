@@ -1,8 +1,9 @@
-// Bridging a translated request to its deployment: output cap, identifier length, reasoning.
+// Bridging a translated request to its deployment: output cap, identifier length, tool call ids, reasoning.
 import { describe, expect, it } from 'vitest';
 import { simpleTextRequest } from '../../../test/support/canonical-fixtures.js';
 import type { DeploymentTarget } from '../adapter.js';
-import { fitIdentifier, fitRequestToDeployment } from './fit-request.js';
+import { fitIdentifier, fitRequestToDeployment, fitToolCallId } from './fit-request.js';
+import type { CanonicalMessage } from '../../canonical/request.js';
 import { modelProfile, wellKnownProfile } from './model-profiles.js';
 
 function target(overrides: Partial<DeploymentTarget>): DeploymentTarget {
@@ -75,5 +76,63 @@ describe('model profiles', () => {
     expect(modelProfile('my-local-model')).toEqual({ reasoning: false });
     expect(modelProfile('claude-next')).toEqual({ reasoning: true });
     expect(wellKnownProfile('pro-o1x')).toBeUndefined();
+  });
+
+  it('hashes tool call ids the target refuses, the same on the call and on its result', () => {
+    // A Responses-style id (53 characters) is too long for Chat Completions; a Gemini-style id with
+    // a dot does not match Claude's pattern; OpenAI's own short ids pass everywhere.
+    const longId = 'fc_0f0e50a1476a6c35006912c58dc9f8819192c25864eb16f07f';
+    const dottedId = 'call.7f3a';
+    const conversation: CanonicalMessage[] = [
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Oslo and Bergen?' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool-call', id: longId, name: 'weather', input: { city: 'Oslo' } },
+          { type: 'tool-call', id: dottedId, name: 'weather', input: { city: 'Bergen' } },
+          { type: 'tool-call', id: 'call_abc123', name: 'weather', input: { city: 'Tromsø' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool-result', toolCallId: longId, content: [{ type: 'text', text: '4°C' }], isError: false },
+          { type: 'tool-result', toolCallId: dottedId, content: [{ type: 'text', text: '6°C' }], isError: false },
+          { type: 'tool-result', toolCallId: 'call_abc123', content: [{ type: 'text', text: '1°C' }], isError: false },
+        ],
+      },
+    ];
+    const request = { ...simpleTextRequest(), messages: conversation };
+    const ids = (messages: CanonicalMessage[]) =>
+      messages.flatMap((message) =>
+        message.content.flatMap((part) =>
+          part.type === 'tool-call' ? [part.id] : part.type === 'tool-result' ? [part.toolCallId] : [],
+        ),
+      );
+
+    const toOpenAI = fitRequestToDeployment(request, target({ model: 'gpt-5' }));
+    const openAIIds = ids(toOpenAI.request.messages);
+    expect(openAIIds.every((id) => id.length <= 40)).toBe(true);
+    expect(openAIIds).toEqual([
+      fitToolCallId(longId, { maximum: 40 }),
+      dottedId,
+      'call_abc123',
+      fitToolCallId(longId, { maximum: 40 }),
+      dottedId,
+      'call_abc123',
+    ]);
+    expect(openAIIds[0]).not.toBe(longId);
+    expect(toOpenAI.report.changed).toEqual(['1 tool call ids→hashed']);
+
+    const toClaude = fitRequestToDeployment(request, target({ provider: 'anthropic', model: 'claude-sonnet-4-6' }));
+    const claudeIds = ids(toClaude.request.messages);
+    expect(claudeIds.every((id) => /^[a-zA-Z0-9_-]+$/.test(id))).toBe(true);
+    expect(claudeIds[0]).toBe(longId);
+    expect(claudeIds[1]).not.toBe(dottedId);
+    expect(claudeIds[4]).toBe(claudeIds[1]);
+    expect(toClaude.report.changed).toEqual(['1 tool call ids→hashed']);
+
+    const untouched = fitRequestToDeployment(request, target({ provider: 'gemini', model: 'gemini-2.5-pro' }));
+    expect(untouched.request.messages).toBe(request.messages);
   });
 });

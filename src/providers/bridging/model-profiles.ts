@@ -62,6 +62,24 @@ export function modelProfile(
   };
 }
 
+/** What a tool call id may be, per provider: OpenAI's `tool_calls[].id` takes 40 characters; Claude's and Bedrock's take only `[a-zA-Z0-9_-]`. */
+export interface ToolCallIdRule {
+  maximum?: number;
+  pattern?: RegExp;
+}
+
+const claudeToolIds: ToolCallIdRule = { pattern: /^[a-zA-Z0-9_-]+$/ };
+const openAIToolIds: ToolCallIdRule = { maximum: 40 };
+
+export const toolCallIdRules: Readonly<Partial<Record<ProviderKind, ToolCallIdRule>>> = {
+  openai: openAIToolIds,
+  azure: openAIToolIds,
+  'openai-compatible': openAIToolIds,
+  anthropic: claudeToolIds,
+  bedrock: { ...claudeToolIds, maximum: 64 },
+  vertex: claudeToolIds,
+};
+
 /** How long an end-user identifier may be, per provider (OpenAI's safety_identifier / user: 64). */
 export const identifierLimits: Readonly<Partial<Record<ProviderKind, number>>> = {
   openai: 64,

@@ -1,7 +1,7 @@
 // Streams in: alt=sse chunks (CRLF and LF separated) → the exact canonical event sequence.
+import { captureSkippedEvents } from '../../../test/support/skipped-events.js';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
-import { UpstreamError } from '../../canonical/errors.js';
 import { seededRandom } from '../../util/random.js';
 import { toolRoundTripRequest } from '../../../test/support/canonical-fixtures.js';
 import { geminiFixtureBytes } from '../../../test/fixtures/gemini/load-fixtures.js';
@@ -131,8 +131,17 @@ describe('convertGeminiStream', () => {
     expect(received.map((event) => event.type)).toEqual(['message-start', 'block-start', 'text-delta', 'text-delta']);
   });
 
-  it('throws a classified UpstreamError for a chunk that is not a JSON object', async () => {
-    const error = await events(new TextEncoder().encode('data: [1,2]\r\n\r\n')).catch((thrown: unknown) => thrown);
-    expect(UpstreamError.isInstance(error) && error.providerCode).toBe('malformed_stream');
+  it('skips a chunk that is not a JSON object and reads the chunks after it', async () => {
+    const text =
+      'data: {"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},"finishReason":"STOP"}]}\r\n\r\n';
+    const skipped = captureSkippedEvents();
+    try {
+      const withGarbage = await events(new TextEncoder().encode(`data: [1,2]\r\n\r\n${text}`));
+      expect(withGarbage).toEqual(await events(new TextEncoder().encode(text)));
+      expect(withGarbage.some((event) => event.type === 'text-delta')).toBe(true);
+    } finally {
+      skipped.stop();
+    }
+    expect(skipped.events).toEqual([{ provider: 'gemini', reason: 'chunk is not a JSON object' }]);
   });
 });

@@ -19,11 +19,6 @@ import { createGeminiToolNameMap, type GeminiToolNameMap } from './tool-names.js
 import { parseStreamObject } from '../parse-stream-object.js';
 import { nonEmptyString } from '../../util/wire-values.js';
 
-/** Parses one `data:` payload; throws UpstreamError (server, malformed_stream) on anything but a JSON object. */
-export function parseGeminiChunk(provider: string, data: string): GeminiGenerateContentResponse {
-  return parseStreamObject(provider, data) as GeminiGenerateContentResponse;
-}
-
 /** The state of one stream: the open text or thinking block, whether tools were called, the last reason and usage. */
 export class GeminiStreamConverter {
   private readonly toolNames: GeminiToolNameMap;
@@ -146,7 +141,9 @@ export async function* convertGeminiStream(
   const converter = new GeminiStreamConverter(request, context);
   for await (const sse of readSseEvents(body)) {
     if (sse.data.trim().length === 0) continue;
-    yield* converter.accept(parseGeminiChunk(context.provider, sse.data));
+    const chunk = parseStreamObject(context.provider, sse.data, 'chunk');
+    if (chunk === undefined) continue;
+    yield* converter.accept(chunk as GeminiGenerateContentResponse);
     if (converter.done) return;
   }
   yield* converter.end();

@@ -1,3 +1,4 @@
+import { captureSkippedEvents } from '../../../test/support/skipped-events.js';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import type { ProviderAdapter } from '../adapter.js';
@@ -269,10 +270,21 @@ describe('stream in', () => {
     expect(events.at(-1)?.type).toBe('finish');
   });
 
-  it('throws a malformed_stream UpstreamError on data that is not JSON', async () => {
-    await expect(collect(openaiAdapter, sse(chunk({ content: 'a' }), '{"id":'))).rejects.toSatisfy(
-      (error: unknown) =>
-        UpstreamError.isInstance(error) && error.kind === 'server' && error.providerCode === 'malformed_stream',
-    );
+  it('skips data that is not JSON and goes on with the next chunk', async () => {
+    const skipped = captureSkippedEvents();
+    try {
+      const garbled = await collect(
+        openaiAdapter,
+        sse(chunk({ content: 'a' }), '{"id":', chunk({ content: 'b' }, 'stop'), '[DONE]'),
+      );
+      const clean = await collect(
+        openaiAdapter,
+        sse(chunk({ content: 'a' }), chunk({ content: 'b' }, 'stop'), '[DONE]'),
+      );
+      expect(garbled).toEqual(clean);
+    } finally {
+      skipped.stop();
+    }
+    expect(skipped.events).toEqual([{ provider: 'openai', reason: 'chunk is not a JSON object' }]);
   });
 });

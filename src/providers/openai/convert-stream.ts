@@ -16,6 +16,8 @@ import { mapOpenAIFinishReason } from './map-finish-reason.js';
 import { inBandOpenAIError } from './openai-error.js';
 import { createToolNameMap, type ToolNameMap } from './tool-names.js';
 import { syntheticToolCallId } from './tool-calls.js';
+import { parseStreamObject } from '../parse-stream-object.js';
+import { nonEmptyString } from '../../util/wire-values.js';
 
 export interface ConvertStreamContext {
   provider: string;
@@ -37,10 +39,6 @@ function malformedStream(provider: string, detail: string, cause?: unknown): Ups
     message: `${provider}: ${detail}`,
     cause,
   });
-}
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 class ChunkTranslator {
@@ -206,15 +204,8 @@ export async function* convertOpenAIStream(
       yield* translator.finish();
       return;
     }
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch (error) {
-      throw malformedStream(context.provider, 'stream data is not JSON', error);
-    }
-    if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
-      throw malformedStream(context.provider, 'stream chunk is not a JSON object');
-    }
+    const chunk = parseStreamObject(context.provider, data, 'chunk');
+    if (chunk === undefined) continue;
     const typed = chunk as OpenAIChatCompletionChunk;
     if (typed.error !== undefined && typed.error !== null) {
       yield { type: 'error', error: inBandOpenAIError(context.provider, typed) };

@@ -4,10 +4,9 @@
 // over), usage and stop reason (the finish), and in-band errors. Block events (server tools,
 // citations, compaction, whatever comes next) are forwarded without being read at all.
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
-import { publishSkippedEvent } from '../../observability/skipped-events.js';
+import { parseStreamObject } from '../parse-stream-object.js';
 import type { RawSseEvent } from '../../transport/raw-sse.js';
 import { AnthropicStreamConverter } from '../anthropic/convert-stream.js';
-import { parseJsonRecord } from '../../util/wire-values.js';
 
 /** The events whose fields the tap reads; every other event is forwarded without a look inside. */
 const readEvents = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
@@ -32,17 +31,14 @@ export async function* relayAnthropicEvents(
   provider: string,
 ): AsyncGenerator<CanonicalStreamEvent> {
   const converter = new AnthropicStreamConverter();
-  let sawStopReason = false;
   for await (const event of events) {
     // After message_stop the rest is read and dropped, so the connection can go back to the pool.
     if (converter.done) continue;
     const name = eventName(event);
     // Every event is parsed, only to know that the client can parse it too: one it cannot is skipped.
-    const data = event.data.length === 0 ? {} : parseJsonRecord(event.data);
-    if (data === undefined) {
-      publishSkippedEvent({ provider, reason: `${name ?? 'unnamed'} event data is not a JSON object` });
-      continue;
-    }
+    const data =
+      event.data.length === 0 ? {} : parseStreamObject(provider, event.data, `${name ?? 'unnamed'} event data`);
+    if (data === undefined) continue;
     if (name === undefined || !readEvents.has(name)) {
       yield { type: 'relay', data: event.raw, content: name !== undefined && contentEvents.has(name) };
       continue;
@@ -53,17 +49,13 @@ export async function* relayAnthropicEvents(
       if (failure?.type === 'error') yield { type: 'error', error: failure.error, relayed: event.raw };
       return;
     }
-    if (
-      name === 'message_delta' &&
-      typeof (data.delta as { stop_reason?: unknown } | undefined)?.stop_reason === 'string'
-    )
-      sawStopReason = true;
     yield { type: 'relay', data: event.raw, content: false };
     const finish = read.find((item) => item.type === 'finish');
     if (finish !== undefined) yield finish;
   }
-  if (!converter.done && sawStopReason) {
+  const finished = converter.endOfBody().filter((item) => item.type === 'finish');
+  if (finished.length > 0) {
     yield { type: 'relay', data: anthropicMessageStop, content: false };
-    yield* converter.convert('message_stop', {}).filter((item) => item.type === 'finish');
+    yield* finished;
   }
 }

@@ -5,7 +5,7 @@
 import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import type { Usage } from '../../canonical/usage.js';
 import { emptyUsage } from '../../canonical/usage.js';
-import { publishSkippedEvent } from '../../observability/skipped-events.js';
+import { parseStreamObject } from '../parse-stream-object.js';
 import type { RawSseEvent } from '../../transport/raw-sse.js';
 import { convertOpenAIUsage } from '../openai/convert-usage.js';
 import { mapOpenAIFinishReason } from '../openai/map-finish-reason.js';
@@ -80,17 +80,8 @@ export async function* relayOpenAIEvents(
       yield finish();
       return;
     }
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      publishSkippedEvent({ provider, reason: 'chunk is not JSON' });
-      continue;
-    }
-    if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) {
-      publishSkippedEvent({ provider, reason: 'chunk is not a JSON object' });
-      continue;
-    }
+    const chunk = parseStreamObject(provider, data, 'chunk');
+    if (chunk === undefined) continue;
     const typed = chunk as OpenAIChatCompletionChunk;
     if (typed.error !== undefined && typed.error !== null) {
       yield { type: 'error', error: inBandOpenAIError(provider, typed), relayed: event.raw };

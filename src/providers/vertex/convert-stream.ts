@@ -8,6 +8,7 @@ import { readSseEvents, type SseEvent } from '../../transport/sse.js';
 import { AnthropicStreamConverter } from '../anthropic/convert-stream.js';
 import type { GeminiConvertContext } from '../gemini/convert-response.js';
 import { GeminiStreamConverter } from '../gemini/convert-stream.js';
+import type { GeminiGenerateContentResponse } from '../gemini/gemini-api.js';
 import { parseStreamObject } from '../parse-stream-object.js';
 
 /** Anthropic events whose data is read; others (ping, future types) are skipped unread, as the Anthropic adapter does. */
@@ -20,10 +21,6 @@ const anthropicEvents = new Set([
   'message_stop',
   'error',
 ]);
-
-function parseObject(data: string): Record<string, unknown> {
-  return parseStreamObject('vertex', data);
-}
 
 type Reader =
   | { publisher: 'anthropic'; converter: AnthropicStreamConverter }
@@ -49,22 +46,29 @@ export async function* convertVertexStream(
   for await (const sse of readSseEvents(body)) {
     if (reader === undefined) {
       if (sse.data.trim().length === 0 && sse.event === undefined) continue;
-      const skipped = sse.event !== undefined && !anthropicEvents.has(sse.event);
-      reader = readerFor(sse, skipped ? undefined : parseObject(sse.data), request, context);
+      const unread = sse.event !== undefined && !anthropicEvents.has(sse.event);
+      const first = unread ? undefined : parseStreamObject('vertex', sse.data);
+      // An unparseable first event says nothing about which publisher speaks: it is skipped.
+      if (!unread && first === undefined) continue;
+      reader = readerFor(sse, first, request, context);
     }
     if (reader.publisher === 'anthropic') {
       // After message_stop the rest is read and ignored, so the connection can go back to the pool.
       if (reader.converter.done) continue;
       if (sse.event !== undefined && !anthropicEvents.has(sse.event)) continue;
-      const data = parseObject(sse.data);
+      const data = parseStreamObject('vertex', sse.data);
+      if (data === undefined) continue;
       const name = sse.event ?? (typeof data.type === 'string' ? data.type : '');
       yield* reader.converter.convert(name, data);
       if (name === 'error') return;
     } else {
       if (sse.data.trim().length === 0) continue;
-      yield* reader.converter.accept(parseObject(sse.data));
+      const chunk = parseStreamObject('vertex', sse.data);
+      if (chunk === undefined) continue;
+      yield* reader.converter.accept(chunk as GeminiGenerateContentResponse);
       if (reader.converter.done) return;
     }
   }
   if (reader?.publisher === 'google') yield* reader.converter.end();
+  else if (reader?.publisher === 'anthropic') yield* reader.converter.endOfBody();
 }

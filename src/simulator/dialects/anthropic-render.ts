@@ -49,6 +49,15 @@ function toolUseId(callKey: string): string {
 export interface AnthropicReplyExtras {
   messageFields?: Record<string, unknown>;
   usage?: Record<string, unknown>;
+  /** Blocks the API puts before the model's reply (a compaction block). */
+  leadingBlocks?: LeadingBlock[];
+}
+
+/** A block before the reply: its final JSON form, and how a stream opens and fills it. */
+export interface LeadingBlock {
+  block: Record<string, unknown>;
+  streamStart: Record<string, unknown>;
+  streamDeltas: Record<string, unknown>[];
 }
 
 function usage(reply: SimulatedReply, outputTokens: number, extras: AnthropicReplyExtras = {}) {
@@ -82,7 +91,7 @@ export function anthropicMessageBody(
     type: 'message',
     role: 'assistant',
     model,
-    content,
+    content: [...(extras.leadingBlocks ?? []).map((leading) => leading.block), ...content],
     stop_reason: stopReasons[reply.stopReason],
     stop_sequence: reply.stopSequence,
     usage: usage(reply, reply.outputTokens, extras),
@@ -126,7 +135,15 @@ export function anthropicStreamEvents(
   const push = (event: AnthropicStreamEvent['event'], tokens = 0) => events.push({ event, tokens });
   // As the real API does: input counts up front, a token or so of output so far.
   push(anthropicMessageStart(sequence, model, usage(reply, 1, extras)));
-  reply.blocks.forEach((block, index) => {
+  const leading = extras.leadingBlocks ?? [];
+  leading.forEach((block, index) => {
+    push({ type: 'content_block_start', index, content_block: block.streamStart });
+    if (index === 0 && options.ping) push({ type: 'ping' });
+    for (const delta of block.streamDeltas) push({ type: 'content_block_delta', index, delta });
+    push({ type: 'content_block_stop', index });
+  });
+  reply.blocks.forEach((block, replyIndex) => {
+    const index = replyIndex + leading.length;
     if (block.type === 'text') {
       push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
       // The real API sends a ping early in the stream; clients must ignore it.

@@ -9,6 +9,7 @@ import {
   type SimulatedToolChoice,
 } from '../reply-generator.js';
 import { isRecord } from '../../util/wire-values.js';
+import { deferredToolsOf } from '../deferred-tools.js';
 
 export interface CheckedAnthropicBody {
   body: Record<string, unknown>;
@@ -127,7 +128,26 @@ export function checkAnthropicBody(
   if (body.messages === undefined) return { problem: 'messages: Field required' };
   if (!Array.isArray(body.messages)) return { problem: 'messages: Input should be a valid list' };
   if (body.messages.length === 0) return { problem: 'messages: at least one message is required' };
+  const badId = badToolUseId(body.messages);
+  if (badId !== undefined) return { problem: badId };
   return { body, messages: body.messages };
+}
+
+const toolUseIdPattern = /^[a-zA-Z0-9_-]+$/;
+
+/** The API's message for the first tool_use id (or tool_result tool_use_id) outside its pattern. */
+function badToolUseId(messages: unknown[]): string | undefined {
+  for (const [index, message] of messages.entries()) {
+    if (!isRecord(message) || !Array.isArray(message.content)) continue;
+    for (const [blockIndex, block] of message.content.entries()) {
+      if (!isRecord(block)) continue;
+      const [field, id] =
+        block.type === 'tool_use' ? ['tool_use.id', block.id] : ['tool_result.tool_use_id', block.tool_use_id];
+      if (typeof id === 'string' && !toolUseIdPattern.test(id))
+        return `messages.${index}.content.${blockIndex}.${field}: String should match pattern '^[a-zA-Z0-9_-]+$'`;
+    }
+  }
+  return undefined;
 }
 
 export function anthropicInputTokens(checked: CheckedAnthropicBody): number {
@@ -151,5 +171,6 @@ export function anthropicSimulatedRequest(
     toolChoice: toolChoiceOf(body),
     lastTurn: lastTurnOf(messages),
     inputTokens: anthropicInputTokens(checked),
+    deferredTools: deferredToolsOf(messages),
   };
 }

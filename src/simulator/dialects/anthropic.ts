@@ -116,7 +116,10 @@ const messagesOperation: DialectOperation = {
         if (search !== undefined) return withHeaders(renderWebSearch(search, request, sequence), rateLimits);
         const replyTokens = input.context.replyTokens;
         const reply = generateReply(replyTokens === undefined ? request : { ...request, minimumTokens: replyTokens });
-        const extras = firstPartyExtras(body, checked.messages);
+        const betas = String(input.headers['anthropic-beta'] ?? '')
+          .split(',')
+          .map((beta) => beta.trim());
+        const extras = firstPartyExtras(body, checked.messages, betas, reply);
         return withHeaders(
           request.stream
             ? renderAnthropicStream(reply, request.model, sequence, extras)

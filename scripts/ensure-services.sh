@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite starts for itself (redis-server, PostgreSQL, and Chromium for the
-# dashboard's browser test). Debian packages, installed only when missing.
+# Installs what the test suite starts for itself (redis-server, PostgreSQL, Chromium for the
+# dashboard's browser test, and openssl for a test certificate). Debian packages, installed only when missing.
 set -euo pipefail
 
 need=()
@@ -8,6 +8,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # The dashboard's browser test drives the distribution's Chromium (never a downloaded browser build).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The HTTP/2 upstream test makes a throw-away self-signed certificate with the openssl CLI.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

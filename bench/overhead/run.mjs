@@ -1,8 +1,14 @@
 // bench/overhead: what Switchyard adds to a request. The simulator and the gateway run as their
-// own processes (as in production); autocannon drives a fixed rate, first straight at the
-// simulator, then through the gateway to the same simulated upstream, and prints both.
+// own processes (as in production). Three parts, each printed with its target (issue 9, "Speed"):
+//   fixed rate  an open-loop load (open-loop.mjs) straight at the simulator, through a minimal
+//               pass-through proxy, through Switchyard, and through Switchyard with gateway keys:
+//               Switchyard's added p50 within 1 ms of the proxy's added p50, added p99 within 3 ms.
+//   saturated   autocannon with no rate limit: Switchyard's req/s at least 75% of the proxy's.
+//   long        1,000 concurrent slow streams (long-streams.mjs): every first byte within the
+//               upstream's time to first token + 1 s, no deployment ejected, no non-2xx, RSS ≤ 150 MB.
 //
-//   cd bench/overhead && npm install && node run.mjs [--rate 1000] [--duration 15] [--connections 32]
+//   cd bench/overhead && npm install && node run.mjs [--only fixed,saturated,long] [--rate 1000]
+//     [--duration 10] [--connections 32] [--streams 1000] [--stream-tokens 30]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,17 +16,25 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { longStreamConfig, longStreams, paceUpstreams } from './long-streams.mjs';
+import { openLoop } from './open-loop.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'bin', 'switchyard.js');
 const { values } = parseArgs({
   options: {
+    only: { type: 'string', default: 'fixed,saturated,long' },
     rate: { type: 'string', default: '1000' },
-    duration: { type: 'string', default: '15' },
+    duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '3' },
+    streams: { type: 'string', default: '1000' },
+    'stream-tokens': { type: 'string', default: '30' },
+    'time-to-first-token': { type: 'string', default: '1000' },
+    'tokens-per-second': { type: 'string', default: '2' },
   },
 });
+const parts = new Set(values.only.split(','));
 const rate = Number(values.rate);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
@@ -93,48 +107,26 @@ const body = (stream) =>
   });
 const headers = { 'content-type': 'application/json', 'x-api-key': 'bench-key', 'anthropic-version': '2023-06-01' };
 
-function percentile(sorted, fraction) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
-}
-
 /** CPU milliseconds (user + system) a process has used so far, from /proc. */
 function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-// autocannon's own histogram rounds to whole milliseconds; the per-response durations it emits
-// are hrtime-based, so percentiles are computed from those for sub-millisecond resolution.
-function run(url, stream, seconds, measured = gateway, requestHeaders = headers) {
+/** One fixed-rate run, with the CPU the measured process (gateway or proxy) spent per answer. */
+async function fixedRate(url, stream, seconds, measured, requestHeaders = headers) {
+  const before = measured ? cpuMs(measured.child.pid) : 0;
+  const result = await openLoop({ url, body: body(stream), headers: requestHeaders, rate, seconds });
+  const cpuPerRequest = measured ? (cpuMs(measured.child.pid) - before) / Math.max(1, result.responses) : undefined;
+  return { ...result, cpuPerRequest };
+}
+
+/** One saturated run: autocannon as fast as the path answers. */
+function saturated(url, stream, seconds) {
   return new Promise((resolve, reject) => {
-    const durations = [];
-    const gatewayCpuBefore = cpuMs(measured.child.pid);
-    const instance = autocannon(
-      {
-        url,
-        method: 'POST',
-        headers: requestHeaders,
-        body: body(stream),
-        connections,
-        overallRate: rate,
-        duration: seconds,
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        durations.sort((a, b) => a - b);
-        resolve({
-          result,
-          p50: percentile(durations, 0.5),
-          p90: percentile(durations, 0.9),
-          p99: percentile(durations, 0.99),
-          gatewayCpuMs: cpuMs(measured.child.pid) - gatewayCpuBefore,
-          responses: durations.length,
-        });
-      },
+    autocannon({ url, method: 'POST', headers, body: body(stream), connections, duration: seconds }, (error, result) =>
+      error ? reject(error) : resolve(result),
     );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) durations.push(responseTime);
-    });
   });
 }
 
@@ -142,56 +134,152 @@ const scenarios = [
   { name: 'non-streaming', stream: false },
   { name: 'streaming', stream: true },
 ];
-const rows = [];
-for (const scenario of scenarios) {
-  const direct = `${simulator.url}/u/claude-a/v1/messages`;
-  const through = `${gateway.url}/v1/messages`;
-  await run(direct, scenario.stream, warmup);
-  await run(minimalProxy.url, scenario.stream, warmup, minimalProxy);
-  await run(through, scenario.stream, warmup);
-  const keyed = `${keyedGateway.url}/v1/messages`;
-  const keyedHeaders = { ...headers, 'x-api-key': benchKey };
-  await run(keyed, scenario.stream, warmup, keyedGateway, keyedHeaders);
-  const directResult = await run(direct, scenario.stream, duration);
-  const minimalResult = await run(minimalProxy.url, scenario.stream, duration, minimalProxy);
-  const throughResult = await run(through, scenario.stream, duration);
-  rows.push({ scenario: scenario.name, path: 'direct', result: directResult });
-  rows.push({ scenario: scenario.name, path: 'minimal proxy', result: minimalResult });
-  rows.push({ scenario: scenario.name, path: 'through switchyard', result: throughResult });
-  const keyedResult = await run(keyed, scenario.stream, duration, keyedGateway, keyedHeaders);
-  rows.push({ scenario: scenario.name, path: 'switchyard + keys', result: keyedResult });
+const direct = `${simulator.url}/u/claude-a/v1/messages`;
+const through = `${gateway.url}/v1/messages`;
+const keyed = `${keyedGateway.url}/v1/messages`;
+const keyedHeaders = { ...headers, 'x-api-key': benchKey };
+const os = await import('node:os');
+const format = (value) => value.toFixed(2).padStart(9);
+const verdict = (met) => (met ? 'met' : 'NOT MET');
+console.log(
+  `\nbench/overhead — ${process.version}, ${os.cpus().length} cores, load average ${os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`,
+);
+
+if (parts.has('fixed')) {
+  const rows = [];
+  for (const scenario of scenarios) {
+    const paths = [
+      { path: 'direct', url: direct },
+      { path: 'minimal proxy', url: minimalProxy.url, measured: minimalProxy },
+      { path: 'through switchyard', url: through, measured: gateway },
+      { path: 'switchyard + keys', url: keyed, measured: keyedGateway, headers: keyedHeaders },
+    ];
+    for (const path of paths) await fixedRate(path.url, scenario.stream, warmup, path.measured, path.headers);
+    for (const path of paths) {
+      const result = await fixedRate(path.url, scenario.stream, duration, path.measured, path.headers);
+      rows.push({ scenario: scenario.name, path: path.path, result });
+    }
+  }
+  console.log(`\nfixed rate (open loop) ${rate} req/s, ${duration}s per run; latency from when each request was due`);
+  console.log(
+    `${'scenario'.padEnd(15)}${'path'.padEnd(20)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'non2xx'.padStart(8)}${'CPU ms/req'.padStart(12)}`,
+  );
+  for (const { scenario, path, result } of rows) {
+    const cpu = result.cpuPerRequest === undefined ? '-' : result.cpuPerRequest.toFixed(3);
+    console.log(
+      `${scenario.padEnd(15)}${path.padEnd(20)}${result.achievedRate.toFixed(0).padStart(9)}${format(result.p50)}${format(result.p90)}${format(result.p99)}${String(result.errors).padStart(8)}${String(result.non2xx).padStart(8)}${cpu.padStart(12)}`,
+    );
+  }
+  for (const scenario of scenarios) {
+    const find = (path) => rows.find((row) => row.scenario === scenario.name && row.path === path).result;
+    const [plain, minimal, switchyard, withKeys] = [
+      'direct',
+      'minimal proxy',
+      'through switchyard',
+      'switchyard + keys',
+    ].map(find);
+    const added = { p50: switchyard.p50 - plain.p50, p99: switchyard.p99 - plain.p99 };
+    const proxyAdded = { p50: minimal.p50 - plain.p50, p99: minimal.p99 - plain.p99 };
+    console.log(
+      `${scenario.name}: switchyard adds p50 ${added.p50.toFixed(2)} ms, p99 ${added.p99.toFixed(2)} ms over direct; ` +
+        `the minimal proxy adds p50 ${proxyAdded.p50.toFixed(2)} ms, p99 ${proxyAdded.p99.toFixed(2)} ms. ` +
+        `Targets: p50 ≤ proxy's + 1 ms (${verdict(added.p50 <= proxyAdded.p50 + 1)}), p99 ≤ proxy's + 3 ms (${verdict(added.p99 <= proxyAdded.p99 + 3)})`,
+    );
+    console.log(
+      `${scenario.name}: gateway keys on add p50 ${(withKeys.p50 - switchyard.p50).toFixed(3)} ms, p99 ${(withKeys.p99 - switchyard.p99).toFixed(3)} ms (target: p50 ≤ 0.1 ms)`,
+    );
+  }
+  console.log(`gateway RSS after the fixed-rate runs: ${rssMiB(gateway.child.pid).toFixed(0)} MiB`);
 }
 
-const gatewayRss = rssMiB(gateway.child.pid);
-const format = (value) => value.toFixed(2).padStart(9);
-console.log(
-  `\nbench/overhead — fixed rate ${rate} req/s, ${connections} connections, ${duration}s per run, ${process.version}, ${(await import('node:os')).cpus().length} cores`,
-);
-console.log(
-  `${'scenario'.padEnd(15)}${'path'.padEnd(20)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p90 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'non2xx'.padStart(8)}${'gw CPU ms/req'.padStart(15)}`,
-);
-for (const row of rows) {
-  const { result } = row.result;
-  const cpuPerRequest =
-    row.path === 'direct' ? '-' : (row.result.gatewayCpuMs / Math.max(1, row.result.responses)).toFixed(3);
+if (parts.has('saturated')) {
+  console.log(`\nsaturated (autocannon, no rate limit) ${connections} connections, ${duration}s per run`);
   console.log(
-    `${row.scenario.padEnd(15)}${row.path.padEnd(20)}${result.requests.average.toFixed(0).padStart(9)}${format(row.result.p50)}${format(row.result.p90)}${format(row.result.p99)}${String(result.errors).padStart(8)}${String(result.non2xx).padStart(8)}${cpuPerRequest.padStart(15)}`,
+    `${'scenario'.padEnd(15)}${'path'.padEnd(20)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'non2xx'.padStart(8)}`,
   );
+  for (const scenario of scenarios) {
+    const paths = [
+      { path: 'direct', url: direct },
+      { path: 'minimal proxy', url: minimalProxy.url },
+      { path: 'through switchyard', url: through },
+    ];
+    const rates = {};
+    for (const path of paths) {
+      await saturated(path.url, scenario.stream, warmup);
+      const result = await saturated(path.url, scenario.stream, duration);
+      rates[path.path] = result.requests.average;
+      console.log(
+        `${scenario.name.padEnd(15)}${path.path.padEnd(20)}${result.requests.average.toFixed(0).padStart(9)}${format(result.latency.p50)}${format(result.latency.p99)}${String(result.non2xx).padStart(8)}`,
+      );
+    }
+    const ratio = rates['through switchyard'] / rates['minimal proxy'];
+    console.log(
+      `${scenario.name}: switchyard serves ${(100 * ratio).toFixed(0)}% of the minimal proxy's saturated req/s (target ≥ 75%: ${verdict(ratio >= 0.75)})`,
+    );
+  }
 }
-console.log('');
-for (const scenario of scenarios) {
-  const direct = rows.find((row) => row.scenario === scenario.name && row.path === 'direct').result;
-  const minimal = rows.find((row) => row.scenario === scenario.name && row.path === 'minimal proxy').result;
-  const through = rows.find((row) => row.scenario === scenario.name && row.path === 'through switchyard').result;
-  const keyed = rows.find((row) => row.scenario === scenario.name && row.path === 'switchyard + keys').result;
+
+if (parts.has('long')) {
+  const streams = Number(values.streams);
+  const tokens = Number(values['stream-tokens']);
+  const timing = {
+    timeToFirstTokenMs: Number(values['time-to-first-token']),
+    tokensPerSecond: Number(values['tokens-per-second']),
+  };
+  await paceUpstreams(simulator.url, timing);
+  const longConfigPath = join(folder, 'switchyard-long.yaml');
+  writeFileSync(longConfigPath, longStreamConfig(simulator.url));
+  const longGateway = await start(['serve', '--config', longConfigPath, '--port', '0']);
+  const seconds = (timing.timeToFirstTokenMs + (tokens - 1) * (1000 / timing.tokensPerSecond)) / 1000;
   console.log(
-    `${scenario.name}: gateway keys on add p50 ${(keyed.p50 - through.p50).toFixed(3)} ms, p99 ${(keyed.p99 - through.p99).toFixed(3)} ms (target: p50 ≤ 0.1 ms)`,
+    `\n${streams} concurrent streams; upstream: first token after ${timing.timeToFirstTokenMs} ms, ${timing.tokensPerSecond} tokens/s, ${tokens} tokens (~${seconds.toFixed(0)} s each)`,
+  );
+  // The same streams straight at the simulator first: what this box gives without the gateway.
+  const straight = await longStreams({
+    url: `${simulator.url}/u/slow-a/v1/messages`,
+    streams,
+    tokens,
+    model: 'claude-sonnet-4-6',
+  });
+  const result = await longStreams({
+    url: `${longGateway.url}/v1/messages`,
+    streams,
+    tokens,
+    gatewayPid: longGateway.child.pid,
+  });
+  const health = await (await fetch(`${longGateway.url}/admin/health`)).json();
+  const states = Object.fromEntries(health.deployments.map((deployment) => [deployment.id, deployment.state]));
+  const ejected = health.deployments.filter((deployment) => deployment.state !== 'healthy');
+  const limitMs = timing.timeToFirstTokenMs + 1000;
+  const inSeconds = (value) => `${(value / 1000).toFixed(2)} s`;
+  console.log(
+    `${'path'.padEnd(20)}${'first byte p50'.padStart(16)}${'slowest'.padStart(10)}${'first text p50'.padStart(16)}${'slowest'.padStart(10)}${'whole p50'.padStart(11)}${'completed'.padStart(11)}${'non2xx'.padStart(8)}${'errors'.padStart(8)}`,
+  );
+  for (const [path, row] of [
+    ['direct', straight],
+    ['through switchyard', result],
+  ]) {
+    console.log(
+      `${path.padEnd(20)}${inSeconds(row.firstByteP50).padStart(16)}${inSeconds(row.firstByteSlowest).padStart(10)}${inSeconds(row.firstContentP50).padStart(16)}${inSeconds(row.firstContentSlowest).padStart(10)}${inSeconds(row.wholeP50).padStart(11)}${`${row.completed}/${streams}`.padStart(11)}${String(row.non2xx).padStart(8)}${String(row.errors).padStart(8)}`,
+    );
+  }
+  console.log(
+    `every first byte through switchyard ≤ time to first token + 1 s (${limitMs} ms): ${verdict(result.firstByteSlowest <= limitMs && result.completed === streams)}; ` +
+      `slowest first byte through switchyard − slowest first text direct: ${(result.firstByteSlowest - straight.firstContentSlowest).toFixed(0)} ms`,
   );
   console.log(
-    `${scenario.name}: added p50 ${(through.p50 - direct.p50).toFixed(2)} ms, added p99 ${(through.p99 - direct.p99).toFixed(2)} ms vs direct ` +
-      `(targets: p50 ≤ 1 ms, p99 ≤ 5 ms); a minimal pass-through proxy adds p50 ${(minimal.p50 - direct.p50).toFixed(2)} ms, p99 ${(minimal.p99 - direct.p99).toFixed(2)} ms`,
+    `deployments after the run: ${JSON.stringify(states)} (target: none ejected: ${verdict(ejected.length === 0)})`,
   );
+  console.log(`gateway peak RSS: ${result.peakRss.toFixed(0)} MiB (target ≤ 150: ${verdict(result.peakRss <= 150)})`);
 }
-console.log(`gateway RSS after the runs: ${gatewayRss.toFixed(0)} MiB`);
+console.log(
+  `load average at the end: ${os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}`,
+);
 cleanup();
 process.exit(0);

@@ -10,10 +10,18 @@ export type AttemptRole = 'first' | 'retry' | 'failover' | 'hedge' | 'continuati
 export interface Attempt {
   deployment: string;
   kind: OutcomeKind;
-  /** Time from attempt start to the end of the attempt. */
+  /**
+   * Time the upstream had the attempt: from when the request left on a connection to the end of the
+   * attempt (from the attempt's start when it never left).
+   */
   latencyMs: number;
-  /** Time from attempt start to the first content event (streams) or the full answer. */
+  /** Time from when the request left on a connection to the first content event (streams) or the full answer. */
   timeToFirstTokenMs?: number;
+  /**
+   * Time the attempt waited for a connection (or for the gateway's own event loop) before its request
+   * left: the gateway's time, never charged to the deployment.
+   */
+  connectionWaitMs?: number;
   /** Upstream HTTP status, when there was an answer. */
   status?: number;
   /** How long the upstream asked us to wait (retry-after). */

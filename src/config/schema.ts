@@ -188,6 +188,22 @@ export const configSchema = z
         firstTokenFloorMs: 5_000,
         stallFloorMs: 5_000,
       }),
+    /** How the gateway holds its connections to upstreams. */
+    upstreamConnections: z
+      .object({
+        /**
+         * Connections per upstream origin. Unset: no cap — on HTTP/1.1 a connection carries one request,
+         * so a cap queues long streams behind each other (the wait is the gateway's, see
+         * switchyard_upstream_connection_wait_seconds). Set it only for an upstream that limits them.
+         */
+        perOrigin: z.number().int().positive().optional(),
+        /** Offer HTTP/2 (TLS ALPN) to upstreams; one that accepts carries many requests on one connection. */
+        http2: z.boolean().default(true),
+        /** Requests one HTTP/2 connection carries at once (the upstream's own SETTINGS may lower it). */
+        streamsPerConnection: z.number().int().positive().default(100),
+      })
+      .strict()
+      .default({ http2: true, streamsPerConnection: 100 }),
     hedging: z
       .object({
         /** Hedges may add at most this share of extra upstream requests… */

@@ -65,9 +65,19 @@ export function createMetrics(
   });
   const timeToFirstToken = new Histogram({
     name: 'switchyard_time_to_first_token_seconds',
-    help: 'Time from attempt start to the first content (streams) or the whole answer.',
+    help: 'Time from the request leaving on a connection to the first content (streams) or the whole answer.',
     labelNames: ['deployment'] as const,
     buckets: latencyBuckets,
+    registers: [registry],
+  });
+  // The gateway's own share of an attempt: time before its request left on a connection (a pool at its
+  // cap, a busy event loop). Never charged to the deployment; the loop's own delay is
+  // switchyard_nodejs_eventloop_lag_* (default metrics).
+  const connectionWait = new Histogram({
+    name: 'switchyard_upstream_connection_wait_seconds',
+    help: 'Time an attempt waited for an upstream connection (or the gateway event loop) before its request left.',
+    labelNames: ['deployment'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
     registers: [registry],
   });
   const hedges = new Counter({
@@ -208,6 +218,7 @@ export function createMetrics(
     const event = message as AttemptEvent;
     attempts.inc({ route: event.route, deployment: event.deployment, provider: event.provider, kind: event.kind });
     attemptLatency.observe({ deployment: event.deployment }, event.latencyMs / 1000);
+    connectionWait.observe({ deployment: event.deployment }, (event.connectionWaitMs ?? 0) / 1000);
     if (event.role === 'hedge') {
       const result = event.kind === 'success' ? 'won' : event.kind === 'abandoned' ? 'lost' : 'failed';
       hedges.inc({ route: event.route, deployment: event.deployment, result });

@@ -49,6 +49,11 @@ export interface CallDeploymentOptions {
   signal: AbortSignal;
   /** Default: generate. */
   operation?: AttemptOperation;
+  /**
+   * Called when the request leaves on a connection: from then on the upstream has it (the attempt's
+   * first-token limit starts there; any wait before it is the gateway's).
+   */
+  onDispatched?: () => void;
 }
 
 export type CallDeployment = (options: CallDeploymentOptions) => Promise<AttemptAnswer>;
@@ -148,6 +153,7 @@ export const callDeployment: CallDeployment = async ({
   pools,
   signal,
   operation = 'generate',
+  onDispatched,
 }) => {
   // Token counting asks about the request as the client sent it; only generation is fitted.
   const { request, report } =
@@ -170,12 +176,13 @@ export const callDeployment: CallDeployment = async ({
   const url = new URL(wire.url);
   let answer: Dispatcher.ResponseData;
   try {
-    answer = await pools.get(url.origin).request({
+    answer = await pools.request(url.origin, {
       method: wire.method,
       path: `${url.pathname}${url.search}`,
       headers: wire.headers,
-      body: wire.body,
+      ...(wire.body === undefined ? {} : { body: wire.body }),
       signal,
+      ...(onDispatched ? { onDispatched } : {}),
     });
   } catch (error) {
     throw classifyTransportError(error, signal, 'connect');

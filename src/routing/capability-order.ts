@@ -72,7 +72,9 @@ export function hasCapability(deployment: DeploymentConfig, capability: Capabili
 export function preferCapable(candidates: DeploymentConfig[], request: CanonicalRequest): DeploymentConfig[] {
   if (candidates.length <= 1) return candidates;
   const needed = requiredCapabilities(request);
-  const promptTokens = needed.has('context-window') ? estimatedPromptTokens(request) : 0;
+  // Serialising a long conversation costs more than the rest of routing: only when a window could refuse it.
+  const windowed = candidates.some((deployment) => deployment.contextWindow !== undefined);
+  const promptTokens = needed.has('context-window') && windowed ? estimatedPromptTokens(request) : 0;
   const capable: DeploymentConfig[] = [];
   const lacking: DeploymentConfig[] = [];
   for (const deployment of candidates) {

@@ -89,56 +89,78 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
   let committed = false;
   const onClientAbort = () => controller.abort(clientAborted());
   clientSignal.addEventListener('abort', onClientAbort, { once: true });
-  const budget = Math.min(plan.firstTokenMs, deadline.remainingMs());
-  const cancelTimer = clock.schedule(budget, () =>
+  // Until the request leaves on a connection, only the request's deadline runs: waiting for a
+  // connection (or for this process's event loop) is the gateway's time, not the upstream's, so it
+  // ends as a local failure that health does not count.
+  let cancelTimer = clock.schedule(deadline.remainingMs(), () =>
     controller.abort(
-      budget < plan.firstTokenMs
-        ? new AbortReason('timeout', `request deadline reached after ${clock.now() - startedAt} ms`)
-        : new AbortReason(
-            'first-token-timeout',
-            plan.adaptedLimit
-              ? `no first token within ${plan.firstTokenMs} ms (the limit learned from this deployment's usual time to first token)`
-              : `no first token within ${plan.firstTokenMs} ms`,
-          ),
+      new AbortReason(
+        'local',
+        `request deadline reached after ${clock.now() - startedAt} ms waiting for a connection to the upstream`,
+      ),
     ),
   );
   let cancelRotationCheck: () => void = () => {};
-  const checkRotationAfterMs = plan.checkRotationAfterMs;
-  if (checkRotationAfterMs !== undefined && health.outOfRotation) {
-    const check = () => {
-      const reason = health.outOfRotation?.(deployment.id);
-      if (!reason) {
-        cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
-        return;
-      }
-      const waited = clock.now() - startedAt;
+  let dispatchedAt: number | undefined;
+  let inFlight: ReturnType<NonNullable<HealthGate['start']>> | undefined;
+  /** The first-token limit and the rotation check run from here: the upstream has the request. */
+  const onDispatched = () => {
+    if (dispatchedAt !== undefined || controller.signal.aborted) return;
+    dispatchedAt = clock.now();
+    cancelTimer();
+    const budget = Math.min(plan.firstTokenMs, deadline.remainingMs());
+    cancelTimer = clock.schedule(budget, () =>
       controller.abort(
-        new AbortReason(
-          'first-token-timeout',
-          `no answer after ${waited} ms, and the deployment is out of rotation (${reason})`,
-        ),
-      );
-    };
-    cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
-  }
-  const inFlight = health.start?.(deployment.id, {
-    // A token count is not an answer: how long it takes teaches nothing about the time answers take.
-    patient: isPatientRequest(plan.request) || plan.operation === 'count-tokens',
-    stream: plan.request.stream,
-    ...(plan.slot ? { slot: plan.slot } : {}),
-  });
+        budget < plan.firstTokenMs
+          ? new AbortReason('timeout', `request deadline reached after ${clock.now() - startedAt} ms`)
+          : new AbortReason(
+              'first-token-timeout',
+              plan.adaptedLimit
+                ? `no first token within ${plan.firstTokenMs} ms (the limit learned from this deployment's usual time to first token)`
+                : `no first token within ${plan.firstTokenMs} ms`,
+            ),
+      ),
+    );
+    const checkRotationAfterMs = plan.checkRotationAfterMs;
+    if (checkRotationAfterMs !== undefined && health.outOfRotation) {
+      const check = () => {
+        const reason = health.outOfRotation?.(deployment.id);
+        if (!reason) {
+          cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
+          return;
+        }
+        const waited = clock.now() - (dispatchedAt ?? startedAt);
+        controller.abort(
+          new AbortReason(
+            'first-token-timeout',
+            `no answer after ${waited} ms, and the deployment is out of rotation (${reason})`,
+          ),
+        );
+      };
+      cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
+    }
+    inFlight = health.start?.(deployment.id, {
+      // A token count is not an answer: how long it takes teaches nothing about the time answers take.
+      patient: isPatientRequest(plan.request) || plan.operation === 'count-tokens',
+      stream: plan.request.stream,
+      ...(plan.slot ? { slot: plan.slot } : {}),
+    });
+  };
+  /** The upstream's time: from dispatch (from the start for an attempt that never left). */
+  const upstreamTime = () => clock.now() - (dispatchedAt ?? startedAt);
   let ended = false;
   const finish = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
-    const attempt: Attempt = { deployment: deployment.id, kind, latencyMs: clock.now() - startedAt, role: plan.role };
+    const attempt: Attempt = { deployment: deployment.id, kind, latencyMs: upstreamTime(), role: plan.role };
     if (ended) return attempt;
     ended = true;
     if (kind === 'abandoned' && inFlight?.abandon) inFlight.abandon();
     else inFlight?.end();
     if (timeToFirstTokenMs !== undefined) attempt.timeToFirstTokenMs = timeToFirstTokenMs;
+    if (dispatchedAt !== undefined && dispatchedAt > startedAt) attempt.connectionWaitMs = dispatchedAt - startedAt;
     if (error?.status !== undefined) attempt.status = error.status;
     if (error?.retryAfterMs !== undefined) attempt.retryAfterMs = error.retryAfterMs;
     if (error) attempt.message = error.message.slice(0, attemptMessageLength);
-    const { deployment: _id, role: _role, message: _message, ...outcome } = attempt;
+    const { deployment: _id, role: _role, message: _message, connectionWaitMs: _wait, ...outcome } = attempt;
     health.record(deployment.id, outcome, plan.slot);
     publishAttempt({ ...attempt, route: plan.route, provider: deployment.provider });
     return attempt;
@@ -157,6 +179,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
         request: plan.request,
         pools: context.pools,
         signal: controller.signal,
+        onDispatched,
         ...(plan.operation === undefined ? {} : { operation: plan.operation }),
       });
       // A whole answer (a response or a count) is its own first content.
@@ -165,7 +188,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
         committed = true;
         inFlight?.firstContent();
         release();
-        const attempt = finish('success', undefined, clock.now() - startedAt);
+        const attempt = finish('success', undefined, upstreamTime());
         plan.attempts.push(attempt);
         return { ok: true, deployment, answer, attempt };
       }
@@ -177,7 +200,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
       committed = true;
       inFlight?.firstContent();
       cancelTimer();
-      const timeToFirstTokenMs = clock.now() - startedAt;
+      const timeToFirstTokenMs = upstreamTime();
       const pending: Attempt = {
         deployment: deployment.id,
         kind: 'success',

@@ -5,7 +5,7 @@ import type { SwitchyardConfig } from '../config/schema.js';
 import { RouteTable } from '../routing/resolve-route.js';
 import { Router } from '../routing/router.js';
 import { QuotaPressure } from '../routing/quota-pressure.js';
-import { UpstreamPools } from '../transport/upstream-pools.js';
+import { UpstreamPools, poolOptionsOf } from '../transport/upstream-pools.js';
 import { adapterFor } from '../providers/registry.js';
 import { admitAll, type HealthGate } from '../health/health-gate.js';
 import type { HealthTracker } from '../health/health-tracker.js';
@@ -114,7 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const routes = new RouteTable(config);
   const stopBridgingLog = logBridging(logger);
   const stopSkippedEventLog = new SkippedEventLog({ clock, logger }).subscribe();
-  const pools = new UpstreamPools({ connectTimeoutMs: config.timeouts.connectMs });
+  const pools = new UpstreamPools(poolOptionsOf(config));
   const tracker = config.health.enabled ? createTracker(config, clock, logger) : undefined;
   const health: HealthGate = tracker ?? admitAll;
 

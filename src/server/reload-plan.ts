@@ -16,6 +16,7 @@ const restartSections = [
   'watch',
   'admin',
   'logging',
+  'upstreamConnections',
 ] as const;
 
 export type ReloadPlan =

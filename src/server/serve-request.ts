@@ -160,7 +160,9 @@ export async function serveRequest(
     );
     routeName = routed.route.name;
     const failedOver = new Set(routed.attempts.map((attempt) => attempt.deployment)).size > 1;
-    const extraLatencyMs = routed.attempts.slice(0, -1).reduce((sum, attempt) => sum + attempt.latencyMs, 0);
+    const extraLatencyMs = routed.attempts
+      .slice(0, -1)
+      .reduce((sum, attempt) => sum + attempt.latencyMs + (attempt.connectionWaitMs ?? 0), 0);
     const headers = {
       'request-id': requestId,
       // The serving upstream's own request id and rate-limit state, beside the gateway's id.

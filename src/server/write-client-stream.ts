@@ -62,7 +62,9 @@ export async function writeClientStream(
   // No flushHeaders(): the first event follows at once (the stream is held until its first
   // content), and headers and first events then leave in one write.
   // Events that arrive together (one upstream chunk) leave together: cork on the first write and
-  // uncork once this turn of the event loop is done, so a burst costs one syscall, not one per event.
+  // uncork once the promise chain that carries them has settled (process.nextTick runs after the
+  // microtasks), so a burst costs one syscall, not one per event. Not setImmediate: that waits for
+  // every other ready socket callback of this loop turn, which under load delays each write by ms.
   // Upstream text can carry a configured secret in an error event (relayed byte for byte, or translated):
   // SSE chunks that mention an error are scrubbed; each is one whole event (the upstream's bytes are joined
   // into events before they get here), so a secret split across upstream reads is whole again. Binary
@@ -81,7 +83,7 @@ export async function writeClientStream(
         if (!corked) {
           corked = true;
           raw.cork();
-          setImmediate(uncork);
+          process.nextTick(uncork);
         }
         raw.write(textStream ? scrubbedChunk(chunk) : chunk);
       },

@@ -7,7 +7,7 @@ const abortReasonBrand = Symbol.for('switchyard.AbortReason');
 export class AbortReason extends Error {
   readonly [abortReasonBrand] = true;
   constructor(
-    readonly kind: Extract<FailureKind, 'timeout' | 'first-token-timeout' | 'client-aborted' | 'abandoned'>,
+    readonly kind: Extract<FailureKind, 'timeout' | 'first-token-timeout' | 'client-aborted' | 'abandoned' | 'local'>,
     message: string,
   ) {
     super(message);

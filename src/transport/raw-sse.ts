@@ -41,14 +41,17 @@ export function parseRawSseEvent(raw: string): RawSseEvent {
 }
 
 /**
- * The events of an SSE body, each with its exact text. A final event without its blank line is
- * yielded as well (with what text it has): the relay decides whether the answer was complete.
+ * The events of an SSE body in the batches they arrived in: one array per network chunk (only the
+ * complete events in it), so a burst of events is read, checked and forwarded as one piece rather
+ * than one await per event. A final event without its blank line is yielded as well (with what text
+ * it has): the relay decides whether the answer was complete.
  */
-export async function* readRawSseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<RawSseEvent> {
+export async function* readRawSseBatches(body: AsyncIterable<Uint8Array>): AsyncGenerator<RawSseEvent[]> {
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of body) {
     buffer += decoder.decode(chunk, { stream: true });
+    const batch: RawSseEvent[] = [];
     let start = 0;
     for (;;) {
       const end = eventEnd(buffer, start);
@@ -56,10 +59,11 @@ export async function* readRawSseEvents(body: AsyncIterable<Uint8Array>): AsyncG
       const raw = buffer.slice(start, end);
       start = end;
       // A blank line with nothing before it is not an event (keep-alive newlines).
-      if (raw.trim().length > 0) yield parseRawSseEvent(raw);
+      if (raw.trim().length > 0) batch.push(parseRawSseEvent(raw));
     }
     if (start > 0) buffer = buffer.slice(start);
+    if (batch.length > 0) yield batch;
   }
   buffer += decoder.decode();
-  if (buffer.trim().length > 0) yield parseRawSseEvent(buffer);
+  if (buffer.trim().length > 0) yield [parseRawSseEvent(buffer)];
 }

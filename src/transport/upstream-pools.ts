@@ -1,37 +1,152 @@
 // One undici pool per upstream origin, kept alive across requests. Created lazily, closed on shutdown.
-import { Pool } from 'undici';
+//
+// Long streams hold their connection for minutes, so the pools put no cap of their own on connections
+// by default (a cap queues streams behind each other, and their wait looked like a slow upstream).
+// Upstreams that offer HTTP/2 over TLS (ALPN) get it: once a connection turns out to be h2, it carries
+// many streams at once. Each request can say when it actually left on a connection (`onDispatched`),
+// so that the time it waited for one is the gateway's, not the upstream's.
+import type { ConnectionOptions } from 'node:tls';
+import { Client, type Dispatcher, Pool } from 'undici';
 
 export interface PoolOptions {
   connectTimeoutMs: number;
-  /** Connections per origin. */
-  connections?: number;
+  /** Connections per origin; unset: no cap. */
+  connectionsPerOrigin?: number;
+  /** Offer HTTP/2 to TLS upstreams (default true). */
+  http2?: boolean;
+  /** Streams one HTTP/2 connection carries at once, unless the server's SETTINGS say fewer (default 100). */
+  streamsPerConnection?: number;
+  /** Extra TLS settings for the connections, e.g. `ca` for upstreams behind a private certificate authority. */
+  tls?: Pick<ConnectionOptions, 'ca'>;
+}
+
+export interface UpstreamRequest {
+  method: Dispatcher.HttpMethod;
+  /** Path and query. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+  /** Called once, when the request is written to a connection (after any wait for one). */
+  onDispatched?: () => void;
+}
+
+const dispatchedHook = Symbol('switchyard.onDispatched');
+
+/** Passes every callback on, and says when undici starts the request on a connection. */
+class DispatchNotifyingHandler implements Dispatcher.DispatchHandler {
+  constructor(
+    private readonly handler: Dispatcher.DispatchHandler,
+    private readonly onDispatched: () => void,
+  ) {}
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    try {
+      this.onDispatched();
+    } finally {
+      this.handler.onRequestStart?.(controller, context);
+    }
+  }
+  onRequestUpgrade(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestUpgrade']>>): void {
+    this.handler.onRequestUpgrade?.(...args);
+  }
+  onResponseStart(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>): void {
+    this.handler.onResponseStart?.(...args);
+  }
+  onResponseData(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseData']>>): void {
+    this.handler.onResponseData?.(...args);
+  }
+  onResponseEnd(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseEnd']>>): void {
+    this.handler.onResponseEnd?.(...args);
+  }
+  onResponseError(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseError']>>): void {
+    this.handler.onResponseError?.(...args);
+  }
+}
+
+const notifyDispatch: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => {
+  const onDispatched = (options as { [dispatchedHook]?: () => void })[dispatchedHook];
+  return dispatch(options, onDispatched ? new DispatchNotifyingHandler(handler, onDispatched) : handler);
+};
+
+type ConnectOption = Extract<Client.Options['connect'], (...args: never[]) => unknown>;
+
+/** The pool settings of a configuration (its timeouts and `upstreamConnections`). */
+export function poolOptionsOf(config: {
+  timeouts: { connectMs: number };
+  upstreamConnections: { perOrigin?: number | undefined; http2: boolean; streamsPerConnection: number };
+}): PoolOptions {
+  const { perOrigin, http2, streamsPerConnection } = config.upstreamConnections;
+  return {
+    connectTimeoutMs: config.timeouts.connectMs,
+    http2,
+    streamsPerConnection,
+    ...(perOrigin === undefined ? {} : { connectionsPerOrigin: perOrigin }),
+  };
 }
 
 export class UpstreamPools {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, { pool: Pool; dispatcher: Dispatcher }>();
 
   constructor(private readonly options: PoolOptions) {}
 
-  get(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (!pool) {
-      pool = new Pool(origin, {
-        connections: this.options.connections ?? 256,
-        connect: { timeout: this.options.connectTimeoutMs },
+  /** The origin's pool (created on first use). */
+  get(origin: string): Dispatcher {
+    let entry = this.pools.get(origin);
+    if (!entry) {
+      const pool = new Pool(origin, {
+        // undici reads null as "no limit".
+        connections: this.options.connectionsPerOrigin ?? null,
+        connect: { ...this.options.tls, timeout: this.options.connectTimeoutMs },
+        allowH2: this.options.http2 ?? true,
+        factory: (clientOrigin, clientOptions) => this.client(clientOrigin, clientOptions as Client.Options),
         keepAliveTimeout: 30_000,
+        // One request at a time on an HTTP/1.1 connection: a pipelined request would wait behind a stream.
         pipelining: 1,
         // Timeouts are enforced per attempt by the caller (deadline, first-token); disable undici's defaults.
         headersTimeout: 0,
         bodyTimeout: 0,
       });
-      this.pools.set(origin, pool);
+      entry = { pool, dispatcher: pool.compose(notifyDispatch) };
+      this.pools.set(origin, entry);
     }
-    return pool;
+    return entry.dispatcher;
+  }
+
+  /** Sends a request on the origin's pool. */
+  request(origin: string, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    const { onDispatched, ...options } = request;
+    return this.get(origin).request({
+      ...options,
+      // A POST is not idempotent to undici, which then never shares an h2 connection with it; these
+      // requests are never retried by undici (pipelining 1 on HTTP/1.1), so saying so only allows that.
+      idempotent: true,
+      ...(onDispatched ? { [dispatchedHook]: onDispatched } : {}),
+    } as Dispatcher.RequestOptions);
+  }
+
+  /**
+   * One connection of a pool: HTTP/1.1 until the TLS handshake picks h2, then as many streams at once
+   * as `streamsPerConnection` (the server's SETTINGS may lower it).
+   */
+  private client(origin: URL, options: Client.Options): Client {
+    const connect = options.connect as ConnectOption;
+    const streams = this.options.streamsPerConnection ?? 100;
+    const client: Client = new Client(origin, {
+      ...options,
+      maxConcurrentStreams: streams,
+      connect: (connectOptions, callback) =>
+        connect(connectOptions, (error, socket) => {
+          if (socket && (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2')
+            client.pipelining = streams;
+          callback(error, socket as never);
+        }),
+    });
+    return client;
   }
 
   async close(): Promise<void> {
-    const pools = [...this.pools.values()];
+    const entries = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.destroy().catch(() => {})));
+    await Promise.all(entries.map((entry) => entry.pool.destroy().catch(() => {})));
   }
 }

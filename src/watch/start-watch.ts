@@ -7,7 +7,7 @@ import { adapterFor } from '../providers/registry.js';
 import { sendProbe } from '../providers/probe-deployment.js';
 import type { GatewayOptions, RunningGateway } from '../server/gateway.js';
 import { createLogger } from '../server/logger.js';
-import { UpstreamPools } from '../transport/upstream-pools.js';
+import { UpstreamPools, poolOptionsOf } from '../transport/upstream-pools.js';
 import { systemClock } from '../util/clock.js';
 import { SyntheticWatch } from './synthetic-watch.js';
 
@@ -33,7 +33,7 @@ export async function startWatch(options: GatewayOptions): Promise<RunningWatch>
     logger,
     extraHealth: () => ({ ...options.extraHealth?.(), watch: watch?.status() ?? [] }),
   });
-  const pools = new UpstreamPools({ connectTimeoutMs: config.timeouts.connectMs });
+  const pools = new UpstreamPools(poolOptionsOf(config));
   watch = new SyntheticWatch({
     deployments: config.deployments,
     settings: config.watch,

@@ -124,11 +124,12 @@ describe('planted keys in mid-stream errors split across writes', () => {
     const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'client', maxRetries: 0 });
     const messages: string[] = [];
     for (const model of ['claude', 'gpt', 'bedrock-claude']) {
+      // One stream at a time: a stream started while the other is awaited could fail with no handler yet.
       for (const outcome of [
-        anthropic.messages.stream({ model, ...ask }).finalMessage(),
-        openai.chat.completions.stream({ model, messages: ask.messages }).finalChatCompletion(),
+        () => anthropic.messages.stream({ model, ...ask }).finalMessage(),
+        () => openai.chat.completions.stream({ model, messages: ask.messages }).finalChatCompletion(),
       ]) {
-        const error = await outcome.then(
+        const error = await outcome().then(
           () => undefined,
           (thrown: unknown) => thrown,
         );

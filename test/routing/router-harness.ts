@@ -21,7 +21,12 @@ export type Step =
   | { type: 'hang' }
   | { type: 'stream'; events: CanonicalStreamEvent[]; thenFail?: FailureKind; thenHang?: boolean }
   /** Answers `then` after `ms` on the manual clock (an upstream slow to its first token). */
-  | { type: 'slow'; ms: number; answer: Step };
+  | { type: 'slow'; ms: number; answer: Step }
+  /**
+   * Waits `ms` on the manual clock for a connection before the request leaves (the gateway's wait,
+   * as the pool reports it through onDispatched), then goes on with `answer`.
+   */
+  | { type: 'queued'; ms: number; answer: Step };
 
 export const usage = { inputTokens: 3, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 };
 export const textStream: CanonicalStreamEvent[] = [
@@ -96,10 +101,20 @@ export function setup(options: {
     ...(inner?.wholeAnswerFigures ? { wholeAnswerFigures: (id: string) => inner.wholeAnswerFigures!(id) } : {}),
     ...(inner?.outOfRotation ? { outOfRotation: (id: string) => inner.outOfRotation!(id) } : {}),
   };
-  const call: CallDeployment = async ({ target, signal, request, operation }: CallDeploymentOptions) => {
+  const call: CallDeployment = async ({ target, signal, request, operation, onDispatched }: CallDeploymentOptions) => {
     calls.push({ deployment: target.id, at: clock.now(), request, operation: operation ?? 'generate' });
     const script = options.scripts[target.id]!;
     let step = (script.length > 1 ? script.shift() : script[0]) ?? { type: 'ok' };
+    if (step.type === 'queued') {
+      try {
+        await clock.sleep(step.ms, signal);
+      } catch {
+        const reason = signal.reason as AbortReason;
+        throw new UpstreamError({ kind: reason.kind, message: reason.message });
+      }
+      step = step.answer;
+    }
+    onDispatched?.();
     while (step.type === 'slow') {
       const { ms, answer } = step;
       try {

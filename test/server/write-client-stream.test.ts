@@ -115,4 +115,59 @@ describe('writeClientStream backpressure', () => {
     client.destroy();
     expect((await writing).finished).toBe(false);
   });
+
+  it('sends the events of one upstream burst in one write, before the next turn of the event loop', async () => {
+    const log: string[] = [];
+    /** A client socket that logs how the gateway writes to it. */
+    class RecordingClient extends Writable {
+      override _write(_chunk: unknown, _encoding: BufferEncoding, done: () => void): void {
+        done();
+      }
+      override cork(): void {
+        log.push('cork');
+        super.cork();
+      }
+      override uncork(): void {
+        log.push('uncork');
+        super.uncork();
+      }
+      override write(chunk: unknown): boolean {
+        log.push(`write ${String(chunk).length}`);
+        return super.write(chunk as string);
+      }
+      writeHead(): this {
+        return this;
+      }
+      get socket(): this {
+        return this;
+      }
+    }
+    const burst = ['event: a\ndata: {}\n\n', 'event: bb\ndata: {}\n\n', 'event: ccc\ndata: {}\n\n'];
+    async function* relayed(): AsyncGenerator<CanonicalStreamEvent> {
+      for (const data of burst) yield { type: 'relay', data, content: true };
+      await new Promise((resolve) => setImmediate(resolve));
+      yield {
+        type: 'finish',
+        reason: 'end-turn',
+        usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      };
+    }
+    const client = new RecordingClient();
+    const reply = { raw: client, hijack: () => {} } as unknown as FastifyReply;
+    const routed = { type: 'stream', events: relayed(), relayed: true, attempts: [] } as unknown as RoutedStream;
+    const context = { clock: new ManualClock(), pingIntervalMs: 60_000 } as unknown as PipelineContext;
+    // Scheduled before the burst: a flush deferred with setImmediate would come after it.
+    setImmediate(() => log.push('next turn'));
+    const ending = await writeClientStream(
+      anthropicDialect,
+      routed,
+      simpleTextRequest(),
+      {},
+      reply,
+      new AbortController(),
+      context,
+    );
+    expect(ending.finished).toBe(true);
+    expect(log.slice(0, 6)).toEqual(['cork', ...burst.map((data) => `write ${data.length}`), 'uncork', 'next turn']);
+  });
 });

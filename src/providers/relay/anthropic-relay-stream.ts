@@ -7,6 +7,7 @@ import type { CanonicalStreamEvent } from '../../canonical/stream-event.js';
 import { parseStreamObject } from '../parse-stream-object.js';
 import type { RawSseEvent } from '../../transport/raw-sse.js';
 import { AnthropicStreamConverter } from '../anthropic/convert-stream.js';
+import { RelayBatch } from './relay-batch.js';
 
 /** The events whose fields the tap reads; every other event is forwarded without a look inside. */
 const readEvents = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
@@ -23,35 +24,48 @@ function eventName(event: RawSseEvent): string | undefined {
 }
 
 /**
- * Relay events for each upstream event, then the finish (or the upstream's error). A stream that
- * ends after its stop reason but without message_stop is finished for the client at once.
+ * Relay events for each batch of upstream events (one per network chunk, see relay-batch.ts), then
+ * the finish (or the upstream's error). A stream that ends after its stop reason but without
+ * message_stop is finished for the client at once.
  */
 export async function* relayAnthropicEvents(
-  events: AsyncIterable<RawSseEvent>,
+  batches: AsyncIterable<RawSseEvent[]>,
   provider: string,
 ): AsyncGenerator<CanonicalStreamEvent> {
   const converter = new AnthropicStreamConverter();
-  for await (const event of events) {
-    // After message_stop the rest is read and dropped, so the connection can go back to the pool.
-    if (converter.done) continue;
-    const name = eventName(event);
-    // Every event is parsed, only to know that the client can parse it too: one it cannot is skipped.
-    const data =
-      event.data.length === 0 ? {} : parseStreamObject(provider, event.data, `${name ?? 'unnamed'} event data`);
-    if (data === undefined) continue;
-    if (name === undefined || !readEvents.has(name)) {
-      yield { type: 'relay', data: event.raw, content: name !== undefined && contentEvents.has(name) };
-      continue;
+  const relayed = new RelayBatch();
+  for await (const batch of batches) {
+    for (const event of batch) {
+      // After message_stop the rest is read and dropped, so the connection can go back to the pool.
+      if (converter.done) break;
+      const name = eventName(event);
+      // Every event is parsed, only to know that the client can parse it too: one it cannot is skipped.
+      const data =
+        event.data.length === 0 ? {} : parseStreamObject(provider, event.data, `${name ?? 'unnamed'} event data`);
+      if (data === undefined) continue;
+      if (name === undefined || !readEvents.has(name)) {
+        relayed.add(event.raw, name !== undefined && contentEvents.has(name));
+        continue;
+      }
+      const read = converter.convert(name, data);
+      if (name === 'error') {
+        const failure = read.find((item) => item.type === 'error');
+        if (failure?.type === 'error') {
+          const before = relayed.take();
+          if (before !== undefined) yield before;
+          yield { type: 'error', error: failure.error, relayed: event.raw };
+        }
+        return;
+      }
+      relayed.add(event.raw, false);
+      const finish = read.find((item) => item.type === 'finish');
+      if (finish !== undefined) {
+        yield relayed.take()!;
+        yield finish;
+      }
     }
-    const read = converter.convert(name, data);
-    if (name === 'error') {
-      const failure = read.find((item) => item.type === 'error');
-      if (failure?.type === 'error') yield { type: 'error', error: failure.error, relayed: event.raw };
-      return;
-    }
-    yield { type: 'relay', data: event.raw, content: false };
-    const finish = read.find((item) => item.type === 'finish');
-    if (finish !== undefined) yield finish;
+    const rest = relayed.take();
+    if (rest !== undefined) yield rest;
   }
   const finished = converter.endOfBody().filter((item) => item.type === 'finish');
   if (finished.length > 0) {

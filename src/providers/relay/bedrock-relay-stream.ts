@@ -25,7 +25,8 @@ function unwrapChunk(payload: Uint8Array): RawSseEvent | undefined {
   }
 }
 
-async function* unwrapInvokeStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<RawSseEvent> {
+/** Each chunk frame's event, as a batch of one (frames are decoded one message at a time). */
+async function* unwrapInvokeStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<RawSseEvent[]> {
   for await (const message of readEventStreamMessages(body)) {
     const messageType = stringHeader(message, ':message-type');
     if (messageType === 'exception') {
@@ -44,7 +45,7 @@ async function* unwrapInvokeStream(body: AsyncIterable<Uint8Array>): AsyncGenera
     if (stringHeader(message, ':event-type') !== 'chunk') continue;
     const event = unwrapChunk(message.body);
     if (event === undefined) publishSkippedEvent({ provider: 'bedrock', reason: 'chunk is not base64 JSON' });
-    else yield event;
+    else yield [event];
   }
 }
 

@@ -11,6 +11,7 @@ import { convertOpenAIUsage } from '../openai/convert-usage.js';
 import { mapOpenAIFinishReason } from '../openai/map-finish-reason.js';
 import type { OpenAIChatCompletionChunk } from '../openai/openai-api.js';
 import { inBandOpenAIError } from '../openai/openai-error.js';
+import { RelayBatch } from './relay-batch.js';
 
 /** What a client would have received had the upstream sent its terminator. */
 export const openAIDone = 'data: [DONE]\n\n';
@@ -47,51 +48,60 @@ function readChunk(chunk: OpenAIChatCompletionChunk): ChunkReading {
   return reading;
 }
 
+/** Relay events for each batch of upstream events (one per network chunk, see relay-batch.ts), then the finish or error. */
 export async function* relayOpenAIEvents(
-  events: AsyncIterable<RawSseEvent>,
+  batches: AsyncIterable<RawSseEvent[]>,
   provider: string,
 ): AsyncGenerator<CanonicalStreamEvent> {
   let finishReason: string | undefined;
   let toolCalls = false;
   let usage: Usage | undefined;
+  const relayed = new RelayBatch();
   const finish = (): CanonicalStreamEvent => ({
     type: 'finish',
     reason: mapOpenAIFinishReason(finishReason, toolCalls),
     ...(finishReason !== undefined ? { rawReason: finishReason } : {}),
     usage: usage ?? emptyUsage(),
   });
-  for await (const event of events) {
-    const data = event.data.trim();
-    if (event.event === 'error') {
-      let payload: unknown = data;
-      try {
-        payload = JSON.parse(data);
-      } catch {}
-      yield { type: 'error', error: inBandOpenAIError(provider, payload), relayed: event.raw };
+  for await (const batch of batches) {
+    for (const event of batch) {
+      const data = event.data.trim();
+      let failed: unknown;
+      if (event.event === 'error') {
+        failed = data;
+        try {
+          failed = JSON.parse(data);
+        } catch {}
+      } else if (data.length === 0) {
+        // Comments and keep-alives carry no data: forwarded as they came.
+        relayed.add(event.raw, false);
+        continue;
+      } else if (data === '[DONE]') {
+        relayed.add(event.raw, true);
+        yield relayed.take()!;
+        yield finish();
+        return;
+      } else {
+        const chunk = parseStreamObject(provider, data, 'chunk');
+        if (chunk === undefined) continue;
+        const typed = chunk as OpenAIChatCompletionChunk;
+        if (typed.error === undefined || typed.error === null) {
+          const reading = readChunk(typed);
+          if (reading.toolCalls) toolCalls = true;
+          if (reading.finishReason !== undefined) finishReason ??= reading.finishReason;
+          if (typed.usage) usage = convertOpenAIUsage(typed.usage);
+          relayed.add(event.raw, reading.content);
+          continue;
+        }
+        failed = typed;
+      }
+      const before = relayed.take();
+      if (before !== undefined) yield before;
+      yield { type: 'error', error: inBandOpenAIError(provider, failed), relayed: event.raw };
       return;
     }
-    if (data.length === 0) {
-      // Comments and keep-alives carry no data: forwarded as they came.
-      yield { type: 'relay', data: event.raw, content: false };
-      continue;
-    }
-    if (data === '[DONE]') {
-      yield { type: 'relay', data: event.raw, content: true };
-      yield finish();
-      return;
-    }
-    const chunk = parseStreamObject(provider, data, 'chunk');
-    if (chunk === undefined) continue;
-    const typed = chunk as OpenAIChatCompletionChunk;
-    if (typed.error !== undefined && typed.error !== null) {
-      yield { type: 'error', error: inBandOpenAIError(provider, typed), relayed: event.raw };
-      return;
-    }
-    const reading = readChunk(typed);
-    if (reading.toolCalls) toolCalls = true;
-    if (reading.finishReason !== undefined) finishReason ??= reading.finishReason;
-    if (typed.usage) usage = convertOpenAIUsage(typed.usage);
-    yield { type: 'relay', data: event.raw, content: reading.content };
+    const rest = relayed.take();
+    if (rest !== undefined) yield rest;
   }
   if (finishReason !== undefined) {
     yield { type: 'relay', data: openAIDone, content: true };

@@ -5,7 +5,7 @@
 // client's.
 import type { ProviderKind } from '../../config/schema.js';
 import type { CanonicalRequest } from '../../canonical/request.js';
-import { readRawSseEvents } from '../../transport/raw-sse.js';
+import { readRawSseBatches } from '../../transport/raw-sse.js';
 import type { DeploymentTarget, ProviderAdapter, RelayLane } from '../adapter.js';
 import { chooseBedrockApi, isClaudeModel } from '../bedrock/model-family.js';
 import { vertexPublisherFor } from '../vertex/vertex-url.js';
@@ -15,12 +15,12 @@ import { relayOpenAIEvents } from './openai-relay-stream.js';
 
 export const anthropicRelayLane: RelayLane = {
   formatOf: () => 'anthropic-messages',
-  tapStream: (body) => relayAnthropicEvents(readRawSseEvents(body), 'anthropic'),
+  tapStream: (body) => relayAnthropicEvents(readRawSseBatches(body), 'anthropic'),
 };
 
 export const vertexRelayLane: RelayLane = {
   formatOf: (target) => (vertexPublisherFor(target.model) === 'anthropic' ? 'anthropic-messages' : undefined),
-  tapStream: (body) => relayAnthropicEvents(readRawSseEvents(body), 'vertex'),
+  tapStream: (body) => relayAnthropicEvents(readRawSseBatches(body), 'vertex'),
 };
 
 export const bedrockRelayLane: RelayLane = {
@@ -32,7 +32,7 @@ export const bedrockRelayLane: RelayLane = {
 export function openAIRelayLane(provider: ProviderKind): RelayLane {
   return {
     formatOf: () => 'openai-chat',
-    tapStream: (body) => relayOpenAIEvents(readRawSseEvents(body), provider),
+    tapStream: (body) => relayOpenAIEvents(readRawSseBatches(body), provider),
   };
 }
 

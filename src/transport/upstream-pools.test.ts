@@ -1,0 +1,166 @@
+// The upstream pools against real local servers: no connection cap of their own by default (long
+// streams must not queue behind 256 others), HTTP/2 multiplexing when a TLS upstream offers h2, an
+// optional cap, and `onDispatched` firing when a request actually leaves on a connection.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type Http2SecureServer, type ServerHttp2Stream, createSecureServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamPools } from './upstream-pools.js';
+
+const turns = async (count: number) => {
+  for (let turn = 0; turn < count; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+};
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await turns(1);
+}
+
+/** An HTTP/1.1 server that holds every request until released. */
+function holdingServer() {
+  const held: ServerResponse[] = [];
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    request.resume();
+    request.on('end', () => held.push(response));
+  });
+  const release = () => {
+    for (const response of held.splice(0)) response.end('{"ok":true}');
+  };
+  return { server, held, release };
+}
+
+async function listen(server: Server | Http2SecureServer): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+const post = {
+  method: 'POST' as const,
+  path: '/v1/messages',
+  headers: { 'content-type': 'application/json' },
+  body: '{}',
+};
+
+describe('upstream pools over HTTP/1.1', () => {
+  it('puts no cap of its own on connections: 300 streams are in flight at once', async () => {
+    const { server, held, release } = holdingServer();
+    const port = await listen(server);
+    const pools = new UpstreamPools({ connectTimeoutMs: 5_000 });
+    const answers = Array.from({ length: 300 }, () => pools.request(`http://127.0.0.1:${port}`, post));
+    await until(() => held.length === 300);
+    release();
+    for (const answer of await Promise.all(answers)) await answer.body.text();
+    await pools.close();
+    server.close();
+  });
+
+  it('says when a request leaves: with a cap of one connection, the second waits for the first', async () => {
+    const { server, held, release } = holdingServer();
+    const port = await listen(server);
+    const pools = new UpstreamPools({ connectTimeoutMs: 5_000, connectionsPerOrigin: 1 });
+    const dispatched: boolean[] = [false, false];
+    const answers = [0, 1].map((index) =>
+      pools.request(`http://127.0.0.1:${port}`, { ...post, onDispatched: () => (dispatched[index] = true) }),
+    );
+    await until(() => held.length === 1);
+    await turns(20);
+    expect(dispatched).toEqual([true, false]);
+    release();
+    await until(() => held.length === 1);
+    expect(dispatched).toEqual([true, true]);
+    release();
+    for (const answer of await Promise.all(answers)) await answer.body.text();
+    await pools.close();
+    server.close();
+  });
+});
+
+describe('upstream pools over HTTP/2', () => {
+  let folder: string;
+  let server: Http2SecureServer;
+  let port: number;
+  let cert: string;
+  const sessions: unknown[] = [];
+  const open: ServerHttp2Stream[] = [];
+  let mostAtOnce = 0;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'switchyard-h2-'));
+    // A throw-away self-signed certificate for 127.0.0.1, trusted by these pools only.
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(folder, 'key.pem'),
+        '-out',
+        join(folder, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    cert = readFileSync(join(folder, 'cert.pem'), 'utf8');
+    server = createSecureServer({ key: readFileSync(join(folder, 'key.pem')), cert });
+    server.on('session', (session) => sessions.push(session));
+    server.on('stream', (stream, headers) => {
+      stream.resume();
+      stream.on('end', () => {
+        if (headers['x-hold'] === undefined) {
+          stream.respond({ ':status': 200, 'content-type': 'application/json' });
+          stream.end('{"protocol":"h2"}');
+          return;
+        }
+        open.push(stream);
+        mostAtOnce = Math.max(mostAtOnce, open.length);
+      });
+    });
+    port = await listen(server);
+  });
+
+  afterAll(() => {
+    server.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('negotiates h2 and carries concurrent requests as streams of one connection', async () => {
+    const pools = new UpstreamPools({ connectTimeoutMs: 5_000, tls: { ca: cert } });
+    const origin = `https://127.0.0.1:${port}`;
+    const first = await pools.request(origin, post);
+    expect(first.statusCode).toBe(200);
+    expect(await first.body.json()).toEqual({ protocol: 'h2' });
+    expect(sessions).toHaveLength(1);
+
+    const dispatched: number[] = [];
+    const answers = Array.from({ length: 10 }, (_, index) =>
+      pools.request(origin, {
+        ...post,
+        headers: { ...post.headers, 'x-hold': String(index) },
+        onDispatched: () => dispatched.push(index),
+      }),
+    );
+    await until(() => open.length === 10);
+    expect(mostAtOnce).toBe(10);
+    expect(dispatched).toHaveLength(10);
+    expect(sessions).toHaveLength(1);
+    for (const stream of open.splice(0)) {
+      stream.respond({ ':status': 200 });
+      stream.end('held');
+    }
+    for (const answer of await Promise.all(answers)) expect(await answer.body.text()).toBe('held');
+    await pools.close();
+  });
+});

@@ -83,13 +83,14 @@ logging: { level: warn }
 `,
 );
 const gateway = await start(['serve', '--config', configPath, '--port', '0']);
-// The same gateway with gateway keys on (auth.clients: keys): what the key check costs.
+// The same gateway with gateway keys on (auth.clients: keys): what the key check costs. It keeps history
+// in a SQLite file of its own, as the plain gateway does, so the two differ only by the keys.
 const benchKey = `syk_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')}`;
 const keyedConfigPath = join(folder, 'switchyard-keys.yaml');
 writeFileSync(
   keyedConfigPath,
   readFileSync(configPath, 'utf8') +
-    `auth: { clients: keys, keys: [{ name: bench, key: "${benchKey}" }] }\nstore: false\n`,
+    `auth: { clients: keys, keys: [{ name: bench, key: "${benchKey}" }] }\nstore: { path: ${join(folder, 'switchyard-keys.db')} }\n`,
 );
 const keyedGateway = await start(['serve', '--config', keyedConfigPath, '--port', '0']);
 const minimalProxy = await start(

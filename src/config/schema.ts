@@ -123,6 +123,16 @@ export const configSchema = z
           .int()
           .positive()
           .default(32 * 1024 * 1024),
+        /**
+         * Request-body bytes held at once across every request (a body stays in memory for its whole
+         * request); a request that would pass it is refused with 503 before its body is read. At least
+         * bodyLimitBytes.
+         */
+        bodyMemoryBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(256 * 1024 * 1024),
         /** Idle SSE streams get a `ping` this often. */
         pingIntervalMs: positiveMs.default(10_000),
         /** Requests in flight across every client; beyond it the gateway answers 503 (never counted upstream). */
@@ -146,6 +156,7 @@ export const configSchema = z
         host: '127.0.0.1',
         port: 7300,
         bodyLimitBytes: 32 * 1024 * 1024,
+        bodyMemoryBytes: 256 * 1024 * 1024,
         pingIntervalMs: 10_000,
         maxConcurrentRequests: 1_024,
         drainMs: 10_000,

@@ -35,6 +35,11 @@ export function validateReferences(config: SwitchyardConfig): string[] {
     );
   }
 
+  if (config.server.bodyMemoryBytes < config.server.bodyLimitBytes) {
+    problems.push(
+      `server.bodyMemoryBytes: ${config.server.bodyMemoryBytes} is less than server.bodyLimitBytes (${config.server.bodyLimitBytes}); one largest body must fit`,
+    );
+  }
   const adminHost = config.server.adminHost;
   if (adminHost !== undefined && config.server.adminPort === undefined) {
     problems.push('server.adminHost: only used with server.adminPort; set the admin port too');

@@ -23,6 +23,8 @@ export function createMetrics(
     store?: () => StoreHealth;
     /** Bytes waiting in slow clients' socket buffers. */
     clientBufferedBytes?: () => number;
+    /** Request-body bytes held now, the cap, and requests refused at the cap (server.bodyMemoryBytes). */
+    bodyMemory?: () => { heldBytes: number; limitBytes: number; refused: number };
     defaultMetrics?: boolean;
   } = {},
 ): Metrics {
@@ -150,6 +152,34 @@ export function createMetrics(
       registers: [registry],
       collect() {
         this.set(clientBufferedBytes());
+      },
+    });
+  }
+  const bodyMemory = options.bodyMemory;
+  if (bodyMemory) {
+    new Gauge({
+      name: 'switchyard_request_body_bytes_held',
+      help: 'Bytes of request bodies held now, across every request in flight (capped by server.bodyMemoryBytes).',
+      registers: [registry],
+      collect() {
+        this.set(bodyMemory().heldBytes);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_request_body_bytes_limit',
+      help: 'The cap on request-body bytes held at once (server.bodyMemoryBytes).',
+      registers: [registry],
+      collect() {
+        this.set(bodyMemory().limitBytes);
+      },
+    });
+    new Counter({
+      name: 'switchyard_request_body_memory_refusals_total',
+      help: 'Requests refused with 503 because their body would have passed server.bodyMemoryBytes.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(bodyMemory().refused);
       },
     });
   }

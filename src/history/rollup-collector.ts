@@ -75,6 +75,7 @@ export class RollupCollector {
   }
 
   recordRequest(event: RequestEvent): void {
+    if (event.key !== undefined) this.recordKey(event, event.key);
     // A client that went away before an answer is not a request we failed.
     if (event.status === 499 || !event.route) return;
     this.options.writer.enqueueRollup({
@@ -86,6 +87,21 @@ export class RollupCollector {
       failures: event.succeeded ? 0 : 1,
       failovers: event.failedOver ? 1 : 0,
       extraLatencyMsSum: event.failedOver ? Math.round(event.extraLatencyMs ?? 0) : 0,
+    });
+  }
+
+  /** A gateway key's request, as /metrics counts it (switchyard_key_*): every request, its tokens. */
+  private recordKey(event: RequestEvent, key: string): void {
+    this.options.writer.enqueueRollup({
+      kind: 'key',
+      minute: this.options.clock.now(),
+      key,
+      requests: 1,
+      successes: event.succeeded ? 1 : 0,
+      failures: event.succeeded ? 0 : 1,
+      failovers: event.failedOver ? 1 : 0,
+      inputTokens: event.usage?.inputTokens ?? 0,
+      outputTokens: event.usage?.outputTokens ?? 0,
     });
   }
 

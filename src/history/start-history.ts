@@ -44,17 +44,24 @@ export interface RunningHistory {
   incidents?: RunningIncidents;
   poller?: StatusPagePoller;
   placements: DeploymentPlacement[];
+  /** A reload's deployments: incidents and status-page acknowledgements place them from now on. */
+  reconfigure(config: SwitchyardConfig): void;
   close(): Promise<void>;
+}
+
+function placementsOf(config: SwitchyardConfig): DeploymentPlacement[] {
+  return config.deployments.map((deployment) => ({
+    id: deployment.id,
+    provider: deployment.provider,
+    domains: deployment.domains,
+  }));
 }
 
 export async function startHistory(options: HistoryOptions): Promise<RunningHistory> {
   const { config, clock, logger } = options;
   const replicaId = options.replicaId ?? `${hostname()}:${process.pid}`;
-  const placements: DeploymentPlacement[] = config.deployments.map((deployment) => ({
-    id: deployment.id,
-    provider: deployment.provider,
-    domains: deployment.domains,
-  }));
+  // One array for the life of the process (the status-page poller holds it): a reload refills it.
+  const placements = placementsOf(config);
 
   let store: IncidentStore | undefined;
   if (config.store) {
@@ -137,6 +144,10 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
     ...(incidents ? { incidents } : {}),
     ...(poller ? { poller } : {}),
     placements,
+    reconfigure(next) {
+      placements.splice(0, placements.length, ...placementsOf(next));
+      incidents?.detector.reconfigure(placements);
+    },
     async close() {
       await poller?.stop();
       await incidents?.stop();

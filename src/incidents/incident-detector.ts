@@ -58,7 +58,7 @@ export interface IncidentDetectorOptions {
 
 export class IncidentDetector {
   private readonly periods: FailingPeriods;
-  private readonly providers: Map<string, string>;
+  private providers: Map<string, string>;
   /** Health as read for the current evaluation; states change only through events, which drop it. */
   private reading: HealthReading | undefined;
   private readonly gracePeriodMs: number;
@@ -75,6 +75,12 @@ export class IncidentDetector {
     this.resolvePeriodMs = options.resolvePeriodMs ?? defaultResolvePeriodMs;
     this.providerGroupThreshold = options.providerGroupThreshold ?? 2;
     this.transitions = new IncidentTransitions(options.onListenerError);
+  }
+
+  /** A reload's deployments: where each one sits (its provider) from now on; open incidents stay as they are. */
+  reconfigure(deployments: readonly DeploymentPlacement[]): void {
+    this.providers = new Map(deployments.map((deployment) => [deployment.id, deployment.provider]));
+    this.reading = undefined;
   }
 
   /** Subscribes to opened / escalated / resolved / status-page-acknowledged; returns the unsubscribe function. */

@@ -96,6 +96,24 @@ describe('incident grouping', () => {
     });
   });
 
+  it('groups by the providers a reload placed the deployments with', () => {
+    const clock = new ManualClock();
+    const kit = createDetector(clock);
+    // The reload moved claude-direct-eu to an OpenAI-compatible endpoint: it now fails with gpt-4o's provider.
+    kit.detector.reconfigure(
+      placements.map((placement) =>
+        placement.id === 'claude-direct-eu' ? { ...placement, provider: 'openai' } : placement,
+      ),
+    );
+    kit.change('claude-direct-eu', 'healthy', 'ejected');
+    kit.change('gpt-4o', 'healthy', 'ejected');
+    expect(kit.types()).toEqual([
+      'opened:deployment:claude-direct-eu',
+      'opened:provider:openai',
+      'opened:deployment:gpt-4o',
+    ]);
+  });
+
   it('does not open a provider incident for one failing deployment', () => {
     const clock = new ManualClock();
     const kit = createDetector(clock);

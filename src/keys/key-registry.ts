@@ -1,6 +1,9 @@
 // The gateway's view of its keys: those declared in the config plus those in the store, indexed by
 // hash, refreshed from the store on a timer so that a key created or revoked with the CLI (on any
-// replica's shared database) is honoured within a second. Looking a key up is one hash and one Map read.
+// replica's shared database) is honoured within a second. Looking a key up is one hash and one Map read;
+// the hash of a credential that matched a key is remembered, so a known client's next request costs two
+// Map reads. Only the hash is remembered, never the verdict: a revocation or expiry read from the store
+// applies to the very next request.
 import type { AuthConfig } from '../config/auth-schema.js';
 import type { Clock } from '../util/clock.js';
 import { hashKey, keyHint, type GatewayKeyRecord } from './gateway-key.js';
@@ -14,8 +17,13 @@ export interface KeyRegistryLogger {
   warn(object: object, message: string): void;
 }
 
+/** Presented credentials whose hash is remembered; past it the memory starts over (a bound, not an LRU). */
+const rememberedHashesLimit = 10_000;
+
 export class KeyRegistry {
   private byHash = new Map<string, GatewayKeyRecord>();
+  /** Credential → its hash, for credentials that matched a key (an unknown one is never kept: no client can grow it). */
+  private readonly hashes = new Map<string, string>();
   private readonly configured: GatewayKeyRecord[];
   private cancelTimer: (() => void) | undefined;
   private refreshing: Promise<void> | undefined;
@@ -51,7 +59,14 @@ export class KeyRegistry {
 
   check(credential: string | undefined): KeyCheck {
     if (!credential) return { ok: false, reason: 'missing' };
-    const key = this.byHash.get(hashKey(credential));
+    let hash = this.hashes.get(credential);
+    if (hash === undefined) {
+      hash = hashKey(credential);
+      if (!this.byHash.has(hash)) return { ok: false, reason: 'unknown' };
+      if (this.hashes.size >= rememberedHashesLimit) this.hashes.clear();
+      this.hashes.set(credential, hash);
+    }
+    const key = this.byHash.get(hash);
     if (!key) return { ok: false, reason: 'unknown' };
     if (key.revokedAt !== undefined) return { ok: false, reason: 'revoked' };
     if (key.expiresAt !== undefined && key.expiresAt <= this.options.clock.now())

@@ -1,12 +1,41 @@
 // Gateway keys in the embedded SQLite file (the history's file, WAL mode, so the CLI can add a key while
-// the gateway runs and the gateway sees it at its next refresh).
+// the gateway runs and the gateway sees it at its next refresh). A file deleted under the running
+// gateway is opened again at the next use: SQLite would go on reading the deleted file, and keys the CLI
+// then creates in the new file would never be seen.
 import Database from 'better-sqlite3';
+import { fileIdentity } from '../util/file-identity.js';
 import { KeyStoreError, keyColumns, keyFromRow, limitsOf, type KeyStore, type StoredKey } from './key-store.js';
 
 export class SqliteKeyStore implements KeyStore {
-  private constructor(private readonly database: Database.Database) {}
+  private openedIdentity: string | undefined;
+  /** Times the file vanished and was opened (created) again. */
+  recreated = 0;
+
+  private constructor(
+    private connection: Database.Database,
+    private readonly path: string,
+  ) {
+    this.openedIdentity = fileIdentity(path);
+  }
 
   static open(path: string): SqliteKeyStore {
+    return new SqliteKeyStore(SqliteKeyStore.connect(path), path);
+  }
+
+  /** The connection to the file now at the path, reopened when the file it had was deleted or replaced. */
+  private get database(): Database.Database {
+    if (this.path === ':memory:' || !this.connection.open) return this.connection;
+    const identity = fileIdentity(this.path);
+    if (identity !== undefined && identity === this.openedIdentity) return this.connection;
+    const previous = this.connection;
+    this.connection = SqliteKeyStore.connect(this.path);
+    this.openedIdentity = fileIdentity(this.path);
+    this.recreated += 1;
+    previous.close();
+    return this.connection;
+  }
+
+  private static connect(path: string): Database.Database {
     const database = new Database(path);
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
@@ -22,7 +51,7 @@ export class SqliteKeyStore implements KeyStore {
     database.exec(
       'CREATE UNIQUE INDEX IF NOT EXISTS gateway_keys_one_live_per_name ON gateway_keys (name) WHERE revoked_at IS NULL',
     );
-    return new SqliteKeyStore(database);
+    return database;
   }
 
   async create(key: StoredKey): Promise<void> {
@@ -51,6 +80,6 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async close(): Promise<void> {
-    this.database.close();
+    this.connection.close();
   }
 }

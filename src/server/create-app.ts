@@ -32,6 +32,7 @@ import type { Logger } from './logger.js';
 import { createServer } from 'node:http';
 import { writeClientErrorAnswer } from './client-error-answer.js';
 import { maxNestingDepth, nestsDeeperThan } from './nesting-depth.js';
+import { type BodyMemory, registerBodyMemory } from './body-memory.js';
 import { checkRouteAllowed, keyOfRequest, registerAuthentication, type AuthenticateOptions } from './authenticate.js';
 
 /** The request path's current router and route table; a config reload swaps both. */
@@ -45,6 +46,8 @@ export interface AppOptions {
   clock: Clock;
   logger: Logger;
   bodyLimitBytes: number;
+  /** The cap on request-body bytes held at once (server.bodyMemoryBytes). */
+  bodyMemory: BodyMemory;
   pingIntervalMs: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -56,6 +59,8 @@ export interface AppOptions {
 }
 
 function frameworkError(error: FastifyError): GatewayError {
+  // Our own refusal raised while fastify read the body (body-memory.ts): fastify marks it a 400.
+  if (GatewayError.isInstance(error)) return error;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new GatewayError({
       status: 413,
@@ -105,6 +110,8 @@ export function createApp(options: AppOptions) {
     clientErrorHandler: writeClientErrorAnswer,
   });
   registerAuthentication(app, options.authentication);
+  // After authentication: a refused client holds no budget.
+  registerBodyMemory(app, options.bodyMemory, options.bodyLimitBytes);
   app.addHook('preHandler', async (request, reply) => {
     if (request.body === undefined || !nestsDeeperThan(request.body, maxNestingDepth)) return;
     sendError(

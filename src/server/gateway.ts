@@ -26,6 +26,7 @@ import { systemRandom, type Random } from '../util/random.js';
 import { createApp, type RequestPath } from './create-app.js';
 import { createAdminApp } from './admin-app.js';
 import { clientBuffers } from './client-buffers.js';
+import { BodyMemory } from './body-memory.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -215,13 +216,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     path.router = buildRouter(next, table);
     path.routes = table;
     config = next;
+    // Beside the path: the dashboard's series, the report's deployments and routes, incident placements.
+    series?.reconfigure(
+      next.deployments.map((deployment) => deployment.id),
+      next.routes.map((route) => route.name),
+    );
+    history.reconfigure(next);
     logger.info(changes, 'config reloaded');
     return { applied: true, ...changes };
   };
   const auth = await startAuth(config, clock, logger);
   const shutdown = new AbortController();
   let draining = false;
+  const bodyMemory = new BodyMemory(config.server.bodyMemoryBytes);
   const app = createApp({
+    bodyMemory,
     authentication: auth.authentication,
     shutdown: shutdown.signal,
     readiness: () => {
@@ -260,6 +269,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(tracker ? { health: () => tracker.snapshot() } : {}),
       ...(storeWatch ? { store: () => storeWatch.snapshot() } : {}),
       clientBufferedBytes: () => clientBuffers().bytes,
+      bodyMemory: () => bodyMemory.snapshot(),
     });
     const extra = () => ({
       probesSent: prober?.sent ?? 0,
@@ -267,6 +277,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       hedging: path.router.hedgeBudget.snapshot(),
       ...(storeWatch ? { store: storeWatch.snapshot() } : {}),
       clientBuffers: clientBuffers(),
+      bodyMemory: bodyMemory.snapshot(),
       ...options.extraHealth?.(),
     });
     series = new TrafficSeries({
@@ -301,7 +312,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ? {
             history: {
               store: history.store,
-              config,
+              // The running config: a reload changes what the report lists.
+              get config() {
+                return config;
+              },
               clock,
               beforeReport: () => history.writer?.flush() ?? Promise.resolve(),
             },

@@ -86,6 +86,7 @@ describe('upstream pools over HTTP/2', () => {
   const sessions: unknown[] = [];
   const open: ServerHttp2Stream[] = [];
   let mostAtOnce = 0;
+  const closedStreams: number[] = [];
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'switchyard-h2-'));
@@ -119,6 +120,13 @@ describe('upstream pools over HTTP/2', () => {
     server.on('stream', (stream, headers) => {
       stream.resume();
       stream.on('end', () => {
+        if (headers['x-stream'] !== undefined) {
+          // An SSE answer that never ends on its own: the client reads one event, then aborts.
+          stream.respond({ ':status': 200, 'content-type': 'text/event-stream' });
+          stream.write('event: ping\ndata: {"type":"ping"}\n\n');
+          stream.on('close', () => closedStreams.push(stream.rstCode));
+          return;
+        }
         if (headers['x-hold'] === undefined) {
           stream.respond({ ':status': 200, 'content-type': 'application/json' });
           stream.end('{"protocol":"h2"}');
@@ -161,6 +169,28 @@ describe('upstream pools over HTTP/2', () => {
       stream.end('held');
     }
     for (const answer of await Promise.all(answers)) expect(await answer.body.text()).toBe('held');
+    await pools.close();
+  });
+
+  it('streams an answer over h2 and aborts it mid-stream without harming the connection', async () => {
+    const pools = new UpstreamPools({ connectTimeoutMs: 5_000, tls: { ca: cert } });
+    const origin = `https://127.0.0.1:${port}`;
+    await (await pools.request(origin, post)).body.text();
+    const before = sessions.length;
+    const controller = new AbortController();
+    const answer = await pools.request(origin, {
+      ...post,
+      headers: { ...post.headers, 'x-stream': '1' },
+      signal: controller.signal,
+    });
+    const reader = answer.body[Symbol.asyncIterator]();
+    expect(String((await reader.next()).value)).toContain('event: ping');
+    controller.abort();
+    await expect(reader.next()).rejects.toThrow();
+    await until(() => closedStreams.length === 1);
+    const after = await pools.request(origin, post);
+    expect(await after.body.json()).toEqual({ protocol: 'h2' });
+    expect(sessions.length).toBe(before);
     await pools.close();
   });
 });

@@ -53,6 +53,15 @@ describe('config', () => {
     expect(config.routes[0]!.aliases).toEqual(['sonnet']);
   });
 
+  it('caps request-body memory at 256 MB by default, and refuses a cap one largest body cannot fit', () => {
+    const config = loadConfigText(valid, { ANTHROPIC_API_KEY: 'k' });
+    expect(config.server).toMatchObject({ bodyLimitBytes: 32 * 1024 * 1024, bodyMemoryBytes: 256 * 1024 * 1024 });
+    const text = `server: { bodyLimitBytes: 1000, bodyMemoryBytes: 999 }\n${valid}`;
+    expect(problemsOf(text, { ANTHROPIC_API_KEY: 'k' })).toEqual([
+      'server.bodyMemoryBytes: 999 is less than server.bodyLimitBytes (1000); one largest body must fit',
+    ]);
+  });
+
   it('names the path of an unknown deployment reference', () => {
     const text = valid.replace('deployments: [claude-direct, gpt-fallback]', 'deployments: [gtp, claude-direct]');
     expect(problemsOf(text, { ANTHROPIC_API_KEY: 'k' })).toEqual([

@@ -97,6 +97,62 @@ describe('config reload', () => {
     expect(await stateOf(keyed, 'claude-a')).toBe('healthy');
   });
 
+  it('refreshes the dashboard series, the report and incident placements, not only routing', async () => {
+    const setup = await startReloadable();
+    keyed = setup.keyed;
+    const { gateway, simulator } = keyed;
+    const claude = setup.document.deployments[0]!;
+    // claude-b joins in a failure domain of its own and serves a new route; gpt-a and its route go.
+    setup.write({
+      ...setup.document,
+      deployments: [
+        claude,
+        { ...claude, id: 'claude-b', baseUrl: `${simulator.url}/u/claude-b`, domains: ['aws-us-west-2'] },
+      ],
+      routes: [
+        { ...setup.document.routes[0], deployments: ['claude-a', 'claude-b'] },
+        { name: 'opus', deployments: ['claude-b'] },
+      ],
+    });
+    expect(await (await admin(keyed)).json()).toMatchObject({ applied: true, added: ['claude-b'], removed: ['gpt-a'] });
+
+    // The dashboard's first frame of series: the new deployment and route, not the removed ones.
+    const controller = new AbortController();
+    const events = await fetch(`${gateway.url}/dashboard/events`, {
+      headers: { authorization: `Bearer ${keyed.adminToken}` },
+      signal: controller.signal,
+    });
+    const reader = events.body!.getReader();
+    let text = '';
+    while (!/event: series\ndata: .*\n\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const seriesData = /event: series\ndata: (.*)\n\n/.exec(text)?.[1];
+    const series = JSON.parse(seriesData!) as { deployments: object; routes: object };
+    expect(Object.keys(series.deployments).sort()).toEqual(['claude-a', 'claude-b']);
+    expect(Object.keys(series.routes).sort()).toEqual(['claude-sonnet-4-6', 'opus']);
+
+    // The report lists the running config's deployments (with their provider), not the ones removed.
+    const report = (await (
+      await fetch(`${gateway.url}/admin/report?since=1h&format=json`, {
+        headers: { authorization: `Bearer ${keyed.adminToken}` },
+      })
+    ).json()) as { deployments: Array<{ id: string; provider: string | null }> };
+    expect(report.deployments.map((deployment) => [deployment.id, deployment.provider])).toEqual([
+      ['claude-a', 'anthropic'],
+      ['claude-b', 'anthropic'],
+    ]);
+
+    // Incidents and status-page acknowledgements place claude-b in its domain.
+    expect(gateway.history.placements).toEqual([
+      { id: 'claude-a', provider: 'anthropic', domains: [] },
+      { id: 'claude-b', provider: 'anthropic', domains: ['aws-us-west-2'] },
+    ]);
+  });
+
   it('refuses an invalid config with its reason (422) and keeps serving the running one', async () => {
     const setup = await startReloadable();
     keyed = setup.keyed;

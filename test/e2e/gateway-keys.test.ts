@@ -224,4 +224,48 @@ describe('gateway keys', () => {
     expect(text).toMatch(/switchyard_key_tokens_total\{key="config-team",kind="output"\} [1-9]/);
     expect(text).not.toContain(keyed.configKey);
   });
+
+  it('keeps requests, failovers and tokens per key name in the store, the same as /metrics, and reports them', async () => {
+    const ci = await createKey('--name', 'report-ci');
+    const admin = { authorization: `Bearer ${keyed.adminToken}` };
+    // The gateway reads new keys on its next refresh: wait until it lists this one, then send exactly two.
+    await eventually(
+      async () => {
+        const listed = (await (await fetch(`${keyed.gateway.url}/admin/keys`, { headers: admin })).json()) as {
+          keys: Array<{ name: string }>;
+        };
+        return listed.keys.some((key) => key.name === 'report-ci');
+      },
+      (known) => known,
+    );
+    await anthropic(keyed.configKey).messages.create(ask);
+    await openai(ci).chat.completions.create({ model: 'sonnet', messages: ask.messages });
+    await openai(ci).chat.completions.create({ model: 'sonnet', messages: ask.messages });
+    await keyed.gateway.history.writer?.flush();
+    const report = (await (
+      await fetch(`${keyed.gateway.url}/admin/report?since=1h&format=json`, { headers: admin })
+    ).json()) as {
+      keys: Array<{ key: string; requests: number; successes: number; inputTokens: number; outputTokens: number }>;
+    };
+    const reportCi = report.keys.find((entry) => entry.key === 'report-ci');
+    expect(reportCi).toMatchObject({ requests: 2, successes: 2, failovers: 0 });
+    expect(reportCi!.outputTokens).toBeGreaterThan(0);
+    expect(reportCi!.inputTokens).toBeGreaterThan(0);
+    // The store and /metrics count the same requests and tokens for each key name.
+    const metrics = await (await fetch(`${keyed.gateway.url}/metrics`, { headers: admin })).text();
+    const sample = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? Number.NaN);
+    const team = report.keys.find((entry) => entry.key === 'config-team')!;
+    expect(team.requests).toBe(
+      sample(/switchyard_key_requests_total\{key="config-team",outcome="success"\} (\d+)/) +
+        (sample(/switchyard_key_requests_total\{key="config-team",outcome="failure"\} (\d+)/) || 0),
+    );
+    expect(team.outputTokens).toBe(sample(/switchyard_key_tokens_total\{key="config-team",kind="output"\} (\d+)/));
+    expect(reportCi!.outputTokens).toBe(sample(/switchyard_key_tokens_total\{key="report-ci",kind="output"\} (\d+)/));
+    const markdown = await (
+      await fetch(`${keyed.gateway.url}/admin/report?since=1h&format=markdown`, { headers: admin })
+    ).text();
+    expect(markdown).toContain('## Gateway keys');
+    expect(markdown).toMatch(/\| report-ci \| 2 \| 100\.0% \| 0 \| 0 \|/);
+    for (const secret of [ci, keyed.configKey]) expect(JSON.stringify(report) + markdown).not.toContain(secret);
+  });
 });

@@ -1,12 +1,15 @@
 // The store's health where operators look (/admin/health, /readyz, /metrics), and a real SQLite file
 // deleted under a running gateway: noticed at once (not writable), created again on the next check
-// (manual clock), and the history written after it lands in the new file.
+// (manual clock), and the history written after it lands in the new file; the key store follows the new
+// file too, so a key the CLI creates in it is honoured.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/manual-clock.js';
+import { runKeysCommand } from '../../src/cli/keys-command.js';
+import { eventually } from './harness.js';
 import { startKeyedGateway, type KeyedGateway } from './keyed-gateway.js';
 
 let keyed: KeyedGateway;
@@ -84,5 +87,27 @@ describe('store health', () => {
     } finally {
       database.close();
     }
+
+    // The key store reads the same file: a key the CLI creates in the new file is honoured, as before.
+    let printed = '';
+    const code = await runKeysCommand(['create', '--config', keyed.configPath, '--name', 'after-recreate'], {
+      stdout: (text) => {
+        printed += text;
+      },
+    });
+    expect(code).toBe(0);
+    const newClient = new Anthropic({ baseURL: keyed.gateway.url, apiKey: printed.trim(), maxRetries: 0 });
+    const answered = await eventually(
+      async () => {
+        await clock.advance(200);
+        return ask(newClient).then(
+          () => true,
+          () => false,
+        );
+      },
+      (ok) => ok,
+      50,
+    );
+    expect(answered).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { addSample, type LatencyHistogram } from '../../src/health/latency-histogram.js';
 import type { DeliveryClaim } from '../../src/alerts/delivery-claims.js';
 import { incidentFixture } from '../../src/incidents/incident-test-kit.js';
-import type { DeploymentRollupRow, RouteRollupRow } from '../../src/history/store/rollup-rows.js';
+import type { DeploymentRollupRow, KeyRollupRow, RouteRollupRow } from '../../src/history/store/rollup-rows.js';
 import type { StoreSuiteContext } from './store.case.js';
 
 const minute = 60_000;
@@ -41,6 +41,21 @@ function routeRow(at: number, route: string, fields: Partial<RouteRollupRow>): R
     failures: 0,
     failovers: 0,
     extraLatencyMsSum: 0,
+    ...fields,
+  };
+}
+
+function keyRow(at: number, key: string, fields: Partial<KeyRollupRow>): KeyRollupRow {
+  return {
+    kind: 'key',
+    minute: at,
+    key,
+    requests: 0,
+    successes: 0,
+    failures: 0,
+    failovers: 0,
+    inputTokens: 0,
+    outputTokens: 0,
     ...fields,
   };
 }
@@ -245,6 +260,54 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       expect(await a.routeAvailability({ since: m2 + minute, until: m2 + 10 * minute })).toEqual([]);
     });
 
+    it('sums each gateway key by name across replicas and minutes, apart from routes and deployments', async () => {
+      const { a, b } = await context.twoReplicas();
+      await a.writeRollups([
+        keyRow(m0, 'team-ci', {
+          requests: 3,
+          successes: 2,
+          failures: 1,
+          failovers: 1,
+          inputTokens: 30,
+          outputTokens: 9,
+        }),
+        keyRow(m0 + 5_000, 'team-ci', { requests: 1, successes: 1, inputTokens: 10, outputTokens: 4 }),
+        keyRow(m0, 'team-app', { requests: 2, successes: 2, inputTokens: 20, outputTokens: 6 }),
+      ]);
+      await b.writeRollups([
+        keyRow(m1, 'team-ci', { requests: 4, successes: 4, failovers: 2, inputTokens: 40, outputTokens: 12 }),
+      ]);
+      expect(await a.keyUsage({ since: m0, until: m2 })).toEqual([
+        {
+          key: 'team-app',
+          requests: 2,
+          successes: 2,
+          failures: 0,
+          successRate: 1,
+          failovers: 0,
+          inputTokens: 20,
+          outputTokens: 6,
+        },
+        {
+          key: 'team-ci',
+          requests: 8,
+          successes: 7,
+          failures: 1,
+          successRate: 7 / 8,
+          failovers: 3,
+          inputTokens: 80,
+          outputTokens: 25,
+        },
+      ]);
+      // The window is by minute: only the first minute's rows.
+      expect((await b.keyUsage({ since: m0, until: m1 })).map((row) => [row.key, row.requests])).toEqual([
+        ['team-app', 2],
+        ['team-ci', 4],
+      ]);
+      expect(await a.routeAvailability({ since: m0, until: m2 })).toEqual([]);
+      expect(await a.deploymentAvailability({ since: m0, until: m2 })).toEqual([]);
+    });
+
     it('skips a batch it has already applied, so a retried write does not count twice', async () => {
       const { a } = await context.twoReplicas();
       const rows = [
@@ -267,6 +330,7 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       await a.writeRollups([
         deploymentRow(oldMinute, 'claude', { attempts: 1, successes: 1 }),
         routeRow(oldMinute, 'sonnet', { requests: 1, successes: 1 }),
+        keyRow(oldMinute, 'team-ci', { requests: 1, successes: 1 }),
       ]);
       const oldResolved = await a.saveIncident(
         incidentFixture({
@@ -295,6 +359,7 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
       await a.writeRollups([
         deploymentRow(recentMinute, 'claude', { attempts: 2, successes: 2 }),
         routeRow(recentMinute, 'sonnet', { requests: 2, successes: 2 }),
+        keyRow(recentMinute, 'team-ci', { requests: 2, successes: 2 }),
       ]);
       const recentResolved = await a.saveIncident(
         incidentFixture({
@@ -306,7 +371,7 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
         }),
       );
 
-      expect(await a.pruneOlderThan(now - dayMs)).toEqual({ rollups: 2, incidents: 1, alerts: 2 });
+      expect(await a.pruneOlderThan(now - dayMs)).toEqual({ rollups: 3, incidents: 1, alerts: 2 });
       expect(await a.getIncident(oldResolved.id)).toBeUndefined();
       expect(await a.getIncident(oldOpen.id)).toBeDefined();
       expect(await a.getIncident(recentResolved.id)).toBeDefined();
@@ -317,6 +382,7 @@ export function runOutboxAndRollupCases(context: StoreSuiteContext): void {
         2,
       ]);
       expect((await a.routeAvailability({ since: 0, until: now + minute })).map((row) => row.requests)).toEqual([2]);
+      expect((await a.keyUsage({ since: 0, until: now + minute })).map((row) => row.requests)).toEqual([2]);
       expect(await a.pruneOlderThan(now - dayMs)).toEqual({ rollups: 0, incidents: 0, alerts: 0 });
     });
 

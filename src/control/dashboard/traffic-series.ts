@@ -98,6 +98,20 @@ export class TrafficSeries {
     diagnosticsChannel.subscribe(requestChannel.name, this.onRequest);
   }
 
+  /**
+   * A reload's deployments and routes: new ones get an empty series, removed ones are dropped, and
+   * the ones kept keep what they have shown so far.
+   */
+  reconfigure(deployments: readonly string[], routes: readonly string[]): void {
+    const resize = (rings: Map<string, BucketRing>, names: readonly string[]) => {
+      const wanted = new Set(names);
+      for (const name of [...rings.keys()]) if (!wanted.has(name)) rings.delete(name);
+      for (const name of names) if (!rings.has(name)) rings.set(name, new BucketRing());
+    };
+    resize(this.deployments, deployments);
+    resize(this.routes, routes);
+  }
+
   close(): void {
     diagnosticsChannel.unsubscribe(attemptChannel.name, this.onAttempt);
     diagnosticsChannel.unsubscribe(requestChannel.name, this.onRequest);

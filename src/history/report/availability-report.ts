@@ -1,9 +1,10 @@
 // The availability report: what each deployment and provider delivered (attempts), what clients of each
-// route actually saw after failover (requests), the difference between the two, and the incidents of the
-// window with our lead time over the provider's status page. Built from the store's per-minute rollups,
+// route actually saw after failover (requests), the difference between the two, what each gateway key
+// asked for (requests, failovers, tokens), and the incidents of the window with our lead time over the
+// provider's status page. Built from the store's per-minute rollups,
 // so it covers every replica that writes to the same store.
 import type { IncidentStore } from '../store/incident-store.js';
-import type { DeploymentAvailability, RouteAvailability } from '../store/rollup-rows.js';
+import type { DeploymentAvailability, KeyUsage, RouteAvailability } from '../store/rollup-rows.js';
 import { defaultIncidentLimit, toIncidentReport, type IncidentReport } from './incident-timeline.js';
 import { formatCount, formatPercent } from './report-numbers.js';
 
@@ -51,6 +52,9 @@ export interface RouteReport {
   hedgesWon: number;
 }
 
+/** One gateway key's traffic, by its name (never the key): what a team asked for and got. */
+export type KeyReport = KeyUsage;
+
 export interface ProviderReport {
   provider: string;
   deployments: string[];
@@ -67,6 +71,8 @@ export interface AvailabilityReport {
   deployments: DeploymentReport[];
   routes: RouteReport[];
   providers: ProviderReport[];
+  /** Per gateway key name: requests, failovers and tokens (empty when keys are off). */
+  keys: KeyReport[];
   /** Incidents that overlap the window, oldest first. */
   incidents: IncidentReport[];
 }
@@ -84,7 +90,7 @@ export interface AvailabilityReportOptions {
   incidentLimit?: number;
 }
 
-type ReportStore = Pick<IncidentStore, 'deploymentAvailability' | 'routeAvailability' | 'listIncidents'>;
+type ReportStore = Pick<IncidentStore, 'deploymentAvailability' | 'routeAvailability' | 'keyUsage' | 'listIncidents'>;
 
 function toMap<V>(value: Readonly<Record<string, V>> | ReadonlyMap<string, V> | undefined): ReadonlyMap<string, V> {
   if (value === undefined) return new Map();
@@ -189,9 +195,10 @@ export async function buildAvailabilityReport(
   const until = options.until ?? options.now;
   const since = Math.min(options.since, until);
   const range = { since, until };
-  const [deploymentAvailability, routeAvailability, records] = await Promise.all([
+  const [deploymentAvailability, routeAvailability, keys, records] = await Promise.all([
     store.deploymentAvailability(range),
     store.routeAvailability(range),
+    store.keyUsage(range),
     store.listIncidents({ since, until, limit: options.incidentLimit ?? defaultIncidentLimit }),
   ]);
   const incidents = records
@@ -218,6 +225,7 @@ export async function buildAvailabilityReport(
     deployments,
     routes,
     providers,
+    keys,
     incidents,
   };
 }

@@ -62,6 +62,11 @@ bedrock         600   100.0%  claude-bedrock
 openai            0      n/a  gpt-4o
 vertex          100    99.0%  claude-vertex
 
+Gateway keys
+KEY       REQUESTS  SUCCESS  FAILED  FAILOVERS  INPUT TOKENS  OUTPUT TOKENS
+team-app       500   100.0%       0         82       300,000         75,000
+team-ci        200    99.5%       1          3        64,000          8,000
+
 Incidents
 DETECTED                  SCOPE       KEY                    SEVERITY       DURATION    LEAD OVER STATUS PAGE  ID
 2026-01-01T12:10:01.000Z  deployment  claude-direct          major             2 min                        -  inc-direct
@@ -113,6 +118,13 @@ Window: 2026-01-01T12:00:00.000Z to 2026-01-01T13:00:00.000Z (1 h)
 | bedrock | 600 | 100.0% | claude-bedrock |
 | openai | 0 | n/a | gpt-4o |
 | vertex | 100 | 99.0% | claude-vertex |
+
+## Gateway keys
+
+| KEY | REQUESTS | SUCCESS | FAILED | FAILOVERS | INPUT TOKENS | OUTPUT TOKENS |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| team-app | 500 | 100.0% | 0 | 82 | 300,000 | 75,000 |
+| team-ci | 200 | 99.5% | 1 | 3 | 64,000 | 8,000 |
 
 ## Incidents
 
@@ -169,7 +181,13 @@ describe('formatReport', () => {
   it('markdown: the whole text, every table row with as many cells as its header', () => {
     const text = formatReport(report, 'markdown');
     expect(text).toBe(expectedMarkdown);
-    for (const title of ['## Deployments', '## Routes (as clients saw them)', '## Providers', '## Incidents']) {
+    for (const title of [
+      '## Deployments',
+      '## Routes (as clients saw them)',
+      '## Providers',
+      '## Gateway keys',
+      '## Incidents',
+    ]) {
       const lines = text.split('\n');
       const start = lines.indexOf(title) + 2;
       const end = lines.indexOf('', start);
@@ -191,6 +209,7 @@ describe('formatReport', () => {
       'deployments',
       'routes',
       'providers',
+      'keys',
       'incidents',
     ]);
   });
@@ -202,10 +221,13 @@ describe('formatReport', () => {
       deployments: [],
       routes: [],
       providers: [],
+      keys: [],
       incidents: [],
     };
     const table = formatReport(empty, 'table');
     expect(block(table, 'Routes (as clients saw them)')).toEqual(['(none)']);
+    // Without gateway keys there is no keys section at all.
+    expect(table).not.toContain('Gateway keys');
     expect(formatReport(empty, 'markdown')).toContain('## Incidents\n\n_None._\n');
   });
 });

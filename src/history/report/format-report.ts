@@ -1,7 +1,13 @@
 // Renders an availability report for people (an aligned text table for the terminal, Markdown for
 // tickets and chat) or for programs (JSON, the report object as is). The sections and columns are
 // defined once and shared by the two human formats.
-import type { AvailabilityReport, DeploymentReport, ProviderReport, RouteReport } from './availability-report.js';
+import type {
+  AvailabilityReport,
+  DeploymentReport,
+  KeyReport,
+  ProviderReport,
+  RouteReport,
+} from './availability-report.js';
 import type { IncidentReport } from './incident-timeline.js';
 import type { ReportFormat } from './parse-since.js';
 import {
@@ -50,6 +56,16 @@ const providerColumns: Column<ProviderReport>[] = [
   { header: 'DEPLOYMENTS', cell: (row) => row.deployments.join(', ') },
 ];
 
+const keyColumns: Column<KeyReport>[] = [
+  { header: 'KEY', cell: (row) => row.key },
+  { header: 'REQUESTS', align: 'right', cell: (row) => formatCount(row.requests) },
+  { header: 'SUCCESS', align: 'right', cell: (row) => formatPercent(row.successRate) },
+  { header: 'FAILED', align: 'right', cell: (row) => formatCount(row.failures) },
+  { header: 'FAILOVERS', align: 'right', cell: (row) => formatCount(row.failovers) },
+  { header: 'INPUT TOKENS', align: 'right', cell: (row) => formatCount(row.inputTokens) },
+  { header: 'OUTPUT TOKENS', align: 'right', cell: (row) => formatCount(row.outputTokens) },
+];
+
 const incidentColumns: Column<IncidentReport>[] = [
   { header: 'DETECTED', cell: (row) => formatTime(row.detectedAt) },
   { header: 'SCOPE', cell: (row) => row.scope },
@@ -91,6 +107,16 @@ function sections(report: AvailabilityReport): Section[] {
       empty: report.providers.length === 0,
       lines: (table) => table(providerColumns, report.providers),
     },
+    // Only with gateway keys on: a gateway without them has nothing to say here.
+    ...(report.keys.length === 0
+      ? []
+      : [
+          {
+            title: 'Gateway keys',
+            empty: false,
+            lines: (table: typeof textTable) => table(keyColumns, report.keys),
+          },
+        ]),
     {
       title: 'Incidents',
       empty: report.incidents.length === 0,

@@ -98,6 +98,29 @@ function requests(
   };
 }
 
+/** A gateway key's requests in one minute (by name). */
+function keyRequests(
+  at: number,
+  key: string,
+  total: number,
+  successes: number,
+  failovers: number,
+  inputTokens: number,
+  outputTokens: number,
+): RollupRow {
+  return {
+    kind: 'key',
+    minute: at,
+    key,
+    requests: total,
+    successes,
+    failures: total - successes,
+    failovers,
+    inputTokens,
+    outputTokens,
+  };
+}
+
 export async function seedKnownTraffic(store: IncidentStore): Promise<void> {
   await store.writeRollups([
     attempts(minute(0), 'claude-direct', 400, 400, {}, latency([100, 400])),
@@ -119,6 +142,10 @@ export async function seedKnownTraffic(store: IncidentStore): Promise<void> {
     requests(minute(10), 'sonnet', 300, 300, 82, 28_700, 12, 9),
     requests(minute(-1), 'sonnet', 50, 0),
     requests(minute(30), 'opus', 200, 199, 3, 3_000),
+    keyRequests(minute(0), 'team-app', 200, 200, 0, 120_000, 30_000),
+    keyRequests(minute(10), 'team-app', 300, 300, 82, 180_000, 45_000),
+    keyRequests(minute(30), 'team-ci', 200, 199, 3, 64_000, 8_000),
+    keyRequests(minute(-1), 'team-ci', 50, 0, 0, 0, 0),
   ]);
   const detected = minute(10) + 3_000;
   await store.saveIncident(

@@ -1,8 +1,8 @@
 // Runs the availability queries on either backend (given its query function) and turns the summed
 // rows into report figures. Percentiles come from the merged histograms of the whole range, not from
 // averaging per-minute percentiles (which would be wrong).
-import { deploymentAvailabilityFrom, routeAvailabilityFrom } from './rollup-math.js';
-import type { DeploymentAvailability, RouteAvailability } from './rollup-rows.js';
+import { deploymentAvailabilityFrom, keyUsageFrom, routeAvailabilityFrom } from './rollup-math.js';
+import type { DeploymentAvailability, KeyUsage, RouteAvailability } from './rollup-rows.js';
 import { availabilitySql, type Dialect } from './store-sql.js';
 import { toNumber, type DatabaseRow } from './store-rows.js';
 
@@ -56,6 +56,26 @@ export async function queryRouteAvailability(
       extraLatencyMsSum: toNumber(row.extra_latency_ms_sum),
       hedges: toNumber(row.hedges),
       hedgesWon: toNumber(row.hedges_won),
+    })),
+  );
+}
+
+export async function queryKeyUsage(
+  dialect: Dialect,
+  run: RunQuery,
+  since: number,
+  until: number,
+): Promise<KeyUsage[]> {
+  const rows = await run(availabilitySql(dialect).keySums, [since, until]);
+  return keyUsageFrom(
+    rows.map((row) => ({
+      key: String(row.key_name),
+      requests: toNumber(row.requests),
+      successes: toNumber(row.successes),
+      failures: toNumber(row.failures),
+      failovers: toNumber(row.failovers),
+      inputTokens: toNumber(row.input_tokens),
+      outputTokens: toNumber(row.output_tokens),
     })),
   );
 }

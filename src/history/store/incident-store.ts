@@ -11,6 +11,7 @@ import type {
   PruneResult,
   RollupRow,
   RouteAvailability,
+  KeyUsage,
   TimeRange,
   WriteRollupsOptions,
 } from './rollup-rows.js';
@@ -96,6 +97,8 @@ export interface IncidentStore {
   writeRollups(rows: readonly RollupRow[], options?: WriteRollupsOptions): Promise<{ applied: boolean }>;
   deploymentAvailability(range: TimeRange): Promise<DeploymentAvailability[]>;
   routeAvailability(range: TimeRange): Promise<RouteAvailability[]>;
+  /** Requests, failovers and tokens per gateway key name. */
+  keyUsage(range: TimeRange): Promise<KeyUsage[]>;
   /** Deletes rollups, resolved incidents and finished alerts from before `cutoff` (epoch ms). */
   pruneOlderThan(cutoff: number): Promise<PruneResult>;
 

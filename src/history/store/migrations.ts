@@ -186,6 +186,21 @@ function routeHedgeColumns(count: string): string[] {
   ];
 }
 
+// Version 6 counts each gateway key's requests, failovers and tokens per minute, by the key's name.
+function keyRollupsTable(time: string, count: string): string {
+  return `CREATE TABLE key_rollups (
+    minute ${time} NOT NULL,
+    key_name TEXT NOT NULL,
+    requests ${count} NOT NULL,
+    successes ${count} NOT NULL,
+    failures ${count} NOT NULL,
+    failovers ${count} NOT NULL,
+    input_tokens ${count} NOT NULL,
+    output_tokens ${count} NOT NULL,
+    PRIMARY KEY (minute, key_name)
+  )`;
+}
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -217,6 +232,12 @@ export const migrations: readonly Migration[] = [
     name: 'hedges per route in the rollups',
     sqlite: routeHedgeColumns('INTEGER'),
     postgres: routeHedgeColumns('BIGINT'),
+  },
+  {
+    version: 6,
+    name: 'per-key usage in the rollups',
+    sqlite: [keyRollupsTable('INTEGER', 'INTEGER')],
+    postgres: [keyRollupsTable('BIGINT', 'BIGINT')],
   },
 ];
 

@@ -9,7 +9,7 @@ import type { PoolClient } from 'pg';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Incident } from '../../incidents/incident.js';
 import type { DeliveryClaim, DeliveryOutcome } from '../../alerts/delivery-claims.js';
-import { queryDeploymentAvailability, queryRouteAvailability } from './availability-queries.js';
+import { queryDeploymentAvailability, queryKeyUsage, queryRouteAvailability } from './availability-queries.js';
 import { mergeIncident, sameIncident } from './incident-merge.js';
 import type { AlertDelivery, IncidentQuery, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
@@ -21,6 +21,7 @@ import type {
   PruneResult,
   RollupRow,
   RouteAvailability,
+  KeyUsage,
   TimeRange,
   WriteRollupsOptions,
 } from './rollup-rows.js';
@@ -41,6 +42,8 @@ import {
   updateIncidentSql,
   updateIncidentValues,
   upsertDeploymentRollupSql,
+  upsertKeyRollupSql,
+  keyRollupParameters,
   upsertRouteRollupSql,
 } from './store-sql.js';
 
@@ -244,7 +247,9 @@ export class PostgresStore implements IncidentStore {
         if (marked.length === 0) return { applied: false };
       }
       for (const row of coalesced) {
-        if (row.kind === 'deployment') {
+        if (row.kind === 'key') {
+          await this.query(upsertKeyRollupSql(postgresDialect), keyRollupParameters(row), client);
+        } else if (row.kind === 'deployment') {
           const stored = storedDeploymentRow(row);
           await this.query(
             upsertDeploymentRollupSql(postgresDialect),
@@ -303,11 +308,23 @@ export class PostgresStore implements IncidentStore {
     );
   }
 
+  async keyUsage(range: TimeRange): Promise<KeyUsage[]> {
+    return queryKeyUsage(
+      postgresDialect,
+      (sql, parameters) => this.query(sql, parameters),
+      range.since,
+      range.until ?? this.clock.now(),
+    );
+  }
+
   async pruneOlderThan(cutoff: number): Promise<PruneResult> {
     const statements = pruneSql(postgresDialect);
     return this.transaction(async (client) => {
       const count = async (sql: string) => (await client.query(sql, [cutoff])).rowCount ?? 0;
-      const rollups = (await count(statements.deploymentRollups)) + (await count(statements.routeRollups));
+      const rollups =
+        (await count(statements.deploymentRollups)) +
+        (await count(statements.routeRollups)) +
+        (await count(statements.keyRollups));
       const incidents = await count(statements.incidents);
       const alerts = await count(statements.alerts);
       await count(statements.batches);

@@ -9,6 +9,8 @@ import {
 import type {
   DeploymentAvailability,
   DeploymentRollupRow,
+  KeyRollupRow,
+  KeyUsage,
   RollupRow,
   RouteAvailability,
   RouteRollupRow,
@@ -79,11 +81,25 @@ export function storedRouteRow(row: RouteRollupRow): RouteRollupRow {
   };
 }
 
+export function storedKeyRow(row: KeyRollupRow): KeyRollupRow {
+  return {
+    kind: 'key',
+    minute: floorToMinute(row.minute),
+    key: row.key,
+    requests: count(row.requests),
+    successes: count(row.successes),
+    failures: count(row.failures),
+    failovers: count(row.failovers),
+    inputTokens: count(row.inputTokens),
+    outputTokens: count(row.outputTokens),
+  };
+}
+
 export function rollupKey(row: RollupRow): string {
   const minute = floorToMinute(row.minute);
-  return row.kind === 'deployment'
-    ? `deployment\u0000${minute}\u0000${row.deployment}`
-    : `route\u0000${minute}\u0000${row.route}`;
+  if (row.kind === 'deployment') return `deployment\u0000${minute}\u0000${row.deployment}`;
+  if (row.kind === 'route') return `route\u0000${minute}\u0000${row.route}`;
+  return `key\u0000${minute}\u0000${row.key}`;
 }
 
 function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
@@ -92,7 +108,7 @@ function addCounts(into: Record<string, number>, from: Readonly<Record<string, n
 
 /** A copy of `row` that owns its maps, so adding into it never changes the caller's object. */
 export function copyRollup(row: RollupRow): RollupRow {
-  if (row.kind === 'route') return { ...row, minute: floorToMinute(row.minute) };
+  if (row.kind !== 'deployment') return { ...row, minute: floorToMinute(row.minute) };
   const latency: LatencyHistogram = {};
   mergeHistogram(latency, row.latency);
   return { ...row, minute: floorToMinute(row.minute), failuresByKind: { ...row.failuresByKind }, latency };
@@ -114,6 +130,13 @@ export function addRollup(into: RollupRow, from: RollupRow): void {
     into.extraLatencyMsSum += from.extraLatencyMsSum;
     into.hedges = (into.hedges ?? 0) + (from.hedges ?? 0);
     into.hedgesWon = (into.hedgesWon ?? 0) + (from.hedgesWon ?? 0);
+  } else if (into.kind === 'key' && from.kind === 'key') {
+    into.requests += from.requests;
+    into.successes += from.successes;
+    into.failures += from.failures;
+    into.failovers += from.failovers;
+    into.inputTokens += from.inputTokens;
+    into.outputTokens += from.outputTokens;
   }
 }
 
@@ -197,4 +220,12 @@ export function routeAvailabilityFrom(sums: readonly RouteSums[]): RouteAvailabi
       successRate: rate(sum.successes, sum.requests),
       averageExtraLatencyMs: sum.failovers > 0 ? sum.extraLatencyMsSum / sum.failovers : null,
     }));
+}
+
+export type KeySums = Omit<KeyUsage, 'successRate'>;
+
+export function keyUsageFrom(sums: readonly KeySums[]): KeyUsage[] {
+  return [...sums]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((sum) => ({ ...sum, successRate: rate(sum.successes, sum.requests) }));
 }

@@ -1,6 +1,6 @@
 // Per-minute rollups, as written by each replica and as summed up for the availability report.
 // A deployment row counts attempts at one deployment; a route row counts requests as the client saw
-// them (after failover). Rows for the same minute from several replicas, or from several flushes of
+// them (after failover); a key row counts one gateway key's requests and tokens. Rows for the same minute from several replicas, or from several flushes of
 // one replica, add up in the store.
 import type { LatencyHistogram } from '../../health/latency-histogram.js';
 
@@ -36,7 +36,22 @@ export interface RouteRollupRow {
   hedgesWon?: number;
 }
 
-export type RollupRow = DeploymentRollupRow | RouteRollupRow;
+/** What one gateway key (by name, never the key) asked for in a minute: requests, outcomes, tokens. */
+export interface KeyRollupRow {
+  kind: 'key';
+  minute: number;
+  /** The key's name, as operators created it; never the key itself. */
+  key: string;
+  requests: number;
+  successes: number;
+  failures: number;
+  /** Requests tried on more than one deployment. */
+  failovers: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export type RollupRow = DeploymentRollupRow | RouteRollupRow | KeyRollupRow;
 
 export interface TimeRange {
   since: number;
@@ -77,6 +92,18 @@ export interface RouteAvailability {
   hedgesWon: number;
   /** Extra latency paid per failed-over request; null without failovers. */
   averageExtraLatencyMs: number | null;
+}
+
+export interface KeyUsage {
+  key: string;
+  requests: number;
+  successes: number;
+  failures: number;
+  /** successes / requests; null without requests. */
+  successRate: number | null;
+  failovers: number;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface WriteRollupsOptions {

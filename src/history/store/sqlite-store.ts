@@ -2,13 +2,13 @@
 // can read while the gateway writes. better-sqlite3 is synchronous; the methods are async only to share
 // the interface with PostgreSQL. Writes that must be atomic run in IMMEDIATE transactions, which also
 // serialise two processes that open the same file (busy_timeout makes the second one wait).
-import { statSync } from 'node:fs';
+import { fileIdentity } from '../../util/file-identity.js';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Incident } from '../../incidents/incident.js';
 import type { DeliveryClaim, DeliveryOutcome } from '../../alerts/delivery-claims.js';
-import { queryDeploymentAvailability, queryRouteAvailability } from './availability-queries.js';
+import { queryDeploymentAvailability, queryKeyUsage, queryRouteAvailability } from './availability-queries.js';
 import { mergeIncident, sameIncident } from './incident-merge.js';
 import type { AlertDelivery, IncidentQuery, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
 import { pendingMigrations, schemaMigrationsTable } from './migrations.js';
@@ -19,6 +19,7 @@ import type {
   PruneResult,
   RollupRow,
   RouteAvailability,
+  KeyUsage,
   TimeRange,
   WriteRollupsOptions,
 } from './rollup-rows.js';
@@ -39,6 +40,8 @@ import {
   updateIncidentSql,
   updateIncidentValues,
   upsertDeploymentRollupSql,
+  upsertKeyRollupSql,
+  keyRollupParameters,
   upsertRouteRollupSql,
 } from './store-sql.js';
 
@@ -66,7 +69,7 @@ export class SqliteStore implements IncidentStore {
   private retention?: RetentionSchedule;
 
   /** The file's identity when opened: a file deleted or replaced under the process has another (or none). */
-  private fileIdentity: string | undefined;
+  private openedIdentity: string | undefined;
   /** Times the file vanished and was created again. */
   recreated = 0;
 
@@ -77,16 +80,7 @@ export class SqliteStore implements IncidentStore {
   ) {
     this.clock = options.clock ?? systemClock;
     this.replicaId = options.replicaId ?? `${hostname()}:${process.pid}`;
-    this.fileIdentity = SqliteStore.identityOf(path);
-  }
-
-  private static identityOf(path: string): string | undefined {
-    try {
-      const stat = statSync(path);
-      return `${stat.dev}:${stat.ino}`;
-    } catch {
-      return undefined;
-    }
+    this.openedIdentity = fileIdentity(path);
   }
 
   private static connect(path: string): Database.Database {
@@ -106,8 +100,8 @@ export class SqliteStore implements IncidentStore {
   /** Whether the file this store writes is still the one it opened (SQLite keeps writing to a deleted file unseen). */
   fileIntact(): boolean {
     if (this.path === ':memory:') return true;
-    const identity = SqliteStore.identityOf(this.path);
-    return identity !== undefined && identity === this.fileIdentity;
+    const identity = fileIdentity(this.path);
+    return identity !== undefined && identity === this.openedIdentity;
   }
 
   /**
@@ -121,7 +115,7 @@ export class SqliteStore implements IncidentStore {
     this.db = replacement;
     previous.close();
     await this.migrate();
-    this.fileIdentity = SqliteStore.identityOf(this.path);
+    this.openedIdentity = fileIdentity(this.path);
     this.recreated += 1;
     return true;
   }
@@ -277,8 +271,11 @@ export class SqliteStore implements IncidentStore {
       }
       const deploymentUpsert = this.db.prepare(upsertDeploymentRollupSql(sqliteDialect));
       const routeUpsert = this.db.prepare(upsertRouteRollupSql(sqliteDialect));
+      const keyUpsert = this.db.prepare(upsertKeyRollupSql(sqliteDialect));
       for (const row of coalesced) {
-        if (row.kind === 'deployment') {
+        if (row.kind === 'key') {
+          keyUpsert.run(...keyRollupParameters(row));
+        } else if (row.kind === 'deployment') {
           const stored = storedDeploymentRow(row);
           deploymentUpsert.run(
             stored.minute,
@@ -330,11 +327,22 @@ export class SqliteStore implements IncidentStore {
     );
   }
 
+  async keyUsage(range: TimeRange): Promise<KeyUsage[]> {
+    return queryKeyUsage(
+      sqliteDialect,
+      async (sql, parameters) => this.all(sql, parameters),
+      range.since,
+      range.until ?? this.clock.now(),
+    );
+  }
+
   async pruneOlderThan(cutoff: number): Promise<PruneResult> {
     const statements = pruneSql(sqliteDialect);
     const prune = this.db.transaction((): PruneResult => {
       const rollups =
-        this.run(statements.deploymentRollups, [cutoff]).changes + this.run(statements.routeRollups, [cutoff]).changes;
+        this.run(statements.deploymentRollups, [cutoff]).changes +
+        this.run(statements.routeRollups, [cutoff]).changes +
+        this.run(statements.keyRollups, [cutoff]).changes;
       const incidents = this.run(statements.incidents, [cutoff]).changes;
       const alerts = this.run(statements.alerts, [cutoff]).changes;
       this.run(statements.batches, [cutoff]);

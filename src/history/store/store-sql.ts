@@ -2,7 +2,8 @@
 // (`?` for SQLite, `$n` for PostgreSQL), JSON casts, the JSON table function and LEAST vs MIN.
 import type { IncidentQuery, StoreBackend } from './incident-store.js';
 import { incidentColumnNames, isJsonColumn } from './store-rows.js';
-import { minuteMs } from './rollup-math.js';
+import { minuteMs, storedKeyRow } from './rollup-math.js';
+import type { KeyRollupRow } from './rollup-rows.js';
 
 export interface Dialect {
   backend: StoreBackend;
@@ -106,6 +107,35 @@ export function upsertRouteRollupSql(dialect: Dialect): string {
       hedges_won = ${table}.hedges_won + excluded.hedges_won`;
 }
 
+export function upsertKeyRollupSql(dialect: Dialect): string {
+  const p = dialect.parameter;
+  const table = 'key_rollups';
+  return `INSERT INTO ${table} (minute, key_name, requests, successes, failures, failovers, input_tokens, output_tokens)
+    VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)})
+    ON CONFLICT (minute, key_name) DO UPDATE SET
+      requests = ${table}.requests + excluded.requests,
+      successes = ${table}.successes + excluded.successes,
+      failures = ${table}.failures + excluded.failures,
+      failovers = ${table}.failovers + excluded.failovers,
+      input_tokens = ${table}.input_tokens + excluded.input_tokens,
+      output_tokens = ${table}.output_tokens + excluded.output_tokens`;
+}
+
+/** upsertKeyRollupSql's parameters for a row, normalised for storage. */
+export function keyRollupParameters(row: KeyRollupRow): unknown[] {
+  const stored = storedKeyRow(row);
+  return [
+    stored.minute,
+    stored.key,
+    stored.requests,
+    stored.successes,
+    stored.failures,
+    stored.failovers,
+    stored.inputTokens,
+    stored.outputTokens,
+  ];
+}
+
 /** Queries over [since, until) by minute; each takes (since, until) as its two parameters. */
 export function availabilitySql(dialect: Dialect) {
   const range = `minute >= ${dialect.parameter(1)} AND minute < ${dialect.parameter(2)}`;
@@ -129,6 +159,9 @@ export function availabilitySql(dialect: Dialect) {
         SUM(failovers) AS failovers, SUM(extra_latency_ms_sum) AS extra_latency_ms_sum,
         SUM(hedges) AS hedges, SUM(hedges_won) AS hedges_won
       FROM route_rollups WHERE ${range} GROUP BY route`,
+    keySums: `SELECT key_name, SUM(requests) AS requests, SUM(successes) AS successes, SUM(failures) AS failures,
+        SUM(failovers) AS failovers, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens
+      FROM key_rollups WHERE ${range} GROUP BY key_name`,
   };
 }
 
@@ -138,6 +171,7 @@ export function pruneSql(dialect: Dialect) {
   return {
     deploymentRollups: `DELETE FROM deployment_rollups WHERE minute < ${cutoff}`,
     routeRollups: `DELETE FROM route_rollups WHERE minute < ${cutoff}`,
+    keyRollups: `DELETE FROM key_rollups WHERE minute < ${cutoff}`,
     incidents: `DELETE FROM incidents WHERE resolved_at IS NOT NULL AND resolved_at < ${cutoff}`,
     alerts: `DELETE FROM alert_outbox WHERE status <> 'pending' AND created_at < ${cutoff}`,
     batches: `DELETE FROM applied_write_batches WHERE applied_at < ${cutoff}`,

@@ -4,7 +4,7 @@
 // cannot be bound (non-zero at once). To stay fast in CI the install reuses npm's cache and skips
 // install scripts; the one native addon (better-sqlite3) is copied from this checkout's build of the
 // very same version instead of being compiled again for minutes.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -34,14 +34,35 @@ function newestMtime(directory: string): number {
   return newest;
 }
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 120_000) {
-  const result = spawnSync(command, args, {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: folder, ...env },
-    encoding: 'utf8',
-    timeout,
+/**
+ * Runs a command to its end without blocking the test worker: a synchronous spawn held the worker's
+ * event loop for the whole build, pack or install, and vitest's own worker-to-runner calls time out
+ * (after 60 s) when the loop cannot answer them — the suite then fails with every test passed.
+ */
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  timeout = 120_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: folder, ...env },
+        encoding: 'utf8',
+        timeout,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({ code, stdout: stdout ?? '', stderr: stderr ?? '' });
+      },
+    );
   });
-  return { code: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
 const switchyard = (args: string[], env: Record<string, string> = {}) =>
@@ -77,9 +98,9 @@ beforeAll(async () => {
     built = statSync(distMain).mtimeMs;
   } catch {}
   if (built < newestMtime(join(root, 'src'))) {
-    expect(run('npx', ['tsc', '-p', 'tsconfig.build.json'], root, {}, 300_000).code).toBe(0);
+    expect((await run('npx', ['tsc', '-p', 'tsconfig.build.json'], root, {}, 300_000)).code).toBe(0);
   }
-  const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', folder], root, {
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', folder], root, {
     npm_config_cache: join(process.env.HOME ?? folder, '.npm'),
   });
   expect(packed.code).toBe(0);
@@ -88,7 +109,7 @@ beforeAll(async () => {
   app = join(folder, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'stranger', private: true }));
-  const installed = run(
+  const installed = await run(
     'npm',
     ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', join(folder, manifest[0]!.filename)],
     app,
@@ -125,20 +146,20 @@ describe('the packed package', () => {
     expect(manifest.private).toBeUndefined();
   });
 
-  it('answers --version and --help with exit 0, and a CLI error in one line with exit 1', () => {
-    const version = switchyard(['--version']);
+  it('answers --version and --help with exit 0, and a CLI error in one line with exit 1', async () => {
+    const version = await switchyard(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^switchyard \d+\.\d+\.\d+\n$/);
-    const help = switchyard(['--help']);
+    const help = await switchyard(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('keys');
-    const missing = switchyard(['validate', '--config', 'nowhere.yaml']);
+    const missing = await switchyard(['validate', '--config', 'nowhere.yaml']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nowhere.yaml');
     expect(missing.stderr).not.toContain('    at ');
   });
 
-  it('validates a config and manages keys in its SQLite store', () => {
+  it('validates a config and manages keys in its SQLite store', async () => {
     writeFileSync(
       join(app, 'switchyard.yaml'),
       [
@@ -150,14 +171,17 @@ describe('the packed package', () => {
       ].join('\n'),
     );
     const env = { ANTHROPIC_API_KEY: 'placeholder-provider-key' };
-    expect(switchyard(['validate', '--config', 'switchyard.yaml'], env).code).toBe(0);
-    const created = switchyard(['keys', 'create', '--config', 'switchyard.yaml', '--name', 'ci', '--rpm', '60'], env);
+    expect((await switchyard(['validate', '--config', 'switchyard.yaml'], env)).code).toBe(0);
+    const created = await switchyard(
+      ['keys', 'create', '--config', 'switchyard.yaml', '--name', 'ci', '--rpm', '60'],
+      env,
+    );
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toMatch(/^syk_[A-Za-z0-9_-]{32}\n$/);
-    const listed = switchyard(['keys', 'list', '--config', 'switchyard.yaml'], env);
+    const listed = await switchyard(['keys', 'list', '--config', 'switchyard.yaml'], env);
     expect(listed.stdout).toContain('ci\tsyk_');
     expect(listed.stdout).not.toContain(created.stdout.trim());
-    expect(switchyard(['keys', 'revoke', 'ci', '--config', 'switchyard.yaml'], env).code).toBe(0);
+    expect((await switchyard(['keys', 'revoke', 'ci', '--config', 'switchyard.yaml'], env)).code).toBe(0);
   });
 
   it('runs sim, and serve without --config from environment keys, drained by SIGTERM with exit 0', async () => {
@@ -180,7 +204,7 @@ describe('the packed package', () => {
     expect(answer.status).toBe(200);
 
     const port = new URL(simulatorUrl).port;
-    const clash = switchyard(['serve', '--port', port], env);
+    const clash = await switchyard(['serve', '--port', port], env);
     expect(clash.code).not.toBe(0);
     expect(clash.stderr).toContain(`cannot listen`);
 
@@ -190,8 +214,8 @@ describe('the packed package', () => {
     await simulator.exited;
   }, 60_000);
 
-  it('runs the demo to its summary', () => {
-    const demo = run('npx', ['--no', '--', 'switchyard', 'demo', '--duration', '3'], app, {}, 90_000);
+  it('runs the demo to its summary', async () => {
+    const demo = await run('npx', ['--no', '--', 'switchyard', 'demo', '--duration', '3'], app, {}, 90_000);
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout.length).toBeGreaterThan(0);
   }, 100_000);

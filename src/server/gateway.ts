@@ -30,9 +30,8 @@ import { BodyMemory } from './body-memory.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
-import { SkippedEventLog } from '../observability/skipped-event-log.js';
+import { logChannels } from './channel-logs.js';
 import { createTracker, trackedDeployments } from './create-tracker.js';
-import { type BridgedEvent, bridgedChannel } from '../observability/channels.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
 import { rememberConfiguredSecrets } from '../util/configured-secrets.js';
 
@@ -93,27 +92,13 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** What bridging removed or changed, at debug level (the client sees the removals in x-switchyard-removed). */
-export function logBridging(logger: Logger): () => void {
-  const onBridged = (message: unknown) => {
-    const event = message as BridgedEvent;
-    logger.debug(
-      event,
-      `bridged to ${event.provider} ${event.deployment}: removed ${event.removed.join(', ') || 'nothing'}`,
-    );
-  };
-  bridgedChannel.subscribe(onBridged);
-  return () => bridgedChannel.unsubscribe(onBridged);
-}
-
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   let config = options.config;
   rememberConfiguredSecrets(config);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logging.level);
   const routes = new RouteTable(config);
-  const stopBridgingLog = logBridging(logger);
-  const stopSkippedEventLog = new SkippedEventLog({ clock, logger }).subscribe();
+  const stopChannelLogs = logChannels(logger, clock);
   const pools = new UpstreamPools(poolOptionsOf(config));
   const tracker = config.health.enabled ? createTracker(config, clock, logger) : undefined;
   const health: HealthGate = tracker ?? admitAll;
@@ -348,8 +333,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics?.close();
     series?.close();
     await pools.close();
-    stopBridgingLog();
-    stopSkippedEventLog();
+    stopChannelLogs();
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ListenError(`server: cannot listen on ${binding.host}:${binding.port} (${code})`);
   }
@@ -384,8 +368,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     reload,
     async close() {
-      stopBridgingLog();
-      stopSkippedEventLog();
+      stopChannelLogs();
       prober?.stop();
       storeWatch?.close();
       await app.close();

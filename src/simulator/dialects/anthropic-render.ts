@@ -191,19 +191,7 @@ export function renderAnthropicStream(
 
 /** A stream that starts well and then carries a data line that is not JSON. */
 export function renderAnthropicMalformedStream(model: string, sequence: number): WireAnswer {
-  const start = frame('message_start', {
-    type: 'message_start',
-    message: {
-      id: anthropicMessageId(sequence),
-      type: 'message',
-      role: 'assistant',
-      model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 1, output_tokens: 1 },
-    },
-  });
+  const start = frame('message_start', anthropicMessageStart(sequence, model, { input_tokens: 1, output_tokens: 1 }));
   const broken = {
     data: 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"te\n\n',
     tokens: 0,

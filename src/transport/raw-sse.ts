@@ -34,6 +34,15 @@ function eventEnd(text: string, from: number, hasCarriageReturns: boolean): numb
   return end;
 }
 
+/** Whether the text has anything but whitespace (not `trim()`: that copies every event it is asked about). */
+function hasText(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code !== 10 && code !== 13 && code !== 32 && code !== 9) return true;
+  }
+  return false;
+}
+
 /** Reads one field line (`name: value`, `name:value`, or a bare `name`) into the event being built. */
 function readField(line: string, fields: { event?: string; data?: string }): void {
   if (line.length === 0 || line.charCodeAt(0) === 58 /* ':' comment */) return;
@@ -88,11 +97,11 @@ export async function* readRawSseBatches(body: AsyncIterable<Uint8Array>): Async
       const raw = buffer.slice(start, end);
       start = end;
       // A blank line with nothing before it is not an event (keep-alive newlines).
-      if (raw.trim().length > 0) batch.push(parseRawSseEvent(raw));
+      if (hasText(raw)) batch.push(parseRawSseEvent(raw));
     }
     if (start > 0) buffer = buffer.slice(start);
     if (batch.length > 0) yield batch;
   }
   buffer += decoder.end();
-  if (buffer.trim().length > 0) yield [parseRawSseEvent(buffer)];
+  if (hasText(buffer)) yield [parseRawSseEvent(buffer)];
 }

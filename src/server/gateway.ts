@@ -34,6 +34,7 @@ import { logChannels } from './channel-logs.js';
 import { createTracker, trackedDeployments } from './create-tracker.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
 import { rememberConfiguredSecrets } from '../util/configured-secrets.js';
+import { listenBacklog } from '../util/listen-backlog.js';
 
 type App = ReturnType<typeof createApp>;
 
@@ -316,10 +317,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       : { host: config.server.adminHost ?? config.server.host, port: config.server.adminPort ?? 0 };
   let binding = { host: config.server.host, port: options.port ?? config.server.port };
   try {
-    await app.listen(binding);
+    await app.listen({ ...binding, backlog: listenBacklog });
     if (adminAddress) {
       binding = adminAddress;
-      await adminApp.listen(adminAddress);
+      await adminApp.listen({ ...adminAddress, backlog: listenBacklog });
     }
   } catch (error) {
     // Nothing may keep the process alive: a supervisor restarts a process that exits, not one that hangs.

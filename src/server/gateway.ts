@@ -10,7 +10,7 @@ import { adapterFor } from '../providers/registry.js';
 import { admitAll, type HealthGate } from '../health/health-gate.js';
 import type { HealthTracker } from '../health/health-tracker.js';
 import { ActiveProber } from '../health/active-probes.js';
-import { RedisHealthShare } from '../health/shared/redis-health-share.js';
+import type { RedisHealthShare } from '../health/shared/redis-health-share.js';
 import { probeDeployment } from '../providers/probe-deployment.js';
 import { createMetrics, type Metrics } from '../control/metrics.js';
 import { registerAdminRoutes } from '../control/admin-api.js';
@@ -126,6 +126,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   let share: RedisHealthShare | undefined;
   if (tracker && config.health.shared) {
+    // Loaded only here: a gateway that does not share health never loads ioredis.
+    const { RedisHealthShare } = await import('../health/shared/redis-health-share.js');
     share = new RedisHealthShare({
       tracker,
       clock,

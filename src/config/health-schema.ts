@@ -22,6 +22,8 @@ export const healthSettingsSchema = z
     suspectFloorMs: ms,
     suspectCrowd: z.number().int().positive(),
     suspectCrowdFloorMs: ms,
+    suspectLostRaces: z.number().int().positive(),
+    lostRaceFloorMs: ms,
     hardFailureRun: z.number().int().positive(),
     baseEjectionMs: ms,
     maxEjectionMs: ms,

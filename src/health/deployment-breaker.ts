@@ -131,8 +131,9 @@ export class DeploymentBreaker {
     this.waiting.ended(token);
   }
 
+  /** Another deployment answered first: the attempt's wait is evidence, and maybe a lost race (lost-races.ts). */
   attemptAbandoned(token: number): void {
-    this.waiting.abandoned(token, this.clock.now());
+    this.waiting.abandoned(token, this.clock.now(), this.domainFirstToken());
   }
 
   /** While it is out of rotation on a suspicion of hanging: when the oldest attempt of that suspicion started. */
@@ -164,10 +165,9 @@ export class DeploymentBreaker {
   outOfRotation(): string | undefined {
     const state = this.state;
     if (state === 'ejected' || state === 'isolated') return `${state}: ${this.currentReason}`;
-    // Admitting nothing new while its own attempt waits beside a hung sibling: that attempt may well hang too.
-    return this.suspicion.holdsBack()
-      ? 'held back: a co-member of its failure domain is suspect of hanging'
-      : undefined;
+    // Admitting nothing new while its own attempt waits beside a hung sibling, or after a lost race:
+    // that attempt may well hang too.
+    return this.suspicion.holdBackReason();
   }
 
   admit(): boolean {
@@ -180,7 +180,7 @@ export class DeploymentBreaker {
     switch (this.currentState) {
       case 'healthy':
       case 'degraded':
-        if (this.suspicion.holdsBack()) return panic;
+        if (this.suspicion.holdBackReason()) return panic;
         this.run.noteAdmit(now);
         return true;
       case 'probing':
@@ -267,6 +267,8 @@ export class DeploymentBreaker {
       const slotFree = this.trials.hasFreeSlot();
       return slotFree ? { group: 'probing', availableAt: undefined } : { group: 'excluded', availableAt: now };
     }
+    // Held back: after every deployment that may serve, and tried (a panic pick) when none may.
+    if (this.suspicion.holdBackReason()) return { group: 'excluded', availableAt: now };
     return { group: this.currentState, availableAt: undefined };
   }
 

@@ -5,6 +5,8 @@
 // A hang is usually the shared layer's, not one copy's: while a co-member of its failure domain is
 // suspect, a deployment sends one attempt at a time until one answers, so the rest of the family is
 // not filled with waiting requests before it, too, can be judged.
+// Hedge races the deployment lost (lost-races.ts) are the same kind of evidence: one holds it back to
+// the attempts it already has out until one answers, suspectLostRaces of them make it suspect.
 import type { Percentiles } from './latency-histogram.js';
 import type { WaitingAttempts } from './waiting-attempts.js';
 
@@ -38,13 +40,19 @@ export class HangSuspicion {
   }
 
   /**
-   * A co-member is suspect of hanging, this deployment has an attempt out without content, and
-   * nothing it answered started since that suspicion: hold further attempts back until one answers.
+   * Why further attempts are held back until one of those out answers, or undefined: a co-member is
+   * suspect of hanging, this deployment has an attempt out without content, and nothing it answered
+   * started since that suspicion; or it lost a hedge race, none answered since, and it still has an
+   * ordinary attempt (not a long-thinking one) out without content.
    */
-  holdsBack(): boolean {
-    if (this.waiting.unanswered === 0) return false;
+  holdBackReason(): string | undefined {
+    if (this.waiting.unanswered === 0) return undefined;
     const since = this.domainSuspectSince();
-    return since !== undefined && this.waiting.latestAnsweredStart() < since;
+    if (since !== undefined && this.waiting.latestAnsweredStart() < since)
+      return 'held back: a co-member of its failure domain is suspect of hanging';
+    if (this.waiting.lostRaces.count > 0 && this.waiting.unansweredOrdinary > 0)
+      return 'held back: it lost a hedge race and has not answered since';
+    return undefined;
   }
 
   /**
@@ -61,8 +69,16 @@ export class HangSuspicion {
     return `suspect: a request waiting for content timed out while a co-member of its failure domain hangs, none answered since`;
   }
 
-  /** Waiting requests past what the deployment usually takes, none answered since: the reason to eject now. */
+  /**
+   * Waiting requests past what the deployment usually takes, or hedge races it lost, none answered
+   * since: the reason to eject now.
+   */
   reasonToSuspect(now: number): string | undefined {
+    const lost = this.waiting.lostRaces.suspicion();
+    if (lost) {
+      this.since = this.waiting.lostRaces.oldestStart()!;
+      return lost;
+    }
     const oldest = this.waiting.oldestStart();
     if (oldest === undefined || now - oldest < this.waiting.earliestSuspicionMs()) return undefined;
     const borrowed = this.waiting.learnedFirstToken(now) ? undefined : this.domainFirstToken();

@@ -49,6 +49,17 @@ export interface HealthSettings {
   suspectCrowd: number;
   suspectCrowdFloorMs: number;
   /**
+   * Hedge races lost: an attempt abandoned because another deployment answered first, after waiting
+   * past its deployment's learned p99 (time to first token, or to a whole answer) and at least
+   * lostRaceFloorMs, with no attempt of that deployment that started later answering since. One holds
+   * the deployment back to the attempts it has out until one answers; suspectLostRaces (2) make it
+   * suspect. Without this, a deployment whose first token slowed to 20 s stays first in line while
+   * hedges rescue its requests, and every request pays the hedge delay. The floor is the default
+   * hedge delay (hedging.minimumDelayMs): no race is lost sooner.
+   */
+  suspectLostRaces: number;
+  lostRaceFloorMs: number;
+  /**
    * Hard failures (connection refused, 503, 529) in a row that eject a deployment whose window holds too
    * few requests to judge a usual failure rate (low traffic), where the adaptive run would need ~10.
    */
@@ -90,6 +101,8 @@ export const defaultHealthSettings: Readonly<HealthSettings> = Object.freeze({
   suspectFloorMs: 1_000,
   suspectCrowd: 2,
   suspectCrowdFloorMs: 250,
+  suspectLostRaces: 2,
+  lostRaceFloorMs: 50,
   hardFailureRun: 3,
   baseEjectionMs: 5_000,
   maxEjectionMs: 120_000,
@@ -127,6 +140,8 @@ function validate(settings: HealthSettings): void {
     'suspectFloorMs',
     'suspectCrowd',
     'suspectCrowdFloorMs',
+    'suspectLostRaces',
+    'lostRaceFloorMs',
     'hardFailureRun',
     'baseEjectionMs',
     'maxEjectionMs',

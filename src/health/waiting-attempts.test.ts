@@ -4,11 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import type { AttemptOutcome } from '../canonical/attempt.js';
+import type { HealthSettings } from './health-settings.js';
 import { HealthTracker } from './health-tracker.js';
 
 const ok: AttemptOutcome = { kind: 'success', latencyMs: 400, timeToFirstTokenMs: 200 };
 
-function setup() {
+function setup(overrides: Partial<HealthSettings> = {}) {
   const clock = new ManualClock();
   const tracker = new HealthTracker({
     deployments: [
@@ -18,7 +19,7 @@ function setup() {
     ],
     clock,
     // A crowd of three (the default is two): the plain rule is seen on its own with two waiting.
-    defaults: { suspectFactor: 2, suspectFloorMs: 300, suspectCrowd: 3 },
+    defaults: { suspectFactor: 2, suspectFloorMs: 300, suspectCrowd: 3, ...overrides },
   });
   const learn = async (id: string, count = 20) => {
     for (let index = 0; index < count; index += 1) {
@@ -220,7 +221,8 @@ describe('health sees waiting requests', () => {
   });
 
   it('keeps abandoned attempts (the losing side of a hedge) as evidence for as long as they had waited', async () => {
-    const { clock, tracker, learn, state } = setup();
+    // Two lost races would make it suspect first (lost-races.test.ts): this watches the waiting rule alone.
+    const { clock, tracker, learn, state } = setup({ suspectLostRaces: 5 });
     await learn('claude-a');
     // Two attempts the hedges beat after 399 ms: just under factor × p99 (400 ms), and they stay there.
     const lost = [tracker.start('claude-a'), tracker.start('claude-a')];

@@ -9,10 +9,13 @@
 // arrives whole, so its wait depends on the answer's length, not on the upstream's health;
 // long-thinking attempts are expected to wait. Both still count as progress when they answer, and
 // non-streaming ones that do not think teach the usual time to a whole answer (for hedging them).
+// Attempts abandoned because another deployment answered first are also kept as lost races
+// (lost-races.ts), streaming or not.
 import type { Percentiles } from './latency-histogram.js';
 import { LearnedPercentiles } from './learned-percentiles.js';
+import { type LostRaceSettings, LostRaces } from './lost-races.js';
 
-export interface WaitingSettings {
+export interface WaitingSettings extends LostRaceSettings {
   /** Suspect when waiting longer than suspectFactor × the learned p99 time to first token… */
   suspectFactor: number;
   /** …but never before this long (a deployment that answers in 5 ms is not suspect after 15 ms). */
@@ -48,8 +51,12 @@ export class WaitingAttempts {
   private lastAnsweredStart = Number.NEGATIVE_INFINITY;
   private readonly firstTokens = new LearnedPercentiles();
   private readonly wholeAnswers = new LearnedPercentiles();
+  /** Attempts abandoned after waiting past their usual time because another deployment answered first. */
+  readonly lostRaces: LostRaces;
 
-  constructor(private readonly settings: WaitingSettings) {}
+  constructor(private readonly settings: WaitingSettings) {
+    this.lostRaces = new LostRaces(settings);
+  }
 
   /** An attempt started; only `first-token` ones (streams not expected to think at length) are watched. */
   start(now: number, watch: AttemptWatch): number {
@@ -66,6 +73,7 @@ export class WaitingAttempts {
     this.forget(token);
     if (!attempt) return;
     this.lastAnsweredStart = Math.max(this.lastAnsweredStart, attempt.startedAt);
+    this.lostRaces.answered(attempt.startedAt);
     // Those that started before an attempt that answered are no evidence any more (abandoned ones included).
     for (const [waitingToken, startedAt] of this.waiting) {
       if (startedAt > attempt.startedAt) break;
@@ -86,12 +94,22 @@ export class WaitingAttempts {
    * without content, which is evidence — for as long as it had waited, no longer: it stays among the
    * waiting, its wait frozen, until a later attempt answers. (A losing hedge on a healthy deployment
    * waited a few hundred milliseconds; counted as still waiting, it made that deployment suspect.)
+   * It is also a lost race, judged against what the deployment usually takes for what it waited for
+   * (`borrowedFirstToken`: a co-member's figures, for a deployment that has learned no first tokens).
    */
-  abandoned(token: number, now: number): void {
+  abandoned(token: number, now: number, borrowedFirstToken?: Percentiles): void {
     const attempt = this.inFlight.get(token);
     this.inFlight.delete(token);
-    if (!attempt || !this.waiting.has(token)) return;
+    if (!attempt) return;
     const waitedMs = now - attempt.startedAt;
+    const usual =
+      attempt.watch === 'first-token'
+        ? (this.learnedFirstToken(now) ?? borrowedFirstToken)
+        : attempt.watch === 'whole-answer'
+          ? this.learnedWholeAnswer(now)
+          : undefined;
+    this.lostRaces.lost(token, attempt.startedAt, waitedMs, usual, this.lastAnsweredStart);
+    if (!this.waiting.has(token)) return;
     // Too short to ever count under either rule: nothing to keep (a deployment whose hedges keep losing
     // would otherwise collect them without end).
     if (waitedMs < this.earliestSuspicionMs()) {
@@ -110,6 +128,7 @@ export class WaitingAttempts {
   forgetWaiting(): void {
     this.waiting.clear();
     this.abandonedAfter.clear();
+    this.lostRaces.clear();
   }
 
   get count(): number {
@@ -119,6 +138,13 @@ export class WaitingAttempts {
   /** Attempts in flight that have shown no content yet, watched or not. */
   get unanswered(): number {
     return this.inFlight.size;
+  }
+
+  /** Attempts in flight without content that are expected to answer in the usual time (not long thinking). */
+  get unansweredOrdinary(): number {
+    let count = 0;
+    for (const attempt of this.inFlight.values()) if (attempt.watch !== 'none') count += 1;
+    return count;
   }
 
   /** p50 / p95 / p99 of the last watched first tokens; kept when none come (a hung deployment sends none). */

@@ -1,5 +1,6 @@
 // Slow and broken upstreams as the official SDKs see them: a slow first attempt rescued by a hedge
-// (and the hedge visible in headers, /metrics and /admin/health), a 20 s first token failed over after
+// (and the hedge visible in headers, /metrics and /admin/health), a slow primary that keeps losing its
+// hedge races taken out so later requests no longer pay the hedge delay, a 20 s first token failed over after
 // the learned limit, a stream cut after content continued on a deployment that supports prefill, and a
 // prefill-less fallback that leaves the client the ORIGINAL cause. Real gateway, real simulator.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -59,6 +60,7 @@ beforeAll(async () => {
       ],
       routes: [
         { name: 'hedged', deployments: ['claude-a', 'claude-b', 'gpt-c'], hedge: { afterMs: 150 } },
+        { name: 'hedged-auto', deployments: ['claude-a', 'gpt-c'], hedge: 'auto' },
         { name: 'adaptive', deployments: ['claude-a', 'claude-b'] },
         { name: 'continued', deployments: ['claude-a', 'claude-b'], continuation: 'on' },
         { name: 'no-prefill', deployments: ['claude-a', 'gpt-c'], continuation: 'on' },
@@ -95,6 +97,31 @@ describe('slow and broken upstreams', () => {
     expect(metrics).toMatch(/switchyard_hedges_total\{route="hedged",deployment="gpt-c",result="won"\} 1/);
     const health = (await (await fetch(`${gateway.url}/admin/health`)).json()) as { hedging: { hedges: number } };
     expect(health.hedging.hedges).toBe(1);
+  });
+
+  it('takes a primary whose first token slowed to 20 s out after two lost races: later requests skip the hedge delay', async () => {
+    for (let index = 0; index < 8; index += 1) await anthropic.messages.stream(ask('hedged-auto')).finalMessage();
+    await control('POST', '/_sim/faults', { target: 'claude-a', kind: 'latency', ms: 20_000 });
+    const served = async () => {
+      const stream = anthropic.messages.stream(ask('hedged-auto'));
+      const { response } = await stream.withResponse();
+      await stream.finalMessage();
+      return ['x-switchyard-deployment', 'x-switchyard-hedge', 'x-switchyard-attempts'].map((name) =>
+        response.headers.get(name),
+      );
+    };
+    // Twice the primary is tried first, waits the hedge delay and loses its race to gpt-c…
+    expect(await served()).toEqual(['gpt-c', 'won', '2']);
+    expect(await served()).toEqual(['gpt-c', 'won', '2']);
+    const health = (await (await fetch(`${gateway.url}/admin/health`)).json()) as {
+      deployments: Array<{ id: string; state: string; reason: string }>;
+    };
+    expect(health.deployments.find((deployment) => deployment.id === 'claude-a')).toMatchObject({
+      state: 'ejected',
+      reason: expect.stringMatching(/^suspect: lost 2 hedge races, another deployment answered first/),
+    });
+    // …then requests go straight to gpt-c: one attempt, no hedge, no hedge delay.
+    for (let index = 0; index < 3; index += 1) expect(await served()).toEqual(['gpt-c', null, '1']);
   });
 
   it('fails a stream whose first token takes 20 s over after the limit learned from the deployment’s usual first token', async () => {

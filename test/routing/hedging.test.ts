@@ -150,6 +150,41 @@ describe('hedged requests', () => {
     ]);
   });
 
+  it('auto: takes a deployment that lost two races out, so later requests no longer pay the hedge delay', async () => {
+    const { router, clock, calls } = setup({
+      scripts: {
+        a: [...Array.from({ length: 20 }, () => slow(300, stream)), slow(20_000, stream)],
+        c: [slow(20, stream)],
+      },
+      route: { hedge: 'auto' },
+      hedging: { budget: 1, minimumDelayMs: 50 },
+      health: trackerOf(['a', 'c']),
+    });
+    for (let index = 0; index < 20; index += 1) await routeOnce(router, clock, simpleTextRequest({ stream: true }));
+    const served = [];
+    for (let index = 0; index < 4; index += 1) {
+      const started = clock.now();
+      const before = calls.length;
+      const routed = await routeOnce(router, clock, simpleTextRequest({ stream: true }));
+      served.push({
+        deployment: routed.deployment.id,
+        hedge: routed.hedge,
+        calls: calls.slice(before).map((call) => [call.deployment, call.at - started]),
+      });
+    }
+    // a's first token slowed from 300 ms to 20 s: twice it is beaten after 320 ms, past its usual p99.
+    const hedged = {
+      deployment: 'c',
+      hedge: 'won',
+      calls: [
+        ['a', 0],
+        ['c', 300],
+      ],
+    };
+    const straight = { deployment: 'c', hedge: undefined, calls: [['c', 0]] };
+    expect(served).toEqual([hedged, hedged, straight, straight]);
+  });
+
   it('auto: never hedges a long-thinking request (what was learned does not describe it)', async () => {
     const { router, clock, calls } = setup({
       scripts: { a: [...Array.from({ length: 6 }, () => slow(100, stream)), slow(3_000, stream)], c: [stream] },

@@ -197,7 +197,8 @@ export class Router {
         if (clientSignal.aborted) throw clientAborted();
         if (run.deadline.expired()) throw allFailedError(route, run.attempts, 'deadline');
         // Every attempt, retries included, needs its fleet slot; a refused one goes to the next deployment.
-        let slot = this.reserve(deployment.id);
+        // A retry goes on the first attempt's admit: it has none of its own to give back.
+        let slot = this.reserve(deployment.id, attemptNumber === 1);
         if (slot instanceof Promise) slot = await slot;
         if (!slot) break;
         const role: AttemptRole = attemptNumber > 1 ? 'retry' : run.attempts.length > 0 ? 'failover' : 'first';
@@ -290,8 +291,8 @@ export class Router {
   }
 
   /** Shared health: an admitted attempt's fleet slot (undefined: refused, do not send it). */
-  private reserve(id: string): AttemptSlot | undefined | Promise<AttemptSlot | undefined> {
-    return this.options.health.reserve ? this.options.health.reserve(id) : unreservedSlot;
+  private reserve(id: string, ownAdmit = true): AttemptSlot | undefined | Promise<AttemptSlot | undefined> {
+    return this.options.health.reserve ? this.options.health.reserve(id, ownAdmit) : unreservedSlot;
   }
 
   private start(

@@ -147,5 +147,7 @@ describe('health-aware attempt loop', () => {
     });
     expect(await send(router, clock, 1)).toEqual(['a']);
     expect(calls.map((call) => call.deployment)).toEqual(['a']);
+    // The hedge taken from the budget was not sent: it is returned, not counted.
+    expect(router.hedgeBudget.snapshot()).toMatchObject({ requests: 1, hedges: 0, denied: 0 });
   });
 });

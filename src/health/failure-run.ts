@@ -6,6 +6,9 @@
 
 export const defaultRunSmoothing = 0.1;
 
+/** How many of the latest admits a run is compared with. */
+const rememberedAdmits = 512;
+
 export class FailureRun {
   /** Upstream-origin failures since the last success. */
   consecutiveFailures = 0;
@@ -74,7 +77,8 @@ export class FailureRun {
   /** Notes that an attempt was admitted at `at` (it starts right away). */
   noteAdmit(at: number): void {
     this.admits.push(at);
-    if (this.admits.length > 512) this.admits.splice(0, this.admits.length - 512);
+    // Trimmed in halves, not by one per admit: every request admits, and a shift moves the whole array.
+    if (this.admits.length > 2 * rememberedAdmits) this.admits.splice(0, this.admits.length - rememberedAdmits);
   }
 
   /** The latest admit was not followed by an attempt after all. */
@@ -90,7 +94,8 @@ export class FailureRun {
   attemptsSinceRunStart(): number | undefined {
     if (this.runStartedAt === undefined || this.admits.length === 0) return undefined;
     let count = 0;
-    for (let index = this.admits.length - 1; index >= 0 && this.admits[index]! >= this.runStartedAt; index -= 1)
+    const oldest = Math.max(0, this.admits.length - rememberedAdmits);
+    for (let index = this.admits.length - 1; index >= oldest && this.admits[index]! >= this.runStartedAt; index -= 1)
       count += 1;
     return count;
   }

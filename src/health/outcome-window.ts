@@ -214,8 +214,9 @@ function addCounts(into: BucketCounts, from: BucketCounts): void {
   into.attempts += from.attempts;
   into.successes += from.successes;
   into.failures += from.failures;
-  for (const [kind, count] of Object.entries(from.failuresByKind)) {
+  // Every outcome sums the window's buckets: a plain loop, no entry arrays (the map is usually empty).
+  for (const kind in from.failuresByKind) {
     const key = kind as keyof BucketCounts['failuresByKind'];
-    into.failuresByKind[key] = (into.failuresByKind[key] ?? 0) + (count ?? 0);
+    into.failuresByKind[key] = (into.failuresByKind[key] ?? 0) + (from.failuresByKind[key] ?? 0);
   }
 }

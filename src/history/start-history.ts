@@ -17,14 +17,8 @@ import { recordAcknowledgementsWith } from '../status-pages/record-acknowledgeme
 import type { DeploymentPlacement } from '../incidents/health-reading.js';
 import type { AlertSink } from '../alerts/alert-sink.js';
 import { type DeliveryClaims, processClaims } from '../alerts/delivery-claims.js';
-import { redisDeliveryClaims } from '../alerts/redis-delivery-claims.js';
 import { storeDeliveryClaims } from '../alerts/store-delivery-claims.js';
-import {
-  type IncidentIdentities,
-  ownIdentities,
-  redisIncidentIdentities,
-  storeIncidentIdentities,
-} from '../incidents/incident-identity.js';
+import { type IncidentIdentities, ownIdentities, storeIncidentIdentities } from '../incidents/incident-identity.js';
 import { StoreAvailability } from './store/store-availability.js';
 
 export interface HistoryOptions {
@@ -101,6 +95,11 @@ export async function startHistory(options: HistoryOptions): Promise<RunningHist
   let identities: IncidentIdentities = ownIdentities;
   let claims: DeliveryClaims = processClaims();
   if (shared) {
+    // Loaded only here: a gateway that does not share health never loads ioredis.
+    const [{ redisIncidentIdentities }, { redisDeliveryClaims }] = await Promise.all([
+      import('../incidents/redis-incident-identities.js'),
+      import('../alerts/redis-delivery-claims.js'),
+    ]);
     identities = redisIncidentIdentities(shared.redisUrl, { keyPrefix: `${shared.keyPrefix}:incidents` });
     claims = redisDeliveryClaims(shared.redisUrl, { keyPrefix: `${shared.keyPrefix}:alerts` });
   } else if (store) {

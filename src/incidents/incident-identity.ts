@@ -2,9 +2,9 @@
 // that sees the same failure from the same health names it the same, with no store involved. Two
 // replicas can still start the same failure a moment apart (each decided the ejection itself before
 // hearing the other's), so when they share a medium they agree on the first name given: through Redis
-// when they share health through it, otherwise through the store, otherwise alone.
+// when they share health through it (redis-incident-identities.ts), otherwise through the store,
+// otherwise alone.
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { IncidentStore } from '../history/store/incident-store.js';
 import type { StoreAvailability } from '../history/store/store-availability.js';
 import type { Incident } from './incident.js';
@@ -20,52 +20,6 @@ export interface IncidentIdentities {
   /** The incident resolved: its scope's next incident gets a name of its own. */
   release(incident: Incident): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Replicas that share health through Redis: SET NX on the scope key while the incident is open. */
-export function redisIncidentIdentities(
-  redisUrl: string,
-  options: { keyPrefix?: string; ttlMs?: number } = {},
-): IncidentIdentities {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectionName: 'switchyard-incident-identities',
-  });
-  redis.on('error', () => {});
-  const prefix = options.keyPrefix ?? 'switchyard:incidents';
-  // Released on resolution; the expiry only bounds a key left by a replica that died with it open.
-  const ttlMs = options.ttlMs ?? 6 * 60 * 60_000;
-  let connecting: Promise<void> | undefined;
-  const connected = async () => {
-    if (redis.status === 'wait') connecting ??= redis.connect().catch(() => {});
-    await connecting;
-  };
-  return {
-    async agree(incident) {
-      try {
-        await connected();
-        const key = `${prefix}:open:${incident.scopeKey}`;
-        if ((await redis.set(key, incident.id, 'PX', ttlMs, 'NX')) === 'OK') return incident.id;
-        return (await redis.get(key)) ?? incident.id;
-      } catch {
-        return incident.id;
-      }
-    },
-    async release(incident) {
-      try {
-        await connected();
-        const key = `${prefix}:open:${incident.scopeKey}`;
-        if ((await redis.get(key)) === incident.id) await redis.del(key);
-      } catch {
-        // The expiry cleans it up.
-      }
-    },
-    async close() {
-      redis.disconnect();
-    },
-  };
 }
 
 /** Replicas that share only the store: the first write of an open scope names it (bounded wait). */

@@ -27,8 +27,34 @@ export interface Pressure {
   retryAfterMs: number;
 }
 
-const anthropicPattern = /^anthropic-ratelimit-(.+)-(remaining|limit|reset)$/;
-const openaiPattern = /^x-ratelimit-(remaining|limit|reset)-(.+)$/;
+const anthropicPrefix = 'anthropic-ratelimit-';
+const openaiPrefix = 'x-ratelimit-';
+type LimitField = 'remaining' | 'limit' | 'reset';
+
+/**
+ * What a rate-limit header counts and which figure it gives: `anthropic-ratelimit-<counted>-<field>` or
+ * `x-ratelimit-<field>-<counted>`; undefined for any other header. Every answer's headers pass here, so
+ * it reads the name with string offsets rather than a regular expression per header.
+ */
+function rateLimitHeader(name: string): { counted: string; field: LimitField } | undefined {
+  if (name.startsWith(anthropicPrefix)) {
+    const dash = name.lastIndexOf('-');
+    const field = name.slice(dash + 1);
+    if (dash <= anthropicPrefix.length || !isLimitField(field)) return undefined;
+    return { counted: `anthropic:${name.slice(anthropicPrefix.length, dash)}`, field };
+  }
+  if (name.startsWith(openaiPrefix)) {
+    const dash = name.indexOf('-', openaiPrefix.length);
+    const field = name.slice(openaiPrefix.length, dash);
+    if (dash < 0 || dash === name.length - 1 || !isLimitField(field)) return undefined;
+    return { counted: `openai:${name.slice(dash + 1)}`, field };
+  }
+  return undefined;
+}
+
+function isLimitField(text: string): text is LimitField {
+  return text === 'remaining' || text === 'limit' || text === 'reset';
+}
 
 /** `6m0s`, `1.5s`, `20ms`, `1h2m` (OpenAI's reset form) → milliseconds. */
 export function parseResetDuration(text: string): number | undefined {
@@ -55,21 +81,19 @@ function limitPairs(headers: Record<string, string>, now: number): Map<string, L
     }
     return pair;
   };
-  for (const [name, value] of Object.entries(headers)) {
-    const anthropic = anthropicPattern.exec(name);
-    const openai = anthropic ? undefined : openaiPattern.exec(name);
-    const counted = anthropic?.[1] ?? openai?.[2];
-    const field = anthropic?.[2] ?? openai?.[1];
-    if (!counted || !field) continue;
-    const pair = entry(`${anthropic ? 'anthropic' : 'openai'}:${counted}`);
-    if (field === 'reset') {
-      const at = anthropic ? Date.parse(value) - now : parseResetDuration(value);
+  for (const name in headers) {
+    const header = rateLimitHeader(name);
+    if (!header) continue;
+    const value = headers[name] as string;
+    const pair = entry(header.counted);
+    if (header.field === 'reset') {
+      const at = header.counted.startsWith('anthropic:') ? Date.parse(value) - now : parseResetDuration(value);
       if (at !== undefined && Number.isFinite(at)) pair.resetInMs = Math.max(0, at);
       continue;
     }
     const number = Number(value);
     if (!Number.isFinite(number)) continue;
-    pair[field as 'remaining' | 'limit'] = number;
+    pair[header.field] = number;
   }
   return pairs;
 }

@@ -10,7 +10,7 @@ import { adapterFor } from '../providers/registry.js';
 import { admitAll, type HealthGate } from '../health/health-gate.js';
 import type { HealthTracker } from '../health/health-tracker.js';
 import { ActiveProber } from '../health/active-probes.js';
-import { RedisHealthShare } from '../health/shared/redis-health-share.js';
+import type { RedisHealthShare } from '../health/shared/redis-health-share.js';
 import { probeDeployment } from '../providers/probe-deployment.js';
 import { createMetrics, type Metrics } from '../control/metrics.js';
 import { registerAdminRoutes } from '../control/admin-api.js';
@@ -34,6 +34,7 @@ import { logChannels } from './channel-logs.js';
 import { createTracker, trackedDeployments } from './create-tracker.js';
 import { registerAdminSession, startAuth } from './start-auth.js';
 import { rememberConfiguredSecrets } from '../util/configured-secrets.js';
+import { listenBacklog } from '../util/listen-backlog.js';
 
 type App = ReturnType<typeof createApp>;
 
@@ -125,6 +126,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   let share: RedisHealthShare | undefined;
   if (tracker && config.health.shared) {
+    // Loaded only here: a gateway that does not share health never loads ioredis.
+    const { RedisHealthShare } = await import('../health/shared/redis-health-share.js');
     share = new RedisHealthShare({
       tracker,
       clock,
@@ -316,10 +319,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       : { host: config.server.adminHost ?? config.server.host, port: config.server.adminPort ?? 0 };
   let binding = { host: config.server.host, port: options.port ?? config.server.port };
   try {
-    await app.listen(binding);
+    await app.listen({ ...binding, backlog: listenBacklog });
     if (adminAddress) {
       binding = adminAddress;
-      await adminApp.listen(adminAddress);
+      await adminApp.listen({ ...adminAddress, backlog: listenBacklog });
     }
   } catch (error) {
     // Nothing may keep the process alive: a supervisor restarts a process that exits, not one that hangs.

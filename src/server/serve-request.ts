@@ -3,6 +3,7 @@
 // who served it.
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Attempt } from '../canonical/attempt.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { AbortReason, clientAborted } from '../transport/abort-reasons.js';
 import type { Router } from '../routing/router.js';
@@ -109,6 +110,18 @@ function abortWhenClientLeaves(request: FastifyRequest, reply: FastifyReply, con
   });
 }
 
+/**
+ * Whether more than one deployment was tried, and the time the attempts before the serving one took.
+ * Most requests have one attempt: that case allocates nothing.
+ */
+function attemptsCost(attempts: readonly Attempt[]): { failedOver: boolean; extraLatencyMs: number } {
+  if (attempts.length <= 1) return { failedOver: false, extraLatencyMs: 0 };
+  const failedOver = new Set(attempts.map((attempt) => attempt.deployment)).size > 1;
+  let extraLatencyMs = 0;
+  for (const attempt of attempts.slice(0, -1)) extraLatencyMs += attempt.latencyMs + (attempt.connectionWaitMs ?? 0);
+  return { failedOver, extraLatencyMs };
+}
+
 export async function serveRequest(
   dialect: ClientDialect,
   request: FastifyRequest,
@@ -159,10 +172,7 @@ export async function serveRequest(
       requestKey ? { priority: requestKey.key.priority } : {},
     );
     routeName = routed.route.name;
-    const failedOver = new Set(routed.attempts.map((attempt) => attempt.deployment)).size > 1;
-    const extraLatencyMs = routed.attempts
-      .slice(0, -1)
-      .reduce((sum, attempt) => sum + attempt.latencyMs + (attempt.connectionWaitMs ?? 0), 0);
+    const { failedOver, extraLatencyMs } = attemptsCost(routed.attempts);
     const headers = {
       'request-id': requestId,
       // The serving upstream's own request id and rate-limit state, beside the gateway's id.

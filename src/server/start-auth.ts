@@ -7,7 +7,6 @@ import type { Redis } from 'ioredis';
 import type { SwitchyardConfig } from '../config/schema.js';
 import { isLoopbackHost } from '../config/validate-references.js';
 import { AdminCredential } from '../control/admin-credential.js';
-import { closeRedisConnection, openRedisConnection } from '../health/shared/redis-connection.js';
 import { KeyLimiter } from '../keys/key-limiter.js';
 import { KeyRegistry } from '../keys/key-registry.js';
 import type { KeyStore } from '../keys/key-store.js';
@@ -64,9 +63,14 @@ export async function startAuth(config: SwitchyardConfig, clock: Clock, logger: 
   await registry.start();
 
   let redis: Redis | undefined;
+  let closeRedis = async () => {};
   const shared = config.health.shared;
   if (shared) {
-    redis = openRedisConnection(shared.redisUrl, 'switchyard-key-limits');
+    // Loaded only here: a gateway that does not share health never loads ioredis.
+    const { openRedisConnection, closeRedisConnection } = await import('../health/shared/redis-connection.js');
+    const connection = openRedisConnection(shared.redisUrl, 'switchyard-key-limits');
+    redis = connection;
+    closeRedis = () => closeRedisConnection(connection);
     redis.on('error', () => {});
     await redis.connect().catch((error: unknown) => {
       logger.warn(
@@ -86,7 +90,7 @@ export async function startAuth(config: SwitchyardConfig, clock: Clock, logger: 
     async close() {
       registry.close();
       await store?.close();
-      if (redis) await closeRedisConnection(redis);
+      await closeRedis();
     },
   };
 }

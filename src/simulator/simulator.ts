@@ -13,6 +13,7 @@ import { FaultHistory } from './fault-history.js';
 import { FaultRegistry } from './fault-registry.js';
 import { sendJson } from './http-io.js';
 import { applyScenarioStart, runScenarioTimeline, type Scenario } from './scenario.js';
+import { listenBacklog } from '../util/listen-backlog.js';
 import { serveUpstream, type UpstreamService } from './serve-upstream.js';
 import { StatusPageRegistry, statusPagePrefix } from './status-page.js';
 import {
@@ -120,7 +121,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    // Real providers take a burst of connections at once; so does the simulator that plays them.
+    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: listenBacklog }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -31,42 +31,32 @@ export interface UpstreamRequest {
   onDispatched?: () => void;
 }
 
-const dispatchedHook = Symbol('switchyard.onDispatched');
-
-/** Passes every callback on, and says when undici starts the request on a connection. */
-class DispatchNotifyingHandler implements Dispatcher.DispatchHandler {
-  constructor(
-    private readonly handler: Dispatcher.DispatchHandler,
-    private readonly onDispatched: () => void,
-  ) {}
-  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    try {
-      this.onDispatched();
-    } finally {
-      this.handler.onRequestStart?.(controller, context);
-    }
-  }
-  onRequestUpgrade(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestUpgrade']>>): void {
-    this.handler.onRequestUpgrade?.(...args);
-  }
-  onResponseStart(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>): void {
-    this.handler.onResponseStart?.(...args);
-  }
-  onResponseData(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseData']>>): void {
-    this.handler.onResponseData?.(...args);
-  }
-  onResponseEnd(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseEnd']>>): void {
-    this.handler.onResponseEnd?.(...args);
-  }
-  onResponseError(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseError']>>): void {
-    this.handler.onResponseError?.(...args);
-  }
+/** The legacy handler undici's `request` builds; only its onConnect matters here. */
+interface ConnectingHandler {
+  onConnect?(abort: (reason?: Error) => void, context?: object): void;
 }
 
-const notifyDispatch: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => {
-  const onDispatched = (options as { [dispatchedHook]?: () => void })[dispatchedHook];
-  return dispatch(options, onDispatched ? new DispatchNotifyingHandler(handler, onDispatched) : handler);
-};
+/**
+ * The pool as `request` sees it: every request's handler says, when undici starts it on a connection,
+ * that it was dispatched. Not undici's `compose`: an interceptor there turns each answer's headers from
+ * raw to an object and back again (twice per answer, and a copied argument list per body chunk).
+ */
+function notifyingDispatcher(pool: Dispatcher, onDispatched: () => void): Pick<Dispatcher, 'dispatch'> {
+  return {
+    dispatch(options, handler) {
+      const connecting = handler as ConnectingHandler;
+      const onConnect = connecting.onConnect;
+      connecting.onConnect = function (this: ConnectingHandler, abort, context) {
+        try {
+          onDispatched();
+        } finally {
+          onConnect?.call(this, abort, context);
+        }
+      };
+      return pool.dispatch(options, handler);
+    },
+  };
+}
 
 type ConnectOption = Extract<Client.Options['connect'], (...args: never[]) => unknown>;
 
@@ -85,15 +75,15 @@ export function poolOptionsOf(config: {
 }
 
 export class UpstreamPools {
-  private readonly pools = new Map<string, { pool: Pool; dispatcher: Dispatcher }>();
+  private readonly pools = new Map<string, Pool>();
 
   constructor(private readonly options: PoolOptions) {}
 
   /** The origin's pool (created on first use). */
   get(origin: string): Dispatcher {
-    let entry = this.pools.get(origin);
-    if (!entry) {
-      const pool = new Pool(origin, {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
         // undici reads null as "no limit".
         connections: this.options.connectionsPerOrigin ?? null,
         connect: { ...this.options.tls, timeout: this.options.connectTimeoutMs },
@@ -106,22 +96,26 @@ export class UpstreamPools {
         headersTimeout: 0,
         bodyTimeout: 0,
       });
-      entry = { pool, dispatcher: pool.compose(notifyDispatch) };
-      this.pools.set(origin, entry);
+      this.pools.set(origin, pool);
     }
-    return entry.dispatcher;
+    return pool;
   }
 
   /** Sends a request on the origin's pool. */
   request(origin: string, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const { onDispatched, ...options } = request;
-    return this.get(origin).request({
+    const pool = this.get(origin);
+    const requestOptions = {
       ...options,
       // A POST is not idempotent to undici, which then never shares an h2 connection with it; these
       // requests are never retried by undici (pipelining 1 on HTTP/1.1), so saying so only allows that.
       idempotent: true,
-      ...(onDispatched ? { [dispatchedHook]: onDispatched } : {}),
-    } as Dispatcher.RequestOptions);
+    } as Dispatcher.RequestOptions;
+    if (!onDispatched) return pool.request(requestOptions);
+    // undici's `request` only calls `this.dispatch`: run it against the notifying one.
+    return (
+      pool.request as (this: unknown, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>
+    ).call(notifyingDispatcher(pool, onDispatched), requestOptions);
   }
 
   /**
@@ -145,8 +139,8 @@ export class UpstreamPools {
   }
 
   async close(): Promise<void> {
-    const entries = [...this.pools.values()];
+    const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(entries.map((entry) => entry.pool.destroy().catch(() => {})));
+    await Promise.all(pools.map((pool) => pool.destroy().catch(() => {})));
   }
 }

@@ -1,9 +1,9 @@
 // Picks the store backend from configuration: `store.url` (postgres://…) for several replicas sharing
 // one history, otherwise the embedded SQLite file at `store.path`. The store is migrated before it is
-// returned.
+// returned. Each backend's driver (pg, better-sqlite3) is loaded only when that backend is chosen: a
+// gateway that keeps its history in SQLite never has pg in memory, and one with `store: false` neither.
 import type { IncidentStore, StoreOptions } from './incident-store.js';
-import { PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
-import { SqliteStore } from './sqlite-store.js';
+import type { PostgresStoreOptions } from './postgres-store.js';
 import { StoreError } from './store-error.js';
 
 export interface StoreConfig {
@@ -26,7 +26,9 @@ export async function openStore(config: StoreConfig, options: PostgresStoreOptio
     if (!/^postgres(ql)?:\/\//i.test(config.url)) {
       throw new StoreError('SWITCHYARD_STORE_CONFIG', 'store.url must be a postgres:// or postgresql:// URL');
     }
+    const { PostgresStore } = await import('./postgres-store.js');
     return PostgresStore.open(config.url, { ...options, ...storeOptions });
   }
+  const { SqliteStore } = await import('./sqlite-store.js');
   return SqliteStore.open(config.path ?? defaultStorePath, storeOptions);
 }

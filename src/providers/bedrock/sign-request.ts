@@ -1,12 +1,26 @@
 // Request authentication for Bedrock (docs/protocols/bedrock.md §3.1): SigV4 with service `bedrock` and the
 // deployment's region, signed by the AWS SDK's own signer over the final URL, headers and body (as
-// Anthropic's Bedrock SDK does), or a Bedrock API key sent as a bearer token.
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+// Anthropic's Bedrock SDK does), or a Bedrock API key sent as a bearer token. The signer's modules are
+// loaded on the first signature, so a gateway with no SigV4-signed Bedrock deployment never loads them.
 import type { AwsCredentialIdentity } from './credentials.js';
 
 export const bedrockSigningService = 'bedrock';
+
+type SignerModules = [
+  typeof import('@aws-crypto/sha256-js'),
+  typeof import('@smithy/protocol-http'),
+  typeof import('@smithy/signature-v4'),
+];
+let signerModules: Promise<SignerModules> | undefined;
+
+function loadSigner(): Promise<SignerModules> {
+  signerModules ??= Promise.all([
+    import('@aws-crypto/sha256-js'),
+    import('@smithy/protocol-http'),
+    import('@smithy/signature-v4'),
+  ]);
+  return signerModules;
+}
 
 export interface SigningInput {
   method: 'POST' | 'GET';
@@ -25,6 +39,7 @@ export interface SigningInput {
  * (with the port, if any) so that what is signed is exactly what the server sees.
  */
 export async function signBedrockRequest(input: SigningInput): Promise<Record<string, string>> {
+  const [{ Sha256 }, { HttpRequest }, { SignatureV4 }] = await loadSigner();
   const url = new URL(input.url);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.headers)) headers[name.toLowerCase()] = value;

@@ -4,14 +4,20 @@
 import type { WireHeaders } from '../adapter.js';
 
 const relayedNames = new Set(['request-id', 'x-request-id', 'openai-processing-ms', 'openai-organization']);
-const relayedPrefixes = ['anthropic-ratelimit-', 'x-ratelimit-'];
+
+/** Whether a (lower-case) upstream header name is one a client may see. */
+function isRelayed(name: string): boolean {
+  return relayedNames.has(name) || name.startsWith('anthropic-ratelimit-') || name.startsWith('x-ratelimit-');
+}
 
 export function relayedHeaders(headers: WireHeaders): Record<string, string> {
   const relayed: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // Every answer passes here: a plain loop, no entry arrays.
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (!relayedNames.has(lower) && !relayedPrefixes.some((prefix) => lower.startsWith(prefix))) continue;
+    if (!isRelayed(lower)) continue;
     relayed[lower] = Array.isArray(value) ? value.join(', ') : value;
   }
   return relayed;

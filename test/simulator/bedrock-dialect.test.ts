@@ -1,7 +1,6 @@
 // The Bedrock dialect on the wire: Converse / ConverseStream / InvokeModel /
-// InvokeModelWithResponseStream shapes decoded with the AWS SDK's event-stream codec, Bedrock's
-// checks, SigV4 verified against the simulator's test credentials, and every fault kind in
-// Bedrock's own error format.
+// InvokeModelWithResponseStream shapes decoded with the AWS SDK's event-stream codec (signing and
+// CountTokens: bedrock-dialect-auth.test.ts; faults: bedrock-faults.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator.js';
 import { anthropicBody, anthropicHeaders, askFor, postJson, weatherToolSchema } from './simulator-client.js';

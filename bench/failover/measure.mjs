@@ -20,8 +20,9 @@ function latencies(records) {
   return { p50: percentile(durations, 0.5), p99: percentile(durations, 0.99), count: durations.length };
 }
 
-function upstreamRequests(stats, names) {
-  return names.reduce((sum, name) => sum + (stats?.upstreams?.[name]?.requests ?? 0), 0);
+/** Requests the named upstreams received by the time of `stats`; `field: 'probes'` counts the gateway's probes alone. */
+function upstreamRequests(stats, names, field = 'requests') {
+  return names.reduce((sum, name) => sum + (stats?.upstreams?.[name]?.[field] ?? 0), 0);
 }
 
 /** When each replica noticed the fault: the first matching state change after it began (null: never). */
@@ -105,6 +106,10 @@ export function measure(scenario, run) {
   );
 
   const toFailing = upstreamRequests(stats.heal, scenario.failing) - upstreamRequests(stats.fault, scenario.failing);
+  // The simulator tells probes apart by the header the gateway sends on them (x-switchyard-probe).
+  const probes =
+    upstreamRequests(stats.heal, scenario.failing, 'probes') -
+    upstreamRequests(stats.fault, scenario.failing, 'probes');
   const clientAttempts = attempts.filter(
     (attempt) => scenario.failing.includes(attempt.deployment) && attempt.start >= faultAt && attempt.start < healAt,
   ).length;
@@ -139,8 +144,9 @@ export function measure(scenario, run) {
     detectionMs: detectedAt === null ? null : detectedAt - faultAt,
     detectedState: scenario.detect.domain ? 'domain degraded' : detectedState,
     toFailing,
+    clientRequests: toFailing - probes,
     clientAttempts,
-    probes: Math.max(0, toFailing - clientAttempts),
+    probes,
     before: latencies(baseline),
     during: latencies(steady),
     readmissionMs: readmission(changes, replicas, entities, healAt),

@@ -30,9 +30,10 @@ export interface HealthGate {
    * Replicas sharing health: after admit, a fleet-wide slot for the attempt. Undefined when the
    * deployment's fleet-wide run of failures, with the attempts already sent into it, reaches the run
    * that ejects: the attempt must not be sent (its admit is given back). Synchronous when nothing has
-   * to be asked (no shared health).
+   * to be asked (no shared health). `ownAdmit: false` for a retry, sent on its first attempt's admit:
+   * refused, it has no admit of its own to give back.
    */
-  reserve?(deploymentId: string): AttemptSlot | undefined | Promise<AttemptSlot | undefined>;
+  reserve?(deploymentId: string, ownAdmit?: boolean): AttemptSlot | undefined | Promise<AttemptSlot | undefined>;
   /**
    * Candidate order for one request (healthy first, ejected left out, a degraded failure domain
    * last, a panic pick when nothing is left). Without it, the policy's order is used as it is.

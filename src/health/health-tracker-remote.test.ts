@@ -301,5 +301,10 @@ describe('HealthTracker fleet slots', () => {
     expect(await tracker.reserve('claude')).toEqual({ reservation: 'slot-1' });
     expect(tracker.admit('claude')).toBe(false);
     expect(limits[0]).toBe(5);
+    // That trial's retry, refused, goes on the trial's admit: it gives nothing back, the slot stays taken.
+    grant = false;
+    expect(await tracker.reserve('claude', false)).toBeUndefined();
+    expect(entry().probesInFlight).toBe(1);
+    expect(tracker.admit('claude')).toBe(false);
   });
 });

@@ -80,16 +80,17 @@ export class HealthTracker implements HealthGate {
 
   /**
    * A fleet-wide slot for an admitted attempt, from the shared store when there is one, limited by the
-   * run at which this deployment's breakers eject; a refused attempt gives its admit back.
+   * run at which this deployment's breakers eject; a refused attempt gives its admit back (a retry,
+   * `ownAdmit: false`, has none: giving one back would undo another request's).
    */
-  reserve(id: string): AttemptSlot | undefined | Promise<AttemptSlot | undefined> {
+  reserve(id: string, ownAdmit = true): AttemptSlot | undefined | Promise<AttemptSlot | undefined> {
     const fleet = this.fleetSlots;
     if (!fleet) return unreservedSlot;
     const deployment = this.deployment(id);
     const limit = deployment.ejectingRun();
     if (limit === undefined) return unreservedSlot;
     return fleet.reserve(id, limit).then((slot) => {
-      if (!slot) deployment.giveBackAdmit();
+      if (!slot && ownAdmit) deployment.giveBackAdmit();
       return slot;
     });
   }

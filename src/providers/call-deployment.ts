@@ -106,6 +106,21 @@ async function* guardStream(
   throw streamEndedEarly(signal);
 }
 
+/** Parsed upstream URLs: a deployment sends every request to the same few, so each is parsed once. */
+const parsedUrls = new Map<string, { origin: string; path: string }>();
+
+function originAndPath(text: string): { origin: string; path: string } {
+  let parsed = parsedUrls.get(text);
+  if (!parsed) {
+    const url = new URL(text);
+    parsed = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    // Bounded: a configuration with very many distinct URLs starts afresh rather than growing.
+    if (parsedUrls.size >= 1_000) parsedUrls.clear();
+    parsedUrls.set(text, parsed);
+  }
+  return parsed;
+}
+
 /** The client-visible trace of bridging: `x-switchyard-removed` on the answer, and a fact for the debug log. */
 function reportBridging(wire: WireRequest, target: DeploymentTarget): Record<string, string> {
   const bridged = wire.bridged;
@@ -173,12 +188,12 @@ export const callDeployment: CallDeployment = async ({
     });
   }
   const removedHeader = reportBridging(wire, target);
-  const url = new URL(wire.url);
+  const url = originAndPath(wire.url);
   let answer: Dispatcher.ResponseData;
   try {
     answer = await pools.request(url.origin, {
       method: wire.method,
-      path: `${url.pathname}${url.search}`,
+      path: url.path,
       headers: wire.headers,
       ...(wire.body === undefined ? {} : { body: wire.body }),
       signal,

@@ -1,5 +1,6 @@
 // The synthetic request an active probe sends: the smallest valid question, converted by the
-// deployment's own adapter and sent through its own pool, classified like any attempt.
+// deployment's own adapter and sent through its own pool, classified like any attempt. It names
+// itself in a header (probe-header.ts), so the upstream can tell it from client traffic.
 import type { CanonicalRequest } from '../canonical/request.js';
 import { UpstreamError } from '../canonical/errors.js';
 import type { DeploymentConfig } from '../config/schema.js';
@@ -7,9 +8,10 @@ import type { Usage } from '../canonical/usage.js';
 import type { AttemptOutcome } from '../canonical/attempt.js';
 import type { UpstreamPools } from '../transport/upstream-pools.js';
 import type { Clock } from '../util/clock.js';
-import type { ProviderAdapter } from './adapter.js';
+import type { DeploymentTarget, ProviderAdapter } from './adapter.js';
 import { callDeployment } from './call-deployment.js';
 import { toDeploymentTarget } from './deployment-target.js';
+import { probeHeader } from './probe-header.js';
 
 function probeRequest(deployment: DeploymentConfig): CanonicalRequest {
   return {
@@ -21,6 +23,12 @@ function probeRequest(deployment: DeploymentConfig): CanonicalRequest {
     // No original body: every adapter builds the probe from the canonical request.
     original: { format: 'openai-chat', body: {} },
   };
+}
+
+/** The deployment's target with the probe header beside its configured headers. */
+function probeTarget(deployment: DeploymentConfig): DeploymentTarget {
+  const target = toDeploymentTarget(deployment);
+  return { ...target, headers: { ...target.headers, [probeHeader]: '1' } };
 }
 
 export interface ProbeResult {
@@ -59,7 +67,7 @@ export async function sendProbe(
   try {
     const answer = await callDeployment({
       adapter,
-      target: toDeploymentTarget(deployment),
+      target: probeTarget(deployment),
       request: probeRequest(deployment),
       pools,
       signal,

@@ -46,21 +46,37 @@ export class HedgeBudget {
     this.bucket().requests += 1;
   }
 
-  /** Takes one hedge from the budget; false (and counted as denied) when it would exceed the ratio. */
-  tryTake(): boolean {
+  /**
+   * Takes one hedge from the budget: the start of the bucket it was counted in (to give it back or
+   * return it), or undefined (counted as denied) when it would exceed the ratio.
+   */
+  tryTake(): number | undefined {
     const totals = this.totals();
-    const bucket = this.bucket();
+    const start = this.bucketStart();
+    const bucket = this.bucket(start);
     if (totals.hedges - totals.won + 1 > this.settings.ratio * totals.requests) {
       bucket.denied += 1;
-      return false;
+      return undefined;
     }
     bucket.hedges += 1;
-    return true;
+    return start;
   }
 
-  /** A hedge taken from the budget served its request: it is given back. */
-  giveBack(): void {
-    this.bucket().won += 1;
+  /**
+   * A hedge taken from the budget (in the bucket `takenIn`) served its request: it is given back, in
+   * the bucket it was counted in, so both leave the window together (counted in the bucket of the
+   * win, a hedge taken just before a bucket edge left `won` above `hedges` once its own bucket aged
+   * out, and the budget granted hedges it did not have).
+   */
+  giveBack(takenIn: number): void {
+    const bucket = this.buckets.get(takenIn);
+    if (bucket) bucket.won += 1;
+  }
+
+  /** A hedge taken from the budget was not sent after all (its deployment refused it): it is returned. */
+  untake(takenIn: number): void {
+    const bucket = this.buckets.get(takenIn);
+    if (bucket && bucket.hedges > bucket.won) bucket.hedges -= 1;
   }
 
   snapshot(): HedgeBudgetSnapshot {
@@ -83,8 +99,11 @@ export class HedgeBudget {
     return totals;
   }
 
-  private bucket(): Bucket {
-    const start = Math.floor(this.clock.now() / bucketMs) * bucketMs;
+  private bucketStart(): number {
+    return Math.floor(this.clock.now() / bucketMs) * bucketMs;
+  }
+
+  private bucket(start = this.bucketStart()): Bucket {
     let bucket = this.buckets.get(start);
     if (!bucket) {
       bucket = { requests: 0, hedges: 0, won: 0, denied: 0 };

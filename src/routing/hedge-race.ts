@@ -38,22 +38,22 @@ export function outsideDomains(first: DeploymentConfig, candidate: DeploymentCon
   return candidate.id !== first.id && !candidate.domains.some((domain) => first.domains.includes(domain));
 }
 
-export interface HedgeOutcome {
+export interface HedgeOutcome<Hedge extends RunningAttempt = RunningAttempt> {
   result: AttemptResult;
   /** The hedge attempt, when one was started. */
-  hedge?: RunningAttempt;
+  hedge?: Hedge;
 }
 
 /**
  * Runs `first`; after `delayMs` without content asks `startHedge` for a second attempt (it may decline:
  * no candidate, no budget) and races the two.
  */
-export async function raceWithHedge(
+export async function raceWithHedge<Hedge extends RunningAttempt>(
   first: RunningAttempt,
   delayMs: number,
   clock: Clock,
-  startHedge: () => RunningAttempt | undefined | Promise<RunningAttempt | undefined>,
-): Promise<HedgeOutcome> {
+  startHedge: () => Hedge | undefined | Promise<Hedge | undefined>,
+): Promise<HedgeOutcome<Hedge>> {
   let cancelTimer: () => void = () => {};
   const due = new Promise<'hedge'>((resolve) => {
     cancelTimer = clock.schedule(delayMs, () => resolve('hedge'));

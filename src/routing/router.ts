@@ -99,6 +99,9 @@ export interface RouteOptions {
   priority?: KeyPriority;
 }
 
+/** A hedge, with the hedge budget's bucket it was taken from. */
+type BudgetedAttempt = RunningAttempt & { takenIn: number };
+
 /** What one request carries through its attempts. */
 interface RequestRun {
   route: ResolvedRoute;
@@ -197,7 +200,8 @@ export class Router {
         if (clientSignal.aborted) throw clientAborted();
         if (run.deadline.expired()) throw allFailedError(route, run.attempts, 'deadline');
         // Every attempt, retries included, needs its fleet slot; a refused one goes to the next deployment.
-        let slot = this.reserve(deployment.id);
+        // A retry goes on the first attempt's admit: it has none of its own to give back.
+        let slot = this.reserve(deployment.id, attemptNumber === 1);
         if (slot instanceof Promise) slot = await slot;
         if (!slot) break;
         const role: AttemptRole = attemptNumber > 1 ? 'retry' : run.attempts.length > 0 ? 'failover' : 'first';
@@ -270,28 +274,34 @@ export class Router {
     const outcome = await raceWithHedge(first, delay, clock, () => this.startHedge(run, deployment));
     if (!outcome.hedge) return { result: outcome.result };
     const won = outcome.result.ok && outcome.result.deployment === outcome.hedge.deployment;
-    if (won) this.hedgeBudget.giveBack();
+    if (won) this.hedgeBudget.giveBack(outcome.hedge.takenIn);
     return { result: outcome.result, hedge: won ? 'won' : 'lost' };
   }
 
-  /** The next admitted candidate outside every failure domain of `first`, if the budget allows one more hedge. */
-  private async startHedge(run: RequestRun, first: DeploymentConfig): Promise<RunningAttempt | undefined> {
+  /**
+   * The next admitted candidate outside every failure domain of `first`, if the budget allows one more
+   * hedge; `takenIn` is the budget bucket it came from (given back there if the hedge wins).
+   */
+  private async startHedge(run: RequestRun, first: DeploymentConfig): Promise<BudgetedAttempt | undefined> {
     if (run.clientSignal.aborted || run.deadline.expired()) return undefined;
     const candidate = run.candidates.find(
       (deployment) =>
         !run.tried.has(deployment.id) && outsideDomains(first, deployment) && this.canServe(run.operation, deployment),
     );
-    if (!candidate || !this.hedgeBudget.tryTake()) return undefined;
-    if (!this.options.health.admit(candidate.id)) return undefined;
-    const slot = await this.reserve(candidate.id);
-    if (!slot || run.clientSignal.aborted) return undefined;
+    const takenIn = candidate ? this.hedgeBudget.tryTake() : undefined;
+    if (!candidate || takenIn === undefined) return undefined;
+    const slot = this.options.health.admit(candidate.id) ? await this.reserve(candidate.id) : undefined;
+    if (!slot || run.clientSignal.aborted) {
+      this.hedgeBudget.untake(takenIn);
+      return undefined;
+    }
     run.tried.add(candidate.id);
-    return this.start(run, candidate, 'hedge', run.request, slot);
+    return { ...this.start(run, candidate, 'hedge', run.request, slot), takenIn };
   }
 
   /** Shared health: an admitted attempt's fleet slot (undefined: refused, do not send it). */
-  private reserve(id: string): AttemptSlot | undefined | Promise<AttemptSlot | undefined> {
-    return this.options.health.reserve ? this.options.health.reserve(id) : unreservedSlot;
+  private reserve(id: string, ownAdmit = true): AttemptSlot | undefined | Promise<AttemptSlot | undefined> {
+    return this.options.health.reserve ? this.options.health.reserve(id, ownAdmit) : unreservedSlot;
   }
 
   private start(

@@ -6,7 +6,7 @@
 // answer as the gateway's other overload, decided before routing so no upstream's health hears of it.
 // Bodies without a content-length (chunked) are counted as they arrive and refused the same way.
 import { Transform, type TransformCallback } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { GatewayError } from '../canonical/gateway-error.js';
 import { dialectForUrl } from './dialects.js';
 import { newRequestId, sendError } from './serve-request.js';
@@ -68,22 +68,25 @@ const heldByRequest = new WeakMap<FastifyRequest, number>();
 
 /** Holds each request's body in `memory` from before it is read until its answer is finished or cut. */
 export function registerBodyMemory(app: FastifyInstance, memory: BodyMemory, bodyLimitBytes: number): void {
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback hooks, not async ones: these run on every request, and have nothing to wait for.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const declared = Number(request.headers['content-length']);
     // No body, or one the body limit refuses anyway (413 without reading it).
-    if (!(declared > 0) || declared > bodyLimitBytes) return;
+    if (!(declared > 0) || declared > bodyLimitBytes) return done();
     if (!memory.tryHold(declared)) {
+      // The answer is sent; fastify stops the request there (done is not called).
       sendError(reply, dialectForUrl(request.url), bodyMemoryFull(), newRequestId());
-      return reply;
+      return;
     }
     heldByRequest.set(request, declared);
     reply.raw.once('close', () => memory.release(declared));
+    done();
   });
-  app.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
-    if (heldByRequest.has(request) || request.headers['transfer-encoding'] === undefined) return payload;
+  app.addHook('preParsing', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
+    if (heldByRequest.has(request) || request.headers['transfer-encoding'] === undefined) return done(null, payload);
     const counted = new CountedBody(memory);
     reply.raw.once('close', () => memory.release(counted.held));
     payload.on('error', (error) => counted.destroy(error));
-    return payload.pipe(counted);
+    done(null, payload.pipe(counted));
   });
 }

@@ -112,8 +112,10 @@ export function createApp(options: AppOptions) {
   registerAuthentication(app, options.authentication);
   // After authentication: a refused client holds no budget.
   registerBodyMemory(app, options.bodyMemory, options.bodyLimitBytes);
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.body === undefined || !nestsDeeperThan(request.body, maxNestingDepth)) return;
+  // A callback hook, not an async one: it runs on every request and waits for nothing.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.body === undefined || !nestsDeeperThan(request.body, maxNestingDepth)) return done();
+    // The answer is sent; fastify stops the request there (done is not called).
     sendError(
       reply,
       dialectForUrl(request.url),
@@ -125,7 +127,6 @@ export function createApp(options: AppOptions) {
       }),
       newRequestId(),
     );
-    return reply;
   });
   const path = options.path;
   const context: PipelineContext = {

@@ -84,8 +84,9 @@
 //   GET    /_sim/upstreams/<name>   → that upstream's settings
 //
 // Counters and recorded requests:
-//   GET    /_sim/stats              → {"upstreams": {"claude-a": {"requests": 12, "succeeded": 8, "failed": 3,
-//                                      "rejected": 0, "aborted": 1, "inFlight": 0}}}
+//   GET    /_sim/stats              → {"upstreams": {"claude-a": {"requests": 12, "probes": 2, "succeeded": 8,
+//                                      "failed": 3, "rejected": 0, "aborted": 1, "inFlight": 0}}}
+//                                      (probes: requests with the x-switchyard-probe header, a gateway's health probes)
 //   DELETE /_sim/stats              zeroes the counters and forgets recorded requests
 //   GET    /_sim/requests/<name>    → the last request that upstream received: {method, url, headers, body, receivedAt}
 //                                      (headers as received, credentials included: a test double, never give it real keys);

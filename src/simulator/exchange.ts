@@ -18,8 +18,11 @@ export class Exchange {
     private readonly upstream: SimulatedUpstream,
     response: ServerResponse,
     private readonly clock: Clock,
+    /** A gateway's active health probe rather than client traffic. */
+    probe = false,
   ) {
     upstream.stats.requests += 1;
+    if (probe) upstream.stats.probes += 1;
     upstream.stats.inFlight += 1;
     // 'close' fires after every response, finished or not; only an unsettled one was cut short by the client.
     response.once('close', () => {

@@ -20,6 +20,7 @@ import {
 import { findDialectOperation } from './dialects/dialect-registry.js';
 import { Exchange } from './exchange.js';
 import { type BodyResult, parseJson, readBody, sendJson } from './http-io.js';
+import { probeHeader } from '../providers/probe-header.js';
 
 const emptyBody = new Uint8Array(0);
 
@@ -273,7 +274,7 @@ export async function serveUpstream(
   }
 
   const upstream = service.upstreams.get(name);
-  const exchange = new Exchange(upstream, response, service.clock);
+  const exchange = new Exchange(upstream, response, service.clock, request.headers[probeHeader] !== undefined);
   const nowMs = service.clock.now();
   const context: ExchangeContext = {
     sequence: service.nextSequence(),

@@ -32,6 +32,8 @@ export type UpstreamSettings = z.infer<typeof upstreamSettingsSchema>;
 export interface UpstreamStats {
   /** Requests received (fully read) on any /u/<name>/ path. */
   requests: number;
+  /** Of those, a gateway's active health probes (they carry the probe header). */
+  probes: number;
   /** Answered normally. */
   succeeded: number;
   /** Answered (or cut, reset) by an injected fault. */
@@ -69,7 +71,7 @@ export interface UpstreamDescription {
 const recordedLimit = 20;
 
 function emptyStats(): UpstreamStats {
-  return { requests: 0, succeeded: 0, failed: 0, rejected: 0, aborted: 0, inFlight: 0 };
+  return { requests: 0, probes: 0, succeeded: 0, failed: 0, rejected: 0, aborted: 0, inFlight: 0 };
 }
 
 export class SimulatedUpstream {

@@ -1,6 +1,7 @@
 // The upstream pools against real local servers: no connection cap of their own by default (long
 // streams must not queue behind 256 others), HTTP/2 multiplexing when a TLS upstream offers h2, an
-// optional cap, and `onDispatched` firing when a request actually leaves on a connection.
+// optional cap, `onDispatched` firing when a request actually leaves on a connection, and a server's
+// GOAWAY (new streams go to a new connection; a stream undici ended with the old one is sent again).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -127,6 +128,15 @@ describe('upstream pools over HTTP/2', () => {
           stream.on('close', () => closedStreams.push(stream.rstCode));
           return;
         }
+        if (headers['x-goaway'] !== undefined) {
+          // The server is going away (a deploy, a load balancer draining): this answer is sent, and then the
+          // session refuses new streams; a stream it already took finishes.
+          stream.respond({ ':status': 200, 'content-type': 'application/json' });
+          const session = stream.session;
+          stream.end('{"protocol":"h2","last":true}');
+          stream.on('close', () => session?.goaway());
+          return;
+        }
         if (headers['x-hold'] === undefined) {
           stream.respond({ ':status': 200, 'content-type': 'application/json' });
           stream.end('{"protocol":"h2"}');
@@ -191,6 +201,30 @@ describe('upstream pools over HTTP/2', () => {
     const after = await pools.request(origin, post);
     expect(await after.body.json()).toEqual({ protocol: 'h2' });
     expect(sessions.length).toBe(before);
+    await pools.close();
+  });
+
+  it('moves to a new connection when the server sends GOAWAY, and sends a stream left without an answer again', async () => {
+    const pools = new UpstreamPools({ connectTimeoutMs: 5_000, tls: { ca: cert } });
+    const origin = `https://127.0.0.1:${port}`;
+    await (await pools.request(origin, post)).body.text();
+    const before = sessions.length;
+    // A stream in flight on the connection when it goes away.
+    const held = pools.request(origin, { ...post, headers: { ...post.headers, 'x-hold': 'goaway' } });
+    await until(() => open.length === 1);
+    const last = await pools.request(origin, { ...post, headers: { ...post.headers, 'x-goaway': '1' } });
+    expect(await last.body.json()).toEqual({ protocol: 'h2', last: true });
+    // undici ended the held stream with the connection; it is sent again, on a new connection.
+    await until(() => sessions.length === before + 1 && open.length === 2);
+    const [gone, again] = open.splice(0) as [ServerHttp2Stream, ServerHttp2Stream];
+    expect(gone.closed).toBe(true);
+    again.respond({ ':status': 200 });
+    again.end('held');
+    expect(await (await held).body.text()).toBe('held');
+    // Later requests go to the new connection.
+    const after = await Promise.all(Array.from({ length: 5 }, () => pools.request(origin, post)));
+    for (const answer of after) expect(await answer.body.json()).toEqual({ protocol: 'h2' });
+    expect(sessions.length).toBe(before + 1);
     await pools.close();
   });
 });

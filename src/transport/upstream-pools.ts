@@ -58,6 +58,12 @@ function notifyingDispatcher(pool: Dispatcher, onDispatched: () => void): Pick<D
   };
 }
 
+/** undici's error for a stream it ended because its connection received an HTTP/2 GOAWAY. */
+function isGoAway(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'UND_ERR_SOCKET' && typeof message === 'string' && message.includes('"GOAWAY" frame received');
+}
+
 type ConnectOption = Extract<Client.Options['connect'], (...args: never[]) => unknown>;
 
 /** The pool settings of a configuration (its timeouts and `upstreamConnections`). */
@@ -101,8 +107,22 @@ export class UpstreamPools {
     return pool;
   }
 
-  /** Sends a request on the origin's pool. */
-  request(origin: string, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+  /**
+   * Sends a request on the origin's pool. A request that had no answer yet when its HTTP/2 connection
+   * received a GOAWAY is sent once more, on a new connection: undici ends every stream still open on
+   * such a connection (even the ones a gracefully draining server would have finished), so the loss is
+   * the client library's, and neither the attempt nor the deployment's health should pay for it.
+   */
+  async request(origin: string, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    try {
+      return await this.send(origin, request);
+    } catch (error) {
+      if (!isGoAway(error) || request.signal?.aborted) throw error;
+      return this.send(origin, request);
+    }
+  }
+
+  private send(origin: string, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const { onDispatched, ...options } = request;
     const pool = this.get(origin);
     const requestOptions = {

@@ -45,7 +45,7 @@ export function setup(options: {
   contextWindows?: Record<string, number>;
   admit?: (id: string) => boolean;
   /** Fleet slots (shared health): undefined refuses the attempt. */
-  reserve?: (id: string) => AttemptSlot | undefined | Promise<AttemptSlot | undefined>;
+  reserve?: (id: string, ownAdmit?: boolean) => AttemptSlot | undefined | Promise<AttemptSlot | undefined>;
   /** A real health gate (e.g. a HealthTracker on `clock`); replaces the recording stub. */
   health?: (clock: ManualClock) => HealthGate;
   domains?: Record<string, string[]>;

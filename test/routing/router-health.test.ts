@@ -117,6 +117,25 @@ describe('health-aware attempt loop', () => {
     expect(recorded.map((entry) => entry.slot)).toEqual([{ reservation: 'slot-b' }, { reservation: 'slot-b' }]);
   });
 
+  it('reserves a retry’s slot on its first attempt’s admit: refused, it has no admit of its own to give back', async () => {
+    const clock = new ManualClock();
+    const reserved: Array<[string, boolean | undefined]> = [];
+    const { router, calls } = setup({
+      clock,
+      scripts: { a: [{ type: 'fail', kind: 'server', status: 500 }, { type: 'ok' }] },
+      reserve: (id, ownAdmit) => {
+        reserved.push([id, ownAdmit]);
+        return {};
+      },
+    });
+    expect(await send(router, clock, 1)).toEqual(['a']);
+    expect(calls.map((call) => call.deployment)).toEqual(['a', 'a']);
+    expect(reserved).toEqual([
+      ['a', true],
+      ['a', false],
+    ]);
+  });
+
   it('starts no hedge on a deployment whose fleet slot is refused', async () => {
     const clock = new ManualClock();
     const { router, calls } = setup({
@@ -128,5 +147,7 @@ describe('health-aware attempt loop', () => {
     });
     expect(await send(router, clock, 1)).toEqual(['a']);
     expect(calls.map((call) => call.deployment)).toEqual(['a']);
+    // The hedge taken from the budget was not sent: it is returned, not counted.
+    expect(router.hedgeBudget.snapshot()).toMatchObject({ requests: 1, hedges: 0, denied: 0 });
   });
 });

@@ -75,14 +75,18 @@ describe('upstreams', () => {
 });
 
 describe('stats and recorded requests', () => {
-  it('counts per upstream and resets on DELETE', async () => {
+  it('counts per upstream (a gateway’s probes apart) and resets on DELETE', async () => {
     await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders);
-    await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders);
+    await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), {
+      ...anthropicHeaders,
+      'x-switchyard-probe': '1',
+    });
     simulator.faults.add({ target: 'gpt-b', kind: 'error', status: 500 });
     await postJson(`${simulator.url}/u/gpt-b/v1/chat/completions`, openaiBody(), openaiHeaders);
     const stats = await control(simulator.url, 'GET', '/_sim/stats');
     expect(stats.json.upstreams['claude-a']).toEqual({
       requests: 2,
+      probes: 1,
       succeeded: 2,
       failed: 0,
       rejected: 0,
@@ -93,6 +97,7 @@ describe('stats and recorded requests', () => {
     await control(simulator.url, 'DELETE', '/_sim/stats');
     expect(simulator.stats().upstreams['claude-a']).toEqual({
       requests: 0,
+      probes: 0,
       succeeded: 0,
       failed: 0,
       rejected: 0,

@@ -108,6 +108,11 @@ export interface OriginalRequest {
   /** The parsed JSON body exactly as the client sent it. */
   body: Record<string, unknown>;
   /**
+   * The body's text as the client sent it, when the ingress kept it: a same-format upstream that needs
+   * nothing changed receives these bytes, not a re-serialisation (a Claude Code body is hundreds of KB).
+   */
+  text?: string;
+  /**
    * The client reads the upstream's own answer bytes (the relay lane) when a deployment speaks
    * `format`. Off for clients whose answers are re-framed (Bedrock's binary event stream).
    */

@@ -45,7 +45,7 @@ export interface HedgeOutcome<Hedge extends RunningAttempt = RunningAttempt> {
 }
 
 /**
- * Runs `first`; after `delayMs` without content asks `startHedge` for a second attempt (it may decline:
+ * Runs `first`; after `delayMs` from its dispatch without content asks `startHedge` for a second attempt (it may decline:
  * no candidate, no budget) and races the two.
  */
 export async function raceWithHedge<Hedge extends RunningAttempt>(
@@ -55,10 +55,15 @@ export async function raceWithHedge<Hedge extends RunningAttempt>(
   startHedge: () => Hedge | undefined | Promise<Hedge | undefined>,
 ): Promise<HedgeOutcome<Hedge>> {
   let cancelTimer: () => void = () => {};
+  let settled = false;
+  // The delay counts from when the first attempt left on a connection: a wait for one is the gateway's.
   const due = new Promise<'hedge'>((resolve) => {
-    cancelTimer = clock.schedule(delayMs, () => resolve('hedge'));
+    first.whenDispatched(() => {
+      if (!settled) cancelTimer = clock.schedule(delayMs, () => resolve('hedge'));
+    });
   });
   const early = await Promise.race([first.result, due]);
+  settled = true;
   cancelTimer();
   if (early !== 'hedge') return { result: early };
   const hedge = await startHedge();

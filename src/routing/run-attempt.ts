@@ -79,6 +79,12 @@ export interface RunningAttempt {
   result: Promise<AttemptResult>;
   /** Stops the attempt (a no-op once it committed or ended). */
   abandon(reason: AbortReason): void;
+  /**
+   * Calls `callback` when the request leaves on a connection (at once if it already has): what waits
+   * on the upstream, such as a hedge delay, starts there, not while the gateway waited for a connection.
+   * Never called for an attempt that ended before it was sent.
+   */
+  whenDispatched(callback: () => void): void;
 }
 
 export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningAttempt {
@@ -103,6 +109,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
   let cancelRotationCheck: () => void = () => {};
   let dispatchedAt: number | undefined;
   let inFlight: ReturnType<NonNullable<HealthGate['start']>> | undefined;
+  let dispatchListener: (() => void) | undefined;
   /** The first-token limit and the rotation check run from here: the upstream has the request. */
   const onDispatched = () => {
     if (dispatchedAt !== undefined || controller.signal.aborted) return;
@@ -139,6 +146,7 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
       };
       cancelRotationCheck = clock.schedule(checkRotationAfterMs, check);
     }
+    dispatchListener?.();
     inFlight = health.start?.(deployment.id, {
       // A token count is not an answer: how long it takes teaches nothing about the time answers take.
       patient: isPatientRequest(plan.request) || plan.operation === 'count-tokens',
@@ -235,6 +243,10 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
     result,
     abandon: (reason) => {
       if (!committed && !controller.signal.aborted) controller.abort(reason);
+    },
+    whenDispatched: (callback) => {
+      if (dispatchedAt !== undefined) callback();
+      else dispatchListener = callback;
     },
   };
 }

@@ -34,6 +34,7 @@ import { writeClientErrorAnswer } from './client-error-answer.js';
 import { maxNestingDepth, nestsDeeperThan } from './nesting-depth.js';
 import { type BodyMemory, registerBodyMemory } from './body-memory.js';
 import { checkRouteAllowed, keyOfRequest, registerAuthentication, type AuthenticateOptions } from './authenticate.js';
+import { registerJsonBody } from './json-body.js';
 
 /** The request path's current router and route table; a config reload swaps both. */
 export interface RequestPath {
@@ -109,6 +110,7 @@ export function createApp(options: AppOptions) {
       ),
     clientErrorHandler: writeClientErrorAnswer,
   });
+  registerJsonBody(app);
   registerAuthentication(app, options.authentication);
   // After authentication: a refused client holds no budget.
   registerBodyMemory(app, options.bodyMemory, options.bodyLimitBytes);

@@ -16,6 +16,7 @@ import { scrubSecrets } from '../util/scrub-secrets.js';
 import type { RouteTable } from '../routing/resolve-route.js';
 import { checkRouteAllowed, keyOfRequest } from './authenticate.js';
 import { writeClientStream } from './write-client-stream.js';
+import { bodyTextOf } from './json-body.js';
 import { onShutdown } from './shutdown-listeners.js';
 
 /** The one metric label and stored route name for a model no route serves, so clients cannot grow either. */
@@ -162,6 +163,9 @@ export async function serveRequest(
 
   try {
     const canonical = dialect.parse(request.body, request.headers, request.url);
+    const text = bodyTextOf(request);
+    // Only the Messages ingress forwards the body as parsed: Vertex and Bedrock clients' bodies are reshaped first.
+    if (text !== undefined && dialect.name === 'anthropic') canonical.original.text = text;
     stream = canonical.stream;
     routeName = unknownRouteLabel;
     routeName = context.routes.resolve(canonical.model).name;

@@ -288,6 +288,7 @@ export async function serveUpstream(
     url: request.url ?? path,
     headers: request.headers,
     body: parsed.invalid ? bodyText : (parsed.value ?? null),
+    text: bodyText,
     receivedAt: context.nowMs,
   });
 

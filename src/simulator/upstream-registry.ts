@@ -57,6 +57,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON body, the raw text when it was not JSON, or null for bodiless requests. */
   body: unknown;
+  /** The body's text exactly as received ('' for bodiless requests). */
+  text: string;
   receivedAt: number;
 }
 

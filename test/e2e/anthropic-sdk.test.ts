@@ -35,6 +35,33 @@ describe('Anthropic SDK through Switchyard', () => {
     expect(response.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
+  it('forwards the client body byte for byte when the deployment needs nothing changed, and rebuilds it when it does', async () => {
+    // Spacing, key order and escapes no serialiser would reproduce: only the client's own bytes match.
+    const body =
+      '{ "max_tokens" : 20,\n  "messages": [ { "role": "user", "content": "Say \\u0068ello." } ],\n  "model": "claude-sonnet-4-6", "metadata": {"user_id": "u-1"} }';
+    const send = (text: string) =>
+      fetch(`${harness.gateway.url}/v1/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': 'client-secret-key',
+          'anthropic-version': '2023-06-01',
+        },
+        body: text,
+      });
+    const same = await send(body);
+    expect(same.status).toBe(200);
+    expect(same.headers.get('x-switchyard-deployment')).toBe('claude-a');
+    expect(harness.simulator.requests('claude-a').at(-1)?.text).toBe(body);
+    // The route name as the model: the deployment's model id must be set, so the body is rebuilt.
+    const renamed = body.replace('"claude-sonnet-4-6"', '"sonnet"');
+    const rebuilt = await send(renamed);
+    expect(rebuilt.status).toBe(200);
+    const received = harness.simulator.requests('claude-a').at(-1)!;
+    expect(received.text).not.toBe(renamed);
+    expect(received.body).toEqual({ ...JSON.parse(renamed), model: 'claude-sonnet-4-6', stream: false });
+  });
+
   it('streams through the SDK helper to a final message', async () => {
     const stream = client.messages.stream({
       model: 'claude-sonnet-4-6',

@@ -59,6 +59,19 @@ describe('hedged requests', () => {
     ]);
   });
 
+  it('counts the delay from when the first attempt left on a connection, not while it waited for one', async () => {
+    const { router, clock, calls } = hedgedAfter500({
+      a: [{ type: 'queued', ms: 3_000, answer: slow(2_000) }],
+      c: [slow(100)],
+    });
+    const routed = await routeOnce(router, clock);
+    expect(routed.hedge).toBe('won');
+    expect(calls.map((call) => [call.deployment, call.at - calls[0]!.at])).toEqual([
+      ['a', 0],
+      ['c', 3_500],
+    ]);
+  });
+
   it('sends no hedge when the first attempt answers before the delay', async () => {
     const { router, clock, calls } = hedgedAfter500({ a: [slow(400)], c: [ok] });
     const routed = await routeOnce(router, clock);

@@ -37,6 +37,17 @@ export function forwardOriginalBody(request: CanonicalRequest, model: string): R
   return { ...request.original.body, model, stream: request.stream };
 }
 
+/**
+ * The same-format path's bytes when nothing needs setting: the client's own body text, when the
+ * deployment's model is the one the client named and the client's `stream` says what the request does.
+ * Undefined when the body must be rebuilt (forwardOriginalBody).
+ */
+export function unchangedOriginalText(request: CanonicalRequest, model: string): string | undefined {
+  const { text, body } = request.original;
+  if (text === undefined || !canForwardOriginal(request) || body.model !== model) return undefined;
+  return (body.stream ?? false) === request.stream ? text : undefined;
+}
+
 function convertSystem(parts: TextPart[]): AnthropicTextBlockParam[] {
   return parts.map(convertTextPart).filter((block) => block !== undefined);
 }

@@ -130,8 +130,9 @@ export function formatTable(results) {
 export const legend = [
   'ok (all) / ok (fault): requests answered completely (stream: message_stop, no error event), over the whole scenario / those sent during the fault.',
   'detected after: fault start → the failing deployment ejected (ej) or degraded (deg), or the failure domain marked degraded (dom); two replicas: on both.',
-  'to failing cl (+pr): client requests the failing upstream(s) received while the fault lasted (simulator /_sim/stats delta; domain: both',
-  '  members), in brackets the active probes among them (the simulator knows them by the x-switchyard-probe header the gateway sends);',
+  'to failing cl (+pr): client requests the failing upstream(s) received while the fault lasted (the simulator counters its fault POST and',
+  '  DELETE answer with, so no request falls between two calls; domain: both members), in brackets the active probes',
+  '  among them (the simulator knows them by the x-switchyard-probe header the gateway sends);',
   '  "router N" when the attempts the router published (switchyard:attempt channel) there disagree with the simulator.',
   'p50 / p99: client latency of every request, baseline = the 8 s before the fault, during = sent after detection until the heal.',
   'readmitted: heal → every failing deployment (and the domain) healthy for good (its last return to healthy), on every replica.',

@@ -126,15 +126,15 @@ async function runScenario(scenario) {
   const load = startLoad({ targets: gateways.map((gateway) => gateway.url), rate, model: routeName });
   await sleep(baselineMs);
 
-  stats.fault = await control('GET', '/_sim/stats');
   faultAt = performance.now();
-  const { id: faultId } = await control('POST', '/_sim/faults', scenario.fault);
+  // The counters as the fault took effect (in the same answer): no request falls between two calls.
+  const { id: faultId, stats: atFault } = await control('POST', '/_sim/faults', scenario.fault);
+  stats.fault = atFault;
   progress(`${scenario.name}: fault on — ${JSON.stringify(scenario.fault)} for ${faultMs / 1000}s`);
   await sleep(faultMs);
 
-  stats.heal = await control('GET', '/_sim/stats');
   const healAt = performance.now();
-  await control('DELETE', `/_sim/faults/${faultId}`);
+  stats.heal = (await control('DELETE', `/_sim/faults/${faultId}`)).stats;
   progress(
     `${scenario.name}: healed; load goes on ≥ ${afterMs / 1000}s and until readmission (≤ ${maxAfterMs / 1000}s)`,
   );

@@ -233,6 +233,12 @@ if (parts.has('long')) {
   const longConfigPath = join(folder, 'switchyard-long.yaml');
   writeFileSync(longConfigPath, longStreamConfig(simulator.url));
   const longGateway = await start(['serve', '--config', longConfigPath, '--port', '0']);
+  // The floor: the same streams through the minimal proxy (node:http in, undici out, nothing else).
+  const longProxy = await start(
+    [`${simulator.url}/u/slow-a/v1/messages`],
+    join(dirname(fileURLToPath(import.meta.url)), 'minimal-proxy.mjs'),
+  );
+  const idleRss = { gateway: rssMiB(longGateway.child.pid), proxy: rssMiB(longProxy.child.pid) };
   const seconds = (timing.timeToFirstTokenMs + (tokens - 1) * (1000 / timing.tokensPerSecond)) / 1000;
   console.log(
     `\n${streams} concurrent streams; upstream: first token after ${timing.timeToFirstTokenMs} ms, ${timing.tokensPerSecond} tokens/s, ${tokens} tokens (~${seconds.toFixed(0)} s each)`,
@@ -243,6 +249,13 @@ if (parts.has('long')) {
     streams,
     tokens,
     model: 'claude-sonnet-4-6',
+  });
+  const floor = await longStreams({
+    url: longProxy.url,
+    streams,
+    tokens,
+    model: 'claude-sonnet-4-6',
+    gatewayPid: longProxy.child.pid,
   });
   const result = await longStreams({
     url: `${longGateway.url}/v1/messages`,
@@ -260,6 +273,7 @@ if (parts.has('long')) {
   );
   for (const [path, row] of [
     ['direct', straight],
+    ['minimal proxy', floor],
     ['through switchyard', result],
   ]) {
     console.log(
@@ -273,7 +287,10 @@ if (parts.has('long')) {
   console.log(
     `deployments after the run: ${JSON.stringify(states)} (target: none ejected: ${verdict(ejected.length === 0)})`,
   );
-  console.log(`gateway peak RSS: ${result.peakRss.toFixed(0)} MiB (target ≤ 150: ${verdict(result.peakRss <= 150)})`);
+  console.log(
+    `gateway peak RSS: ${result.peakRss.toFixed(0)} MiB, idle before the streams ${idleRss.gateway.toFixed(0)} MiB (target ≤ 150: ${verdict(result.peakRss <= 150)}); ` +
+      `minimal proxy peak ${floor.peakRss.toFixed(0)} MiB, idle ${idleRss.proxy.toFixed(0)} MiB`,
+  );
 }
 console.log(
   `load average at the end: ${os

@@ -34,7 +34,9 @@
 //   Vertex base: <url>/u/<name>/v1; Gemini API base: <url>/u/<name>.
 //
 // Faults:
-//   POST   /_sim/faults        body: a fault → 200 {"id": "f1"}; 400 {"error", "problems"} when invalid
+//   POST   /_sim/faults        body: a fault → 200 {"id": "f1", "fault", "stats"}; 400 {"error", "problems"} when invalid
+//                               (stats: the /_sim/stats counters as they stood when the fault took effect, so a
+//                               benchmark counts exactly the requests the fault saw, without a gap between two calls)
 //       {"target": "claude-a", "kind": "error", "status": 529, "probability": 1.0}
 //       {"target": "claude-*", "kind": "hang"}
 //       {"target": "label:anthropic-model-layer", "kind": "error", "status": 529, "durationMs": 30000}
@@ -72,7 +74,7 @@
 //     When several faults match, latency faults add up and the most recently added other fault answers.
 //   GET    /_sim/faults        → {"faults": [{id, target, kind, …, createdAt, expiresAt?}]}
 //   DELETE /_sim/faults        → {"removed": n}  (all)
-//   DELETE /_sim/faults/<id>   → {"removed": 1}, or 404
+//   DELETE /_sim/faults/<id>   → {"removed": 1, "stats"} (the counters as the fault ended), or 404
 //
 // Upstreams:
 //   POST   /_sim/upstreams/<name>   {"labels": ["anthropic-model-layer"], "timeToFirstTokenMs": 200, "tokensPerSecond": 50}
@@ -161,7 +163,7 @@ async function handleFaults(
     if ('error' in body) return sendJson(response, 400, { error: body.error });
     try {
       const fault = service.faults.add(body.value as FaultSpec);
-      return sendJson(response, 200, { id: fault.id, fault });
+      return sendJson(response, 200, { id: fault.id, fault, stats: { upstreams: service.upstreams.stats() } });
     } catch (error) {
       if (error instanceof FaultSpecError)
         return sendJson(response, 400, { error: error.message, problems: error.problems });
@@ -171,7 +173,9 @@ async function handleFaults(
   if (id === undefined && method === 'GET') return sendJson(response, 200, { faults: service.faults.list() });
   if (id === undefined && method === 'DELETE') return sendJson(response, 200, { removed: service.faults.clear() });
   if (id !== undefined && method === 'DELETE') {
-    return service.faults.remove(id) ? sendJson(response, 200, { removed: 1 }) : notFound(response, `fault ${id}`);
+    return service.faults.remove(id)
+      ? sendJson(response, 200, { removed: 1, stats: { upstreams: service.upstreams.stats() } })
+      : notFound(response, `fault ${id}`);
   }
   sendJson(response, 405, { error: `${method} not allowed here` });
 }

@@ -100,7 +100,8 @@ describe('Claude Code through Switchyard', () => {
     const said = `${String(run.result?.result ?? '')} ${run.stdout} ${run.stderr}`;
     expect(run.result?.is_error, said).toBe(true);
     expect(said).toMatch(/429|rate.?limit/i);
-    expect(said).not.toMatch(/overload|529/i);
+    // A whole number: the run's JSON carries random UUIDs, and one with '9529' in it is not a 529.
+    expect(said).not.toMatch(/overload|\b529\b/i);
   }, 120_000);
 
   it('keeps WebSearch sources: the relayed server-tool answer reaches Claude Code with its links', async () => {

@@ -27,7 +27,10 @@ describe('faults', () => {
     expect(listed.json.faults.map((fault: { id: string }) => fault.id)).toEqual([first.json.id, second.json.id]);
     expect(listed.json.faults[0]).toMatchObject({ target: 'claude-a', kind: 'error', status: 529, probability: 1 });
 
-    expect((await control(simulator.url, 'DELETE', `/_sim/faults/${first.json.id}`)).json).toEqual({ removed: 1 });
+    // Both answer with the counters as they stood at that moment.
+    expect(first.json.stats.upstreams).toEqual(simulator.stats().upstreams);
+    const removed = await control(simulator.url, 'DELETE', `/_sim/faults/${first.json.id}`);
+    expect(removed.json).toEqual({ removed: 1, stats: simulator.stats() });
     expect((await control(simulator.url, 'DELETE', `/_sim/faults/${first.json.id}`)).status).toBe(404);
     expect((await postJson(`${simulator.url}/u/claude-a/v1/messages`, anthropicBody(), anthropicHeaders)).status).toBe(
       200,

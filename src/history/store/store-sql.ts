@@ -92,33 +92,36 @@ export function upsertDeploymentRollupSql(dialect: Dialect): string {
       ejected_ms = ${dialect.least}(${minuteMs}, ${table}.ejected_ms + excluded.ejected_ms)`;
 }
 
+/**
+ * An insert of one row of per-minute counters that adds its counts to a row already there with the same
+ * key: the form every additive rollup table takes. Parameters: the key columns, then the counts, in order.
+ */
+function addingUpsertSql(dialect: Dialect, table: string, keys: readonly string[], counts: readonly string[]): string {
+  const columns = [...keys, ...counts];
+  const values = columns.map((_, index) => dialect.parameter(index + 1));
+  const additions = counts.map((column) => `${column} = ${table}.${column} + excluded.${column}`);
+  return `INSERT INTO ${table} (${columns.join(', ')})
+    VALUES (${values.join(', ')})
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
+      ${additions.join(',\n      ')}`;
+}
+
 export function upsertRouteRollupSql(dialect: Dialect): string {
-  const p = dialect.parameter;
-  const table = 'route_rollups';
-  return `INSERT INTO ${table} (minute, route, requests, successes, failures, failovers, extra_latency_ms_sum, hedges, hedges_won)
-    VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})
-    ON CONFLICT (minute, route) DO UPDATE SET
-      requests = ${table}.requests + excluded.requests,
-      successes = ${table}.successes + excluded.successes,
-      failures = ${table}.failures + excluded.failures,
-      failovers = ${table}.failovers + excluded.failovers,
-      extra_latency_ms_sum = ${table}.extra_latency_ms_sum + excluded.extra_latency_ms_sum,
-      hedges = ${table}.hedges + excluded.hedges,
-      hedges_won = ${table}.hedges_won + excluded.hedges_won`;
+  return addingUpsertSql(
+    dialect,
+    'route_rollups',
+    ['minute', 'route'],
+    ['requests', 'successes', 'failures', 'failovers', 'extra_latency_ms_sum', 'hedges', 'hedges_won'],
+  );
 }
 
 export function upsertKeyRollupSql(dialect: Dialect): string {
-  const p = dialect.parameter;
-  const table = 'key_rollups';
-  return `INSERT INTO ${table} (minute, key_name, requests, successes, failures, failovers, input_tokens, output_tokens)
-    VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)})
-    ON CONFLICT (minute, key_name) DO UPDATE SET
-      requests = ${table}.requests + excluded.requests,
-      successes = ${table}.successes + excluded.successes,
-      failures = ${table}.failures + excluded.failures,
-      failovers = ${table}.failovers + excluded.failovers,
-      input_tokens = ${table}.input_tokens + excluded.input_tokens,
-      output_tokens = ${table}.output_tokens + excluded.output_tokens`;
+  return addingUpsertSql(
+    dialect,
+    'key_rollups',
+    ['minute', 'key_name'],
+    ['requests', 'successes', 'failures', 'failovers', 'input_tokens', 'output_tokens'],
+  );
 }
 
 /** upsertKeyRollupSql's parameters for a row, normalised for storage. */

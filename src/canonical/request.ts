@@ -108,10 +108,12 @@ export interface OriginalRequest {
   /** The parsed JSON body exactly as the client sent it. */
   body: Record<string, unknown>;
   /**
-   * The body's text as the client sent it, when the ingress kept it: a same-format upstream that needs
+   * The text the client sent, with the object it was parsed into: a same-format upstream that needs
    * nothing changed receives these bytes, not a re-serialisation (a Claude Code body is hundreds of KB).
+   * It describes `body` only while `body` is that very object: an ingress that reshapes the body, or a
+   * continuation that extends it, makes a new one, and the text no longer applies.
    */
-  text?: string;
+  received?: { body: Record<string, unknown>; text: string };
   /**
    * The client reads the upstream's own answer bytes (the relay lane) when a deployment speaks
    * `format`. Off for clients whose answers are re-framed (Bedrock's binary event stream).

@@ -85,9 +85,7 @@ export function continuationRequest(request: CanonicalRequest, sentText: string)
   const lastOriginal = originalMessages.at(-1) as { role?: unknown } | undefined;
   if (lastOriginal?.role === 'assistant' && last?.role === 'assistant') originalMessages.pop();
   originalMessages.push({ role: 'assistant', content: trimmed });
-  // The client's own body text no longer describes this request: without it, the body is rebuilt.
-  const { text: _sentText, ...original } = request.original;
-  return { ...request, messages, original: { ...original, body: { ...body, messages: originalMessages } } };
+  return { ...request, messages, original: { ...request.original, body: { ...body, messages: originalMessages } } };
 }
 
 /** Maps a continuation's events into the client's stream. */

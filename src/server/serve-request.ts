@@ -164,8 +164,7 @@ export async function serveRequest(
   try {
     const canonical = dialect.parse(request.body, request.headers, request.url);
     const text = bodyTextOf(request);
-    // Only the Messages ingress forwards the body as parsed: Vertex and Bedrock clients' bodies are reshaped first.
-    if (text !== undefined && dialect.name === 'anthropic') canonical.original.text = text;
+    if (text !== undefined) canonical.original.received = { body: request.body as Record<string, unknown>, text };
     stream = canonical.stream;
     routeName = unknownRouteLabel;
     routeName = context.routes.resolve(canonical.model).name;

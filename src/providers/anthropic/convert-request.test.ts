@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import { simpleTextRequest, toolRoundTripRequest } from '../../../test/support/canonical-fixtures.js';
 import { anthropicFixtureJson } from '../../../test/fixtures/anthropic/load-fixture.js';
-import { buildAnthropicBody, convertToAnthropicBody, defaultMaxTokens } from './convert-request.js';
+import {
+  buildAnthropicBody,
+  convertToAnthropicBody,
+  defaultMaxTokens,
+  unchangedOriginalText,
+} from './convert-request.js';
 
 const deploymentModel = 'claude-sonnet-4-5-20250929';
 const fromOpenAi = { original: { format: 'openai-chat' as const, body: { model: 'sonnet', messages: [] } } };
@@ -300,5 +305,22 @@ describe('same-format path (Anthropic client → Anthropic)', () => {
       deploymentModel,
     );
     expect(JSON.stringify(clientBody)).toBe(before);
+  });
+
+  it("sends the client's own text only while the body is the object that text was parsed into", () => {
+    const text = '{ "model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [] }';
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const request = (original: Partial<CanonicalRequest['original']>, stream = false) =>
+      simpleTextRequest({
+        stream,
+        original: { format: 'anthropic-messages', body, received: { body, text }, ...original },
+      });
+    expect(unchangedOriginalText(request({}), 'claude-sonnet-4-6')).toBe(text);
+    // Another model or another stream setting must be written in: the body is rebuilt.
+    expect(unchangedOriginalText(request({}), 'claude-opus-4-6')).toBeUndefined();
+    expect(unchangedOriginalText(request({}, true), 'claude-sonnet-4-6')).toBeUndefined();
+    // A reshaped or extended body (an ingress's, a continuation's) is a new object: the text no longer applies.
+    expect(unchangedOriginalText(request({ body: { ...body } }), 'claude-sonnet-4-6')).toBeUndefined();
+    expect(unchangedOriginalText(request({ received: undefined }), 'claude-sonnet-4-6')).toBeUndefined();
   });
 });

@@ -43,9 +43,9 @@ export function forwardOriginalBody(request: CanonicalRequest, model: string): R
  * Undefined when the body must be rebuilt (forwardOriginalBody).
  */
 export function unchangedOriginalText(request: CanonicalRequest, model: string): string | undefined {
-  const { text, body } = request.original;
-  if (text === undefined || !canForwardOriginal(request) || body.model !== model) return undefined;
-  return (body.stream ?? false) === request.stream ? text : undefined;
+  const { received, body } = request.original;
+  if (received?.body !== body || !canForwardOriginal(request) || body.model !== model) return undefined;
+  return (body.stream ?? false) === request.stream ? received.text : undefined;
 }
 
 function convertSystem(parts: TextPart[]): AnthropicTextBlockParam[] {

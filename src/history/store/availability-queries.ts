@@ -8,6 +8,9 @@ import { toNumber, type DatabaseRow } from './store-rows.js';
 
 export type RunQuery = (sql: string, parameters: unknown[]) => Promise<DatabaseRow[]>;
 
+/** A query over the rollups of [since, until), as each backend runs it (see the stores' `inRange`). */
+export type RangeQuery<T> = (dialect: Dialect, run: RunQuery, since: number, until: number) => Promise<T>;
+
 export async function queryDeploymentAvailability(
   dialect: Dialect,
   run: RunQuery,

@@ -9,7 +9,12 @@ import type { PoolClient } from 'pg';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Incident } from '../../incidents/incident.js';
 import type { DeliveryClaim, DeliveryOutcome } from '../../alerts/delivery-claims.js';
-import { queryDeploymentAvailability, queryKeyUsage, queryRouteAvailability } from './availability-queries.js';
+import {
+  queryDeploymentAvailability,
+  queryKeyUsage,
+  queryRouteAvailability,
+  type RangeQuery,
+} from './availability-queries.js';
 import { mergeIncident, sameIncident } from './incident-merge.js';
 import type { AlertDelivery, IncidentQuery, IncidentStore, MigrationResult, StoreOptions } from './incident-store.js';
 import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection.js';
@@ -290,31 +295,26 @@ export class PostgresStore implements IncidentStore {
     });
   }
 
-  async deploymentAvailability(range: TimeRange): Promise<DeploymentAvailability[]> {
-    return queryDeploymentAvailability(
+  /** Runs a rollup query over the range (until now when it has no end). */
+  private inRange<T>(query: RangeQuery<T>, range: TimeRange): Promise<T> {
+    return query(
       postgresDialect,
       (sql, parameters) => this.query(sql, parameters),
       range.since,
       range.until ?? this.clock.now(),
     );
+  }
+
+  async deploymentAvailability(range: TimeRange): Promise<DeploymentAvailability[]> {
+    return this.inRange(queryDeploymentAvailability, range);
   }
 
   async routeAvailability(range: TimeRange): Promise<RouteAvailability[]> {
-    return queryRouteAvailability(
-      postgresDialect,
-      (sql, parameters) => this.query(sql, parameters),
-      range.since,
-      range.until ?? this.clock.now(),
-    );
+    return this.inRange(queryRouteAvailability, range);
   }
 
   async keyUsage(range: TimeRange): Promise<KeyUsage[]> {
-    return queryKeyUsage(
-      postgresDialect,
-      (sql, parameters) => this.query(sql, parameters),
-      range.since,
-      range.until ?? this.clock.now(),
-    );
+    return this.inRange(queryKeyUsage, range);
   }
 
   async pruneOlderThan(cutoff: number): Promise<PruneResult> {

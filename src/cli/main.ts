@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigFile, ConfigError } from '../config/load-config.js';
 import { describeCliError } from './cli-error.js';
+import { limitHeapGrowth } from '../util/heap-growth.js';
 
 const usage = `usage: switchyard <command> [options]   (--help, --version)
 
@@ -126,6 +127,7 @@ async function runCommand(
       return 0;
     }
     case 'serve': {
+      limitHeapGrowth();
       const configPath = values.config;
       const config = configPath ? loadConfigFile(configPath) : await configFromCredentials();
       const { configFromEnvironment } = await import('../config/from-environment.js');
@@ -159,6 +161,7 @@ async function runCommand(
     }
     case 'watch': {
       if (!values.config) throw new ConfigError(['--config: required']);
+      limitHeapGrowth();
       const config = loadConfigFile(values.config);
       const { startWatch } = await import('../watch/start-watch.js');
       const running = await startWatch({ config, port });

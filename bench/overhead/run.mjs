@@ -256,7 +256,8 @@ if (parts.has('long')) {
       seconds: warmStreams / 500,
       connections: 1000,
     });
-    if (warm.responses !== warm.sent) throw new Error(`warming the ${name}: ${warm.sent - warm.responses} streams failed`);
+    if (warm.responses !== warm.sent)
+      throw new Error(`warming the ${name}: ${warm.sent - warm.responses} streams failed`);
   }
   const idleRss = { gateway: rssMiB(longGateway.child.pid), proxy: rssMiB(longProxy.child.pid) };
   const seconds = (timing.timeToFirstTokenMs + (tokens - 1) * (1000 / timing.tokensPerSecond)) / 1000;

@@ -8,7 +8,7 @@
 //               upstream's time to first token + 1 s, no deployment ejected, no non-2xx, RSS ≤ 150 MB.
 //
 //   cd bench/overhead && npm install && node run.mjs [--only fixed,saturated,long] [--rate 1000]
-//     [--duration 10] [--connections 32] [--streams 1000] [--stream-tokens 30]
+//     [--duration 10] [--connections 32] [--streams 1000] [--stream-tokens 30] [--long-warmup 2000]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     'stream-tokens': { type: 'string', default: '30' },
     'time-to-first-token': { type: 'string', default: '1000' },
     'tokens-per-second': { type: 'string', default: '2' },
+    'long-warmup': { type: 'string', default: '2000' },
   },
 });
 const parts = new Set(values.only.split(','));
@@ -238,10 +239,30 @@ if (parts.has('long')) {
     [`${simulator.url}/u/slow-a/v1/messages`],
     join(dirname(fileURLToPath(import.meta.url)), 'minimal-proxy.mjs'),
   );
+  // Both are warmed alike, as the fixed-rate and saturated parts are: a replica that has served
+  // traffic, not one whose first thousand requests run in the interpreter. The warm-up streams go to
+  // the paced upstreams but are short (2 tokens), so the gateway learns the upstreams' real time to
+  // first token, as a replica in service would have.
+  const warmStreams = Number(values['long-warmup']);
+  for (const [name, url, model] of [
+    ['gateway', `${longGateway.url}/v1/messages`, 'sonnet'],
+    ['proxy', longProxy.url, 'claude-sonnet-4-6'],
+  ]) {
+    const warm = await openLoop({
+      url,
+      body: JSON.stringify({ model, max_tokens: 2, stream: true, messages: [{ role: 'user', content: 'Warm up.' }] }),
+      headers,
+      rate: 500,
+      seconds: warmStreams / 500,
+      connections: 1000,
+    });
+    if (warm.responses !== warm.sent)
+      throw new Error(`warming the ${name}: ${warm.sent - warm.responses} streams failed`);
+  }
   const idleRss = { gateway: rssMiB(longGateway.child.pid), proxy: rssMiB(longProxy.child.pid) };
   const seconds = (timing.timeToFirstTokenMs + (tokens - 1) * (1000 / timing.tokensPerSecond)) / 1000;
   console.log(
-    `\n${streams} concurrent streams; upstream: first token after ${timing.timeToFirstTokenMs} ms, ${timing.tokensPerSecond} tokens/s, ${tokens} tokens (~${seconds.toFixed(0)} s each)`,
+    `\n${streams} concurrent streams; upstream: first token after ${timing.timeToFirstTokenMs} ms, ${timing.tokensPerSecond} tokens/s, ${tokens} tokens (~${seconds.toFixed(0)} s each); gateway and proxy each warmed first with ${warmStreams} short streams at 500/s`,
   );
   // The same streams straight at the simulator first: what this box gives without the gateway.
   const straight = await longStreams({

@@ -3,6 +3,8 @@
 // `x-ratelimit-remaining-*` / `x-ratelimit-limit-*`, the smallest share of any pair) and its 429s.
 // Priority shedding reads it to keep a scarce fallback quota for interactive traffic. Deterministic:
 // time comes from the injected clock; an observation lasts until the limit's reset (or a default).
+// Every answer passes here but only low-priority requests ask: an answer's headers are kept as they
+// came (when they carry rate-limit figures) and read when pressure is asked for.
 import type { Clock } from '../util/clock.js';
 
 export interface QuotaPressureSettings {
@@ -98,8 +100,28 @@ function limitPairs(headers: Record<string, string>, now: number): Map<string, L
   return pairs;
 }
 
+/** Whether any header is a rate-limit header: the one check every answer pays. */
+function hasRateLimitHeader(headers: Record<string, string>): boolean {
+  for (const name in headers) if (name.startsWith(anthropicPrefix) || name.startsWith(openaiPrefix)) return true;
+  return false;
+}
+
+/** The pair with the smallest remaining share in one answer's headers, as an observation made at `at`. */
+function smallestShare(headers: Record<string, string>, at: number, ttlMs: number): Observation | undefined {
+  let smallest: Observation | undefined;
+  for (const pair of limitPairs(headers, at).values()) {
+    if (pair.remaining === undefined || pair.limit === undefined || pair.limit <= 0) continue;
+    const share = Math.max(0, pair.remaining) / pair.limit;
+    if (smallest && share >= smallest.share) continue;
+    smallest = { share, until: at + (pair.resetInMs ?? ttlMs) };
+  }
+  return smallest;
+}
+
 export class QuotaPressure {
   private readonly observed = new Map<string, Observation>();
+  /** The latest answer's rate-limit headers per deployment, not read yet, and when they came. */
+  private readonly unread = new Map<string, { headers: Record<string, string>; at: number }>();
   private readonly rateLimitedUntil = new Map<string, number>();
   private readonly failoverServedAt = new Map<string, number>();
 
@@ -110,16 +132,20 @@ export class QuotaPressure {
 
   /** An answer's rate-limit headers (only the pair with the smallest remaining share counts). */
   observeHeaders(deploymentId: string, headers: Record<string, string> | undefined): void {
-    if (!headers) return;
-    const now = this.clock.now();
-    let smallest: Observation | undefined;
-    for (const pair of limitPairs(headers, now).values()) {
-      if (pair.remaining === undefined || pair.limit === undefined || pair.limit <= 0) continue;
-      const share = Math.max(0, pair.remaining) / pair.limit;
-      if (smallest && share >= smallest.share) continue;
-      smallest = { share, until: now + (pair.resetInMs ?? this.settings.observationTtlMs) };
+    if (!headers || !hasRateLimitHeader(headers)) return;
+    this.unread.set(deploymentId, { headers, at: this.clock.now() });
+  }
+
+  /** Reads the deployment's latest rate-limit headers, if any came since the last read. */
+  private read(deploymentId: string): Observation | undefined {
+    const latest = this.unread.get(deploymentId);
+    if (latest) {
+      this.unread.delete(deploymentId);
+      const smallest = smallestShare(latest.headers, latest.at, this.settings.observationTtlMs);
+      // Headers without a whole pair change nothing: the last observation stands.
+      if (smallest) this.observed.set(deploymentId, smallest);
     }
-    if (smallest) this.observed.set(deploymentId, smallest);
+    return this.observed.get(deploymentId);
   }
 
   /** A 429 from the deployment: near its limit at least until the upstream's retry-after. */
@@ -143,7 +169,7 @@ export class QuotaPressure {
     const now = this.clock.now();
     const limitedUntil = this.rateLimitedUntil.get(deploymentId);
     if (limitedUntil !== undefined && limitedUntil > now) return { nearLimit: true, retryAfterMs: limitedUntil - now };
-    const observation = this.observed.get(deploymentId);
+    const observation = this.read(deploymentId);
     if (observation && observation.until > now && observation.share < this.settings.shedBelowShare)
       return { nearLimit: true, retryAfterMs: observation.until - now };
     return { nearLimit: false, retryAfterMs: 0 };
@@ -152,6 +178,7 @@ export class QuotaPressure {
   /** Forgets a deployment (removed or changed by a reload). */
   forget(deploymentId: string): void {
     this.observed.delete(deploymentId);
+    this.unread.delete(deploymentId);
     this.rateLimitedUntil.delete(deploymentId);
     this.failoverServedAt.delete(deploymentId);
   }

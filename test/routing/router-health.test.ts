@@ -136,6 +136,31 @@ describe('health-aware attempt loop', () => {
     ]);
   });
 
+  it('gives back a hedge’s fleet slot granted after the client left, and sends nothing on it', async () => {
+    const clock = new ManualClock();
+    const client = new AbortController();
+    const { router, calls, recorded } = setup({
+      clock,
+      scripts: { a: [{ type: 'hang' }], b: [{ type: 'ok' }] },
+      route: { hedge: { afterMs: 500 } },
+      hedging: { budget: 1 },
+      // The slot for b is granted only after the client has gone (a slow fleet-wide reservation).
+      reserve: (id) => {
+        if (id !== 'b') return {};
+        client.abort();
+        return Promise.resolve({ reservation: 'slot-b' });
+      },
+    });
+    await settle(router.route(simpleTextRequest(), client.signal), clock);
+    expect(calls.map((call) => call.deployment)).toEqual(['a']);
+    expect(recorded).toContainEqual({
+      deployment: 'b',
+      outcome: { kind: 'client-aborted', latencyMs: 0 },
+      slot: { reservation: 'slot-b' },
+    });
+    expect(router.hedgeBudget.snapshot()).toMatchObject({ hedges: 0 });
+  });
+
   it('starts no hedge on a deployment whose fleet slot is refused', async () => {
     const clock = new ManualClock();
     const { router, calls } = setup({

@@ -20,4 +20,12 @@ describe('metrics', () => {
     expect(text).toContain('switchyard_upstream_connection_wait_seconds_count{deployment="claude-a"} 2');
     expect(text).toMatch(/^switchyard_nodejs_eventloop_lag_p99_seconds \d/m);
   });
+
+  it('shows the time the event loop was stalled (kept out of the upstreams’ waits)', async () => {
+    let stalledMs = 250;
+    metrics = createMetrics({ loopStalledMs: () => stalledMs, defaultMetrics: false });
+    expect(await metrics.registry.metrics()).toContain('switchyard_event_loop_stalled_seconds_total 0.25');
+    stalledMs = 1_750;
+    expect(await metrics.registry.metrics()).toContain('switchyard_event_loop_stalled_seconds_total 1.75');
+  });
 });

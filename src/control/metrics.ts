@@ -23,6 +23,8 @@ export function createMetrics(
     store?: () => StoreHealth;
     /** Bytes waiting in slow clients' socket buffers. */
     clientBufferedBytes?: () => number;
+    /** Milliseconds the gateway's event loop has been stalled (util/loop-stalls.ts). */
+    loopStalledMs?: () => number;
     /** Request-body bytes held now, the cap, and requests refused at the cap (server.bodyMemoryBytes). */
     bodyMemory?: () => { heldBytes: number; limitBytes: number; refused: number };
     defaultMetrics?: boolean;
@@ -144,6 +146,18 @@ export function createMetrics(
     },
   });
 
+  const loopStalledMs = options.loopStalledMs;
+  if (loopStalledMs) {
+    new Counter({
+      name: 'switchyard_event_loop_stalled_seconds_total',
+      help: 'Time the gateway event loop could not run (beyond ordinary jitter): never charged to a deployment.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(loopStalledMs() / 1000);
+      },
+    });
+  }
   const clientBufferedBytes = options.clientBufferedBytes;
   if (clientBufferedBytes) {
     new Gauge({

@@ -28,6 +28,8 @@ export interface DeploymentHealthOptions {
   id: string;
   domains?: readonly string[];
   clock: HealthClock;
+  /** The clock waits for content are timed on (hang suspicion, learned first tokens); default `clock`. */
+  waitClock?: HealthClock;
   settings: HealthSettings;
   strategies?: readonly BreakerStrategy[];
   onChange?: (change: StateChange) => void;
@@ -49,6 +51,7 @@ export class DeploymentBreaker {
   readonly domains: readonly string[];
   readonly settings: HealthSettings;
   protected readonly clock: HealthClock;
+  private readonly waitClock: HealthClock;
   protected readonly strategies: readonly BreakerStrategy[];
   private readonly onChange: (change: StateChange) => void;
   protected readonly window: OutcomeWindow;
@@ -72,6 +75,7 @@ export class DeploymentBreaker {
     this.id = options.id;
     this.domains = [...(options.domains ?? [])];
     this.clock = options.clock;
+    this.waitClock = options.waitClock ?? options.clock;
     this.settings = options.settings;
     this.strategies = options.strategies ?? defaultBreakerStrategies(options.settings);
     this.onChange = options.onChange ?? (() => {});
@@ -109,19 +113,19 @@ export class DeploymentBreaker {
     if (this.currentState !== 'ejected' && this.currentState !== 'probing') this.backoff.decay(now);
     if (this.currentState === 'healthy' || this.currentState === 'degraded') {
       this.updateDegradation();
-      const suspicion = this.suspicion.reasonToSuspect(now);
+      const suspicion = this.suspicion.reasonToSuspect(this.waitClock.now());
       if (suspicion) this.eject(suspicion, 'local', true);
     }
   }
 
   /** An attempt was admitted and sent; a watched one counts as waiting until it shows content (waiting-attempts.ts). */
   startAttempt(watch: AttemptWatch = 'first-token'): number {
-    return this.waiting.start(this.clock.now(), watch);
+    return this.waiting.start(this.waitClock.now(), watch);
   }
 
   /** The attempt produced its first content. Ends a suspicion at once: the deployment is answering. */
   attemptProgressed(token: number): void {
-    this.waiting.progressed(token, this.clock.now());
+    this.waiting.progressed(token, this.waitClock.now());
     if (this.currentState === 'ejected' && this.suspicion.endedByProgress()) {
       this.readmit('a waiting request got its first token: no longer suspect', 'local', this.clock.now());
     }
@@ -133,7 +137,7 @@ export class DeploymentBreaker {
 
   /** Another deployment answered first: the attempt's wait is evidence, and maybe a lost race (lost-races.ts). */
   attemptAbandoned(token: number): void {
-    this.waiting.abandoned(token, this.clock.now(), this.domainFirstToken());
+    this.waiting.abandoned(token, this.waitClock.now(), this.domainFirstToken());
   }
 
   /** While it is out of rotation on a suspicion of hanging: when the oldest attempt of that suspicion started. */
@@ -144,7 +148,7 @@ export class DeploymentBreaker {
 
   /** Its own learned figures only (what a co-member of a domain may borrow). */
   ownFirstToken(): Percentiles | undefined {
-    return this.waiting.learnedFirstToken(this.clock.now());
+    return this.waiting.learnedFirstToken(this.waitClock.now());
   }
 
   /**
@@ -153,12 +157,12 @@ export class DeploymentBreaker {
    * first-token limit and hedge delay are not the configured maximum just when its sibling hung.
    */
   learnedFirstToken(): Percentiles | undefined {
-    return this.waiting.learnedFirstToken(this.clock.now()) ?? this.domainFirstToken();
+    return this.waiting.learnedFirstToken(this.waitClock.now()) ?? this.domainFirstToken();
   }
 
   /** The learned time to a whole non-streaming answer, if any (for hedging non-streaming requests). */
   learnedWholeAnswer(): Percentiles | undefined {
-    return this.waiting.learnedWholeAnswer(this.clock.now());
+    return this.waiting.learnedWholeAnswer(this.waitClock.now());
   }
 
   /** Why the deployment is out of rotation now (ejected, isolated, held back), or undefined while it may serve. */
@@ -308,7 +312,7 @@ export class DeploymentBreaker {
       coolDownUntil: this.coolDown.until ?? null,
       waitingForFirstToken: this.waiting.count,
       learnedTimeToFirstTokenP99Ms: this.ownFirstToken()?.p99 ?? null,
-      suspectAfterMs: this.waiting.suspectAfterMs(this.clock.now(), this.domainFirstToken()),
+      suspectAfterMs: this.waiting.suspectAfterMs(this.waitClock.now(), this.domainFirstToken()),
     };
   }
 

@@ -24,6 +24,8 @@ export interface TrackedDeployment {
 export interface HealthTrackerOptions {
   deployments: readonly TrackedDeployment[];
   clock: HealthClock;
+  /** Waits for a first token are timed on it: it stands still while the gateway's loop is stalled. */
+  waitClock?: HealthClock;
   /** Settings every deployment starts from (over the built-in defaults); each may override them. */
   defaults?: Partial<HealthSettings>;
   /** Affected members that degrade a failure domain (default 2, or all members when fewer). */
@@ -254,6 +256,7 @@ export class HealthTracker implements HealthGate {
       id,
       domains,
       clock: this.options.clock,
+      ...(this.options.waitClock ? { waitClock: this.options.waitClock } : {}),
       settings: resolved,
       strategies: this.options.strategies?.(resolved, id),
       domainFirstToken: () => this.domainFirstToken(id, domains),

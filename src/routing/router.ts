@@ -7,7 +7,6 @@
 import type { Attempt, AttemptRole } from '../canonical/attempt.js';
 import { GatewayError } from '../canonical/gateway-error.js';
 import type { CanonicalRequest } from '../canonical/request.js';
-import type { CanonicalResponse } from '../canonical/response.js';
 import type { CanonicalStreamEvent } from '../canonical/stream-event.js';
 import type { UpstreamError } from '../canonical/errors.js';
 import type { DeploymentConfig, ProviderKind, SwitchyardConfig } from '../config/schema.js';
@@ -39,34 +38,7 @@ import { shedLowPriority } from './priority-shedding.js';
 import type { KeyPriority } from '../config/auth-schema.js';
 import type { QuotaPressure } from './quota-pressure.js';
 import { type AttemptContext, type AttemptResult, type RunningAttempt, runAttempt } from './run-attempt.js';
-
-interface RoutedBase {
-  route: ResolvedRoute;
-  deployment: DeploymentConfig;
-  attempts: Attempt[];
-  /** Set when a hedge was sent: whether it (won) or the first attempt (lost) served the request. */
-  hedge?: 'won' | 'lost';
-  /** The serving upstream's request id and rate-limit headers. */
-  upstreamHeaders?: Record<string, string>;
-}
-export interface RoutedResponse extends RoutedBase {
-  type: 'response';
-  response: CanonicalResponse;
-  /** Relay lane: the upstream's JSON body, sent to the client unchanged. */
-  relayed?: string;
-}
-export interface RoutedStream extends RoutedBase {
-  type: 'stream';
-  events: AsyncIterable<CanonicalStreamEvent>;
-  /** Relay lane: the events are the upstream's own (`relay` events), written unchanged. */
-  relayed?: boolean;
-}
-
-/** The count of a request's input tokens, from the deployment that counted. */
-export interface RoutedCount extends RoutedBase {
-  type: 'count';
-  inputTokens: number;
-}
+import type { RoutedCount, RoutedResponse, RoutedStream } from './routed.js';
 
 /** A stream of a continuation route may be finished by another deployment, so it must stay canonical. */
 function streamsContinue(route: ResolvedRoute, request: CanonicalRequest): boolean {
@@ -87,6 +59,8 @@ export interface RouterOptions {
   pools: UpstreamPools;
   health: HealthGate;
   clock: Clock;
+  /** The upstream's waits (run-attempt.ts): stands still while the gateway's own loop is stalled. */
+  waitClock?: Pick<Clock, 'now'>;
   random: Random;
   adapterFor: (provider: ProviderKind) => ProviderAdapter;
   call?: CallDeployment;
@@ -122,6 +96,7 @@ export class Router {
   constructor(private readonly options: RouterOptions) {
     this.context = {
       clock: options.clock,
+      ...(options.waitClock ? { waitClock: options.waitClock } : {}),
       health: options.health,
       pools: options.pools,
       call: options.call ?? callDeployment,

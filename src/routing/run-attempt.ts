@@ -25,6 +25,11 @@ import { isPatientRequest } from './first-token-limit.js';
 /** What every attempt of the router shares. */
 export interface AttemptContext {
   clock: Clock;
+  /**
+   * The clock the upstream's waits run on (first-token limit, time to first token, latency): it stands
+   * still while the gateway's own event loop is stalled (util/loop-stalls.ts). Default: `clock`.
+   */
+  waitClock?: Pick<Clock, 'now'>;
   health: HealthGate;
   pools: UpstreamPools;
   call: CallDeployment;
@@ -89,8 +94,10 @@ export interface RunningAttempt {
 
 export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningAttempt {
   const { clock, health } = context;
+  const waitClock = context.waitClock ?? clock;
   const { deployment, clientSignal, deadline } = plan;
   const startedAt = clock.now();
+  const startedWaitAt = waitClock.now();
   const controller = new AbortController();
   let committed = false;
   const onClientAbort = () => controller.abort(clientAborted());
@@ -108,17 +115,26 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
   );
   let cancelRotationCheck: () => void = () => {};
   let dispatchedAt: number | undefined;
+  let dispatchedWaitAt: number | undefined;
   let inFlight: ReturnType<NonNullable<HealthGate['start']>> | undefined;
   let dispatchListener: (() => void) | undefined;
   /** The first-token limit and the rotation check run from here: the upstream has the request. */
   const onDispatched = () => {
     if (dispatchedAt !== undefined || controller.signal.aborted) return;
     dispatchedAt = clock.now();
+    dispatchedWaitAt = waitClock.now();
     cancelTimer();
-    const budget = Math.min(plan.firstTokenMs, deadline.remainingMs());
-    cancelTimer = clock.schedule(budget, () =>
+    // The limit is the upstream's time: when it falls due after the gateway's own loop stalled, the
+    // stalled time is given back before the attempt is cut (the request's deadline still holds).
+    const onLimit = () => {
+      const owedMs = plan.firstTokenMs - upstreamTime();
+      const remainingMs = deadline.remainingMs();
+      if (owedMs > 0 && remainingMs > 0) {
+        cancelTimer = clock.schedule(Math.min(owedMs, remainingMs), onLimit);
+        return;
+      }
       controller.abort(
-        budget < plan.firstTokenMs
+        owedMs > 0
           ? new AbortReason('timeout', `request deadline reached after ${clock.now() - startedAt} ms`)
           : new AbortReason(
               'first-token-timeout',
@@ -126,8 +142,9 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
                 ? `no first token within ${plan.firstTokenMs} ms (the limit learned from this deployment's usual time to first token)`
                 : `no first token within ${plan.firstTokenMs} ms`,
             ),
-      ),
-    );
+      );
+    };
+    cancelTimer = clock.schedule(Math.min(plan.firstTokenMs, deadline.remainingMs()), onLimit);
     const checkRotationAfterMs = plan.checkRotationAfterMs;
     if (checkRotationAfterMs !== undefined && health.outOfRotation) {
       const check = () => {
@@ -154,8 +171,11 @@ export function runAttempt(context: AttemptContext, plan: AttemptPlan): RunningA
       ...(plan.slot ? { slot: plan.slot } : {}),
     });
   };
-  /** The upstream's time: from dispatch (from the start for an attempt that never left). */
-  const upstreamTime = () => clock.now() - (dispatchedAt ?? startedAt);
+  /**
+   * The upstream's time: from dispatch (from the start for an attempt that never left), without the
+   * gateway's own loop stalls.
+   */
+  const upstreamTime = () => waitClock.now() - (dispatchedWaitAt ?? startedWaitAt);
   let ended = false;
   const finish = (kind: OutcomeKind, error?: UpstreamError, timeToFirstTokenMs?: number): Attempt => {
     const attempt: Attempt = { deployment: deployment.id, kind, latencyMs: upstreamTime(), role: plan.role };

@@ -15,9 +15,15 @@ export function trackedDeployments(config: SwitchyardConfig) {
 }
 
 /** The health tracker for `config`, its state changes logged. */
-export function createTracker(config: SwitchyardConfig, clock: Clock, logger: Logger): HealthTracker {
+export function createTracker(
+  config: SwitchyardConfig,
+  clock: Clock,
+  logger: Logger,
+  waitClock?: Pick<Clock, 'now'>,
+): HealthTracker {
   const tracker = new HealthTracker({
     clock,
+    ...(waitClock ? { waitClock } : {}),
     defaults: config.health.defaults,
     domainThreshold: config.health.domainThreshold,
     deployments: trackedDeployments(config),

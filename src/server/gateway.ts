@@ -13,6 +13,7 @@ import { ActiveProber } from '../health/active-probes.js';
 import type { RedisHealthShare } from '../health/shared/redis-health-share.js';
 import { probeDeployment } from '../providers/probe-deployment.js';
 import { createMetrics, type Metrics } from '../control/metrics.js';
+import { LoopStalls } from '../util/loop-stalls.js';
 import { registerAdminRoutes } from '../control/admin-api.js';
 import { TrafficSeries } from '../control/dashboard/traffic-series.js';
 import { DashboardFeed } from '../control/dashboard/dashboard-feed.js';
@@ -101,7 +102,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const routes = new RouteTable(config);
   const stopChannelLogs = logChannels(logger, clock);
   const pools = new UpstreamPools(poolOptionsOf(config));
-  const tracker = config.health.enabled ? createTracker(config, clock, logger) : undefined;
+  // The gateway's own loop stalls are kept out of the upstreams' waits. Measured on real time only: a
+  // test's manual clock has no event loop to stall.
+  const stalls = clock === systemClock ? new LoopStalls(clock) : undefined;
+  stalls?.start();
+  const waitClock = stalls?.waitClock;
+  const tracker = config.health.enabled ? createTracker(config, clock, logger, waitClock) : undefined;
   const health: HealthGate = tracker ?? admitAll;
 
   let prober: ActiveProber | undefined;
@@ -173,6 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       pools,
       health,
       clock,
+      ...(waitClock ? { waitClock } : {}),
       random: options.random ?? systemRandom,
       adapterFor,
       pressure,
@@ -258,6 +265,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(storeWatch ? { store: () => storeWatch.snapshot() } : {}),
       clientBufferedBytes: () => clientBuffers().bytes,
       bodyMemory: () => bodyMemory.snapshot(),
+      ...(stalls ? { loopStalledMs: () => stalls.totalMs() } : {}),
     });
     const extra = () => ({
       probesSent: prober?.sent ?? 0,
@@ -337,6 +345,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     series?.close();
     await pools.close();
     stopChannelLogs();
+    stalls?.stop();
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ListenError(`server: cannot listen on ${binding.host}:${binding.port} (${code})`);
   }
@@ -372,6 +381,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     reload,
     async close() {
       stopChannelLogs();
+      stalls?.stop();
       prober?.stop();
       storeWatch?.close();
       await app.close();

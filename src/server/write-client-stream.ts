@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
 import type { Usage } from '../canonical/usage.js';
 import { createRelayStreamWriter } from '../ingress/relay-stream-writer.js';
 import { streamEndedEarly } from '../providers/attempt-failure.js';
-import type { RoutedStream } from '../routing/router.js';
+import type { RoutedStream } from '../routing/routed.js';
 import { scrubSecrets } from '../util/scrub-secrets.js';
 import { trackClientBuffer } from './client-buffers.js';
 import type { ClientDialect } from './dialects.js';

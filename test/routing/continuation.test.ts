@@ -8,7 +8,7 @@ import type { CanonicalStreamEvent } from '../../src/canonical/stream-event.js';
 import type { Usage } from '../../src/canonical/usage.js';
 import { createAnthropicStreamWriter } from '../../src/ingress/anthropic-messages/write-stream.js';
 import { createOpenAIChatStreamWriter } from '../../src/ingress/openai-chat/write-stream.js';
-import type { RoutedStream } from '../../src/routing/router.js';
+import type { RoutedStream } from '../../src/routing/routed.js';
 import { collectingSink } from '../fixtures/anthropic-ingress/stream-harness.js';
 import { simpleTextRequest } from '../support/canonical-fixtures.js';
 import type { ManualClock } from '../support/manual-clock.js';

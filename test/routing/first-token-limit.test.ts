@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalRequest } from '../../src/canonical/request.js';
 import { HealthTracker } from '../../src/health/health-tracker.js';
-import type { RoutedResponse, RoutedStream } from '../../src/routing/router.js';
+import type { RoutedResponse, RoutedStream } from '../../src/routing/routed.js';
 import { simpleTextRequest } from '../support/canonical-fixtures.js';
 import { type Step, setup, settle, textStream } from './router-harness.js';
 

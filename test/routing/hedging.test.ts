@@ -2,7 +2,8 @@
 // attempt's failure domains), who wins, that the loser is abandoned at once, the budget, and that
 // non-streaming requests hedge the same way on what their whole answers usually take.
 import { describe, expect, it } from 'vitest';
-import type { RoutedResponse, RoutedStream, Router } from '../../src/routing/router.js';
+import type { Router } from '../../src/routing/router.js';
+import type { RoutedResponse, RoutedStream } from '../../src/routing/routed.js';
 import type { CanonicalRequest } from '../../src/canonical/request.js';
 import { HealthTracker } from '../../src/health/health-tracker.js';
 import { simpleTextRequest } from '../support/canonical-fixtures.js';

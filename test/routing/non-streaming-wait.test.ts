@@ -4,7 +4,7 @@
 // hung or stalled), it fails over at once instead of waiting the full firstTokenMs.
 import { describe, expect, it } from 'vitest';
 import { HealthTracker } from '../../src/health/health-tracker.js';
-import type { RoutedResponse } from '../../src/routing/router.js';
+import type { RoutedResponse } from '../../src/routing/routed.js';
 import { simpleTextRequest } from '../support/canonical-fixtures.js';
 import type { ManualClock } from '../support/manual-clock.js';
 import { type Step, setup, settle } from './router-harness.js';

@@ -10,6 +10,7 @@ import type { AttemptSlot, HealthGate } from '../../src/health/health-gate.js';
 import { UpstreamPools } from '../../src/transport/upstream-pools.js';
 import type { AbortReason } from '../../src/transport/abort-reasons.js';
 import { seededRandom } from '../../src/util/random.js';
+import { LoopStalls } from '../../src/util/loop-stalls.js';
 import { ManualClock, flushMicrotasks } from '../support/manual-clock.js';
 import type { ProviderAdapter } from '../../src/providers/adapter.js';
 import type { CanonicalRequest } from '../../src/canonical/request.js';
@@ -26,7 +27,9 @@ export type Step =
    * Waits `ms` on the manual clock for a connection before the request leaves (the gateway's wait,
    * as the pool reports it through onDispatched), then goes on with `answer`.
    */
-  | { type: 'queued'; ms: number; answer: Step };
+  | { type: 'queued'; ms: number; answer: Step }
+  /** Right after the request left, the gateway's own event loop is blocked for `ms` (a stall), then `answer`. */
+  | { type: 'stall'; ms: number; answer: Step };
 
 export const usage = { inputTokens: 3, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0 };
 export const textStream: CanonicalStreamEvent[] = [
@@ -58,6 +61,8 @@ export function setup(options: {
   timeouts?: { firstTokenFactor?: number; firstTokenFloorMs?: number; stallFloorMs?: number };
   /** Deployments whose adapter can count tokens (an `ok` count answers 42); none when absent. */
   counting?: string[];
+  /** Measure the gateway's loop stalls (util/loop-stalls.ts) and time the upstreams' waits without them. */
+  loopStalls?: boolean;
 }) {
   const ids = Object.keys(options.scripts);
   const config = parseConfig({
@@ -115,8 +120,13 @@ export function setup(options: {
       step = step.answer;
     }
     onDispatched?.();
+    while (step.type === 'stall') {
+      clock.stall(step.ms);
+      const after: Step = step.answer;
+      step = after;
+    }
     while (step.type === 'slow') {
-      const { ms, answer } = step;
+      const { ms, answer }: { ms: number; answer: Step } = step;
       try {
         await clock.sleep(ms, signal);
       } catch {
@@ -162,12 +172,15 @@ export function setup(options: {
     }
     return { type: 'stream', events: events() };
   };
+  const stalls = options.loopStalls ? new LoopStalls(clock) : undefined;
+  stalls?.start();
   const router = new Router({
     config,
     routes: new RouteTable(config),
     pools: new UpstreamPools({ connectTimeoutMs: 1000 }),
     health,
     clock,
+    ...(stalls ? { waitClock: stalls.waitClock } : {}),
     random: seededRandom(7),
     adapterFor: () =>
       ({

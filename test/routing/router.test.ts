@@ -1,7 +1,7 @@
 // The attempt loop, driven by scripted attempt outcomes and a manual clock: retry vs fail over per
 // outcome kind, retry-after, one deadline, fail over before the first byte, error after it.
 import { describe, expect, it } from 'vitest';
-import type { RoutedStream } from '../../src/routing/router.js';
+import type { RoutedStream } from '../../src/routing/routed.js';
 import { UpstreamError, type FailureKind } from '../../src/canonical/errors.js';
 import { GatewayError } from '../../src/canonical/gateway-error.js';
 import { outcomePolicies } from '../../src/health/outcome-policy.js';

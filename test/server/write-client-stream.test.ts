@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalStreamEvent } from '../../src/canonical/stream-event.js';
-import type { RoutedStream } from '../../src/routing/router.js';
+import type { RoutedStream } from '../../src/routing/routed.js';
 import { clientBuffers } from '../../src/server/client-buffers.js';
 import { anthropicDialect } from '../../src/server/dialects.js';
 import { createLogger } from '../../src/server/logger.js';

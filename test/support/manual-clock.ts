@@ -65,12 +65,21 @@ export class ManualClock implements Clock {
       const next = this.sleepers[0];
       if (!next || next.wakeAt > target) break;
       this.sleepers.shift();
-      this.current = next.wakeAt;
+      // After a stall, overdue sleepers wake late: time never goes back.
+      this.current = Math.max(this.current, next.wakeAt);
       next.resolve();
       await flushMicrotasks();
     }
     this.current = target;
     await flushMicrotasks();
+  }
+
+  /**
+   * The event loop is blocked for `ms`: time moves on and nothing runs. Sleepers that fell due meanwhile
+   * wake late, on the next advance (advance(0) wakes them at once).
+   */
+  stall(ms: number): void {
+    this.current += ms;
   }
 
   /** Advances until no sleeper is left (bounded), for code that sleeps an unknown number of times. */

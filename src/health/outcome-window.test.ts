@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test/support/manual-clock.js';
 import { emptyBucketCounts, addOutcome } from './bucket-counts.js';
@@ -140,5 +141,65 @@ describe('OutcomeWindow', () => {
     const window = new OutcomeWindow(new ManualClock(), { windowMs: 2_500, bucketMs: 1_000 });
     expect(window.windowMs).toBe(3_000);
     expect(() => new OutcomeWindow(new ManualClock(), { windowMs: 500, bucketMs: 1_000 })).toThrow(RangeError);
+  });
+});
+
+describe('OutcomeWindow running counts', () => {
+  const kinds = ['success', 'server', 'timeout', 'rate-limited', 'client-aborted', 'invalid-request'] as const;
+  const step = fc.oneof(
+    fc.record({ type: fc.constant('record' as const), kind: fc.constantFrom(...kinds) }),
+    fc.record({ type: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 4_000 }) }),
+    fc.record({
+      type: fc.constant('remote' as const),
+      ageMs: fc.integer({ min: -2_000, max: 12_000 }),
+      successes: fc.integer({ min: 0, max: 5 }),
+      failures: fc.integer({ min: 0, max: 5 }),
+    }),
+    fc.record({ type: fc.constant('reset' as const) }),
+  );
+
+  it('equal the counts summed from the buckets after any sequence of outcomes, time, remote merges and resets', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps) => {
+        const { clock, window } = setup();
+        for (const action of steps) {
+          if (action.type === 'record') window.record({ kind: action.kind, latencyMs: 10 });
+          else if (action.type === 'advance') await clock.advance(action.ms);
+          else if (action.type === 'reset') window.reset();
+          else {
+            const counts = emptyBucketCounts();
+            for (let index = 0; index < action.successes; index += 1) addOutcome(counts, success());
+            for (let index = 0; index < action.failures; index += 1) addOutcome(counts, serverError);
+            window.mergeRemote(clock.now() - action.ageMs, counts);
+          }
+          const summed = emptyBucketCounts();
+          for (const bucket of window.bucketBreakdown()) {
+            for (const side of [bucket.local, bucket.remote]) {
+              summed.attempts += side.attempts;
+              summed.successes += side.successes;
+              summed.failures += side.failures;
+              for (const [kind, count] of Object.entries(side.failuresByKind)) {
+                const key = kind as keyof typeof summed.failuresByKind;
+                summed.failuresByKind[key] = (summed.failuresByKind[key] ?? 0) + (count ?? 0);
+              }
+            }
+          }
+          const view = window.view(false);
+          expect({
+            attempts: view.attempts,
+            successes: view.successes,
+            failures: view.failures,
+            failuresByKind: view.failuresByKind,
+          }).toEqual({
+            attempts: summed.attempts,
+            successes: summed.successes,
+            failures: summed.failures,
+            failuresByKind: summed.failuresByKind,
+          });
+          expect(window.view(true).failuresByKind).toEqual(view.failuresByKind);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

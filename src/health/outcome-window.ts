@@ -13,6 +13,7 @@ import {
   type BucketCounts,
 } from './bucket-counts.js';
 import { histogramPercentiles, histogramTotal, type Percentiles } from './latency-histogram.js';
+import { outcomePolicies } from './outcome-policy.js';
 
 /** Health only reads the time; it never sleeps or schedules timers. */
 export type HealthClock = Pick<Clock, 'now'>;
@@ -60,6 +61,13 @@ export class OutcomeWindow {
   private cachedView: WindowView | undefined;
   private cachedForBucket = Number.NaN;
   private cachedWithLatency = false;
+  /**
+   * The counts of every bucket in the window (local and remote, latency left out), kept as outcomes
+   * arrive and buckets leave: the breaker reads them on every outcome. Recomputed from the buckets
+   * after remote counts are merged (sanitised there) — rare next to local outcomes.
+   */
+  private totals = emptyBucketCounts();
+  private totalsStale = false;
 
   constructor(
     private readonly clock: HealthClock,
@@ -83,6 +91,7 @@ export class OutcomeWindow {
   record(outcome: AttemptOutcome): void {
     const start = this.bucketStart(this.clock.now());
     addOutcome(this.bucketAt(start).local, outcome);
+    addOutcomeCounts(this.totals, outcome);
     let pending = this.pendingLocal.get(start);
     if (!pending) {
       pending = emptyBucketCounts();
@@ -106,6 +115,7 @@ export class OutcomeWindow {
     start = Math.min(start, current);
     if (start <= current - this.windowMs || start < this.resetAt) return false;
     mergeBucketCounts(this.bucketAt(start).remote, counts);
+    this.totalsStale = true;
     this.cachedView = undefined;
     return true;
   }
@@ -128,6 +138,8 @@ export class OutcomeWindow {
    */
   reset(): void {
     this.buckets.clear();
+    this.totals = emptyBucketCounts();
+    this.totalsStale = false;
     this.resetAt = this.clock.now();
     this.cachedView = undefined;
   }
@@ -142,16 +154,12 @@ export class OutcomeWindow {
     if (this.cachedView && this.cachedForBucket === current && (this.cachedWithLatency || !withLatency))
       return this.cachedView;
     this.pruneBuckets(current);
-    const total = emptyBucketCounts();
+    let total = this.countTotals();
     if (withLatency) {
+      total = emptyBucketCounts();
       for (const bucket of this.buckets.values()) {
         mergeBucketCounts(total, bucket.local);
         mergeBucketCounts(total, bucket.remote);
-      }
-    } else {
-      for (const bucket of this.buckets.values()) {
-        addCounts(total, bucket.local);
-        addCounts(total, bucket.remote);
       }
     }
     const requests = total.successes + total.failures;
@@ -161,7 +169,7 @@ export class OutcomeWindow {
       successes: total.successes,
       failures: total.failures,
       failureRate: requests === 0 ? 0 : total.failures / requests,
-      failuresByKind: total.failuresByKind,
+      failuresByKind: withLatency ? total.failuresByKind : { ...total.failuresByKind },
       latency: withLatency ? histogramPercentiles(total.latency) : undefined,
       latencySamples: withLatency ? histogramTotal(total.latency) : 0,
       timeToFirstToken: withLatency ? histogramPercentiles(total.timeToFirstToken) : undefined,
@@ -196,9 +204,26 @@ export class OutcomeWindow {
   }
 
   private pruneBuckets(current: number): void {
-    for (const start of this.buckets.keys()) {
-      if (start <= current - this.windowMs) this.buckets.delete(start);
+    for (const [start, bucket] of this.buckets) {
+      if (start > current - this.windowMs) continue;
+      this.buckets.delete(start);
+      if (this.totalsStale) continue;
+      subtractCounts(this.totals, bucket.local);
+      subtractCounts(this.totals, bucket.remote);
     }
+  }
+
+  /** The running count totals, recomputed from the buckets when remote counts made them stale. */
+  private countTotals(): BucketCounts {
+    if (this.totalsStale) {
+      this.totals = emptyBucketCounts();
+      for (const bucket of this.buckets.values()) {
+        addCounts(this.totals, bucket.local);
+        addCounts(this.totals, bucket.remote);
+      }
+      this.totalsStale = false;
+    }
+    return this.totals;
   }
 
   // Nobody may ever take the deltas (no shared store configured): keep at most one window of them.
@@ -206,6 +231,30 @@ export class OutcomeWindow {
     for (const start of this.pendingLocal.keys()) {
       if (start <= current - this.windowMs) this.pendingLocal.delete(start);
     }
+  }
+}
+
+/** Counts one outcome into `into` as addOutcome does, leaving the latency histograms alone. */
+function addOutcomeCounts(into: BucketCounts, outcome: AttemptOutcome): void {
+  into.attempts += 1;
+  if (outcome.kind === 'success') {
+    into.successes += 1;
+    return;
+  }
+  into.failuresByKind[outcome.kind] = (into.failuresByKind[outcome.kind] ?? 0) + 1;
+  if (outcomePolicies[outcome.kind].countsAgainstHealth) into.failures += 1;
+}
+
+/** Takes the counters of a bucket leaving the window out of `into`; a kind counted down to 0 is removed. */
+function subtractCounts(into: BucketCounts, from: BucketCounts): void {
+  into.attempts -= from.attempts;
+  into.successes -= from.successes;
+  into.failures -= from.failures;
+  for (const kind in from.failuresByKind) {
+    const key = kind as keyof BucketCounts['failuresByKind'];
+    const left = (into.failuresByKind[key] ?? 0) - (from.failuresByKind[key] ?? 0);
+    if (left > 0) into.failuresByKind[key] = left;
+    else delete into.failuresByKind[key];
   }
 }
 

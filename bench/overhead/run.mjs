@@ -243,6 +243,7 @@ if (parts.has('long')) {
   // traffic, not one whose first thousand requests run in the interpreter. The warm-up streams go to
   // the paced upstreams but are short (2 tokens), so the gateway learns the upstreams' real time to
   // first token, as a replica in service would have.
+  const freshRss = { gateway: rssMiB(longGateway.child.pid), proxy: rssMiB(longProxy.child.pid) };
   const warmStreams = Number(values['long-warmup']);
   for (const [name, url, model] of [
     ['gateway', `${longGateway.url}/v1/messages`, 'sonnet'],
@@ -259,7 +260,7 @@ if (parts.has('long')) {
     if (warm.responses !== warm.sent)
       throw new Error(`warming the ${name}: ${warm.sent - warm.responses} streams failed`);
   }
-  const idleRss = { gateway: rssMiB(longGateway.child.pid), proxy: rssMiB(longProxy.child.pid) };
+  const warmRss = { gateway: rssMiB(longGateway.child.pid), proxy: rssMiB(longProxy.child.pid) };
   const seconds = (timing.timeToFirstTokenMs + (tokens - 1) * (1000 / timing.tokensPerSecond)) / 1000;
   console.log(
     `\n${streams} concurrent streams; upstream: first token after ${timing.timeToFirstTokenMs} ms, ${timing.tokensPerSecond} tokens/s, ${tokens} tokens (~${seconds.toFixed(0)} s each); gateway and proxy each warmed first with ${warmStreams} short streams at 500/s`,
@@ -309,8 +310,8 @@ if (parts.has('long')) {
     `deployments after the run: ${JSON.stringify(states)} (target: none ejected: ${verdict(ejected.length === 0)})`,
   );
   console.log(
-    `gateway peak RSS: ${result.peakRss.toFixed(0)} MiB, idle before the streams ${idleRss.gateway.toFixed(0)} MiB (target ≤ 150: ${verdict(result.peakRss <= 150)}); ` +
-      `minimal proxy peak ${floor.peakRss.toFixed(0)} MiB, idle ${idleRss.proxy.toFixed(0)} MiB`,
+    `gateway peak RSS: ${result.peakRss.toFixed(0)} MiB (target ≤ 150: ${verdict(result.peakRss <= 150)}), freshly started ${freshRss.gateway.toFixed(0)} MiB, after the warm-up ${warmRss.gateway.toFixed(0)} MiB; ` +
+      `minimal proxy peak ${floor.peakRss.toFixed(0)} MiB, fresh ${freshRss.proxy.toFixed(0)}, after the warm-up ${warmRss.proxy.toFixed(0)} MiB`,
   );
 }
 console.log(

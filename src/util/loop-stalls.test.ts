@@ -23,7 +23,7 @@ describe('LoopStalls', () => {
 
   it('stops the wait clock during a stall in progress and resumes it without a jump', async () => {
     const clock = new ManualClock();
-    const stalls = new LoopStalls(clock);
+    const stalls = new LoopStalls(clock, { tickMs: 10, graceMs: 10 });
     stalls.start();
     await clock.advance(5);
     const readings: number[] = [];

@@ -36,9 +36,9 @@ describe('the gateway’s own loop stalls', () => {
     expect(routed.deployment.id).toBe('a');
     const outcome = recorded.find((entry) => entry.deployment === 'a')!.outcome;
     expect(outcome.kind).toBe('success');
-    // 300 ms of upstream time plus at most the stall detector's tick and grace (10 + 10 ms).
+    // 300 ms of upstream time plus at most the stall detector's tick and grace (50 + 25 ms).
     expect(outcome.timeToFirstTokenMs).toBeGreaterThanOrEqual(300);
-    expect(outcome.timeToFirstTokenMs).toBeLessThanOrEqual(320);
+    expect(outcome.timeToFirstTokenMs).toBeLessThanOrEqual(375);
   });
 
   it('without the stalls measured, the same attempt is cut at its limit and fails over (the control)', async () => {

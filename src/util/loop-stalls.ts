@@ -12,7 +12,7 @@ export interface LoopStallSettings {
   graceMs: number;
 }
 
-// A check every 50 ms costs an idle gateway ~0.2% of a core (every 10 ms cost 1.2%); stalls shorter
+// A check every 50 ms costs an idle gateway ~0.3% of a core (every 10 ms cost 1.2%); stalls shorter
 // than the grace are ordinary loop turns, and the limits they would matter to are hundreds of ms.
 const defaults: LoopStallSettings = { tickMs: 50, graceMs: 25 };
 

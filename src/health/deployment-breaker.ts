@@ -16,7 +16,7 @@ import { HangSuspicion } from './hang-suspicion.js';
 import { ProbeTrials } from './probe-trials.js';
 import type { AttemptOutcome } from '../canonical/attempt.js';
 import type { HealthSettings } from './health-settings.js';
-import type { DeploymentHealthSnapshot } from './health-snapshot.js';
+import { type DeploymentHealthSnapshot, deploymentSnapshot } from './health-snapshot.js';
 import { OutcomeWindow, type HealthClock } from './outcome-window.js';
 import { outcomePolicies } from './outcome-policy.js';
 import { RateLimitCoolDown } from './rate-limit-cool-down.js';
@@ -288,32 +288,22 @@ export class DeploymentBreaker {
 
   snapshot(): DeploymentHealthSnapshot {
     this.evaluate();
-    const view = this.window.view();
-    const ejected = this.currentState === 'ejected';
-    return {
+    return deploymentSnapshot({
       id: this.id,
       state: this.currentState,
       reason: this.currentReason,
       since: this.currentSince,
-      domains: [...this.domains],
-      attempts: view.attempts,
-      requests: view.requests,
-      failureRate: view.failureRate,
-      failuresByKind: { ...view.failuresByKind },
+      domains: this.domains,
+      window: this.window.view(),
       consecutiveFailures: this.run.consecutiveFailures,
-      latencyP50Ms: view.latency?.p50 ?? null,
-      latencyP95Ms: view.latency?.p95 ?? null,
-      timeToFirstTokenP50Ms: view.timeToFirstToken?.p50 ?? null,
-      timeToFirstTokenP95Ms: view.timeToFirstToken?.p95 ?? null,
       ejectionCount: this.backoff.count,
-      ejectedUntil: ejected ? (this.backoff.until ?? null) : null,
-      nextProbeAt: ejected ? (this.backoff.until ?? null) : null,
-      probesInFlight: this.currentState === 'probing' ? this.trials.inFlight : 0,
-      coolDownUntil: this.coolDown.until ?? null,
+      ejectionEndsAt: this.backoff.until,
+      probesInFlight: this.trials.inFlight,
+      coolDownUntil: this.coolDown.until,
       waitingForFirstToken: this.waiting.count,
-      learnedTimeToFirstTokenP99Ms: this.ownFirstToken()?.p99 ?? null,
+      learnedTimeToFirstTokenP99Ms: this.ownFirstToken()?.p99,
       suspectAfterMs: this.waiting.suspectAfterMs(this.waitClock.now(), this.domainFirstToken()),
-    };
+    });
   }
 
   /** Recent median latency figures, for the latency routing policy. */

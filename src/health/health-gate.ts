@@ -35,6 +35,11 @@ export interface HealthGate {
    */
   reserve?(deploymentId: string, ownAdmit?: boolean): AttemptSlot | undefined | Promise<AttemptSlot | undefined>;
   /**
+   * An admitted attempt that will not be sent after all (its client left while its fleet slot was being
+   * reserved): its admit and its slot go back, and nothing is counted.
+   */
+  giveBack?(deploymentId: string, slot: AttemptSlot): void;
+  /**
    * Candidate order for one request (healthy first, ejected left out, a degraded failure domain
    * last, a panic pick when nothing is left). Without it, the policy's order is used as it is.
    */

@@ -308,3 +308,23 @@ describe('HealthTracker fleet slots', () => {
     expect(tracker.admit('claude')).toBe(false);
   });
 });
+
+describe('HealthTracker.giveBack', () => {
+  it('frees an admitted attempt’s trial slot and fleet slot without counting an outcome', async () => {
+    const clock = new ManualClock();
+    const { tracker, entry } = replica(clock);
+    const released: Array<[string, unknown]> = [];
+    tracker.useFleetSlots({
+      reserve: async () => ({ reservation: 'slot-1' }),
+      release: (id, slot) => released.push([id, slot]),
+    });
+    tracker.applyRemoteState({ id: 'claude', to: 'probing', reason: 'remote', at: clock.now() });
+    expect(tracker.admit('claude')).toBe(true);
+    expect(tracker.admit('claude')).toBe(false);
+    const before = entry().attempts;
+    tracker.giveBack('claude', { reservation: 'slot-1' });
+    expect(released).toEqual([['claude', { reservation: 'slot-1' }]]);
+    expect(entry()).toMatchObject({ state: 'probing', probesInFlight: 0, attempts: before });
+    expect(tracker.admit('claude')).toBe(true);
+  });
+});

@@ -97,6 +97,11 @@ export class HealthTracker implements HealthGate {
     });
   }
 
+  giveBack(id: string, slot: AttemptSlot): void {
+    this.deployment(id).giveBackAdmit();
+    if (slot.reservation !== undefined) this.fleetSlots?.release(id, slot);
+  }
+
   /** A shared store's slots (undefined: none, every admitted attempt is sent). */
   useFleetSlots(slots: FleetSlots | undefined): void {
     this.fleetSlots = slots;

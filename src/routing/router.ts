@@ -268,8 +268,8 @@ export class Router {
     const slot = this.options.health.admit(candidate.id) ? await this.reserve(candidate.id) : undefined;
     if (!slot || run.clientSignal.aborted) {
       this.hedgeBudget.untake(takenIn);
-      // Granted while the client left: the admit and the fleet slot go back unused, blaming nobody.
-      if (slot) this.options.health.record(candidate.id, { kind: 'client-aborted', latencyMs: 0 }, slot);
+      // Granted while the client left: the admit and the fleet slot go back unused, and nothing is counted.
+      if (slot) this.options.health.giveBack?.(candidate.id, slot);
       return undefined;
     }
     run.tried.add(candidate.id);

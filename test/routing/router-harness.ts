@@ -88,12 +88,17 @@ export function setup(options: {
   const clock = options.clock ?? new ManualClock();
   const calls: Array<{ deployment: string; at: number; request: CanonicalRequest; operation: string }> = [];
   const recorded: Array<{ deployment: string; outcome: AttemptOutcome; slot?: AttemptSlot }> = [];
+  const givenBack: Array<{ deployment: string; slot: AttemptSlot }> = [];
   const inner = options.health?.(clock);
   const health: HealthGate = {
     admit: (id) => (inner ? inner.admit(id) : (options.admit ?? (() => true))(id)),
     record: (deployment, outcome, slot) => {
       recorded.push({ deployment, outcome, ...(slot ? { slot } : {}) });
       inner?.record(deployment, outcome, slot);
+    },
+    giveBack: (deployment, slot) => {
+      givenBack.push({ deployment, slot });
+      inner?.giveBack?.(deployment, slot);
     },
     ...(options.reserve ? { reserve: options.reserve } : {}),
     ...(inner?.order ? { order: (ids: readonly string[]) => inner.order!(ids) } : {}),
@@ -192,7 +197,7 @@ export function setup(options: {
       }) as Partial<ProviderAdapter> as ProviderAdapter,
     call,
   });
-  return { router, clock, calls, recorded, config };
+  return { router, clock, calls, recorded, givenBack, config };
 }
 
 export async function settle<T>(promise: Promise<T>, clock: ManualClock): Promise<T | unknown> {

@@ -136,10 +136,10 @@ describe('health-aware attempt loop', () => {
     ]);
   });
 
-  it('gives back a hedge’s fleet slot granted after the client left, and sends nothing on it', async () => {
+  it('gives back a hedge’s admit and fleet slot granted after the client left, and sends or counts nothing on it', async () => {
     const clock = new ManualClock();
     const client = new AbortController();
-    const { router, calls, recorded } = setup({
+    const { router, calls, recorded, givenBack } = setup({
       clock,
       scripts: { a: [{ type: 'hang' }], b: [{ type: 'ok' }] },
       route: { hedge: { afterMs: 500 } },
@@ -153,11 +153,9 @@ describe('health-aware attempt loop', () => {
     });
     await settle(router.route(simpleTextRequest(), client.signal), clock);
     expect(calls.map((call) => call.deployment)).toEqual(['a']);
-    expect(recorded).toContainEqual({
-      deployment: 'b',
-      outcome: { kind: 'client-aborted', latencyMs: 0 },
-      slot: { reservation: 'slot-b' },
-    });
+    expect(givenBack).toEqual([{ deployment: 'b', slot: { reservation: 'slot-b' } }]);
+    // Given back, not counted: b was never sent, so it has no outcome.
+    expect(recorded.filter((entry) => entry.deployment === 'b')).toEqual([]);
     expect(router.hedgeBudget.snapshot()).toMatchObject({ hedges: 0 });
   });
 

@@ -18,7 +18,8 @@ const defaults: LoopStallSettings = { tickMs: 50, graceMs: 25 };
 
 export class LoopStalls {
   private stalledMs = 0;
-  private dueAt: number;
+  /** When the next check is due (read only while started). */
+  private dueAt = 0;
   private cancel: (() => void) | undefined;
   private readonly settings: LoopStallSettings;
   /** A clock that stands still while the event loop is stalled (durations on it leave the stalls out). */
@@ -29,7 +30,6 @@ export class LoopStalls {
     settings: Partial<LoopStallSettings> = {},
   ) {
     this.settings = { ...defaults, ...settings };
-    this.dueAt = clock.now() + this.settings.tickMs;
   }
 
   start(): void {

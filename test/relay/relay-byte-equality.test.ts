@@ -241,3 +241,40 @@ describe.each(['openai', 'azure', 'compatible'])('OpenAI client → %s (relay la
     expect(await garbled.text()).toBe(fixtures.openAISse);
   });
 });
+
+describe("the request body: the client's bytes, with only the fields the gateway sets written in", () => {
+  // Laid out by hand: spaces, a number written 1.0, an escape and an integer past 2^53 all survive,
+  // where a parse and re-serialisation would have sent 1, é and 18446744073709552000.
+  const odd = (model: string, extra: string) =>
+    `{ "model": "${model}",\n  "max_tokens": 64, "temperature": 1.0, "metadata": {"user_id": "caf\\u00e9"}, ${extra}"messages": [ {"role": "user", "content": "Search lighthouses"} ] }`;
+
+  async function sent(path: string, text: string, headers: Record<string, string>, upstreamPath: string) {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: text,
+    });
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    return upstream.requests.filter((request) => request.path.startsWith(upstreamPath)).at(-1)!.text;
+  }
+
+  it('Anthropic client → anthropic: the route name becomes the deployment model, nothing else moves', async () => {
+    const text = odd('anthropic', '');
+    const seen = await sent(
+      '/v1/messages',
+      text,
+      { 'x-api-key': clientKey, 'anthropic-version': '2023-06-01' },
+      '/anthropic',
+    );
+    expect(seen).toBe(odd('claude-sonnet-4-6', ''));
+  });
+
+  it.each(['openai', 'compatible'])('OpenAI client → %s: the model, nothing else', async (route) => {
+    const text = odd(route, '"seed": 18446744073709551615, ');
+    const path = route === 'openai' ? '/openai' : '/compat';
+    const model = route === 'openai' ? 'gpt-5-mini' : 'llama-3.3';
+    const seen = await sent('/v1/chat/completions', text, { authorization: `Bearer ${clientKey}` }, path);
+    expect(seen).toBe(odd(model, '"seed": 18446744073709551615, '));
+  });
+});

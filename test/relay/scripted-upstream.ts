@@ -12,6 +12,8 @@ export interface ScriptedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
+  /** The body's bytes as they arrived. */
+  text: string;
 }
 
 export interface ScriptedUpstream {
@@ -120,7 +122,7 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
         return;
       }
       const body = text.length > 0 ? (JSON.parse(text) as Record<string, unknown>) : {};
-      requests.push({ path, headers: request.headers, body });
+      requests.push({ path, headers: request.headers, body, text });
       serve(path, body, response);
     });
   });

@@ -19,6 +19,7 @@ import type {
   AnthropicTool,
   AnthropicToolChoice,
 } from './anthropic-api.js';
+import { editJsonFields } from '../relay/edit-json-fields.js';
 import { convertCacheControl, convertContentPart, convertTextPart } from './convert-content.js';
 
 /** max_tokens is required by Anthropic; OpenAI clients usually leave it out. */
@@ -38,14 +39,18 @@ export function forwardOriginalBody(request: CanonicalRequest, model: string): R
 }
 
 /**
- * The same-format path's bytes when nothing needs setting: the client's own body text, when the
- * deployment's model is the one the client named and the client's `stream` says what the request does.
- * Undefined when the body must be rebuilt (forwardOriginalBody).
+ * The same-format path's bytes: the client's own body text with only `model` and `stream` written in
+ * where they differ from what the client sent (every other byte stays). Undefined when the text no
+ * longer describes the body (an ingress reshaped it, a continuation extended it): the body is then
+ * serialised (forwardOriginalBody).
  */
-export function unchangedOriginalText(request: CanonicalRequest, model: string): string | undefined {
+export function forwardedOriginalText(request: CanonicalRequest, model: string): string | undefined {
   const { received, body } = request.original;
-  if (received?.body !== body || !canForwardOriginal(request) || body.model !== model) return undefined;
-  return (body.stream ?? false) === request.stream ? received.text : undefined;
+  if (received?.body !== body || !canForwardOriginal(request)) return undefined;
+  const edits: Record<string, unknown> = {};
+  if (body.model !== model) edits.model = model;
+  if ((body.stream ?? false) !== request.stream) edits.stream = request.stream;
+  return Object.keys(edits).length === 0 ? received.text : editJsonFields(received.text, edits);
 }
 
 function convertSystem(parts: TextPart[]): AnthropicTextBlockParam[] {

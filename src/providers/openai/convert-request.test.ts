@@ -346,6 +346,29 @@ describe('request out: the zero-loss path for Chat Completions clients', () => {
     expect(body).not.toHaveProperty('stream_options');
   });
 
+  it("sends the client's own bytes with only the fields the gateway sets written in", async () => {
+    const text =
+      '{"model":"gpt-fast", "seed": 18446744073709551615, "temperature": 1.0,\n "messages":[{"role":"user","content":"caf\\u00e9"}]}';
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const original = { format: 'openai-chat' as const, body, received: { body, text } };
+    const sent = async (stream: boolean) =>
+      (await openaiAdapter.buildRequest(simpleTextRequest({ stream, original }), openaiTarget)).body;
+    // The seed keeps all its digits (a parse and re-serialisation would send 18446744073709552000).
+    expect(await sent(false)).toBe(text.replace('"gpt-fast"', '"gpt-4o-2024-08-06"'));
+    expect(await sent(true)).toBe(
+      `${text.slice(0, -1).replace('"gpt-fast"', '"gpt-4o-2024-08-06"')},"stream":true,"stream_options":{"include_usage":true}}`,
+    );
+    // A client that already asked for the model, the stream and its usage is forwarded untouched.
+    const streamed =
+      '{"model":"gpt-4o-2024-08-06","stream":true,"stream_options":{"include_usage":true},"messages":[]}';
+    const asked = JSON.parse(streamed) as Record<string, unknown>;
+    const untouched = simpleTextRequest({
+      stream: true,
+      original: { format: 'openai-chat', body: asked, received: { body: asked, text: streamed } },
+    });
+    expect((await openaiAdapter.buildRequest(untouched, openaiTarget)).body).toBe(streamed);
+  });
+
   it('converts from canonical when the original body holds no messages to forward', async () => {
     const request = toolRoundTripRequest({ original: { format: 'openai-chat', body: {} } });
     expect(await openaiBody(request)).toEqual(

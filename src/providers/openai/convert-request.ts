@@ -5,6 +5,7 @@ import type { OpenAIChatRequest, OpenAIFunctionTool, OpenAIResponseFormat, OpenA
 import { convertToOpenAIMessages } from './convert-messages.js';
 import { dialectFeatures, type OpenAIDialect } from './dialect.js';
 import { createToolNameMap, type ToolNameMap } from './tool-names.js';
+import { editJsonFields } from '../relay/edit-json-fields.js';
 
 /** OpenAI rejects more than four stop strings; the first four are the ones the client listed first. */
 const maximumStopSequences = 4;
@@ -107,6 +108,42 @@ export function forwardOriginalOpenAIRequest(request: CanonicalRequest, model: s
   return body;
 }
 
+/** Whether the zero-loss path applies: an original Chat Completions body this dialect may receive as it is. */
+function forwardsOriginal(request: CanonicalRequest, dialect: OpenAIDialect): boolean {
+  const original = request.original;
+  return (
+    original.format === 'openai-chat' &&
+    dialectFeatures[dialect].forwardsOriginalOpenAIBody &&
+    Array.isArray(original.body.messages)
+  );
+}
+
+/**
+ * The zero-loss path's bytes: the client's own body text with only the fields forwardOriginalOpenAIRequest
+ * sets written in where they differ (every other byte stays: a `seed` past 2^53 keeps its digits).
+ * Undefined when the path does not apply or the text no longer describes the body.
+ */
+export function forwardedOriginalOpenAIText(
+  request: CanonicalRequest,
+  model: string,
+  dialect: OpenAIDialect,
+): string | undefined {
+  const { received, body } = request.original;
+  if (received?.body !== body || !forwardsOriginal(request, dialect)) return undefined;
+  const edits: Record<string, unknown> = {};
+  if (body.model !== model) edits.model = model;
+  if (request.stream) {
+    const options = body.stream_options;
+    if (body.stream !== true) edits.stream = true;
+    if (typeof options !== 'object' || options === null || (options as Record<string, unknown>).include_usage !== true)
+      edits.stream_options = { ...(typeof options === 'object' ? options : {}), include_usage: true };
+  } else {
+    if (body.stream !== undefined) edits.stream = undefined;
+    if (body.stream_options !== undefined) edits.stream_options = undefined;
+  }
+  return Object.keys(edits).length === 0 ? received.text : editJsonFields(received.text, edits);
+}
+
 /**
  * Chooses the zero-loss path when it applies, the canonical conversion otherwise. An original body
  * without a `messages` array is not a Chat Completions request we could forward (a caller that
@@ -117,13 +154,6 @@ export function buildOpenAIBody(
   model: string,
   dialect: OpenAIDialect,
 ): Record<string, unknown> | OpenAIChatRequest {
-  const original = request.original;
-  if (
-    original.format === 'openai-chat' &&
-    dialectFeatures[dialect].forwardsOriginalOpenAIBody &&
-    Array.isArray(original.body.messages)
-  ) {
-    return forwardOriginalOpenAIRequest(request, model);
-  }
+  if (forwardsOriginal(request, dialect)) return forwardOriginalOpenAIRequest(request, model);
   return convertToOpenAIRequest(request, model, dialect);
 }

@@ -1,6 +1,7 @@
 // The upstream pools against real local servers: no connection cap of their own by default (long
 // streams must not queue behind 256 others), HTTP/2 multiplexing when a TLS upstream offers h2, an
-// optional cap, `onDispatched` firing when a request actually leaves on a connection, and a server's
+// optional cap, a cold burst on one h2 connection (and not held back on HTTP/1.1), `onDispatched`
+// firing when a request actually leaves on a connection, and a server's
 // GOAWAY (new streams go to a new connection; a stream undici ended with the old one is sent again).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -180,6 +181,36 @@ describe('upstream pools over HTTP/2', () => {
     }
     for (const answer of await Promise.all(answers)) expect(await answer.body.text()).toBe('held');
     await pools.close();
+  });
+
+  it('carries a cold burst on one connection: the requests after the first wait for its handshake', async () => {
+    const pools = new UpstreamPools({ connectTimeoutMs: 5_000, tls: { ca: cert } });
+    const before = sessions.length;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => pools.request(`https://127.0.0.1:${port}`, post)),
+    );
+    for (const answer of answers) expect(await answer.body.json()).toEqual({ protocol: 'h2' });
+    // Without the wait, each of the 20 found every connection busy (still connecting) and opened its own.
+    expect(sessions.length - before).toBe(1);
+    await pools.close();
+  });
+
+  it('lets a cold burst to a TLS upstream that speaks only HTTP/1.1 open its connections at once', async () => {
+    const { createServer: createHttpsServer } = await import('node:https');
+    const held: ServerResponse[] = [];
+    const https = createHttpsServer({ key: readFileSync(join(folder, 'key.pem')), cert }, (request, response) => {
+      request.resume();
+      request.on('end', () => held.push(response));
+    });
+    const httpsPort = await listen(https as unknown as Server);
+    const pools = new UpstreamPools({ connectTimeoutMs: 5_000, tls: { ca: cert } });
+    const answers = Array.from({ length: 5 }, () => pools.request(`https://127.0.0.1:${httpsPort}`, post));
+    // All five are held by the server at the same time: none queued behind the first connection.
+    await until(() => held.length === 5);
+    for (const response of held.splice(0)) response.end('{"protocol":"http/1.1"}');
+    for (const answer of await Promise.all(answers)) expect(await answer.body.json()).toEqual({ protocol: 'http/1.1' });
+    await pools.close();
+    https.close();
   });
 
   it('streams an answer over h2 and aborts it mid-stream without harming the connection', async () => {

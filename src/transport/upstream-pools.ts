@@ -3,8 +3,11 @@
 // Long streams hold their connection for minutes, so the pools put no cap of their own on connections
 // by default (a cap queues streams behind each other, and their wait looked like a slow upstream).
 // Upstreams that offer HTTP/2 over TLS (ALPN) get it: once a connection turns out to be h2, it carries
-// many streams at once. Each request can say when it actually left on a connection (`onDispatched`),
-// so that the time it waited for one is the gateway's, not the upstream's.
+// many streams at once. Until an origin's first TLS handshake has said which protocol it speaks, the
+// requests after the first wait for it: otherwise a cold burst (a replica's first second of traffic)
+// would open one connection per request to an upstream that could have carried them all on one.
+// Each request can say when it actually left on a connection (`onDispatched`), so that the time it
+// waited for one (or for the handshake) is the gateway's, not the upstream's.
 import type { ConnectionOptions } from 'node:tls';
 import { Client, type Dispatcher, Pool } from 'undici';
 
@@ -80,8 +83,16 @@ export function poolOptionsOf(config: {
   };
 }
 
+/** An origin whose first connection is still negotiating: the requests behind it wait for `settled`. */
+interface Negotiation {
+  settled: Promise<void>;
+  settle: () => void;
+}
+
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
+  /** TLS origins whose protocol is known (an entry holding `true`) or being negotiated. */
+  private readonly negotiations = new Map<string, Negotiation | true>();
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -114,12 +125,58 @@ export class UpstreamPools {
    * the client library's, and neither the attempt nor the deployment's health should pay for it.
    */
   async request(origin: string, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    await this.protocolKnown(origin, request.signal);
     try {
       return await this.send(origin, request);
     } catch (error) {
       if (!isGoAway(error) || request.signal?.aborted) throw error;
       return this.send(origin, request);
     }
+  }
+
+  /**
+   * Resolves at once for a plain-HTTP origin, one whose protocol is known, and the first request to a
+   * new TLS origin (which opens its first connection); the others wait until that connection's
+   * handshake is over (or failed, or took longer than the connect timeout), or their signal aborts.
+   */
+  private async protocolKnown(origin: string, signal: AbortSignal | undefined): Promise<void> {
+    if (this.options.http2 === false || !origin.startsWith('https:')) return;
+    const state = this.negotiations.get(origin);
+    if (state === true) return;
+    if (state === undefined) {
+      let settle = () => {};
+      const settled = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      this.negotiations.set(origin, { settled, settle });
+      // A first connection that never reports (its request aborted before a connection was made) holds
+      // no one for longer than a connection may take.
+      const giveUp = setTimeout(() => this.settle(origin, false), this.options.connectTimeoutMs);
+      giveUp.unref();
+      void settled.then(() => clearTimeout(giveUp));
+      return;
+    }
+    if (signal?.aborted) return;
+    const stop = new AbortController();
+    const aborted = signal
+      ? new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true, signal: stop.signal }),
+        )
+      : undefined;
+    try {
+      await (aborted ? Promise.race([state.settled, aborted]) : state.settled);
+    } finally {
+      stop.abort();
+    }
+  }
+
+  /** The origin's first handshake is over: `known` when it said which protocol, else the next request tries. */
+  private settle(origin: string, known: boolean): void {
+    const state = this.negotiations.get(origin);
+    if (state === undefined || state === true) return;
+    if (known) this.negotiations.set(origin, true);
+    else this.negotiations.delete(origin);
+    state.settle();
   }
 
   private send(origin: string, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
@@ -152,6 +209,7 @@ export class UpstreamPools {
         connect(connectOptions, (error, socket) => {
           if (socket && (socket as { alpnProtocol?: string | false }).alpnProtocol === 'h2')
             client.pipelining = streams;
+          this.settle(origin.origin, socket !== null && socket !== undefined && !error);
           callback(error, socket as never);
         }),
     });

@@ -221,6 +221,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return { applied: true, ...changes };
   };
   const auth = await startAuth(config, clock, logger);
+  // A request in flight may be waiting on an upstream without reading the wait clock for a while (a
+  // long first token): the stall checks keep running until it ends.
+  stalls?.busyWhile(() => auth.authentication.inFlight.count > 0);
   const shutdown = new AbortController();
   let draining = false;
   const bodyMemory = new BodyMemory(config.server.bodyMemoryBytes);

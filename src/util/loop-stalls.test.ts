@@ -53,4 +53,49 @@ describe('LoopStalls', () => {
     clock.stall(1_000);
     expect(stalls.totalMs()).toBe(0);
   });
+
+  it('pauses its checks when nothing has read the wait clock for a while, and resumes with the next reading', async () => {
+    const clock = new ManualClock();
+    let scheduled = 0;
+    const schedule = clock.schedule.bind(clock);
+    clock.schedule = (ms, callback) => {
+      scheduled += 1;
+      return schedule(ms, callback);
+    };
+    const stalls = new LoopStalls(clock, { tickMs: 10, graceMs: 10, idleAfterMs: 100 });
+    stalls.start();
+    await clock.advance(100);
+    const checks = scheduled;
+    await clock.advance(10_000);
+    // Idle: no check ran in those 10 s, and a stall nobody waits through is not counted.
+    expect(scheduled).toBe(checks);
+    clock.stall(500);
+    expect(stalls.totalMs()).toBe(0);
+    // A reading resumes the checks: a stall after it is counted again.
+    const before = stalls.waitClock.now();
+    await clock.advance(5);
+    clock.stall(300);
+    await clock.advance(0);
+    expect(stalls.totalMs()).toBe(285);
+    expect(stalls.waitClock.now() - before).toBe(20);
+    expect(scheduled).toBeGreaterThan(checks);
+  });
+
+  it('keeps checking while something is busy, read or not', async () => {
+    const clock = new ManualClock();
+    let inFlight = 1;
+    const stalls = new LoopStalls(clock, { tickMs: 10, graceMs: 10, idleAfterMs: 100 });
+    stalls.busyWhile(() => inFlight > 0);
+    stalls.start();
+    // A request waits 60 s for its first token without reading the wait clock; a stall 50 s in counts.
+    await clock.advance(50_000);
+    clock.stall(300);
+    await clock.advance(0);
+    expect(stalls.totalMs()).toBe(280);
+    inFlight = 0;
+    await clock.advance(200);
+    clock.stall(300);
+    await clock.advance(0);
+    expect(stalls.totalMs()).toBe(280);
+  });
 });

@@ -270,6 +270,21 @@ describe("the request body: the client's bytes, with only the fields the gateway
     expect(seen).toBe(odd('claude-sonnet-4-6', ''));
   });
 
+  it('Anthropic client → bedrock-claude / vertex-claude: the platform edits, and every other byte as sent', async () => {
+    const text = odd('bedrock-claude', '');
+    const client = { 'x-api-key': clientKey, 'anthropic-version': '2023-06-01' };
+    // The model goes to the URL, first-party `metadata` is not accepted by Bedrock, its version is added.
+    const rest = `"max_tokens": 64, "temperature": 1.0, "messages": [ {"role": "user", "content": "Search lighthouses"} ]`;
+    expect(await sent('/v1/messages', text, client, '/bedrock')).toBe(
+      `{ ${rest},"anthropic_version":"bedrock-2023-05-31" }`,
+    );
+    // Vertex takes `metadata`: only the model leaves and its own version arrives.
+    const kept = `"max_tokens": 64, "temperature": 1.0, "metadata": {"user_id": "caf\\u00e9"}, "messages": [ {"role": "user", "content": "Search lighthouses"} ]`;
+    expect(await sent('/v1/messages', odd('vertex-claude', ''), client, '/vertex')).toBe(
+      `{ ${kept},"anthropic_version":"vertex-2023-10-16" }`,
+    );
+  });
+
   it.each(['openai', 'compatible'])('OpenAI client → %s: the model, nothing else', async (route) => {
     const text = odd(route, '"seed": 18446744073709551615, ');
     const path = route === 'openai' ? '/openai' : '/compat';

@@ -5,7 +5,7 @@ import type { CanonicalRequest } from '../../canonical/request.js';
 import type { DeploymentTarget, ProviderAdapter, TokenCounting, WireRequest } from '../adapter.js';
 import { anthropicDefaultVersion } from './anthropic-api.js';
 import { parseAnthropicError } from './anthropic-error.js';
-import { buildAnthropicBody, forwardedOriginalText } from './convert-request.js';
+import { anthropicBodyText, buildAnthropicBody } from './convert-request.js';
 import { buildCountTokensBody, readInputTokens } from './count-tokens-body.js';
 import { convertAnthropicResponse } from './convert-response.js';
 import { convertAnthropicStream } from './convert-stream.js';
@@ -36,7 +36,7 @@ export function buildAnthropicRequest(request: CanonicalRequest, target: Deploym
     method: 'POST',
     url: `${target.baseUrl.replace(/\/+$/, '')}/v1/messages`,
     headers: buildAnthropicHeaders(request, target),
-    body: forwardedOriginalText(request, target.model) ?? JSON.stringify(buildAnthropicBody(request, target.model)),
+    body: anthropicBodyText(request, buildAnthropicBody(request, target.model)),
   };
 }
 

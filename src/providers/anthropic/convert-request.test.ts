@@ -4,12 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalRequest } from '../../canonical/request.js';
 import { simpleTextRequest, toolRoundTripRequest } from '../../../test/support/canonical-fixtures.js';
 import { anthropicFixtureJson } from '../../../test/fixtures/anthropic/load-fixture.js';
-import {
-  buildAnthropicBody,
-  convertToAnthropicBody,
-  defaultMaxTokens,
-  forwardedOriginalText,
-} from './convert-request.js';
+import { buildAnthropicBody, convertToAnthropicBody, defaultMaxTokens, anthropicBodyText } from './convert-request.js';
 
 const deploymentModel = 'claude-sonnet-4-5-20250929';
 const fromOpenAi = { original: { format: 'openai-chat' as const, body: { model: 'sonnet', messages: [] } } };
@@ -308,6 +303,8 @@ describe('same-format path (Anthropic client → Anthropic)', () => {
   });
 
   it("sends the client's own text only while the body is the object that text was parsed into", () => {
+    const textFor = (request: CanonicalRequest, model: string) =>
+      anthropicBodyText(request, buildAnthropicBody(request, model));
     const text = '{ "model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [] }';
     const body = JSON.parse(text) as Record<string, unknown>;
     const request = (original: Partial<CanonicalRequest['original']>, stream = false) =>
@@ -315,16 +312,20 @@ describe('same-format path (Anthropic client → Anthropic)', () => {
         stream,
         original: { format: 'anthropic-messages', body, received: { body, text }, ...original },
       });
-    expect(forwardedOriginalText(request({}), 'claude-sonnet-4-6')).toBe(text);
+    expect(textFor(request({}), 'claude-sonnet-4-6')).toBe(text);
     // Another model or another stream setting is written into the text; every other byte stays.
-    expect(forwardedOriginalText(request({}), 'claude-opus-4-6')).toBe(
+    expect(textFor(request({}), 'claude-opus-4-6')).toBe(
       '{ "model": "claude-opus-4-6", "max_tokens": 5, "messages": [] }',
     );
-    expect(forwardedOriginalText(request({}, true), 'claude-sonnet-4-6')).toBe(
+    expect(textFor(request({}, true), 'claude-sonnet-4-6')).toBe(
       '{ "model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [],"stream":true }',
     );
     // A reshaped or extended body (an ingress's, a continuation's) is a new object: the text no longer applies.
-    expect(forwardedOriginalText(request({ body: { ...body } }), 'claude-sonnet-4-6')).toBeUndefined();
-    expect(forwardedOriginalText(request({ received: undefined }), 'claude-sonnet-4-6')).toBeUndefined();
+    expect(textFor(request({ body: { ...body, max_tokens: 5 } }), 'claude-sonnet-4-6')).toBe(
+      '{"model":"claude-sonnet-4-6","max_tokens":5,"messages":[]}',
+    );
+    expect(textFor(request({ received: undefined }), 'claude-sonnet-4-6')).toBe(
+      '{"model":"claude-sonnet-4-6","max_tokens":5,"messages":[]}',
+    );
   });
 });

@@ -19,7 +19,7 @@ import type {
   AnthropicTool,
   AnthropicToolChoice,
 } from './anthropic-api.js';
-import { editJsonFields } from '../relay/edit-json-fields.js';
+import { forwardedText } from '../relay/edit-json-fields.js';
 import { convertCacheControl, convertContentPart, convertTextPart } from './convert-content.js';
 
 /** max_tokens is required by Anthropic; OpenAI clients usually leave it out. */
@@ -33,24 +33,20 @@ export function canForwardOriginal(request: CanonicalRequest): boolean {
   return request.original.format === 'anthropic-messages' && Array.isArray(request.original.body.messages);
 }
 
-/** The same-format path: the client's body with only `model` and `stream` set by us. */
+/**
+ * The same-format path: the client's body with only `model` and `stream` set by us, where they differ
+ * from what the client sent (the text sent keeps the client's bytes for every other field).
+ */
 export function forwardOriginalBody(request: CanonicalRequest, model: string): Record<string, unknown> {
-  return { ...request.original.body, model, stream: request.stream };
+  const body = request.original.body;
+  const forwarded: Record<string, unknown> = { ...body, model };
+  if ((body.stream ?? false) !== request.stream) forwarded.stream = request.stream;
+  return forwarded;
 }
 
-/**
- * The same-format path's bytes: the client's own body text with only `model` and `stream` written in
- * where they differ from what the client sent (every other byte stays). Undefined when the text no
- * longer describes the body (an ingress reshaped it, a continuation extended it): the body is then
- * serialised (forwardOriginalBody).
- */
-export function forwardedOriginalText(request: CanonicalRequest, model: string): string | undefined {
-  const { received, body } = request.original;
-  if (received?.body !== body || !canForwardOriginal(request)) return undefined;
-  const edits: Record<string, unknown> = {};
-  if (body.model !== model) edits.model = model;
-  if ((body.stream ?? false) !== request.stream) edits.stream = request.stream;
-  return Object.keys(edits).length === 0 ? received.text : editJsonFields(received.text, edits);
+/** The bytes of an Anthropic body: the client's own text, edited (edit-json-fields.ts), when it was forwarded. */
+export function anthropicBodyText(request: CanonicalRequest, body: Record<string, unknown>): string {
+  return canForwardOriginal(request) ? forwardedText(request.original, body) : JSON.stringify(body);
 }
 
 function convertSystem(parts: TextPart[]): AnthropicTextBlockParam[] {

@@ -24,6 +24,7 @@ import { convertToConverseBody } from './convert-converse-request.js';
 import { convertConverseResponse } from './convert-converse-response.js';
 import { createCredentialSource, resolveCredentials, type AwsCredentialIdentityProvider } from './credentials.js';
 import { buildInvokeModelBody, convertInvokeModelResponse } from './invoke-model.js';
+import { anthropicBodyText } from '../anthropic/convert-request.js';
 import { chooseBedrockApi, countingModelId } from './model-family.js';
 import { bearerHeaders, signBedrockRequest } from './sign-request.js';
 
@@ -96,7 +97,7 @@ function requestBody(
 ): { body: string; bridged?: BridgingReport } {
   if (api !== 'invoke') return { body: JSON.stringify(convertToConverseBody(request, target.model)) };
   const { body, removed, changed } = buildInvokeModelBody(request, target.model);
-  return { body: JSON.stringify(body), bridged: { removed, changed } };
+  return { body: anthropicBodyText(request, body), bridged: { removed, changed } };
 }
 
 /** Converse answers carry `output`; InvokeModel answers are Anthropic Messages. */

@@ -93,14 +93,16 @@ function textBlocksOf(content: unknown): unknown[] {
  */
 function hoistSystemTurns(body: Record<string, unknown>): boolean {
   if (!Array.isArray(body.messages)) return false;
+  const isSystem = (message: unknown) =>
+    typeof message === 'object' && message !== null && (message as Record<string, unknown>).role === 'system';
+  // Without system turns the client's `messages` stays the very array it sent (its bytes are sent as they came).
+  if (!body.messages.some(isSystem)) return false;
   const hoisted: unknown[] = [];
   body.messages = body.messages.filter((message) => {
-    const fields = typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : {};
-    if (fields.role !== 'system') return true;
-    hoisted.push(...textBlocksOf(fields.content));
+    if (!isSystem(message)) return true;
+    hoisted.push(...textBlocksOf((message as Record<string, unknown>).content));
     return false;
   });
-  if (hoisted.length === 0) return false;
   body.system = [...textBlocksOf(body.system), ...hoisted];
   return true;
 }

@@ -4,7 +4,7 @@
 import type { CanonicalRequest } from '../../canonical/request.js';
 import type { DeploymentTarget, ProviderAdapter, WireHeaders, WireRequest } from '../adapter.js';
 import { systemRandom, type Random } from '../../util/random.js';
-import { buildOpenAIBody, forwardedOriginalOpenAIText } from './convert-request.js';
+import { openAIBodyText } from './convert-request.js';
 import { convertOpenAIResponse } from './convert-response.js';
 import { convertOpenAIStream } from './convert-stream.js';
 import type { OpenAIDialect } from './dialect.js';
@@ -67,9 +67,7 @@ export function createOpenAIAdapter(dialect: OpenAIDialect, options: OpenAIAdapt
         method: 'POST',
         url: chatCompletionsUrl(dialect, target),
         headers: upstreamHeaders(dialect, target, request.stream),
-        body:
-          forwardedOriginalOpenAIText(request, target.model, dialect) ??
-          JSON.stringify(buildOpenAIBody(request, target.model, dialect)),
+        body: openAIBodyText(request, target.model, dialect),
       };
     },
     parseResponse: (body: unknown, request: CanonicalRequest) => convertOpenAIResponse(body, request, context),

@@ -5,7 +5,7 @@ import type { OpenAIChatRequest, OpenAIFunctionTool, OpenAIResponseFormat, OpenA
 import { convertToOpenAIMessages } from './convert-messages.js';
 import { dialectFeatures, type OpenAIDialect } from './dialect.js';
 import { createToolNameMap, type ToolNameMap } from './tool-names.js';
-import { editJsonFields } from '../relay/edit-json-fields.js';
+import { forwardedText } from '../relay/edit-json-fields.js';
 
 /** OpenAI rejects more than four stop strings; the first four are the ones the client listed first. */
 const maximumStopSequences = 4;
@@ -91,7 +91,8 @@ export function convertToOpenAIRequest(
  * The zero-loss path: a Chat Completions client talking to a Chat Completions upstream keeps every
  * field, including the ones canonical does not model (logprobs, seed, n, penalties, metadata…).
  * Only `model` and the stream settings are ours: the request's stream flag decides, and a stream
- * always asks for usage so the gateway can account for it.
+ * always asks for usage so the gateway can account for it. Fields already as needed are left as the
+ * client sent them (the text sent keeps their bytes).
  */
 export function forwardOriginalOpenAIRequest(request: CanonicalRequest, model: string): Record<string, unknown> {
   const body: Record<string, unknown> = { ...request.original.body, model };
@@ -99,7 +100,8 @@ export function forwardOriginalOpenAIRequest(request: CanonicalRequest, model: s
     const clientOptions = body.stream_options;
     const options = typeof clientOptions === 'object' && clientOptions !== null ? clientOptions : {};
     body.stream = true;
-    body.stream_options = { ...options, include_usage: true };
+    if ((options as Record<string, unknown>).include_usage !== true)
+      body.stream_options = { ...options, include_usage: true };
   } else {
     // stream_options without stream is a 400 on OpenAI.
     delete body.stream;
@@ -109,39 +111,13 @@ export function forwardOriginalOpenAIRequest(request: CanonicalRequest, model: s
 }
 
 /** Whether the zero-loss path applies: an original Chat Completions body this dialect may receive as it is. */
-function forwardsOriginal(request: CanonicalRequest, dialect: OpenAIDialect): boolean {
+export function forwardsOriginalOpenAIBody(request: CanonicalRequest, dialect: OpenAIDialect): boolean {
   const original = request.original;
   return (
     original.format === 'openai-chat' &&
     dialectFeatures[dialect].forwardsOriginalOpenAIBody &&
     Array.isArray(original.body.messages)
   );
-}
-
-/**
- * The zero-loss path's bytes: the client's own body text with only the fields forwardOriginalOpenAIRequest
- * sets written in where they differ (every other byte stays: a `seed` past 2^53 keeps its digits).
- * Undefined when the path does not apply or the text no longer describes the body.
- */
-export function forwardedOriginalOpenAIText(
-  request: CanonicalRequest,
-  model: string,
-  dialect: OpenAIDialect,
-): string | undefined {
-  const { received, body } = request.original;
-  if (received?.body !== body || !forwardsOriginal(request, dialect)) return undefined;
-  const edits: Record<string, unknown> = {};
-  if (body.model !== model) edits.model = model;
-  if (request.stream) {
-    const options = body.stream_options;
-    if (body.stream !== true) edits.stream = true;
-    if (typeof options !== 'object' || options === null || (options as Record<string, unknown>).include_usage !== true)
-      edits.stream_options = { ...(typeof options === 'object' ? options : {}), include_usage: true };
-  } else {
-    if (body.stream !== undefined) edits.stream = undefined;
-    if (body.stream_options !== undefined) edits.stream_options = undefined;
-  }
-  return Object.keys(edits).length === 0 ? received.text : editJsonFields(received.text, edits);
 }
 
 /**
@@ -154,6 +130,13 @@ export function buildOpenAIBody(
   model: string,
   dialect: OpenAIDialect,
 ): Record<string, unknown> | OpenAIChatRequest {
-  if (forwardsOriginal(request, dialect)) return forwardOriginalOpenAIRequest(request, model);
+  if (forwardsOriginalOpenAIBody(request, dialect)) return forwardOriginalOpenAIRequest(request, model);
   return convertToOpenAIRequest(request, model, dialect);
+}
+
+/** The bytes of a Chat Completions body: the client's own text, edited (edit-json-fields.ts), when it was forwarded. */
+export function openAIBodyText(request: CanonicalRequest, model: string, dialect: OpenAIDialect): string {
+  if (forwardsOriginalOpenAIBody(request, dialect))
+    return forwardedText(request.original, forwardOriginalOpenAIRequest(request, model));
+  return JSON.stringify(convertToOpenAIRequest(request, model, dialect));
 }

@@ -1,7 +1,9 @@
 // The relay lane forwards the client's own body text. When the gateway must set a field (the model a
-// route resolved to, the stream flag, the usage option a stream needs), only that field's bytes change:
-// every other value keeps the exact text the client sent — numbers past 2^53 (an OpenAI `seed`), `1.0`,
-// escapes, whitespace — and a body of hundreds of KB (Claude Code's) is not re-serialised.
+// route resolved to, the stream flag, the usage option a stream needs, a platform's version field) or
+// remove one (what Bedrock or Vertex do not accept), only that field's bytes change: every other value
+// keeps the exact text the client sent — numbers past 2^53 (an OpenAI `seed`), `1.0`, escapes,
+// whitespace — and a body of hundreds of KB (Claude Code's) is not re-serialised.
+import type { OriginalRequest } from '../../canonical/request.js';
 
 /** Where one top-level member of a JSON object sits in its text. */
 interface Member {
@@ -155,4 +157,29 @@ export function editJsonFields(text: string, edits: Record<string, unknown>): st
   }
   parts.push(text.slice(members.at(-1)?.valueEnd ?? close));
   return parts.join('');
+}
+
+/**
+ * The text to send for `body`, a body built from the client's own (a shallow copy with fields set,
+ * removed or added): the client's bytes with only the top-level fields that differ written in. A field
+ * that still holds the very value the client sent keeps its bytes. Serialised when the client's text
+ * no longer describes its body (an ingress reshaped it, a continuation extended it).
+ */
+export function forwardedText(original: OriginalRequest, body: Record<string, unknown>): string {
+  const { received, body: sent } = original;
+  if (received === undefined || received.body !== sent) return JSON.stringify(body);
+  const edits: Record<string, unknown> = {};
+  let edited = false;
+  for (const key of Object.keys(sent)) {
+    if (Object.hasOwn(body, key)) continue;
+    edits[key] = undefined;
+    edited = true;
+  }
+  for (const [key, value] of Object.entries(body)) {
+    if (Object.hasOwn(sent, key) && sent[key] === value) continue;
+    edits[key] = value;
+    edited = true;
+  }
+  if (!edited) return received.text;
+  return editJsonFields(received.text, edits) ?? JSON.stringify(body);
 }

@@ -117,7 +117,6 @@ describe('vertexAdapter.buildRequest: Claude', () => {
       anthropic_version: 'vertex-2023-10-16',
       max_tokens: 100,
       messages: [{ role: 'user', content: 'hi' }],
-      stream: false,
     });
     expect(wire.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
     expect(wire.bridged?.removed).toEqual(['beta=claude-code-20250219']);

@@ -14,6 +14,7 @@ import { buildVertexGeminiCountTokensBody, readTotalTokens } from '../gemini/cou
 import type { GeminiConvertContext } from '../gemini/convert-response.js';
 import { AccessTokenCache, type TokenSource } from './access-token-cache.js';
 import { buildVertexClaudeRequest } from './claude-request.js';
+import { anthropicBodyText } from '../anthropic/convert-request.js';
 import { convertVertexResponse } from './convert-response.js';
 import { convertVertexStream } from './convert-stream.js';
 import { createGoogleAuthTokenSource } from './google-auth-token-source.js';
@@ -104,7 +105,7 @@ export function createVertexAdapter(options: VertexAdapterOptions = {}): Provide
           method: 'POST',
           url,
           headers: vertexHeaders(target, request.stream, token, betas),
-          body: JSON.stringify(body),
+          body: anthropicBodyText(request, body),
           bridged: { removed, changed },
         };
       }

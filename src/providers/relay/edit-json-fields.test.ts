@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { editJsonFields } from './edit-json-fields.js';
+import { editJsonFields, forwardedText } from './edit-json-fields.js';
 
 describe('editJsonFields', () => {
   it('changes only the edited value, keeping every other byte', () => {
@@ -64,5 +64,29 @@ describe('editJsonFields', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('forwardedText', () => {
+  const text = '{"model": "sonnet", "tools": [ {"name": "a"} ], "metadata": {"user_id": "u"}, "seed": 1.0}';
+  const body = JSON.parse(text) as Record<string, unknown>;
+  const original = { format: 'anthropic-messages' as const, body, received: { body, text } };
+
+  it('writes only the top-level fields whose value is no longer the one the client sent', () => {
+    const { metadata: _metadata, ...rest } = body;
+    expect(forwardedText(original, { ...rest, model: 'claude-x', anthropic_version: 'v' })).toBe(
+      '{"model": "claude-x", "tools": [ {"name": "a"} ], "seed": 1.0,"anthropic_version":"v"}',
+    );
+    // An equal but rebuilt value is written anew: only the very value the client sent keeps its bytes.
+    expect(forwardedText(original, { ...body, tools: [{ name: 'a' }] })).toBe(
+      '{"model": "sonnet", "tools": [{"name":"a"}], "metadata": {"user_id": "u"}, "seed": 1.0}',
+    );
+    expect(forwardedText(original, { ...body })).toBe(text);
+  });
+
+  it('serialises the body when the text no longer describes the body it was parsed into', () => {
+    const reshaped = { ...body };
+    expect(forwardedText({ ...original, body: reshaped }, reshaped)).toBe(JSON.stringify(reshaped));
+    expect(forwardedText({ format: 'openai-chat', body }, body)).toBe(JSON.stringify(body));
   });
 });

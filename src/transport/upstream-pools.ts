@@ -125,7 +125,9 @@ export class UpstreamPools {
    * the client library's, and neither the attempt nor the deployment's health should pay for it.
    */
   async request(origin: string, request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
-    await this.protocolKnown(origin, request.signal);
+    // Plain HTTP and known origins (every request but a cold burst's) go on without an extra await.
+    const negotiating = this.negotiating(origin, request.signal);
+    if (negotiating !== undefined) await negotiating;
     try {
       return await this.send(origin, request);
     } catch (error) {
@@ -135,14 +137,14 @@ export class UpstreamPools {
   }
 
   /**
-   * Resolves at once for a plain-HTTP origin, one whose protocol is known, and the first request to a
-   * new TLS origin (which opens its first connection); the others wait until that connection's
+   * Undefined for a plain-HTTP origin, one whose protocol is known, and the first request to a new TLS
+   * origin (which opens its first connection); for the others, a wait that ends when that connection's
    * handshake is over (or failed, or took longer than the connect timeout), or their signal aborts.
    */
-  private async protocolKnown(origin: string, signal: AbortSignal | undefined): Promise<void> {
-    if (this.options.http2 === false || !origin.startsWith('https:')) return;
+  private negotiating(origin: string, signal: AbortSignal | undefined): Promise<void> | undefined {
+    if (this.options.http2 === false || !origin.startsWith('https:')) return undefined;
     const state = this.negotiations.get(origin);
-    if (state === true) return;
+    if (state === true) return undefined;
     if (state === undefined) {
       let settle = () => {};
       const settled = new Promise<void>((resolve) => {
@@ -154,20 +156,15 @@ export class UpstreamPools {
       const giveUp = setTimeout(() => this.settle(origin, false), this.options.connectTimeoutMs);
       giveUp.unref();
       void settled.then(() => clearTimeout(giveUp));
-      return;
+      return undefined;
     }
-    if (signal?.aborted) return;
+    if (signal === undefined) return state.settled;
+    if (signal.aborted) return undefined;
     const stop = new AbortController();
-    const aborted = signal
-      ? new Promise<void>((resolve) =>
-          signal.addEventListener('abort', () => resolve(), { once: true, signal: stop.signal }),
-        )
-      : undefined;
-    try {
-      await (aborted ? Promise.race([state.settled, aborted]) : state.settled);
-    } finally {
-      stop.abort();
-    }
+    const aborted = new Promise<void>((resolve) =>
+      signal.addEventListener('abort', () => resolve(), { once: true, signal: stop.signal }),
+    );
+    return Promise.race([state.settled, aborted]).finally(() => stop.abort());
   }
 
   /** The origin's first handshake is over: `known` when it said which protocol, else the next request tries. */

@@ -8,7 +8,8 @@ import { incidentFixture } from '../../src/incidents/incident-test-kit.js';
 import type { IncidentStore, StoreOptions } from '../../src/history/store/incident-store.js';
 import { latestSchemaVersion, migrations } from '../../src/history/store/migrations.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { runOutboxAndRollupCases } from './store-outbox-rollups.case.js';
+import { runDeliveryClaimCases } from './store-delivery-claims.case.js';
+import { runRollupAndRetentionCases } from './store-rollups.case.js';
 import { runIncidentModelMigrationCases } from './incident-model-migration.case.js';
 
 export type OpenStore = (options?: StoreOptions) => Promise<IncidentStore>;
@@ -352,6 +353,7 @@ export function runIncidentStoreSuite(name: string, backend: StoreBackendUnderTe
       });
     });
 
-    runOutboxAndRollupCases(context);
+    runDeliveryClaimCases(context);
+    runRollupAndRetentionCases(context);
   });
 }

@@ -13,6 +13,26 @@ import { RelayBatch } from './relay-batch.js';
 const readEvents = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
 const contentEvents = new Set(['content_block_start', 'content_block_delta']);
 
+/**
+ * A text, tool-input, thinking or signature delta exactly as Anthropic writes one: JSON for certain
+ * (the pattern only admits JSON's own string characters and escapes), recognised without building an
+ * object. Most of a stream's events are these; any other spelling is parsed to be checked.
+ */
+const plainDelta =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what a JSON string may not hold
+  /^\{"type":"content_block_delta","index":(?:0|[1-9]\d{0,8}),"delta":\{"type":"(?:text_delta","text|input_json_delta","partial_json|thinking_delta","thinking|signature_delta","signature)":"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"\}\}$/;
+
+/** Whether the data is a delta in Anthropic's own spelling (see plainDelta). */
+export function isPlainDelta(data: string): boolean {
+  return plainDelta.test(data);
+}
+
+/** Whether a client's strict parser will take the event's data (an unparseable one is skipped and published). */
+function parses(provider: string, name: string | undefined, data: string): boolean {
+  if (data.length === 0 || (name === 'content_block_delta' && isPlainDelta(data))) return true;
+  return parseStreamObject(provider, data, `${name ?? 'unnamed'} event data`) !== undefined;
+}
+
 /** What a client would have received had the upstream sent its terminator. */
 export const anthropicMessageStop = 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
 
@@ -39,14 +59,13 @@ export async function* relayAnthropicEvents(
       // After message_stop the rest is read and dropped, so the connection can go back to the pool.
       if (converter.done) break;
       const name = eventName(event);
-      // Every event is parsed, only to know that the client can parse it too: one it cannot is skipped.
-      const data =
-        event.data.length === 0 ? {} : parseStreamObject(provider, event.data, `${name ?? 'unnamed'} event data`);
-      if (data === undefined) continue;
       if (name === undefined || !readEvents.has(name)) {
-        relayed.add(event.raw, name !== undefined && contentEvents.has(name));
+        // Checked only to know that the client can parse it too: one it cannot is skipped.
+        if (parses(provider, name, event.data)) relayed.add(event.raw, name !== undefined && contentEvents.has(name));
         continue;
       }
+      const data = event.data.length === 0 ? {} : parseStreamObject(provider, event.data, `${name} event data`);
+      if (data === undefined) continue;
       const read = converter.convert(name, data);
       if (name === 'error') {
         const failure = read.find((item) => item.type === 'error');

@@ -323,5 +323,16 @@ console.log(
     .map((value) => value.toFixed(2))
     .join(' ')}`,
 );
-cleanup();
+// Wait for the children to stop: one that logged its shutdown to a pipe this process had already
+// closed would print an EPIPE stack after the figures.
+await Promise.all(
+  children.map(
+    (child) =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  ),
+);
 process.exit(0);

@@ -103,6 +103,7 @@ function hoistSystemTurns(body: Record<string, unknown>): boolean {
     hoisted.push(...textBlocksOf((message as Record<string, unknown>).content));
     return false;
   });
+  if (hoisted.length === 0) return false;
   body.system = [...textBlocksOf(body.system), ...hoisted];
   return true;
 }

@@ -1,6 +1,6 @@
 // The composition root: config → route table, pools, health (tracker, probes, shared state),
-// router, HTTP app with the admin API and metrics. `startGateway` is what `switchyard serve`, the
-// demo, the benchmarks and the end-to-end tests run.
+// router, HTTP app, and the admin API, metrics and dashboard (wired in admin-surface.ts).
+// `startGateway` is what `switchyard serve`, the demo, the benchmarks and the end-to-end tests run.
 import type { SwitchyardConfig } from '../config/schema.js';
 import { RouteTable } from '../routing/resolve-route.js';
 import { Router } from '../routing/router.js';
@@ -12,13 +12,8 @@ import type { HealthTracker } from '../health/health-tracker.js';
 import { ActiveProber } from '../health/active-probes.js';
 import type { RedisHealthShare } from '../health/shared/redis-health-share.js';
 import { probeDeployment } from '../providers/probe-deployment.js';
-import { createMetrics, type Metrics } from '../control/metrics.js';
 import { LoopStalls } from '../util/loop-stalls.js';
-import { registerAdminRoutes } from '../control/admin-api.js';
-import { TrafficSeries } from '../control/dashboard/traffic-series.js';
-import { DashboardFeed } from '../control/dashboard/dashboard-feed.js';
-import { dashboardIncidents } from '../control/dashboard/dashboard-incidents.js';
-import { registerDashboard } from '../control/dashboard/register-dashboard.js';
+import type { TrafficSeries } from '../control/dashboard/traffic-series.js';
 import { startHistory, type RunningHistory } from '../history/start-history.js';
 import { StoreHealthWatch } from '../history/store/store-health.js';
 import type { AlertSink } from '../alerts/alert-sink.js';
@@ -26,14 +21,14 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { systemRandom, type Random } from '../util/random.js';
 import { createApp, type RequestPath } from './create-app.js';
 import { createAdminApp } from './admin-app.js';
-import { clientBuffers } from './client-buffers.js';
 import { BodyMemory } from './body-memory.js';
 import { planReload } from './reload-plan.js';
 import { ConfigError } from '../config/load-config.js';
 import { createLogger, type Logger } from './logger.js';
 import { logChannels } from './channel-logs.js';
 import { createTracker, trackedDeployments } from './create-tracker.js';
-import { registerAdminSession, startAuth } from './start-auth.js';
+import { startAuth } from './start-auth.js';
+import { registerAdminSurface } from './admin-surface.js';
 import { rememberConfiguredSecrets } from '../util/configured-secrets.js';
 import { listenBacklog } from '../util/listen-backlog.js';
 
@@ -186,6 +181,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   const path: RequestPath = { routes, router: buildRouter(config, routes) };
 
+  // The dashboard's traffic series, set once the admin surface is up (a reload reconfigures it).
+  let series: TrafficSeries | undefined;
   const reload = (given?: SwitchyardConfig): ReloadResult => {
     let next: SwitchyardConfig;
     try {
@@ -255,75 +252,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     headersTimeoutMs: config.server.headersTimeoutMs,
     requestTimeoutMs: config.server.requestTimeoutMs,
   });
-  let metrics: Metrics | undefined;
-  let series: TrafficSeries | undefined;
   // With server.adminPort the admin surface has its own listener; otherwise it shares the client port.
   const adminApp = config.server.adminPort === undefined ? app : createAdminApp({ logger, admin: auth.admin });
-  if (config.admin.enabled) {
-    registerAdminSession(adminApp, auth.admin);
-    const registry = auth.registry;
-    if (registry) adminApp.get('/admin/keys', async () => ({ keys: registry.list() }));
-    metrics = createMetrics({
-      ...(tracker ? { health: () => tracker.snapshot() } : {}),
-      ...(storeWatch ? { store: () => storeWatch.snapshot() } : {}),
-      clientBufferedBytes: () => clientBuffers().bytes,
-      bodyMemory: () => bodyMemory.snapshot(),
-      ...(stalls ? { loopStalledMs: () => stalls.totalMs() } : {}),
-    });
-    const extra = () => ({
-      probesSent: prober?.sent ?? 0,
-      sharedState: share ? (share.connected ? 'connected' : 'unavailable') : 'off',
-      hedging: path.router.hedgeBudget.snapshot(),
-      ...(storeWatch ? { store: storeWatch.snapshot() } : {}),
-      clientBuffers: clientBuffers(),
-      bodyMemory: bodyMemory.snapshot(),
-      ...options.extraHealth?.(),
-    });
-    series = new TrafficSeries({
-      clock,
-      deployments: config.deployments.map((deployment) => deployment.id),
-      routes: config.routes.map((route) => route.name),
-    });
-    const store = history.store;
-    const detector = history.incidents?.detector;
-    registerDashboard(
-      adminApp,
-      new DashboardFeed({
+  const surface = config.admin.enabled
+    ? registerAdminSurface({
+        app: adminApp,
+        config: () => config,
+        auth,
+        path,
+        tracker,
+        prober,
+        share,
+        history,
+        storeWatch,
+        stalls,
+        bodyMemory,
         clock,
-        series,
-        extra,
-        ...(tracker
-          ? { health: () => tracker.snapshot(), onStateChange: (listener) => tracker.onStateChange(listener) }
-          : {}),
-        ...(store ? { incidents: () => dashboardIncidents(store, clock.now()) } : {}),
-        ...(detector ? { onIncidentChange: (listener) => detector.onTransition(listener) } : {}),
-        onError: (error) =>
-          logger.warn(
-            { err: error instanceof Error ? error.message : String(error) },
-            'dashboard: incidents unreadable',
-          ),
-      }),
-    );
-    registerAdminRoutes(adminApp, {
-      tracker,
-      metrics,
-      ...(history.store
-        ? {
-            history: {
-              store: history.store,
-              // The running config: a reload changes what the report lists.
-              get config() {
-                return config;
-              },
-              clock,
-              beforeReport: () => history.writer?.flush() ?? Promise.resolve(),
-            },
-          }
-        : {}),
-      extra,
-      reload,
-    });
-  }
+        logger,
+        reload,
+        ...(options.extraHealth ? { extraHealth: options.extraHealth } : {}),
+      })
+    : undefined;
+  const metrics = surface?.metrics;
+  series = surface?.series;
   const adminAddress =
     adminApp === app
       ? undefined

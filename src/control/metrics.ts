@@ -146,85 +146,80 @@ export function createMetrics(
     },
   });
 
-  const loopStalledMs = options.loopStalledMs;
-  if (loopStalledMs) {
+  // Figures read from the running parts at scrape time: a gauge set to the value, or a counter whose
+  // total the part keeps itself.
+  const collectedGauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  const collectedTotal = (name: string, help: string, read: () => number) =>
     new Counter({
-      name: 'switchyard_event_loop_stalled_seconds_total',
-      help: 'Time the gateway event loop could not run (beyond ordinary jitter): never charged to a deployment.',
+      name,
+      help,
       registers: [registry],
       collect() {
         this.reset();
-        this.inc(loopStalledMs() / 1000);
+        this.inc(read());
       },
     });
+  const loopStalledMs = options.loopStalledMs;
+  if (loopStalledMs) {
+    collectedTotal(
+      'switchyard_event_loop_stalled_seconds_total',
+      'Time the gateway event loop could not run (beyond ordinary jitter): never charged to a deployment.',
+      () => loopStalledMs() / 1000,
+    );
   }
   const clientBufferedBytes = options.clientBufferedBytes;
   if (clientBufferedBytes) {
-    new Gauge({
-      name: 'switchyard_client_buffered_bytes',
-      help: 'Bytes of answers waiting in the socket buffers of clients that read slowly.',
-      registers: [registry],
-      collect() {
-        this.set(clientBufferedBytes());
-      },
-    });
+    collectedGauge(
+      'switchyard_client_buffered_bytes',
+      'Bytes of answers waiting in the socket buffers of clients that read slowly.',
+      clientBufferedBytes,
+    );
   }
   const bodyMemory = options.bodyMemory;
   if (bodyMemory) {
-    new Gauge({
-      name: 'switchyard_request_body_bytes_held',
-      help: 'Bytes of request bodies held now, across every request in flight (capped by server.bodyMemoryBytes).',
-      registers: [registry],
-      collect() {
-        this.set(bodyMemory().heldBytes);
-      },
-    });
-    new Gauge({
-      name: 'switchyard_request_body_bytes_limit',
-      help: 'The cap on request-body bytes held at once (server.bodyMemoryBytes).',
-      registers: [registry],
-      collect() {
-        this.set(bodyMemory().limitBytes);
-      },
-    });
-    new Counter({
-      name: 'switchyard_request_body_memory_refusals_total',
-      help: 'Requests refused with 503 because their body would have passed server.bodyMemoryBytes.',
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(bodyMemory().refused);
-      },
-    });
+    collectedGauge(
+      'switchyard_request_body_bytes_held',
+      'Bytes of request bodies held now, across every request in flight (capped by server.bodyMemoryBytes).',
+      () => bodyMemory().heldBytes,
+    );
+    collectedGauge(
+      'switchyard_request_body_bytes_limit',
+      'The cap on request-body bytes held at once (server.bodyMemoryBytes).',
+      () => bodyMemory().limitBytes,
+    );
+    collectedTotal(
+      'switchyard_request_body_memory_refusals_total',
+      'Requests refused with 503 because their body would have passed server.bodyMemoryBytes.',
+      () => bodyMemory().refused,
+    );
   }
   const store = options.store;
   if (store) {
-    const storeGauge = (name: string, help: string, read: (health: StoreHealth) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers: [registry],
-        collect() {
-          this.set(read(store()));
-        },
-      });
-    storeGauge('switchyard_store_writable', 'The history store takes writes (1) or not (0).', (health) =>
-      health.writable ? 1 : 0,
+    collectedGauge('switchyard_store_writable', 'The history store takes writes (1) or not (0).', () =>
+      store().writable ? 1 : 0,
     );
-    storeGauge(
+    collectedGauge(
       'switchyard_store_lag_seconds',
       'How long rows have waited for the history store (0 when none wait).',
-      (health) => health.lagMs / 1000,
+      () => store().lagMs / 1000,
     );
-    storeGauge(
+    collectedGauge(
       'switchyard_store_rows_waiting',
       'Rows held in memory until the history store takes them.',
-      (health) => health.rowsWaiting,
+      () => store().rowsWaiting,
     );
-    storeGauge(
+    collectedGauge(
       'switchyard_store_recreated',
       'Times the SQLite file vanished and was created again.',
-      (health) => health.recreated,
+      () => store().recreated,
     );
   }
 

@@ -59,6 +59,15 @@ function keyRow(at: number, key: string, fields: Partial<KeyRollupRow>): KeyRoll
   };
 }
 
+/** A deployment, a route and a key rollup row of one minute, each with `count` successful requests. */
+function oneOfEachRollup(at: number, count: number) {
+  return [
+    deploymentRow(at, 'claude', { attempts: count, successes: count }),
+    routeRow(at, 'sonnet', { requests: count, successes: count }),
+    keyRow(at, 'team-ci', { requests: count, successes: count }),
+  ];
+}
+
 export function runRollupAndRetentionCases(context: StoreSuiteContext): void {
   describe('rollups and availability', () => {
     const m0 = Math.floor(1_700_000_000_000 / minute) * minute;
@@ -249,11 +258,7 @@ export function runRollupAndRetentionCases(context: StoreSuiteContext): void {
       const { a } = await context.twoReplicas();
       const start = context.clock.now();
       const oldMinute = Math.floor(start / minute) * minute;
-      await a.writeRollups([
-        deploymentRow(oldMinute, 'claude', { attempts: 1, successes: 1 }),
-        routeRow(oldMinute, 'sonnet', { requests: 1, successes: 1 }),
-        keyRow(oldMinute, 'team-ci', { requests: 1, successes: 1 }),
-      ]);
+      await a.writeRollups(oneOfEachRollup(oldMinute, 1));
       const oldResolved = await a.saveIncident(
         incidentFixture({
           id: 'old-resolved',
@@ -278,11 +283,7 @@ export function runRollupAndRetentionCases(context: StoreSuiteContext): void {
       await context.clock.advance(3 * dayMs);
       const now = context.clock.now();
       const recentMinute = Math.floor(now / minute) * minute;
-      await a.writeRollups([
-        deploymentRow(recentMinute, 'claude', { attempts: 2, successes: 2 }),
-        routeRow(recentMinute, 'sonnet', { requests: 2, successes: 2 }),
-        keyRow(recentMinute, 'team-ci', { requests: 2, successes: 2 }),
-      ]);
+      await a.writeRollups(oneOfEachRollup(recentMinute, 2));
       const recentResolved = await a.saveIncident(
         incidentFixture({
           id: 'recent',

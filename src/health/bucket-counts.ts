@@ -24,11 +24,17 @@ export function emptyBucketCounts(): BucketCounts {
 }
 
 export function addOutcome(counts: BucketCounts, outcome: AttemptOutcome): void {
+  addOutcomeCounts(counts, outcome);
+  if (outcome.kind !== 'success') return;
+  addSample(counts.latency, outcome.latencyMs);
+  if (outcome.timeToFirstTokenMs !== undefined) addSample(counts.timeToFirstToken, outcome.timeToFirstTokenMs);
+}
+
+/** Counts one outcome (attempts, successes, failures by kind), leaving the latency histograms alone. */
+export function addOutcomeCounts(counts: BucketCounts, outcome: AttemptOutcome): void {
   counts.attempts += 1;
   if (outcome.kind === 'success') {
     counts.successes += 1;
-    addSample(counts.latency, outcome.latencyMs);
-    if (outcome.timeToFirstTokenMs !== undefined) addSample(counts.timeToFirstToken, outcome.timeToFirstTokenMs);
     return;
   }
   counts.failuresByKind[outcome.kind] = (counts.failuresByKind[outcome.kind] ?? 0) + 1;

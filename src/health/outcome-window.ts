@@ -7,13 +7,13 @@ import type { FailureKind } from '../canonical/errors.js';
 import type { AttemptOutcome } from '../canonical/attempt.js';
 import {
   addOutcome,
+  addOutcomeCounts,
   cloneBucketCounts,
   emptyBucketCounts,
   mergeBucketCounts,
   type BucketCounts,
 } from './bucket-counts.js';
 import { histogramPercentiles, histogramTotal, type Percentiles } from './latency-histogram.js';
-import { outcomePolicies } from './outcome-policy.js';
 
 /** Health only reads the time; it never sleeps or schedules timers. */
 export type HealthClock = Pick<Clock, 'now'>;
@@ -232,17 +232,6 @@ export class OutcomeWindow {
       if (start <= current - this.windowMs) this.pendingLocal.delete(start);
     }
   }
-}
-
-/** Counts one outcome into `into` as addOutcome does, leaving the latency histograms alone. */
-function addOutcomeCounts(into: BucketCounts, outcome: AttemptOutcome): void {
-  into.attempts += 1;
-  if (outcome.kind === 'success') {
-    into.successes += 1;
-    return;
-  }
-  into.failuresByKind[outcome.kind] = (into.failuresByKind[outcome.kind] ?? 0) + 1;
-  if (outcomePolicies[outcome.kind].countsAgainstHealth) into.failures += 1;
 }
 
 /** Takes the counters of a bucket leaving the window out of `into`; a kind counted down to 0 is removed. */
